@@ -1,0 +1,55 @@
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { Clock } from './clock';
+import type { StripeFactory } from './stripe/client';
+import { AppError, errorBody } from './errors';
+
+/** Everything the app needs from outside; tests build it from real parts (temp SQLite, the emulator). */
+export interface AppDeps {
+  config: import('./config').Config;
+  storage: import('./storage').Storage;
+  clock: Clock;
+  sealer: import('./crypto/seal').Sealer;
+  stripe: StripeFactory;
+  logger: Logger;
+}
+
+/** Builds the Koa app; it holds no state of its own beyond what `deps` carries. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: deps.config.trustProxy });
+  app.silent = true;
+  app.use(errorMiddleware(deps.logger));
+  // Routers are mounted here, one per resource (see routes/).
+  return app;
+}
+
+/**
+ * The one error path: AppErrors become `{error:{code,message}}` with their status; anything else is
+ * logged and becomes a 500 `internal_error` whose message says nothing about the cause.
+ */
+export function errorMiddleware(logger: Logger): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body == null) {
+        throw new AppError('not_found', 404, 'No such endpoint');
+      }
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.status >= 500) logger.error({ err, path: ctx.path }, 'request failed');
+      ctx.status = e.status;
+      for (const [k, v] of Object.entries(e.headers)) ctx.set(k, v);
+      ctx.body = errorBody(e.code, e.message);
+    }
+  };
+}
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { status?: number; expose?: boolean; message?: string };
+  // Koa/http-errors thrown with ctx.throw(4xx) keep their status; their messages are ours.
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+    return new AppError('invalid_request', e.status, e.message ?? 'Bad request');
+  }
+  return new AppError('internal_error', 500, 'Something went wrong on our side');
+}

@@ -1,0 +1,10 @@
+/**
+ * Schema migrations, applied in order once each. Never edit a shipped migration: add a new one.
+ * Each concern owns its own entries (stores/keys first, then the payment flow).
+ */
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [];

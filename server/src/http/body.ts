@@ -1,0 +1,46 @@
+import type { Context } from 'koa';
+import getRawBody from 'raw-body';
+import qs from 'qs';
+import type { ZodType } from 'zod';
+import { AppError } from '../errors';
+
+/** Bodies larger than this are refused with 413 before they are parsed. */
+export const BODY_LIMIT_BYTES = 32 * 1024;
+
+/** Reads the raw request body as a string, refusing bodies over the limit with 413 `body_too_large`. */
+export async function readRawBody(ctx: Context, limit = BODY_LIMIT_BYTES): Promise<string> {
+  try {
+    return await getRawBody(ctx.req, { limit, encoding: 'utf8', length: ctx.request.length });
+  } catch (err) {
+    const e = err as { type?: string; status?: number };
+    if (e.type === 'entity.too.large') {
+      throw new AppError('body_too_large', 413, `Request body is larger than ${limit} bytes`);
+    }
+    throw new AppError('invalid_request', 400, 'Could not read the request body');
+  }
+}
+
+/** Reads a JSON (or form-encoded) body and validates it; a bad body is a 400 `invalid_request`. */
+export async function readBody<T>(ctx: Context, schema: ZodType<T>): Promise<T> {
+  const raw = await readRawBody(ctx);
+  let data: unknown = {};
+  if (ctx.is('application/x-www-form-urlencoded')) {
+    data = qs.parse(raw, { depth: 3, arrayLimit: 100 });
+  } else if (raw.trim() !== '') {
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      throw new AppError('invalid_json', 400, 'Request body is not valid JSON');
+    }
+  }
+  return validate(schema, data);
+}
+
+/** Validates a value against a schema, turning the first problem into a readable 400. */
+export function validate<T>(schema: ZodType<T>, data: unknown): T {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+  throw new AppError('invalid_request', 400, `${where}${issue?.message ?? 'invalid input'}`);
+}
