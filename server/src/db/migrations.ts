@@ -1,3 +1,5 @@
+import { paymentsSchema } from './payments-schema';
+
 /**
  * Schema migrations, applied in order once each. Never edit a shipped migration: add a new one.
  * Each concern owns its own entries (stores/keys first, then the payment flow).
@@ -8,3 +10,6 @@ export interface Migration {
 }
 
 export const migrations: Migration[] = [];
+
+// The payment flow's tables (catalog, carts, checkouts, orders, webhook events); see payments-schema.ts.
+migrations.push({ id: '002_payments', sql: paymentsSchema });

@@ -1,0 +1,86 @@
+/**
+ * Schema of the payment flow (migration `002_payments`): the catalog, carts, frozen checkout sessions,
+ * orders and the ids of webhook events already handled.
+ */
+export const paymentsSchema = `
+CREATE TABLE products (
+  store_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT,
+  unit_amount INTEGER NOT NULL CHECK (unit_amount >= 0),
+  currency TEXT NOT NULL,
+  image_url TEXT,
+  active INTEGER NOT NULL DEFAULT 1,
+  max_quantity INTEGER,
+  position INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (store_id, id)
+);
+
+CREATE TABLE carts (
+  id TEXT PRIMARY KEY,
+  store_id TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX carts_expires_at ON carts (expires_at);
+
+CREATE TABLE cart_items (
+  cart_id TEXT NOT NULL REFERENCES carts (id) ON DELETE CASCADE,
+  product_id TEXT NOT NULL,
+  quantity INTEGER NOT NULL CHECK (quantity > 0),
+  added_at INTEGER NOT NULL,
+  PRIMARY KEY (cart_id, product_id)
+);
+
+CREATE TABLE checkouts (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  store_id TEXT NOT NULL,
+  cart_id TEXT NOT NULL,
+  lines_json TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'paid')),
+  payment_intent_id TEXT UNIQUE,
+  client_secret TEXT,
+  order_id TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX checkouts_open ON checkouts (status, created_at);
+
+CREATE TABLE orders (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  store_id TEXT NOT NULL,
+  checkout_id TEXT NOT NULL UNIQUE,
+  cart_id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('paid', 'partially_refunded', 'refunded')),
+  amount INTEGER NOT NULL,
+  amount_refunded INTEGER NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL,
+  items_json TEXT NOT NULL,
+  payment_intent_id TEXT NOT NULL UNIQUE,
+  livemode INTEGER NOT NULL,
+  customer_email TEXT,
+  source TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX orders_by_store ON orders (store_id, seq);
+
+CREATE TABLE webhook_events (
+  store_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (store_id, event_id)
+);
+`;
