@@ -1,0 +1,79 @@
+// Browser test harness: Debian's Chromium through playwright-core, with Stripe's hosts routed to the emulator.
+// Nothing here reaches the internet: js.stripe.com and api.stripe.com are answered by the emulator, and every other
+// host except the loopback one is aborted, so a test that forgot a route fails instead of hanging on the network.
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page, type Route } from 'playwright-core';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Repository root, so screenshots land in the same place whatever the working directory. */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Where saveScreenshot writes its PNG files. */
+export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'screenshots');
+
+const STRIPE_HOSTS = /^https:\/\/(js|api)\.stripe\.com\//;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Launches headless Debian Chromium (`CHROMIUM_PATH` overrides /usr/bin/chromium) with the project's flags. */
+export async function launchBrowser(options: { headless?: boolean } = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: options.headless ?? true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** Answers a request for a Stripe host from the emulator: same method, headers, body, path and query. */
+async function forwardToEmulator(route: Route, emulatorUrl: string): Promise<void> {
+  const original = new URL(route.request().url());
+  const target = new URL(original.pathname + original.search, emulatorUrl).href;
+  try {
+    const response = await route.fetch({ url: target, maxRedirects: 0 });
+    await route.fulfill({ response });
+  } catch {
+    // The emulator is closed or the page went away: look like a network failure, as Stripe.js would see it.
+    await route.abort('connectionrefused').catch(() => undefined);
+  }
+}
+
+/**
+ * A browser context whose https://js.stripe.com/** and https://api.stripe.com/** requests are served by the
+ * emulator at `emulatorUrl`; requests to any non-loopback host are aborted unless `allowOtherHosts` is set.
+ */
+export async function newStripeContext(
+  browser: Browser,
+  emulatorUrl: string,
+  options: BrowserContextOptions & { allowOtherHosts?: boolean } = {},
+): Promise<BrowserContext> {
+  const { allowOtherHosts, ...contextOptions } = options;
+  const context = await browser.newContext(contextOptions);
+  if (!allowOtherHosts) {
+    // Registered first, so the Stripe route below (registered later) takes precedence for Stripe's hosts.
+    await context.route(
+      (url) => /^https?:$/.test(url.protocol) && !LOOPBACK_HOSTS.has(url.hostname),
+      (route) => route.abort('blockedbyclient'),
+    );
+  }
+  await context.route(STRIPE_HOSTS, (route) => forwardToEmulator(route, emulatorUrl));
+  return context;
+}
+
+/** Saves a PNG of a page (full page) or of one element to test-results/screenshots/<name>.png and returns its path. */
+export async function saveScreenshot(target: Page | Locator, name: string): Promise<string> {
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  if ('goto' in target) await target.screenshot({ path, fullPage: true });
+  else await target.screenshot({ path });
+  return path;
+}
