@@ -290,10 +290,25 @@
     return { wrap: wrap, control: control, error: error };
   }
 
-  /** Renders the card form into a shadow root; returns the controls by name. */
-  function renderForm(root, values, appearance) {
+  /**
+   * Styles a shadow root with a constructable stylesheet: unlike a <style> element it is not blocked by a page CSP
+   * without 'unsafe-inline' (Stripe's iframe is not subject to the page's CSP either). Returns an updater.
+   */
+  function applyCss(root, css) {
+    if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function' && CSSStyleSheet.prototype.replaceSync) {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = [sheet];
+      return function (next) { sheet.replaceSync(next); };
+    }
     var style = document.createElement('style');
-    style.textContent = themeCss(appearance) + ELEMENT_CSS;
+    style.textContent = css;
+    root.prepend(style);
+    return function (next) { style.textContent = next; };
+  }
+
+  /** Renders the card form into a shadow root; returns the controls by name and a style updater. */
+  function renderForm(root, values, appearance) {
     var tab = document.createElement('div');
     tab.className = 'sd-tab';
     tab.textContent = 'Card';
@@ -307,8 +322,8 @@
         fields[spec.name] = field;
         form.appendChild(field.wrap);
       });
-    root.replaceChildren(style, tab, form);
-    return { style: style, fields: fields };
+    root.replaceChildren(tab, form);
+    return { restyle: applyCss(root, themeCss(appearance) + ELEMENT_CSS), fields: fields };
   }
 
   /** Re-formats a digits field and keeps the caret after the same number of digits. */
@@ -361,7 +376,7 @@
 
     function showError(name, code) {
       shown[name] = code || null;
-      if (!view) return;
+      if (!view || !view.fields) return;
       var field = view.fields[name];
       field.error.textContent = code ? MESSAGES[code] : '';
       field.control.setAttribute('aria-invalid', code ? 'true' : 'false');
@@ -438,7 +453,7 @@
 
     function render() {
       var rendered = renderForm(view.root, values, group._appearance);
-      view.style = rendered.style;
+      view.restyle = rendered.restyle;
       view.fields = rendered.fields;
       wire();
       Object.keys(shown).forEach(function (name) { showError(name, shown[name]); });
@@ -503,7 +518,7 @@
       return !found.number && !found.expiry && !found.cvc;
     };
     element._isMounted = function () { return !!(view && view.fields); };
-    element._restyle = function () { if (view && view.style) view.style.textContent = themeCss(group._appearance) + ELEMENT_CSS; };
+    element._restyle = function () { if (view && view.restyle) view.restyle(themeCss(group._appearance) + ELEMENT_CSS); };
 
     /** Shows every field's error (as Stripe does on submit) and returns the first as a validation error. */
     element._validate = function () {
@@ -612,16 +627,30 @@
     }
   }
 
+  function make(tag, props, children) {
+    var node = document.createElement(tag);
+    Object.keys(props || {}).forEach(function (key) { node.setAttribute(key, props[key]); });
+    (children || []).forEach(function (child) { node.append(child); });
+    return node;
+  }
+
+  /** Builds the challenge dialog (DOM calls, no innerHTML, so a Trusted Types CSP cannot block it). */
   function buildChallenge(root, intent) {
-    root.innerHTML = '<style>' + MODAL_CSS + '</style><div class="backdrop"><div class="dialog" role="dialog" ' +
-      'aria-modal="true" aria-labelledby="sd-3ds-title" aria-describedby="sd-3ds-text">' +
-      '<h2 id="sd-3ds-title">3D Secure test authentication</h2><p id="sd-3ds-text"></p><div class="actions">' +
-      '<button type="button" data-outcome="fail">Fail authentication</button>' +
-      '<button type="button" class="primary" data-outcome="complete">Complete authentication</button></div></div></div>';
-    root.getElementById('sd-3ds-text').textContent = 'Your bank asks you to confirm this payment of ' +
-      formatAmount(intent.amount, String(intent.currency || 'usd').toUpperCase()) +
-      '. This is a test challenge from the Stripe emulator.';
-    return Array.prototype.slice.call(root.querySelectorAll('button'));
+    var amount = formatAmount(intent.amount, String(intent.currency || 'usd').toUpperCase());
+    var buttons = [
+      make('button', { type: 'button', 'data-outcome': 'fail' }, ['Fail authentication']),
+      make('button', { type: 'button', 'data-outcome': 'complete', class: 'primary' }, ['Complete authentication']),
+    ];
+    var dialog = make('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'sd-3ds-title',
+      'aria-describedby': 'sd-3ds-text' }, [
+      make('h2', { id: 'sd-3ds-title' }, ['3D Secure test authentication']),
+      make('p', { id: 'sd-3ds-text' }, ['Your bank asks you to confirm this payment of ' + amount +
+        '. This is a test challenge from the Stripe emulator.']),
+      make('div', { class: 'actions' }, buttons),
+    ]);
+    root.append(make('div', { class: 'backdrop' }, [dialog]));
+    applyCss(root, MODAL_CSS);
+    return buttons;
   }
 
   /** Shows the challenge modal; resolves 'complete' or 'fail' (Esc counts as fail, like closing Stripe's modal). */
