@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock';
 import type { StripeFactory } from './stripe/client';
 import { AppError, errorBody } from './errors';
+import { mountPaymentRoutes } from './routes/payments';
 
 /** Everything the app needs from outside; tests build it from real parts (temp SQLite, the emulator). */
 export interface AppDeps {
@@ -20,6 +21,7 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true;
   app.use(errorMiddleware(deps.logger));
   // Routers are mounted here, one per resource (see routes/).
+  mountPaymentRoutes(app, deps);
   return app;
 }
 

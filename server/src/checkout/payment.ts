@@ -1,0 +1,108 @@
+import type Stripe from 'stripe';
+import type { AppDeps } from '../app';
+import { AppError } from '../errors';
+import type { Checkout, Order } from '../storage';
+import { requireUsableConnection, withMerchantStripe } from '../stripe/merchant';
+import { paymentIntentIdempotencyKey } from './ids';
+import { recordFromPaymentIntent } from './record';
+import { findCheckout, findLiveCheckout } from './sessions';
+
+/** What the checkout page needs to mount the Payment Element. */
+export interface PaymentIntentAnswer {
+  payment_intent_id: string;
+  client_secret: string;
+  publishable_key: string;
+  amount: number;
+  currency: string;
+}
+
+/** Payment calls in flight per checkout session, so a double click in one process makes one Stripe call. */
+export type InFlight = Map<string, Promise<Checkout>>;
+
+/**
+ * Returns the session's one PaymentIntent, creating it on first use. Exactly one ever: the id is recorded
+ * on the session row (first writer wins), and every create carries an Idempotency-Key derived from the
+ * session, so retries by stripe-node, parallel requests, other processes and a restart after a crash
+ * all get the same intent back from Stripe.
+ */
+export async function ensurePaymentIntent(deps: AppDeps, inFlight: InFlight, token: string): Promise<PaymentIntentAnswer> {
+  let checkout = findLiveCheckout(deps, token);
+  const conn = requireUsableConnection(deps, checkout.store_id);
+  if (!checkout.payment_intent_id) {
+    let pending = inFlight.get(checkout.id);
+    if (!pending) {
+      pending = createIntent(deps, checkout).finally(() => inFlight.delete(checkout.id));
+      inFlight.set(checkout.id, pending);
+    }
+    checkout = await pending;
+  }
+  return {
+    payment_intent_id: checkout.payment_intent_id!,
+    client_secret: checkout.client_secret!,
+    publishable_key: conn.publishable_key,
+    amount: checkout.amount,
+    currency: checkout.currency,
+  };
+}
+
+async function createIntent(deps: AppDeps, checkout: Checkout): Promise<Checkout> {
+  const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
+    stripe.paymentIntents.create(
+      {
+        amount: checkout.amount,
+        currency: checkout.currency,
+        automatic_payment_methods: { enabled: true },
+        metadata: { store_id: checkout.store_id, cart_id: checkout.cart_id, checkout_id: checkout.id },
+      },
+      { idempotencyKey: paymentIntentIdempotencyKey(checkout.id) },
+    ),
+  );
+  return deps.storage.checkouts.attachPaymentIntent(checkout.id, pi.id, pi.client_secret ?? '');
+}
+
+/** The answer of `/complete`: the order, or 202 while the payment is still processing. */
+export type CompleteAnswer = { status: 200; order: Order } | { status: 202; payment_intent_id: string };
+
+/**
+ * Checks the shopper's PaymentIntent with the merchant's key and records the order. Works after the
+ * token's expiry too: a payment started in time must never be lost.
+ */
+export async function completeCheckout(deps: AppDeps, token: string, paymentIntentId: string): Promise<CompleteAnswer> {
+  const checkout = findCheckout(deps, token);
+  if (checkout.payment_intent_id && checkout.payment_intent_id !== paymentIntentId) throw mismatch();
+  if (checkout.order_id) {
+    const order = deps.storage.orders.get(checkout.order_id);
+    if (order) return { status: 200, order };
+  }
+  if (!checkout.payment_intent_id) findLiveCheckout(deps, token);
+  const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
+    stripe.paymentIntents.retrieve(paymentIntentId),
+  ).catch(mapCardError);
+  const { order, problem } = recordFromPaymentIntent(deps, checkout.store_id, pi, 'complete');
+  if (order) return { status: 200, order };
+  if (problem === 'not_ours' || problem === 'intent_mismatch' || problem === 'amount_mismatch') throw mismatch();
+  if (pi.status === 'processing') return { status: 202, payment_intent_id: pi.id };
+  throw notPaid(pi);
+}
+
+function mismatch(): AppError {
+  return new AppError('payment_intent_mismatch', 422, 'This payment does not belong to this checkout session');
+}
+
+/** Stripe's own words for a declined or failed payment ("Your card was declined."). */
+function notPaid(pi: Stripe.PaymentIntent): AppError {
+  if (pi.last_payment_error?.message) return new AppError('payment_failed', 402, pi.last_payment_error.message);
+  if (pi.status === 'canceled') return new AppError('payment_failed', 402, 'The payment was canceled');
+  return new AppError('payment_incomplete', 409, 'The payment has not been confirmed yet');
+}
+
+/**
+ * Card errors pass through the merchant wrapper and become 402 with Stripe's message; an intent Stripe
+ * does not know under this store's key (another account's, or made up) is not this session's.
+ */
+function mapCardError(err: unknown): never {
+  const e = err as { type?: string; message?: string; statusCode?: number };
+  if (e?.type === 'StripeCardError') throw new AppError('payment_failed', 402, e.message ?? 'The card was declined');
+  if (e?.type === 'StripeInvalidRequestError' && e.statusCode === 404) throw mismatch();
+  throw err;
+}

@@ -1,0 +1,37 @@
+import type Stripe from 'stripe';
+import type { AppDeps } from '../app';
+import { recordFromPaymentIntent } from './record';
+
+/** Event types the server subscribes each store's endpoint to. */
+export const WEBHOOK_EVENTS = [
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'payment_intent.canceled',
+  'charge.refunded',
+] as const;
+
+/**
+ * Applies one verified event of a store's account, once: the event id is remembered in the same
+ * transaction as its effect, so a redelivery changes nothing and a failed effect is retried by Stripe.
+ * Returns false for an event seen before.
+ */
+export function applyStripeEvent(deps: Pick<AppDeps, 'storage' | 'logger'>, storeId: string, event: Stripe.Event): boolean {
+  return deps.storage.orders.handleEventOnce(storeId, event.id, event.type, () => {
+    switch (event.type) {
+      case 'payment_intent.succeeded': {
+        const { problem } = recordFromPaymentIntent(deps, storeId, event.data.object, 'webhook');
+        if (problem) deps.logger.info({ store_id: storeId, event_id: event.id, problem }, 'succeeded payment not recorded');
+        return;
+      }
+      case 'charge.refunded': {
+        const charge = event.data.object;
+        const piId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+        if (piId) deps.storage.orders.recordRefund(storeId, piId, charge.amount_refunded);
+        return;
+      }
+      default:
+        // Failures and cancellations change no order; the checkout page hears about them from /complete.
+        deps.logger.info({ store_id: storeId, event_id: event.id, type: event.type }, 'webhook event noted');
+    }
+  });
+}

@@ -1,0 +1,36 @@
+import Router from '@koa/router';
+import Stripe from 'stripe';
+import type { AppDeps } from '../app';
+import { AppError } from '../errors';
+import { readRawBody } from '../http/body';
+import { applyStripeEvent } from '../checkout/webhook-events';
+
+/** Stripe's event payloads (a charge with its refunds) can outgrow the ordinary body limit. */
+const WEBHOOK_BODY_LIMIT = 512 * 1024;
+
+const invalid = () => new AppError('webhook_signature_invalid', 400, 'Webhook signature is missing, wrong or too old');
+
+/**
+ * Incoming events from a store's own Stripe account. The signature is checked on the raw bytes with the
+ * store's signing secret (opened only for this request) before anything is parsed or changed.
+ */
+export function webhookRoutes(deps: AppDeps): Router {
+  const router = new Router();
+  router.post('/stripe/webhooks/:store_id', async (ctx) => {
+    const storeId = ctx.params.store_id!;
+    const raw = await readRawBody(ctx, WEBHOOK_BODY_LIMIT);
+    const sealed = deps.storage.stores.getWebhookSecretSealed(storeId);
+    if (!sealed) throw invalid();
+    let event: Stripe.Event;
+    try {
+      const secret = deps.sealer.open(storeId, sealed);
+      // Tolerance uses the wall clock on purpose: signatures carry real time, whatever clock the app runs on.
+      event = Stripe.webhooks.constructEvent(raw, ctx.get('Stripe-Signature'), secret);
+    } catch {
+      throw invalid();
+    }
+    const fresh = applyStripeEvent(deps, storeId, event);
+    ctx.body = { received: true, duplicate: !fresh };
+  });
+  return router;
+}
