@@ -1,0 +1,74 @@
+import type { AppDeps } from './app';
+import { recordFromPaymentIntent } from './checkout/record';
+import { withMerchantStripe } from './stripe/merchant';
+import type { Checkout } from './storage';
+
+/** How far back the sweep looks for unpaid sessions whose payment may have gone through. */
+export const RECONCILE_LOOKBACK_MS = 3 * 24 * 60 * 60 * 1000;
+/** How often the server sweeps while it runs. */
+export const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
+/** Stripe calls in flight at once during a sweep, so a big backlog does not hit rate limits. */
+const CONCURRENCY = 4;
+
+/** What one sweep did. */
+export interface SweepReport {
+  checked: number;
+  recorded: number;
+  failed: number;
+  purged_carts: number;
+}
+
+type SweepDeps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>;
+
+/**
+ * Asks Stripe, with each store's own key, about the PaymentIntents of recent unpaid checkout sessions and
+ * records the ones that succeeded: the safety net for webhooks that never arrived (endpoint down, store
+ * key without webhook permission). Also forgets carts idle past their expiry.
+ */
+export async function reconcilePayments(deps: SweepDeps, lookbackMs = RECONCILE_LOOKBACK_MS): Promise<SweepReport> {
+  const open = deps.storage.checkouts
+    .listOpenSince(deps.clock.now() - lookbackMs)
+    .filter((c) => c.payment_intent_id !== null);
+  const report: SweepReport = { checked: 0, recorded: 0, failed: 0, purged_carts: deps.storage.carts.purgeExpired() };
+  const queue = [...open];
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) await checkOne(deps, c, report);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  if (report.recorded || report.failed) deps.logger.info({ ...report }, 'reconciliation sweep');
+  return report;
+}
+
+async function checkOne(deps: SweepDeps, checkout: Checkout, report: SweepReport): Promise<void> {
+  try {
+    const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
+      stripe.paymentIntents.retrieve(checkout.payment_intent_id!),
+    );
+    report.checked += 1;
+    const { order } = recordFromPaymentIntent(deps, checkout.store_id, pi, 'reconcile');
+    if (order && order.checkout_id === checkout.id) report.recorded += 1;
+  } catch (err) {
+    // One store's bad keys or an outage must not stop the sweep for the others.
+    report.failed += 1;
+    const e = err as { code?: string; message?: string };
+    deps.logger.warn({ store_id: checkout.store_id, checkout_id: checkout.id, code: e.code }, 'reconcile check failed');
+  }
+}
+
+/**
+ * Sweeps now and then every `intervalMs` until stopped; runs never overlap and the timer does not keep
+ * the process alive. Returns the stop function.
+ */
+export function startReconcileLoop(deps: SweepDeps, intervalMs = RECONCILE_INTERVAL_MS): () => void {
+  let running: Promise<unknown> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = reconcilePayments(deps)
+      .catch((err: unknown) => deps.logger.error({ err }, 'reconciliation sweep failed'))
+      .finally(() => (running = null));
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
