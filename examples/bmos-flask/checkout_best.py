@@ -4,7 +4,6 @@ Every call carries the shared secret in ``X-Internal-Secret``; the secret comes 
 ``CHECKOUT_BEST_SECRET`` environment variable and never appears in a log line or a page.
 """
 
-import base64
 import hashlib
 import hmac
 import time
@@ -90,19 +89,18 @@ class CheckoutBest:
 
 def canonical_connect_string(store_id, return_url, expires):
     """The exact string checkout-best signs (see README, "Signing connect links yourself")."""
-    return f"v1\n{store_id}\n{return_url}\n{expires}"
+    return f"checkout-best-connect-v1\n{store_id}\n{return_url}\n{expires}"
 
 
 def sign_connect_link(base_url, secret, store_id, return_url="", ttl_seconds=1800, now=None):
     """Builds a signed connect link locally, without a round trip to the server.
 
-    The signature is HMAC-SHA256 under the internal secret over the canonical string, base64url
-    without padding. The server checks it, the expiry, and that the link was not used before.
+    The signature is the lowercase hex HMAC-SHA256 of the canonical string under the internal secret.
+    The server checks it, the expiry, and that the link was not used before.
     """
     expires = int(now if now is not None else time.time()) + int(ttl_seconds)
     message = canonical_connect_string(store_id, return_url, expires).encode()
-    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
-    signature = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    signature = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
     query = {"store_id": store_id}
     if return_url:
         query["return_url"] = return_url

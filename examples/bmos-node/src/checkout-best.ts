@@ -120,7 +120,7 @@ const enc = encodeURIComponent;
 
 /** The exact string checkout-best signs for a connect link (README, "Signing connect links yourself"). */
 export function canonicalConnectString(storeId: string, returnUrl: string, expires: number): string {
-  return `v1\n${storeId}\n${returnUrl}\n${expires}`;
+  return `checkout-best-connect-v1\n${storeId}\n${returnUrl}\n${expires}`;
 }
 
 /** Signs a connect link locally with the internal secret, the way the server signs it. */
@@ -136,7 +136,7 @@ export function signConnectLink(opts: {
   const returnUrl = opts.returnUrl ?? '';
   const signature = createHmac('sha256', opts.secret)
     .update(canonicalConnectString(opts.storeId, returnUrl, expires))
-    .digest('base64url');
+    .digest('hex');
   const query = new URLSearchParams({ store_id: opts.storeId });
   if (returnUrl) query.set('return_url', returnUrl);
   query.set('expires', String(expires));
