@@ -1,0 +1,125 @@
+// The Stripe emulator: a local node:http server that speaks the parts of Stripe's API this project uses, for
+// tests, the offline demo and benchmarks. See README "The Stripe emulator" for what it does and where it differs.
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { accountRoutes } from './account-routes';
+import type { Core, Route } from './context';
+import { emulatorRoutes } from './emulator-routes';
+import { Faults } from './faults';
+import { IdempotencyStore } from './idempotency';
+import { paymentIntentRoutes } from './payment-intents';
+import { refundRoutes } from './refunds';
+import { createRouter } from './router';
+import { handleRequest, type RequestLogEntry } from './server';
+import { EmulatorState, type AccountInfo, type Mode, type Permissions } from './state';
+import { webhookEndpointRoutes } from './webhook-endpoints';
+import { WebhookDispatcher, type Delivery } from './webhooks';
+
+export type { AccountInfo, Mode, Permissions } from './state';
+export type { FaultSpec, FaultKind } from './faults';
+export type { Delivery } from './webhooks';
+export type { RequestLogEntry } from './server';
+export { signPayload } from './webhooks';
+export { TEST_CARDS } from './cards';
+
+/** Options of `startStripeEmulator`. */
+export interface StripeEmulatorOptions {
+  /** Port to listen on (0 picks a free one). */
+  port?: number;
+  /** Delay added to every API answer. */
+  latencyMs?: number;
+  /** First webhook retry delay; later ones double (default 1000). */
+  webhookRetryBaseMs?: number;
+  /** Webhook attempts per event and endpoint, the first included (default 5). */
+  webhookMaxAttempts?: number;
+  /** Per-attempt timeout of a webhook delivery (default 10000). */
+  webhookTimeoutMs?: number;
+  /** Time source in milliseconds (e.g. a manual clock to expire idempotency keys). */
+  clock?: { now(): number };
+}
+
+/** A running emulator. */
+export interface StripeEmulator {
+  /** Base URL, e.g. `http://127.0.0.1:12111`. */
+  url: string;
+  port: number;
+  /** Creates an account with test and live key pairs. */
+  createAccount(name: string): AccountInfo;
+  /** Creates a restricted key (`rk_…`) with per-resource permissions. */
+  createRestrictedKey(accountId: string, mode: Mode, permissions: Permissions): string;
+  /** Makes a key invalid from now on (Dashboard "roll key"). */
+  revokeKey(key: string): void;
+  /** Revokes the secret key of an account and mode and returns its replacement. */
+  rollSecretKey(accountId: string, mode: Mode): string;
+  /** Every API request received, in order. */
+  requests: RequestLogEntry[];
+  faults: Faults;
+  webhooks: {
+    pause(): void;
+    resume(): void;
+    idle(): Promise<void>;
+    deliveries: Delivery[];
+  };
+  /** Stops listening, ends hanging answers and webhook timers. */
+  close(): Promise<void>;
+}
+
+const ROUTES: Route[] = [...accountRoutes, ...paymentIntentRoutes, ...refundRoutes, ...webhookEndpointRoutes, ...emulatorRoutes];
+const route = createRouter(ROUTES);
+
+/** Starts an emulator on 127.0.0.1. */
+export async function startStripeEmulator(options: StripeEmulatorOptions = {}): Promise<StripeEmulator> {
+  const now = options.clock ? () => options.clock!.now() : () => Date.now();
+  const state = new EmulatorState(() => Math.floor(now() / 1000));
+  const webhooks = new WebhookDispatcher({
+    now,
+    retryBaseMs: options.webhookRetryBaseMs ?? 1000,
+    maxAttempts: options.webhookMaxAttempts ?? 5,
+    timeoutMs: options.webhookTimeoutMs ?? 10_000,
+  });
+  let url = '';
+  const core: Core = { state, now, url: () => url, webhooks };
+  const faults = new Faults();
+  faults.latencyMs = options.latencyMs ?? 0;
+  const requests: RequestLogEntry[] = [];
+  const hanging = new Set<ServerResponse>();
+  const parts = { core, route, idempotency: new IdempotencyStore(now), faults, requests, hanging };
+  const server = createServer((req, res) => {
+    handleRequest(parts, req, res).catch((err: unknown) => {
+      // A bug in the emulator: answer like Stripe's api_error instead of crashing the test process.
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: { type: 'api_error', message: `stripe emulator bug: ${(err as Error).message}` } }));
+      }
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    port,
+    createAccount: (name) => state.createAccount(name),
+    createRestrictedKey: (accountId, mode, permissions) => state.createRestrictedKey(accountId, mode, permissions),
+    revokeKey: (key) => state.revokeKey(key),
+    rollSecretKey: (accountId, mode) => state.rollSecretKey(accountId, mode),
+    requests,
+    faults,
+    webhooks: {
+      pause: () => webhooks.pause(),
+      resume: () => webhooks.resume(),
+      idle: () => webhooks.idle(),
+      deliveries: webhooks.deliveries,
+    },
+    close: async () => {
+      webhooks.close();
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

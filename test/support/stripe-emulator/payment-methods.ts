@@ -1,0 +1,117 @@
+// Card PaymentMethods behind a confirm: from a test id (`pm_card_visa`), from card details sent by the Stripe.js
+// double (`payment_method_data[card][number]`), or one the emulator made earlier.
+import type Stripe from 'stripe';
+import { brandOf, cardByNumber, cardByPaymentMethod, passesLuhn, type CardOutcome } from './cards';
+import { nowSeconds, type RequestContext } from './context';
+import { ApiError, docUrl, parameterMissing, resourceMissing } from './errors';
+import { optObject, optString, type Params } from './form';
+import { newId } from './ids';
+import type { PaymentMethodRecord } from './state';
+
+interface CardFields {
+  number: string;
+  brand: string;
+  funding: string;
+  expMonth: number;
+  expYear: number;
+}
+
+function makeRecord(ctx: RequestContext, card: CardFields, outcome: CardOutcome): PaymentMethodRecord {
+  const { bucket } = ctx.caller;
+  const object = {
+    id: newId('pm'),
+    object: 'payment_method',
+    allow_redisplay: 'unspecified',
+    billing_details: { address: null, email: null, name: null, phone: null, tax_id: null },
+    card: {
+      brand: card.brand,
+      checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
+      country: 'US',
+      display_brand: card.brand,
+      exp_month: card.expMonth,
+      exp_year: card.expYear,
+      funding: card.funding,
+      last4: card.number.slice(-4),
+      networks: { available: [card.brand], preferred: null },
+      wallet: null,
+    },
+    created: nowSeconds(ctx.core),
+    customer: null,
+    livemode: bucket.mode === 'live',
+    metadata: {},
+    type: 'card',
+  } as unknown as Stripe.PaymentMethod;
+  const record = { object, outcome };
+  bucket.paymentMethods.set(object.id, record);
+  return record;
+}
+
+/** A card error Stripe raises before any charge (bad number, past expiry). */
+function cardInputError(code: string, message: string, param: string): ApiError {
+  return new ApiError(402, { type: 'card_error', code, message, param, doc_url: docUrl(code) });
+}
+
+function fromCardDetails(ctx: RequestContext, card: Params): PaymentMethodRecord {
+  const number = (optString(card, 'number') ?? '').replace(/[\s-]/g, '');
+  if (!number) throw parameterMissing('payment_method_data[card][number]');
+  if (!passesLuhn(number)) throw cardInputError('incorrect_number', 'Your card number is incorrect.', 'number');
+  const now = new Date(ctx.core.now());
+  const expMonth = Number(optString(card, 'exp_month') ?? now.getUTCMonth() + 1);
+  let expYear = Number(optString(card, 'exp_year') ?? now.getUTCFullYear() + 1);
+  if (expYear < 100) expYear += 2000;
+  if (!(expMonth >= 1 && expMonth <= 12)) throw cardInputError('invalid_expiry_month', "Your card's expiration month is invalid.", 'exp_month');
+  if (expYear < now.getUTCFullYear()) throw cardInputError('invalid_expiry_year', "Your card's expiration year is in the past.", 'exp_year');
+  if (expYear === now.getUTCFullYear() && expMonth < now.getUTCMonth() + 1) {
+    throw cardInputError('invalid_expiry_month', "Your card's expiration month is in the past.", 'exp_month');
+  }
+  const known = cardByNumber(number);
+  let outcome: CardOutcome = known?.outcome ?? { kind: 'succeed' };
+  if (!known && ctx.caller.bucket.mode === 'test') {
+    outcome = {
+      kind: 'decline',
+      code: 'card_declined',
+      declineCode: 'test_mode_live_card',
+      message:
+        'Your card was declined. Your request was in test mode, but used a non test card. For a list of valid test cards, visit: https://stripe.com/docs/testing.',
+    };
+  }
+  const fields = { number, brand: known?.brand ?? brandOf(number), funding: known?.funding ?? 'credit', expMonth, expYear };
+  return makeRecord(ctx, fields, outcome);
+}
+
+function fromId(ctx: RequestContext, id: string): PaymentMethodRecord {
+  const existing = ctx.caller.bucket.paymentMethods.get(id);
+  if (existing) return existing;
+  const card = cardByPaymentMethod(id);
+  if (!card) throw resourceMissing('PaymentMethod', id, 'payment_method');
+  const year = new Date(ctx.core.now()).getUTCFullYear() + 3;
+  return makeRecord(ctx, { number: card.number, brand: card.brand, funding: card.funding, expMonth: 12, expYear: year }, card.outcome);
+}
+
+/**
+ * The PaymentMethod a confirm (or a create/update) names: `payment_method`, else `payment_method_data`, else
+ * undefined. Test ids become new `pm_…` objects, as on Stripe.
+ */
+export function resolvePaymentMethod(ctx: RequestContext, params: Params): PaymentMethodRecord | undefined {
+  const id = optString(params, 'payment_method');
+  if (id) return fromId(ctx, id);
+  const data = optObject(params, 'payment_method_data');
+  if (!data) return undefined;
+  const type = optString(data, 'type');
+  if (!type) throw parameterMissing('payment_method_data[type]');
+  if (type !== 'card') {
+    throw new ApiError(400, {
+      type: 'invalid_request_error',
+      message: `The emulator only supports card payment methods, not '${type}'.`,
+      param: 'payment_method_data[type]',
+    });
+  }
+  const card = optObject(data, 'card');
+  if (!card) throw parameterMissing('payment_method_data[card]');
+  return fromCardDetails(ctx, card);
+}
+
+/** The PaymentMethod record behind an id this bucket already knows. */
+export function knownPaymentMethod(ctx: RequestContext, id: string): PaymentMethodRecord | undefined {
+  return ctx.caller.bucket.paymentMethods.get(id);
+}
