@@ -1,0 +1,38 @@
+/** The demo store's catalog; prices are integer cents and live only on the server. */
+export const DEMO_PRODUCTS = [
+  {
+    id: 'house-blend',
+    name: 'House Blend, 250 g',
+    description: 'Chocolate, hazelnut, a little citrus. Roasted on Mondays.',
+    unit_amount: 1400,
+    currency: 'usd',
+  },
+  {
+    id: 'ethiopia-guji',
+    name: 'Ethiopia Guji, 250 g',
+    description: 'Light roast; peach, jasmine and bergamot.',
+    unit_amount: 1850,
+    currency: 'usd',
+  },
+  {
+    id: 'pour-over-kit',
+    name: 'Pour-over kit',
+    description: 'Ceramic dripper, 100 filters and a 350 ml carafe.',
+    unit_amount: 4200,
+    currency: 'usd',
+  },
+  {
+    id: 'gift-card-25',
+    name: 'Gift card, $25',
+    description: 'Sent by email; never expires.',
+    unit_amount: 2500,
+    currency: 'usd',
+    max_quantity: 5,
+  },
+];
+
+/** The demo store's fixed id, so the storefront pages and bookmarks keep working across runs. */
+export const DEMO_STORE_ID = '5f0c6a8e-0d1b-4c7e-9a3f-2b6d8e4c1a90';
+
+/** The demo store's name, shown on the connect form and in the checkout. */
+export const DEMO_STORE_NAME = 'Demo Coffee Roasters';
