@@ -76,7 +76,7 @@ export function createPlatformApp(opts: PlatformOptions): Koa {
   // "Connect Payments": always a fresh signed link, never a bare store id the merchant could share.
   router.get('/stores/:id/connect-payments', async (ctx) => {
     const store = findStore(ctx.params.id!);
-    const back = `${ctx.origin}/stores/${store.id}?connected=1`;
+    const back = `${ctx.protocol}://${ctx.host}/stores/${store.id}?connected=1`;
     const cbId = store.checkout_best_store_id;
     const url =
       ctx.query.signer === 'local'
