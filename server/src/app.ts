@@ -4,6 +4,11 @@ import type { Clock } from './clock';
 import type { StripeFactory } from './stripe/client';
 import { AppError, errorBody } from './errors';
 import { mountPaymentRoutes } from './routes/payments';
+import { connectRouter } from './routes/connect';
+import { internalApiGuard, internalRouter } from './routes/internal';
+import { statusRouter } from './routes/status';
+import { securityHeaders } from './security/headers';
+import { requireHttps } from './security/https';
 
 /** Everything the app needs from outside; tests build it from real parts (temp SQLite, the emulator). */
 export interface AppDeps {
@@ -19,8 +24,13 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: deps.config.trustProxy });
   app.silent = true;
+  app.use(securityHeaders());
   app.use(errorMiddleware(deps.logger));
+  // HTTPS only in production behind a TLS proxy (without TRUST_PROXY every request looks like plain http).
+  if (deps.config.env === 'production' && deps.config.trustProxy) app.use(requireHttps());
+  app.use(internalApiGuard(deps));
   // Routers are mounted here, one per resource (see routes/).
+  for (const r of [statusRouter(deps), connectRouter(deps), internalRouter(deps)]) app.use(r.routes()).use(r.allowedMethods());
   mountPaymentRoutes(app, deps);
   return app;
 }

@@ -1,3 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
 /** The server's settings, read once from the environment at start (see loadConfig). */
 export interface Config {
   env: 'production' | 'development' | 'test';
@@ -14,4 +19,141 @@ export interface Config {
   stripeApiUrl: string;
   logLevel: string;
   trustProxy: boolean;
+  /** Requests per minute and client IP; missing means the defaults in security/rate-limit.ts. */
+  rateLimits?: { connectPerMinute: number; internalPerMinute: number };
+}
+
+/** A setting that is missing or malformed; the message names the variable and says what is wrong. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Where loadConfig reports things worth a warning (the logger does not exist yet when it runs). */
+export type ConfigWarn = (message: string) => void;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes' || v === 'on');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test'], { error: 'must be production, development or test' }).default('development'),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://checkout.example.com' }).optional(),
+  DATABASE_PATH: z.string().min(1).default('./data/checkout-best.sqlite'),
+  MASTER_KEY: z.string().optional(),
+  MASTER_KEYS_PREVIOUS: z.string().default(''),
+  INTERNAL_SECRET: z.string().optional(),
+  STRIPE_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://api.stripe.com'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  TRUST_PROXY: flag,
+  RATE_LIMIT_CONNECT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_INTERNAL_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+});
+
+/**
+ * Reads and validates the configuration from `env`. In production missing secrets stop the start; elsewhere
+ * they are generated once into `secrets.json` next to the database, so a fresh clone starts with `npm start`.
+ */
+export function loadConfig(env: Record<string, string | undefined>, warn: ConfigWarn = () => {}): Config {
+  const parsed = envSchema.safeParse(blankToUndefined(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  if (e.NODE_ENV === 'production') requireProductionSettings(e.MASTER_KEY, e.INTERNAL_SECRET, publicUrl);
+  const generated = e.NODE_ENV === 'production' ? {} : generatedSecrets(e.DATABASE_PATH, e, warn);
+  const masterKey = parseKey('MASTER_KEY', e.MASTER_KEY ?? generated.master_key!);
+  const internalSecrets = parseSecrets(e.INTERNAL_SECRET ?? generated.internal_secret!);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    databasePath: e.DATABASE_PATH,
+    masterKey,
+    masterKeysPrevious: splitList(e.MASTER_KEYS_PREVIOUS).map((k) => parseKey('MASTER_KEYS_PREVIOUS', k)),
+    internalSecrets,
+    stripeApiUrl: e.STRIPE_API_URL.replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    rateLimits: {
+      connectPerMinute: e.RATE_LIMIT_CONNECT_PER_MINUTE,
+      internalPerMinute: e.RATE_LIMIT_INTERNAL_PER_MINUTE,
+    },
+  };
+}
+
+/** A new master key: base64 of 32 random bytes. */
+export function generateMasterKey(): string {
+  return randomBytes(32).toString('base64');
+}
+
+function requireProductionSettings(masterKey?: string, internalSecret?: string, publicUrl?: string): void {
+  if (!masterKey) throw new ConfigError('Invalid configuration: MASTER_KEY is required in production (generate one with `npm run keygen`)');
+  if (!internalSecret) throw new ConfigError('Invalid configuration: INTERNAL_SECRET is required in production');
+  if (!publicUrl?.startsWith('https://')) {
+    throw new ConfigError('Invalid configuration: PUBLIC_URL must be an https:// URL in production');
+  }
+}
+
+function parseKey(name: string, value: string): Uint8Array {
+  const bytes = Buffer.from(value.trim(), 'base64');
+  // Buffer.from ignores junk silently, so re-encode to prove the value really was base64 of 32 bytes.
+  if (bytes.length !== 32 || bytes.toString('base64') !== value.trim()) {
+    throw new ConfigError(`Invalid configuration: ${name} must be base64 of 32 random bytes (generate one with \`npm run keygen\`)`);
+  }
+  return new Uint8Array(bytes);
+}
+
+function parseSecrets(value: string): string[] {
+  const secrets = splitList(value);
+  if (secrets.length === 0) throw new ConfigError('Invalid configuration: INTERNAL_SECRET is empty');
+  if (secrets.some((s) => s.length < 16)) {
+    throw new ConfigError('Invalid configuration: INTERNAL_SECRET must be at least 16 characters (each, when a list)');
+  }
+  return secrets;
+}
+
+function splitList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function blankToUndefined(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) out[k] = v === '' ? undefined : v;
+  return out;
+}
+
+interface GeneratedSecrets {
+  master_key?: string;
+  internal_secret?: string;
+}
+
+/** Development/test only: reads or creates `secrets.json` in the database's folder for any secret not set. */
+function generatedSecrets(databasePath: string, e: { MASTER_KEY?: string; INTERNAL_SECRET?: string }, warn: ConfigWarn): GeneratedSecrets {
+  if (e.MASTER_KEY && e.INTERNAL_SECRET) return {};
+  const dir = databasePath === ':memory:' ? resolve('data') : dirname(resolve(databasePath));
+  const file = join(dir, 'secrets.json');
+  const stored: GeneratedSecrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as GeneratedSecrets) : {};
+  let changed = false;
+  if (!e.MASTER_KEY && !stored.master_key) {
+    stored.master_key = generateMasterKey();
+    changed = true;
+  }
+  if (!e.INTERNAL_SECRET && !stored.internal_secret) {
+    stored.internal_secret = randomBytes(32).toString('base64url');
+    changed = true;
+  }
+  if (changed) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
+  }
+  const which = [!e.MASTER_KEY && 'MASTER_KEY', !e.INTERNAL_SECRET && 'INTERNAL_SECRET'].filter(Boolean).join(' and ');
+  warn(`${which} not set: using development values ${changed ? 'generated into' : 'from'} ${file} (set them in production)`);
+  return stored;
 }

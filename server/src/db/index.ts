@@ -2,6 +2,10 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from './migrations';
+import type { Clock } from '../clock';
+import type { Storage } from '../storage';
+import { createStoresRepository } from './stores';
+import { paymentRepositories } from './payments';
 
 export type SqliteDatabase = Database.Database;
 
@@ -15,6 +19,16 @@ export function openDatabase(path: string): SqliteDatabase {
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
+}
+
+/** Builds the Storage port over an open database; each concern adds its repository here. */
+export function createSqliteStorage(db: SqliteDatabase, clock: Clock): Storage {
+  return {
+    stores: createStoresRepository(db, clock),
+    // ---- payment flow repositories (helper D) go here ----
+    ...paymentRepositories(db, clock),
+    close: () => db.close(),
+  } as Storage;
 }
 
 function migrate(db: SqliteDatabase): void {

@@ -1,4 +1,5 @@
 import { paymentsSchema } from './payments-schema';
+import { storesSchema } from './stores-schema';
 
 /**
  * Schema migrations, applied in order once each. Never edit a shipped migration: add a new one.
@@ -9,7 +10,10 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [];
+export const migrations: Migration[] = [
+  // Stores, their sealed Stripe connections, audit trail and burnt connect links; see stores-schema.ts.
+  { id: '001_stores', sql: storesSchema },
+];
 
 // The payment flow's tables (catalog, carts, checkouts, orders, webhook events); see payments-schema.ts.
 migrations.push({ id: '002_payments', sql: paymentsSchema });

@@ -1,0 +1,145 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { AppDeps } from '../app';
+import { AppError } from '../errors';
+import { readBody } from '../http/body';
+import { ConnectForm } from '../pages/connect-form';
+import { ErrorPage, LinkErrorPage, StoreNotFoundPage, SuccessPage } from '../pages/messages';
+import { sendPage } from '../pages/render';
+import { verifyConnectLink, type ConnectLinkParams, type LinkProblem, type RawLinkFields } from '../security/connect-link';
+import { rateLimit } from '../security/rate-limit';
+import { LinkAlreadyUsedError, type Store } from '../storage';
+import { connectStore } from '../stripe/connect-store';
+import { KeyProblem } from '../stripe/verify-keys';
+import { loadStore, STORE_ID_PATTERN } from './stores-view';
+
+const formSchema = z.object({
+  store_id: z.string().max(100),
+  return_url: z.string().max(2048).optional(),
+  expires: z.string().max(20),
+  signature: z.string().max(128),
+  publishable_key: z.string().trim().max(255).default(''),
+  secret_key: z.string().trim().max(255).default(''),
+});
+
+/** A link checked against signature, expiry and burnt links, plus the store it is for. */
+type CheckedLink = { ok: true; params: ConnectLinkParams; signature: string; store: Store } | { ok: false; problem: LinkProblem | 'store_not_found' };
+
+/** The public connect form (GET/POST /stripe/connect) and the success page. */
+export function connectRouter(deps: AppDeps): Router {
+  const router = new Router();
+  const limit = rateLimit({ clock: deps.clock, windowMs: 60_000, max: deps.config.rateLimits?.connectPerMinute ?? 10 });
+
+  router.get('/stripe/connect', (ctx) => {
+    const link = checkLink(deps, ctx.query as RawLinkFields);
+    if (!link.ok) return sendLinkProblem(ctx, link.problem);
+    sendPage(ctx, (nonce) => ConnectForm({ nonce, storeName: link.store.name, link: formLink(link) }), {
+      frameAncestors: link.store.allowed_origins,
+    });
+  });
+
+  router.post('/stripe/connect', async (ctx) => {
+    try {
+      await limit(ctx, async () => {});
+      await submitForm(deps, ctx);
+    } catch (err) {
+      if (!(err instanceof AppError) || wantsJson(ctx)) throw err;
+      sendPage(ctx, (nonce) => ErrorPage({ nonce, title: pageTitle(err), message: err.message }), { status: err.status });
+      for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);
+    }
+  });
+
+  router.get('/stripe/success/:store_id', (ctx) => {
+    const store = loadStore(deps, ctx.params.store_id);
+    const conn = deps.storage.stores.getConnection(store.id);
+    // The return URL is trusted only when it comes with a valid signature (expired or burnt is fine here).
+    const signed = verifyConnectLink(deps.config.internalSecrets, ctx.query as RawLinkFields, 0);
+    const returnUrl = signed.ok && signed.params.storeId === store.id && signed.params.returnUrl ? signed.params.returnUrl : null;
+    const connected = conn ? { account_id: conn.account_id, account_name: conn.account_name, livemode: conn.livemode } : null;
+    sendPage(ctx, (nonce) => SuccessPage({ nonce, store, connected, returnUrl }), { frameAncestors: store.allowed_origins });
+  });
+
+  return router;
+}
+
+async function submitForm(deps: AppDeps, ctx: Context): Promise<void> {
+  const form = await readBody(ctx, formSchema);
+  const link = checkLink(deps, form);
+  if (!link.ok) {
+    if (wantsJson(ctx)) throw linkError(link.problem);
+    return sendLinkProblem(ctx, link.problem);
+  }
+  const keys = { publishable: form.publishable_key, secret: form.secret_key };
+  try {
+    await connectStore(deps, link.store, keys, { signature: link.signature, expiresAt: link.params.expires * 1000 });
+  } catch (err) {
+    if (err instanceof LinkAlreadyUsedError) throw linkError('link_used');
+    if (!(err instanceof KeyProblem) && !(err instanceof AppError && err.code === 'stripe_unavailable')) throw err;
+    deps.logger.info({ store_id: link.store.id, code: err.code }, 'connect form refused');
+    if (wantsJson(ctx)) throw err;
+    const field = err instanceof KeyProblem ? err.field : null;
+    sendPage(ctx, (nonce) => ConnectForm({ nonce, storeName: link.store.name, link: formLink(link), publishableKey: keys.publishable, error: { message: err.message, field } }), {
+      status: err.status,
+      frameAncestors: link.store.allowed_origins,
+    });
+    return;
+  }
+  const back = new URLSearchParams({ ...(link.params.returnUrl ? { return_url: link.params.returnUrl } : {}), expires: String(link.params.expires), signature: link.signature });
+  ctx.status = 303;
+  ctx.redirect(`/stripe/success/${link.store.id}?${back}`);
+}
+
+function checkLink(deps: AppDeps, raw: RawLinkFields): CheckedLink {
+  const v = verifyConnectLink(deps.config.internalSecrets, raw, deps.clock.now());
+  if (!v.ok) return v;
+  if (!STORE_ID_PATTERN.test(v.params.storeId) || (v.params.returnUrl && !isHttpUrl(v.params.returnUrl))) {
+    return { ok: false, problem: 'link_invalid' };
+  }
+  if (deps.storage.stores.isLinkUsed(v.signature)) return { ok: false, problem: 'link_used' };
+  const store = deps.storage.stores.get(v.params.storeId);
+  if (!store) return { ok: false, problem: 'store_not_found' };
+  return { ...v, store };
+}
+
+function sendLinkProblem(ctx: Context, problem: LinkProblem | 'store_not_found'): void {
+  if (problem === 'store_not_found') return sendPage(ctx, (nonce) => StoreNotFoundPage({ nonce }), { status: 404 });
+  sendPage(ctx, (nonce) => LinkErrorPage({ nonce, problem }), { status: 403 });
+}
+
+function linkError(problem: LinkProblem | 'store_not_found'): AppError {
+  const messages = {
+    link_invalid: 'The connect link is not valid (wrong or missing signature)',
+    link_expired: 'The connect link has expired',
+    link_used: 'The connect link was already used',
+    store_not_found: 'Store not found',
+  };
+  return new AppError(problem, problem === 'store_not_found' ? 404 : 403, messages[problem]);
+}
+
+function formLink(link: { params: ConnectLinkParams; signature: string }) {
+  const p = link.params;
+  return { store_id: p.storeId, return_url: p.returnUrl, expires: String(p.expires), signature: link.signature };
+}
+
+function pageTitle(err: AppError): string {
+  if (err.code === 'rate_limited') return 'Too many attempts';
+  if (err.code === 'body_too_large') return 'That was too much data';
+  if (err.status >= 500) return 'Something went wrong';
+  return 'That did not work';
+}
+
+/** API clients (tests, platforms) ask for JSON; browsers get pages. */
+function wantsJson(ctx: Context): boolean {
+  return ctx.accepts('html', 'json') === 'json';
+}
+
+/** True for absolute http(s) URLs, the only return addresses we will link to. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

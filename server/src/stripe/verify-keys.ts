@@ -1,0 +1,144 @@
+import Stripe from 'stripe';
+import { AppError } from '../errors';
+import type { StripeFactory } from './client';
+import { isUnavailable, stripeUnavailable } from './merchant';
+
+/** What Stripe told us about a pair of keys that passed every check. */
+export interface VerifiedKeys {
+  account_id: string | null;
+  account_name: string | null;
+  key_type: 'secret' | 'restricted';
+  livemode: boolean;
+}
+
+const PUBLISHABLE = /^pk_(test|live)_[A-Za-z0-9]{8,247}$/;
+const SECRET = /^(sk|rk)_(test|live)_[A-Za-z0-9]{8,247}$/;
+
+/** Errors of the connect form; `field` says which input the message belongs to. */
+export class KeyProblem extends AppError {
+  constructor(code: string, status: number, message: string, readonly field: 'publishable_key' | 'secret_key' | null) {
+    super(code, status, message);
+  }
+}
+
+/** Checks the shapes of both keys and that they are of the same mode; returns mode and key type. */
+export function checkKeyFormats(publishable: string, secret: string): { livemode: boolean; key_type: 'secret' | 'restricted' } {
+  const pk = PUBLISHABLE.exec(publishable);
+  if (!pk) throw new KeyProblem('invalid_request', 422, 'A publishable key starts with pk_test_ or pk_live_', 'publishable_key');
+  const sk = SECRET.exec(secret);
+  if (!sk) {
+    throw new KeyProblem('invalid_request', 422, 'A secret key starts with sk_test_ or sk_live_ (restricted keys: rk_test_ or rk_live_)', 'secret_key');
+  }
+  if (pk[1] !== sk[2]) {
+    throw new KeyProblem(
+      'keys_mode_mismatch',
+      422,
+      `The publishable key is a ${pk[1]} key but the secret key is a ${sk[2]} key; use both keys from the same mode`,
+      'secret_key',
+    );
+  }
+  return { livemode: pk[1] === 'live', key_type: sk[1] === 'rk' ? 'restricted' : 'secret' };
+}
+
+/**
+ * Verifies a key pair against Stripe with clients made for this request only: the secret key must be
+ * accepted (GET /v1/account), and the publishable key must belong to the same account. Stripe has no
+ * endpoint for the latter, so a small PaymentIntent is created with the secret key, retrieved with the
+ * publishable key and its client_secret (only the owning account can see it), then cancelled.
+ */
+export async function verifyKeys(stripe: StripeFactory, publishable: string, secret: string, currency: string): Promise<VerifiedKeys> {
+  const formats = checkKeyFormats(publishable, secret);
+  const secretClient = stripe.forKey(secret);
+  const account = await retrieveAccount(secretClient);
+  const intent = await call(() =>
+    secretClient.paymentIntents.create({
+      amount: 100,
+      currency,
+      description: 'checkout-best key check (cancelled immediately)',
+      metadata: { checkout_best: 'key_check' },
+    }),
+  );
+  try {
+    await call(() => stripe.forKey(publishable).paymentIntents.retrieve(intent.id, { client_secret: intent.client_secret! }), 'publishable_key');
+  } finally {
+    await secretClient.paymentIntents.cancel(intent.id).catch(() => undefined);
+  }
+  return { ...account, ...formats };
+}
+
+async function retrieveAccount(client: Stripe): Promise<{ account_id: string | null; account_name: string | null }> {
+  try {
+    const a = await client.accounts.retrieveCurrent();
+    const name = a.settings?.dashboard?.display_name || a.business_profile?.name || null;
+    return { account_id: a.id, account_name: name };
+  } catch (err) {
+    // A restricted key may lack account access; Stripe still names the account in the permission error.
+    if (err instanceof Stripe.errors.StripePermissionError) {
+      return { account_id: /'(acct_[A-Za-z0-9]+)'/.exec(err.message)?.[1] ?? null, account_name: null };
+    }
+    throw mapVerifyError(err, 'secret_key');
+  }
+}
+
+async function call<T>(fn: () => Promise<T>, field: 'publishable_key' | 'secret_key' = 'secret_key'): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw mapVerifyError(err, field);
+  }
+}
+
+function mapVerifyError(err: unknown, field: 'publishable_key' | 'secret_key'): unknown {
+  if (err instanceof Stripe.errors.StripeAuthenticationError) {
+    const which = field === 'publishable_key' ? 'publishable' : 'secret';
+    return new KeyProblem('invalid_api_key', 422, `Invalid API key: Stripe did not accept the ${which} key`, field);
+  }
+  if (isUnavailable(err)) return stripeUnavailable();
+  if (field === 'publishable_key' && err instanceof Stripe.errors.StripeInvalidRequestError && err.code === 'resource_missing') {
+    return new KeyProblem('keys_account_mismatch', 422, 'The publishable key and the secret key belong to different Stripe accounts', 'publishable_key');
+  }
+  if (err instanceof Stripe.errors.StripePermissionError) {
+    return new KeyProblem(
+      'invalid_api_key',
+      422,
+      'This restricted key lacks a required permission: it needs at least PaymentIntents: Write',
+      'secret_key',
+    );
+  }
+  if (err instanceof Stripe.errors.StripeError) {
+    return new KeyProblem('invalid_api_key', 422, `Stripe refused the keys: ${err.message}`, field);
+  }
+  return err;
+}
+
+/** The events the payment flow listens to on each merchant's account. */
+export const WEBHOOK_EVENTS: Stripe.WebhookEndpointCreateParams.EnabledEvent[] = [
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'payment_intent.canceled',
+  'charge.refunded',
+];
+
+/**
+ * Registers `PUBLIC_URL/stripe/webhooks/{store_id}` on the merchant's account. Returns null when the key may
+ * not manage webhook endpoints (a restricted key without that permission still connects).
+ */
+export async function registerWebhook(
+  client: Stripe,
+  publicUrl: string,
+  storeId: string,
+): Promise<{ id: string; secret: string } | { id: null; reason: string }> {
+  try {
+    const endpoint = await client.webhookEndpoints.create({
+      url: `${publicUrl}/stripe/webhooks/${storeId}`,
+      enabled_events: WEBHOOK_EVENTS,
+      description: 'checkout-best: orders for this store',
+      metadata: { checkout_best_store_id: storeId },
+    });
+    return { id: endpoint.id, secret: endpoint.secret! };
+  } catch (err) {
+    if (isUnavailable(err)) throw stripeUnavailable();
+    if (err instanceof Stripe.errors.StripeError) return { id: null, reason: err.message };
+    throw err;
+  }
+}

@@ -1,0 +1,166 @@
+// The server test harness: the real app (createApp) over HTTP on 127.0.0.1, a real SQLite file in a temp dir,
+// the official stripe client pointed at the emulator, and the logs captured as strings for leak checks.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type AppDeps } from '../../server/src/app';
+import { systemClock, type Clock } from '../../server/src/clock';
+import type { Config } from '../../server/src/config';
+import { Sealer } from '../../server/src/crypto/seal';
+import { createSqliteStorage, openDatabase } from '../../server/src/db/index';
+import { createLogger } from '../../server/src/logger';
+import { createStripeFactory, type StripeSettings } from '../../server/src/stripe/client';
+import type { StripeEmulator } from './stripe-emulator/index';
+
+/** Options of startTestServer. */
+export interface TestServerOptions {
+  /** The emulator Stripe calls go to; omit only for tests that never reach Stripe. */
+  emulator?: Pick<StripeEmulator, 'url'>;
+  /** Overrides of the test configuration (databasePath, secrets, rate limits, env…). */
+  env?: Partial<Config>;
+  clock?: Clock;
+  /** Stripe client settings; tests of faults shorten the timeout. */
+  stripe?: Partial<StripeSettings>;
+}
+
+/** A publishable/secret key pair as the emulator hands them out. */
+export interface KeyPair {
+  publishable: string;
+  secret: string;
+}
+
+/** The store JSON of the internal API. */
+export interface TestStore {
+  id: string;
+  name: string;
+  allowed_origins: string[];
+  default_currency: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A running test server; see the contract in /work/notes/contracts.md. */
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+/** Starts the app on 127.0.0.1:0 with a fresh temp SQLite file; `publicUrl` is set to its real URL. */
+export async function startTestServer(options: TestServerOptions = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'checkout-best-test-'));
+  const logs: string[] = [];
+  const clock = options.clock ?? systemClock;
+  const config: Config = {
+    env: 'test',
+    port: 0,
+    host: '127.0.0.1',
+    publicUrl: 'http://127.0.0.1:0',
+    databasePath: join(dir, 'checkout-best.sqlite'),
+    masterKey: new Uint8Array(randomBytes(32)),
+    masterKeysPrevious: [],
+    internalSecrets: [randomBytes(24).toString('base64url')],
+    stripeApiUrl: options.emulator?.url ?? 'http://127.0.0.1:9',
+    logLevel: 'debug',
+    trustProxy: false,
+    rateLimits: { connectPerMinute: 1000, internalPerMinute: 100_000 },
+    ...options.env,
+  };
+  const stripeSettings: StripeSettings = { apiUrl: config.stripeApiUrl, timeoutMs: 5000, maxNetworkRetries: 2, ...options.stripe };
+  const http: Server = createServer();
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  if (!options.env?.publicUrl) config.publicUrl = url;
+  let deps = build();
+  http.on('request', (req, res) => handler(req, res));
+  let handler = createApp(deps).callback();
+
+  function build(): AppDeps {
+    const logger = createLogger({
+      level: config.logLevel,
+      secrets: [Buffer.from(config.masterKey).toString('base64'), ...config.internalSecrets],
+      destination: { write: (line: string) => void logs.push(line) },
+    });
+    const storage = createSqliteStorage(openDatabase(config.databasePath), clock);
+    const sealer = new Sealer(config.masterKey, config.masterKeysPrevious);
+    return { config, storage, clock, sealer, stripe: createStripeFactory(stripeSettings), logger };
+  }
+
+  const server = {
+    url,
+    dir,
+    config,
+    logs,
+    get deps() {
+      return deps;
+    },
+    get internalSecret() {
+      return config.internalSecrets[0]!;
+    },
+    /** Calls the internal API with the secret header; JSON in, parsed JSON out. */
+    async internal<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
+      const res = await fetch(`${url}/api/internal${path}`, {
+        method,
+        headers: { 'X-Internal-Secret': config.internalSecrets[0]!, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
+    },
+    /** Creates a store through the internal API. */
+    async createStore(input: { id?: string; name: string; allowed_origins?: string[]; default_currency?: string }): Promise<TestStore> {
+      const res = await server.internal<TestStore>('POST', '/stores', input);
+      if (res.status !== 201) throw new Error(`createStore failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    /** A signed connect link for the store, from the internal API. */
+    async connectLink(storeId: string, body: { return_url?: string; ttl_seconds?: number } = {}): Promise<string> {
+      const res = await server.internal<{ url: string }>('POST', `/stores/${storeId}/connect-link`, body);
+      if (res.status !== 200) throw new Error(`connect-link failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.url;
+    },
+    /** The real flow: signed link → GET the form → POST the form. Throws unless it ends in the 303 to success. */
+    async connectStore(storeId: string, keys: KeyPair): Promise<Response> {
+      const res = await submitConnectForm(await server.connectLink(storeId), keys);
+      if (res.status !== 303) throw new Error(`connectStore failed: ${res.status} ${(await res.text()).slice(0, 500)}`);
+      return res;
+    },
+    /** Closes the HTTP server and the database. */
+    async close(): Promise<void> {
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+      deps.storage.close();
+    },
+    /** Reopens the same SQLite file with the same keys (a process restart without the process). */
+    async restart(): Promise<void> {
+      deps.storage.close();
+      deps = build();
+      handler = createApp(deps).callback();
+    },
+    /** Closes and deletes the temp directory. */
+    async destroy(): Promise<void> {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+/** GETs the connect form at `url` (must be 200) and posts it back with the keys, like a browser would. */
+export async function submitConnectForm(url: string, keys: KeyPair, accept = 'text/html'): Promise<Response> {
+  const form = await fetch(url);
+  if (form.status !== 200) throw new Error(`connect form answered ${form.status}`);
+  await form.text();
+  const u = new URL(url);
+  const body = new URLSearchParams(u.searchParams);
+  body.set('publishable_key', keys.publishable);
+  body.set('secret_key', keys.secret);
+  return fetch(new URL('/stripe/connect', u), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: accept },
+    body,
+    redirect: 'manual',
+  });
+}
