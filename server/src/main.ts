@@ -7,6 +7,7 @@ import { Sealer } from './crypto/seal';
 import { createSqliteStorage, openDatabase } from './db/index';
 import { createLogger } from './logger';
 import { createStripeFactory } from './stripe/client';
+import { startReconcileLoop } from './reconcile';
 
 /** Builds every dependency of the app from the configuration. */
 export function buildDeps(config: Config): AppDeps {
@@ -48,6 +49,7 @@ function start(): void {
     deps.logger.info({ host: config.host, port: config.port, public_url: config.publicUrl, env: config.env }, 'checkout-best listening');
   });
   // ---- background jobs (payment flow, helper D) start here ----
+  startReconcileLoop(deps); // sweeps now and every 5 minutes; its timer is unref'd
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -1,5 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { reconcilePayments } from '../../server/src/reconcile';
 import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
 import { startTestServer } from '../support/app';
@@ -71,6 +73,30 @@ describe('restarts and many stores at once', () => {
     await emu.webhooks.idle();
     const done = await call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent.payment_intent_id });
     assert.equal(done.status, 200);
+    assert.equal((await ordersFor(shop.store.id, intent.payment_intent_id)).length, 1);
+  });
+
+  it('records a lost payment with `npm run reconcile` against the same database', async () => {
+    emu.webhooks.pause();
+    const { token } = await checkoutFor(server, shop.store.id, [['poster', 1]]);
+    const { intent } = await pay(server, emu, token);
+    const { config } = server.deps;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/src/cli/reconcile.ts'], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_PATH: config.databasePath,
+        MASTER_KEY: Buffer.from(config.masterKey).toString('base64'),
+        INTERNAL_SECRET: server.internalSecret,
+        STRIPE_API_URL: emu.url,
+        LOG_LEVEL: 'warn',
+      },
+    });
+    assert.match(stdout, /recorded 1 paid order/);
+    assertNoSecrets(stdout, secrets);
+    assert.equal((await ordersFor(shop.store.id, intent.payment_intent_id)).length, 1);
+    emu.webhooks.resume();
+    await emu.webhooks.idle();
     assert.equal((await ordersFor(shop.store.id, intent.payment_intent_id)).length, 1);
   });
 
