@@ -120,13 +120,18 @@ async function main(): Promise<void> {
     writeFileSync(keysFile, `Emulator account ${account.id} (${DEMO_STORE_NAME}), test mode\npublishable key: ${account.keys.test.publishable}\nsecret key:      ${account.keys.test.secret}\n`, { mode: 0o600 });
 
     printBanner({ storefront: storefront.url, server: server.url, emulator: emu.url, adminLink, accountId: account.id,
-      envFile: relative(process.cwd(), envFile), keysFile: relative(process.cwd(), keysFile),
-      logFile: relative(process.cwd(), join(dataDir, 'server.log')) });
+      envFile: shortPath(envFile), keysFile: shortPath(keysFile), logFile: shortPath(join(dataDir, 'server.log')) });
   } catch (err) {
     console.error(`\nThe demo could not start: ${(err as Error).message}`);
     await stopAll();
     process.exit(1);
   }
+}
+
+/** A path as a person would type it from here: relative inside the working directory, else absolute. */
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
 }
 
 function onSignal(stopAll: () => Promise<void>): void {
