@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { signConnectLink } from '../../server/src/security/connect-link';
 import { startTestServer, submitConnectForm, type TestServer } from '../support/app';
 import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
 

@@ -54,7 +54,7 @@ export function connectRouter(deps: AppDeps): Router {
     const store = loadStore(deps, ctx.params.store_id);
     const conn = deps.storage.stores.getConnection(store.id);
     // The return URL is trusted only when it comes with a valid signature (expired or burnt is fine here).
-    const signed = verifyConnectLink(deps.config.internalSecrets, ctx.query as RawLinkFields, 0);
+    const signed = verifyConnectLink(deps.config.internalSecrets, { ...(ctx.query as RawLinkFields), store_id: store.id }, 0);
     const returnUrl = signed.ok && signed.params.storeId === store.id && signed.params.returnUrl ? signed.params.returnUrl : null;
     const connected = conn ? { account_id: conn.account_id, account_name: conn.account_name, livemode: conn.livemode } : null;
     sendPage(ctx, (nonce) => SuccessPage({ nonce, store, connected, returnUrl }), { frameAncestors: store.allowed_origins });

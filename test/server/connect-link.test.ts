@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { manualClock } from '../../server/src/clock';
+import { startTestServer, submitConnectForm, type TestServer } from '../support/app';
+import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+
+let emu: StripeEmulator;
+let server: TestServer;
+const clock = manualClock(Date.now());
+
+before(async () => {
+  emu = await startStripeEmulator({ port: 0 });
+  server = await startTestServer({ emulator: emu, clock });
+});
+after(async () => {
+  await server.destroy();
+  await emu.close();
+});
+
+/** Signs a link the way the README tells platforms to, independently of the server's code. */
+function platformSign(secret: string, storeId: string, returnUrl: string, expires: number): string {
+  const sig = createHmac('sha256', secret).update(`checkout-best-connect-v1\n${storeId}\n${returnUrl}\n${expires}`).digest('hex');
+  const q = new URLSearchParams({ store_id: storeId, ...(returnUrl ? { return_url: returnUrl } : {}), expires: String(expires), signature: sig });
+  return `${server.url}/stripe/connect?${q}`;
+}
+
+const nowSeconds = () => Math.floor(clock.now() / 1000);
+
+async function expectRefusal(url: string, status: number, text: RegExp): Promise<void> {
+  const res = await fetch(url);
+  assert.equal(res.status, status);
+  assert.match(res.headers.get('content-type')!, /text\/html/);
+  assert.match(await res.text(), text);
+}
+
+describe('connect links', () => {
+  it('serves an accessible form, framable only by the store origins, not cached, no referrer', async () => {
+    const store = await server.createStore({ name: 'Form Shop', allowed_origins: ['https://shop.example'] });
+    const res = await fetch(await server.connectLink(store.id, { return_url: 'https://builder.example/done' }));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+    assert.match(res.headers.get('content-security-policy')!, /frame-ancestors 'self' https:\/\/shop\.example(;|$)/);
+    const html = await res.text();
+    assert.match(html, /<label for="publishable_key">/);
+    assert.match(html, /<label for="secret_key">/);
+    assert.match(html, /<input[^>]*name="secret_key"[^>]*type="password"[^>]*autocomplete="new-password"/);
+    assert.match(html, /Developers → API keys/);
+    assert.match(html, /Reveal/);
+    assert.match(html, /id="mode-badge"/);
+    assert.match(html, /PaymentIntents: Write/);
+  });
+
+  it('accepts a link signed by a platform with the documented algorithm', async () => {
+    const acct = emu.createAccount('Platform Signed');
+    const store = await server.createStore({ name: 'Signed' });
+    const url = platformSign(server.internalSecret, store.id, 'https://builder.example/x?y=1', nowSeconds() + 600);
+    const res = await submitConnectForm(url, acct.keys.test);
+    assert.equal(res.status, 303);
+  });
+
+  it('refuses a link with no or a wrong signature', async () => {
+    const store = await server.createStore({ name: 'Unsigned' });
+    await expectRefusal(`${server.url}/stripe/connect?store_id=${store.id}`, 403, /not valid/);
+    await expectRefusal(platformSign('some-other-secret-entirely', store.id, '', nowSeconds() + 600), 403, /not valid/);
+  });
+
+  it('refuses a link made for another store or another return_url', async () => {
+    const a = await server.createStore({ name: 'A' });
+    const b = await server.createStore({ name: 'B' });
+    const link = new URL(await server.connectLink(a.id, { return_url: 'https://builder.example/a' }));
+    link.searchParams.set('store_id', b.id);
+    await expectRefusal(link.toString(), 403, /not valid/);
+    link.searchParams.set('store_id', a.id);
+    link.searchParams.set('return_url', 'https://evil.example/');
+    await expectRefusal(link.toString(), 403, /not valid/);
+  });
+
+  it('refuses an expired link', async () => {
+    const store = await server.createStore({ name: 'Slow' });
+    const url = await server.connectLink(store.id, { ttl_seconds: 60 });
+    clock.advance(61_000);
+    await expectRefusal(url, 403, /expired/);
+  });
+
+  it('expires links after 30 minutes by default', async () => {
+    const store = await server.createStore({ name: 'Default TTL' });
+    const res = await server.internal('POST', `/stores/${store.id}/connect-link`, {});
+    assert.equal(Date.parse(res.body.expires_at), (nowSeconds() + 1800) * 1000);
+  });
+
+  it('refuses a link that was already used, on GET and on POST', async () => {
+    const acct = emu.createAccount('Once');
+    const store = await server.createStore({ name: 'Once' });
+    const url = await server.connectLink(store.id);
+    assert.equal((await submitConnectForm(url, acct.keys.test)).status, 303);
+    await expectRefusal(url, 403, /already used/);
+    const u = new URL(url);
+    const body = new URLSearchParams(u.searchParams);
+    body.set('publishable_key', acct.keys.test.publishable);
+    body.set('secret_key', acct.keys.test.secret);
+    const post = await fetch(`${server.url}/stripe/connect`, { method: 'POST', body, headers: { Accept: 'application/json' } });
+    assert.equal(post.status, 403);
+    assert.equal((await post.json()).error.code, 'link_used');
+  });
+
+  it('answers 404 for a correctly signed link to an unknown store', async () => {
+    await expectRefusal(platformSign(server.internalSecret, '00000000-0000-4000-8000-000000000000', '', nowSeconds() + 600), 404, /Store not found/);
+  });
+
+  it('refuses a signed return_url that is not http(s)', async () => {
+    const store = await server.createStore({ name: 'JS' });
+    await expectRefusal(platformSign(server.internalSecret, store.id, 'javascript:alert(1)', nowSeconds() + 600), 403, /not valid/);
+    const res = await server.internal('POST', `/stores/${store.id}/connect-link`, { return_url: 'javascript:alert(1)' });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.code, 'invalid_request');
+  });
+
+  it('shows the success page with a button back to the signed return_url and postMessage to allowed origins', async () => {
+    const acct = emu.createAccount('Happy Beans');
+    const store = await server.createStore({ name: 'Happy', allowed_origins: ['https://happy.example', 'http://localhost:5173'] });
+    const res = await submitConnectForm(await server.connectLink(store.id, { return_url: 'https://builder.example/stores/1' }), acct.keys.test);
+    const page = await fetch(new URL(res.headers.get('location')!, server.url));
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /Stripe is connected/);
+    assert.match(html, /Happy Beans/);
+    assert.match(html, /Test mode/);
+    assert.match(html, /href="https:\/\/builder\.example\/stores\/1"/);
+    assert.match(html, /checkout-best:stripe-connected/);
+    assert.match(html, /"https:\/\/happy\.example","http:\/\/localhost:5173"/);
+    const nonce = /script-src 'nonce-([^']+)'/.exec(page.headers.get('content-security-policy')!)![1];
+    assert.match(html, new RegExp(`<script nonce="${nonce.replace(/[+/=]/g, '\\$&')}"`));
+  });
+
+  it('does not link back to an unsigned return_url on the success page', async () => {
+    const store = await server.createStore({ name: 'No redirect' });
+    const html = await (await fetch(`${server.url}/stripe/success/${store.id}?return_url=https://evil.example&expires=1&signature=${'0'.repeat(64)}`)).text();
+    assert.doesNotMatch(html, /evil\.example/);
+  });
+
+  it('answers 503 "Could not reach Stripe, try again" and stores nothing when Stripe is down', async () => {
+    const acct = emu.createAccount('Down');
+    const store = await server.createStore({ name: 'Down' });
+    const url = await server.connectLink(store.id);
+    emu.faults.enqueue({ kind: '500', count: 3, path: '/v1/account' }); // the first try and stripe-node's two retries
+    const res = await submitConnectForm(url, acct.keys.test);
+    assert.equal(res.status, 503);
+    assert.match(await res.text(), /Could not reach Stripe, try again/);
+    assert.equal((await server.internal('GET', `/stores/${store.id}/stripe-status`)).body.has_stripe, false);
+    emu.faults.clear();
+    assert.equal((await submitConnectForm(url, acct.keys.test)).status, 303, 'the link still works once Stripe is back');
+  });
+});

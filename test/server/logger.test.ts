@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createLogger } from '../../server/src/logger';
+
+function capture(secrets: string[] = []) {
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'debug', secrets, destination: { write: (l: string) => void lines.push(l) } });
+  return { logger, text: () => lines.join('') };
+}
+
+describe('the logger', () => {
+  it('redacts known secret fields whatever they hold', () => {
+    const { logger, text } = capture();
+    logger.info({ secret_key: 'anything', conn: { webhook_secret: 'hush' }, req: { headers: { 'x-internal-secret': 'letmein' } } }, 'hi');
+    assert.doesNotMatch(text(), /anything|hush|letmein/);
+    assert.match(text(), /\[REDACTED\]/);
+  });
+
+  it('scrubs Stripe secrets and configured secrets from messages and errors', () => {
+    const { logger, text } = capture(['internal-secret-value-123']);
+    logger.error({ err: new Error('bad key sk_live_abcdefgh1234 and rk_test_zzzzzzzz') }, 'failed with whsec_abcDEF123 internal-secret-value-123');
+    assert.doesNotMatch(text(), /sk_live_abc|rk_test_zz|whsec_abc|internal-secret-value-123/);
+    assert.match(text(), /bad key \[REDACTED\]/);
+  });
+
+  it('keeps publishable keys and ordinary text', () => {
+    const { logger, text } = capture(['internal-secret-value-123']);
+    logger.info({ publishable_key: 'pk_test_123' }, 'store connected');
+    assert.match(text(), /pk_test_123/);
+    assert.match(text(), /store connected/);
+  });
+});
