@@ -1,0 +1,63 @@
+// Builds the browser bundles into dist/:
+//   widget.js    IIFE for the script tag (minified, with a source map)
+//   widget.mjs   ESM for single-page apps: import { init } from '…/widget.mjs'
+//   widget.css   the widget's stylesheet; widget.js fetches it by its content-hashed name
+//   checkout.js  the hosted checkout page on our origin (Stripe.js is loaded at run time, never bundled)
+//   checkout.css the checkout page's stylesheet
+// Sizes are checked by `npm run size` (test/size.ts). The server serves every file under
+// /assets/<name>.<hash>.<ext>, the hash being the first 10 hex digits of the file's SHA-256
+// (server/src/routes/assets.ts computes the same, so the CSS name compiled into widget.js matches).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import esbuild from 'rollup-plugin-esbuild';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+
+/** Comments and line breaks out; the rules are written compactly already. */
+const minifyCss = (path) => readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\n+/g, '');
+const hashOf = (text) => createHash('sha256').update(text).digest('hex').slice(0, 10);
+
+const widgetCss = minifyCss('widget/src/ui/widget.css');
+const checkoutCss = minifyCss('widget/src/checkout/checkout.css');
+
+/** Writes a stylesheet next to the bundle. */
+const emitCss = (fileName, source) => ({
+  name: 'emit-css',
+  generateBundle() {
+    this.emitFile({ type: 'asset', fileName, source });
+  },
+});
+
+const plugins = (...extra) => [
+  resolve({ browser: true, extensions: ['.ts', '.tsx', '.mjs', '.js'] }),
+  esbuild({
+    target: 'es2020',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    tsconfig: 'tsconfig.json',
+    define: {
+      'process.env.NODE_ENV': '"production"',
+      __WIDGET_CSS__: JSON.stringify(`widget.${hashOf(widgetCss)}.css`),
+    },
+  }),
+  terser({ ecma: 2020, compress: { passes: 3, pure_getters: true, unsafe_arrows: true }, format: { comments: false } }),
+  ...extra,
+];
+
+export default [
+  {
+    input: 'widget/src/index.ts',
+    output: { file: 'dist/widget.js', format: 'iife', sourcemap: true },
+    plugins: plugins(emitCss('widget.css', widgetCss)),
+  },
+  {
+    input: 'widget/src/esm.ts',
+    output: { file: 'dist/widget.mjs', format: 'es', sourcemap: true },
+    plugins: plugins(),
+  },
+  {
+    input: 'widget/src/checkout/main.tsx',
+    output: { file: 'dist/checkout.js', format: 'iife', sourcemap: true },
+    plugins: plugins(emitCss('checkout.css', checkoutCss)),
+  },
+];

@@ -1,0 +1,102 @@
+/** The hosted checkout page: summary and payment form, then the receipt; also finishes redirect returns. */
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { CheckoutText } from '../i18n/checkout';
+import type { Order } from '../messages';
+import { ApiError } from '../net/client';
+import { completeWithRetry, type CheckoutApi, type CheckoutView } from './api';
+import { isFramed, tellParent } from './parent';
+import { PaymentForm } from './PaymentForm';
+import { Receipt } from './Receipt';
+import { Summary, TestCards } from './Summary';
+
+/** What the server embeds in the page. */
+export interface PageConfig {
+  token: string;
+  lang: string;
+  locale: string;
+  /** The store's allowed_origins: where messages to the framing page may go. */
+  parentOrigins: string[];
+  /** Where "Back to the store" goes when the page is not framed. */
+  backUrl: string | null;
+  accent: string;
+  view: CheckoutView;
+}
+
+interface AppProps {
+  config: PageConfig;
+  api: CheckoutApi;
+  t: CheckoutText;
+}
+
+/** Reads a redirect return (`?payment_intent=…&redirect_status=…`) from the page URL, if any. */
+function redirectReturn(): string | null {
+  const q = new URLSearchParams(location.search);
+  return q.get('payment_intent') && q.get('redirect_status') ? q.get('payment_intent') : null;
+}
+
+/** The whole checkout page. */
+export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
+  const { view, locale, parentOrigins } = config;
+  const [order, setOrder] = useState<Order | null>(view.order ?? null);
+  const [returnError, setReturnError] = useState('');
+  const close = () => {
+    if (isFramed()) tellParent({ type: 'checkout-best:close' }, parentOrigins);
+    else if (config.backUrl) location.href = config.backUrl;
+  };
+
+  const paid = async (intentId: string) => {
+    const o = await completeWithRetry(api, intentId);
+    setOrder(o);
+    tellParent({ type: 'checkout-best:checkout-completed', order: o }, parentOrigins);
+  };
+  const failed = (error: { code: string; message: string }) =>
+    tellParent({ type: 'checkout-best:checkout-failed', error }, parentOrigins);
+
+  useEffect(() => {
+    tellParent({ type: 'checkout-best:ready' }, parentOrigins);
+    if (view.order) tellParent({ type: 'checkout-best:checkout-completed', order: view.order }, parentOrigins);
+    const intentId = redirectReturn();
+    if (intentId && !view.order) {
+      // Back from a redirect-based method: the PaymentIntent tells /complete whether it worked.
+      history.replaceState(null, '', `${location.pathname}?locale=${config.lang}`);
+      paid(intentId).catch((err: unknown) => {
+        const message = err instanceof ApiError ? err.message : String(err);
+        setReturnError(message);
+        failed({ code: err instanceof ApiError ? err.code : 'payment_failed', message });
+      });
+    }
+    // Esc closes the overlay: key presses inside this frame never reach the widget's page.
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && !e.defaultPrevented && close();
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  if (order) {
+    return (
+      <main class="page page-receipt">
+        <Receipt order={order} store={view.store.name} items={view.items} t={t} locale={locale} onContinue={close} />
+      </main>
+    );
+  }
+  const testMode = !view.is_live_mode;
+  return (
+    <main class="page">
+      <Summary store={view.store.name} items={view.items} amount={view.amount} currency={view.currency}
+        testMode={testMode} t={t} locale={locale} />
+      <section class="payment" aria-label={t.title}>
+        {testMode && <TestCards t={t} />}
+        {returnError && <p class="form-error" role="alert">{returnError}</p>}
+        <PaymentForm view={view} api={api} t={t} locale={locale} lang={config.lang} accent={config.accent}
+          onPaid={paid} onFailed={failed} />
+        <p class="secure">
+          <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
+            <path d="M7 11V8a5 5 0 0 1 10 0v3M5 11h14v10H5z" />
+          </svg>
+          {t.secure}
+        </p>
+        {!isFramed() && config.backUrl && <a class="back" href={config.backUrl}>← {t.backToStore}</a>}
+      </section>
+    </main>
+  );
+}

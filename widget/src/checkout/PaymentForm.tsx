@@ -1,0 +1,104 @@
+/**
+ * The Payment Element and the Pay button. Stripe.js is loaded only here, on our origin, with the
+ * merchant's publishable key; the storefront never loads it. Confirms with `redirect: 'if_required'`,
+ * so cards finish in place and redirect-based methods come back to this page (see CheckoutApp).
+ */
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { loadStripe } from '@stripe/stripe-js/pure';
+import type { Stripe, StripeElements } from '@stripe/stripe-js';
+import { formatMoney } from '../cart/money';
+import { fill } from '../i18n';
+import type { CheckoutText } from '../i18n/checkout';
+import { ApiError } from '../net/client';
+import type { CheckoutApi, CheckoutView } from './api';
+
+interface PaymentFormProps {
+  view: CheckoutView;
+  api: CheckoutApi;
+  t: CheckoutText;
+  locale: string;
+  lang: string;
+  accent: string;
+  /** Called with the succeeded (or processing) PaymentIntent id. */
+  onPaid(paymentIntentId: string): Promise<void>;
+  onFailed(error: { code: string; message: string }): void;
+}
+
+/** The payment form; shows Stripe's own error text next to the form and lets the shopper try again. */
+export function PaymentForm(props: PaymentFormProps): JSX.Element {
+  const { view, t, locale } = props;
+  const mountRef = useRef<HTMLDivElement>(null);
+  const stripe = useRef<Stripe | null>(null);
+  const elements = useRef<StripeElements | null>(null);
+  const [ready, setReady] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      const intent = await props.api.intent();
+      const s = await loadStripe(intent.publishable_key, { locale: props.lang as 'auto' });
+      if (!s || cancelled) return;
+      stripe.current = s;
+      const els = s.elements({
+        clientSecret: intent.client_secret,
+        appearance: { theme: 'stripe', variables: { colorPrimary: props.accent, borderRadius: '10px' } },
+      });
+      elements.current = els;
+      const element = els.create('payment', { layout: 'tabs' });
+      element.on('ready', () => setReady(true));
+      element.mount(mountRef.current!);
+    })().catch((err: unknown) => setError(err instanceof ApiError ? err.message : t.loadError));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const pay = async (e: Event) => {
+    e.preventDefault();
+    if (!stripe.current || !elements.current || busy) return;
+    setBusy(true);
+    setError('');
+    try {
+      const returnUrl = `${location.origin}${location.pathname}?locale=${props.lang}`;
+      const result = await stripe.current.confirmPayment({
+        elements: elements.current,
+        redirect: 'if_required',
+        confirmParams: { return_url: returnUrl },
+      });
+      if (result.error) {
+        const message = result.error.message ?? t.loadError;
+        setError(message);
+        props.onFailed({ code: result.error.code ?? result.error.type ?? 'payment_failed', message });
+        return;
+      }
+      await props.onPaid(result.paymentIntent.id);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      setError(message);
+      props.onFailed({ code: err instanceof ApiError ? err.code : 'payment_failed', message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const amount = formatMoney(view.amount, view.currency, locale);
+  return (
+    <form class="pay-form" onSubmit={pay} aria-busy={busy ? 'true' : 'false'} noValidate>
+      <div class="element" ref={mountRef}>
+        {!ready && !error && <div class="skeleton" aria-label={t.loading} role="progressbar" />}
+      </div>
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" class="pay-button" disabled={!ready || busy}>
+        {busy ? <span class="spinner" aria-hidden="true" /> : null}
+        <span>{busy ? t.processing : fill(t.pay, { amount })}</span>
+      </button>
+    </form>
+  );
+}

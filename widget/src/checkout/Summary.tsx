@@ -1,0 +1,70 @@
+/** The left column: store, test-mode badge, amount and the frozen lines. */
+import type { JSX } from 'preact';
+import { formatMoney } from '../cart/money';
+import { fill } from '../i18n';
+import type { CheckoutText } from '../i18n/checkout';
+import type { CheckoutLine } from './api';
+
+interface SummaryProps {
+  store: string;
+  items: CheckoutLine[];
+  amount: number;
+  currency: string;
+  testMode: boolean;
+  t: CheckoutText;
+  locale: string;
+}
+
+/** Order summary with a clear "Test mode" badge for test-mode stores. */
+export function Summary({ store, items, amount, currency, testMode, t, locale }: SummaryProps): JSX.Element {
+  const money = (n: number) => formatMoney(n, currency, locale);
+  return (
+    <section class="summary" aria-labelledby="cb-summary-title">
+      <div class="store">
+        <span class="store-mark" aria-hidden="true">{store.trim().charAt(0).toUpperCase() || '◆'}</span>
+        <span class="store-name">{store}</span>
+        {testMode && <span class="test-badge">{t.testMode}</span>}
+      </div>
+      <p class="amount-label" id="cb-summary-title">{t.summary}</p>
+      <p class="amount" data-amount="">{money(amount)}</p>
+      <ul class="items">
+        {items.map((i) => (
+          <li key={i.product_id}>
+            <span class="item-thumb" aria-hidden="true">{i.name.trim().charAt(0).toUpperCase()}</span>
+            <span class="item-main">
+              <span class="item-name">{i.name}</span>
+              <span class="item-qty">{fill(t.qty, { n: i.quantity })}</span>
+            </span>
+            <span class="item-total">{money(i.line_total)}</span>
+          </li>
+        ))}
+      </ul>
+      <div class="total-row">
+        <span>{t.total}</span>
+        <span>{money(amount)}</span>
+      </div>
+    </section>
+  );
+}
+
+/** The seed's test cards, shown only in test mode. */
+export function TestCards({ t }: { t: CheckoutText }): JSX.Element {
+  const cards: Array<[string, string]> = [
+    ['4242 4242 4242 4242', t.cardOk],
+    ['4000 0000 0000 0002', t.cardDeclined],
+    ['4000 0000 0000 9995', t.cardFunds],
+  ];
+  return (
+    <div class="test-cards" role="note">
+      <p class="test-title"><span class="test-badge">{t.testMode}</span> {t.testHint}</p>
+      <ul>
+        {cards.map(([n, label]) => (
+          <li key={n}>
+            <code>{n}</code>
+            <span>{label}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

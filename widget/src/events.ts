@@ -1,0 +1,44 @@
+/** A tiny event emitter for the public JS API; a throwing listener is logged, never rethrown. */
+import { warn } from './log';
+
+/** The events a page can listen to with `CheckoutBest.on(...)`. */
+export const EVENTS = ['cart:updated', 'checkout:opened', 'checkout:completed', 'checkout:failed', 'stripe:connected'] as const;
+export type EventName = (typeof EVENTS)[number];
+export type Listener = (payload: unknown) => void;
+
+/** The emitter behind `on`/`off`. */
+export interface Emitter {
+  on(event: string, fn: Listener): void;
+  off(event: string, fn?: Listener): void;
+  emit(event: EventName, payload: unknown): void;
+}
+
+/** Builds an emitter that warns about unknown event names instead of silently ignoring them. */
+export function createEmitter(): Emitter {
+  const map = new Map<string, Set<Listener>>();
+  const known = (event: string) => {
+    if ((EVENTS as readonly string[]).includes(event)) return true;
+    warn(`unknown event "${event}"; known events: ${EVENTS.join(', ')}`);
+    return false;
+  };
+  return {
+    on(event, fn) {
+      if (!known(event) || typeof fn !== 'function') return;
+      if (!map.has(event)) map.set(event, new Set());
+      map.get(event)!.add(fn);
+    },
+    off(event, fn) {
+      if (!fn) map.delete(event);
+      else map.get(event)?.delete(fn);
+    },
+    emit(event, payload) {
+      for (const fn of [...(map.get(event) ?? [])]) {
+        try {
+          fn(payload);
+        } catch (err) {
+          warn(`a "${event}" listener threw`, err);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/** Talks JSON to the checkout-best server; every failure becomes an ApiError with a stable code. */
+
+/** One line of a cart as the server computes it (amounts in minor units). */
+export interface CartItem {
+  product_id: string;
+  name: string;
+  unit_amount: number;
+  quantity: number;
+  line_total: number;
+}
+
+/** The whole cart, as every cart endpoint answers. */
+export interface Cart {
+  id: string;
+  store_id: string;
+  currency: string;
+  items: CartItem[];
+  subtotal: number;
+  item_count: number;
+}
+
+/** A checkout session's page address. */
+export interface CheckoutSession {
+  token: string;
+  url: string;
+  expires_at: string | number;
+}
+
+/** An error answer (`{error:{code,message}}`) or a network failure (`network_error`). */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 0,
+  ) {
+    super(message);
+  }
+}
+
+/** The subset of fetch the client needs; tests may pass their own. */
+export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** Sends one JSON request and returns the parsed body, or throws an ApiError. */
+export async function requestJson<T>(fetchFn: Fetch, url: string, method = 'GET', body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetchFn(url, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit',
+    });
+  } catch {
+    throw new ApiError('network_error', 'Could not reach the store, check your connection');
+  }
+  const data = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  if (!res.ok) {
+    const e = data?.error;
+    throw new ApiError(e?.code ?? 'http_' + res.status, e?.message ?? `Request failed (${res.status})`, res.status);
+  }
+  return data as T;
+}
+
+/** The cart API of one store, as the widget uses it. */
+export interface CartApi {
+  createCart(): Promise<Cart>;
+  getCart(id: string): Promise<Cart>;
+  addItem(id: string, productId: string, quantity: number): Promise<Cart>;
+  setQuantity(id: string, productId: string, quantity: number): Promise<Cart>;
+  removeItem(id: string, productId: string): Promise<Cart>;
+  startCheckout(id: string): Promise<CheckoutSession>;
+}
+
+/** Builds the cart API client for `storeId` on the server at `baseUrl`. */
+export function createCartApi(baseUrl: string, storeId: string, fetchFn: Fetch = (u, i) => fetch(u, i)): CartApi {
+  const api = baseUrl + '/api';
+  const cart = (id: string) => `${api}/carts/${encodeURIComponent(id)}`;
+  const item = (id: string, p: string) => `${cart(id)}/items/${encodeURIComponent(p)}`;
+  return {
+    createCart: () => requestJson(fetchFn, `${api}/stores/${encodeURIComponent(storeId)}/carts`, 'POST', {}),
+    getCart: (id) => requestJson(fetchFn, cart(id)),
+    addItem: (id, product_id, quantity) => requestJson(fetchFn, `${cart(id)}/items`, 'POST', { product_id, quantity }),
+    setQuantity: (id, p, quantity) => requestJson(fetchFn, item(id, p), 'PATCH', { quantity }),
+    removeItem: (id, p) => requestJson(fetchFn, item(id, p), 'DELETE'),
+    startCheckout: (id) => requestJson(fetchFn, `${cart(id)}/checkout`, 'POST', {}),
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * A modal dialog shell: role, label, Esc to close, focus moved in and kept in (sentinels).
+ * Class components rather than hooks throughout the widget: preact/hooks would cost ~1 KB gzip of our
+ * 12 KB budget.
+ */
+import { Component, createRef, type ComponentChildren } from 'preact';
+import { focusEdge } from './focus';
+
+interface DialogProps {
+  labelId: string;
+  class: string;
+  onClose(): void;
+  children: ComponentChildren;
+}
+
+/** Renders its children inside a `role="dialog"` that traps focus and closes on Esc. */
+export class Dialog extends Component<DialogProps> {
+  ref = createRef<HTMLDivElement>();
+
+  override componentDidMount(): void {
+    const el = this.ref.current;
+    const first = el?.querySelector<HTMLElement>('[data-autofocus]');
+    if (first) first.focus();
+    else focusEdge(el);
+  }
+
+  onKeyDown = (e: KeyboardEvent): void => {
+    if (e.key !== 'Escape') return;
+    e.stopPropagation();
+    this.props.onClose();
+  };
+
+  render({ children, labelId, class: cls }: DialogProps) {
+    const edge = (last: boolean) => () => focusEdge(this.ref.current, last);
+    return (
+      <div ref={this.ref} class={cls} role="dialog" aria-modal="true" aria-labelledby={labelId} onKeyDown={this.onKeyDown}>
+        <span tabIndex={0} data-sentinel="" onFocus={edge(true)} />
+        {children}
+        <span tabIndex={0} data-sentinel="" onFocus={edge(false)} />
+      </div>
+    );
+  }
+}

@@ -1,0 +1,121 @@
+/** The cart drawer: lines with steppers, subtotal, checkout, and the loading/empty/error states. */
+import type { JSX } from 'preact';
+import type { CartState } from '../cart/state';
+import { formatMoney } from '../cart/money';
+import { errorText, type WidgetText } from '../i18n/widget';
+import { fill } from '../i18n';
+import type { CartItem } from '../net/client';
+import { Dialog } from './Dialog';
+import { Icon } from './icons';
+
+/** What the drawer can ask the widget to do. */
+export interface DrawerActions {
+  close(): void;
+  setQuantity(productId: string, quantity: number): void;
+  checkout(): void;
+  retry(): void;
+}
+
+interface DrawerProps {
+  state: CartState;
+  t: WidgetText;
+  locale: string;
+  actions: DrawerActions;
+  checkingOut: boolean;
+}
+
+/** The drawer dialog. */
+export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps): JSX.Element {
+  const cart = state.cart;
+  const items = cart?.items ?? [];
+  const count = cart?.item_count ?? 0;
+  return (
+    <Dialog class="drawer" labelId="cb-drawer-title" onClose={actions.close}>
+      <div class="head">
+        <h2 id="cb-drawer-title">{t.cart}</h2>
+        {count > 0 && <span class="pill">{count}</span>}
+        <button type="button" class="x" aria-label={t.close} onClick={actions.close} data-autofocus="">
+          <Icon name="close" />
+        </button>
+      </div>
+      <div class="body">
+        {state.error && (
+          <div class="error" role="alert">
+            <Icon name="alert" size={18} />
+            <span>{errorText(t, state.error.code, state.error.message)}</span>
+            {state.status === 'error' && (
+              <button type="button" class="link" onClick={actions.retry}>{t.retry}</button>
+            )}
+          </div>
+        )}
+        {state.status === 'loading' && (
+          <p class="empty"><span class="spinner" aria-hidden="true" /> {t.loading}</p>
+        )}
+        {state.status !== 'loading' && items.length === 0 && state.status !== 'error' && (
+          <div class="empty">
+            <span class="empty-icon"><Icon name="bag" size={28} /></span>
+            <p class="empty-title">{t.empty}</p>
+            <p>{t.emptyHint}</p>
+          </div>
+        )}
+        {items.length > 0 && (
+          <ul class="lines" aria-busy={state.pending > 0 ? 'true' : 'false'}>
+            {items.map((item) => (
+              <Line key={item.product_id} item={item} currency={cart!.currency} t={t} locale={locale} actions={actions} />
+            ))}
+          </ul>
+        )}
+      </div>
+      {items.length > 0 && (
+        <div class="foot">
+          <div class="row">
+            <span>{t.subtotal}</span>
+            <span class="num" data-subtotal="">{formatMoney(cart!.subtotal, cart!.currency, locale)}</span>
+          </div>
+          <p class="note">{t.note}</p>
+          <button type="button" class="primary" onClick={actions.checkout} disabled={checkingOut || state.pending > 0}>
+            {checkingOut ? <span class="spinner" aria-hidden="true" /> : <Icon name="lock" size={18} />}
+            <span>{t.checkout}</span>
+          </button>
+        </div>
+      )}
+    </Dialog>
+  );
+}
+
+interface LineProps {
+  item: CartItem;
+  currency: string;
+  t: WidgetText;
+  locale: string;
+  actions: DrawerActions;
+}
+
+function Line({ item, currency, t, locale, actions }: LineProps): JSX.Element {
+  const name = { name: item.name };
+  const set = (q: number) => actions.setQuantity(item.product_id, q);
+  return (
+    <li class="line" data-product-id={item.product_id}>
+      <span class="thumb" aria-hidden="true">{item.name.trim().charAt(0).toUpperCase() || '•'}</span>
+      <div class="info">
+        <p class="name">{item.name}</p>
+        <p class="each">{fill(t.each, { price: formatMoney(item.unit_amount, currency, locale) })}</p>
+        <div class="controls">
+          <div class="stepper" role="group" aria-label={fill(t.quantityOf, name)}>
+            <button type="button" aria-label={fill(t.decrease, name)} disabled={item.quantity <= 1} onClick={() => set(item.quantity - 1)}>
+              <Icon name="minus" size={16} />
+            </button>
+            <span class="qty" aria-live="off">{item.quantity}</span>
+            <button type="button" aria-label={fill(t.increase, name)} disabled={item.quantity >= 99} onClick={() => set(item.quantity + 1)}>
+              <Icon name="plus" size={16} />
+            </button>
+          </div>
+          <button type="button" class="remove" aria-label={fill(t.removeItem, name)} onClick={() => set(0)}>
+            {t.remove}
+          </button>
+        </div>
+      </div>
+      <span class="total num">{formatMoney(item.line_total, currency, locale)}</span>
+    </li>
+  );
+}

@@ -1,0 +1,22 @@
+/** Inline SVG icons (no icon font, no network): 24px grid, stroked, inherit the text colour. */
+import type { JSX } from 'preact';
+
+const paths = {
+  bag: 'M6 7h12l1 13H5L6 7zm3 0V6a3 3 0 0 1 6 0v1',
+  close: 'M6 6l12 12M18 6L6 18',
+  minus: 'M6 12h12',
+  plus: 'M12 6v12M6 12h12',
+  lock: 'M7 11V8a5 5 0 0 1 10 0v3M5 11h14v10H5z',
+  external: 'M14 4h6v6M20 4l-9 9M18 14v6H4V6h6',
+  alert: 'M12 8v5m0 3v.5M12 3l9.5 17h-19z',
+};
+
+/** One icon by name; decorative, so hidden from assistive technology. */
+export function Icon({ name, size = 20 }: { name: keyof typeof paths; size?: number }): JSX.Element {
+  return (
+    <svg width={size} height={size} viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8"
+      stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">
+      <path d={paths[name]} />
+    </svg>
+  );
+}
