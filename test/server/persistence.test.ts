@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { keyId } from '../../server/src/crypto/seal';
+import { startTestServer, type TestServer } from '../support/app';
+import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+
+let emu: StripeEmulator;
+let server: TestServer;
+const secrets: string[] = [];
+
+before(async () => {
+  emu = await startStripeEmulator({ port: 0 });
+  server = await startTestServer({ emulator: emu });
+});
+after(async () => {
+  await server.destroy();
+  await emu.close();
+});
+
+async function connectedStore(name: string) {
+  const acct = emu.createAccount(name);
+  const store = await server.createStore({ name, allowed_origins: ['https://shop.example'] });
+  await server.connectStore(store.id, acct.keys.test);
+  const hook = server.deps.sealer.open(store.id, server.deps.storage.stores.getWebhookSecretSealed(store.id)!);
+  secrets.push(acct.keys.test.secret, hook);
+  return { acct, store };
+}
+
+const status = async (id: string) => (await server.internal('GET', `/stores/${id}/stripe-status`)).body;
+
+describe('persistence', () => {
+  it('keeps stores, keys, webhook secrets and audit trail across a restart', async () => {
+    const { store } = await connectedStore('Restart Shop');
+    const before = { status: await status(store.id), store: (await server.internal('GET', `/stores/${store.id}`)).body };
+    const events = (await server.internal('GET', `/stores/${store.id}/events`)).body;
+    const sealedHook = server.deps.storage.stores.getWebhookSecretSealed(store.id);
+    await server.restart();
+    assert.deepEqual(await status(store.id), before.status);
+    assert.deepEqual((await server.internal('GET', `/stores/${store.id}`)).body, before.store);
+    assert.deepEqual((await server.internal('GET', `/stores/${store.id}/events`)).body, events);
+    assert.equal(server.deps.storage.stores.getWebhookSecretSealed(store.id), sealedHook);
+    const conn = server.deps.storage.stores.getConnection(store.id)!;
+    const pi = await server.deps.stripe.forKey(server.deps.sealer.open(store.id, conn.secret_key_sealed)).paymentIntents.create({ amount: 100, currency: 'usd' });
+    assert.ok(pi.id, 'the reopened key still works');
+  });
+
+  it('never writes a secret in plaintext to the SQLite files', async () => {
+    await connectedStore('Bytes Shop');
+    await server.restart(); // checkpoints nothing on its own, so read the WAL too
+    const files = readdirSync(server.dir).filter((f) => f.includes('sqlite')).map((f) => join(server.dir, f));
+    assert.ok(files.length >= 1);
+    const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
+    const text = bytes.toString('latin1');
+    const masterKey = Buffer.from(server.config.masterKey);
+    for (const s of [...secrets, server.internalSecret]) assert.equal(bytes.indexOf(s), -1, `plaintext secret ${s.slice(0, 8)}… found`);
+    for (const form of [masterKey, Buffer.from(masterKey.toString('base64'))]) assert.equal(bytes.indexOf(form), -1, 'master key found');
+    assert.doesNotMatch(text, /sk_test_[A-Za-z0-9]{8}|whsec_[A-Za-z0-9]{8}/);
+    assert.match(text, /pk_test_/, 'sanity: the file does hold the (public) publishable keys');
+  });
+});
+
+describe('master key rotation', () => {
+  it('re-seals every stored secret under the new key; the old key is then no longer needed', async () => {
+    const { store } = await connectedStore('Rotation Shop');
+    const oldKey = Buffer.from(server.config.masterKey).toString('base64');
+    const newKey = randomBytes(32).toString('base64');
+    const env = {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_PATH: server.config.databasePath,
+      MASTER_KEY: newKey,
+      MASTER_KEYS_PREVIOUS: oldKey,
+      INTERNAL_SECRET: server.internalSecret,
+    };
+    const run = () => spawnSync(process.execPath, ['--import', 'tsx', 'server/src/cli/rotate-master-key.ts'], { env, encoding: 'utf8' });
+    const first = run();
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /re-sealed \d+ secrets under the current MASTER_KEY/);
+    assert.ok(Number(/re-sealed (\d+)/.exec(first.stdout)![1]) >= 2);
+    assert.match(run().stdout, /re-sealed 0 secrets/, 'a second run has nothing left to do');
+    assert.doesNotMatch(first.stdout + first.stderr, new RegExp(newKey.slice(0, 12).replace(/[+/]/g, '\\$&')));
+
+    // Restart under the new key alone: every box opens, the store still connects to Stripe.
+    server.config.masterKey = new Uint8Array(Buffer.from(newKey, 'base64'));
+    server.config.masterKeysPrevious = [];
+    await server.restart();
+    const conn = server.deps.storage.stores.getConnection(store.id)!;
+    assert.equal(conn.secret_key_sealed.split('.')[1], keyId(server.config.masterKey));
+    assert.match(server.deps.sealer.open(store.id, conn.secret_key_sealed), /^sk_test_/);
+    assert.match(server.deps.sealer.open(store.id, conn.webhook_secret_sealed!), /^whsec_/);
+    assert.equal((await status(store.id)).has_stripe, true);
+  });
+
+  it('changes nothing when a box cannot be opened', async () => {
+    const env = {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_PATH: server.config.databasePath,
+      MASTER_KEY: randomBytes(32).toString('base64'),
+      INTERNAL_SECRET: server.internalSecret,
+    };
+    const before = server.deps.storage.stores.getConnection((await connectedStore('Unrotatable')).store.id)!;
+    const res = spawnSync(process.execPath, ['--import', 'tsx', 'server/src/cli/rotate-master-key.ts'], { env, encoding: 'utf8' });
+    assert.equal(res.status, 1);
+    assert.match(res.stderr, /rotation failed, nothing changed: sealed with an unknown master key/);
+    assert.deepEqual(server.deps.storage.stores.getConnection(before.store_id), before);
+  });
+});
