@@ -1,0 +1,42 @@
+// What a shopper does on the demo storefront, in Playwright terms: used by the demo test and the screenshot
+// script. Locators pierce the widget's open shadow root; the checkout runs in the overlay's iframe.
+import type { FrameLocator, Page } from 'playwright-core';
+
+/** Clicks the storefront's add button for a product and waits for the cart to count it. */
+export async function addToCart(page: Page, productId: string): Promise<void> {
+  await page.locator(`[data-checkout-best-add="${productId}"]`).first().click();
+}
+
+/** Opens the cart drawer (the widget's launcher, or the page's own cart button). */
+export async function openCart(page: Page) {
+  const drawer = page.getByRole('dialog', { name: /cart/i });
+  if (!(await drawer.isVisible())) {
+    const own = page.locator('[data-checkout-best-cart]');
+    if (await own.count()) await own.first().click();
+    else await page.getByRole('button', { name: /open cart|items? in cart/i }).click();
+  }
+  await drawer.waitFor({ state: 'visible' });
+  return drawer;
+}
+
+/** Presses Checkout in the drawer and returns the checkout overlay's frame once its Pay button shows. */
+export async function startCheckout(page: Page): Promise<FrameLocator> {
+  const drawer = await openCart(page);
+  await drawer.getByRole('button', { name: /^checkout$/i }).click();
+  const frame = page.frameLocator('iframe[src*="/checkout/"]');
+  await frame.getByRole('button', { name: /^pay /i }).waitFor({ state: 'visible', timeout: 20_000 });
+  await frame.getByLabel('Card number').waitFor({ state: 'visible', timeout: 20_000 });
+  return frame;
+}
+
+/** Types a test card into the Payment Element (the Stripe.js double's fields) with a future expiry. */
+export async function fillCard(frame: FrameLocator, number: string): Promise<void> {
+  await frame.getByLabel('Card number').fill(number);
+  await frame.getByLabel('Expiration date').fill(`12 / ${(new Date().getFullYear() + 3) % 100}`);
+  await frame.getByLabel('Security code').fill('123');
+}
+
+/** Presses Pay. */
+export async function pay(frame: FrameLocator): Promise<void> {
+  await frame.getByRole('button', { name: /^pay /i }).click();
+}
