@@ -22,7 +22,7 @@ const json = (secret: string, body: string) => ({ headers: { 'X-Internal-Secret'
 
 describe('internal API authentication', () => {
   it('answers 401 JSON without the secret or with a wrong one', async () => {
-    for (const headers of [{}, { 'X-Internal-Secret': 'wrong' }, { 'X-Internal-Secret': '' }]) {
+    for (const headers of [{}, { 'X-Internal-Secret': 'wrong' }, { 'X-Internal-Secret': '' }] as Record<string, string>[]) {
       const res = await raw('GET', `/stores/${randomUUID()}`, { headers });
       assert.equal(res.status, 401);
       assert.deepEqual(await res.json(), { error: { code: 'unauthorized', message: 'Missing or wrong X-Internal-Secret header' } });
