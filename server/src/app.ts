@@ -4,6 +4,7 @@ import type { Clock } from './clock';
 import type { StripeFactory } from './stripe/client';
 import { AppError, errorBody } from './errors';
 import { mountPaymentRoutes } from './routes/payments';
+import { mountWidgetRoutes } from './routes/assets';
 import { connectRouter } from './routes/connect';
 import { internalApiGuard, internalRouter } from './routes/internal';
 import { statusRouter } from './routes/status';
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps): Koa {
   // Routers are mounted here, one per resource (see routes/).
   for (const r of [statusRouter(deps), connectRouter(deps), internalRouter(deps)]) app.use(r.routes()).use(r.allowedMethods());
   mountPaymentRoutes(app, deps);
+  mountWidgetRoutes(app, deps);
   return app;
 }
 

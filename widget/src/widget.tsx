@@ -134,7 +134,8 @@ export function createWidget(opts: WidgetOptions, doc: Document = document): Wid
       ui.set({ checkingOut: true });
       try {
         const session = await cart.startCheckout();
-        const url = `${session.url}${session.url.includes('?') ? '&' : '?'}locale=${lang}`;
+        const accent = /^#[0-9a-f]{3,8}$/i.test(opts.accent ?? '') ? `&accent=${encodeURIComponent(opts.accent!)}` : '';
+        const url = `${session.url}${session.url.includes('?') ? '&' : '?'}locale=${encodeURIComponent(locale)}${accent}`;
         show({ drawer: false, overlay: { kind: 'checkout', url } });
         events.emit('checkout:opened', { url: session.url, expires_at: session.expires_at });
         return session;

@@ -1,0 +1,80 @@
+/**
+ * `GET /checkout/:token`: the hosted checkout page (our origin) that the widget opens in its overlay,
+ * and the full-page target for shoppers sent there directly. Its CSP allows exactly the hosts Stripe.js
+ * documents for the Payment Element (js.stripe.com scripts and frames, api.stripe.com, hooks.stripe.com
+ * frames for 3-D Secure) plus our own origin, and only the store's allowed_origins may frame it.
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import type { AppDeps } from '../app';
+import { AppError } from '../errors';
+import { findCheckout, isExpired, loadCheckoutView } from '../checkout/sessions';
+import { CheckoutMessagePage, CheckoutPage } from '../pages/checkout';
+import { pickLanguage } from '../../../widget/src/i18n';
+import { checkoutText } from '../../../widget/src/i18n/checkout';
+import type { AssetStore } from './assets';
+
+/** The checkout page's Content-Security-Policy; `frameAncestors` are the store's allowed_origins. */
+export function checkoutCsp(frameAncestors: string[]): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self' https://js.stripe.com https://*.js.stripe.com",
+    "style-src 'self'",
+    "connect-src 'self' https://api.stripe.com",
+    'frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com',
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors ${frameAncestors.length ? frameAncestors.join(' ') : "'none'"}`,
+  ].join('; ');
+}
+
+const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
+const HEX_COLOR = /^#[0-9a-fA-F]{3,8}$/;
+
+function sendHtml(ctx: Context, status: number, page: VNode, frameAncestors: string[]): void {
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.set('Content-Security-Policy', checkoutCsp(frameAncestors));
+  ctx.set('Cache-Control', 'no-store');
+  // The token is in the URL: it must not leak to Stripe or anyone else through Referer.
+  ctx.set('Referrer-Policy', 'no-referrer');
+  ctx.body = '<!doctype html>' + renderToString(page);
+}
+
+/** The route of the hosted checkout page. */
+export function checkoutPageRoutes(deps: AppDeps, assets: AssetStore): Router {
+  const router = new Router();
+  router.get('/checkout/:token', (ctx) => {
+    const cssPath = assets.path('checkout.css');
+    const jsPath = assets.path('checkout.js');
+    if (!cssPath || !jsPath) throw new AppError('widget_not_built', 503, 'The widget is not built: run `npm run build`');
+    const query = typeof ctx.query.locale === 'string' && LOCALE.test(ctx.query.locale) ? ctx.query.locale : '';
+    const lang = pickLanguage(query, ...ctx.acceptsLanguages());
+    const t = checkoutText[lang];
+    const message = (status: number, title: string, text: string, backUrl: string | null, origins: string[]) =>
+      sendHtml(ctx, status, CheckoutMessagePage({ lang, cssPath, title, text, backUrl, backLabel: t.backToStore }), origins);
+
+    let checkout;
+    try {
+      checkout = findCheckout(deps, ctx.params.token!);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 404) return message(404, t.notFoundTitle, t.notFoundText, null, []);
+      throw err;
+    }
+    const store = deps.storage.stores.get(checkout.store_id);
+    const origins = store?.allowed_origins ?? [];
+    const backUrl = origins[0] ?? null;
+    if (isExpired(deps, checkout)) return message(410, t.expiredTitle, t.expiredText, backUrl, origins);
+    const view = loadCheckoutView(deps, ctx.params.token!);
+    if (!view.publishable_key && view.status === 'open') {
+      return message(409, 'Store not connected to Stripe', t.loadError, backUrl, origins);
+    }
+    const accent = typeof ctx.query.accent === 'string' && HEX_COLOR.test(ctx.query.accent) ? ctx.query.accent : '#4f46e5';
+    const config = { token: ctx.params.token, lang, locale: query || lang, parentOrigins: origins, backUrl, accent, view };
+    sendHtml(ctx, 200, CheckoutPage({ lang, t, storeName: view.store.name, cssPath, jsPath, config }), origins);
+  });
+  return router;
+}
