@@ -52,6 +52,7 @@ const PERMISSION_NAMES: Record<Resource, string> = {
   webhook_endpoints: 'rak_webhook',
   events: 'rak_event',
   refunds: 'rak_refund',
+  charges: 'rak_charge',
 };
 
 /** Throws unless the caller's key may use an endpoint with these needs. */

@@ -12,7 +12,8 @@ export function emitEvent(ctx: Pick<RequestContext, 'core' | 'caller' | 'request
     object: 'event',
     api_version: API_VERSION,
     created: nowSeconds(ctx.core),
-    data: { object: structuredClone(object) },
+    // A JSON round trip is a faster deep copy than structuredClone for these plain objects.
+    data: { object: JSON.parse(JSON.stringify(object)) as object },
     livemode: bucket.mode === 'live',
     pending_webhooks: 0,
     request: { id: ctx.requestId, idempotency_key: ctx.idempotencyKey ?? null },

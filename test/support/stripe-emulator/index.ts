@@ -3,6 +3,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { accountRoutes } from './account-routes';
+import { chargeRoutes } from './charges';
 import type { Core, Route } from './context';
 import { emulatorRoutes } from './emulator-routes';
 import { Faults } from './faults';
@@ -64,7 +65,7 @@ export interface StripeEmulator {
   close(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...accountRoutes, ...paymentIntentRoutes, ...refundRoutes, ...webhookEndpointRoutes, ...emulatorRoutes];
+const ROUTES: Route[] = [...accountRoutes, ...paymentIntentRoutes, ...refundRoutes, ...chargeRoutes, ...webhookEndpointRoutes, ...emulatorRoutes];
 const route = createRouter(ROUTES);
 
 /** Starts an emulator on 127.0.0.1. */

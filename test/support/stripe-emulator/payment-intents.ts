@@ -2,6 +2,7 @@
 // update, list and cancel. Confirmation and 3-D Secure live in confirm.ts.
 import type Stripe from 'stripe';
 import { checkAmount, checkCurrency } from './amounts';
+import { expandIntent } from './charges';
 import { confirmIntent } from './confirm';
 import { nowSeconds, type RequestContext, type Route } from './context';
 import { emitEvent } from './events';
@@ -11,6 +12,7 @@ import { newId, randomToken } from './ids';
 import { paginate } from './list';
 import { buildPaymentIntent } from './objects';
 import { resolvePaymentMethod } from './payment-methods';
+import { searchPaymentIntents } from './search';
 
 const CREATE_PARAMS = [
   'amount', 'currency', 'automatic_payment_methods', 'payment_method_types', 'metadata', 'description',
@@ -172,16 +174,22 @@ function confirm(ctx: RequestContext): Stripe.PaymentIntent {
   return confirmIntent(ctx, intent, resolvePaymentMethod(ctx, ctx.params));
 }
 
+/** Wraps a handler so its PaymentIntent answer honours `expand[]`. */
+function expanded(handler: (ctx: RequestContext) => Stripe.PaymentIntent): (ctx: RequestContext) => Stripe.PaymentIntent {
+  return (ctx) => expandIntent(ctx, handler(ctx));
+}
+
 const read = { resource: 'payment_intents', access: 'read' } as const;
 const write = { resource: 'payment_intents', access: 'write' } as const;
 
 /** The PaymentIntent routes. */
 export const paymentIntentRoutes: Route[] = [
-  { method: 'POST', path: '/v1/payment_intents', need: 'secret', permission: write, handle: create },
+  { method: 'POST', path: '/v1/payment_intents', need: 'secret', permission: write, handle: expanded(create) },
   { method: 'GET', path: '/v1/payment_intents', need: 'secret', permission: read, handle: list },
-  { method: 'GET', path: '/v1/payment_intents/:id', need: 'publishable', permission: read, handle: (ctx) => loadIntent(ctx, ctx.routeParams.id) },
-  { method: 'POST', path: '/v1/payment_intents/:id', need: 'secret', permission: write, handle: update },
-  { method: 'POST', path: '/v1/payment_intents/:id/confirm', need: 'publishable', permission: write, handle: confirm },
-  { method: 'POST', path: '/v1/payment_intents/:id/cancel', need: 'secret', permission: write, handle: cancel },
+  { method: 'GET', path: '/v1/payment_intents/search', need: 'secret', permission: read, handle: searchPaymentIntents },
+  { method: 'GET', path: '/v1/payment_intents/:id', need: 'publishable', permission: read, handle: expanded((ctx) => loadIntent(ctx, ctx.routeParams.id)) },
+  { method: 'POST', path: '/v1/payment_intents/:id', need: 'secret', permission: write, handle: expanded(update) },
+  { method: 'POST', path: '/v1/payment_intents/:id/confirm', need: 'publishable', permission: write, handle: expanded(confirm) },
+  { method: 'POST', path: '/v1/payment_intents/:id/cancel', need: 'secret', permission: write, handle: expanded(cancel) },
 ];
 

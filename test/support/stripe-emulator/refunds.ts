@@ -7,7 +7,8 @@ import { invalidRequest, resourceMissing } from './errors';
 import { applyMetadata, optInt, optString, rejectUnknown } from './form';
 import { newId } from './ids';
 import { paginate } from './list';
-import { buildCharge, buildRefund } from './objects';
+import { renderCharge } from './charges';
+import { buildRefund } from './objects';
 import type { ChargeRecord } from './state';
 
 const PARAMS = ['payment_intent', 'charge', 'amount', 'reason', 'metadata', 'expand', 'instructions_email', 'origin', 'refund_application_fee', 'reverse_transfer'];
@@ -38,10 +39,6 @@ function chargeToRefund(ctx: RequestContext): ChargeRecord {
   return charge;
 }
 
-function refundsOf(ctx: RequestContext, chargeId: string): Stripe.Refund[] {
-  return [...ctx.caller.bucket.refunds.values()].filter((r) => r.charge === chargeId).reverse();
-}
-
 function create(ctx: RequestContext): Stripe.Refund {
   rejectUnknown(ctx.params, PARAMS);
   const charge = chargeToRefund(ctx);
@@ -70,7 +67,7 @@ function create(ctx: RequestContext): Stripe.Refund {
   charge.amountRefunded += amount;
   ctx.caller.bucket.refunds.set(refund.id, refund);
   emitEvent(ctx, 'refund.created', refund);
-  emitEvent(ctx, 'charge.refunded', buildCharge(charge, ctx.caller.bucket, refundsOf(ctx, charge.id)));
+  emitEvent(ctx, 'charge.refunded', renderCharge(ctx, charge));
   return refund;
 }
 

@@ -11,7 +11,7 @@ export type Mode = 'test' | 'live';
 export type Access = 'none' | 'read' | 'write';
 
 /** Resources a restricted key's permission set names. */
-export type Resource = 'account' | 'balance' | 'payment_intents' | 'webhook_endpoints' | 'events' | 'refunds';
+export type Resource = 'account' | 'balance' | 'payment_intents' | 'webhook_endpoints' | 'events' | 'refunds' | 'charges';
 
 /** A restricted key's permission set; resources left out are 'none'. */
 export type Permissions = Partial<Record<Resource, Access>>;
