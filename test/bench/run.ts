@@ -1,0 +1,131 @@
+// `npm run bench`: autocannon on loopback against the real app and a bare Koa app in the same run, so the
+// ratios say what our code costs on this machine. Not a test: it prints numbers (see README, Performance).
+//
+// Also measures the CPU cost per Stripe call of the two ways to carry a merchant key (issue 4):
+//   new Stripe(key) per call  vs  one shared client + the per-request `{ apiKey }` option.
+// Measured here (2 vCPU container, Node 20, stripe 23.1, 400 retrieves each against the emulator):
+//   see the "Stripe client per call" lines printed at the end; in our runs constructing a client costs
+//   ~ 60-120 µs of CPU per call more than the option. The server keeps a client per call anyway: a few
+//   tens of µs against a network round trip to Stripe, and no object that outlives the request ever holds
+//   a merchant key (stripe-node 23 also refuses to build a client without a key).
+import autocannon from 'autocannon';
+import Stripe from 'stripe';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+const CONNECTIONS = 32;
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 4);
+const PI_REQUESTS = Number(process.env.BENCH_PI_REQUESTS ?? 2000);
+const WARMUP_PI = 200;
+
+interface Fixtures {
+  appUrl: string;
+  bareUrl: string;
+  emulatorUrl: string;
+  cartId: string;
+  tokens: string[];
+}
+
+async function startServers(): Promise<{ fixtures: Fixtures; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/servers.ts'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BENCH_CHECKOUTS: String(PI_REQUESTS + WARMUP_PI + 10) },
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
+  });
+  return { fixtures: JSON.parse(line) as Fixtures, stop: () => child.kill('SIGTERM') };
+}
+
+interface Figures {
+  rps: number;
+  p99: number;
+  errors: number;
+}
+
+async function run(opts: autocannon.Options): Promise<Figures> {
+  const r = await autocannon({ connections: CONNECTIONS, ...opts });
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+}
+
+/**
+ * Measures the app and the bare handler alternately (after a warm-up each), twice, and keeps each side's
+ * best run: other work on a small machine then shifts both sides alike instead of skewing the ratio.
+ */
+async function pair(app: autocannon.Options, bare: autocannon.Options): Promise<[Figures, Figures]> {
+  await run({ ...app, duration: 1 });
+  await run({ ...bare, duration: 1 });
+  const best = (a: Figures, b: Figures) => (b.rps > a.rps ? b : a);
+  let [x, y] = [await run(app), await run(bare)];
+  x = best(x, await run(app));
+  y = best(y, await run(bare));
+  return [x, y];
+}
+
+function row(name: string, app: Figures, bare: Figures): string {
+  const ratio = (app.rps / bare.rps).toFixed(2);
+  const cell = (f: Figures) => `${f.rps.toFixed(0).padStart(7)} req/s  p99 ${String(f.p99).padStart(3)} ms` + (f.errors ? `  (${f.errors} errors)` : '');
+  return `${name.padEnd(26)} app ${cell(app)}   bare Koa ${cell(bare)}   ratio ${ratio}×`;
+}
+
+/** CPU µs per call for `n` sequential retrieves made by `call`. */
+async function cpuPerCall(n: number, call: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 20; i++) await call();
+  const start = process.cpuUsage();
+  for (let i = 0; i < n; i++) await call();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / n;
+}
+
+async function stripeClientCost(f: Fixtures): Promise<string[]> {
+  const url = new URL(f.emulatorUrl);
+  const opts = { host: url.hostname, port: Number(url.port), protocol: 'http' as const, telemetry: false };
+  const key = await fetch(`${f.appUrl}/api/checkout/${f.tokens.at(-1)}/payment-intent`, { method: 'POST' })
+    .then((r) => r.json() as Promise<{ payment_intent_id: string; publishable_key: string; client_secret: string }>);
+  // A publishable key + client_secret retrieve: the cheapest real call, so the client's own cost shows.
+  const params = { client_secret: key.client_secret } as Stripe.PaymentIntentRetrieveParams;
+  const shared = new Stripe('unused_placeholder', opts);
+  const perCall = await cpuPerCall(400, () => new Stripe(key.publishable_key, opts).paymentIntents.retrieve(key.payment_intent_id, params));
+  const perRequest = await cpuPerCall(400, () => shared.paymentIntents.retrieve(key.payment_intent_id, params, { apiKey: key.publishable_key }));
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < 2000; i++) new Stripe(key.publishable_key, opts);
+  const construct = Number(process.hrtime.bigint() - t0) / 2000 / 1000;
+  return [
+    `Stripe client per call:   new Stripe() per call ${perCall.toFixed(0)} µs CPU/call, shared client + { apiKey } ${perRequest.toFixed(0)} µs CPU/call`,
+    `                          difference ${(perCall - perRequest).toFixed(0)} µs/call; new Stripe() alone ${construct.toFixed(0)} µs`,
+  ];
+}
+
+const { fixtures: f, stop } = await startServers();
+try {
+  const lines: string[] = [];
+  const body = JSON.stringify({ quantity: 2 });
+  const json = { 'content-type': 'application/json' };
+  const cartPath = `/api/carts/${f.cartId}`;
+  lines.push(row('GET /api/carts/:id', ...(await pair(
+    { url: `${f.appUrl}${cartPath}`, duration: DURATION_S },
+    { url: `${f.bareUrl}${cartPath}`, duration: DURATION_S },
+  ))));
+  const patch = { method: 'PATCH' as const, headers: json, body, duration: DURATION_S };
+  lines.push(row('PATCH /api/carts/:id/items', ...(await pair(
+    { url: `${f.appUrl}${cartPath}/items/mug`, ...patch },
+    { url: `${f.bareUrl}${cartPath}/items/mug`, ...patch },
+  ))));
+  let next = 0;
+  const fresh = (amount: number): autocannon.Options => ({
+    url: f.appUrl,
+    amount,
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, path: `/api/checkout/${f.tokens[next++]}/payment-intent` }) }],
+  });
+  await run(fresh(WARMUP_PI));
+  await run({ url: `${f.bareUrl}/payment-intent`, method: 'POST', amount: WARMUP_PI });
+  const pi = await run(fresh(PI_REQUESTS));
+  const barePi = await run({ url: `${f.bareUrl}/payment-intent`, method: 'POST', amount: PI_REQUESTS });
+  lines.push(row('POST …/payment-intent', pi, barePi));
+  lines.push(...(await stripeClientCost(f)));
+  console.log(`\n${CONNECTIONS} connections on loopback, ${DURATION_S} s per GET/PATCH run (best of 2), ${PI_REQUESTS} payment intents per run\n`);
+  console.log(lines.join('\n'));
+} finally {
+  stop();
+}
