@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { saveScreenshot } from '../support/browser';
-import { confirmInPage, startDoubleFixture, typeCard, type DoubleFixture } from '../support/stripejs-double/fixture';
+import { confirmInPage, startDoubleFixture, fillCard, type DoubleFixture } from '../support/stripejs-double/fixture';
 
 describe('Stripe.js double: confirmPayment against the emulator', () => {
   let fx: DoubleFixture;
@@ -14,7 +14,7 @@ describe('Stripe.js double: confirmPayment against the emulator', () => {
   it('succeeds with 4242 4242 4242 4242, calling the API with the publishable key, and the emulator agrees', async () => {
     const intent = await fx.createIntent(2500, 'eur');
     const page = await fx.openCheckout(intent);
-    await typeCard(page, '4242 4242 4242 4242');
+    await fillCard(page, '4242 4242 4242 4242');
     const sent = page.waitForRequest((req) => req.url().endsWith(`/v1/payment_intents/${intent.id}/confirm`));
     const result = await confirmInPage(page, 'buyer@example.com');
     const body = new URLSearchParams((await sent).postData() ?? '');
@@ -40,7 +40,7 @@ describe('Stripe.js double: confirmPayment against the emulator', () => {
   it('answers a declined card with Stripe\'s card_error, and a retry with 4242 succeeds', async () => {
     const intent = await fx.createIntent();
     const page = await fx.openCheckout(intent);
-    await typeCard(page, '4000 0000 0000 0002');
+    await fillCard(page, '4000 0000 0000 0002');
     const declined = await confirmInPage(page);
     assert.equal(declined.paymentIntent, undefined);
     assert.equal(declined.error?.type, 'card_error');
@@ -59,7 +59,7 @@ describe('Stripe.js double: confirmPayment against the emulator', () => {
   it('shows a 3-D Secure challenge for 4000 0025 0000 3155 and succeeds when it is completed', async () => {
     const intent = await fx.createIntent();
     const page = await fx.openCheckout(intent);
-    await typeCard(page, '4000002500003155');
+    await fillCard(page, '4000002500003155');
     const pending = confirmInPage(page);
     const dialog = page.getByRole('dialog', { name: '3D Secure test authentication' });
     await dialog.waitFor();
@@ -76,7 +76,7 @@ describe('Stripe.js double: confirmPayment against the emulator', () => {
   it('answers payment_intent_authentication_failure when the 3-D Secure challenge is failed', async () => {
     const intent = await fx.createIntent();
     const page = await fx.openCheckout(intent);
-    await typeCard(page, '4000002500003155');
+    await fillCard(page, '4000002500003155');
     const pending = confirmInPage(page);
     await page.getByRole('button', { name: 'Fail authentication' }).click();
     const result = await pending;
@@ -91,7 +91,7 @@ describe('Stripe.js double: confirmPayment against the emulator', () => {
   it('navigates to return_url with payment_intent, its client secret and redirect_status when redirect is not if_required', async () => {
     const intent = await fx.createIntent();
     const page = await fx.openCheckout(intent);
-    await typeCard(page, '4242424242424242');
+    await fillCard(page, '4242424242424242');
     const returnUrl = `${fx.pages.url}/return?order=42`;
     void page.evaluate((url) => window.testApp.stripe!.confirmPayment({
       elements: window.testApp.elements!, confirmParams: { return_url: url } }), returnUrl).catch(() => undefined);
@@ -107,7 +107,7 @@ describe('Stripe.js double: confirmPayment against the emulator', () => {
 
   it('refuses to confirm without a return_url unless redirect is if_required, as Stripe.js does', async () => {
     const page = await fx.openCheckout(await fx.createIntent());
-    await typeCard(page, '4242424242424242');
+    await fillCard(page, '4242424242424242');
     const message = await page.evaluate(() =>
       window.testApp.stripe!.confirmPayment({ elements: window.testApp.elements! } as never)
         .then(() => 'resolved', (error: Error) => `${error.name}: ${error.message}`));

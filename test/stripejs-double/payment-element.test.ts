@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { saveScreenshot } from '../support/browser';
-import { startDoubleFixture, typeCard, type DoubleFixture } from '../support/stripejs-double/fixture';
+import { startDoubleFixture, fillCard, type DoubleFixture } from '../support/stripejs-double/fixture';
 
 describe('Stripe.js double: loading and the Payment Element', () => {
   let fx: DoubleFixture;
@@ -76,7 +76,7 @@ describe('Stripe.js double: loading and the Payment Element', () => {
     await page.getByText("Your card's expiration date is incomplete.").waitFor();
     await saveScreenshot(page.locator('#payment-element'), 'stripejs-double-validation-errors');
 
-    await typeCard(page, '4242424242424242', '12 / 34', '');
+    await fillCard(page, '4242424242424242', '12 / 34', '');
     const noCvc = await page.evaluate(() => window.testApp.elements!.submit());
     assert.equal(noCvc.error?.code, 'incomplete_cvc');
     assert.equal(noCvc.error?.message, "Your card's security code is incomplete.");
@@ -87,7 +87,7 @@ describe('Stripe.js double: loading and the Payment Element', () => {
 
   it('rejects a number that fails the Luhn check and an expiry in the past', async () => {
     const page = await fx.openCheckout(await fx.createIntent());
-    await typeCard(page, '4242424242424241', '01 / 20', '123');
+    await fillCard(page, '4242424242424241', '01 / 20', '123');
     await page.getByText('Your card number is invalid.').waitFor();
     assert.equal(await page.getByLabel('Card number').getAttribute('aria-invalid'), 'true');
     const result = await page.evaluate(() => window.testApp.elements!.submit());
@@ -95,6 +95,16 @@ describe('Stripe.js double: loading and the Payment Element', () => {
     await page.getByLabel('Card number').fill('4242424242424242');
     const past = await page.evaluate(() => window.testApp.elements!.submit());
     assert.equal(past.error?.code, 'invalid_expiry_year_past');
+  });
+
+  it('speaks German when Stripe is created with locale de', async () => {
+    const page = await fx.openCheckout(await fx.createIntent(), 'de');
+    await page.getByLabel('Kartennummer').waitFor();
+    assert.equal(await page.getByLabel('Ablaufdatum').getAttribute('placeholder'), 'MM / JJ');
+    const result = await page.evaluate(() => window.testApp.elements!.submit());
+    assert.equal(result.error?.code, 'incomplete_number');
+    assert.equal(result.error?.message, 'Ihre Kartennummer ist unvollständig.');
+    await page.getByText('Ihre Kartennummer ist unvollständig.').waitFor();
   });
 
   it('does not call the API when confirmPayment finds incomplete fields', async () => {

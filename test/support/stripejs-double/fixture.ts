@@ -20,7 +20,7 @@ export interface DoubleFixture {
   /** Creates a PaymentIntent server-side, as the checkout server does. */
   createIntent(amount?: number, currency?: string): Promise<Stripe.PaymentIntent>;
   /** Opens the test checkout for a PaymentIntent in a new context and waits for the Payment Element's ready event. */
-  openCheckout(intent: Stripe.PaymentIntent): Promise<Page>;
+  openCheckout(intent: Stripe.PaymentIntent, locale?: string): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -38,11 +38,11 @@ export async function startDoubleFixture(): Promise<DoubleFixture> {
     browser,
     createIntent: (amount = 1999, currency = 'eur') =>
       stripe.paymentIntents.create({ amount, currency, automatic_payment_methods: { enabled: true } }),
-    async openCheckout(intent) {
+    async openCheckout(intent, locale) {
       const context = await newStripeContext(browser, emu.url);
       contexts.push(context);
       const page = await context.newPage();
-      const query = new URLSearchParams({ pk: keys.publishable, cs: intent.client_secret ?? '' });
+      const query = new URLSearchParams({ pk: keys.publishable, cs: intent.client_secret ?? '', ...(locale ? { locale } : {}) });
       await page.goto(`${pages.url}/pay?${query}`);
       await page.evaluate(() => window.testApp.loaded);
       await page.waitForFunction(() => window.testApp.events.some((e) => e.type === 'ready' || e.type === 'loaderror'));
@@ -57,14 +57,11 @@ export async function startDoubleFixture(): Promise<DoubleFixture> {
   };
 }
 
-/** Types a card into the Payment Element the way a person does (key by key, letting the fields auto-advance). */
-export async function typeCard(page: Page, number: string, expiry = '12 / 34', cvc = '123'): Promise<void> {
-  await page.getByLabel('Card number').click();
-  await page.keyboard.type(number.replace(/\s/g, ''));
-  await page.getByLabel('Expiration date').click();
-  await page.keyboard.type(expiry.replace(/\D/g, ''));
-  await page.getByLabel('Security code').click();
-  await page.keyboard.type(cvc);
+/** Fills the Payment Element's card fields (one input event per field, as a paste or autofill gives). */
+export async function fillCard(page: Page, number: string, expiry = '12 / 34', cvc = '123'): Promise<void> {
+  await page.getByLabel('Card number').fill(number);
+  await page.getByLabel('Expiration date').fill(expiry);
+  await page.getByLabel('Security code').fill(cvc);
 }
 
 /** Confirms with `redirect: 'if_required'` in the page and returns what stripe.confirmPayment resolved to. */

@@ -20,7 +20,10 @@
  * - The API base is https://api.stripe.com when this file was loaded from js.stripe.com (browser tests route both
  *   hosts to the emulator), otherwise the origin this file was loaded from (so a page can load <emulator>/v3).
  *
- * Guesses (Stripe's exact texts were not all verifiable offline):
+ * - Texts exist in English, German and French (the widget's languages); API error messages (declines) stay as the
+ *   API sends them, while Stripe.js localizes some of them.
+ *
+ * Guesses (Stripe's exact texts were not all verifiable offline; the German and French texts are ours):
  * - Validation errors: { type: 'validation_error', code: 'incomplete_number' | 'invalid_number' | 'incomplete_expiry'
  *   | 'invalid_expiry_month' | 'invalid_expiry_month_past' | 'invalid_expiry_year_past' | 'incomplete_cvc', message }
  *   with Stripe's English texts ("Your card number is incomplete." …).
@@ -135,15 +138,56 @@
     return d.length > 2 ? d.slice(0, 2) + ' / ' + d.slice(2) : d;
   }
 
-  var MESSAGES = {
-    incomplete_number: 'Your card number is incomplete.',
-    invalid_number: 'Your card number is invalid.',
-    incomplete_expiry: "Your card's expiration date is incomplete.",
-    invalid_expiry_month: "Your card's expiration date is invalid.",
-    invalid_expiry_month_past: "Your card's expiration date is in the past.",
-    invalid_expiry_year_past: "Your card's expiration year is in the past.",
-    incomplete_cvc: "Your card's security code is incomplete.",
+  // Texts by language, picked by Stripe(pk, { locale }) or elements({ locale }); 'auto' follows the browser.
+  var TEXTS = {
+    en: {
+      card: 'Card', number: 'Card number', expiry: 'Expiration date', expiryPlaceholder: 'MM / YY',
+      cvc: 'Security code', country: 'Country',
+      challengeTitle: '3D Secure test authentication', complete: 'Complete authentication', fail: 'Fail authentication',
+      challengeText: 'Your bank asks you to confirm this payment of {amount}. This is a test challenge from the Stripe emulator.',
+      incomplete_number: 'Your card number is incomplete.',
+      invalid_number: 'Your card number is invalid.',
+      incomplete_expiry: "Your card's expiration date is incomplete.",
+      invalid_expiry_month: "Your card's expiration date is invalid.",
+      invalid_expiry_month_past: "Your card's expiration date is in the past.",
+      invalid_expiry_year_past: "Your card's expiration year is in the past.",
+      incomplete_cvc: "Your card's security code is incomplete.",
+    },
+    de: {
+      card: 'Karte', number: 'Kartennummer', expiry: 'Ablaufdatum', expiryPlaceholder: 'MM / JJ',
+      cvc: 'Sicherheitscode', country: 'Land',
+      challengeTitle: '3D-Secure-Testauthentifizierung', complete: 'Authentifizierung abschließen',
+      fail: 'Authentifizierung fehlschlagen lassen',
+      challengeText: 'Ihre Bank bittet Sie, diese Zahlung über {amount} zu bestätigen. Dies ist eine Test-Abfrage des Stripe-Emulators.',
+      incomplete_number: 'Ihre Kartennummer ist unvollständig.',
+      invalid_number: 'Ihre Kartennummer ist ungültig.',
+      incomplete_expiry: 'Das Ablaufdatum Ihrer Karte ist unvollständig.',
+      invalid_expiry_month: 'Das Ablaufdatum Ihrer Karte ist ungültig.',
+      invalid_expiry_month_past: 'Das Ablaufdatum Ihrer Karte liegt in der Vergangenheit.',
+      invalid_expiry_year_past: 'Das Ablaufjahr Ihrer Karte liegt in der Vergangenheit.',
+      incomplete_cvc: 'Der Sicherheitscode Ihrer Karte ist unvollständig.',
+    },
+    fr: {
+      card: 'Carte', number: 'Numéro de carte', expiry: "Date d'expiration", expiryPlaceholder: 'MM / AA',
+      cvc: 'Code de sécurité', country: 'Pays',
+      challengeTitle: "Test d'authentification 3D Secure", complete: "Terminer l'authentification",
+      fail: "Faire échouer l'authentification",
+      challengeText: "Votre banque vous demande de confirmer ce paiement de {amount}. Ceci est un test de l'émulateur Stripe.",
+      incomplete_number: 'Votre numéro de carte est incomplet.',
+      invalid_number: "Votre numéro de carte n'est pas valide.",
+      incomplete_expiry: "La date d'expiration de votre carte est incomplète.",
+      invalid_expiry_month: "La date d'expiration de votre carte n'est pas valide.",
+      invalid_expiry_month_past: "La date d'expiration de votre carte est dépassée.",
+      invalid_expiry_year_past: "L'année d'expiration de votre carte est dépassée.",
+      incomplete_cvc: 'Le code de sécurité de votre carte est incomplet.',
+    },
   };
+
+  function textsFor(locale) {
+    var wanted = !locale || locale === 'auto' ? navigator.language : locale;
+    var lang = String(wanted || 'en').slice(0, 2).toLowerCase();
+    return Object.assign({ lang: TEXTS[lang] ? lang : 'en' }, TEXTS[lang] || TEXTS.en);
+  }
 
   function checkNumber(number) {
     var length = brandOf(number) === 'amex' ? 15 : 16;
@@ -176,8 +220,8 @@
     };
   }
 
-  function validationError(code) {
-    return { type: 'validation_error', code: code, message: MESSAGES[code] };
+  function validationError(code, texts) {
+    return { type: 'validation_error', code: code, message: texts[code] };
   }
 
   // ---------------------------------------------------------------- emitter
@@ -245,9 +289,9 @@
   // ---------------------------------------------------------------- payment element DOM
 
   var FIELDS = [
-    { name: 'number', label: 'Card number', placeholder: '1234 1234 1234 1234', autocomplete: 'cc-number', wide: true },
-    { name: 'expiry', label: 'Expiration date', placeholder: 'MM / YY', autocomplete: 'cc-exp' },
-    { name: 'cvc', label: 'Security code', placeholder: 'CVC', autocomplete: 'cc-csc' },
+    { name: 'number', placeholder: '1234 1234 1234 1234', autocomplete: 'cc-number', wide: true },
+    { name: 'expiry', placeholder: 'expiryPlaceholder', autocomplete: 'cc-exp' },
+    { name: 'cvc', placeholder: 'CVC', autocomplete: 'cc-csc' },
   ];
   var COUNTRIES = ['AT', 'AU', 'BE', 'CA', 'CH', 'DE', 'DK', 'ES', 'FI', 'FR', 'GB', 'IE', 'IT', 'JP', 'NL', 'NO',
     'NZ', 'PL', 'PT', 'SE', 'US'];
@@ -258,27 +302,27 @@
     return COUNTRIES.indexOf(code) >= 0 ? code : 'US';
   }
 
-  function countryName(code) {
-    try { return new Intl.DisplayNames([navigator.language || 'en'], { type: 'region' }).of(code) || code; }
+  function countryName(code, lang) {
+    try { return new Intl.DisplayNames([lang], { type: 'region' }).of(code) || code; }
     catch (e) { return code; }
   }
 
-  function makeField(spec) {
+  function makeField(spec, texts) {
     var wrap = document.createElement('div');
     wrap.className = 'sd-field' + (spec.wide ? ' sd-wide' : '');
     var label = document.createElement('label');
     label.htmlFor = 'sd-' + spec.name;
-    label.textContent = spec.label;
+    label.textContent = texts[spec.name];
     var control = document.createElement(spec.options ? 'select' : 'input');
     control.id = 'sd-' + spec.name;
     control.name = spec.name;
     control.autocomplete = spec.autocomplete;
     if (spec.options) {
-      spec.options.forEach(function (code) { control.add(new Option(countryName(code), code)); });
+      spec.options.forEach(function (code) { control.add(new Option(countryName(code, texts.lang), code)); });
     } else {
       control.type = 'text';
       control.inputMode = 'numeric';
-      control.placeholder = spec.placeholder;
+      control.placeholder = texts[spec.placeholder] || spec.placeholder;
       control.spellcheck = false;
       control.setAttribute('aria-describedby', 'sd-' + spec.name + '-error');
     }
@@ -308,16 +352,16 @@
   }
 
   /** Renders the card form into a shadow root; returns the controls by name and a style updater. */
-  function renderForm(root, values, appearance) {
+  function renderForm(root, values, appearance, texts) {
     var tab = document.createElement('div');
     tab.className = 'sd-tab';
-    tab.textContent = 'Card';
+    tab.textContent = texts.card;
     var form = document.createElement('div');
     form.className = 'sd-form';
     var fields = {};
-    FIELDS.concat([{ name: 'country', label: 'Country', autocomplete: 'country', wide: true, options: COUNTRIES }])
+    FIELDS.concat([{ name: 'country', autocomplete: 'country', wide: true, options: COUNTRIES }])
       .forEach(function (spec) {
-        var field = makeField(spec);
+        var field = makeField(spec, texts);
         field.control.value = values[spec.name];
         fields[spec.name] = field;
         form.appendChild(field.wrap);
@@ -378,7 +422,7 @@
       shown[name] = code || null;
       if (!view || !view.fields) return;
       var field = view.fields[name];
-      field.error.textContent = code ? MESSAGES[code] : '';
+      field.error.textContent = code ? group._texts[code] : '';
       field.control.setAttribute('aria-invalid', code ? 'true' : 'false');
     }
 
@@ -452,7 +496,7 @@
     }
 
     function render() {
-      var rendered = renderForm(view.root, values, group._appearance);
+      var rendered = renderForm(view.root, values, group._appearance, group._texts);
       view.restyle = rendered.restyle;
       view.fields = rendered.fields;
       wire();
@@ -527,7 +571,7 @@
       syncClasses();
       var first = FIELDS.map(function (spec) { return found[spec.name]; }).filter(Boolean)[0];
       if (first && view && view.fields) view.fields[FIELDS.filter(function (s) { return found[s.name]; })[0].name].control.focus();
-      return first ? validationError(first) : null;
+      return first ? validationError(first, group._texts) : null;
     };
 
     element._setBusy = function (busy, permanent) {
@@ -553,7 +597,7 @@
     options = options || {};
     if (options.clientSecret !== undefined) intentIdFrom(options.clientSecret);
     var group = { _clientSecret: options.clientSecret || null, _appearance: options.appearance || {}, _payment: null,
-      _submitted: false };
+      _submitted: false, _texts: textsFor(options.locale || stripe._options.locale) };
     var loading = null;
 
     group._load = function () {
@@ -635,17 +679,16 @@
   }
 
   /** Builds the challenge dialog (DOM calls, no innerHTML, so a Trusted Types CSP cannot block it). */
-  function buildChallenge(root, intent) {
+  function buildChallenge(root, intent, texts) {
     var amount = formatAmount(intent.amount, String(intent.currency || 'usd').toUpperCase());
     var buttons = [
-      make('button', { type: 'button', 'data-outcome': 'fail' }, ['Fail authentication']),
-      make('button', { type: 'button', 'data-outcome': 'complete', class: 'primary' }, ['Complete authentication']),
+      make('button', { type: 'button', 'data-outcome': 'fail' }, [texts.fail]),
+      make('button', { type: 'button', 'data-outcome': 'complete', class: 'primary' }, [texts.complete]),
     ];
     var dialog = make('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'sd-3ds-title',
       'aria-describedby': 'sd-3ds-text' }, [
-      make('h2', { id: 'sd-3ds-title' }, ['3D Secure test authentication']),
-      make('p', { id: 'sd-3ds-text' }, ['Your bank asks you to confirm this payment of ' + amount +
-        '. This is a test challenge from the Stripe emulator.']),
+      make('h2', { id: 'sd-3ds-title' }, [texts.challengeTitle]),
+      make('p', { id: 'sd-3ds-text' }, [texts.challengeText.replace('{amount}', amount)]),
       make('div', { class: 'actions' }, buttons),
     ]);
     root.append(make('div', { class: 'backdrop' }, [dialog]));
@@ -654,13 +697,13 @@
   }
 
   /** Shows the challenge modal; resolves 'complete' or 'fail' (Esc counts as fail, like closing Stripe's modal). */
-  function showChallenge(intent) {
+  function showChallenge(intent, texts) {
     return new Promise(function (resolve) {
       var previous = document.activeElement;
       var host = document.createElement('div');
       host.setAttribute('data-stripe-double', 'three-d-secure');
       var root = host.attachShadow({ mode: 'open' });
-      var buttons = buildChallenge(root, intent);
+      var buttons = buildChallenge(root, intent, texts);
       function done(outcome) {
         host.remove();
         if (previous && previous.focus) previous.focus();
@@ -713,7 +756,7 @@
   }
 
   function authenticate(ctx, intent) {
-    return showChallenge(intent).then(function (outcome) {
+    return showChallenge(intent, ctx.texts).then(function (outcome) {
       return callApi(ctx.pk, 'POST', '/_emulator/payment_intents/' + intent.id + '/authenticate',
         { client_secret: ctx.clientSecret, outcome: outcome });
     }).then(function (result) {
@@ -777,7 +820,8 @@
       var invalid = element._validate();
       if (invalid) return { error: invalid };
     }
-    var ctx = { pk: stripe._pk, clientSecret: clientSecret, redirect: redirect, returnUrl: params.return_url };
+    var ctx = { pk: stripe._pk, clientSecret: clientSecret, redirect: redirect, returnUrl: params.return_url,
+      texts: elements ? elements._texts : textsFor(stripe._options.locale) };
     if (element) element._setBusy(true);
     if (elements) elements._submitted = false;
     return callApi(stripe._pk, 'POST', '/v1/payment_intents/' + intentId + '/confirm', confirmBody(clientSecret, params, element))

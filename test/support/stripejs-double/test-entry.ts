@@ -1,6 +1,7 @@
 // Browser entry for the Stripe.js double's tests, bundled by esbuild at test time: it loads Stripe.js the way the
 // checkout page does (through @stripe/stripe-js's loadStripe) and mounts the Payment Element into #payment-element.
-// The page's query string carries the publishable key (pk) and the PaymentIntent's client secret (cs).
+// The page's query string carries the publishable key (pk), the PaymentIntent's client secret (cs) and an optional
+// Stripe.js locale (locale).
 import { loadStripe, type Stripe, type StripeElements, type StripePaymentElement } from '@stripe/stripe-js';
 
 /** What the test page exposes to page.evaluate. */
@@ -33,7 +34,8 @@ console.warn = (...args: unknown[]) => {
 };
 
 async function start(): Promise<void> {
-  const stripe = await loadStripe(params.get('pk') ?? '');
+  const locale = (params.get('locale') ?? undefined) as 'de' | undefined;
+  const stripe = await loadStripe(params.get('pk') ?? '', locale ? { locale } : undefined);
   if (!stripe) throw new Error('loadStripe resolved to null');
   const elements = stripe.elements({ clientSecret: params.get('cs') ?? '', appearance: { theme: 'stripe' } });
   const payment = elements.create('payment');
