@@ -13,11 +13,15 @@ describe('stripe emulator: accounts, keys and authentication', () => {
   after(() => emu.close());
 
   it('starts in well under a second and listens on 127.0.0.1', async () => {
-    const t0 = performance.now();
-    const other = await startStripeEmulator({ port: 0 });
-    const ms = performance.now() - t0;
-    await other.close();
-    assert.ok(ms < 300, `took ${ms} ms`);
+    // The best of three starts, so a busy CI machine does not make this flaky.
+    let ms = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const other = await startStripeEmulator({ port: 0 });
+      ms = Math.min(ms, performance.now() - t0);
+      await other.close();
+    }
+    assert.ok(ms < 250, `took ${ms} ms`);
     assert.match(emu.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
