@@ -151,6 +151,16 @@ describe('checkout sessions and payments', () => {
     assert.notEqual(fresh.body.token, late.token);
   });
 
+  it("answers 422 with Stripe's words when the total is below Stripe's minimum charge", async () => {
+    await internal(server, 'PUT', `/api/internal/stores/${shop.store.id}/products`, {
+      products: [{ id: 'sticker', name: 'Sticker', unit_amount: 10, currency: 'eur' }],
+    });
+    const { token } = await checkoutFor(server, shop.store.id, [['sticker', 1]]);
+    const res = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
+    assert.equal(res.status, 422);
+    assert.deepEqual(res.body, { error: { code: 'amount_too_small', message: 'Amount must be at least €0.50 eur' } });
+  });
+
   it('answers 404 checkout_not_found for unknown and malformed tokens', async () => {
     for (const token of ['x', 'A'.repeat(43), 'A'.repeat(44)]) {
       const res = await call(server.url, 'GET', `/api/checkout/${token}`);

@@ -56,7 +56,7 @@ async function createIntent(deps: AppDeps, checkout: Checkout): Promise<Checkout
       },
       { idempotencyKey: paymentIntentIdempotencyKey(checkout.id) },
     ),
-  );
+  ).catch(mapPaymentError);
   return deps.storage.checkouts.attachPaymentIntent(checkout.id, pi.id, pi.client_secret ?? '');
 }
 
@@ -77,7 +77,7 @@ export async function completeCheckout(deps: AppDeps, token: string, paymentInte
   if (!checkout.payment_intent_id) findLiveCheckout(deps, token);
   const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
     stripe.paymentIntents.retrieve(paymentIntentId),
-  ).catch(mapCardError);
+  ).catch(mapPaymentError);
   const { order, problem } = recordFromPaymentIntent(deps, checkout.store_id, pi, 'complete');
   if (order) return { status: 200, order };
   if (problem === 'not_ours' || problem === 'intent_mismatch' || problem === 'amount_mismatch') throw mismatch();
@@ -97,12 +97,23 @@ function notPaid(pi: Stripe.PaymentIntent): AppError {
 }
 
 /**
- * Card errors pass through the merchant wrapper and become 402 with Stripe's message; an intent Stripe
- * does not know under this store's key (another account's, or made up) is not this session's.
+ * Maps what the merchant wrapper passes through: card errors become 402 with Stripe's message; an intent
+ * Stripe does not know under this store's key (another account's, or made up) is not this session's;
+ * Stripe's amount limits and other refused requests become 422 with Stripe's words (they name amounts and
+ * parameters, never keys); a restricted key without the payment permission is the merchant's to fix.
  */
-function mapCardError(err: unknown): never {
-  const e = err as { type?: string; message?: string; statusCode?: number };
+function mapPaymentError(err: unknown): never {
+  const e = err as { type?: string; message?: string; statusCode?: number; code?: string };
   if (e?.type === 'StripeCardError') throw new AppError('payment_failed', 402, e.message ?? 'The card was declined');
   if (e?.type === 'StripeInvalidRequestError' && e.statusCode === 404) throw mismatch();
+  if (e?.type === 'StripeInvalidRequestError' && (e.code === 'amount_too_small' || e.code === 'amount_too_large')) {
+    throw new AppError(e.code, 422, e.message ?? 'The amount is outside what Stripe accepts');
+  }
+  if (e?.type === 'StripeInvalidRequestError') {
+    throw new AppError('stripe_invalid_request', 422, e.message ?? 'Stripe refused the payment request');
+  }
+  if (e?.type === 'StripePermissionError') {
+    throw new AppError('stripe_permission_denied', 502, "The store's restricted key may not make payments; the merchant must reconnect");
+  }
   throw err;
 }

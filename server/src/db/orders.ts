@@ -84,7 +84,8 @@ export function createOrdersRepository(db: SqliteDatabase, clock: Clock): Orders
   });
 
   return {
-    recordPaid: (payment) => recordPaid(payment),
+    // IMMEDIATE: the sweep CLI may record from another process; take the write lock before reading.
+    recordPaid: (payment) => recordPaid.immediate(payment),
     recordRefund(storeId, paymentIntentId, amountRefunded) {
       q.refund.run(amountRefunded, clock.now(), amountRefunded, storeId, paymentIntentId);
       const row = q.byIntent.get(paymentIntentId) as OrderRow | undefined;
@@ -108,6 +109,6 @@ export function createOrdersRepository(db: SqliteDatabase, clock: Clock): Orders
       const rows = q.page.all(storeId, before, limit + 1) as OrderRow[];
       return { data: rows.slice(0, limit).map(toOrder), has_more: rows.length > limit };
     },
-    handleEventOnce: (storeId, eventId, type, effect) => once(storeId, eventId, type, effect),
+    handleEventOnce: (storeId, eventId, type, effect) => once.immediate(storeId, eventId, type, effect),
   };
 }
