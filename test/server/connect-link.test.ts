@@ -153,3 +153,17 @@ describe('connect links', () => {
     assert.equal((await submitConnectForm(url, acct.keys.test)).status, 303, 'the link still works once Stripe is back');
   });
 });
+
+describe('the documented signing algorithm', () => {
+  it('matches the worked example in the README', async () => {
+    const { signConnectLink } = await import('../../server/src/security/connect-link');
+    const { readFileSync } = await import('node:fs');
+    const sig = signConnectLink('example-internal-secret-1', {
+      storeId: '0c5e2a7e-61a4-4c2b-9d7e-5b0f0a3c9b11',
+      returnUrl: 'https://bmos.example.com/stores/42',
+      expires: 1795682000,
+    });
+    assert.equal(sig, '4b8a4a874b6e38a6fa506bda64e807f101162ae024a79625878a46135f426740');
+    assert.ok(readFileSync('README.md', 'utf8').includes(`signature \`${sig}\``), 'the README shows this signature');
+  });
+});
