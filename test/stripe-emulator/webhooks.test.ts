@@ -166,4 +166,24 @@ describe('stripe emulator: webhook endpoints, events and delivery', () => {
     const missing = await stripeError(() => client(emu, other.keys.test.secret).events.retrieve(one.id));
     assert.equal(missing.code, 'resource_missing');
   });
+
+  it('records a timeout when the receiver does not answer in time, and close() does not wait for a hung delivery', async () => {
+    const hung = await startStripeEmulator({ port: 0, webhookTimeoutMs: 400, webhookMaxAttempts: 1 });
+    const acct = hung.createAccount('Slow receiver');
+    const stripe = client(hung, acct.keys.test.secret);
+    const { createServer } = await import('node:http');
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as import('node:net').AddressInfo).port;
+    await stripe.webhookEndpoints.create({ url: `http://127.0.0.1:${port}/hook`, enabled_events: ['*'] });
+    await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
+    await hung.webhooks.idle();
+    assert.equal(hung.webhooks.deliveries[0].error, 'timeout');
+    await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
+    const t0 = performance.now();
+    await hung.close();
+    assert.ok(performance.now() - t0 < 300, 'close() ended the in-flight delivery instead of waiting for its timeout');
+    silent.closeAllConnections();
+    silent.close();
+  });
 });

@@ -2,7 +2,7 @@
 // signs (`Stripe-Signature: t=…,v1=HMAC-SHA256(secret, "${t}.${payload}")`). Non-2xx answers and network errors are
 // retried with exponential backoff; `pause()` holds deliveries (an outage) until `resume()`.
 import { createHmac } from 'node:crypto';
-import { request } from 'node:http';
+import { request, type ClientRequest } from 'node:http';
 import type Stripe from 'stripe';
 import type { Bucket } from './state';
 
@@ -58,6 +58,7 @@ export class WebhookDispatcher {
   private outstanding = 0;
   private waiters: Array<() => void> = [];
   private timers = new Set<NodeJS.Timeout>();
+  private inFlight = new Set<ClientRequest>();
   private closed = false;
 
   constructor(private readonly options: WebhookOptions) {}
@@ -95,6 +96,8 @@ export class WebhookDispatcher {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    for (const req of this.inFlight) req.destroy();
+    this.inFlight.clear();
     this.held = [];
     this.outstanding = 0;
     this.settle();
@@ -125,7 +128,8 @@ export class WebhookDispatcher {
     if (!endpoint) return; // deleted meanwhile: Stripe stops delivering to it
     const payload = JSON.stringify(job.event, null, 2);
     const signature = signPayload(endpoint.secret, payload, Math.floor(this.options.now() / 1000));
-    const result = await post(endpoint.url, payload, signature, this.options.timeoutMs);
+    const result = await post(endpoint.url, payload, signature, this.options.timeoutMs, this.inFlight);
+    if (this.closed) return;
     const ok = result.status !== null && result.status >= 200 && result.status < 300;
     this.deliveries.push({
       eventId: job.event.id,
@@ -162,7 +166,13 @@ export class WebhookDispatcher {
 }
 
 /** POSTs a payload; only loopback hosts are reached, since nothing here may talk to other machines. */
-function post(url: string, payload: string, signature: string, timeoutMs: number): Promise<{ status: number | null; error?: string }> {
+function post(
+  url: string,
+  payload: string,
+  signature: string,
+  timeoutMs: number,
+  inFlight: Set<ClientRequest>,
+): Promise<{ status: number | null; error?: string }> {
   let target: URL;
   try {
     target = new URL(url);
@@ -193,6 +203,8 @@ function post(url: string, payload: string, signature: string, timeoutMs: number
         res.on('error', (err) => resolve({ status: null, error: err.message }));
       },
     );
+    inFlight.add(req);
+    req.on('close', () => inFlight.delete(req));
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err) => resolve({ status: null, error: (err as NodeJS.ErrnoException).code ?? err.message }));
     req.end(payload);
