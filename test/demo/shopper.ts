@@ -2,9 +2,25 @@
 // script. Locators pierce the widget's open shadow root; the checkout runs in the overlay's iframe.
 import type { FrameLocator, Page } from 'playwright-core';
 
-/** Clicks the storefront's add button for a product and waits for the cart to count it. */
+/** Waits until the widget has mounted (its cart button or drawer is on the page). */
+export async function waitForWidget(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /open cart/i }).or(page.locator('[data-checkout-best-cart]')).first().waitFor();
+}
+
+async function itemCount(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const api = (window as unknown as { CheckoutBest: { getCart(): Promise<{ item_count: number } | null> } }).CheckoutBest;
+    return (await api.getCart())?.item_count ?? 0;
+  });
+}
+
+/** Clicks the storefront's add button for a product and waits until the server cart counts it. */
 export async function addToCart(page: Page, productId: string): Promise<void> {
+  await waitForWidget(page);
+  const before = await itemCount(page);
   await page.locator(`[data-checkout-best-add="${productId}"]`).first().click();
+  for (let i = 0; i < 100 && (await itemCount(page)) <= before; i++) await page.waitForTimeout(100);
+  if ((await itemCount(page)) <= before) throw new Error(`Adding ${productId} did not change the cart`);
 }
 
 /** Opens the cart drawer (the widget's launcher, or the page's own cart button). */

@@ -1,0 +1,92 @@
+// `npm run demo` as a person runs it: one command, then a browser pays on the storefront it serves, and
+// Ctrl-C stops everything. The demo runs as a child process with its own data folder and free ports.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, newStripeContext, saveScreenshot } from '../support/browser';
+import { startDemo, type DemoProcess } from './demo-process';
+import { addToCart, fillCard, pay, startCheckout } from './shopper';
+
+describe('npm run demo', () => {
+  let dataDir = '';
+  let demo: DemoProcess;
+  let browser: Browser;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'checkout-best-demo-'));
+    demo = await startDemo(dataDir);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await demo?.interrupt();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints a storefront, a signed connect link and the emulator, and each of them answers', async () => {
+    const { urls } = demo;
+    const shop = await fetch(`${urls.storefront}/`);
+    assert.equal(shop.status, 200);
+    const html = await shop.text();
+    assert.ok(html.includes(`${urls.server}/widget.js`), 'the storefront loads the widget from the demo server');
+    assert.ok(html.includes(urls.storeId), 'the storefront names the demo store');
+    assert.notEqual(new URL(urls.storefront).origin, new URL(urls.server).origin, 'storefront on its own origin');
+
+    const form = await fetch(urls.connectLink);
+    assert.equal(form.status, 200);
+    assert.match(await form.text(), /publishable_key/);
+    assert.match(urls.connectLink, /[?&]signature=[0-9a-f]{64}/);
+
+    const status = (await (await fetch(`${urls.server}/stripe/status/${urls.storeId}`)).json()) as Record<string, unknown>;
+    assert.deepEqual(status, { store_id: urls.storeId, has_stripe: true, is_live_mode: false });
+    assert.equal((await fetch(`${urls.emulator}/v3`)).status, 200);
+    assert.match(demo.output(), /How-to|how-to/);
+  });
+
+  it('keeps secrets off the terminal and in files the BMOS examples read', () => {
+    const env = readFileSync(join(dataDir, 'bmos.env'), 'utf8');
+    const secret = /CHECKOUT_BEST_SECRET=(\S+)/.exec(env)?.[1];
+    assert.ok(secret && secret.length >= 32);
+    assert.ok(!demo.output().includes(secret), 'the internal secret is not printed');
+    assert.doesNotMatch(demo.output(), /sk_test_|rk_test_|whsec_/);
+    assert.match(readFileSync(join(dataDir, 'stripe-test-keys.txt'), 'utf8'), /sk_test_/);
+  });
+
+  it('lets a shopper pay with 4242 4242 4242 4242 on the storefront', async () => {
+    const context = await newStripeContext(browser, demo.urls.emulator, { viewport: { width: 1280, height: 860 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${demo.urls.storefront}/`);
+      await addToCart(page, 'house-blend');
+      const frame = await startCheckout(page);
+      await fillCard(frame, '4242 4242 4242 4242');
+      await pay(frame);
+      await frame.getByText('Thank you! Your payment was received.').waitFor({ timeout: 20_000 });
+      await saveScreenshot(page, 'demo-paid');
+
+      const secret = /CHECKOUT_BEST_SECRET=(\S+)/.exec(readFileSync(join(dataDir, 'bmos.env'), 'utf8'))![1]!;
+      const orders = (await (
+        await fetch(`${demo.urls.server}/api/internal/stores/${demo.urls.storeId}/orders`, { headers: { 'X-Internal-Secret': secret } })
+      ).json()) as { data: Array<{ status: string; amount: number }> };
+      assert.equal(orders.data.length, 1);
+      assert.equal(orders.data[0]!.status, 'paid');
+      assert.equal(orders.data[0]!.amount, 1400);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('stops the storefront, the server and the emulator cleanly on Ctrl-C', async () => {
+    const { urls } = demo;
+    const code = await demo.interrupt();
+    assert.equal(code, 0);
+    assert.match(demo.output(), /Stopped\./);
+    for (const url of [urls.storefront, urls.server, urls.emulator]) {
+      await assert.rejects(fetch(url, { signal: AbortSignal.timeout(2000) }), `${url} is closed`);
+    }
+  });
+});
