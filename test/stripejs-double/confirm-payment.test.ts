@@ -114,6 +114,28 @@ describe('Stripe.js double: confirmPayment against the emulator', () => {
     assert.match(message, /^IntegrationError: .*return_url/);
   });
 
+  it('works loaded from the emulator\'s own URL (as the offline demo does), talking to that origin', async () => {
+    const intent = await fx.createIntent();
+    const page = await fx.openCheckout(intent, { stripeJsUrl: `${fx.emu.url}/endive/stripe.js` });
+    const stripeHosts: string[] = [];
+    page.on('request', (req) => { if (/^https:\/\/[^/]*stripe\.com\//.test(req.url())) stripeHosts.push(req.url()); });
+    const loaded = await page.evaluate(() => ({
+      apiBase: (window as unknown as { Stripe: { __double: { apiBase: string } } }).Stripe.__double.apiBase,
+      scripts: [...document.scripts].map((s) => s.src),
+      warnings: window.testApp.warnings,
+      violations: window.testApp.violations,
+    }));
+    assert.equal(loaded.apiBase, fx.emu.url);
+    assert.ok(!loaded.scripts.some((src) => src.includes('stripe.com')), 'loadStripe used the Stripe already on the page');
+    assert.deepEqual(loaded.warnings, []);
+    assert.deepEqual(loaded.violations, []);
+    await fillCard(page, '4242424242424242');
+    const result = await confirmInPage(page);
+    assert.equal(result.paymentIntent?.status, 'succeeded');
+    assert.deepEqual(stripeHosts, []);
+    assert.equal((await fx.stripe.paymentIntents.retrieve(intent.id)).status, 'succeeded');
+  });
+
   it('retrieves the PaymentIntent with the client secret', async () => {
     const intent = await fx.createIntent(1234, 'usd');
     const page = await fx.openCheckout(intent);

@@ -20,12 +20,14 @@ describe('Stripe.js double: loading and the Payment Element', () => {
       version: (window as unknown as { Stripe: { version: unknown } }).Stripe.version,
       wrappers: (window.testApp.stripe as unknown as { _wrappers: unknown[] })._wrappers,
       warnings: window.testApp.warnings,
+      violations: window.testApp.violations,
     }));
     assert.equal(seen.script, 'https://js.stripe.com/endive/stripe.js');
     assert.equal(seen.double, true);
     assert.equal(seen.version, 'endive');
     assert.deepEqual(seen.wrappers.map((w) => (w as { name: string }).name), ['stripe-js']);
     assert.deepEqual(seen.warnings, []);
+    assert.deepEqual(seen.violations, []);
   });
 
   it('mounts labelled card inputs and emits ready, then change events shaped like Stripe.js', async () => {
@@ -51,6 +53,9 @@ describe('Stripe.js double: loading and the Payment Element', () => {
     assert.equal(last?.complete, true);
     assert.equal(last?.empty, false);
     assert.ok(await page.locator('#payment-element.StripeElement--complete').count());
+    // The page's CSP has style-src 'self' (no inline styles), like the checkout page: the element is styled anyway.
+    assert.equal(await page.getByLabel('Card number').evaluate((el) => getComputedStyle(el).borderTopLeftRadius), '5px');
+    assert.deepEqual(await page.evaluate(() => window.testApp.violations), []);
     await saveScreenshot(page.locator('#payment-element'), 'stripejs-double-payment-element');
   });
 
@@ -98,7 +103,7 @@ describe('Stripe.js double: loading and the Payment Element', () => {
   });
 
   it('speaks German when Stripe is created with locale de', async () => {
-    const page = await fx.openCheckout(await fx.createIntent(), 'de');
+    const page = await fx.openCheckout(await fx.createIntent(), { locale: 'de' });
     await page.getByLabel('Kartennummer').waitFor();
     assert.equal(await page.getByLabel('Ablaufdatum').getAttribute('placeholder'), 'MM / JJ');
     const result = await page.evaluate(() => window.testApp.elements!.submit());

@@ -20,7 +20,7 @@ export interface DoubleFixture {
   /** Creates a PaymentIntent server-side, as the checkout server does. */
   createIntent(amount?: number, currency?: string): Promise<Stripe.PaymentIntent>;
   /** Opens the test checkout for a PaymentIntent in a new context and waits for the Payment Element's ready event. */
-  openCheckout(intent: Stripe.PaymentIntent, locale?: string): Promise<Page>;
+  openCheckout(intent: Stripe.PaymentIntent, options?: { locale?: string; stripeJsUrl?: string }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -38,11 +38,13 @@ export async function startDoubleFixture(): Promise<DoubleFixture> {
     browser,
     createIntent: (amount = 1999, currency = 'eur') =>
       stripe.paymentIntents.create({ amount, currency, automatic_payment_methods: { enabled: true } }),
-    async openCheckout(intent, locale) {
+    async openCheckout(intent, { locale, stripeJsUrl } = {}) {
       const context = await newStripeContext(browser, emu.url);
       contexts.push(context);
       const page = await context.newPage();
-      const query = new URLSearchParams({ pk: keys.publishable, cs: intent.client_secret ?? '', ...(locale ? { locale } : {}) });
+      const query = new URLSearchParams({ pk: keys.publishable, cs: intent.client_secret ?? '' });
+      if (locale) query.set('locale', locale);
+      if (stripeJsUrl) query.set('stripejs', stripeJsUrl);
       await page.goto(`${pages.url}/pay?${query}`);
       await page.evaluate(() => window.testApp.loaded);
       await page.waitForFunction(() => window.testApp.events.some((e) => e.type === 'ready' || e.type === 'loaderror'));

@@ -15,6 +15,8 @@ export interface TestApp {
   events: Array<{ type: string } & Record<string, unknown>>;
   /** Console warnings seen while loading (loadStripe warns when Stripe.version does not match its release). */
   warnings: string[];
+  /** Content-Security-Policy violations, as "directive blocked-uri". */
+  violations: string[];
 }
 
 declare global {
@@ -24,8 +26,9 @@ declare global {
 }
 
 const params = new URLSearchParams(location.search);
-const app: TestApp = { loaded: Promise.resolve(), events: [], warnings: [] };
+const app: TestApp = { loaded: Promise.resolve(), events: [], warnings: [], violations: [] };
 window.testApp = app;
+document.addEventListener('securitypolicyviolation', (e) => app.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
 
 const warn = console.warn.bind(console);
 console.warn = (...args: unknown[]) => {

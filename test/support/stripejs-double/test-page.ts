@@ -1,5 +1,7 @@
 // A tiny storefront for the Stripe.js double's browser tests, served from node:http on 127.0.0.1:
-//   /pay?pk=…&cs=…   a page that mounts the Payment Element via the bundled test-entry.ts
+//   /pay?pk=…&cs=…   a page that mounts the Payment Element via the bundled test-entry.ts, under a CSP like the
+//                    checkout page's (Stripe's documented hosts only); `stripejs=<loopback URL>` adds a plain
+//                    <script> tag for Stripe.js from that URL (how the offline demo loads the double)
 //   /app.js          that bundle (esbuild, built once per process)
 //   /return?…        a plain page standing in for the merchant's return_url
 import { createServer, type Server } from 'node:http';
@@ -24,11 +26,28 @@ export function bundleTestEntry(): Promise<string> {
   return bundle;
 }
 
-const PAY_HTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Pay</title>
-<style>body{font-family:sans-serif;margin:24px;max-width:480px} #payment-element{margin:16px 0}</style></head>
+const PAGE_CSS = 'body{font-family:sans-serif;margin:24px;max-width:480px} #payment-element{margin:16px 0}';
+const LOOPBACK_URL = /^http:\/\/127\.0\.0\.1:\d+\/[\w./-]*$/;
+
+function payHtml(stripeJsUrl: string | null): string {
+  const tag = stripeJsUrl ? `<script src="${stripeJsUrl}"></script>\n` : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Pay</title><link rel="stylesheet" href="/page.css"></head>
 <body><h1>Test checkout</h1><form id="form"><div id="payment-element"></div></form>
-<script src="/app.js"></script></body></html>`;
+${tag}<script src="/app.js"></script></body></html>`;
+}
+
+/** The checkout page's kind of CSP: no inline styles or scripts, Stripe's hosts (plus a loopback Stripe.js origin). */
+function payCsp(stripeJsUrl: string | null): string {
+  const extra = stripeJsUrl ? ` ${new URL(stripeJsUrl).origin}` : '';
+  return [
+    "default-src 'none'",
+    `script-src 'self' https://js.stripe.com${extra}`,
+    "style-src 'self'",
+    `connect-src 'self' https://api.stripe.com${extra}`,
+    'frame-src https://js.stripe.com https://hooks.stripe.com',
+  ].join('; ');
+}
 
 const RETURN_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Returned</title></head>
 <body><h1>Back on the store</h1></body></html>`;
@@ -43,13 +62,18 @@ export interface TestPageServer {
 export async function startTestPage(): Promise<TestPageServer> {
   const script = await bundleTestEntry();
   const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const given = url.searchParams.get('stripejs');
+    const stripeJs = given && LOOPBACK_URL.test(given) ? given : null;
     const [type, body] =
-      path === '/app.js' ? ['application/javascript', script]
-      : path === '/pay' ? ['text/html; charset=utf-8', PAY_HTML]
-      : path === '/return' ? ['text/html; charset=utf-8', RETURN_HTML]
+      url.pathname === '/app.js' ? ['application/javascript', script]
+      : url.pathname === '/page.css' ? ['text/css', PAGE_CSS]
+      : url.pathname === '/pay' ? ['text/html; charset=utf-8', payHtml(stripeJs)]
+      : url.pathname === '/return' ? ['text/html; charset=utf-8', RETURN_HTML]
       : ['text/plain', 'not found'];
-    res.writeHead(body === 'not found' ? 404 : 200, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+    const headers: Record<string, string> = { 'Content-Type': type, 'Cache-Control': 'no-store' };
+    if (url.pathname === '/pay') headers['Content-Security-Policy'] = payCsp(stripeJs);
+    res.writeHead(body === 'not found' ? 404 : 200, headers);
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
