@@ -4,7 +4,12 @@ import type { FrameLocator, Page } from 'playwright-core';
 
 /** Waits until the widget has mounted (its cart button or drawer is on the page). */
 export async function waitForWidget(page: Page): Promise<void> {
-  await page.getByRole('button', { name: /open cart/i }).or(page.locator('[data-checkout-best-cart]')).first().waitFor();
+  await page
+    .getByRole('button', { name: /open cart/i })
+    .or(page.locator('[data-checkout-best-cart]'))
+    .or(page.getByRole('dialog', { name: /cart/i }))
+    .first()
+    .waitFor();
 }
 
 async function itemCount(page: Page): Promise<number> {
@@ -17,6 +22,12 @@ async function itemCount(page: Page): Promise<number> {
 /** Clicks the storefront's add button for a product and waits until the server cart counts it. */
 export async function addToCart(page: Page, productId: string): Promise<void> {
   await waitForWidget(page);
+  // The drawer opens on add (data-open-on-add) and is modal: close it before pressing the page's next button.
+  const drawer = page.getByRole('dialog', { name: /cart/i });
+  if (await drawer.isVisible()) {
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+  }
   const before = await itemCount(page);
   await page.locator(`[data-checkout-best-add="${productId}"]`).first().click();
   for (let i = 0; i < 100 && (await itemCount(page)) <= before; i++) await page.waitForTimeout(100);
