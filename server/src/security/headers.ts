@@ -6,6 +6,7 @@ const HSTS = 'max-age=31536000; includeSubDomains';
 /**
  * Security headers on every answer (the parts of helmet we need). Answers that set no CSP of their own
  * (JSON, redirects) get one that allows nothing and no framing; HTML pages set their own (see pageCsp).
+ * No Cross-Origin-Resource-Policy: storefronts on other sites load /widget.js with a plain <script>.
  */
 export function securityHeaders(): Middleware {
   return async (ctx, next) => {
@@ -15,7 +16,6 @@ export function securityHeaders(): Middleware {
       ctx.set('Strict-Transport-Security', HSTS);
       ctx.set('X-Content-Type-Options', 'nosniff');
       if (!ctx.response.get('Referrer-Policy')) ctx.set('Referrer-Policy', 'no-referrer');
-      ctx.set('Cross-Origin-Resource-Policy', ctx.response.get('Cross-Origin-Resource-Policy') || 'same-site');
       ctx.set('X-DNS-Prefetch-Control', 'off');
       ctx.set('X-Permitted-Cross-Domain-Policies', 'none');
       if (!ctx.response.get('Content-Security-Policy') && !ctx.response.is('html')) {
