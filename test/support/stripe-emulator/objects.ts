@@ -1,7 +1,7 @@
 // Object shapes, typed with the `stripe` package's own types so they match what stripe-node callers expect.
 // Top-level keys follow Stripe's fixtures (../shared/stripe/fixtures3.json); the conformance test checks them.
 import type Stripe from 'stripe';
-import type { AccountRecord, Bucket, ChargeRecord, Mode } from './state';
+import type { AccountRecord, Bucket, ChargeRecord } from './state';
 
 /** Fields a new PaymentIntent starts from. */
 export interface PaymentIntentInit {
@@ -229,9 +229,4 @@ export function buildBalance(bucket: Bucket): Stripe.Balance {
 /** A list envelope (`{ object: 'list', data, has_more, url }`). */
 export function buildList<T>(url: string, data: T[], hasMore: boolean): Stripe.ApiList<T> {
   return { object: 'list', data, has_more: hasMore, url };
-}
-
-/** Whether a mode is live, for the `livemode` fields. */
-export function isLive(mode: Mode): boolean {
-  return mode === 'live';
 }

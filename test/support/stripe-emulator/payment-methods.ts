@@ -110,8 +110,3 @@ export function resolvePaymentMethod(ctx: RequestContext, params: Params): Payme
   if (!card) throw parameterMissing('payment_method_data[card]');
   return fromCardDetails(ctx, card);
 }
-
-/** The PaymentMethod record behind an id this bucket already knows. */
-export function knownPaymentMethod(ctx: RequestContext, id: string): PaymentMethodRecord | undefined {
-  return ctx.caller.bucket.paymentMethods.get(id);
-}

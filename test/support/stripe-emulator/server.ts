@@ -108,8 +108,33 @@ function readParams(req: IncomingMessage, url: URL, raw: string): Params {
   return { ...query, ...body };
 }
 
-/** Runs auth, idempotency and the route; returns the answer and fills the log entry. */
-function execute(parts: ServerParts, req: IncomingMessage, url: URL, params: Params, entry: RequestLogEntry): { status: number; body: string; headers: Record<string, string> } {
+type Answer = { status: number; body: string; headers: Record<string, string> };
+
+/** Runs the route with Stripe's idempotency: replays a stored answer or stores the new one. */
+function runIdempotent(parts: ServerParts, ctx: RequestContext, run: () => HandlerResult, entry: RequestLogEntry): Answer {
+  const key = ctx.idempotencyKey;
+  const endpoint = `${ctx.method} ${ctx.path}`;
+  const apiKey = ctx.caller.key.key;
+  if (key) {
+    const stored = parts.idempotency.lookup(apiKey, key, endpoint, ctx.params);
+    if (stored) {
+      entry.replayed = true;
+      return { ...stored, headers: { 'Idempotent-Replayed': 'true', 'Idempotency-Key': key } };
+    }
+  }
+  let answer: { status: number; body: string };
+  try {
+    answer = toAnswer(run());
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    answer = { status: err.status, body: errorBody(err, entry.requestId) };
+  }
+  if (key) parts.idempotency.store(apiKey, key, endpoint, ctx.params, answer);
+  return { ...answer, headers: key ? { 'Idempotency-Key': key } : {} };
+}
+
+/** Authenticates, authorizes and runs the route; fills the log entry as it learns who is calling. */
+function execute(parts: ServerParts, req: IncomingMessage, url: URL, params: Params, entry: RequestLogEntry): Answer {
   const method = req.method ?? 'GET';
   const match = parts.route(method, url.pathname);
   const apiKey = readApiKey(req.headers, params);
@@ -119,18 +144,11 @@ function execute(parts: ServerParts, req: IncomingMessage, url: URL, params: Par
   entry.livemode = caller.livemode;
   if (!match) throw unrecognizedUrl(method, url.pathname);
   authorize(caller, match.route.need, match.route.permission);
-  const idemKey = method === 'POST' ? (req.headers['idempotency-key'] as string | undefined) : undefined;
-  entry.idempotencyKey = idemKey;
-  const endpoint = `${method} ${url.pathname}`;
+  const idempotencyKey = method === 'POST' ? (req.headers['idempotency-key'] as string | undefined) : undefined;
+  entry.idempotencyKey = idempotencyKey;
+  // Stripe.js's `key` field is how it authenticates, not a parameter of the endpoint.
   const { key: _stripeJsKey, ...routeParams } = params;
   void _stripeJsKey;
-  if (idemKey) {
-    const stored = parts.idempotency.lookup(caller.key.key, idemKey, endpoint, routeParams);
-    if (stored) {
-      entry.replayed = true;
-      return { ...stored, headers: { 'Idempotent-Replayed': 'true', 'Idempotency-Key': idemKey } };
-    }
-  }
   const ctx: RequestContext = {
     core: parts.core,
     method,
@@ -139,17 +157,9 @@ function execute(parts: ServerParts, req: IncomingMessage, url: URL, params: Par
     params: routeParams,
     caller,
     requestId: entry.requestId,
-    idempotencyKey: idemKey,
+    idempotencyKey,
   };
-  let answer: { status: number; body: string };
-  try {
-    answer = toAnswer(match.route.handle(ctx));
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    answer = { status: err.status, body: errorBody(err, entry.requestId) };
-  }
-  if (idemKey) parts.idempotency.store(caller.key.key, idemKey, endpoint, routeParams, answer);
-  return { ...answer, headers: idemKey ? { 'Idempotency-Key': idemKey } : {} };
+  return runIdempotent(parts, ctx, () => match.route.handle(ctx), entry);
 }
 
 /** Handles one HTTP request. */
@@ -182,7 +192,7 @@ export async function handleRequest(parts: ServerParts, req: IncomingMessage, re
     entry.status = applyFault(fault, req, res, parts, requestId);
     return;
   }
-  let answer: { status: number; body: string; headers: Record<string, string> };
+  let answer: Answer;
   try {
     answer = execute(parts, req, url, readParams(req, url, raw), entry);
   } catch (err) {

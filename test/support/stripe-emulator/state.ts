@@ -2,7 +2,7 @@
 // Objects live in the bucket of the account and mode that made them, so another account's key or the other
 // mode simply does not find them (404 resource_missing), as on Stripe.
 import type Stripe from 'stripe';
-import { newId, randomToken } from './ids';
+import { randomToken } from './ids';
 
 /** Test or live mode, decided by the key. */
 export type Mode = 'test' | 'live';
@@ -152,16 +152,5 @@ export class EmulatorState {
     if (!account) throw new Error(`stripe emulator: no account ${accountId}`);
     return account.buckets[mode];
   }
-
-  /** Finds the bucket that holds a PaymentIntent, whoever owns it (for emulator-only endpoints). */
-  findPaymentIntentBucket(id: string): Bucket | undefined {
-    for (const account of this.accounts.values()) {
-      for (const mode of ['test', 'live'] as const) {
-        if (account.buckets[mode].paymentIntents.has(id)) return account.buckets[mode];
-      }
-    }
-    return undefined;
-  }
 }
 
-export { newId };
