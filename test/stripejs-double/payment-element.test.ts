@@ -71,6 +71,23 @@ describe('Stripe.js double: loading and the Payment Element', () => {
     assert.deepEqual(kinds, ['focus', 'blur']);
   });
 
+  it('keeps keystrokes inside like Stripe\'s iframe, and reports Escape as an escape event', async () => {
+    const page = await fx.openCheckout(await fx.createIntent());
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { pageSaw: string[] }).pageSaw = seen;
+      for (const type of ['keydown', 'keyup', 'input']) document.addEventListener(type, () => seen.push(type));
+    });
+    await page.getByLabel('Card number').click();
+    await page.keyboard.type('42');
+    await page.keyboard.press('Escape');
+    const pageSaw = await page.evaluate(() => (window as unknown as { pageSaw: string[] }).pageSaw);
+    assert.deepEqual(pageSaw, []); // bubbling listeners only: capture listeners on the page still see them
+    assert.equal(await page.getByLabel('Card number').inputValue(), '42');
+    const escapes = await page.evaluate(() => window.testApp.events.filter((e) => e.type === 'escape').length);
+    assert.equal(escapes, 1);
+  });
+
   it('answers elements.submit() with a validation error while fields are incomplete, and shows it', async () => {
     const page = await fx.openCheckout(await fx.createIntent());
     const empty = await page.evaluate(() => window.testApp.elements!.submit());

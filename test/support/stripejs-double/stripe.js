@@ -11,7 +11,9 @@
  * Where it knowingly differs from Stripe.js:
  * - The Payment Element renders into an open shadow root inside the mount point, not into a cross-origin iframe.
  *   The page's CSS cannot reach it, but the page's scripts could read the card fields; real Stripe.js keeps card data
- *   out of the page entirely. Only the card payment method exists (no tabs, Link, wallets, postal code field).
+ *   out of the page entirely. Keystrokes and input events are stopped at the shadow root, so the page's bubbling
+ *   listeners do not see them (as with the iframe), but capture-phase listeners on the page still do.
+ *   Only the card payment method exists (no tabs, Link, wallets, postal code field).
  * - The 3-D Secure challenge is an in-page modal (shadow root) with "Complete authentication" / "Fail
  *   authentication" buttons that calls the emulator-only POST /_emulator/payment_intents/:id/authenticate;
  *   Stripe shows the issuer's page in an iframe. Closing the modal (Esc) counts as a failed authentication.
@@ -492,6 +494,11 @@
       });
       view.root.addEventListener('keydown', function (event) {
         if (event.key === 'Escape') emit('escape', { elementType: 'payment' });
+      });
+      // Stripe's iframe keeps keystrokes and input events from the page; stop them at the shadow root likewise, so a
+      // page's Esc or shortcut handler behaves as it will with real Stripe.js (use the 'escape' event instead).
+      ['keydown', 'keyup', 'keypress', 'input', 'beforeinput', 'change'].forEach(function (type) {
+        view.root.addEventListener(type, function (event) { event.stopPropagation(); });
       });
     }
 

@@ -42,7 +42,7 @@ async function start(): Promise<void> {
   if (!stripe) throw new Error('loadStripe resolved to null');
   const elements = stripe.elements({ clientSecret: params.get('cs') ?? '', appearance: { theme: 'stripe' } });
   const payment = elements.create('payment');
-  for (const type of ['ready', 'change', 'focus', 'blur', 'loaderror'] as const) {
+  for (const type of ['ready', 'change', 'focus', 'blur', 'escape', 'loaderror'] as const) {
     payment.on(type as 'change', (event) => app.events.push({ type, ...event }));
   }
   payment.mount('#payment-element');
