@@ -1,5 +1,6 @@
 // The process entry point: environment → config → dependencies → listen, and a graceful stop on signals.
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApp, type AppDeps } from './app';
 import { systemClock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -46,7 +47,8 @@ function start(): void {
   }
   const server = createServer(createApp(deps).callback());
   server.listen(config.port, config.host, () => {
-    deps.logger.info({ host: config.host, port: config.port, public_url: config.publicUrl, env: config.env }, 'checkout-best listening');
+    const { port } = server.address() as AddressInfo;
+    deps.logger.info({ host: config.host, port, public_url: config.publicUrl, env: config.env }, 'checkout-best listening');
   });
   // ---- background jobs (payment flow, helper D) start here ----
   startReconcileLoop(deps); // sweeps now and every 5 minutes; its timer is unref'd
