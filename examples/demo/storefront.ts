@@ -25,11 +25,12 @@ export function storefrontRewrite(html: string, s: StorefrontSettings): string {
  * single use) for the "Merchant admin" button. A real platform does this for its logged-in merchant only.
  */
 export function storefrontRoutes(getApi: () => InternalApi | undefined, storeId: string): Routes {
-  return async (pathname, origin) => {
+  return async (pathname) => {
     if (pathname !== '/demo/connect-link') return null;
     const api = getApi();
     if (!api) return { status: 503, type: 'application/json', body: JSON.stringify({ error: 'starting' }) };
-    const url = await connectLink(api, storeId, `${origin}/`);
+    // No return_url: in the admin modal a "Back to the shop" button would load the shop inside the frame.
+    const url = await connectLink(api, storeId);
     return { status: 200, type: 'application/json', body: JSON.stringify({ url }) };
   };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newStripeContext, saveScreenshot } from '../support/browser';
 import { startDemo, type DemoProcess } from './demo-process';
-import { addToCart, fillCard, pay, startCheckout } from './shopper';
+import { addToCart, fillCard, pay, startCheckout, waitForWidget } from './shopper';
 
 describe('npm run demo', () => {
   let dataDir = '';
@@ -56,13 +56,16 @@ describe('npm run demo', () => {
     assert.match(readFileSync(join(dataDir, 'stripe-test-keys.txt'), 'utf8'), /sk_test_/);
   });
 
-  it('lets a shopper pay with 4242 4242 4242 4242 on the storefront', async () => {
+  it('lets a shopper be declined with 4000 0000 0000 0002, then pay with 4242 4242 4242 4242', async () => {
     const context = await newStripeContext(browser, demo.urls.emulator, { viewport: { width: 1280, height: 860 } });
     try {
       const page = await context.newPage();
       await page.goto(`${demo.urls.storefront}/`);
       await addToCart(page, 'house-blend');
       const frame = await startCheckout(page);
+      await fillCard(frame, '4000 0000 0000 0002');
+      await pay(frame);
+      await frame.getByText('Your card was declined.').waitFor({ timeout: 20_000 });
       await fillCard(frame, '4242 4242 4242 4242');
       await pay(frame);
       await frame.getByText('Thank you! Your payment was received.').waitFor({ timeout: 20_000 });
@@ -75,6 +78,26 @@ describe('npm run demo', () => {
       assert.equal(orders.data.length, 1);
       assert.equal(orders.data[0]!.status, 'paid');
       assert.equal(orders.data[0]!.amount, 1400);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('opens the merchant admin modal from the JavaScript API page with a fresh signed link', async () => {
+    const context = await newStripeContext(browser, demo.urls.emulator, { viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${demo.urls.storefront}/api.html`);
+      await waitForWidget(page);
+      await page.getByRole('button', { name: 'Merchant admin' }).click();
+      const admin = page.frameLocator('iframe[src*="/stripe/connect"]');
+      const text = readFileSync(join(dataDir, 'stripe-test-keys.txt'), 'utf8');
+      await admin.getByLabel('Publishable key').fill(/pk_test_\S+/.exec(text)![0]);
+      await admin.getByLabel('Secret key').fill(/sk_test_\S+/.exec(text)![0]);
+      await admin.getByRole('button', { name: /verify and connect/i }).click();
+      await admin.getByText('Stripe is connected').waitFor({ timeout: 20_000 });
+      await page.locator('#log').getByText(/stripe:connected/).waitFor({ timeout: 10_000 });
+      await saveScreenshot(page, 'demo-admin-connected');
     } finally {
       await context.close();
     }
