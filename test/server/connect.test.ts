@@ -149,4 +149,16 @@ describe('the signed connect form', () => {
     assert.equal(events[2].previous_account_id, a.id);
     assert.equal(events[2].account_id, b.id);
   });
+
+  it('lets only one of two simultaneous submits of the same link through', async () => {
+    const acct = emu.createAccount('Double Submit');
+    const store = await server.createStore({ name: 'Double' });
+    const link = await server.connectLink(store.id);
+    const results = await Promise.all([postJson(link, acct.keys.test), postJson(link, acct.keys.test)]);
+    assert.deepEqual(results.map((r) => r.status).sort(), [303, 403]);
+    const endpoints = emu.requests.filter((r) => r.accountId === acct.id && r.path.startsWith('/v1/webhook_endpoints'));
+    const created = endpoints.filter((r) => r.method === 'POST').length;
+    const deleted = endpoints.filter((r) => r.method === 'DELETE').length;
+    assert.equal(created - deleted, 1, 'the losing submit removes the endpoint it registered');
+  });
 });

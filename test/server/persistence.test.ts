@@ -4,7 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { keyId } from '../../server/src/crypto/seal';
+import { AppError } from '../../server/src/errors';
+import { withMerchantStripe } from '../../server/src/stripe/merchant';
 import { startTestServer, type TestServer } from '../support/app';
 import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
 
@@ -60,6 +63,25 @@ describe('persistence', () => {
     for (const form of [masterKey, Buffer.from(masterKey.toString('base64'))]) assert.equal(bytes.indexOf(form), -1, 'master key found');
     assert.doesNotMatch(text, /sk_test_[A-Za-z0-9]{8}|whsec_[A-Za-z0-9]{8}/);
     assert.match(text, /pk_test_/, 'sanity: the file does hold the (public) publishable keys');
+  });
+});
+
+describe('sealed boxes are bound to their store', () => {
+  it('a sealed key copied into another store row does not open there', async () => {
+    const { store: victim } = await connectedStore('Victim Shop');
+    const { store: attacker } = await connectedStore('Attacker Shop');
+    const db = new Database(server.config.databasePath);
+    try {
+      db.prepare('UPDATE stripe_connections SET secret_key_sealed = (SELECT secret_key_sealed FROM stripe_connections WHERE store_id = ?) WHERE store_id = ?')
+        .run(victim.id, attacker.id);
+    } finally {
+      db.close();
+    }
+    const err = await withMerchantStripe(server.deps, attacker.id, async () => 'opened').catch((e: AppError) => e);
+    assert.ok(err instanceof AppError);
+    assert.equal(err.code, 'store_not_connected');
+    assert.ok(server.logs.some((l) => l.includes('sealed Stripe key could not be opened')));
+    server.deps.storage.stores.disconnect(attacker.id); // leave no unopenable box for the rotation tests
   });
 });
 
