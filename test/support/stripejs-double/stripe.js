@@ -21,9 +21,10 @@
  *   sends `key=pk_…` in the form body and many more parameters (use_stripe_sdk, expected_payment_method_type, …).
  * - The API base is https://api.stripe.com when this file was loaded from js.stripe.com (browser tests route both
  *   hosts to the emulator), otherwise the origin this file was loaded from (so a page can load <emulator>/v3).
- *
  * - Texts exist in English, German and French (the widget's languages); API error messages (declines) stay as the
  *   API sends them, while Stripe.js localizes some of them.
+ *
+ * - It is one long file on purpose: the emulator serves exactly one script, as Stripe serves one Stripe.js.
  *
  * Guesses (Stripe's exact texts were not all verifiable offline; the German and French texts are ours):
  * - Validation errors: { type: 'validation_error', code: 'incomplete_number' | 'invalid_number' | 'incomplete_expiry'
