@@ -26,15 +26,22 @@ interface Fixtures {
   tokens: string[];
 }
 
+let serverCpu: () => Promise<number> = async () => 0;
+
 async function startServers(): Promise<{ fixtures: Fixtures; stop: () => void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/servers.ts'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, BENCH_CHECKOUTS: String(PI_REQUESTS + WARMUP_PI + 10) },
   });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
   });
+  serverCpu = () =>
+    new Promise((resolve) => {
+      child.once('message', (u: NodeJS.CpuUsage) => resolve(u.user + u.system));
+      child.send('cpu');
+    });
   return { fixtures: JSON.parse(line) as Fixtures, stop: () => child.kill('SIGTERM') };
 }
 
@@ -42,11 +49,15 @@ interface Figures {
   rps: number;
   p99: number;
   errors: number;
+  /** CPU time of the server process per request, in µs. */
+  cpu: number;
 }
 
 async function run(opts: autocannon.Options): Promise<Figures> {
+  const before = await serverCpu();
   const r = await autocannon({ connections: CONNECTIONS, ...opts });
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+  const cpu = ((await serverCpu()) - before) / Math.max(1, r.requests.total);
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, cpu };
 }
 
 /**
@@ -65,8 +76,10 @@ async function pair(app: autocannon.Options, bare: autocannon.Options): Promise<
 
 function row(name: string, app: Figures, bare: Figures): string {
   const ratio = (app.rps / bare.rps).toFixed(2);
-  const cell = (f: Figures) => `${f.rps.toFixed(0).padStart(7)} req/s  p99 ${String(f.p99).padStart(3)} ms` + (f.errors ? `  (${f.errors} errors)` : '');
-  return `${name.padEnd(26)} app ${cell(app)}   bare Koa ${cell(bare)}   ratio ${ratio}×`;
+  const cell = (f: Figures) =>
+    `${f.rps.toFixed(0).padStart(6)} req/s p99 ${String(f.p99).padStart(3)} ms ${f.cpu.toFixed(0).padStart(4)} µs CPU/req` +
+    (f.errors ? ` (${f.errors} errors)` : '');
+  return `${name.padEnd(26)} app ${cell(app)} | bare Koa ${cell(bare)} | ratio ${ratio}× (CPU ${(bare.cpu / app.cpu).toFixed(2)}×)`;
 }
 
 /** CPU µs per call for `n` sequential retrieves made by `call`. */

@@ -7,6 +7,8 @@ import type { SqliteDatabase } from './index';
 
 /** Idle carts are forgotten after this long without a change. */
 export const CART_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
+/** How stale the idle timer may get before a change renews it. */
+const TOUCH_EVERY_MS = 60 * 60 * 1000;
 
 interface CartRow {
   id: string;
@@ -45,8 +47,9 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
                         VALUES (?, ?, ?, 'open', ?, ?, ?)`),
     cart: db.prepare('SELECT * FROM carts WHERE id = ?'),
     // Products that went inactive (or changed currency) drop out of the priced cart.
+    // CROSS JOIN keeps SQLite from scanning the store's whole catalog: cart lines first, then one lookup each.
     lines: db.prepare(`SELECT ci.product_id, ci.quantity, p.name, p.unit_amount, p.max_quantity
-      FROM cart_items ci JOIN products p ON p.store_id = ? AND p.id = ci.product_id
+      FROM cart_items ci CROSS JOIN products p ON p.store_id = ? AND p.id = ci.product_id
       WHERE ci.cart_id = ? AND p.active = 1 AND p.currency = ? ORDER BY ci.added_at, ci.rowid`),
     product: db.prepare(`SELECT id, name, unit_amount, currency, max_quantity FROM products
                          WHERE store_id = ? AND id = ? AND active = 1`),
@@ -96,10 +99,19 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
       currency = p.currency;
     }
     checkQuantity(quantity, p);
+    q.setItem.run(row.id, p.id, quantity, clock.now());
+    return priced(touch({ ...row, currency }, currency !== row.currency));
+  }
+
+  /**
+   * Renews the idle timer, at most once per TOUCH_EVERY_MS unless something else changed: a 30-day expiry
+   * needs no millisecond precision, and skipping the row write keeps a quantity change to one table.
+   */
+  function touch(row: CartRow, changed: boolean): CartRow {
     const now = clock.now();
-    q.setItem.run(row.id, p.id, quantity, now);
-    q.touch.run(now, now + CART_IDLE_MS, currency, row.id);
-    return priced({ ...row, currency, updated_at: now, expires_at: now + CART_IDLE_MS });
+    if (!changed && row.expires_at - CART_IDLE_MS + TOUCH_EVERY_MS > now) return row;
+    q.touch.run(now, now + CART_IDLE_MS, row.currency, row.id);
+    return { ...row, updated_at: now, expires_at: now + CART_IDLE_MS };
   }
 
   const addItem = db.transaction((cartId: string, productId: string, quantity: number) => {
@@ -117,10 +129,8 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
   });
 
   function remove(row: CartRow, productId: string): Cart {
-    const now = clock.now();
     q.deleteItem.run(row.id, productId);
-    q.touch.run(now, now + CART_IDLE_MS, row.currency, row.id);
-    return priced({ ...row, updated_at: now, expires_at: now + CART_IDLE_MS });
+    return priced(touch(row, false));
   }
 
   return {

@@ -1,3 +1,4 @@
+import Router from '@koa/router';
 import type Koa from 'koa';
 import type { AppDeps } from '../app';
 import { cartRoutes } from './carts';
@@ -6,15 +7,12 @@ import { orderRoutes } from './orders';
 import { productRoutes } from './products';
 import { webhookRoutes } from './webhooks';
 
-/** Mounts the payment flow: catalog, carts, checkout API, incoming webhooks and internal order reads. */
+/**
+ * Mounts the payment flow (catalog, carts, checkout API, incoming webhooks, internal order reads) on one
+ * router: one path match per request instead of one per resource, on the hottest paths of the server.
+ */
 export function mountPaymentRoutes(app: Koa, deps: AppDeps): void {
-  for (const router of [
-    productRoutes(deps),
-    cartRoutes(deps),
-    checkoutRoutes(deps),
-    webhookRoutes(deps),
-    orderRoutes(deps),
-  ]) {
-    app.use(router.routes());
-  }
+  const router = new Router();
+  for (const register of [productRoutes, cartRoutes, checkoutRoutes, webhookRoutes, orderRoutes]) register(deps, router);
+  app.use(router.routes());
 }
