@@ -29,7 +29,7 @@ export function securityHeaders(): Middleware {
 export interface PageCspOptions {
   /** Per-answer random nonce for the page's inline <style> and <script>. */
   nonce: string;
-  /** Origins allowed to frame the page; empty means nobody but ourselves. */
+  /** Origins allowed to frame the page; empty means nobody. */
   frameAncestors?: string[];
 }
 
@@ -42,6 +42,7 @@ export function pageCsp({ nonce, frameAncestors = [] }: PageCspOptions): string 
     "img-src 'self' data:",
     "form-action 'self'",
     "base-uri 'none'",
-    `frame-ancestors 'self'${frameAncestors.map((o) => ` ${o}`).join('')}`,
+    // Only the store's own storefronts may frame its pages (the widget's admin modal); nobody else.
+    `frame-ancestors ${frameAncestors.length ? frameAncestors.join(' ') : "'none'"}`,
   ].join('; ');
 }
