@@ -28,7 +28,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(securityHeaders());
   app.use(errorMiddleware(deps.logger));
   // HTTPS only in production behind a TLS proxy (without TRUST_PROXY every request looks like plain http).
-  if (deps.config.env === 'production' && deps.config.trustProxy) app.use(requireHttps());
+  if (deps.config.env === 'production' && deps.config.trustProxy) app.use(requireHttps(deps.config.publicUrl));
   app.use(internalApiGuard(deps));
   // Routers are mounted here, one per resource (see routes/).
   for (const r of [statusRouter(deps), connectRouter(deps), internalRouter(deps)]) app.use(r.routes()).use(r.allowedMethods());

@@ -90,6 +90,8 @@ describe('HTTPS in production behind a proxy', () => {
     assert.equal(res.status, 301);
     assert.equal(res.headers.location, 'https://pay.example.com/stripe/status/abc?x=1');
     assert.match(String(res.headers['strict-transport-security']), /max-age/);
+    const spoofed = await rawRequest(`${prod.url}/x`, 'GET', { Host: 'evil.example', 'X-Forwarded-Proto': 'http' });
+    assert.equal(spoofed.headers.location, 'https://pay.example.com/x', 'redirects to PUBLIC_URL, not to the claimed host');
   });
 
   it('refuses other plain-http methods with https_required', async () => {
