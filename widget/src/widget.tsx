@@ -165,6 +165,7 @@ export function createWidget(opts: WidgetOptions, doc: Document = document): Wid
     destroy() {
       stopPage();
       win.removeEventListener('message', onMessage);
+      doc.removeEventListener('keydown', onKey);
       lockScroll(false);
       render(null, shadow);
       host.remove();
@@ -197,6 +198,12 @@ export function createWidget(opts: WidgetOptions, doc: Document = document): Wid
     }
   };
   win.addEventListener('message', onMessage);
+  // Esc closes whatever we have open, wherever focus is (a clicked button may have taken it to <body>).
+  const onKey = (e: KeyboardEvent) => {
+    const v = ui.getState();
+    if (e.key === 'Escape' && (v.drawer || v.overlay)) show({ drawer: false, overlay: null });
+  };
+  doc.addEventListener('keydown', onKey);
   const stopPage = listenToPage(doc, {
     add: (productId, quantity, button) => {
       markButton(button, 'adding');

@@ -88,7 +88,7 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
         {testMode && <TestCards t={t} />}
         {returnError && <p class="form-error" role="alert">{returnError}</p>}
         <PaymentForm view={view} api={api} t={t} locale={locale} lang={config.lang} accent={config.accent}
-          onPaid={paid} onFailed={failed} />
+          onPaid={paid} onFailed={failed} onEscape={close} />
         <p class="secure">
           <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
             <path d="M7 11V8a5 5 0 0 1 10 0v3M5 11h14v10H5z" />

@@ -23,6 +23,8 @@ interface PaymentFormProps {
   /** Called with the succeeded (or processing) PaymentIntent id. */
   onPaid(paymentIntentId: string): Promise<void>;
   onFailed(error: { code: string; message: string }): void;
+  /** Esc inside the Payment Element (its keystrokes never reach our document). */
+  onEscape(): void;
 }
 
 /** The payment form; shows Stripe's own error text next to the form and lets the shopper try again. */
@@ -49,6 +51,7 @@ export function PaymentForm(props: PaymentFormProps): JSX.Element {
       elements.current = els;
       const element = els.create('payment', { layout: 'tabs' });
       element.on('ready', () => setReady(true));
+      element.on('escape', () => props.onEscape());
       element.mount(mountRef.current!);
     })().catch((err: unknown) => setError(err instanceof ApiError ? err.message : t.loadError));
     return () => {

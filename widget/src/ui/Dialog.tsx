@@ -9,11 +9,10 @@ import { focusEdge } from './focus';
 interface DialogProps {
   labelId: string;
   class: string;
-  onClose(): void;
   children: ComponentChildren;
 }
 
-/** Renders its children inside a `role="dialog"` that traps focus and closes on Esc. */
+/** Renders its children inside a `role="dialog"` that keeps keyboard focus inside. */
 export class Dialog extends Component<DialogProps> {
   ref = createRef<HTMLDivElement>();
 
@@ -24,16 +23,10 @@ export class Dialog extends Component<DialogProps> {
     else focusEdge(el);
   }
 
-  onKeyDown = (e: KeyboardEvent): void => {
-    if (e.key !== 'Escape') return;
-    e.stopPropagation();
-    this.props.onClose();
-  };
-
   render({ children, labelId, class: cls }: DialogProps) {
     const edge = (last: boolean) => () => focusEdge(this.ref.current, last);
     return (
-      <div ref={this.ref} class={cls} role="dialog" aria-modal="true" aria-labelledby={labelId} onKeyDown={this.onKeyDown}>
+      <div ref={this.ref} class={cls} role="dialog" aria-modal="true" aria-labelledby={labelId}>
         <span tabIndex={0} data-sentinel="" onFocus={edge(true)} />
         {children}
         <span tabIndex={0} data-sentinel="" onFocus={edge(false)} />

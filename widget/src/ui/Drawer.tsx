@@ -30,7 +30,7 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
   const items = cart?.items ?? [];
   const count = cart?.item_count ?? 0;
   return (
-    <Dialog class="drawer" labelId="cb-drawer-title" onClose={actions.close}>
+    <Dialog class="drawer" labelId="cb-drawer-title">
       <div class="head">
         <h2 id="cb-drawer-title">{t.cart}</h2>
         {count > 0 && <span class="pill">{count}</span>}
@@ -73,7 +73,7 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
             <span class="num" data-subtotal="">{formatMoney(cart!.subtotal, cart!.currency, locale)}</span>
           </div>
           <p class="note">{t.note}</p>
-          <button type="button" class="primary" onClick={actions.checkout} disabled={checkingOut || state.pending > 0}>
+          <button type="button" class="primary" onClick={actions.checkout} aria-disabled={checkingOut ? 'true' : undefined}>
             {checkingOut ? <span class="spinner" aria-hidden="true" /> : <Icon name="lock" size={18} />}
             <span>{t.checkout}</span>
           </button>

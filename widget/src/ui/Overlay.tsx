@@ -19,7 +19,7 @@ interface OverlayProps {
 export class Overlay extends Component<OverlayProps, { loaded: boolean }> {
   render({ url, title, closeLabel, newTabLabel, kind, onClose }: OverlayProps, { loaded }: { loaded: boolean }) {
     return (
-      <Dialog class={'overlay overlay-' + kind} labelId="cb-ov-title" onClose={onClose}>
+      <Dialog class={'overlay overlay-' + kind} labelId="cb-ov-title">
         <div class="panel">
           <div class="bar">
             <span class="bar-icon"><Icon name="lock" size={16} /></span>
