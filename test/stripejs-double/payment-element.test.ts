@@ -56,6 +56,8 @@ describe('Stripe.js double: loading and the Payment Element', () => {
     // The page's CSP has style-src 'self' (no inline styles), like the checkout page: the element is styled anyway.
     assert.equal(await page.getByLabel('Card number').evaluate((el) => getComputedStyle(el).borderTopLeftRadius), '5px');
     assert.deepEqual(await page.evaluate(() => window.testApp.violations), []);
+    await page.evaluate(() => window.testApp.elements!.update({ appearance: { variables: { borderRadius: '10px' } } }));
+    assert.equal(await page.getByLabel('Card number').evaluate((el) => getComputedStyle(el).borderTopLeftRadius), '10px');
     await saveScreenshot(page.locator('#payment-element'), 'stripejs-double-payment-element');
   });
 
@@ -117,6 +119,24 @@ describe('Stripe.js double: loading and the Payment Element', () => {
     await page.getByLabel('Card number').fill('4242424242424242');
     const past = await page.evaluate(() => window.testApp.elements!.submit());
     assert.equal(past.error?.code, 'invalid_expiry_year_past');
+  });
+
+  it('unmounts and re-mounts with the typed values kept, and after destroy lets a new Payment Element be created', async () => {
+    const page = await fx.openCheckout(await fx.createIntent());
+    await page.getByLabel('Card number').fill('4242424242424242');
+    await page.evaluate(() => window.testApp.payment!.unmount());
+    assert.equal(await page.getByLabel('Card number').count(), 0);
+    assert.equal(await page.locator('#payment-element.StripeElement').count(), 0);
+    await page.evaluate(() => window.testApp.payment!.mount('#payment-element'));
+    assert.equal(await page.getByLabel('Card number').inputValue(), '4242 4242 4242 4242');
+    const twice = await page.evaluate(() => {
+      try { window.testApp.elements!.create('payment'); return 'created'; } catch (e) { return (e as Error).message; }
+    });
+    assert.equal(twice, 'Can only create one Element of type payment.');
+    await page.evaluate(() => window.testApp.payment!.destroy());
+    assert.equal(await page.getByLabel('Card number').count(), 0);
+    await page.evaluate(() => window.testApp.elements!.create('payment').mount('#payment-element'));
+    assert.equal(await page.getByLabel('Card number').inputValue(), '');
   });
 
   it('speaks German when Stripe is created with locale de', async () => {
