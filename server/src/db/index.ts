@@ -28,7 +28,7 @@ export function createSqliteStorage(db: SqliteDatabase, clock: Clock): Storage {
     // ---- payment flow repositories (helper D) go here ----
     ...paymentRepositories(db, clock),
     close: () => db.close(),
-  } as Storage;
+  };
 }
 
 function migrate(db: SqliteDatabase): void {
