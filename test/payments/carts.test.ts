@@ -2,7 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
 import { startTestServer } from '../support/app';
-import { call, internal, openShop, type TestServer } from './shop';
+import { assertNoSecrets } from '../support/secrets';
+import { call, internal, openShop, transcript, type TestServer } from './shop';
 
 const SHOP_ORIGIN = 'https://shop.example';
 
@@ -17,6 +18,7 @@ describe('catalog and carts', () => {
     ({ store: { id: storeId } } = await openShop(server, emu, 'Cart Shop', { allowed_origins: [SHOP_ORIGIN] }));
   });
   after(async () => {
+    assertNoSecrets([...transcript, ...server.logs].join('\n'), [server.internalSecret]);
     await server.close();
     await emu.close();
   });

@@ -6,7 +6,7 @@ import { manualClock } from '../../server/src/clock';
 import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
 import { startTestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
-import { call, checkoutFor, confirmWithCard, internal, openShop, pay, type TestServer } from './shop';
+import { call, checkoutFor, confirmWithCard, internal, openShop, pay, transcript, type TestServer } from './shop';
 
 describe('checkout sessions and payments', () => {
   const clock = manualClock(Date.now());
@@ -21,7 +21,7 @@ describe('checkout sessions and payments', () => {
     shop = await openShop(server, emu, 'Checkout Shop');
   });
   after(async () => {
-    assertNoSecrets([...answers, ...server.logs].join('\n'), [shop.acct.keys.test.secret, server.internalSecret]);
+    assertNoSecrets([...answers, ...transcript, ...server.logs].join('\n'), [shop.acct.keys.test.secret, server.internalSecret]);
     await server.close();
     await emu.close();
   });

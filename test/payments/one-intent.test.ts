@@ -2,7 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, createdIntents, openShop, type TestServer } from './shop';
+import { assertNoSecrets } from '../support/secrets';
+import { call, checkoutFor, createdIntents, openShop, transcript, type TestServer } from './shop';
 
 /** Intents the emulator holds for this checkout session (by our metadata), however they were made. */
 function intentsOf(emu: StripeEmulator, before: number) {
@@ -21,6 +22,7 @@ describe('exactly one PaymentIntent per checkout session', () => {
     shop = await openShop(server, emu, 'Idempotent Shop');
   });
   after(async () => {
+    assertNoSecrets([...transcript, ...server.logs].join('\n'), [shop.acct.keys.test.secret, server.internalSecret]);
     await server.close();
     await emu.close();
   });

@@ -6,7 +6,7 @@ import { reconcilePayments } from '../../server/src/reconcile';
 import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
 import { startTestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
-import { call, checkoutFor, createdIntents, internal, openShop, pay, type TestServer } from './shop';
+import { call, checkoutFor, createdIntents, internal, openShop, pay, transcript, type TestServer } from './shop';
 
 describe('restarts and many stores at once', () => {
   let emu: StripeEmulator;
@@ -26,7 +26,7 @@ describe('restarts and many stores at once', () => {
     secrets.push(shop.acct.keys.test.secret);
   });
   after(async () => {
-    assertNoSecrets(server.logs.join('\n'), [...secrets, server.internalSecret]);
+    assertNoSecrets([...transcript, ...server.logs].join('\n'), [...secrets, server.internalSecret]);
     await server.close();
     await emu.close();
   });

@@ -13,6 +13,9 @@ export interface Answer<T = any> {
   text: string;
 }
 
+/** Every answer body this test file received through `call`, for the secret-leak checks. */
+export const transcript: string[] = [];
+
 /** Calls the app with a JSON body (or none) and parses the answer. */
 export async function call<T = any>(
   baseUrl: string,
@@ -27,6 +30,7 @@ export async function call<T = any>(
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
+  transcript.push(text, JSON.stringify(Object.fromEntries(res.headers)));
   let parsed: unknown = null;
   try {
     parsed = text ? JSON.parse(text) : null;

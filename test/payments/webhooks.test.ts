@@ -4,7 +4,7 @@ import { reconcilePayments } from '../../server/src/reconcile';
 import { signPayload, startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
 import { startTestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
-import { call, checkoutFor, internal, openShop, pay, type TestServer } from './shop';
+import { call, checkoutFor, internal, openShop, pay, transcript, type TestServer } from './shop';
 
 describe('orders from webhooks and the reconciliation sweep', () => {
   let emu: StripeEmulator;
@@ -24,7 +24,7 @@ describe('orders from webhooks and the reconciliation sweep', () => {
     shop = await openShop(server, emu, 'Webhook Shop');
   });
   after(async () => {
-    assertNoSecrets(server.logs.join('\n'), [shop.acct.keys.test.secret, webhookSecret()]);
+    assertNoSecrets([...transcript, ...server.logs].join('\n'), [shop.acct.keys.test.secret, webhookSecret(), server.internalSecret]);
     await server.close();
     await emu.close();
   });
