@@ -161,4 +161,26 @@ describe('the signed connect form', () => {
     const deleted = endpoints.filter((r) => r.method === 'DELETE').length;
     assert.equal(created - deleted, 1, 'the losing submit removes the endpoint it registered');
   });
+
+  it('refuses keys that are not shaped like Stripe keys, naming the field', async () => {
+    const store = await server.createStore({ name: 'Shapes' });
+    const link = await server.connectLink(store.id);
+    const before = emu.requests.length;
+    const badPk = await postJson(link, { publishable: 'sk_test_abcdefgh12345678', secret: 'sk_test_abcdefgh12345678' });
+    assert.equal(badPk.status, 422);
+    assert.match((await badPk.json()).error.message, /publishable key starts with pk_test_ or pk_live_/);
+    const badSk = await submitConnectForm(link, { publishable: 'pk_test_abcdefgh12345678', secret: 'hello' });
+    assert.equal(badSk.status, 422);
+    assert.match(await badSk.text(), /<p id="secret_key-error" class="field-error">A secret key starts with sk_test_/);
+    assert.equal(emu.requests.length, before, 'Stripe was not asked');
+  });
+
+  it('refuses a form body over 32 KB with 413', async () => {
+    const store = await server.createStore({ name: 'Huge' });
+    const body = new URLSearchParams(new URL(await server.connectLink(store.id)).searchParams);
+    body.set('publishable_key', 'pk_test_' + 'a'.repeat(40_000));
+    const res = await fetch(`${server.url}/stripe/connect`, { method: 'POST', body, headers: { Accept: 'application/json' } });
+    assert.equal(res.status, 413);
+    assert.equal((await res.json()).error.code, 'body_too_large');
+  });
 });
