@@ -168,4 +168,16 @@ describe('checkout sessions and payments', () => {
       assert.equal(res.body.error.code, 'checkout_not_found');
     }
   });
+
+  it('forgets a cart left idle for 30 days, and a change renews the 30 days', async () => {
+    const idle = (await call(server.url, 'POST', `/api/stores/${shop.store.id}/carts`)).body;
+    const busy = (await call(server.url, 'POST', `/api/stores/${shop.store.id}/carts`)).body;
+    clock.advance(20 * 24 * 60 * 60 * 1000);
+    await call(server.url, 'POST', `/api/carts/${busy.id}/items`, { product_id: 'tee', quantity: 1 });
+    clock.advance(11 * 24 * 60 * 60 * 1000);
+    const gone = await call(server.url, 'GET', `/api/carts/${idle.id}`);
+    assert.equal(gone.status, 404);
+    assert.equal(gone.body.error.code, 'cart_not_found');
+    assert.equal((await call(server.url, 'GET', `/api/carts/${busy.id}`)).body.item_count, 1);
+  });
 });
