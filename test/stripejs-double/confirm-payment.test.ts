@@ -56,6 +56,22 @@ describe('Stripe.js double: confirmPayment against the emulator', () => {
     assert.equal((await fx.stripe.paymentIntents.retrieve(intent.id)).status, 'succeeded');
   });
 
+  it('reports a dropped connection as api_connection_error and a 500 as api_error, and a retry then succeeds', async () => {
+    const intent = await fx.createIntent();
+    const page = await fx.openCheckout(intent);
+    await fillCard(page, '4242424242424242');
+    const path = `/v1/payment_intents/${intent.id}/confirm`;
+    fx.emu.faults.enqueue({ kind: 'reset', method: 'POST', path });
+    const dropped = await confirmInPage(page);
+    assert.equal(dropped.error?.type, 'api_connection_error');
+    fx.emu.faults.enqueue({ kind: '500', method: 'POST', path });
+    const failed = await confirmInPage(page);
+    assert.equal(failed.error?.type, 'api_error');
+    assert.equal(await page.getByLabel('Card number').isEditable(), true); // not left read-only
+    const retried = await confirmInPage(page);
+    assert.equal(retried.paymentIntent?.status, 'succeeded');
+  });
+
   it('shows a 3-D Secure challenge for 4000 0025 0000 3155 and succeeds when it is completed', async () => {
     const intent = await fx.createIntent();
     const page = await fx.openCheckout(intent);
