@@ -136,6 +136,12 @@ describe('connect links', () => {
     assert.match(html, new RegExp(`<script nonce="${nonce.replace(/[+/=]/g, '\\$&')}"`));
   });
 
+  it('answers an HTML 404 page for the success page of an unknown store', async () => {
+    const res = await fetch(`${server.url}/stripe/success/00000000-0000-4000-8000-000000000000`);
+    assert.equal(res.status, 404);
+    assert.match(await res.text(), /Store not found/);
+  });
+
   it('does not link back to an unsigned return_url on the success page', async () => {
     const store = await server.createStore({ name: 'No redirect' });
     const html = await (await fetch(`${server.url}/stripe/success/${store.id}?return_url=https://evil.example&expires=1&signature=${'0'.repeat(64)}`)).text();

@@ -12,7 +12,7 @@ import { rateLimit } from '../security/rate-limit';
 import { LinkAlreadyUsedError, type Store } from '../storage';
 import { connectStore } from '../stripe/connect-store';
 import { KeyProblem } from '../stripe/verify-keys';
-import { loadStore, STORE_ID_PATTERN } from './stores-view';
+import { STORE_ID_PATTERN } from './stores-view';
 
 const formSchema = z.object({
   store_id: z.string().max(100),
@@ -51,7 +51,9 @@ export function connectRouter(deps: AppDeps): Router {
   });
 
   router.get('/stripe/success/:store_id', (ctx) => {
-    const store = loadStore(deps, ctx.params.store_id);
+    const id = (ctx.params.store_id ?? '').toLowerCase();
+    const store = STORE_ID_PATTERN.test(id) ? deps.storage.stores.get(id) : null;
+    if (!store) return sendPage(ctx, (nonce) => StoreNotFoundPage({ nonce }), { status: 404 });
     const conn = deps.storage.stores.getConnection(store.id);
     // The return URL is trusted only when it comes with a valid signature (expired or burnt is fine here).
     const signed = verifyConnectLink(deps.config.internalSecrets, { ...(ctx.query as RawLinkFields), store_id: store.id }, 0);
