@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { startStripeEmulator } from '../test/support/stripe-emulator/index';
 import { DEMO_PRODUCTS, DEMO_STORE_ID, DEMO_STORE_NAME } from './demo/catalog';
 import { connectKeys, connectLink, ensureStore, internalApi, syncCatalog } from './demo/platform';
+import { startOfflineProxy } from './demo/offline-proxy';
 import { freePort, startServerProcess } from './demo/server-process';
 import { startStaticServer } from './demo/static-server';
 import { storefrontRewrite, storefrontRoutes } from './demo/storefront';
@@ -87,9 +88,17 @@ async function main(): Promise<void> {
     });
     stops.push(() => storefront.close());
 
-    const port = await freePort(envPort('DEMO_SERVER_PORT', 4000));
+    // People reach the server through the offline proxy (see demo/offline-proxy.ts); the server listens behind it.
+    const port = await freePort(0);
+    const proxy = await startOfflineProxy({
+      port: envPort('DEMO_SERVER_PORT', 4000),
+      targetUrl: `http://127.0.0.1:${port}`,
+      emulatorUrl: emu.url,
+    });
+    stops.push(() => proxy.close());
     const server = await startServerProcess({
       port,
+      publicUrl: proxy.url,
       cwd: ROOT,
       logPath: join(dataDir, 'server.log'),
       env: {
@@ -98,14 +107,13 @@ async function main(): Promise<void> {
         MASTER_KEY: secrets.master_key,
         INTERNAL_SECRET: secrets.internal_secret,
         STRIPE_API_URL: emu.url,
-        STRIPE_JS_URL: `${emu.url}/v3`,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       },
     });
     stops.push(() => server.stop());
-    site.serverUrl = server.url;
+    site.serverUrl = proxy.url;
 
-    const api = internalApi(server.url, secrets.internal_secret);
+    const api = internalApi(proxy.url, secrets.internal_secret);
     platform.api = api;
     const origins = [storefront.url, storefront.url.replace('127.0.0.1', 'localhost')];
     await ensureStore(api, { id: DEMO_STORE_ID, name: DEMO_STORE_NAME, allowed_origins: origins, default_currency: 'usd' });
@@ -115,11 +123,11 @@ async function main(): Promise<void> {
 
     // Secrets go to files, never to the terminal: the BMOS examples read them from there.
     const envFile = join(dataDir, 'bmos.env');
-    writeFileSync(envFile, `CHECKOUT_BEST_URL=${server.url}\nCHECKOUT_BEST_SECRET=${secrets.internal_secret}\n`, { mode: 0o600 });
+    writeFileSync(envFile, `CHECKOUT_BEST_URL=${proxy.url}\nCHECKOUT_BEST_SECRET=${secrets.internal_secret}\n`, { mode: 0o600 });
     const keysFile = join(dataDir, 'stripe-test-keys.txt');
     writeFileSync(keysFile, `Emulator account ${account.id} (${DEMO_STORE_NAME}), test mode\npublishable key: ${account.keys.test.publishable}\nsecret key:      ${account.keys.test.secret}\n`, { mode: 0o600 });
 
-    printBanner({ storefront: storefront.url, server: server.url, emulator: emu.url, adminLink, accountId: account.id,
+    printBanner({ storefront: storefront.url, server: proxy.url, emulator: emu.url, adminLink, accountId: account.id,
       envFile: shortPath(envFile), keysFile: shortPath(keysFile), logFile: shortPath(join(dataDir, 'server.log')) });
   } catch (err) {
     console.error(`\nThe demo could not start: ${(err as Error).message}`);

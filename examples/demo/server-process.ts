@@ -36,12 +36,14 @@ export async function startServerProcess(opts: {
   env: Record<string, string>;
   logPath: string;
   cwd: string;
+  /** The URL people reach it at when that is not its own address (the demo's offline proxy). */
+  publicUrl?: string;
 }): Promise<ServerProcess> {
   const url = `http://127.0.0.1:${opts.port}`;
   const log = createWriteStream(opts.logPath, { flags: 'a' });
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: opts.cwd,
-    env: { ...process.env, ...opts.env, HOST: '127.0.0.1', PORT: String(opts.port), PUBLIC_URL: url },
+    env: { ...process.env, ...opts.env, HOST: '127.0.0.1', PORT: String(opts.port), PUBLIC_URL: opts.publicUrl ?? url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(log, { end: false });
@@ -73,7 +75,7 @@ async function waitForHttp(url: string, exited: Promise<number | null>, timeoutM
   while (Date.now() < deadline) {
     if (gone !== undefined) throw new Error(`The server exited (code ${gone}) before it was ready`);
     // Any HTTP answer (a 404 included) means it is listening.
-    const ok = await fetch(`${url}/stripe/status/00000000-0000-4000-8000-000000000000`).then(() => true, () => false);
+    const ok = await fetch(`${url}/healthz`).then(() => true, () => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 150));
   }

@@ -5,10 +5,26 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newStripeContext, saveScreenshot } from '../support/browser';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchBrowser, saveScreenshot } from '../support/browser';
 import { startDemo, type DemoProcess } from './demo-process';
 import { addToCart, fillCard, pay, startCheckout, waitForWidget } from './shopper';
+
+/**
+ * A browser as a person has it, but offline: no routes to the emulator (unlike the other browser tests), and
+ * every request to a host other than 127.0.0.1 fails and is recorded, so the test proves the demo needs none.
+ */
+async function offlineContext(browser: Browser, outside: string[]): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  await context.route(
+    (url) => url.hostname !== '127.0.0.1',
+    (route) => {
+      outside.push(route.request().url());
+      return route.abort('internetdisconnected');
+    },
+  );
+  return context;
+}
 
 describe('npm run demo', () => {
   let dataDir = '';
@@ -56,8 +72,9 @@ describe('npm run demo', () => {
     assert.match(readFileSync(join(dataDir, 'stripe-test-keys.txt'), 'utf8'), /sk_test_/);
   });
 
-  it('lets a shopper be declined with 4000 0000 0000 0002, then pay with 4242 4242 4242 4242', async () => {
-    const context = await newStripeContext(browser, demo.urls.emulator, { viewport: { width: 1280, height: 860 } });
+  it('lets a shopper in an offline browser be declined with 4000 0000 0000 0002, then pay with 4242', async () => {
+    const outside: string[] = [];
+    const context = await offlineContext(browser, outside);
     try {
       const page = await context.newPage();
       await page.goto(`${demo.urls.storefront}/`);
@@ -78,13 +95,15 @@ describe('npm run demo', () => {
       assert.equal(orders.data.length, 1);
       assert.equal(orders.data[0]!.status, 'paid');
       assert.equal(orders.data[0]!.amount, 1400);
+      assert.deepEqual(outside, [], 'the browser needed nothing but 127.0.0.1');
     } finally {
       await context.close();
     }
   });
 
   it('opens the merchant admin modal from the JavaScript API page with a fresh signed link', async () => {
-    const context = await newStripeContext(browser, demo.urls.emulator, { viewport: { width: 1280, height: 900 } });
+    const outside: string[] = [];
+    const context = await offlineContext(browser, outside);
     try {
       const page = await context.newPage();
       await page.goto(`${demo.urls.storefront}/api.html`);
@@ -98,6 +117,7 @@ describe('npm run demo', () => {
       await admin.getByText('Stripe is connected').waitFor({ timeout: 20_000 });
       await page.locator('#log').getByText(/stripe:connected/).waitFor({ timeout: 10_000 });
       await saveScreenshot(page, 'demo-admin-connected');
+      assert.deepEqual(outside, []);
     } finally {
       await context.close();
     }
