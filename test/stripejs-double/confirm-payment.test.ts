@@ -104,6 +104,21 @@ describe('Stripe.js double: confirmPayment against the emulator', () => {
     assert.equal(server.last_payment_error?.code, 'payment_intent_authentication_failure');
   });
 
+  it('treats Esc on the 3-D Secure challenge as a failed authentication and returns focus to the card field', async () => {
+    const intent = await fx.createIntent();
+    const page = await fx.openCheckout(intent);
+    await fillCard(page, '4000002500003155');
+    const pending = confirmInPage(page);
+    await page.getByRole('dialog', { name: '3D Secure test authentication' }).waitFor();
+    await page.keyboard.press('Tab'); // the focus stays inside the dialog
+    assert.equal(await page.getByRole('button', { name: 'Fail authentication' })
+      .evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement), true);
+    await page.keyboard.press('Escape');
+    const result = await pending;
+    assert.equal(result.error?.code, 'payment_intent_authentication_failure');
+    assert.equal(await page.getByLabel('Security code').evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement), true);
+  });
+
   it('navigates to return_url with payment_intent, its client secret and redirect_status when redirect is not if_required', async () => {
     const intent = await fx.createIntent();
     const page = await fx.openCheckout(intent);

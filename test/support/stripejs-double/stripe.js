@@ -708,6 +708,7 @@
   function showChallenge(intent, texts) {
     return new Promise(function (resolve) {
       var previous = document.activeElement;
+      while (previous && previous.shadowRoot && previous.shadowRoot.activeElement) previous = previous.shadowRoot.activeElement;
       var host = document.createElement('div');
       host.setAttribute('data-stripe-double', 'three-d-secure');
       var root = host.attachShadow({ mode: 'open' });
