@@ -20,15 +20,36 @@ export interface SweepReport {
 
 type SweepDeps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>;
 
+/** How much a sweep looks at. */
+export interface SweepOptions {
+  lookbackMs?: number;
+  /**
+   * For the periodic sweep: its interval. Sessions younger than RECENT_MS are checked every time, older
+   * ones about once an hour, so abandoned sessions do not cost a Stripe call every few minutes for days.
+   * Without it (start-up, `npm run reconcile`) every open session in the lookback is checked.
+   */
+  intervalMs?: number;
+}
+
+/** Sessions this young are checked on every periodic sweep. */
+const RECENT_MS = 2 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+function isDue(ageMs: number, intervalMs: number): boolean {
+  return ageMs < RECENT_MS || ageMs % HOUR_MS < intervalMs;
+}
+
 /**
  * Asks Stripe, with each store's own key, about the PaymentIntents of recent unpaid checkout sessions and
  * records the ones that succeeded: the safety net for webhooks that never arrived (endpoint down, store
  * key without webhook permission). Also forgets carts idle past their expiry.
  */
-export async function reconcilePayments(deps: SweepDeps, lookbackMs = RECONCILE_LOOKBACK_MS): Promise<SweepReport> {
+export async function reconcilePayments(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepReport> {
+  const now = deps.clock.now();
+  const lookback = options.lookbackMs ?? RECONCILE_LOOKBACK_MS;
   const open = deps.storage.checkouts
-    .listOpenSince(deps.clock.now() - lookbackMs)
-    .filter((c) => c.payment_intent_id !== null);
+    .listOpenSince(now - lookback)
+    .filter((c) => !options.intervalMs || isDue(now - c.created_at, options.intervalMs));
   const report: SweepReport = { checked: 0, recorded: 0, failed: 0, purged_carts: deps.storage.carts.purgeExpired() };
   const queue = [...open];
   const worker = async () => {
@@ -61,11 +82,14 @@ async function checkOne(deps: SweepDeps, checkout: Checkout, report: SweepReport
  */
 export function startReconcileLoop(deps: SweepDeps, intervalMs = RECONCILE_INTERVAL_MS): () => void {
   let running: Promise<unknown> | null = null;
+  let first = true;
   const tick = () => {
     if (running) return;
-    running = reconcilePayments(deps)
+    // The first sweep after a start checks everything: webhooks may have been lost while we were down.
+    running = reconcilePayments(deps, first ? {} : { intervalMs })
       .catch((err: unknown) => deps.logger.error({ err }, 'reconciliation sweep failed'))
       .finally(() => (running = null));
+    first = false;
   };
   tick();
   const timer = setInterval(tick, intervalMs);

@@ -198,7 +198,7 @@ export interface CheckoutsRepository {
   findByTokenHash(tokenHash: string): Checkout | null;
   /** Records the session's PaymentIntent unless one is recorded already; returns the row as it now is. */
   attachPaymentIntent(id: string, paymentIntentId: string, clientSecret: string): Checkout;
-  /** Unpaid sessions created at or after `since` (ms), for the reconciliation sweep. */
+  /** Unpaid sessions with a PaymentIntent, created at or after `since` (ms), for the reconciliation sweep. */
   listOpenSince(since: number): Checkout[];
 }
 

@@ -56,7 +56,8 @@ export function createCheckoutsRepository(
     byToken: db.prepare('SELECT * FROM checkouts WHERE token_hash = ?'),
     attach: db.prepare(`UPDATE checkouts SET payment_intent_id = ?, client_secret = ?
                         WHERE id = ? AND payment_intent_id IS NULL`),
-    open: db.prepare(`SELECT * FROM checkouts WHERE status = 'open' AND created_at >= ? ORDER BY created_at`),
+    open: db.prepare(`SELECT * FROM checkouts WHERE status = 'open' AND payment_intent_id IS NOT NULL
+                      AND created_at >= ? ORDER BY created_at`),
   };
 
   const create = db.transaction((input: NewCheckout) => {
