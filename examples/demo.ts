@@ -169,7 +169,7 @@ function printBanner(u: {
   line('JavaScript API page', `${u.storefront}/api.html`);
   line('Checkout server', u.server);
   line('Connect link', u.adminLink);
-  line('', '(signed, single use, 30 minutes; the storefront\'s "Merchant admin" button makes fresh ones)');
+  line('', '(signed, single use, 30 minutes; "Merchant admin" on the API page makes fresh ones)');
   line('Stripe emulator', u.emulator);
   line('BMOS examples how-to', 'examples/bmos-flask/README.md, examples/bmos-node/README.md');
   line('', `set -a; . ${u.envFile}; set +a; python3 examples/bmos-flask/app.py`);
