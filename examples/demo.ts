@@ -46,7 +46,7 @@ function envPort(name: string, fallback: number): number {
 
 /** The widget bundles are built once; a fresh clone has no dist/ yet. */
 function ensureWidgetBuilt(): void {
-  if (existsSync(join(ROOT, 'dist', 'widget.js'))) return;
+  if (['widget.js', 'widget.css', 'checkout.js'].every((f) => existsSync(join(ROOT, 'dist', f)))) return;
   console.log('Building the widget (first run)…');
   const rollup = join(ROOT, 'node_modules', 'rollup', 'dist', 'bin', 'rollup');
   const built = spawnSync(process.execPath, [rollup, '-c', '--silent'], { cwd: ROOT, stdio: 'inherit' });
