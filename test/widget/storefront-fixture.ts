@@ -31,6 +31,8 @@ export interface ShopFixture {
   shop: StaticServer;
   browser: Browser;
   storeId: string;
+  /** The connected store's test keys (the secret one only for server-side steps of tests). */
+  keys: { publishable: string; secret: string };
   /** Points the storefront pages at another store (for the admin test). */
   useStore(id: string): void;
   newPage(options?: { reducedMotion?: 'reduce' | 'no-preference' }): Promise<Page>;
@@ -57,7 +59,8 @@ export async function startShop(): Promise<ShopFixture> {
   storeId = store.id;
   const put = await server.internal('PUT', `/stores/${store.id}/products`, { products: PRODUCTS });
   if (put.status !== 200) throw new Error(`catalog: ${put.status} ${JSON.stringify(put.body)}`);
-  await server.connectStore(store.id, emu.createAccount('Demo Coffee Roasters').keys.test);
+  const keys = emu.createAccount('Demo Coffee Roasters').keys.test;
+  await server.connectStore(store.id, keys);
   const browser = await launchBrowser();
   const contexts: BrowserContext[] = [];
   return {
@@ -66,6 +69,7 @@ export async function startShop(): Promise<ShopFixture> {
     shop,
     browser,
     storeId: store.id,
+    keys,
     useStore: (id) => void (storeId = id),
     async newPage(options = {}) {
       const context = await newStripeContext(browser, emu.url, {

@@ -57,9 +57,10 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
     tellParent({ type: 'checkout-best:ready' }, parentOrigins);
     if (view.order) tellParent({ type: 'checkout-best:checkout-completed', order: view.order }, parentOrigins);
     const intentId = redirectReturn();
+    // Back from a redirect-based method: drop the parameters (a reload must not replay them) and let
+    // /complete ask the PaymentIntent whether it worked, unless a webhook already recorded the order.
+    if (intentId) history.replaceState(null, '', `${location.pathname}?locale=${encodeURIComponent(locale)}`);
     if (intentId && !view.order) {
-      // Back from a redirect-based method: the PaymentIntent tells /complete whether it worked.
-      history.replaceState(null, '', `${location.pathname}?locale=${config.lang}`);
       paid(intentId).catch((err: unknown) => {
         const message = err instanceof ApiError ? err.message : String(err);
         setReturnError(message);
