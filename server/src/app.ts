@@ -31,8 +31,9 @@ export function createApp(deps: AppDeps): Koa {
   if (deps.config.env === 'production' && deps.config.trustProxy) app.use(requireHttps(deps.config.publicUrl));
   app.use(internalApiGuard(deps));
   // Routers are mounted here, one per resource (see routes/).
-  for (const r of [statusRouter(deps), connectRouter(deps), internalRouter(deps)]) app.use(r.routes()).use(r.allowedMethods());
+  // The payment routes go first: the cart and checkout paths are the hot ones, and none overlaps another's.
   mountPaymentRoutes(app, deps);
+  for (const r of [statusRouter(deps), connectRouter(deps), internalRouter(deps)]) app.use(r.routes()).use(r.allowedMethods());
   mountWidgetRoutes(app, deps);
   return app;
 }
