@@ -14,7 +14,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStripeEmulator } from '../test/support/stripe-emulator/index';
 import { DEMO_PRODUCTS, DEMO_STORE_ID, DEMO_STORE_NAME } from './demo/catalog';
-import { connectKeys, connectLink, ensureStore, internalApi, syncCatalog } from './demo/platform';
+import type { MerchantKeys } from './demo/connect-form';
+import { connectKeys, connectLink, ensureStore, internalApi, syncCatalog, type InternalApi } from './demo/platform';
 import { startOfflineProxy } from './demo/offline-proxy';
 import { freePort, startServerProcess } from './demo/server-process';
 import { startStaticServer } from './demo/static-server';
@@ -62,73 +63,82 @@ async function startEmulator(port: number) {
   }
 }
 
+type Stops = Array<() => Promise<void> | void>;
+
+/** Starts the emulator, the storefront, the offline proxy and the server; each registers its stop. */
+async function startServices(dataDir: string, secrets: DemoSecrets, stops: Stops) {
+  const emu = await startEmulator(envPort('DEMO_EMULATOR_PORT', 12111));
+  stops.push(() => emu.close());
+  // The storefront starts first so its real origin is known before the store's allowed_origins are set;
+  // its pages and its /demo/connect-link route learn the server's URL and API once those exist.
+  const late: { serverUrl: string; api?: InternalApi } = { serverUrl: '' };
+  const storefront = await startStaticServer({
+    root: join(ROOT, 'examples', 'storefront'),
+    port: envPort('DEMO_STOREFRONT_PORT', 4001),
+    rewrite: (html) => storefrontRewrite(html, { serverUrl: late.serverUrl, storeId: DEMO_STORE_ID, emulatorUrl: emu.url }),
+    routes: storefrontRoutes(() => late.api, DEMO_STORE_ID),
+  });
+  stops.push(() => storefront.close());
+  // People reach the server through the offline proxy (see demo/offline-proxy.ts); the server listens behind it.
+  const port = await freePort(0);
+  const proxy = await startOfflineProxy({ port: envPort('DEMO_SERVER_PORT', 4000), targetUrl: `http://127.0.0.1:${port}`, emulatorUrl: emu.url });
+  stops.push(() => proxy.close());
+  const server = await startServerProcess({
+    port,
+    publicUrl: proxy.url,
+    cwd: ROOT,
+    logPath: join(dataDir, 'server.log'),
+    env: {
+      NODE_ENV: 'development',
+      DATABASE_PATH: join(dataDir, 'checkout-best.sqlite'),
+      MASTER_KEY: secrets.master_key,
+      INTERNAL_SECRET: secrets.internal_secret,
+      STRIPE_API_URL: emu.url,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    },
+  });
+  stops.push(() => server.stop());
+  late.serverUrl = proxy.url;
+  late.api = internalApi(proxy.url, secrets.internal_secret);
+  return { emu, storefront, serverUrl: proxy.url, api: late.api };
+}
+
+/** Creates (or updates) the demo store, syncs its catalog and connects fresh emulator test keys. */
+async function prepareStore(api: InternalApi, storefrontUrl: string, keys: MerchantKeys): Promise<void> {
+  const origins = [storefrontUrl, storefrontUrl.replace('127.0.0.1', 'localhost')];
+  await ensureStore(api, { id: DEMO_STORE_ID, name: DEMO_STORE_NAME, allowed_origins: origins, default_currency: 'usd' });
+  await syncCatalog(api, DEMO_STORE_ID, DEMO_PRODUCTS);
+  await connectKeys(api, DEMO_STORE_ID, keys);
+}
+
+/** Secrets go to files (mode 0600), never to the terminal: the BMOS examples and a person read them there. */
+function writeHandoffFiles(dataDir: string, serverUrl: string, secret: string, account: { id: string; keys: { test: MerchantKeys } }) {
+  const envFile = join(dataDir, 'bmos.env');
+  writeFileSync(envFile, `CHECKOUT_BEST_URL=${serverUrl}\nCHECKOUT_BEST_SECRET=${secret}\n`, { mode: 0o600 });
+  const keysFile = join(dataDir, 'stripe-test-keys.txt');
+  const { publishable, secret: sk } = account.keys.test;
+  const keys = `Emulator account ${account.id} (${DEMO_STORE_NAME}), test mode\npublishable key: ${publishable}\nsecret key:      ${sk}\n`;
+  writeFileSync(keysFile, keys, { mode: 0o600 });
+  return { envFile: shortPath(envFile), keysFile: shortPath(keysFile), logFile: shortPath(join(dataDir, 'server.log')) };
+}
+
 async function main(): Promise<void> {
   const dataDir = resolve(process.env.DEMO_DATA_DIR ?? join(ROOT, 'data', 'demo'));
   mkdirSync(dataDir, { recursive: true });
   const secrets = loadSecrets(dataDir);
-  const stops: Array<() => Promise<void> | void> = [];
+  const stops: Stops = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
   };
   onSignal(stopAll);
   try {
     ensureWidgetBuilt();
-    const emu = await startEmulator(envPort('DEMO_EMULATOR_PORT', 12111));
-    stops.push(() => emu.close());
+    const { emu, storefront, serverUrl, api } = await startServices(dataDir, secrets, stops);
     const account = emu.createAccount(DEMO_STORE_NAME);
-
-    // The storefront starts first so its real origin is known before the store's allowed_origins are set.
-    const platform: { api?: ReturnType<typeof internalApi> } = {};
-    const site: { serverUrl: string } = { serverUrl: '' };
-    const storefront = await startStaticServer({
-      root: join(ROOT, 'examples', 'storefront'),
-      port: envPort('DEMO_STOREFRONT_PORT', 4001),
-      rewrite: (html) => storefrontRewrite(html, { serverUrl: site.serverUrl, storeId: DEMO_STORE_ID, emulatorUrl: emu.url }),
-      routes: storefrontRoutes(() => platform.api, DEMO_STORE_ID),
-    });
-    stops.push(() => storefront.close());
-
-    // People reach the server through the offline proxy (see demo/offline-proxy.ts); the server listens behind it.
-    const port = await freePort(0);
-    const proxy = await startOfflineProxy({
-      port: envPort('DEMO_SERVER_PORT', 4000),
-      targetUrl: `http://127.0.0.1:${port}`,
-      emulatorUrl: emu.url,
-    });
-    stops.push(() => proxy.close());
-    const server = await startServerProcess({
-      port,
-      publicUrl: proxy.url,
-      cwd: ROOT,
-      logPath: join(dataDir, 'server.log'),
-      env: {
-        NODE_ENV: 'development',
-        DATABASE_PATH: join(dataDir, 'checkout-best.sqlite'),
-        MASTER_KEY: secrets.master_key,
-        INTERNAL_SECRET: secrets.internal_secret,
-        STRIPE_API_URL: emu.url,
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-      },
-    });
-    stops.push(() => server.stop());
-    site.serverUrl = proxy.url;
-
-    const api = internalApi(proxy.url, secrets.internal_secret);
-    platform.api = api;
-    const origins = [storefront.url, storefront.url.replace('127.0.0.1', 'localhost')];
-    await ensureStore(api, { id: DEMO_STORE_ID, name: DEMO_STORE_NAME, allowed_origins: origins, default_currency: 'usd' });
-    await syncCatalog(api, DEMO_STORE_ID, DEMO_PRODUCTS);
-    await connectKeys(api, DEMO_STORE_ID, account.keys.test);
+    await prepareStore(api, storefront.url, account.keys.test);
     const adminLink = await connectLink(api, DEMO_STORE_ID, `${storefront.url}/`);
-
-    // Secrets go to files, never to the terminal: the BMOS examples read them from there.
-    const envFile = join(dataDir, 'bmos.env');
-    writeFileSync(envFile, `CHECKOUT_BEST_URL=${proxy.url}\nCHECKOUT_BEST_SECRET=${secrets.internal_secret}\n`, { mode: 0o600 });
-    const keysFile = join(dataDir, 'stripe-test-keys.txt');
-    writeFileSync(keysFile, `Emulator account ${account.id} (${DEMO_STORE_NAME}), test mode\npublishable key: ${account.keys.test.publishable}\nsecret key:      ${account.keys.test.secret}\n`, { mode: 0o600 });
-
-    printBanner({ storefront: storefront.url, server: proxy.url, emulator: emu.url, adminLink, accountId: account.id,
-      envFile: shortPath(envFile), keysFile: shortPath(keysFile), logFile: shortPath(join(dataDir, 'server.log')) });
+    const files = writeHandoffFiles(dataDir, serverUrl, secrets.internal_secret, account);
+    printBanner({ storefront: storefront.url, server: serverUrl, emulator: emu.url, adminLink, accountId: account.id, ...files });
   } catch (err) {
     console.error(`\nThe demo could not start: ${(err as Error).message}`);
     await stopAll();
