@@ -96,6 +96,7 @@ describe('widget accessibility, robustness and merchant admin', () => {
       await page.locator('[data-checkout-best-cart]').click();
       await drawer(page).getByRole('button', { name: /^checkout$/i }).click();
       await drawer(page).getByRole('alert').filter({ hasText: 'Store not connected to Stripe' }).waitFor();
+      await saveScreenshot(page, 'shopper-not-connected');
       const [failure] = (await eventsNamed(page, 'checkout:failed')) as Array<{ code: string }>;
       assert.equal(failure?.code, 'store_not_connected');
       await page.keyboard.press('Escape');

@@ -52,6 +52,7 @@ describe('widget on the example storefront', () => {
     await page.getByRole('status').filter({ hasText: 'Cart updated. 2 items in cart.' }).waitFor({ state: 'attached' });
     await cart.getByRole('button', { name: 'Remove Ethiopia Guji, 250 g from cart' }).click();
     await cart.getByText('Your cart is empty').waitFor();
+    await saveScreenshot(page, 'shopper-cart-empty');
     const cartOnServer = await page.evaluate(() => (window as any).CheckoutBest.getCart());
     assert.equal(cartOnServer.item_count, 0);
   });
