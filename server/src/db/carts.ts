@@ -20,13 +20,12 @@ interface CartRow {
   expires_at: number;
 }
 
-interface LineRow {
-  product_id: string;
-  quantity: number;
-  name: string;
-  unit_amount: number;
-  max_quantity: number | null;
-}
+/** A row of the one-statement read: cart columns, then the line (nulls when the cart has none). */
+type WholeRow = [
+  store_id: string, currency: string, status: Cart['status'], created_at: number, updated_at: number, expires_at: number,
+  product_id: string | null, quantity: number | null, name: string | null, unit_amount: number | null,
+  max_quantity: number | null, added_at: number | null, rowid: number | null,
+];
 
 interface ProductRow {
   id: string;
@@ -46,11 +45,17 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
     insert: db.prepare(`INSERT INTO carts (id, store_id, currency, status, created_at, updated_at, expires_at)
                         VALUES (?, ?, ?, 'open', ?, ?, ?)`),
     cart: db.prepare('SELECT * FROM carts WHERE id = ?'),
-    // Products that went inactive (or changed currency) drop out of the priced cart.
-    // CROSS JOIN keeps SQLite from scanning the store's whole catalog: cart lines first, then one lookup each.
-    lines: db.prepare(`SELECT ci.product_id, ci.quantity, p.name, p.unit_amount, p.max_quantity
-      FROM cart_items ci CROSS JOIN products p ON p.store_id = ? AND p.id = ci.product_id
-      WHERE ci.cart_id = ? AND p.active = 1 AND p.currency = ? ORDER BY ci.added_at, ci.rowid`),
+    // The whole cart in one statement (row + priced lines), as arrays: GET /api/carts/:id is the hottest
+    // request the server answers. Lines whose product went inactive or changed currency come back without
+    // a name and drop out of the priced cart.
+    whole: db
+      .prepare(`SELECT c.store_id, c.currency, c.status, c.created_at, c.updated_at, c.expires_at,
+                       ci.product_id, ci.quantity, p.name, p.unit_amount, p.max_quantity, ci.added_at, ci.rowid
+        FROM carts c LEFT JOIN cart_items ci ON ci.cart_id = c.id
+        LEFT JOIN products p ON p.store_id = c.store_id AND p.id = ci.product_id AND p.active = 1
+                             AND p.currency = c.currency
+        WHERE c.id = ?`)
+      .raw(),
     product: db.prepare(`SELECT id, name, unit_amount, currency, max_quantity FROM products
                          WHERE store_id = ? AND id = ? AND active = 1`),
     quantity: db.prepare('SELECT quantity FROM cart_items WHERE cart_id = ? AND product_id = ?').pluck(),
@@ -62,25 +67,35 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
     purge: db.prepare('DELETE FROM carts WHERE expires_at <= ?'),
   };
 
-  function loadRow(cartId: string): CartRow {
+  /** The cart row a change starts from: 404 unknown or expired, 409 closed. */
+  function loadOpen(cartId: string): CartRow {
     const row = q.cart.get(cartId) as CartRow | undefined;
     if (!row || row.expires_at <= clock.now()) throw cartNotFound();
-    return row;
-  }
-
-  function loadOpen(cartId: string): CartRow {
-    const row = loadRow(cartId);
     if (row.status !== 'open') throw cartClosed();
     return row;
   }
 
-  function priced(row: CartRow): Cart {
-    const lines: CartLine[] = (q.lines.all(row.store_id, row.id, row.currency) as LineRow[]).map((l) =>
-      priceLine({ id: l.product_id, name: l.name, unit_amount: l.unit_amount, max_quantity: null },
-        Math.min(l.quantity, l.max_quantity ?? l.quantity)),
-    );
-    return { id: row.id, store_id: row.store_id, currency: row.currency, status: row.status, items: lines,
-      ...totals(lines), created_at: row.created_at, updated_at: row.updated_at, expires_at: row.expires_at };
+  /** The whole cart, repriced from the catalog; null when unknown or expired. */
+  function read(cartId: string): Cart | null {
+    // Sorting a handful of lines here is cheaper than SQLite's temporary b-tree for ORDER BY.
+    const rows = (q.whole.all(cartId) as WholeRow[]).sort((a, b) => a[11]! - b[11]! || a[12]! - b[12]!);
+    const first = rows[0];
+    if (!first || first[5] <= clock.now()) return null;
+    const lines: CartLine[] = [];
+    for (const r of rows) {
+      if (r[8] === null) continue;
+      const quantity = Math.min(r[7]!, r[10] ?? r[7]!); // a lowered max_quantity caps old lines
+      lines.push(priceLine({ id: r[6]!, name: r[8], unit_amount: r[9]!, max_quantity: null }, quantity));
+    }
+    return { id: cartId, store_id: first[0], currency: first[1], status: first[2], items: lines, ...totals(lines),
+      created_at: first[3], updated_at: first[4], expires_at: first[5] };
+  }
+
+  function readOpen(cartId: string): Cart {
+    const cart = read(cartId);
+    if (!cart) throw cartNotFound();
+    if (cart.status !== 'open') throw cartClosed();
+    return cart;
   }
 
   function product(row: CartRow, productId: string): ProductRow {
@@ -100,18 +115,18 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
     }
     checkQuantity(quantity, p);
     q.setItem.run(row.id, p.id, quantity, clock.now());
-    return priced(touch({ ...row, currency }, currency !== row.currency));
+    touch({ ...row, currency }, currency !== row.currency);
+    return readOpen(row.id);
   }
 
   /**
    * Renews the idle timer, at most once per TOUCH_EVERY_MS unless something else changed: a 30-day expiry
    * needs no millisecond precision, and skipping the row write keeps a quantity change to one table.
    */
-  function touch(row: CartRow, changed: boolean): CartRow {
+  function touch(row: CartRow, changed: boolean): void {
     const now = clock.now();
-    if (!changed && row.expires_at - CART_IDLE_MS + TOUCH_EVERY_MS > now) return row;
+    if (!changed && row.expires_at - CART_IDLE_MS + TOUCH_EVERY_MS > now) return;
     q.touch.run(now, now + CART_IDLE_MS, row.currency, row.id);
-    return { ...row, updated_at: now, expires_at: now + CART_IDLE_MS };
   }
 
   const addItem = db.transaction((cartId: string, productId: string, quantity: number) => {
@@ -130,7 +145,8 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
 
   function remove(row: CartRow, productId: string): Cart {
     q.deleteItem.run(row.id, productId);
-    return priced(touch(row, false));
+    touch(row, false);
+    return readOpen(row.id);
   }
 
   return {
@@ -138,13 +154,10 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
       const now = clock.now();
       const id = newCartId();
       q.insert.run(id, storeId, currency, now, now, now + CART_IDLE_MS);
-      return priced(q.cart.get(id) as CartRow);
+      return read(id)!;
     },
-    get: (cartId) => priced(loadOpen(cartId)),
-    find(cartId) {
-      const row = q.cart.get(cartId) as CartRow | undefined;
-      return row && row.expires_at > clock.now() ? priced(row) : null;
-    },
+    get: (cartId) => readOpen(cartId),
+    find: (cartId) => read(cartId),
     addItem: (cartId, productId, quantity) => addItem(cartId, productId, quantity),
     setQuantity: (cartId, productId, quantity) => setQuantity(cartId, productId, quantity),
     removeItem: db.transaction((cartId: string, productId: string) => remove(loadOpen(cartId), productId)),
