@@ -113,14 +113,19 @@ async function stripeClientCost(f: Fixtures): Promise<string[]> {
 const { fixtures: f, stop } = await startServers();
 try {
   const lines: string[] = [];
-  const body = JSON.stringify({ quantity: 2 });
   const json = { 'content-type': 'application/json' };
+  // Alternate the quantity so every PATCH really writes (a repeated value could be answered from a no-op).
+  let flip = 0;
+  const bodies = [JSON.stringify({ quantity: 1 }), JSON.stringify({ quantity: 2 })];
   const cartPath = `/api/carts/${f.cartId}`;
   lines.push(row('GET /api/carts/:id', ...(await pair(
     { url: `${f.appUrl}${cartPath}`, duration: DURATION_S },
     { url: `${f.bareUrl}${cartPath}`, duration: DURATION_S },
   ))));
-  const patch = { method: 'PATCH' as const, headers: json, body, duration: DURATION_S };
+  const patch = {
+    duration: DURATION_S,
+    requests: [{ method: 'PATCH' as const, headers: json, setupRequest: (req: any) => ({ ...req, body: bodies[flip++ & 1] }) }],
+  };
   lines.push(row('PATCH /api/carts/:id/items', ...(await pair(
     { url: `${f.appUrl}${cartPath}/items/mug`, ...patch },
     { url: `${f.bareUrl}${cartPath}/items/mug`, ...patch },
