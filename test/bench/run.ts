@@ -1,13 +1,16 @@
 // `npm run bench`: autocannon on loopback against the real app and a bare Koa app in the same run, so the
-// ratios say what our code costs on this machine. Not a test: it prints numbers (see README, Performance).
+// ratios say what our code costs on this machine. Not a test: it prints requests/s, p99 and the server
+// process's CPU time per request (steadier than requests/s on a busy machine).
 //
 // Also measures the CPU cost per Stripe call of the two ways to carry a merchant key (issue 4):
 //   new Stripe(key) per call  vs  one shared client + the per-request `{ apiKey }` option.
-// Measured here (2 vCPU container, Node 20, stripe 23.1, 400 retrieves each against the emulator):
-//   see the "Stripe client per call" lines printed at the end; in our runs constructing a client costs
-//   ~ 60-120 µs of CPU per call more than the option. The server keeps a client per call anyway: a few
-//   tens of µs against a network round trip to Stripe, and no object that outlives the request ever holds
-//   a merchant key (stripe-node 23 also refuses to build a client without a key).
+// Measured 2026-11-26 on the 2-vCPU build container (Node 20, stripe 23.1, 400 PaymentIntent retrieves each
+// against the emulator, machine busy with other test runs): new Stripe() per call 857–1196 µs CPU/call,
+// shared client + { apiKey } 493–588 µs/call, i.e. 365–626 µs more per call; `new Stripe()` alone
+// 164–469 µs. We keep a client per call anyway (stripe/client.ts): stripe-node 23 refuses to build a client
+// without a key, so the "keyless" shared client would have to hold a placeholder key that any call missing
+// its `apiKey` option would silently use — and a 401 from that would flip the store's key_status to
+// invalid. The extra fraction of a millisecond sits next to a network round trip to Stripe.
 import autocannon from 'autocannon';
 import Stripe from 'stripe';
 import { spawn } from 'node:child_process';
