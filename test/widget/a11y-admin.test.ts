@@ -49,7 +49,8 @@ describe('widget accessibility, robustness and merchant admin', () => {
     }
     await page.keyboard.press('Escape');
     await cart.waitFor({ state: 'hidden' });
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-checkout-best-add')), 'house-blend');
+    // Focus goes back to the button that opened the drawer (right after the dialog is gone).
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-checkout-best-add') === 'house-blend', null, { timeout: 2000 });
 
     // Open the cart from the floating button, go to Checkout, and close the overlay with Esc inside the frame.
     await tabTo(page, /^button\|Open cart/);
