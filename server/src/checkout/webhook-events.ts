@@ -2,14 +2,6 @@ import type Stripe from 'stripe';
 import type { AppDeps } from '../app';
 import { recordFromPaymentIntent } from './record';
 
-/** Event types the server subscribes each store's endpoint to. */
-export const WEBHOOK_EVENTS = [
-  'payment_intent.succeeded',
-  'payment_intent.payment_failed',
-  'payment_intent.canceled',
-  'charge.refunded',
-] as const;
-
 /**
  * Applies one verified event of a store's account, once: the event id is remembered in the same
  * transaction as its effect, so a redelivery changes nothing and a failed effect is retried by Stripe.
