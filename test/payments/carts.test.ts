@@ -148,5 +148,9 @@ describe('catalog and carts', () => {
     assert.equal(evilGet.headers.get('access-control-allow-origin'), null);
     const products = await call(server.url, 'GET', `/api/stores/${storeId}/products`, undefined, { Origin: SHOP_ORIGIN });
     assert.equal(products.headers.get('access-control-allow-origin'), SHOP_ORIGIN);
+    // A forgotten cart has no owner to ask: its 404 is readable so the widget knows to start a new cart.
+    const gone = await call(server.url, 'GET', '/api/carts/cart_AAAAAAAAAAAAAAAAAAAAAA', undefined, { Origin: SHOP_ORIGIN });
+    assert.equal(gone.status, 404);
+    assert.equal(gone.headers.get('access-control-allow-origin'), '*');
   });
 });

@@ -88,14 +88,19 @@ export function cartRoutes(deps: AppDeps, router = new Router()): Router {
   return router;
 }
 
-/** CORS for the widget: only the owning store's `allowed_origins`, looked up per request. */
+/**
+ * CORS for the widget: only the owning store's `allowed_origins`, looked up per request. An unknown (or
+ * expired and forgotten) cart or store has no owner to ask; its 404 is readable from any origin, so the
+ * widget can tell "start a new cart" from a network failure, and it reveals nothing.
+ */
 export function storeCors(deps: AppDeps, storeIdOf: (ctx: Context) => string | null) {
   return cors({
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     headers: ['Content-Type'],
     origins: (ctx) => {
       const storeId = storeIdOf(ctx);
-      return (storeId && deps.storage.stores.get(storeId)?.allowed_origins) || [];
+      const store = storeId ? deps.storage.stores.get(storeId) : null;
+      return store ? store.allowed_origins : '*';
     },
   });
 }
