@@ -124,6 +124,32 @@ describe('widget accessibility, robustness and merchant admin', () => {
     }
   });
 
+  it('never throws into the page: calls for an unknown store resolve to null and log [checkout-best] lines', async () => {
+    fx.useStore('00000000-0000-4000-8000-000000000000');
+    try {
+      const page = await fx.newPage();
+      const problems: string[] = [];
+      const warnings: string[] = [];
+      page.on('pageerror', (err) => problems.push(err.message));
+      page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+      await page.addInitScript(() => window.addEventListener('unhandledrejection', (e) => console.error('unhandled', String(e.reason))));
+      page.on('console', (m) => m.type() === 'error' && m.text().startsWith('unhandled') && problems.push(m.text()));
+      await openShop(page, `${fx.shop.url}/`);
+      const results = await page.evaluate(async () => {
+        const cb = (window as any).CheckoutBest;
+        return [await cb.add('house-blend'), await cb.checkout(), await cb('fly'), await cb.add(42)];
+      });
+      assert.deepEqual(results, [null, null, null, null]);
+      await page.keyboard.press('Escape'); // the drawer opened to show why adding failed
+      await page.locator('[data-checkout-best-add="house-blend"]').click();
+      await page.locator('[data-checkout-best-state="error"]').waitFor();
+      assert.deepEqual(problems, []);
+      assert.ok(warnings.length >= 4 && warnings.every((w) => w.startsWith('[checkout-best]')), warnings.join('\n'));
+    } finally {
+      fx.useStore(fx.storeId);
+    }
+  });
+
   it('refuses an admin link that is not on the checkout-best origin', async () => {
     const page = await fx.newPage();
     const warnings: string[] = [];
