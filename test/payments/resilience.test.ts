@@ -47,9 +47,13 @@ describe('restarts and many stores at once', () => {
   it('gets the same intent back after the server died between Stripe creating it and recording it', async () => {
     const { token } = await checkoutFor(server, shop.store.id);
     const before = createdIntents(emu).length;
+    const seen = emu.requests.length;
     emu.faults.latencyMs = 300;
     const inFlight = call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
-    await new Promise((r) => setTimeout(r, 100));
+    // Stripe has the create request (and makes the intent) but has not answered yet: restart now.
+    while (!emu.requests.slice(seen).some((r) => r.method === 'POST' && r.path === '/v1/payment_intents')) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
     await server.restart(); // the old process's database is gone before Stripe answers
     const lost = await inFlight;
     emu.faults.latencyMs = 0;
