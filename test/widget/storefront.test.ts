@@ -104,4 +104,17 @@ describe('widget on the example storefront', () => {
     await frame.getByRole('heading', { name: /thank you/i }).waitFor({ timeout: 20_000 });
     assert.equal((await eventsNamed(page, 'checkout:completed')).length, 1);
   });
+
+  it('works as an ES module in a single-page app: init() mounts it and the API adds and emits', async () => {
+    const page = await fx.newPage();
+    await openShop(page, `${fx.shop.url}/spa.html`);
+    await page.getByText('The basket is empty').waitFor();
+    await page.getByRole('button', { name: 'Add House Blend' }).click();
+    await page.getByText('1 item(s) in the basket').waitFor();
+    assert.equal(await drawer(page).count(), 0, 'openOnAdd: false keeps the drawer closed');
+    const cart = await page.evaluate(() => (window as any).spa.add('ethiopia-guji', 2));
+    assert.equal(cart.subtotal, 1400 + 3700);
+    await page.evaluate(() => (window as any).spa.destroy());
+    assert.equal(await page.locator('[data-checkout-best-root]').count(), 0);
+  });
 });
