@@ -10,16 +10,6 @@ export const CART_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
 /** How stale the idle timer may get before a change renews it. */
 const TOUCH_EVERY_MS = 60 * 60 * 1000;
 
-interface CartRow {
-  id: string;
-  store_id: string;
-  currency: string;
-  status: 'open' | 'closed';
-  created_at: number;
-  updated_at: number;
-  expires_at: number;
-}
-
 /** A row of the one-statement read: cart columns, then the line (nulls when the cart has none). */
 type WholeRow = [
   store_id: string, currency: string, status: Cart['status'], created_at: number, updated_at: number, expires_at: number,
@@ -44,7 +34,7 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
   const q = {
     insert: db.prepare(`INSERT INTO carts (id, store_id, currency, status, created_at, updated_at, expires_at)
                         VALUES (?, ?, ?, 'open', ?, ?, ?)`),
-    cart: db.prepare('SELECT * FROM carts WHERE id = ?'),
+    storeOf: db.prepare('SELECT store_id FROM carts WHERE id = ?').pluck(),
     // The whole cart in one statement (row + priced lines), as arrays: GET /api/carts/:id is the hottest
     // request the server answers. Lines whose product went inactive or changed currency come back without
     // a name and drop out of the priced cart.
@@ -58,7 +48,6 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
       .raw(),
     product: db.prepare(`SELECT id, name, unit_amount, currency, max_quantity FROM products
                          WHERE store_id = ? AND id = ? AND active = 1`),
-    quantity: db.prepare('SELECT quantity FROM cart_items WHERE cart_id = ? AND product_id = ?').pluck(),
     itemCount: db.prepare('SELECT COUNT(*) FROM cart_items WHERE cart_id = ?').pluck(),
     setItem: db.prepare(`INSERT INTO cart_items (cart_id, product_id, quantity, added_at) VALUES (?, ?, ?, ?)
                          ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity`),
@@ -66,14 +55,6 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
     touch: db.prepare('UPDATE carts SET updated_at = ?, expires_at = ?, currency = ? WHERE id = ?'),
     purge: db.prepare('DELETE FROM carts WHERE expires_at <= ?'),
   };
-
-  /** The cart row a change starts from: 404 unknown or expired, 409 closed. */
-  function loadOpen(cartId: string): CartRow {
-    const row = q.cart.get(cartId) as CartRow | undefined;
-    if (!row || row.expires_at <= clock.now()) throw cartNotFound();
-    if (row.status !== 'open') throw cartClosed();
-    return row;
-  }
 
   /** The whole cart, repriced from the catalog; null when unknown or expired. */
   function read(cartId: string): Cart | null {
@@ -98,56 +79,63 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
     return cart;
   }
 
-  function product(row: CartRow, productId: string): ProductRow {
-    const p = q.product.get(row.store_id, productId) as ProductRow | undefined;
+  function product(cart: Cart, productId: string): ProductRow {
+    const p = q.product.get(cart.store_id, productId) as ProductRow | undefined;
     if (!p) throw new AppError('product_not_found', 422, `No product '${productId}' in this store`);
     return p;
   }
 
-  /** Writes a line and renews the cart's idle timer; an empty cart takes the product's currency. */
-  function write(row: CartRow, p: ProductRow, quantity: number): Cart {
-    let currency = row.currency;
+  /**
+   * Writes a line and answers the cart with that line replaced in memory: the cart was read whole at the
+   * start of this transaction, so reading it again would only repeat what we know. An empty cart takes
+   * the product's currency.
+   */
+  function write(cart: Cart, p: ProductRow, quantity: number): Cart {
+    let currency = cart.currency;
     if (p.currency !== currency) {
-      if ((q.itemCount.get(row.id) as number) > 0) {
+      if ((q.itemCount.get(cart.id) as number) > 0) {
         throw new AppError('currency_mismatch', 422, `This cart is in ${currency}; '${p.id}' is in ${p.currency}`);
       }
       currency = p.currency;
     }
     checkQuantity(quantity, p);
-    q.setItem.run(row.id, p.id, quantity, clock.now());
-    touch({ ...row, currency }, currency !== row.currency);
-    return readOpen(row.id);
+    q.setItem.run(cart.id, p.id, quantity, clock.now());
+    const line = priceLine(p, quantity);
+    const at = cart.items.findIndex((l) => l.product_id === p.id);
+    const items = at < 0 ? [...cart.items, line] : cart.items.map((l, i) => (i === at ? line : l));
+    return touch({ ...cart, currency, items, ...totals(items) }, currency !== cart.currency);
+  }
+
+  function remove(cart: Cart, productId: string): Cart {
+    q.deleteItem.run(cart.id, productId);
+    const items = cart.items.filter((l) => l.product_id !== productId);
+    return touch({ ...cart, items, ...totals(items) }, false);
   }
 
   /**
    * Renews the idle timer, at most once per TOUCH_EVERY_MS unless something else changed: a 30-day expiry
    * needs no millisecond precision, and skipping the row write keeps a quantity change to one table.
    */
-  function touch(row: CartRow, changed: boolean): void {
+  function touch(cart: Cart, changed: boolean): Cart {
     const now = clock.now();
-    if (!changed && row.expires_at - CART_IDLE_MS + TOUCH_EVERY_MS > now) return;
-    q.touch.run(now, now + CART_IDLE_MS, row.currency, row.id);
+    if (!changed && cart.expires_at - CART_IDLE_MS + TOUCH_EVERY_MS > now) return cart;
+    q.touch.run(now, now + CART_IDLE_MS, cart.currency, cart.id);
+    return { ...cart, updated_at: now, expires_at: now + CART_IDLE_MS };
   }
 
   const addItem = db.transaction((cartId: string, productId: string, quantity: number) => {
-    const row = loadOpen(cartId);
-    const p = product(row, productId);
+    const cart = readOpen(cartId);
+    const p = product(cart, productId);
     checkQuantity(quantity, p);
-    const current = (q.quantity.get(cartId, productId) as number | undefined) ?? 0;
-    return write(row, p, current + quantity);
+    const current = cart.items.find((l) => l.product_id === productId)?.quantity ?? 0;
+    return write(cart, p, current + quantity);
   });
 
   const setQuantity = db.transaction((cartId: string, productId: string, quantity: number) => {
-    const row = loadOpen(cartId);
-    if (quantity === 0) return remove(row, productId);
-    return write(row, product(row, productId), quantity);
+    const cart = readOpen(cartId);
+    if (quantity === 0) return remove(cart, productId);
+    return write(cart, product(cart, productId), quantity);
   });
-
-  function remove(row: CartRow, productId: string): Cart {
-    q.deleteItem.run(row.id, productId);
-    touch(row, false);
-    return readOpen(row.id);
-  }
 
   return {
     create(storeId, currency) {
@@ -160,8 +148,8 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
     find: (cartId) => read(cartId),
     addItem: (cartId, productId, quantity) => addItem(cartId, productId, quantity),
     setQuantity: (cartId, productId, quantity) => setQuantity(cartId, productId, quantity),
-    removeItem: db.transaction((cartId: string, productId: string) => remove(loadOpen(cartId), productId)),
-    storeIdOf: (cartId) => (q.cart.get(cartId) as CartRow | undefined)?.store_id ?? null,
+    removeItem: db.transaction((cartId: string, productId: string) => remove(readOpen(cartId), productId)),
+    storeIdOf: (cartId) => (q.storeOf.get(cartId) as string | undefined) ?? null,
     purgeExpired: () => q.purge.run(clock.now()).changes,
   };
 }
