@@ -3,7 +3,9 @@ import { warn } from './log';
 
 /** The events a page can listen to with `CheckoutBest.on(...)`. */
 export const EVENTS = ['cart:updated', 'checkout:opened', 'checkout:completed', 'checkout:failed', 'stripe:connected'] as const;
+/** One of EVENTS. */
 export type EventName = (typeof EVENTS)[number];
+/** A page's event callback. */
 export type Listener = (payload: unknown) => void;
 
 /** The emitter behind `on`/`off`. */

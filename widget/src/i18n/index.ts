@@ -2,6 +2,7 @@
 
 /** Languages we ship texts for; the first is the fallback. */
 export const LANGUAGES = ['en', 'de', 'fr'] as const;
+/** One of LANGUAGES. */
 export type Language = (typeof LANGUAGES)[number];
 
 /** Picks our language for a BCP 47 tag list (`data-locale`, then `navigator.languages`), English if none fits. */
