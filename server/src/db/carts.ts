@@ -25,7 +25,9 @@ interface ProductRow {
   max_quantity: number | null;
 }
 
+/** 404 `cart_not_found`: unknown, malformed or expired. */
 export const cartNotFound = () => new AppError('cart_not_found', 404, 'Cart not found');
+/** 409 `cart_closed`: paid carts are closed so the widget starts a new one. */
 export const cartClosed = () =>
   new AppError('cart_closed', 409, 'This cart was checked out and paid; start a new cart');
 
