@@ -3,14 +3,16 @@
 // process's CPU time per request (steadier than requests/s on a busy machine).
 //
 // Also measures the CPU cost per Stripe call of the two ways to carry a merchant key (issue 4):
-//   new Stripe(key) per call  vs  one shared client + the per-request `{ apiKey }` option.
+//   new Stripe(key) per call  vs  one shared client that holds no key + the per-request `{ apiKey }` option.
 // Measured 2026-11-26 on the 2-vCPU build container (Node 20, stripe 23.1, 400 PaymentIntent retrieves each
-// against the emulator, machine busy with other test runs): new Stripe() per call 857–1196 µs CPU/call,
-// shared client + { apiKey } 493–588 µs/call, i.e. 365–626 µs more per call; `new Stripe()` alone
-// 164–469 µs. We keep a client per call anyway (stripe/client.ts): stripe-node 23 refuses to build a client
-// without a key, so the "keyless" shared client would have to hold a placeholder key that any call missing
-// its `apiKey` option would silently use — and a 401 from that would flip the store's key_status to
-// invalid. The extra fraction of a millisecond sits next to a network round trip to Stripe.
+// against the emulator, machine busy with other test runs): new Stripe() per call 857–1380 µs CPU/call,
+// shared client + { apiKey } 493–736 µs/call, i.e. 365–644 µs more per call; `new Stripe()` alone
+// 164–469 µs. In the payment-intent profile, constructing the client is the largest single cost of ours
+// (about as much CPU as the emulator spends making the intent). The server still makes a client per call
+// (stripe/client.ts `forKey`, used by stripe/merchant.ts): it is simple and safe, and the cost sits next to
+// a network round trip to Stripe. The cheaper option is safe too when the shared client is built with a
+// refusing `authenticator` as below (stripe-node 23 refuses to build a client with neither a key nor an
+// authenticator); switching is a change to stripe/client.ts + merchant.ts (pass `{ apiKey }` per call).
 import autocannon from 'autocannon';
 import Stripe from 'stripe';
 import { spawn } from 'node:child_process';
@@ -101,7 +103,12 @@ async function stripeClientCost(f: Fixtures): Promise<string[]> {
     .then((r) => r.json() as Promise<{ payment_intent_id: string; publishable_key: string; client_secret: string }>);
   // A publishable key + client_secret retrieve: the cheapest real call, so the client's own cost shows.
   const params = { client_secret: key.client_secret } as Stripe.PaymentIntentRetrieveParams;
-  const shared = new Stripe('unused_placeholder', opts);
+  // A shared client that holds no key: stripe-node 23 wants a key or an authenticator, and this one
+  // refuses, so a call that forgot its `{ apiKey }` fails instead of going out with someone else's key.
+  const shared = new Stripe(undefined as unknown as string, {
+    ...opts,
+    authenticator: () => Promise.reject(new Error('no per-request apiKey')),
+  });
   const perCall = await cpuPerCall(400, () => new Stripe(key.publishable_key, opts).paymentIntents.retrieve(key.payment_intent_id, params));
   const perRequest = await cpuPerCall(400, () => shared.paymentIntents.retrieve(key.payment_intent_id, params, { apiKey: key.publishable_key }));
   const t0 = process.hrtime.bigint();
