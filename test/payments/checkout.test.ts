@@ -84,6 +84,10 @@ describe('checkout sessions and payments', () => {
 
     const again = await call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent.payment_intent_id });
     assert.equal(again.body.order.id, order.id);
+    const creates = emu.requests.filter((r) => r.path === '/v1/payment_intents').length;
+    const replayed = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
+    assert.equal(replayed.body.payment_intent_id, intent.payment_intent_id);
+    assert.equal(emu.requests.filter((r) => r.path === '/v1/payment_intents').length, creates);
     const view = await call(server.url, 'GET', `/api/checkout/${token}`);
     assert.equal(view.body.status, 'paid');
     assert.equal(view.body.order.id, order.id);
