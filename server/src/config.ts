@@ -17,6 +17,8 @@ export interface Config {
   /** Accepted internal secrets; links are signed with the first. */
   internalSecrets: string[];
   stripeApiUrl: string;
+  /** For the offline demo and tests: load Stripe.js from the emulator's double (an http(s) script URL); never in production. */
+  stripeJsUrl?: string;
   logLevel: string;
   trustProxy: boolean;
   /** Requests per minute and client IP; missing means the defaults in security/rate-limit.ts. */
@@ -47,6 +49,7 @@ const envSchema = z.object({
   MASTER_KEYS_PREVIOUS: z.string().default(''),
   INTERNAL_SECRET: z.string().optional(),
   STRIPE_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://api.stripe.com'),
+  STRIPE_JS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a Stripe.js script' }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   TRUST_PROXY: flag,
   RATE_LIMIT_CONNECT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
@@ -66,6 +69,9 @@ export function loadConfig(env: Record<string, string | undefined>, warn: Config
   const e = parsed.data;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   if (e.NODE_ENV === 'production') requireProductionSettings(e.MASTER_KEY, e.INTERNAL_SECRET, publicUrl);
+  if (e.NODE_ENV === 'production' && e.STRIPE_JS_URL) {
+    throw new ConfigError('Invalid configuration: STRIPE_JS_URL is not allowed in production (Stripe.js always comes from js.stripe.com there)');
+  }
   const generated = e.NODE_ENV === 'production' ? {} : generatedSecrets(e.DATABASE_PATH, e, warn);
   const masterKey = parseKey('MASTER_KEY', e.MASTER_KEY ?? generated.master_key!);
   const internalSecrets = parseSecrets(e.INTERNAL_SECRET ?? generated.internal_secret!);
@@ -79,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined>, warn: Config
     masterKeysPrevious: splitList(e.MASTER_KEYS_PREVIOUS).map((k) => parseKey('MASTER_KEYS_PREVIOUS', k)),
     internalSecrets,
     stripeApiUrl: e.STRIPE_API_URL.replace(/\/+$/, ''),
+    ...(e.STRIPE_JS_URL ? { stripeJsUrl: e.STRIPE_JS_URL } : {}),
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     rateLimits: {

@@ -33,8 +33,19 @@ export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
+/** Props of CheckoutPage; `stripeJsUrl` is Config.stripeJsUrl (the offline demo's Stripe.js double). */
+export interface CheckoutPageProps {
+  lang: string;
+  t: CheckoutText;
+  storeName: string;
+  cssPath: string;
+  jsPath: string;
+  stripeJsUrl?: string | undefined;
+  config: unknown;
+}
+
 /** The checkout shell: a loading line until checkout.js renders the summary and payment form. */
-export function CheckoutPage(p: { lang: string; t: CheckoutText; storeName: string; cssPath: string; jsPath: string; config: unknown }): VNode {
+export function CheckoutPage(p: CheckoutPageProps): VNode {
   return (
     <Shell lang={p.lang} title={`${p.t.title} · ${p.storeName}`} cssPath={p.cssPath}>
       <div id="checkout-best-app">
@@ -43,6 +54,8 @@ export function CheckoutPage(p: { lang: string; t: CheckoutText; storeName: stri
         </div>
       </div>
       <script type="application/json" id="checkout-best-config" dangerouslySetInnerHTML={{ __html: jsonForScript(p.config) }} />
+      {/* A plain (blocking) script runs before the deferred bundle, so loadStripe finds window.Stripe and injects nothing. */}
+      {p.stripeJsUrl && <script src={p.stripeJsUrl} />}
       <script src={p.jsPath} defer />
     </Shell>
   );

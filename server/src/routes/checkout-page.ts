@@ -3,6 +3,7 @@
  * and the full-page target for shoppers sent there directly. Its CSP allows exactly the hosts Stripe.js
  * documents for the Payment Element (js.stripe.com scripts and frames, api.stripe.com, hooks.stripe.com
  * frames for 3-D Secure) plus our own origin, and only the store's allowed_origins may frame it.
+ * Offline (STRIPE_JS_URL, never in production) the page loads the emulator's Stripe.js double instead.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -16,13 +17,19 @@ import { pickLanguage } from '../../../widget/src/i18n';
 import { checkoutText } from '../../../widget/src/i18n/checkout';
 import type { AssetStore } from './assets';
 
-/** The checkout page's Content-Security-Policy; `frameAncestors` are the store's allowed_origins. */
-export function checkoutCsp(frameAncestors: string[]): string {
+/**
+ * The checkout page's Content-Security-Policy; `frameAncestors` are the store's allowed_origins. With
+ * `stripeJsUrl` (the offline demo and tests) that script's origin may also run scripts and be called (the
+ * Stripe.js double calls the API on the origin it was loaded from); frame-src stays Stripe's, as the double
+ * renders its card form and 3-D Secure modal in the page, not in frames.
+ */
+export function checkoutCsp(frameAncestors: string[], stripeJsUrl?: string): string {
+  const extra = stripeJsUrl ? ` ${new URL(stripeJsUrl).origin}` : '';
   return [
     "default-src 'none'",
-    "script-src 'self' https://js.stripe.com https://*.js.stripe.com",
+    `script-src 'self' https://js.stripe.com https://*.js.stripe.com${extra}`,
     "style-src 'self'",
-    "connect-src 'self' https://api.stripe.com",
+    `connect-src 'self' https://api.stripe.com${extra}`,
     'frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com',
     "img-src 'self' data:",
     "base-uri 'none'",
@@ -34,10 +41,10 @@ export function checkoutCsp(frameAncestors: string[]): string {
 const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
 const HEX_COLOR = /^#[0-9a-fA-F]{3,8}$/;
 
-function sendHtml(ctx: Context, status: number, page: VNode, frameAncestors: string[]): void {
+function sendHtml(ctx: Context, status: number, page: VNode, frameAncestors: string[], stripeJsUrl?: string): void {
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
-  ctx.set('Content-Security-Policy', checkoutCsp(frameAncestors));
+  ctx.set('Content-Security-Policy', checkoutCsp(frameAncestors, stripeJsUrl));
   ctx.set('Cache-Control', 'no-store');
   // The token is in the URL: it must not leak to Stripe or anyone else through Referer.
   ctx.set('Referrer-Policy', 'no-referrer');
@@ -74,7 +81,9 @@ export function checkoutPageRoutes(deps: AppDeps, assets: AssetStore): Router {
     }
     const accent = typeof ctx.query.accent === 'string' && HEX_COLOR.test(ctx.query.accent) ? ctx.query.accent : '#4f46e5';
     const config = { token: ctx.params.token, lang, locale: query || lang, parentOrigins: origins, backUrl, accent, view };
-    sendHtml(ctx, 200, CheckoutPage({ lang, t, storeName: view.store.name, cssPath, jsPath, config }), origins);
+    const stripeJsUrl = deps.config.stripeJsUrl;
+    const page = CheckoutPage({ lang, t, storeName: view.store.name, cssPath, jsPath, stripeJsUrl, config });
+    sendHtml(ctx, 200, page, origins, stripeJsUrl);
   });
   return router;
 }
