@@ -1,5 +1,6 @@
 import type { AppDeps } from './app';
 import { recordFromPaymentIntent } from './checkout/record';
+import { cancelSiblingIntents } from './checkout/siblings';
 import { withMerchantStripe } from './stripe/merchant';
 import type { Checkout } from './storage';
 
@@ -66,8 +67,9 @@ async function checkOne(deps: SweepDeps, checkout: Checkout, report: SweepReport
       stripe.paymentIntents.retrieve(checkout.payment_intent_id!),
     );
     report.checked += 1;
-    const { order } = recordFromPaymentIntent(deps, checkout.store_id, pi, 'reconcile');
-    if (order && order.checkout_id === checkout.id) report.recorded += 1;
+    const recorded = recordFromPaymentIntent(deps, checkout.store_id, pi, 'reconcile');
+    if (recorded.created) report.recorded += 1;
+    await cancelSiblingIntents(deps, recorded);
   } catch (err) {
     // One store's bad keys or an outage must not stop the sweep for the others.
     report.failed += 1;

@@ -200,6 +200,8 @@ export interface CheckoutsRepository {
   attachPaymentIntent(id: string, paymentIntentId: string, clientSecret: string): Checkout;
   /** Unpaid sessions with a PaymentIntent, created at or after `since` (ms), for the reconciliation sweep. */
   listOpenSince(since: number): Checkout[];
+  /** Unpaid sessions of a cart that have a PaymentIntent (siblings to cancel once the cart is paid). */
+  listOpenWithIntentForCart(cartId: string): Checkout[];
 }
 
 /** A paid order. */

@@ -122,6 +122,26 @@ describe('checkout sessions and payments', () => {
     });
   }
 
+  it('cancels the intents of the cart\'s other sessions once it is paid, so a second tab cannot charge again', async () => {
+    const first = await checkoutFor(server, shop.store.id);
+    const second = (await call(server.url, 'POST', `/api/carts/${first.cartId}/checkout`)).body;
+    const other = (await call(server.url, 'POST', `/api/checkout/${second.token}/payment-intent`)).body;
+    const { intent } = await pay(server, emu, first.token);
+    const done = await call(server.url, 'POST', `/api/checkout/${first.token}/complete`, { payment_intent_id: intent.payment_intent_id });
+    assert.equal(done.status, 200);
+    const statusOf = async () =>
+      (await fetch(`${emu.url}/v1/payment_intents/${other.payment_intent_id}`, {
+        headers: { Authorization: `Bearer ${shop.acct.keys.test.secret}` },
+      }).then((r) => r.json())).status;
+    for (let i = 0; i < 100 && (await statusOf()) !== 'canceled'; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await statusOf(), 'canceled');
+    const refused = await call(server.url, 'POST', `/api/checkout/${second.token}/payment-intent`);
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error.code, 'cart_closed');
+    const late = await confirmWithCard(emu, other.publishable_key, other, '4242424242424242');
+    assert.notEqual(late.body.status, 'succeeded');
+  });
+
   it('refuses a PaymentIntent of another session and one never confirmed', async () => {
     const a = await checkoutFor(server, shop.store.id);
     const b = await checkoutFor(server, shop.store.id);

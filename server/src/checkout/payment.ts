@@ -5,6 +5,8 @@ import type { Checkout, Order } from '../storage';
 import { requireUsableConnection, withMerchantStripe } from '../stripe/merchant';
 import { paymentIntentIdempotencyKey } from './ids';
 import { recordFromPaymentIntent } from './record';
+import { cancelSiblingsLater } from './siblings';
+import { cartClosed } from '../db/carts';
 import { findCheckout, findLiveCheckout } from './sessions';
 
 /** What the checkout page needs to mount the Payment Element. */
@@ -28,6 +30,8 @@ export type InFlight = Map<string, Promise<Checkout>>;
 export async function ensurePaymentIntent(deps: AppDeps, inFlight: InFlight, token: string): Promise<PaymentIntentAnswer> {
   let checkout = findLiveCheckout(deps, token);
   const conn = requireUsableConnection(deps, checkout.store_id);
+  // The cart was paid through another session (a second tab): this one must not take a second payment.
+  if (checkout.status === 'open' && deps.storage.carts.find(checkout.cart_id)?.status === 'closed') throw cartClosed();
   if (!checkout.payment_intent_id) {
     let pending = inFlight.get(checkout.id);
     if (!pending) {
@@ -78,7 +82,9 @@ export async function completeCheckout(deps: AppDeps, token: string, paymentInte
   const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
     stripe.paymentIntents.retrieve(paymentIntentId),
   ).catch(mapPaymentError);
-  const { order, problem } = recordFromPaymentIntent(deps, checkout.store_id, pi, 'complete');
+  const recorded = recordFromPaymentIntent(deps, checkout.store_id, pi, 'complete');
+  const { order, problem } = recorded;
+  cancelSiblingsLater(deps, recorded);
   if (order) return { status: 200, order };
   if (problem === 'not_ours' || problem === 'intent_mismatch' || problem === 'amount_mismatch') throw mismatch();
   if (pi.status === 'processing') return { status: 202, payment_intent_id: pi.id };

@@ -5,6 +5,15 @@ import type { Checkout, Order } from '../storage';
 /** Why a PaymentIntent could not become an order (or null when it did). */
 export type RecordProblem = 'not_ours' | 'intent_mismatch' | 'amount_mismatch' | 'not_succeeded';
 
+/** The order (new or already recorded), or why there is none. */
+export interface RecordResult {
+  order: Order | null;
+  /** True only for the call that recorded it. */
+  created: boolean;
+  problem: RecordProblem | null;
+  checkout: Checkout | null;
+}
+
 /**
  * Checks a PaymentIntent fetched from (or signed by) Stripe against the checkout session named in its
  * metadata and records the order. Shared by `/complete`, the webhook and the reconciliation sweep so
@@ -15,21 +24,21 @@ export function recordFromPaymentIntent(
   storeId: string,
   pi: Stripe.PaymentIntent,
   source: 'complete' | 'webhook' | 'reconcile',
-): { order: Order | null; problem: RecordProblem | null; checkout: Checkout | null } {
+): RecordResult {
   const checkoutId = pi.metadata?.checkout_id;
   const checkout = checkoutId ? deps.storage.checkouts.get(checkoutId) : null;
-  if (!checkout || checkout.store_id !== storeId) return { order: null, problem: 'not_ours', checkout: null };
+  if (!checkout || checkout.store_id !== storeId) return { order: null, created: false, problem: 'not_ours', checkout: null };
   if (checkout.payment_intent_id && checkout.payment_intent_id !== pi.id) {
-    return { order: null, problem: 'intent_mismatch', checkout };
+    return { order: null, created: false, problem: 'intent_mismatch', checkout };
   }
   if (pi.amount !== checkout.amount || pi.currency !== checkout.currency) {
     deps.logger.error(
       { store_id: storeId, checkout_id: checkout.id, payment_intent_id: pi.id },
       'PaymentIntent amount or currency differs from its checkout session; not recorded',
     );
-    return { order: null, problem: 'amount_mismatch', checkout };
+    return { order: null, created: false, problem: 'amount_mismatch', checkout };
   }
-  if (pi.status !== 'succeeded') return { order: null, problem: 'not_succeeded', checkout };
+  if (pi.status !== 'succeeded') return { order: null, created: false, problem: 'not_succeeded', checkout };
   const { order, created } = deps.storage.orders.recordPaid({
     checkoutId: checkout.id,
     paymentIntentId: pi.id,
@@ -42,5 +51,5 @@ export function recordFromPaymentIntent(
   if (created) {
     deps.logger.info({ store_id: storeId, order_id: order.id, payment_intent_id: pi.id, source }, 'order paid');
   }
-  return { order, problem: null, checkout };
+  return { order, created, problem: null, checkout };
 }

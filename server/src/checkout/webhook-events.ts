@@ -1,18 +1,20 @@
 import type Stripe from 'stripe';
 import type { AppDeps } from '../app';
-import { recordFromPaymentIntent } from './record';
+import { recordFromPaymentIntent, type RecordResult } from './record';
+import { cancelSiblingsLater } from './siblings';
 
 /**
  * Applies one verified event of a store's account, once: the event id is remembered in the same
  * transaction as its effect, so a redelivery changes nothing and a failed effect is retried by Stripe.
  * Returns false for an event seen before.
  */
-export function applyStripeEvent(deps: Pick<AppDeps, 'storage' | 'logger'>, storeId: string, event: Stripe.Event): boolean {
-  return deps.storage.orders.handleEventOnce(storeId, event.id, event.type, () => {
+export function applyStripeEvent(deps: AppDeps, storeId: string, event: Stripe.Event): boolean {
+  let paid: RecordResult | null = null;
+  const fresh = deps.storage.orders.handleEventOnce(storeId, event.id, event.type, () => {
     switch (event.type) {
       case 'payment_intent.succeeded': {
-        const { problem } = recordFromPaymentIntent(deps, storeId, event.data.object, 'webhook');
-        if (problem) deps.logger.info({ store_id: storeId, event_id: event.id, problem }, 'succeeded payment not recorded');
+        paid = recordFromPaymentIntent(deps, storeId, event.data.object, 'webhook');
+        if (paid.problem) deps.logger.info({ store_id: storeId, event_id: event.id, problem: paid.problem }, 'succeeded payment not recorded');
         return;
       }
       case 'charge.refunded': {
@@ -26,4 +28,7 @@ export function applyStripeEvent(deps: Pick<AppDeps, 'storage' | 'logger'>, stor
         deps.logger.info({ store_id: storeId, event_id: event.id, type: event.type }, 'webhook event noted');
     }
   });
+  // After the transaction: the Stripe calls must not hold the database or delay Stripe's delivery.
+  if (paid) cancelSiblingsLater(deps, paid);
+  return fresh;
 }

@@ -58,6 +58,8 @@ export function createCheckoutsRepository(
                         WHERE id = ? AND payment_intent_id IS NULL`),
     open: db.prepare(`SELECT * FROM checkouts WHERE status = 'open' AND payment_intent_id IS NOT NULL
                       AND created_at >= ? ORDER BY created_at`),
+    openForCart: db.prepare(`SELECT * FROM checkouts WHERE cart_id = ? AND status = 'open'
+                             AND payment_intent_id IS NOT NULL`),
   };
 
   const create = db.transaction((input: NewCheckout) => {
@@ -91,5 +93,6 @@ export function createCheckoutsRepository(
       return toCheckout(q.byId.get(id) as CheckoutRow);
     },
     listOpenSince: (since) => (q.open.all(since) as CheckoutRow[]).map(toCheckout),
+    listOpenWithIntentForCart: (cartId) => (q.openForCart.all(cartId) as CheckoutRow[]).map(toCheckout),
   };
 }

@@ -1,4 +1,4 @@
-import { paymentsSchema } from './payments-schema';
+import { checkoutsByCartIndex, paymentsSchema } from './payments-schema';
 import { storesSchema } from './stores-schema';
 
 /**
@@ -17,3 +17,4 @@ export const migrations: Migration[] = [
 
 // The payment flow's tables (catalog, carts, checkouts, orders, webhook events); see payments-schema.ts.
 migrations.push({ id: '002_payments', sql: paymentsSchema });
+migrations.push({ id: '003_checkouts_by_cart', sql: checkoutsByCartIndex });

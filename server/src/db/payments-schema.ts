@@ -84,3 +84,6 @@ CREATE TABLE webhook_events (
   PRIMARY KEY (store_id, event_id)
 );
 `;
+
+/** Migration `003_checkouts_by_cart`: finding a paid cart's other sessions without a scan. */
+export const checkoutsByCartIndex = `CREATE INDEX checkouts_by_cart ON checkouts (cart_id);`;
