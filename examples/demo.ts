@@ -16,7 +16,6 @@ import { startStripeEmulator } from '../test/support/stripe-emulator/index';
 import { DEMO_PRODUCTS, DEMO_STORE_ID, DEMO_STORE_NAME } from './demo/catalog';
 import type { MerchantKeys } from './demo/connect-form';
 import { connectKeys, connectLink, ensureStore, internalApi, syncCatalog, type InternalApi } from './demo/platform';
-import { startOfflineProxy } from './demo/offline-proxy';
 import { freePort, startServerProcess } from './demo/server-process';
 import { startStaticServer } from './demo/static-server';
 import { storefrontRewrite, storefrontRoutes } from './demo/storefront';
@@ -65,7 +64,7 @@ async function startEmulator(port: number) {
 
 type Stops = Array<() => Promise<void> | void>;
 
-/** Starts the emulator, the storefront, the offline proxy and the server; each registers its stop. */
+/** Starts the emulator, the storefront and the server; each registers its stop. */
 async function startServices(dataDir: string, secrets: DemoSecrets, stops: Stops) {
   const emu = await startEmulator(envPort('DEMO_EMULATOR_PORT', 12111));
   stops.push(() => emu.close());
@@ -79,13 +78,8 @@ async function startServices(dataDir: string, secrets: DemoSecrets, stops: Stops
     routes: storefrontRoutes(() => late.api, DEMO_STORE_ID),
   });
   stops.push(() => storefront.close());
-  // People reach the server through the offline proxy (see demo/offline-proxy.ts); the server listens behind it.
-  const port = await freePort(0);
-  const proxy = await startOfflineProxy({ port: envPort('DEMO_SERVER_PORT', 4000), targetUrl: `http://127.0.0.1:${port}`, emulatorUrl: emu.url });
-  stops.push(() => proxy.close());
   const server = await startServerProcess({
-    port,
-    publicUrl: proxy.url,
+    port: await freePort(envPort('DEMO_SERVER_PORT', 4000)),
     cwd: ROOT,
     logPath: join(dataDir, 'server.log'),
     env: {
@@ -94,13 +88,15 @@ async function startServices(dataDir: string, secrets: DemoSecrets, stops: Stops
       MASTER_KEY: secrets.master_key,
       INTERNAL_SECRET: secrets.internal_secret,
       STRIPE_API_URL: emu.url,
+      // A browser with no internet cannot load js.stripe.com; the checkout page loads the emulator's double.
+      STRIPE_JS_URL: `${emu.url}/endive/stripe.js`,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     },
   });
   stops.push(() => server.stop());
-  late.serverUrl = proxy.url;
-  late.api = internalApi(proxy.url, secrets.internal_secret);
-  return { emu, storefront, serverUrl: proxy.url, api: late.api };
+  late.serverUrl = server.url;
+  late.api = internalApi(server.url, secrets.internal_secret);
+  return { emu, storefront, serverUrl: server.url, api: late.api };
 }
 
 /** Creates (or updates) the demo store, syncs its catalog and connects fresh emulator test keys. */

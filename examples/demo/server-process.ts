@@ -36,14 +36,12 @@ export async function startServerProcess(opts: {
   env: Record<string, string>;
   logPath: string;
   cwd: string;
-  /** The URL people reach it at when that is not its own address (the demo's offline proxy). */
-  publicUrl?: string;
 }): Promise<ServerProcess> {
   const url = `http://127.0.0.1:${opts.port}`;
   const log = createWriteStream(opts.logPath, { flags: 'a' });
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: opts.cwd,
-    env: { ...process.env, ...opts.env, HOST: '127.0.0.1', PORT: String(opts.port), PUBLIC_URL: opts.publicUrl ?? url },
+    env: { ...process.env, ...opts.env, HOST: '127.0.0.1', PORT: String(opts.port), PUBLIC_URL: url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(log, { end: false });
