@@ -23,7 +23,9 @@ export interface AppDeps {
 
 /** Builds the Koa app; it holds no state of its own beyond what `deps` carries. */
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: deps.config.trustProxy });
+  // Behind our proxy only the right-most X-Forwarded-For entry (the one it appended) is trustworthy; the rest
+  // is whatever the client sent, so ctx.ip must not take the left-most one (rate limits key on it).
+  const app = new Koa({ proxy: deps.config.trustProxy, maxIpsCount: 1 });
   app.silent = true;
   app.use(securityHeaders());
   app.use(errorMiddleware(deps.logger));
@@ -48,6 +50,12 @@ export function errorMiddleware(logger: Logger): Koa.Middleware {
       await next();
       if (ctx.status === 404 && ctx.body == null) {
         throw new AppError('not_found', 404, 'No such endpoint');
+      }
+      // The routers' allowedMethods() leave 405 (and 501 for methods no route knows) with an empty body, which
+      // Koa would send as text/plain; both become our JSON 405, keeping the Allow header they set.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body == null) {
+        const allow = String(ctx.response.get('Allow') ?? '');
+        throw new AppError('method_not_allowed', 405, `${ctx.method} is not allowed here${allow ? `; use ${allow}` : ''}`, allow ? { Allow: allow } : {});
       }
     } catch (err) {
       const e = toAppError(err);

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import Koa from 'koa';
+import type { AddressInfo } from 'node:net';
+import { internalRouter } from '../../server/src/routes/internal';
 import { startTestServer, type TestServer } from '../support/app';
 import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
 
@@ -26,6 +29,50 @@ describe('internal API authentication', () => {
       const res = await raw('GET', `/stores/${randomUUID()}`, { headers });
       assert.equal(res.status, 401);
       assert.deepEqual(await res.json(), { error: { code: 'unauthorized', message: 'Missing or wrong X-Internal-Secret header' } });
+    }
+  });
+
+  it('never serves an internal route without the secret, however the path is spelled', async () => {
+    const store = await server.createStore({ name: 'Victim' });
+    const id = store.id;
+    const routes: [string, string, unknown?][] = [
+      ['POST', '/stores', { name: 'pwn' }],
+      ['GET', `/stores/${id}`],
+      ['PATCH', `/stores/${id}`, { allowed_origins: ['https://evil.example'] }],
+      ['POST', `/stores/${id}/connect-link`, { return_url: 'https://evil.example/' }],
+      ['GET', `/stores/${id}/stripe-status`],
+      ['DELETE', `/stores/${id}/stripe`],
+      ['GET', `/stores/${id}/events`],
+      ['GET', `/stores/${id}/orders`],
+      ['GET', `/stores/${id}/products`],
+      ['PUT', `/stores/${id}/products`, { products: [] }],
+      ['GET', '/orders/ord_aaaaaaaaaaaaaaaaaaaaaaaa'],
+    ];
+    const spellings = ['/api/Internal', '/API/INTERNAL', '/Api/internal', '/api/%69nternal', '//api/internal', '/api//internal', '/api/internal/'];
+    for (const [method, path, body] of routes) {
+      const variants = [...spellings.map((p) => p + path), `/api/internal${path.replace('/stores', '/Stores')}`];
+      for (const p of variants) {
+        const init: RequestInit = body ? { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : { method };
+        const res = await fetch(server.url + p, init);
+        assert.ok([401, 404].includes(res.status), `${method} ${p} answered ${res.status}`);
+        assert.equal((await res.json()).error.code, res.status === 401 ? 'unauthorized' : 'not_found');
+      }
+    }
+    assert.deepEqual((await server.internal('GET', `/stores/${id}`)).body.allowed_origins, [], 'the store is unchanged');
+  });
+
+  it('has the internal router check the secret itself, even without the guard in front', async () => {
+    const app = new Koa();
+    app.silent = true;
+    app.use(internalRouter(server.deps).routes());
+    const http = app.listen(0, '127.0.0.1');
+    await new Promise((r) => http.once('listening', r));
+    try {
+      const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}/api/internal/stores`;
+      const res = await fetch(base, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"name":"pwn"}' });
+      assert.equal(res.status, 401);
+    } finally {
+      await new Promise((r) => http.close(r));
     }
   });
 
@@ -154,6 +201,21 @@ describe('rate limits', () => {
       assert.ok(Number(res.headers.get('retry-after')) >= 1);
     } finally {
       await limited.destroy();
+    }
+  });
+
+  it('still answers 429 behind a proxy when the client rotates a spoofed left-most X-Forwarded-For', async () => {
+    const proxied = await startTestServer({ emulator: emu, env: { trustProxy: true, rateLimits: { connectPerMinute: 2, internalPerMinute: 100 } } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        // Our proxy appends the real client (127.0.0.1 here) to whatever the client sent.
+        const headers = { Accept: 'application/json', 'X-Forwarded-For': `10.0.0.${i}, 127.0.0.1` };
+        statuses.push((await fetch(`${proxied.url}/stripe/connect`, { method: 'POST', headers, body: new URLSearchParams({ store_id: 'x' }) })).status);
+      }
+      assert.deepEqual(statuses, [400, 400, 429, 429]);
+    } finally {
+      await proxied.destroy();
     }
   });
 

@@ -58,6 +58,18 @@ describe('security headers', () => {
     }
   });
 
+  it('answers a method a path does not take with a JSON 405 that keeps the Allow header', async () => {
+    for (const [method, path, allowed] of [['PUT', '/stripe/connect', ['GET', 'HEAD', 'POST']], ['DELETE', '/healthz', ['GET', 'HEAD']], ['PROPFIND', '/healthz', ['GET', 'HEAD']]] as const) {
+      const res = await fetch(`${server.url}${path}`, { method });
+      assert.equal(res.status, 405, `${method} ${path}`);
+      assert.match(res.headers.get('content-type')!, /^application\/json/);
+      assert.deepEqual(res.headers.get('allow')!.split(', ').sort(), [...allowed].sort());
+      const body = await res.json();
+      assert.equal(body.error.code, 'method_not_allowed');
+      assert.match(body.error.message, new RegExp(`^${method} is not allowed here; use `));
+    }
+  });
+
   it('answers unknown paths with a JSON 404', async () => {
     const res = await fetch(`${server.url}/no/such/path`);
     assert.equal(res.status, 404);

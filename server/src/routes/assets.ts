@@ -123,7 +123,7 @@ const notBuilt = () => new AppError('widget_not_built', 503, 'The widget is not 
 
 /** The routes serving the bundles. */
 export function assetRoutes(assets: AssetStore): Router {
-  const router = new Router();
+  const router = new Router({ sensitive: true });
   router.get('/assets/:file', (ctx) => {
     const asset = assets.byHashedName(ctx.params.file!);
     if (!asset) throw new AppError('asset_not_found', 404, 'No such asset (it may belong to an older build)');

@@ -41,7 +41,7 @@ function cartIdOf(ctx: Context): string {
 }
 
 /** Public cart API: create, read, add, change, remove, check out. CORS per store. */
-export function cartRoutes(deps: AppDeps, router = new Router()): Router {
+export function cartRoutes(deps: AppDeps, router = new Router({ sensitive: true })): Router {
   const { carts } = deps.storage;
   const byStore = storeCors(deps, (ctx) => ctx.params.store_id ?? null);
   const byCart = storeCors(deps, (ctx) => (CART_ID_PATTERN.test(ctx.params.id ?? '') ? carts.storeIdOf(ctx.params.id!) : null));

@@ -53,7 +53,7 @@ function sendHtml(ctx: Context, status: number, page: VNode, frameAncestors: str
 
 /** The route of the hosted checkout page. */
 export function checkoutPageRoutes(deps: AppDeps, assets: AssetStore): Router {
-  const router = new Router();
+  const router = new Router({ sensitive: true });
   router.get('/checkout/:token', (ctx) => {
     const cssPath = assets.path('checkout.css');
     const jsPath = assets.path('checkout.js');

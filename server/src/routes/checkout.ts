@@ -13,7 +13,7 @@ const completeBody = z.object({
  * The JSON API of the checkout page (same origin as the page, so no CORS): the frozen session, its one
  * PaymentIntent, and completion. The token in the path is the capability; answers are never cached.
  */
-export function checkoutRoutes(deps: AppDeps, router = new Router()): Router {
+export function checkoutRoutes(deps: AppDeps, router = new Router({ sensitive: true })): Router {
   const inFlight: InFlight = new Map();
   router.use('/api/checkout', async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');

@@ -28,7 +28,7 @@ type CheckedLink = { ok: true; params: ConnectLinkParams; signature: string; sto
 
 /** The public connect form (GET/POST /stripe/connect) and the success page. */
 export function connectRouter(deps: AppDeps): Router {
-  const router = new Router();
+  const router = new Router({ sensitive: true });
   const limit = rateLimit({ clock: deps.clock, windowMs: 60_000, max: deps.config.rateLimits?.connectPerMinute ?? 10 });
 
   router.get('/stripe/connect', (ctx) => {

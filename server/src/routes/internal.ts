@@ -38,13 +38,30 @@ const linkSchema = z.strictObject({
 export function internalApiGuard(deps: AppDeps): Middleware {
   const limit = rateLimit({ clock: deps.clock, windowMs: 60_000, max: deps.config.rateLimits?.internalPerMinute ?? 1200 });
   const auth = requireInternalSecret(deps.config.internalSecrets);
-  return (ctx, next) => (ctx.path.startsWith('/api/internal/') ? limit(ctx, () => auth(ctx, next)) : next());
+  return (ctx, next) => (isInternalPath(ctx.path) ? limit(ctx, () => auth(ctx, next)) : next());
+}
+
+/**
+ * Whether a request path points into the internal API however it is spelled: percent-escapes decoded, case
+ * folded and repeated slashes collapsed, so no spelling a router might accept slips past the guard.
+ */
+export function isInternalPath(path: string): boolean {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // A malformed escape cannot match a route; judge the raw path.
+  }
+  const normal = decoded.toLowerCase().replace(/[\\/]+/g, '/');
+  return normal === '/api/internal' || normal.startsWith('/api/internal/');
 }
 
 /** The platform's API for stores, connect links, Stripe status and the audit trail. */
 export function internalRouter(deps: AppDeps): Router {
-  const router = new Router({ prefix: '/api/internal/stores' });
+  const router = new Router({ prefix: '/api/internal/stores', sensitive: true });
   const stores = deps.storage.stores;
+  // Defence in depth: the router checks the secret itself too, should the guard in front ever be bypassed.
+  router.use(requireInternalSecret(deps.config.internalSecrets));
 
   router.post('/', async (ctx) => {
     const input = await readBody(ctx, createSchema);

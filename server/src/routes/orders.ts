@@ -11,7 +11,7 @@ const pageQuery = z.object({
 });
 
 /** Internal order reads for the platform: a store's orders newest first, and one order. */
-export function orderRoutes(deps: AppDeps, router = new Router()): Router {
+export function orderRoutes(deps: AppDeps, router = new Router({ sensitive: true })): Router {
   const internal = requireInternalSecret(deps.config.internalSecrets);
 
   router.get('/api/internal/stores/:id/orders', internal, (ctx) => {

@@ -12,7 +12,7 @@ import { webhookRoutes } from './webhooks';
  * router: one path match per request instead of one per resource, on the hottest paths of the server.
  */
 export function mountPaymentRoutes(app: Koa, deps: AppDeps): void {
-  const router = new Router();
+  const router = new Router({ sensitive: true });
   for (const register of [productRoutes, cartRoutes, checkoutRoutes, webhookRoutes, orderRoutes]) register(deps, router);
   app.use(router.routes());
 }

@@ -30,7 +30,7 @@ function publicProduct(p: Product) {
 }
 
 /** The catalog: internal upsert/list for the platform, public list of active products for the widget. */
-export function productRoutes(deps: AppDeps, router = new Router()): Router {
+export function productRoutes(deps: AppDeps, router = new Router({ sensitive: true })): Router {
   const internal = requireInternalSecret(deps.config.internalSecrets);
   const requireStore = (id: string) => {
     const store = deps.storage.stores.get(id);

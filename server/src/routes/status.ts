@@ -5,7 +5,7 @@ import { hasStripe, loadStore } from './stores-view';
 
 /** Public, CORS-open store status (`GET /stripe/status/:store_id`) and a health probe. */
 export function statusRouter(deps: AppDeps): Router {
-  const router = new Router();
+  const router = new Router({ sensitive: true });
   const openCors = cors({ origins: () => '*', methods: ['GET'] });
 
   router.all('/stripe/status/:store_id', openCors, (ctx) => {

@@ -14,7 +14,7 @@ const invalid = () => new AppError('webhook_signature_invalid', 400, 'Webhook si
  * Incoming events from a store's own Stripe account. The signature is checked on the raw bytes with the
  * store's signing secret (opened only for this request) before anything is parsed or changed.
  */
-export function webhookRoutes(deps: AppDeps, router = new Router()): Router {
+export function webhookRoutes(deps: AppDeps, router = new Router({ sensitive: true })): Router {
   router.post('/stripe/webhooks/:store_id', async (ctx) => {
     const storeId = ctx.params.store_id!;
     const raw = await readRawBody(ctx, WEBHOOK_BODY_LIMIT);
