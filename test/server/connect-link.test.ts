@@ -136,6 +136,25 @@ describe('connect links', () => {
     assert.match(html, new RegExp(`<script nonce="${nonce.replace(/[+/=]/g, '\\$&')}"`));
   });
 
+  it('shows the Stripe account on the success page only with the signature the redirect carried', async () => {
+    const acct = emu.createAccount('Hidden Holdings LLC');
+    const store = await server.createStore({ name: 'Public Shop' });
+    const res = await submitConnectForm(await server.connectLink(store.id), acct.keys.test);
+    const signed = await (await fetch(new URL(res.headers.get('location')!, server.url))).text();
+    assert.match(signed, /Hidden Holdings LLC/);
+    assert.ok(signed.includes(acct.id));
+    const forged = `expires=99999999999&signature=${'a'.repeat(64)}`;
+    for (const query of ['', forged]) {
+      const page = await fetch(`${server.url}/stripe/success/${store.id}?${query}`);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      assert.match(html, /Stripe is connected/);
+      assert.match(html, /Public Shop/);
+      assert.ok(!html.includes(acct.id), 'no account id without the signature');
+      assert.doesNotMatch(html, /Hidden Holdings|acct_/);
+    }
+  });
+
   it('answers an HTML 404 page for the success page of an unknown store', async () => {
     const res = await fetch(`${server.url}/stripe/success/00000000-0000-4000-8000-000000000000`);
     assert.equal(res.status, 404);

@@ -175,6 +175,22 @@ describe('the signed connect form', () => {
     assert.equal(emu.requests.length, before, 'Stripe was not asked');
   });
 
+  it('never refills the publishable field with a secret key, restricted key or webhook secret pasted into it', async () => {
+    const acct = emu.createAccount('Paste Shop');
+    const rk = emu.createRestrictedKey(acct.id, 'test', { payment_intents: 'write' });
+    const store = await server.createStore({ name: 'Paste' });
+    const link = await server.connectLink(store.id);
+    for (const wrong of [acct.keys.test.secret, acct.keys.live.secret, rk, 'whsec_abcdefghijkl1234567890']) {
+      const res = await submitConnectForm(link, { publishable: wrong, secret: acct.keys.test.secret });
+      assert.equal(res.status, 422);
+      const page = await res.text();
+      assert.match(page, /<input id="publishable_key" name="publishable_key" type="text" value(="")? /);
+      assert.ok(!page.includes(wrong), `the page echoes ${wrong.slice(0, 8)}…`);
+    }
+    const typo = await submitConnectForm(link, { publishable: acct.keys.test.publishable, secret: 'sk_test_' + 'y'.repeat(24) });
+    assert.match(await typo.text(), new RegExp(`value="${acct.keys.test.publishable}"`), 'a real publishable key is kept for the retry');
+  });
+
   it('refuses a form body over 32 KB with 413', async () => {
     const store = await server.createStore({ name: 'Huge' });
     const body = new URLSearchParams(new URL(await server.connectLink(store.id)).searchParams);

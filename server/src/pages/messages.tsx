@@ -50,7 +50,8 @@ export function ErrorPage(p: { nonce: string; title: string; message: string }):
 export interface SuccessProps {
   nonce: string;
   store: { id: string; name: string; allowed_origins: string[] };
-  connected: { account_id: string | null; account_name: string | null; livemode: boolean } | null;
+  /** `account` only for a visitor who came back through the signed redirect; store ids are public. */
+  connected: { livemode: boolean; account: { id: string | null; name: string | null } | null } | null;
   returnUrl: string | null;
 }
 
@@ -76,12 +77,14 @@ for(var i=0;i<o.length;i++){try{window.parent.postMessage(m,o[i])}catch(e){}}})(
     <Layout title="Stripe connected" nonce={p.nonce} script={script}>
       <div class="icon icon-ok" aria-hidden="true">✓</div>
       <h1>Stripe is connected</h1>
-      <p><strong>{p.store.name}</strong> can now take payments. Money goes straight to this Stripe account:</p>
+      <p><strong>{p.store.name}</strong> can now take payments{c.account ? '. Money goes straight to this Stripe account:' : '.'}</p>
       <span class="badge" data-mode={c.livemode ? 'live' : 'test'}>{c.livemode ? 'Live mode: real payments' : 'Test mode'}</span>
-      <dl>
-        <dt>Account</dt><dd>{c.account_name ?? 'Name not shared by this key'}</dd>
-        <dt>Account id</dt><dd><code>{c.account_id ?? 'unknown'}</code></dd>
-      </dl>
+      {c.account ? (
+        <dl>
+          <dt>Account</dt><dd>{c.account.name ?? 'Name not shared by this key'}</dd>
+          <dt>Account id</dt><dd><code>{c.account.id ?? 'unknown'}</code></dd>
+        </dl>
+      ) : null}
       {p.returnUrl ? <a class="button" href={p.returnUrl}>Back to {hostOf(p.returnUrl)}</a> : null}
     </Layout>
   );

@@ -23,6 +23,9 @@ const formSchema = z.object({
   secret_key: z.string().trim().max(255).default(''),
 });
 
+/** The only value the form's publishable field is ever refilled with. */
+const PUBLISHABLE_REFILL = /^pk_(test|live)_[A-Za-z0-9]+$/;
+
 /** A link checked against signature, expiry and burnt links, plus the store it is for. */
 type CheckedLink = { ok: true; params: ConnectLinkParams; signature: string; store: Store } | { ok: false; problem: LinkProblem | 'store_not_found' };
 
@@ -55,10 +58,13 @@ export function connectRouter(deps: AppDeps): Router {
     const store = STORE_ID_PATTERN.test(id) ? deps.storage.stores.get(id) : null;
     if (!store) return sendPage(ctx, (nonce) => StoreNotFoundPage({ nonce }), { status: 404 });
     const conn = deps.storage.stores.getConnection(store.id);
-    // The return URL is trusted only when it comes with a valid signature (expired or burnt is fine here).
+    // The return URL and the account details are shown only with the signature the 303 carried (expired or
+    // burnt is fine here): store ids are public in storefronts, the Stripe account behind one is not.
     const signed = verifyConnectLink(deps.config.internalSecrets, { ...(ctx.query as RawLinkFields), store_id: store.id }, 0);
-    const returnUrl = signed.ok && signed.params.storeId === store.id && signed.params.returnUrl ? signed.params.returnUrl : null;
-    const connected = conn ? { account_id: conn.account_id, account_name: conn.account_name, livemode: conn.livemode } : null;
+    const trusted = signed.ok && signed.params.storeId === store.id;
+    const returnUrl = trusted && signed.params.returnUrl ? signed.params.returnUrl : null;
+    const account = trusted && conn ? { id: conn.account_id, name: conn.account_name } : null;
+    const connected = conn ? { livemode: conn.livemode, account } : null;
     sendPage(ctx, (nonce) => SuccessPage({ nonce, store, connected, returnUrl }), { frameAncestors: store.allowed_origins });
   });
 
@@ -81,7 +87,9 @@ async function submitForm(deps: AppDeps, ctx: Context): Promise<void> {
     deps.logger.info({ store_id: link.store.id, code: err.code }, 'connect form refused');
     if (wantsJson(ctx)) throw err;
     const field = err instanceof KeyProblem ? err.field : null;
-    sendPage(ctx, (nonce) => ConnectForm({ nonce, storeName: link.store.name, link: formLink(link), publishableKey: keys.publishable, error: { message: err.message, field } }), {
+    // Refill only a real publishable key: a secret pasted into the wrong field must not come back in the page.
+    const publishableKey = PUBLISHABLE_REFILL.test(keys.publishable) ? keys.publishable : undefined;
+    sendPage(ctx, (nonce) => ConnectForm({ nonce, storeName: link.store.name, link: formLink(link), publishableKey, error: { message: err.message, field } }), {
       status: err.status,
       frameAncestors: link.store.allowed_origins,
     });
