@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, submitConnectForm, type TestServer } from '../support/app';
+import { MINIMUM_CHARGE } from '../../server/src/stripe/minimum-charge';
+import { MINIMUMS as EMULATOR_MINIMUMS } from '../support/stripe-emulator/amounts';
 import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
 
 let emu: StripeEmulator;
@@ -189,6 +191,36 @@ describe('the signed connect form', () => {
     }
     const typo = await submitConnectForm(link, { publishable: acct.keys.test.publishable, secret: 'sk_test_' + 'y'.repeat(24) });
     assert.match(await typo.text(), new RegExp(`value="${acct.keys.test.publishable}"`), 'a real publishable key is kept for the retry');
+  });
+
+  it('connects stores in currencies whose minimum charge is above one unit, checking at Stripe\'s minimum', async () => {
+    for (const currency of ['sek', 'nok', 'dkk', 'pln', 'hkd', 'mxn', 'thb', 'czk', 'huf', 'aed', 'jpy', 'gbp']) {
+      const acct = emu.createAccount(`Shop ${currency}`);
+      const store = await server.createStore({ name: `In ${currency}`, default_currency: currency });
+      const res = await postJson(await server.connectLink(store.id), acct.keys.test);
+      assert.equal(res.status, 303, `${currency}: ${await res.text()}`);
+      const [check] = (await server.deps.stripe.forKey(acct.keys.test.secret).paymentIntents.list({ limit: 1 })).data;
+      assert.deepEqual([check!.currency, check!.amount, check!.status], [currency, MINIMUM_CHARGE[currency], 'canceled']);
+    }
+  });
+
+  it('keeps the server\'s minimum-charge table identical to the emulator\'s', () => {
+    assert.deepEqual({ ...MINIMUM_CHARGE }, { ...EMULATOR_MINIMUMS });
+  });
+
+  it('answers 422 key_check_refused, not invalid_api_key, when Stripe accepts the keys but refuses the check payment', async () => {
+    const acct = emu.createAccount('Odd Currency');
+    const store = await server.createStore({ name: 'Odd', default_currency: 'xyz' });
+    const link = await server.connectLink(store.id);
+    const res = await postJson(link, acct.keys.test);
+    assert.equal(res.status, 422);
+    const body = await res.json();
+    assert.equal(body.error.code, 'key_check_refused');
+    assert.match(body.error.message, /accepted the keys but refused the test payment.*currency/i);
+    const page = await submitConnectForm(link, acct.keys.test);
+    assert.equal(page.status, 422);
+    assert.match(await page.text(), /refused the test payment/);
+    assert.equal((await status(store.id)).has_stripe, false);
   });
 
   it('refuses a form body over 32 KB with 413', async () => {

@@ -2,6 +2,7 @@ import Stripe from 'stripe';
 import { AppError } from '../errors';
 import type { StripeFactory } from './client';
 import { isUnavailable, stripeUnavailable } from './merchant';
+import { MINIMUM_CHARGE, minimumCharge } from './minimum-charge';
 
 /** What Stripe told us about a pair of keys that passed every check. */
 export interface VerifiedKeys {
@@ -50,20 +51,36 @@ export async function verifyKeys(stripe: StripeFactory, publishable: string, sec
   const formats = checkKeyFormats(publishable, secret);
   const secretClient = stripe.forKey(secret);
   const account = await retrieveAccount(secretClient);
-  const intent = await call(() =>
-    secretClient.paymentIntents.create({
-      amount: 100,
-      currency,
-      description: 'checkout-best key check (cancelled immediately)',
-      metadata: { checkout_best: 'key_check' },
-    }),
-  );
+  const intent = await call(() => createCheckIntent(secretClient, currency));
   try {
     await call(() => stripe.forKey(publishable).paymentIntents.retrieve(intent.id, { client_secret: intent.client_secret! }), 'publishable_key');
   } finally {
     await secretClient.paymentIntents.cancel(intent.id).catch(() => undefined);
   }
   return { ...account, ...formats };
+}
+
+/**
+ * Creates the throw-away intent in the store's currency at Stripe's documented minimum (it is never confirmed).
+ * Where Stripe documents no minimum and calls our amount too small, the currency itself was accepted, so the
+ * key pair is checked with an intent in usd instead.
+ */
+async function createCheckIntent(client: Stripe, currency: string): Promise<Stripe.PaymentIntent> {
+  const create = (amount: number, cur: string) =>
+    client.paymentIntents.create({
+      amount,
+      currency: cur,
+      description: 'checkout-best key check (cancelled immediately)',
+      metadata: { checkout_best: 'key_check' },
+    });
+  const minimum = minimumCharge(currency);
+  try {
+    return await create(minimum ?? 100, currency);
+  } catch (err) {
+    const tooSmall = err instanceof Stripe.errors.StripeInvalidRequestError && err.code === 'amount_too_small';
+    if (minimum === null && tooSmall) return create(MINIMUM_CHARGE.usd!, 'usd');
+    throw err;
+  }
 }
 
 async function retrieveAccount(client: Stripe): Promise<{ account_id: string | null; account_name: string | null }> {
@@ -104,6 +121,11 @@ function mapVerifyError(err: unknown, field: 'publishable_key' | 'secret_key'): 
       'This restricted key lacks a required permission: it needs at least PaymentIntents: Write',
       'secret_key',
     );
+  }
+  // The keys were accepted but Stripe refused the check itself (e.g. a currency the account cannot charge in):
+  // saying "invalid API key" here would send the merchant hunting for a typo that is not there.
+  if (err instanceof Stripe.errors.StripeInvalidRequestError) {
+    return new KeyProblem('key_check_refused', 422, `Stripe accepted the keys but refused the test payment used to check them: ${err.message}`, null);
   }
   if (err instanceof Stripe.errors.StripeError) {
     return new KeyProblem('invalid_api_key', 422, `Stripe refused the keys: ${err.message}`, field);

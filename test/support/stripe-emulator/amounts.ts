@@ -2,8 +2,8 @@
 // charge (https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts) and the eight-digit maximum.
 import { invalidRequest } from './errors';
 
-// Minimum amounts in the currency's minor unit.
-const MINIMUMS: Record<string, number> = {
+// Minimum amounts in the currency's minor unit; server/src/stripe/minimum-charge.ts holds the same table.
+export const MINIMUMS: Readonly<Record<string, number>> = {
   usd: 50, aed: 200, aud: 50, bgn: 100, brl: 50, cad: 50, chf: 50, czk: 1500, dkk: 250, eur: 50, gbp: 30,
   hkd: 400, huf: 17500, inr: 50, jpy: 50, mxn: 1000, myr: 200, nok: 300, nzd: 50, pln: 200, ron: 200,
   sek: 300, sgd: 50, thb: 1000,
