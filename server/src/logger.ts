@@ -26,8 +26,12 @@ export const REDACT_PATHS = [
   'err.requestHeaders',
 ];
 
-/** Stripe secret keys, restricted keys and webhook signing secrets, wherever they appear in a string. */
-const STRIPE_SECRET_PATTERN = /\b(?:sk|rk)_(?:test|live)_[A-Za-z0-9]+|\bwhsec_[A-Za-z0-9+/=_-]+/g;
+/**
+ * Stripe secret keys, restricted keys and webhook signing secrets, wherever they appear in a string, and the
+ * masked forms Stripe puts in its error messages (`sk_test_****…1Czz`, `pk_live_****abcd`): their visible ends
+ * are still key fragments. Plain publishable keys stay readable.
+ */
+const STRIPE_SECRET_PATTERN = /\b(?:sk|rk)_(?:test|live)_[A-Za-z0-9*]+|(?:\b(?:sk|rk|pk))?_(?:test|live)_\*+[A-Za-z0-9]*|\bwhsec_[A-Za-z0-9+/=_*-]+/g;
 
 /** Options for createLogger; `secrets` are the configured master keys and internal secrets. */
 export interface LoggerOptions {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createLogger } from '../../server/src/logger';
+import { assertNoSecrets } from '../support/secrets';
 
 function capture(secrets: string[] = []) {
   const lines: string[] = [];
@@ -21,6 +22,16 @@ describe('the logger', () => {
     logger.error({ err: new Error('bad key sk_live_abcdefgh1234 and rk_test_zzzzzzzz') }, 'failed with whsec_abcDEF123 internal-secret-value-123');
     assert.doesNotMatch(text(), /sk_live_abc|rk_test_zz|whsec_abc|internal-secret-value-123/);
     assert.match(text(), /bad key \[REDACTED\]/);
+  });
+
+  it('scrubs the masked key forms Stripe puts in its error messages', () => {
+    const { logger, text } = capture();
+    const masked = ['sk_test_****************************1Czz', 'rk_live_*********abcd', 'pk_test_****************wxyz', 'whsec_****abcd', '_live_********9Qrs'];
+    logger.error({ err: new Error(`Invalid API Key provided: ${masked[0]}`), key: masked[1] }, `also ${masked.slice(2).join(' and ')}`);
+    for (const m of masked) assert.ok(!text().includes(m.slice(-4)), `the line still carries ${m}`);
+    assert.match(text(), /Invalid API Key provided: \[REDACTED\]/);
+    assert.doesNotThrow(() => assertNoSecrets(text(), []));
+    assert.throws(() => assertNoSecrets(`Invalid API Key provided: ${masked[0]}`, []), /shaped like a Stripe secret/);
   });
 
   it('keeps publishable keys and ordinary text', () => {
