@@ -2,7 +2,7 @@ import type { AppDeps } from './app';
 import { recordFromPaymentIntent } from './checkout/record';
 import { cancelSiblingIntents } from './checkout/siblings';
 import { withMerchantStripe } from './stripe/merchant';
-import type { Checkout } from './storage';
+import type { Checkout, StripeConnection } from './storage';
 
 /** How far back the sweep looks for unpaid sessions whose payment may have gone through. */
 export const RECONCILE_LOOKBACK_MS = 3 * 24 * 60 * 60 * 1000;
@@ -52,6 +52,7 @@ export async function reconcilePayments(deps: SweepDeps, options: SweepOptions =
     .listOpenSince(now - lookback)
     .filter((c) => !options.intervalMs || isDue(now - c.created_at, options.intervalMs));
   const report: SweepReport = { checked: 0, recorded: 0, failed: 0, purged_carts: deps.storage.carts.purgeExpired() };
+  sealLegacyClientSecrets(deps);
   const queue = [...open];
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) await checkOne(deps, c, report);
@@ -97,4 +98,54 @@ export function startReconcileLoop(deps: SweepDeps, intervalMs = RECONCILE_INTER
   const timer = setInterval(tick, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** Seals client_secrets stored in plaintext before migration 004 (runs with every sweep, so on every start). */
+export function sealLegacyClientSecrets(deps: Pick<AppDeps, 'storage' | 'sealer'>): number {
+  const rows = deps.storage.checkouts.listPlaintextSecrets();
+  for (const r of rows) deps.storage.checkouts.sealClientSecret(r.id, deps.sealer.seal(r.store_id, r.client_secret));
+  return rows.length;
+}
+
+/** Intent statuses that have not taken money and can still be cancelled. */
+const UNPAID = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
+
+/**
+ * Settles a store's open sessions with the key of a connection that is going away (disconnect, or a
+ * reconnect that replaced it), called while we still hold that key: afterwards neither /complete nor the
+ * sweep can reach those intents, and the old webhook endpoint is deleted. Succeeded intents become orders;
+ * when the new connection cannot reach them (disconnected, another account or mode) the unpaid ones are
+ * cancelled so a shopper's open tab cannot take money that no longer becomes an order. Never throws.
+ */
+export async function settlePreviousConnection(
+  deps: SweepDeps,
+  previous: StripeConnection,
+  current: StripeConnection | null,
+): Promise<SweepReport> {
+  const report: SweepReport = { checked: 0, recorded: 0, failed: 0, purged_carts: 0 };
+  const reachable = current !== null && current.account_id === previous.account_id && current.livemode === previous.livemode;
+  let stripe;
+  try {
+    stripe = deps.stripe.forKey(deps.sealer.open(previous.store_id, previous.secret_key_sealed));
+  } catch {
+    return report;
+  }
+  for (const c of deps.storage.checkouts.listOpenWithIntentForStore(previous.store_id)) {
+    if (c.livemode !== previous.livemode) continue;
+    try {
+      let pi = await stripe.paymentIntents.retrieve(c.payment_intent_id!);
+      if (!reachable && UNPAID.includes(pi.status)) {
+        // A confirm that wins the race makes the cancel fail; the retrieve then sees the payment.
+        pi = await stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'abandoned' })
+          .catch(() => stripe.paymentIntents.retrieve(c.payment_intent_id!));
+      }
+      report.checked += 1;
+      if (recordFromPaymentIntent(deps, c.store_id, pi, 'reconcile').created) report.recorded += 1;
+    } catch (err) {
+      report.failed += 1;
+      deps.logger.warn({ store_id: c.store_id, checkout_id: c.id, code: (err as { code?: string }).code }, 'could not settle a session with the old key');
+    }
+  }
+  deps.logger.info({ store_id: previous.store_id, ...report }, 'settled open sessions before the old Stripe connection went away');
+  return report;
 }

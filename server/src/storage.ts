@@ -176,7 +176,12 @@ export interface Checkout {
   livemode: boolean;
   status: 'open' | 'paid';
   payment_intent_id: string | null;
-  client_secret: string | null;
+  /** The intent's client_secret, sealed for this store. */
+  client_secret_sealed: string | null;
+  /** A client_secret stored in plaintext before migration 004; sealed and cleared on the next read. */
+  legacy_client_secret: string | null;
+  /** Set when a newer session of the same cart cancelled this session's intent (a second tab). */
+  superseded_at: number | null;
   order_id: string | null;
   created_at: number;
   expires_at: number;
@@ -197,11 +202,19 @@ export interface CheckoutsRepository {
   get(id: string): Checkout | null;
   findByTokenHash(tokenHash: string): Checkout | null;
   /** Records the session's PaymentIntent unless one is recorded already; returns the row as it now is. */
-  attachPaymentIntent(id: string, paymentIntentId: string, clientSecret: string): Checkout;
+  attachPaymentIntent(id: string, paymentIntentId: string, clientSecretSealed: string): Checkout;
+  /** Stores a legacy plaintext client_secret sealed and clears the plaintext. */
+  sealClientSecret(id: string, clientSecretSealed: string): void;
+  /** Sessions whose client_secret is still plaintext (written before migration 004). */
+  listPlaintextSecrets(): { id: string; store_id: string; client_secret: string }[];
+  /** Marks an unpaid session as replaced by a newer session of its cart. */
+  markSuperseded(id: string): void;
   /** Unpaid sessions with a PaymentIntent, created at or after `since` (ms), for the reconciliation sweep. */
   listOpenSince(since: number): Checkout[];
   /** Unpaid sessions of a cart that have a PaymentIntent (siblings to cancel once the cart is paid). */
   listOpenWithIntentForCart(cartId: string): Checkout[];
+  /** Unpaid sessions of a store that have a PaymentIntent (to settle before its connection goes away). */
+  listOpenWithIntentForStore(storeId: string): Checkout[];
 }
 
 /** A paid order. */

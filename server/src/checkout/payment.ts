@@ -6,6 +6,7 @@ import { requireUsableConnection, withMerchantStripe } from '../stripe/merchant'
 import { paymentIntentIdempotencyKey } from './ids';
 import { recordFromPaymentIntent } from './record';
 import { cancelSiblingsLater } from './siblings';
+import { cancelOtherLiveIntents, checkoutSuperseded } from './one-live-intent';
 import { cartClosed } from '../db/carts';
 import { findCheckout, findLiveCheckout } from './sessions';
 
@@ -18,38 +19,72 @@ export interface PaymentIntentAnswer {
   currency: string;
 }
 
-/** Payment calls in flight per checkout session, so a double click in one process makes one Stripe call. */
-export type InFlight = Map<string, Promise<Checkout>>;
+/**
+ * Work in flight in this process, keyed by checkout session id (`chk_…`: a double click makes one Stripe
+ * call) or by cart id (`cart_…`: two sessions of one cart create their intents one after the other).
+ */
+export type InFlight = Map<string, Promise<unknown>>;
+
+/** 409 for a session made under the store's test keys and now asked to pay with live keys, or the reverse. */
+const modeChanged = () =>
+  new AppError('checkout_mode_changed', 409, "The store switched between test and live mode since this checkout began; start a new checkout from the store");
 
 /**
  * Returns the session's one PaymentIntent, creating it on first use. Exactly one ever: the id is recorded
  * on the session row (first writer wins), and every create carries an Idempotency-Key derived from the
  * session, so retries by stripe-node, parallel requests, other processes and a restart after a crash
- * all get the same intent back from Stripe.
+ * all get the same intent back from Stripe. At most one live intent per cart: see one-live-intent.ts.
  */
 export async function ensurePaymentIntent(deps: AppDeps, inFlight: InFlight, token: string): Promise<PaymentIntentAnswer> {
   let checkout = findLiveCheckout(deps, token);
   const conn = requireUsableConnection(deps, checkout.store_id);
+  if (conn.livemode !== checkout.livemode) throw modeChanged();
   // The cart was paid through another session (a second tab): this one must not take a second payment.
   if (checkout.status === 'open' && deps.storage.carts.find(checkout.cart_id)?.status === 'closed') throw cartClosed();
+  if (checkout.superseded_at !== null) throw checkoutSuperseded();
   if (!checkout.payment_intent_id) {
-    let pending = inFlight.get(checkout.id);
-    if (!pending) {
-      pending = createIntent(deps, checkout).finally(() => inFlight.delete(checkout.id));
-      inFlight.set(checkout.id, pending);
-    }
-    checkout = await pending;
+    const id = checkout.id;
+    const cartId = checkout.cart_id;
+    checkout = await once(inFlight, id, () => serially(inFlight, cartId, () => createIntent(deps, id)));
   }
   return {
     payment_intent_id: checkout.payment_intent_id!,
-    client_secret: checkout.client_secret!,
+    client_secret: clientSecretOf(deps, checkout),
     publishable_key: conn.publishable_key,
     amount: checkout.amount,
     currency: checkout.currency,
   };
 }
 
-async function createIntent(deps: AppDeps, checkout: Checkout): Promise<Checkout> {
+/** Joins the call already running under `key`, or starts `run`. */
+function once<T>(inFlight: InFlight, key: string, run: () => Promise<T>): Promise<T> {
+  let pending = inFlight.get(key) as Promise<T> | undefined;
+  if (!pending) {
+    pending = run().finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
+  }
+  return pending;
+}
+
+/** Runs `run` after every earlier call queued under `key` has settled. */
+function serially<T>(inFlight: InFlight, key: string, run: () => Promise<T>): Promise<T> {
+  const previous = inFlight.get(key) ?? Promise.resolve();
+  const mine = previous.catch(() => undefined).then(run);
+  const tail = mine.catch(() => undefined);
+  inFlight.set(key, tail);
+  void tail.then(() => {
+    if (inFlight.get(key) === tail) inFlight.delete(key);
+  });
+  return mine;
+}
+
+async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout> {
+  // Re-read under the cart's lock: another request may have attached an intent or superseded this session.
+  const checkout = deps.storage.checkouts.get(checkoutId)!;
+  if (checkout.payment_intent_id) return checkout;
+  if (checkout.superseded_at !== null) throw checkoutSuperseded();
+  if (deps.storage.carts.find(checkout.cart_id)?.status === 'closed') throw cartClosed();
+  await cancelOtherLiveIntents(deps, checkout).catch(mapPaymentError);
   const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
     stripe.paymentIntents.create(
       {
@@ -61,7 +96,21 @@ async function createIntent(deps: AppDeps, checkout: Checkout): Promise<Checkout
       { idempotencyKey: paymentIntentIdempotencyKey(checkout.id) },
     ),
   ).catch(mapPaymentError);
-  return deps.storage.checkouts.attachPaymentIntent(checkout.id, pi.id, pi.client_secret ?? '');
+  return deps.storage.checkouts.attachPaymentIntent(checkout.id, pi.id, deps.sealer.seal(checkout.store_id, pi.client_secret ?? ''));
+}
+
+/** Opens the session's sealed client_secret; a plaintext one from before migration 004 is sealed now. */
+function clientSecretOf(deps: AppDeps, checkout: Checkout): string {
+  if (checkout.client_secret_sealed) return deps.sealer.open(checkout.store_id, checkout.client_secret_sealed);
+  const legacy = checkout.legacy_client_secret ?? '';
+  if (legacy) deps.storage.checkouts.sealClientSecret(checkout.id, deps.sealer.seal(checkout.store_id, legacy));
+  return legacy;
+}
+
+/** True when the intent's metadata names exactly this session, cart and store. */
+function belongsTo(pi: Stripe.PaymentIntent, checkout: Checkout): boolean {
+  const m = pi.metadata ?? {};
+  return m.checkout_id === checkout.id && m.cart_id === checkout.cart_id && m.store_id === checkout.store_id;
 }
 
 /** The answer of `/complete`: the order, or 202 while the payment is still processing. */
@@ -79,15 +128,20 @@ export async function completeCheckout(deps: AppDeps, token: string, paymentInte
     if (order) return { status: 200, order };
   }
   if (!checkout.payment_intent_id) findLiveCheckout(deps, token);
+  const conn = deps.storage.stores.getConnection(checkout.store_id);
+  if (conn && conn.livemode !== checkout.livemode) throw modeChanged();
   const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
     stripe.paymentIntents.retrieve(paymentIntentId),
   ).catch(mapPaymentError);
+  // Without this a session that has no intent yet could claim another session's paid intent (and its order).
+  if (!belongsTo(pi, checkout)) throw mismatch();
   const recorded = recordFromPaymentIntent(deps, checkout.store_id, pi, 'complete');
   const { order, problem } = recorded;
   cancelSiblingsLater(deps, recorded);
   if (order) return { status: 200, order };
   if (problem === 'not_ours' || problem === 'intent_mismatch' || problem === 'amount_mismatch') throw mismatch();
   if (pi.status === 'processing') return { status: 202, payment_intent_id: pi.id };
+  if (pi.status === 'canceled' && deps.storage.checkouts.get(checkout.id)?.superseded_at) throw checkoutSuperseded();
   throw notPaid(pi);
 }
 

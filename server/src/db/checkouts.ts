@@ -18,6 +18,8 @@ interface CheckoutRow {
   status: 'open' | 'paid';
   payment_intent_id: string | null;
   client_secret: string | null;
+  sealed_client_secret: string | null;
+  superseded_at: number | null;
   order_id: string | null;
   created_at: number;
   expires_at: number;
@@ -35,7 +37,9 @@ function toCheckout(row: CheckoutRow): Checkout {
     livemode: row.livemode === 1,
     status: row.status,
     payment_intent_id: row.payment_intent_id,
-    client_secret: row.client_secret,
+    client_secret_sealed: row.sealed_client_secret,
+    legacy_client_secret: row.client_secret,
+    superseded_at: row.superseded_at,
     order_id: row.order_id,
     created_at: row.created_at,
     expires_at: row.expires_at,
@@ -54,12 +58,17 @@ export function createCheckoutsRepository(
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`),
     byId: db.prepare('SELECT * FROM checkouts WHERE id = ?'),
     byToken: db.prepare('SELECT * FROM checkouts WHERE token_hash = ?'),
-    attach: db.prepare(`UPDATE checkouts SET payment_intent_id = ?, client_secret = ?
+    attach: db.prepare(`UPDATE checkouts SET payment_intent_id = ?, sealed_client_secret = ?
                         WHERE id = ? AND payment_intent_id IS NULL`),
+    seal: db.prepare('UPDATE checkouts SET sealed_client_secret = ?, client_secret = NULL WHERE id = ?'),
+    plaintext: db.prepare('SELECT id, store_id, client_secret FROM checkouts WHERE client_secret IS NOT NULL'),
+    supersede: db.prepare(`UPDATE checkouts SET superseded_at = ? WHERE id = ? AND status = 'open'`),
     open: db.prepare(`SELECT * FROM checkouts WHERE status = 'open' AND payment_intent_id IS NOT NULL
                       AND created_at >= ? ORDER BY created_at`),
     openForCart: db.prepare(`SELECT * FROM checkouts WHERE cart_id = ? AND status = 'open'
                              AND payment_intent_id IS NOT NULL`),
+    openForStore: db.prepare(`SELECT * FROM checkouts WHERE store_id = ? AND status = 'open'
+                              AND payment_intent_id IS NOT NULL`),
   };
 
   const create = db.transaction((input: NewCheckout) => {
@@ -87,12 +96,16 @@ export function createCheckoutsRepository(
       const row = q.byToken.get(tokenHash) as CheckoutRow | undefined;
       return row ? toCheckout(row) : null;
     },
-    attachPaymentIntent(id, paymentIntentId, clientSecret) {
+    attachPaymentIntent(id, paymentIntentId, clientSecretSealed) {
       // Only the first intent ever sticks; a loser of a race reads the winner back.
-      q.attach.run(paymentIntentId, clientSecret, id);
+      q.attach.run(paymentIntentId, clientSecretSealed, id);
       return toCheckout(q.byId.get(id) as CheckoutRow);
     },
     listOpenSince: (since) => (q.open.all(since) as CheckoutRow[]).map(toCheckout),
+    sealClientSecret: (id, clientSecretSealed) => void q.seal.run(clientSecretSealed, id),
+    listPlaintextSecrets: () => q.plaintext.all() as { id: string; store_id: string; client_secret: string }[],
+    markSuperseded: (id) => void q.supersede.run(clock.now(), id),
     listOpenWithIntentForCart: (cartId) => (q.openForCart.all(cartId) as CheckoutRow[]).map(toCheckout),
+    listOpenWithIntentForStore: (storeId) => (q.openForStore.all(storeId) as CheckoutRow[]).map(toCheckout),
   };
 }

@@ -1,4 +1,4 @@
-import { checkoutsByCartIndex, paymentsSchema } from './payments-schema';
+import { checkoutsByCartIndex, checkoutSupersededColumn, paymentsSchema, sealedClientSecretColumn } from './payments-schema';
 import { storesSchema } from './stores-schema';
 
 /**
@@ -18,3 +18,5 @@ export const migrations: Migration[] = [
 // The payment flow's tables (catalog, carts, checkouts, orders, webhook events); see payments-schema.ts.
 migrations.push({ id: '002_payments', sql: paymentsSchema });
 migrations.push({ id: '003_checkouts_by_cart', sql: checkoutsByCartIndex });
+migrations.push({ id: '004_sealed_client_secret', sql: sealedClientSecretColumn });
+migrations.push({ id: '005_checkout_superseded', sql: checkoutSupersededColumn });

@@ -87,3 +87,13 @@ CREATE TABLE webhook_events (
 
 /** Migration `003_checkouts_by_cart`: finding a paid cart's other sessions without a scan. */
 export const checkoutsByCartIndex = `CREATE INDEX checkouts_by_cart ON checkouts (cart_id);`;
+
+/**
+ * Migration `004_sealed_client_secret`: the shopper's PaymentIntent client_secret is kept sealed like the keys.
+ * Rows written before it keep their plaintext in `client_secret` until the sweep (run on every start) or the
+ * next read seals them and clears the plaintext column.
+ */
+export const sealedClientSecretColumn = `ALTER TABLE checkouts ADD COLUMN sealed_client_secret TEXT;`;
+
+/** Migration `005_checkout_superseded`: when a newer session of the same cart cancelled this one's intent. */
+export const checkoutSupersededColumn = `ALTER TABLE checkouts ADD COLUMN superseded_at INTEGER;`;

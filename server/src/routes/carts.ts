@@ -8,6 +8,7 @@ import { cors } from '../security/cors';
 import { CART_ID_PATTERN } from '../checkout/ids';
 import { openCheckout } from '../checkout/sessions';
 import type { Cart } from '../storage';
+import { loadStore } from './stores-view';
 
 const addItemBody = z.object({ product_id: z.string().min(1).max(200), quantity: z.unknown().optional() });
 const setQuantityBody = z.object({ quantity: z.unknown() });
@@ -43,13 +44,12 @@ function cartIdOf(ctx: Context): string {
 /** Public cart API: create, read, add, change, remove, check out. CORS per store. */
 export function cartRoutes(deps: AppDeps, router = new Router({ sensitive: true })): Router {
   const { carts } = deps.storage;
-  const byStore = storeCors(deps, (ctx) => ctx.params.store_id ?? null);
+  const byStore = storeCors(deps, (ctx) => ctx.params.store_id?.toLowerCase() ?? null);
   const byCart = storeCors(deps, (ctx) => (CART_ID_PATTERN.test(ctx.params.id ?? '') ? carts.storeIdOf(ctx.params.id!) : null));
 
   router.options('/api/stores/:store_id/carts', byStore);
   router.post('/api/stores/:store_id/carts', byStore, (ctx) => {
-    const store = deps.storage.stores.get(ctx.params.store_id!);
-    if (!store) throw new AppError('store_not_found', 404, 'Store not found');
+    const store = loadStore(deps, ctx.params.store_id);
     const currency = deps.storage.catalog.currencyOf(store.id) ?? store.default_currency;
     ctx.status = 201;
     ctx.body = cartAnswer(carts.create(store.id, currency));

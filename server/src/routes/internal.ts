@@ -8,6 +8,7 @@ import { readBody } from '../http/body';
 import { buildConnectUrl, signConnectLink } from '../security/connect-link';
 import { requireInternalSecret } from '../security/internal-auth';
 import { rateLimit } from '../security/rate-limit';
+import { settlePreviousConnection } from '../reconcile';
 import { deletePreviousEndpoint } from '../stripe/connect-store';
 import { isHttpUrl } from './connect';
 import { loadStore, STORE_ID_PATTERN, storeJson, stripeStatusJson } from './stores-view';
@@ -104,6 +105,8 @@ export function internalRouter(deps: AppDeps): Router {
     const removed = stores.disconnect(store.id);
     if (removed) {
       deps.logger.info({ store_id: store.id, account_id: removed.account_id }, 'store disconnected from Stripe');
+      // Orders paid on the old key must exist before that key and its webhook endpoint are gone.
+      await settlePreviousConnection(deps, removed, null);
       await deletePreviousEndpoint(deps, removed, null, null);
     }
     ctx.body = stripeStatusJson(store.id, null);

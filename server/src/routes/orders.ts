@@ -4,6 +4,7 @@ import type { AppDeps } from '../app';
 import { AppError } from '../errors';
 import { validate } from '../http/body';
 import { requireInternalSecret } from '../security/internal-auth';
+import { loadStore } from './stores-view';
 
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -15,8 +16,7 @@ export function orderRoutes(deps: AppDeps, router = new Router({ sensitive: true
   const internal = requireInternalSecret(deps.config.internalSecrets);
 
   router.get('/api/internal/stores/:id/orders', internal, (ctx) => {
-    const store = deps.storage.stores.get(ctx.params.id!);
-    if (!store) throw new AppError('store_not_found', 404, 'Store not found');
+    const store = loadStore(deps, ctx.params.id);
     const { limit, starting_after } = validate(pageQuery, ctx.query);
     const page = deps.storage.orders.listForStore(store.id, { limit, startingAfter: starting_after });
     ctx.body = { object: 'list', ...page };

@@ -7,6 +7,7 @@ import { MAX_AMOUNT } from '../checkout/money';
 import { requireInternalSecret } from '../security/internal-auth';
 import type { Product } from '../storage';
 import { storeCors } from './carts';
+import { loadStore } from './stores-view';
 
 /** Catalog uploads may be larger than ordinary bodies. */
 const CATALOG_BODY_LIMIT = 512 * 1024;
@@ -32,11 +33,8 @@ function publicProduct(p: Product) {
 /** The catalog: internal upsert/list for the platform, public list of active products for the widget. */
 export function productRoutes(deps: AppDeps, router = new Router({ sensitive: true })): Router {
   const internal = requireInternalSecret(deps.config.internalSecrets);
-  const requireStore = (id: string) => {
-    const store = deps.storage.stores.get(id);
-    if (!store) throw new AppError('store_not_found', 404, 'Store not found');
-    return store;
-  };
+  // The same parser as the store routes: any case of a UUID works, junk is 400, unknown is 404.
+  const requireStore = (id: string | undefined) => loadStore(deps, id);
 
   router.put('/api/internal/stores/:id/products', internal, async (ctx) => {
     const store = requireStore(ctx.params.id!);
@@ -57,7 +55,7 @@ export function productRoutes(deps: AppDeps, router = new Router({ sensitive: tr
     ctx.body = { data: deps.storage.catalog.listProducts(requireStore(ctx.params.id!).id) };
   });
 
-  const byStore = storeCors(deps, (ctx) => ctx.params.store_id ?? null);
+  const byStore = storeCors(deps, (ctx) => ctx.params.store_id?.toLowerCase() ?? null);
   router.options('/api/stores/:store_id/products', byStore);
   router.get('/api/stores/:store_id/products', byStore, (ctx) => {
     const store = requireStore(ctx.params.store_id!);

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { AppDeps } from '../app';
 import type { Store, StripeConnection } from '../storage';
 import { registerWebhook, verifyKeys } from './verify-keys';
+import { settlePreviousConnection } from '../reconcile';
 
 /** The keys a merchant entered in the connect form. */
 export interface EnteredKeys {
@@ -46,6 +47,8 @@ export async function connectStore(
     throw err;
   }
   deps.logger.info({ store_id: store.id, account_id: conn.account_id, livemode: conn.livemode, key_type: conn.key_type, webhooks: webhook.id !== null }, 'store connected to Stripe');
+  // Orders paid on the old key must exist before that key and its webhook endpoint are gone.
+  if (previous) await settlePreviousConnection(deps, previous, conn);
   if (previous?.webhook_endpoint_id) await deletePreviousEndpoint(deps, previous, conn, client);
   return conn;
 }

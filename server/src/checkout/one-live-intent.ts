@@ -1,0 +1,67 @@
+import type Stripe from 'stripe';
+import type { AppDeps } from '../app';
+import { cartClosed } from '../db/carts';
+import { AppError } from '../errors';
+import type { Checkout } from '../storage';
+import { withMerchantStripe } from '../stripe/merchant';
+import { recordFromPaymentIntent } from './record';
+
+type Deps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger'>;
+
+/** Statuses in which a PaymentIntent can still be cancelled before it takes money. */
+const CANCELABLE: Stripe.PaymentIntent.Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
+
+/** 409 for a session whose intent a newer session of the same cart (another tab) replaced. */
+export const checkoutSuperseded = () =>
+  new AppError('checkout_superseded', 409, 'This checkout was replaced by a newer checkout of the same cart (another tab or window); continue there or start again from the store');
+
+const paymentInProgress = () =>
+  new AppError('payment_in_progress', 409, 'Another checkout of this cart is processing a payment; wait for it to finish');
+
+/**
+ * Keeps at most one live PaymentIntent per cart: before a session creates its intent, the intents of the
+ * cart's other sessions are cancelled. This runs at intent creation, not at session creation, because a
+ * session costs nothing until it has an intent: an old tab that creates its intent after a newer session
+ * was opened must still cancel the newer one's, and opening a session (e.g. to look at the summary) must not
+ * kill a payment the shopper is typing into another tab. Stripe serialises cancel against confirm on one
+ * intent, so for an old intent exactly one wins: cancelled (the old tab's confirm fails), or succeeded (its
+ * order is recorded, the cart closes and this session gets 409 `cart_closed`). Stripe unreachable: the
+ * mapped 503 propagates and nothing is created. Callers hold the cart's lock so two sessions of one cart
+ * never run this concurrently in this process.
+ */
+export async function cancelOtherLiveIntents(deps: Deps, checkout: Checkout): Promise<void> {
+  for (const other of deps.storage.checkouts.listOpenWithIntentForCart(checkout.cart_id)) {
+    if (other.id === checkout.id || other.superseded_at !== null) continue;
+    // Made under the other mode's keys, which this store no longer uses; a test/live switch refuses it anyway.
+    if (other.livemode !== checkout.livemode) continue;
+    await supersede(deps, other);
+  }
+}
+
+async function supersede(deps: Deps, other: Checkout): Promise<void> {
+  const intentId = other.payment_intent_id!;
+  let pi = await call(deps, other, (stripe) => stripe.paymentIntents.retrieve(intentId));
+  if (CANCELABLE.includes(pi.status)) {
+    try {
+      pi = await call(deps, other, (stripe) => stripe.paymentIntents.cancel(intentId, { cancellation_reason: 'duplicate' }));
+    } catch (err) {
+      // Lost the race to a confirm: read what the intent became and decide on that.
+      if ((err as { code?: string }).code !== 'payment_intent_unexpected_state') throw err;
+      pi = await call(deps, other, (stripe) => stripe.paymentIntents.retrieve(intentId));
+    }
+  }
+  if (pi.status === 'canceled') {
+    deps.storage.checkouts.markSuperseded(other.id);
+    deps.logger.info({ store_id: other.store_id, checkout_id: other.id, payment_intent_id: pi.id }, 'superseded PaymentIntent cancelled');
+    return;
+  }
+  if (pi.status === 'succeeded') {
+    recordFromPaymentIntent(deps, other.store_id, pi, 'complete');
+    throw cartClosed();
+  }
+  throw paymentInProgress();
+}
+
+function call<T>(deps: Deps, other: Checkout, fn: (stripe: Stripe) => Promise<T>): Promise<T> {
+  return withMerchantStripe(deps, other.store_id, ({ stripe }) => fn(stripe));
+}

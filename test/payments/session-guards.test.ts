@@ -1,0 +1,107 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { existsSync, readFileSync } from 'node:fs';
+import { sealLegacyClientSecrets } from '../../server/src/reconcile';
+import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startTestServer } from '../support/app';
+import { call, checkoutFor, internal, openShop, pay, type TestServer } from './shop';
+
+describe('a checkout session pays only for itself, in its own mode, with a sealed client_secret', () => {
+  let emu: StripeEmulator;
+  let server: TestServer;
+  let shop: Awaited<ReturnType<typeof openShop>>;
+  const ordersOf = async (storeId: string) =>
+    (await internal(server, 'GET', `/api/internal/stores/${storeId}/orders?limit=100`)).body.data as any[];
+
+  before(async () => {
+    emu = await startStripeEmulator({ port: 0 });
+    server = await startTestServer({ emulator: emu });
+    shop = await openShop(server, emu, 'Guarded Shop');
+  });
+  after(async () => {
+    await server.close();
+    await emu.close();
+  });
+
+  it('refuses /complete with a paid intent of another session of the same store and records nothing', async () => {
+    const paid = await checkoutFor(server, shop.store.id, [['poster', 1]]);
+    const { intent } = await pay(server, emu, paid.token);
+    const victimOrder = await call(server.url, 'POST', `/api/checkout/${paid.token}/complete`, { payment_intent_id: intent.payment_intent_id });
+    assert.equal(victimOrder.status, 200);
+    const before = (await ordersOf(shop.store.id)).length;
+    const attacker = await checkoutFor(server, shop.store.id, [['mug', 1]]);
+    const res = await call(server.url, 'POST', `/api/checkout/${attacker.token}/complete`, { payment_intent_id: intent.payment_intent_id });
+    assert.equal(res.status, 422);
+    assert.equal(res.body.error.code, 'payment_intent_mismatch');
+    assert.doesNotMatch(res.text, /Poster|ord_/);
+    assert.equal((await ordersOf(shop.store.id)).length, before);
+    assert.equal((await call(server.url, 'GET', `/api/checkout/${attacker.token}`)).body.status, 'open');
+  });
+
+  it('accepts an upper-case store id on the public and internal payment routes like the store routes do', async () => {
+    const upper = shop.store.id.toUpperCase();
+    const cart = await call(server.url, 'POST', `/api/stores/${upper}/carts`);
+    assert.equal(cart.status, 201, cart.text);
+    assert.equal(cart.body.store_id, shop.store.id);
+    assert.equal((await call(server.url, 'GET', `/api/stores/${upper}/products`)).status, 200);
+    assert.equal((await internal(server, 'GET', `/api/internal/stores/${upper}/products`)).status, 200);
+    assert.equal((await internal(server, 'GET', `/api/internal/stores/${upper}/orders`)).status, 200);
+    for (const path of [`/api/stores/not-a-uuid/carts`, `/api/stores/not-a-uuid/products`]) {
+      const res = await call(server.url, path.endsWith('carts') ? 'POST' : 'GET', path);
+      assert.deepEqual([res.status, res.body.error.code], [400, 'invalid_request'], path);
+    }
+    assert.equal((await internal(server, 'GET', '/api/internal/stores/not-a-uuid/orders')).body.error.code, 'invalid_request');
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    assert.deepEqual((await call(server.url, 'POST', `/api/stores/${unknown}/carts`)).body.error.code, 'store_not_found');
+    assert.deepEqual((await internal(server, 'GET', `/api/internal/stores/${unknown}/orders`)).body.error.code, 'store_not_found');
+  });
+
+  it('keeps no client_secret in plaintext in the SQLite file and still hands it to the checkout page', async () => {
+    const { token } = await checkoutFor(server, shop.store.id);
+    const first = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
+    assert.match(first.body.client_secret, /_secret_/);
+    const again = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
+    assert.equal(again.body.client_secret, first.body.client_secret);
+    const path = server.deps.config.databasePath;
+    // Not the bare "_secret_": the stores schema has a column named webhook_secret_sealed. A client_secret is pi_…_secret_….
+    for (const file of [path, `${path}-wal`]) {
+      if (!existsSync(file)) continue;
+      const bytes = readFileSync(file).toString('latin1');
+      assert.doesNotMatch(bytes, /pi_[A-Za-z0-9]+_secret_/, `${file} holds a client_secret`);
+      assert.equal(bytes.includes(first.body.client_secret), false);
+    }
+  });
+
+  it('seals a plaintext client_secret written before migration 004 and keeps answering it', async () => {
+    const { token } = await checkoutFor(server, shop.store.id);
+    const made = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
+    const raw = new Database(server.deps.config.databasePath);
+    raw.prepare('UPDATE checkouts SET client_secret = ?, sealed_client_secret = NULL WHERE payment_intent_id = ?').run(made.client_secret, made.payment_intent_id);
+    assert.equal(sealLegacyClientSecrets(server.deps), 1);
+    const row = raw.prepare('SELECT client_secret, sealed_client_secret FROM checkouts WHERE payment_intent_id = ?').get(made.payment_intent_id) as any;
+    raw.close();
+    assert.equal(row.client_secret, null);
+    assert.doesNotMatch(row.sealed_client_secret, /_secret_/);
+    assert.equal((await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body.client_secret, made.client_secret);
+  });
+
+  it('refuses to pay a session made with test keys after the store reconnected with live keys (409 checkout_mode_changed)', async () => {
+    const other = await openShop(server, emu, 'Going Live');
+    const started = await checkoutFor(server, other.store.id);
+    const intent = (await call(server.url, 'POST', `/api/checkout/${started.token}/payment-intent`)).body;
+    const fresh = await checkoutFor(server, other.store.id);
+    await server.connectStore(other.store.id, other.acct.keys.live);
+    for (const token of [started.token, fresh.token]) {
+      const res = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
+      assert.equal(res.status, 409);
+      assert.equal(res.body.error.code, 'checkout_mode_changed');
+    }
+    const complete = await call(server.url, 'POST', `/api/checkout/${started.token}/complete`, { payment_intent_id: intent.payment_intent_id });
+    assert.equal(complete.body.error.code, 'checkout_mode_changed');
+    const live = await checkoutFor(server, other.store.id);
+    const liveIntent = await call(server.url, 'POST', `/api/checkout/${live.token}/payment-intent`);
+    assert.equal(liveIntent.status, 200);
+    assert.equal(liveIntent.body.publishable_key, other.acct.keys.live.publishable);
+  });
+});
