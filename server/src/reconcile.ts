@@ -116,6 +116,8 @@ const UNPAID = ['requires_payment_method', 'requires_confirmation', 'requires_ac
  * sweep can reach those intents, and the old webhook endpoint is deleted. Succeeded intents become orders;
  * when the new connection cannot reach them (disconnected, another account or mode) the unpaid ones are
  * cancelled so a shopper's open tab cannot take money that no longer becomes an order. Never throws.
+ * Callers run it right after the swap rather than before it: a payment confirmed while the connect form
+ * was being submitted is caught too, and a connect that fails (burnt link) cancels nothing.
  */
 export async function settlePreviousConnection(
   deps: SweepDeps,

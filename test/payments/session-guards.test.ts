@@ -1,7 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { Sealer } from '../../server/src/crypto/seal';
 import { sealLegacyClientSecrets } from '../../server/src/reconcile';
 import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
 import { startTestServer } from '../support/app';
@@ -84,6 +86,18 @@ describe('a checkout session pays only for itself, in its own mode, with a seale
     assert.equal(row.client_secret, null);
     assert.doesNotMatch(row.sealed_client_secret, /_secret_/);
     assert.equal((await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body.client_secret, made.client_secret);
+  });
+
+  it('fetches the client_secret again from Stripe when its box was sealed under a retired master key', async () => {
+    const { token } = await checkoutFor(server, shop.store.id);
+    const made = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
+    const retired = new Sealer(new Uint8Array(randomBytes(32))).seal(shop.store.id, made.client_secret);
+    const raw = new Database(server.deps.config.databasePath);
+    raw.prepare('UPDATE checkouts SET sealed_client_secret = ? WHERE payment_intent_id = ?').run(retired, made.payment_intent_id);
+    raw.close();
+    const again = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.body.client_secret, made.client_secret);
   });
 
   it('refuses to pay a session made with test keys after the store reconnected with live keys (409 checkout_mode_changed)', async () => {

@@ -49,7 +49,7 @@ export async function ensurePaymentIntent(deps: AppDeps, inFlight: InFlight, tok
   }
   return {
     payment_intent_id: checkout.payment_intent_id!,
-    client_secret: clientSecretOf(deps, checkout),
+    client_secret: await clientSecretOf(deps, checkout),
     publishable_key: conn.publishable_key,
     amount: checkout.amount,
     currency: checkout.currency,
@@ -99,12 +99,28 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout
   return deps.storage.checkouts.attachPaymentIntent(checkout.id, pi.id, deps.sealer.seal(checkout.store_id, pi.client_secret ?? ''));
 }
 
-/** Opens the session's sealed client_secret; a plaintext one from before migration 004 is sealed now. */
-function clientSecretOf(deps: AppDeps, checkout: Checkout): string {
-  if (checkout.client_secret_sealed) return deps.sealer.open(checkout.store_id, checkout.client_secret_sealed);
-  const legacy = checkout.legacy_client_secret ?? '';
-  if (legacy) deps.storage.checkouts.sealClientSecret(checkout.id, deps.sealer.seal(checkout.store_id, legacy));
-  return legacy;
+/**
+ * Opens the session's sealed client_secret; a plaintext one from before migration 004 is sealed now. A box
+ * that no longer opens (sealed under a master key since retired) is fetched again from Stripe with the
+ * merchant's key and sealed anew, so a key rotation never strands a shopper mid-checkout.
+ */
+async function clientSecretOf(deps: AppDeps, checkout: Checkout): Promise<string> {
+  if (checkout.client_secret_sealed) {
+    try {
+      return deps.sealer.open(checkout.store_id, checkout.client_secret_sealed);
+    } catch {
+      deps.logger.warn({ store_id: checkout.store_id, checkout_id: checkout.id }, 'sealed client_secret did not open; fetching it from Stripe');
+    }
+  }
+  let secret = checkout.legacy_client_secret ?? '';
+  if (!secret) {
+    const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
+      stripe.paymentIntents.retrieve(checkout.payment_intent_id!),
+    ).catch(mapPaymentError);
+    secret = pi.client_secret ?? '';
+  }
+  if (secret) deps.storage.checkouts.sealClientSecret(checkout.id, deps.sealer.seal(checkout.store_id, secret));
+  return secret;
 }
 
 /** True when the intent's metadata names exactly this session, cart and store. */
