@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createKeylessClient, createStripeFactory, NO_KEY_MESSAGE, type StripeSettings } from '../../server/src/stripe/client';
+import { withMerchantStripe } from '../../server/src/stripe/merchant';
+import { startTestServer, type TestServer } from '../support/app';
+import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+
+let emu: StripeEmulator;
+let server: TestServer;
+let settings: StripeSettings;
+
+before(async () => {
+  emu = await startStripeEmulator({ port: 0 });
+  server = await startTestServer({ emulator: emu });
+  settings = { apiUrl: emu.url, timeoutMs: 5000, maxNetworkRetries: 1 };
+});
+after(async () => {
+  await server.destroy();
+  await emu.close();
+});
+
+/** Rejects (or throws) within two seconds, or fails: a refused call must not hang either. */
+async function refusal(call: () => Promise<unknown>): Promise<Error> {
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('call still pending after 2 s')), 2000).unref());
+  const err = await Promise.race([Promise.resolve().then(call), timeout]).then(() => null, (e: unknown) => e);
+  assert.ok(err instanceof Error, 'the call was not refused');
+  return err;
+}
+
+describe('the shared Stripe client', () => {
+  it("sends each store's concurrent calls with that store's own key", async () => {
+    const accounts = Array.from({ length: 6 }, (_, i) => emu.createAccount(`Concurrent ${i}`));
+    const stores = [];
+    for (const [i, acct] of accounts.entries()) {
+      const store = await server.createStore({ name: `Concurrent ${i}` });
+      await server.connectStore(store.id, acct.keys.test);
+      stores.push(store);
+    }
+    const from = emu.requests.length;
+    const made = await Promise.all(
+      stores.flatMap((store, i) =>
+        [1, 2, 3].map((n) =>
+          withMerchantStripe(server.deps, store.id, ({ stripe }) =>
+            stripe.paymentIntents.create({ amount: 100 * (i + 1) + n, currency: 'usd', metadata: { store: store.id } }))),
+      ),
+    );
+    const creates = emu.requests.slice(from).filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents');
+    assert.equal(creates.length, made.length);
+    for (const [i, acct] of accounts.entries()) {
+      const mine = creates.filter((r) => r.accountId === acct.id);
+      assert.equal(mine.length, 3, `store ${i} made three intents on its own account`);
+      for (const r of mine) assert.equal(r.apiKey, acct.keys.test.secret);
+    }
+    for (const [k, pi] of made.entries()) assert.equal(pi.metadata.store, stores[Math.floor(k / 3)].id);
+  });
+
+  it('keeps the key across list pages and through path ids, params and options given by the caller', async () => {
+    const acct = emu.createAccount('Paged');
+    const stripe = createStripeFactory(settings).forKey(acct.keys.test.secret);
+    for (let i = 0; i < 3; i++) await stripe.paymentIntents.create({ amount: 200 + i, currency: 'usd' }, { idempotencyKey: `paged-${acct.id}-${i}` });
+    const from = emu.requests.length;
+    const seen: string[] = [];
+    for await (const pi of stripe.paymentIntents.list({ limit: 1 })) seen.push(pi.id);
+    assert.equal(seen.length, 3);
+    const pi = await stripe.paymentIntents.retrieve(seen[0]);
+    assert.equal(pi.id, seen[0]);
+    const log = emu.requests.slice(from);
+    assert.ok(log.length >= 4);
+    for (const r of log) assert.equal(r.apiKey, acct.keys.test.secret);
+  });
+
+  it('refuses a call without a key before any request reaches Stripe, without hanging', async () => {
+    const from = emu.requests.length;
+    const keyless = createKeylessClient(settings);
+    const err = await refusal(() => keyless.paymentIntents.create({ amount: 100, currency: 'usd' }));
+    assert.equal(err.message, NO_KEY_MESSAGE);
+    const factory = createStripeFactory(settings);
+    assert.equal((await refusal(async () => factory.forKey(''))).message, NO_KEY_MESSAGE);
+    assert.equal((await refusal(async () => factory.forKey(undefined as unknown as string))).message, NO_KEY_MESSAGE);
+    assert.equal(emu.requests.length, from, 'nothing was sent');
+  });
+
+  it("refuses a call that tries to bring its own key in the options instead of the view's", async () => {
+    const a = emu.createAccount('View A');
+    const b = emu.createAccount('View B');
+    const stripe = createStripeFactory(settings).forKey(a.keys.test.secret);
+    const from = emu.requests.length;
+    const err = await refusal(() => stripe.paymentIntents.create({ amount: 100, currency: 'usd' }, { apiKey: b.keys.test.secret }));
+    assert.match(err.message, /key comes from forKey/);
+    assert.equal(emu.requests.length, from);
+  });
+});
