@@ -119,10 +119,16 @@ describe('connect links', () => {
     assert.equal(res.body.error.code, 'invalid_request');
   });
 
-  it('shows the success page with a button back to the signed return_url and postMessage to allowed origins', async () => {
+  it('shows the success page with a button back to the signed return_url and posts only to the declared allowed parent', async () => {
     const acct = emu.createAccount('Happy Beans');
     const store = await server.createStore({ name: 'Happy', allowed_origins: ['https://happy.example', 'http://localhost:5173'] });
-    const res = await submitConnectForm(await server.connectLink(store.id, { return_url: 'https://builder.example/stores/1' }), acct.keys.test);
+    const link = await server.connectLink(store.id, { return_url: 'https://builder.example/stores/1' });
+    const form = await (await fetch(`${link}&parent_origin=${encodeURIComponent('http://localhost:5173')}`)).text();
+    assert.match(form, /<input type="hidden" name="parent_origin" value="http:\/\/localhost:5173"\/>/);
+    // The widget's parameter rides along unsigned; the signed fields are checked exactly as before.
+    const res = await submitConnectForm(`${link}&parent_origin=${encodeURIComponent('http://localhost:5173')}`, acct.keys.test);
+    assert.equal(res.status, 303);
+    assert.match(res.headers.get('location')!, /[?&]parent_origin=http%3A%2F%2Flocalhost%3A5173(&|$)/);
     const page = await fetch(new URL(res.headers.get('location')!, server.url));
     assert.equal(page.status, 200);
     const html = await page.text();
@@ -130,10 +136,20 @@ describe('connect links', () => {
     assert.match(html, /Happy Beans/);
     assert.match(html, /Test mode/);
     assert.match(html, /href="https:\/\/builder\.example\/stores\/1"/);
-    assert.match(html, /checkout-best:stripe-connected/);
-    assert.match(html, /"https:\/\/happy\.example","http:\/\/localhost:5173"/);
+    assert.match(html, /postMessage\(\{"type":"checkout-best:stripe-connected"[^)]*\},"http:\/\/localhost:5173"\)/);
+    assert.doesNotMatch(html, /happy\.example/, 'no message addressed to an allowed origin that is not the parent');
     const nonce = /script-src 'nonce-([^']+)'/.exec(page.headers.get('content-security-policy')!)![1];
     assert.match(html, new RegExp(`<script nonce="${nonce.replace(/[+/=]/g, '\\$&')}"`));
+    // A foreign or missing parent_origin: the page still says connected, but posts to nobody.
+    const location = new URL(res.headers.get('location')!, server.url);
+    for (const parent of ['https://evil.example', null]) {
+      if (parent) location.searchParams.set('parent_origin', parent);
+      else location.searchParams.delete('parent_origin');
+      const other = await (await fetch(location)).text();
+      assert.match(other, /Stripe is connected/);
+      assert.doesNotMatch(other, /postMessage/);
+      assert.doesNotMatch(other, /evil\.example/);
+    }
   });
 
   it('shows the Stripe account on the success page only with the signature the redirect carried', async () => {

@@ -102,9 +102,20 @@ describe('hosted checkout page', () => {
     assert.match(html, /<script src="\/assets\/checkout\.[0-9a-f]{10}\.js" defer><\/script>/);
     assert.doesNotMatch(html, /sk_test_/);
     const config = JSON.parse(/<script type="application\/json" id="checkout-best-config">(.*?)<\/script>/s.exec(html)![1]!);
-    assert.deepEqual(config.parentOrigins, [SHOP, 'https://www.shop.example']);
+    assert.equal(config.parentOrigin, null, 'no declared parent: the page posts nothing');
     assert.equal(config.view.amount, 1400);
     assert.match(config.view.publishable_key, /^pk_test_/);
+  });
+
+  it('posts only to the parent_origin the widget declared, and only if it is one of the store origins', async () => {
+    const token = await openCheckout();
+    const configFor = async (parent: string) => {
+      const html = await (await fetch(`${server.url}/checkout/${token}?parent_origin=${encodeURIComponent(parent)}`)).text();
+      return JSON.parse(/<script type="application\/json" id="checkout-best-config">(.*?)<\/script>/s.exec(html)![1]!);
+    };
+    assert.equal((await configFor('https://www.shop.example')).parentOrigin, 'https://www.shop.example');
+    assert.equal((await configFor('https://evil.example')).parentOrigin, null);
+    assert.equal((await configFor('https://www.shop.example/')).parentOrigin, null, 'an origin, exactly, not a URL');
   });
 
   it('says an expired checkout has expired and links back to the store', async () => {

@@ -31,8 +31,8 @@ export interface ApiContext {
   t: WidgetText;
   /** Our server's origin: the only place the admin modal may point. */
   origin: string;
-  /** Query string the checkout page gets (`locale=…&accent=…`). */
-  checkoutQuery: string;
+  /** Query string our frames get (`locale=…&accent=…&parent_origin=…`). */
+  frameQuery: string;
   openOnAdd: boolean;
   destroy(): void;
 }
@@ -59,7 +59,7 @@ export function createApi(c: ApiContext): WidgetApi {
       const url = options?.connectUrl;
       // Keys may only be typed into our own origin, never into a page the storefront controls.
       if (!sameOrigin(url, c.origin)) return warn(`openAdmin() needs a connectUrl on ${c.origin}`);
-      view.show({ drawer: false, overlay: { kind: 'admin', url } });
+      view.show({ drawer: false, overlay: { kind: 'admin', url: withQuery(url, c.frameQuery) } });
     },
     destroy: c.destroy,
   };
@@ -90,8 +90,7 @@ async function checkout(c: ApiContext): Promise<CheckoutSession | null> {
   ui.set({ checkingOut: true });
   try {
     const session = await c.cart.startCheckout();
-    const url = `${session.url}${session.url.includes('?') ? '&' : '?'}${c.checkoutQuery}`;
-    c.view.show({ drawer: false, overlay: { kind: 'checkout', url } });
+    c.view.show({ drawer: false, overlay: { kind: 'checkout', url: withQuery(session.url, c.frameQuery) } });
     c.events.emit('checkout:opened', { url: session.url, expires_at: session.expires_at });
     return session;
   } catch (err) {
@@ -115,6 +114,8 @@ export async function changeQuantity(c: ApiContext, productId: string, quantity:
     logFailure('update', err);
   }
 }
+
+const withQuery = (url: string, query: string) => url + (url.includes('?') ? '&' : '?') + query;
 
 function sameOrigin(url: unknown, origin: string): url is string {
   try {

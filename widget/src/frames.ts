@@ -13,6 +13,7 @@ export function listenToFrames(win: Window, doc: Document, shadow: ShadowRoot, c
     const msg = readFrameMessage(e, c.origin, frame?.contentWindow ?? null);
     if (!msg) return;
     if (msg.type === 'checkout-best:close') close();
+    else if (msg.type === 'checkout-best:back-to-cart') c.view.show({ overlay: null, drawer: true });
     else if (msg.type === 'checkout-best:checkout-completed') {
       // The order is paid: this cart is closed on the server, so the next add starts a new one.
       c.cart.reset();

@@ -20,6 +20,8 @@ export type FrameMessage =
   | { type: 'checkout-best:checkout-completed'; order: Order }
   | { type: 'checkout-best:checkout-failed'; error: { code: string; message: string } }
   | { type: 'checkout-best:close' }
+  /** Close the checkout and show the cart, so the shopper can check out again (a superseded session). */
+  | { type: 'checkout-best:back-to-cart' }
   | { type: 'checkout-best:stripe-connected'; store_id: string; is_live_mode: boolean };
 
 const TYPES = new Set([
@@ -27,6 +29,7 @@ const TYPES = new Set([
   'checkout-best:checkout-completed',
   'checkout-best:checkout-failed',
   'checkout-best:close',
+  'checkout-best:back-to-cart',
   'checkout-best:stripe-connected',
 ]);
 

@@ -54,7 +54,8 @@ export function createWidget(opts: WidgetOptions, doc: Document = document): Wid
     events: createEmitter(),
     t,
     origin: new URL(baseUrl).origin,
-    checkoutQuery: `locale=${encodeURIComponent(locale)}${accent}`,
+    // parent_origin: our frames post to exactly this page's origin (the server accepts it only if allowed).
+    frameQuery: `locale=${encodeURIComponent(locale)}${accent}&parent_origin=${encodeURIComponent(win.location.origin)}`,
     openOnAdd: opts.openOnAdd !== false,
     destroy() {
       stops.forEach((stop) => stop());

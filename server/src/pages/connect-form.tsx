@@ -6,6 +6,8 @@ export interface ConnectFormProps {
   nonce: string;
   storeName: string;
   link: { store_id: string; return_url: string; expires: string; signature: string };
+  /** The widget page that framed the form (already checked against allowed_origins), carried to the success page. */
+  parentOrigin?: string | null;
   publishableKey?: string;
   error?: { message: string; field: 'publishable_key' | 'secret_key' | null };
 }
@@ -46,6 +48,7 @@ export function ConnectForm(p: ConnectFormProps): VNode {
         <input type="hidden" name="return_url" value={p.link.return_url} />
         <input type="hidden" name="expires" value={p.link.expires} />
         <input type="hidden" name="signature" value={p.link.signature} />
+        {p.parentOrigin ? <input type="hidden" name="parent_origin" value={p.parentOrigin} /> : null}
         <KeyField name="publishable_key" label="Publishable key" type="text" value={p.publishableKey ?? ''}
           hint="Starts with pk_test_ or pk_live_." error={err('publishable_key')} />
         <KeyField name="secret_key" label="Secret key" type="password" value=""

@@ -53,19 +53,27 @@ export interface SuccessProps {
   /** `account` only for a visitor who came back through the signed redirect; store ids are public. */
   connected: { livemode: boolean; account: { id: string | null; name: string | null } | null } | null;
   returnUrl: string | null;
+  /** The widget page that framed us, already checked against the store's allowed_origins. */
+  parentOrigin?: string | null;
 }
 
 /**
- * Says the store is connected; when framed (the widget's admin modal), tells the parent window through
- * postMessage, addressed to each allowed origin so no other page can read it.
+ * When framed (the widget's admin modal): removes the "Back to …" button and tells the parent window,
+ * addressed to exactly the origin the widget declared, never to every allowed origin (the browser would
+ * log a target-origin mismatch for each one that is not the parent). Why remove rather than target=_top:
+ * embedded flows of Stripe-like products (Stripe's embedded Checkout and Connect components, Plaid Link)
+ * never navigate the host page from inside their frame; they report completion to the host (here
+ * `stripe:connected`) and the host's own close button ends the modal. A _top link would carry the
+ * storefront page off to the platform's dashboard behind the merchant's back.
  */
+function framedScript(message: unknown, parentOrigin: string | null): string {
+  const post = parentOrigin ? `window.parent.postMessage(${safeJson(message)},${safeJson(parentOrigin)});` : '';
+  return `(function(){if(window.parent===window)return;var b=document.getElementById('back');if(b)b.remove();${post}})();`;
+}
+
+/** Says the store is connected; when framed, tells the widget (see framedScript). */
 export function SuccessPage(p: SuccessProps): VNode {
   const c = p.connected;
-  const message = { type: 'checkout-best:stripe-connected', store_id: p.store.id, is_live_mode: c?.livemode ?? false };
-  const script = c
-    ? `(function(){if(window.parent===window)return;var m=${safeJson(message)},o=${safeJson(p.store.allowed_origins)};
-for(var i=0;i<o.length;i++){try{window.parent.postMessage(m,o[i])}catch(e){}}})();`
-    : undefined;
   if (!c) {
     return (
       <MessagePage nonce={p.nonce} title="Stripe is not connected" tone="error">
@@ -73,8 +81,9 @@ for(var i=0;i<o.length;i++){try{window.parent.postMessage(m,o[i])}catch(e){}}})(
       </MessagePage>
     );
   }
+  const message = { type: 'checkout-best:stripe-connected', store_id: p.store.id, is_live_mode: c.livemode };
   return (
-    <Layout title="Stripe connected" nonce={p.nonce} script={script}>
+    <Layout title="Stripe connected" nonce={p.nonce} script={framedScript(message, p.parentOrigin ?? null)}>
       <div class="icon icon-ok" aria-hidden="true">✓</div>
       <h1>Stripe is connected</h1>
       <p><strong>{p.store.name}</strong> can now take payments{c.account ? '. Money goes straight to this Stripe account:' : '.'}</p>
@@ -85,7 +94,7 @@ for(var i=0;i<o.length;i++){try{window.parent.postMessage(m,o[i])}catch(e){}}})(
           <dt>Account id</dt><dd><code>{c.account.id ?? 'unknown'}</code></dd>
         </dl>
       ) : null}
-      {p.returnUrl ? <a class="button" href={p.returnUrl}>Back to {hostOf(p.returnUrl)}</a> : null}
+      {p.returnUrl ? <a id="back" class="button" href={p.returnUrl}>Back to {hostOf(p.returnUrl)}</a> : null}
     </Layout>
   );
 }

@@ -11,6 +11,7 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { AppDeps } from '../app';
 import { AppError } from '../errors';
+import { framingOrigin } from '../security/framing-origin';
 import { findCheckout, isExpired, loadCheckoutView } from '../checkout/sessions';
 import { CheckoutMessagePage, CheckoutPage } from '../pages/checkout';
 import { pickLanguage } from '../../../widget/src/i18n';
@@ -80,7 +81,10 @@ export function checkoutPageRoutes(deps: AppDeps, assets: AssetStore): Router {
       return message(409, 'Store not connected to Stripe', t.loadError, backUrl, origins);
     }
     const accent = typeof ctx.query.accent === 'string' && HEX_COLOR.test(ctx.query.accent) ? ctx.query.accent : '#4f46e5';
-    const config = { token: ctx.params.token, lang, locale: query || lang, parentOrigins: origins, backUrl, accent, view };
+    // The page posts to the parent the widget declared, only if it is one of the store's origins (framing is
+    // limited to those by frame-ancestors); addressing every allowed origin made the browser log a mismatch each.
+    const parentOrigin = framingOrigin({ allowed_origins: origins }, ctx.query.parent_origin);
+    const config = { token: ctx.params.token, lang, locale: query || lang, parentOrigin, backUrl, accent, view };
     const stripeJsUrl = deps.config.stripeJsUrl;
     const page = CheckoutPage({ lang, t, storeName: view.store.name, cssPath, jsPath, stripeJsUrl, config });
     sendHtml(ctx, 200, page, origins, stripeJsUrl);

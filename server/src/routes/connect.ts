@@ -8,6 +8,7 @@ import { ConnectForm } from '../pages/connect-form';
 import { ErrorPage, LinkErrorPage, StoreNotFoundPage, SuccessPage } from '../pages/messages';
 import { sendPage } from '../pages/render';
 import { verifyConnectLink, type ConnectLinkParams, type LinkProblem, type RawLinkFields } from '../security/connect-link';
+import { framingOrigin } from '../security/framing-origin';
 import { rateLimit } from '../security/rate-limit';
 import { LinkAlreadyUsedError, type Store } from '../storage';
 import { connectStore } from '../stripe/connect-store';
@@ -19,6 +20,7 @@ const formSchema = z.object({
   return_url: z.string().max(2048).optional(),
   expires: z.string().max(20),
   signature: z.string().max(128),
+  parent_origin: z.string().max(2048).optional(),
   publishable_key: z.string().trim().max(255).default(''),
   secret_key: z.string().trim().max(255).default(''),
 });
@@ -37,7 +39,8 @@ export function connectRouter(deps: AppDeps): Router {
   router.get('/stripe/connect', (ctx) => {
     const link = checkLink(deps, ctx.query as RawLinkFields);
     if (!link.ok) return sendLinkProblem(ctx, link.problem);
-    sendPage(ctx, (nonce) => ConnectForm({ nonce, storeName: link.store.name, link: formLink(link) }), {
+    const parentOrigin = framingOrigin(link.store, ctx.query.parent_origin);
+    sendPage(ctx, (nonce) => ConnectForm({ nonce, storeName: link.store.name, link: formLink(link), parentOrigin }), {
       frameAncestors: link.store.allowed_origins,
     });
   });
@@ -65,7 +68,8 @@ export function connectRouter(deps: AppDeps): Router {
     const returnUrl = trusted && signed.params.returnUrl ? signed.params.returnUrl : null;
     const account = trusted && conn ? { id: conn.account_id, name: conn.account_name } : null;
     const connected = conn ? { livemode: conn.livemode, account } : null;
-    sendPage(ctx, (nonce) => SuccessPage({ nonce, store, connected, returnUrl }), { frameAncestors: store.allowed_origins });
+    const parentOrigin = framingOrigin(store, ctx.query.parent_origin);
+    sendPage(ctx, (nonce) => SuccessPage({ nonce, store, connected, returnUrl, parentOrigin }), { frameAncestors: store.allowed_origins });
   });
 
   return router;
@@ -79,6 +83,7 @@ async function submitForm(deps: AppDeps, ctx: Context): Promise<void> {
     return sendLinkProblem(ctx, link.problem);
   }
   const keys = { publishable: form.publishable_key, secret: form.secret_key };
+  const parentOrigin = framingOrigin(link.store, form.parent_origin);
   try {
     await connectStore(deps, link.store, keys, { signature: link.signature, expiresAt: link.params.expires * 1000 });
   } catch (err) {
@@ -89,13 +94,16 @@ async function submitForm(deps: AppDeps, ctx: Context): Promise<void> {
     const field = err instanceof KeyProblem ? err.field : null;
     // Refill only a real publishable key: a secret pasted into the wrong field must not come back in the page.
     const publishableKey = PUBLISHABLE_REFILL.test(keys.publishable) ? keys.publishable : undefined;
-    sendPage(ctx, (nonce) => ConnectForm({ nonce, storeName: link.store.name, link: formLink(link), publishableKey, error: { message: err.message, field } }), {
+    sendPage(ctx, (nonce) => ConnectForm({ nonce, storeName: link.store.name, link: formLink(link), parentOrigin, publishableKey, error: { message: err.message, field } }), {
       status: err.status,
       frameAncestors: link.store.allowed_origins,
     });
     return;
   }
   const back = new URLSearchParams({ ...(link.params.returnUrl ? { return_url: link.params.returnUrl } : {}), expires: String(link.params.expires), signature: link.signature });
+  // Not signed and not needed: it only says where the success page may post its message, and only an
+  // allowed origin of this store is ever used (checked again on the success page).
+  if (parentOrigin) back.set('parent_origin', parentOrigin);
   ctx.status = 303;
   ctx.redirect(`/stripe/success/${link.store.id}?${back}`);
 }

@@ -3,9 +3,9 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { CheckoutText } from '../i18n/checkout';
 import type { Order } from '../messages';
-import { ApiError } from '../net/client';
 import { completeWithRetry, type CheckoutApi, type CheckoutView } from './api';
-import { isFramed, tellParent } from './parent';
+import { ErrorNote, shownError, type ShownError } from './ErrorNote';
+import { isFramed, ownUrl, tellParent } from './parent';
 import { PaymentForm } from './PaymentForm';
 import { Receipt } from './Receipt';
 import { Summary, TestCards } from './Summary';
@@ -15,8 +15,8 @@ export interface PageConfig {
   token: string;
   lang: string;
   locale: string;
-  /** The store's allowed_origins: where messages to the framing page may go. */
-  parentOrigins: string[];
+  /** The framing page's origin (declared by the widget, checked by the server); null: post nothing. */
+  parentOrigin: string | null;
   /** Where "Back to the store" goes when the page is not framed. */
   backUrl: string | null;
   accent: string;
@@ -37,34 +37,37 @@ function redirectReturn(): string | null {
 
 /** The whole checkout page. */
 export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
-  const { view, locale, parentOrigins } = config;
+  const { view, locale, parentOrigin } = config;
   const [order, setOrder] = useState<Order | null>(view.order ?? null);
-  const [returnError, setReturnError] = useState('');
-  const close = () => {
-    if (isFramed()) tellParent({ type: 'checkout-best:close' }, parentOrigins);
+  const [returnError, setReturnError] = useState<ShownError | null>(null);
+  const back = (type: 'checkout-best:close' | 'checkout-best:back-to-cart') => {
+    if (isFramed()) tellParent({ type }, parentOrigin);
     else if (config.backUrl) location.href = config.backUrl;
   };
+  const close = () => back('checkout-best:close');
+  // "Start again": the widget closes the overlay and shows the cart; full-page, back to the store.
+  const restart = (isFramed() ? parentOrigin : config.backUrl) ? () => back('checkout-best:back-to-cart') : null;
 
   const paid = async (intentId: string) => {
     const o = await completeWithRetry(api, intentId);
     setOrder(o);
-    tellParent({ type: 'checkout-best:checkout-completed', order: o }, parentOrigins);
+    tellParent({ type: 'checkout-best:checkout-completed', order: o }, parentOrigin);
   };
   const failed = (error: { code: string; message: string }) =>
-    tellParent({ type: 'checkout-best:checkout-failed', error }, parentOrigins);
+    tellParent({ type: 'checkout-best:checkout-failed', error }, parentOrigin);
 
   useEffect(() => {
-    tellParent({ type: 'checkout-best:ready' }, parentOrigins);
-    if (view.order) tellParent({ type: 'checkout-best:checkout-completed', order: view.order }, parentOrigins);
+    tellParent({ type: 'checkout-best:ready' }, parentOrigin);
+    if (view.order) tellParent({ type: 'checkout-best:checkout-completed', order: view.order }, parentOrigin);
     const intentId = redirectReturn();
     // Back from a redirect-based method: drop the parameters (a reload must not replay them) and let
     // /complete ask the PaymentIntent whether it worked, unless a webhook already recorded the order.
-    if (intentId) history.replaceState(null, '', `${location.pathname}?locale=${encodeURIComponent(locale)}`);
+    if (intentId) history.replaceState(null, '', ownUrl(locale, parentOrigin));
     if (intentId && !view.order) {
       paid(intentId).catch((err: unknown) => {
-        const message = err instanceof ApiError ? err.message : String(err);
-        setReturnError(message);
-        failed({ code: err instanceof ApiError ? err.code : 'payment_failed', message });
+        const shown = shownError(t, err, String(err));
+        setReturnError(shown);
+        failed(shown);
       });
     }
     // Esc closes the overlay: key presses inside this frame never reach the widget's page.
@@ -87,9 +90,9 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
         testMode={testMode} t={t} locale={locale} />
       <section class="payment" aria-label={t.title}>
         {testMode && <TestCards t={t} />}
-        {returnError && <p class="form-error" role="alert">{returnError}</p>}
+        {returnError && <ErrorNote error={returnError} t={t} onRestart={restart} />}
         <PaymentForm view={view} api={api} t={t} locale={locale} lang={config.lang} accent={config.accent}
-          onPaid={paid} onFailed={failed} onEscape={close} />
+          returnUrl={ownUrl(config.lang, parentOrigin)} onRestart={restart} onPaid={paid} onFailed={failed} onEscape={close} />
         <p class="secure">
           <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
             <path d="M7 11V8a5 5 0 0 1 10 0v3M5 11h14v10H5z" />

@@ -10,8 +10,8 @@ import type { Stripe, StripeElements } from '@stripe/stripe-js';
 import { formatMoney } from '../cart/money';
 import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
-import { ApiError } from '../net/client';
 import type { CheckoutApi, CheckoutView } from './api';
+import { ErrorNote, shownError, type ShownError } from './ErrorNote';
 
 interface PaymentFormProps {
   view: CheckoutView;
@@ -20,6 +20,10 @@ interface PaymentFormProps {
   locale: string;
   lang: string;
   accent: string;
+  /** Where a redirect-based method comes back to (this page, keeping locale and parent_origin). */
+  returnUrl: string;
+  /** Back to the cart for a new checkout; null when this page cannot get there. */
+  onRestart: (() => void) | null;
   /** Called with the succeeded (or processing) PaymentIntent id. */
   onPaid(paymentIntentId: string): Promise<void>;
   onFailed(error: { code: string; message: string }): void;
@@ -35,7 +39,7 @@ export function PaymentForm(props: PaymentFormProps): JSX.Element {
   const elements = useRef<StripeElements | null>(null);
   const [ready, setReady] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<ShownError | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -53,7 +57,7 @@ export function PaymentForm(props: PaymentFormProps): JSX.Element {
       element.on('ready', () => setReady(true));
       element.on('escape', () => props.onEscape());
       element.mount(mountRef.current!);
-    })().catch((err: unknown) => setError(err instanceof ApiError ? err.message : t.loadError));
+    })().catch((err: unknown) => setError(shownError(t, err)));
     return () => {
       cancelled = true;
     };
@@ -63,25 +67,27 @@ export function PaymentForm(props: PaymentFormProps): JSX.Element {
     e.preventDefault();
     if (!stripe.current || !elements.current || busy) return;
     setBusy(true);
-    setError('');
+    setError(null);
     try {
-      const returnUrl = `${location.origin}${location.pathname}?locale=${props.lang}`;
       const result = await stripe.current.confirmPayment({
         elements: elements.current,
         redirect: 'if_required',
-        confirmParams: { return_url: returnUrl },
+        confirmParams: { return_url: props.returnUrl },
       });
       if (result.error) {
-        const message = result.error.message ?? t.loadError;
-        setError(message);
-        props.onFailed({ code: result.error.code ?? result.error.type ?? 'payment_failed', message });
+        // Stripe refuses an intent the server cancelled (another tab took over, or a test/live switch):
+        // asking the server again turns that into its reason (409 checkout_superseded …) for the catch below.
+        if (result.error.code === 'payment_intent_unexpected_state') await props.api.intent();
+        const shown = { code: result.error.code ?? result.error.type ?? 'payment_failed', message: result.error.message ?? t.loadError };
+        setError(shown);
+        props.onFailed(shown);
         return;
       }
       await props.onPaid(result.paymentIntent.id);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      setError(message);
-      props.onFailed({ code: err instanceof ApiError ? err.code : 'payment_failed', message });
+      const shown = shownError(t, err, String(err));
+      setError(shown);
+      props.onFailed(shown);
     } finally {
       setBusy(false);
     }
@@ -93,11 +99,7 @@ export function PaymentForm(props: PaymentFormProps): JSX.Element {
       <div class="element" ref={mountRef}>
         {!ready && !error && <div class="skeleton" aria-label={t.loading} role="progressbar" />}
       </div>
-      {error && (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      {error && <ErrorNote error={error} t={t} onRestart={props.onRestart} />}
       <button type="submit" class="pay-button" disabled={!ready || busy}>
         {busy ? <span class="spinner" aria-hidden="true" /> : null}
         <span>{busy ? t.processing : fill(t.pay, { amount })}</span>
