@@ -47,6 +47,12 @@ export function internalApiGuard(deps: AppDeps): Middleware {
  * folded and repeated slashes collapsed, so no spelling a router might accept slips past the guard.
  */
 export function isInternalPath(path: string): boolean {
+  // The usual path has no escapes, backslashes or doubled slashes: only its head's case can vary. This runs
+  // on every request, so it skips the decode, copy and regex below.
+  if (!path.includes('%') && !path.includes('\\') && !path.includes('//')) {
+    const head = path.slice(0, 14).toLowerCase();
+    return head === '/api/internal' || head === '/api/internal/';
+  }
   let decoded = path;
   try {
     decoded = decodeURIComponent(path);
