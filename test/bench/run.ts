@@ -3,20 +3,24 @@
 // process's CPU time per request (steadier than requests/s on a busy machine).
 //
 // Also measures the CPU cost per Stripe call of the two ways to carry a merchant key (issue 4):
-//   new Stripe(key) per call  vs  one shared client that holds no key + the per-request `{ apiKey }` option.
-// Measured 2026-11-26 on the 2-vCPU build container (Node 20, stripe 23.1, 400 PaymentIntent retrieves each
-// against the emulator, machine busy with other test runs): new Stripe() per call 857–1380 µs CPU/call,
-// shared client + { apiKey } 493–736 µs/call, i.e. 365–644 µs more per call; `new Stripe()` alone
-// 164–469 µs. In the payment-intent profile, constructing the client is the largest single cost of ours
-// (about as much CPU as the emulator spends making the intent). The server still makes a client per call
-// (stripe/client.ts `forKey`, used by stripe/merchant.ts): it is simple and safe, and the cost sits next to
-// a network round trip to Stripe. The cheaper option is safe too when the shared client is built with a
-// refusing `authenticator` as below (stripe-node 23 refuses to build a client with neither a key nor an
-// authenticator); switching is a change to stripe/client.ts + merchant.ts (pass `{ apiKey }` per call).
+//   new Stripe(key) per call  vs  the server's way (stripe/client.ts): one shared client that holds no key,
+//   and a throwaway `forKey(key)` view of it that puts `{ apiKey }` into each call's options.
+// First measured 2026-11-26 with a hand-made shared client: new Stripe() per call 857–1380 µs CPU/call,
+// shared + { apiKey } 493–736, i.e. 365–644 µs more per call. The server now uses the shared client.
+// Measured again after the switch (3 runs, 400 publishable-key retrieves each, 2-vCPU container busy with
+// other jobs): new Stripe() per call 1335–1497 µs CPU/call, forKey() view 695–814 µs, i.e. 596–683 µs saved
+// per call (making the view and reaching a method through it costs under 0.5 µs).
+// The shared client refuses a call without `{ apiKey }` with an authenticator that THROWS: stripe-node 23
+// calls it synchronously inside the call's promise, so the call rejects before any request is sent. An
+// authenticator that returns a rejected promise instead leaves the call pending forever and the rejection
+// unhandled (test/server/stripe-client.test.ts covers both the refusal and per-store keys).
+// Payment-intent runs give every checkout session a cart of its own: a cart keeps one live intent, so
+// sessions of one shared cart would each cancel the previous intent and measure that instead.
 import autocannon from 'autocannon';
 import Stripe from 'stripe';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { createStripeFactory } from '../../server/src/stripe/client';
 
 const CONNECTIONS = 32;
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 4);
@@ -103,19 +107,16 @@ async function stripeClientCost(f: Fixtures): Promise<string[]> {
     .then((r) => r.json() as Promise<{ payment_intent_id: string; publishable_key: string; client_secret: string }>);
   // A publishable key + client_secret retrieve: the cheapest real call, so the client's own cost shows.
   const params = { client_secret: key.client_secret } as Stripe.PaymentIntentRetrieveParams;
-  // A shared client that holds no key: stripe-node 23 wants a key or an authenticator, and this one
-  // refuses, so a call that forgot its `{ apiKey }` fails instead of going out with someone else's key.
-  const shared = new Stripe(undefined as unknown as string, {
-    ...opts,
-    authenticator: () => Promise.reject(new Error('no per-request apiKey')),
-  });
+  // The server's way (stripe/client.ts): one shared client that holds no key, and a per-call view of it that
+  // puts `{ apiKey }` into each call's options.
+  const shared = createStripeFactory({ apiUrl: f.emulatorUrl, timeoutMs: 20_000, maxNetworkRetries: 0 });
   const perCall = await cpuPerCall(400, () => new Stripe(key.publishable_key, opts).paymentIntents.retrieve(key.payment_intent_id, params));
-  const perRequest = await cpuPerCall(400, () => shared.paymentIntents.retrieve(key.payment_intent_id, params, { apiKey: key.publishable_key }));
+  const perRequest = await cpuPerCall(400, () => shared.forKey(key.publishable_key).paymentIntents.retrieve(key.payment_intent_id, params));
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < 2000; i++) new Stripe(key.publishable_key, opts);
   const construct = Number(process.hrtime.bigint() - t0) / 2000 / 1000;
   return [
-    `Stripe client per call:   new Stripe() per call ${perCall.toFixed(0)} µs CPU/call, shared client + { apiKey } ${perRequest.toFixed(0)} µs CPU/call`,
+    `Stripe client per call:   new Stripe() per call ${perCall.toFixed(0)} µs CPU/call, shared keyless client + forKey() view ${perRequest.toFixed(0)} µs CPU/call`,
     `                          difference ${(perCall - perRequest).toFixed(0)} µs/call; new Stripe() alone ${construct.toFixed(0)} µs`,
   ];
 }

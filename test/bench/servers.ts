@@ -24,10 +24,13 @@ storage.catalog.upsertProducts(store.id, [
 const cart = storage.carts.create(store.id, 'eur');
 storage.carts.addItem(cart.id, 'tee', 1);
 storage.carts.addItem(cart.id, 'mug', 2);
-const payCart = storage.carts.create(store.id, 'eur');
-storage.carts.addItem(payCart.id, 'tee', 1);
-// Each payment-intent request needs a session of its own, or it would only read the one already made.
-const tokens = Array.from({ length: CHECKOUTS }, () => openCheckout(server.deps, payCart.id).token);
+// Each payment-intent request needs a session of its own, or it would only read the one already made, and a
+// cart of its own: a cart keeps one live intent, so sessions of one cart would each cancel the one before.
+const tokens = Array.from({ length: CHECKOUTS }, () => {
+  const payCart = storage.carts.create(store.id, 'eur');
+  storage.carts.addItem(payCart.id, 'tee', 1);
+  return openCheckout(server.deps, payCart.id).token;
+});
 
 const bare = new Koa();
 const sample = storage.carts.get(cart.id);

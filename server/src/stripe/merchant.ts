@@ -19,8 +19,8 @@ export function requireUsableConnection(deps: Pick<AppDeps, 'storage'>, storeId:
 }
 
 /**
- * Runs `call` with a Stripe client made for this call with the store's secret key, opened only now and
- * dropped afterwards. Authentication errors flip the store's key_status to invalid (502 `invalid_api_key`);
+ * Runs `call` with a view of the shared Stripe client that puts the store's secret key (opened only now) on
+ * each call it makes; the view is dropped afterwards. Authentication errors flip the store's key_status to invalid (502 `invalid_api_key`);
  * network errors and 5xx after the client's retries become 503 `stripe_unavailable`; everything else
  * (card errors, invalid requests) is rethrown for the caller to map.
  */
