@@ -83,7 +83,9 @@ describe('connect pages in a real browser', () => {
     const acct = emu.createAccount('Framed Tea');
     const store = await server.createStore({ name: 'Framed Tea', allowed_origins: [parent.url] });
     const { page } = await newPage();
-    await page.goto(`${parent.url}/?src=${encodeURIComponent(await server.connectLink(store.id))}`);
+    // The widget's admin modal declares the page that frames the form (parent_origin), as the widget does.
+    const link = `${await server.connectLink(store.id)}&parent_origin=${encodeURIComponent(parent.url)}`;
+    await page.goto(`${parent.url}/?src=${encodeURIComponent(link)}`);
     const frame = page.frameLocator('#f');
     await frame.locator('#publishable_key').fill(acct.keys.live.publishable);
     assert.equal(await frame.locator('#mode-badge').textContent(), 'Live mode: real payments');
