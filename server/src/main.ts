@@ -50,7 +50,7 @@ function start(): void {
     const { port } = server.address() as AddressInfo;
     deps.logger.info({ host: config.host, port, public_url: config.publicUrl, env: config.env }, 'checkout-best listening');
   });
-  // ---- background jobs (payment flow, helper D) start here ----
+  // background jobs of the payment flow
   startReconcileLoop(deps); // sweeps now and every 5 minutes; its timer is unref'd
   let stopping = false;
   const stop = (signal: string) => {

@@ -17,7 +17,7 @@ export interface Storage {
   close(): void;
 }
 
-// ---- stores (helper C) ----
+// ---- stores and their Stripe connections ----
 
 /** Thrown by saveConnection when the connect link was burnt meanwhile (two submits of one link). */
 export class LinkAlreadyUsedError extends Error {
@@ -97,7 +97,7 @@ export interface StoresRepository {
   resealAll(transform: (storeId: string, sealed: string) => string | null): number;
 }
 
-// ---- payment flow (helper D) ----
+// ---- payment flow: catalog, carts, checkout sessions, orders ----
 
 /** A catalog product; `unit_amount` is in integer minor units of `currency` (ISO, lower case). */
 export interface Product {

@@ -1,28 +1,17 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startStripeEmulator, type AccountInfo, type StripeEmulator } from '../support/stripe-emulator/index';
 import { client, raw } from './helpers';
 
-const DOUBLE = new URL('../support/stripejs-double/stripe.js', import.meta.url);
-const PLACEHOLDER = '/* placeholder */ window.Stripe = function () {};\n';
 
 describe('stripe emulator: HTTP behaviour', () => {
   let emu: StripeEmulator;
   let acct: AccountInfo;
-  let placedDouble = false;
   before(async () => {
     emu = await startStripeEmulator({ port: 0 });
     acct = emu.createAccount('Http');
-    // The double is helper B's file; a placeholder keeps this test independent of it.
-    if (!existsSync(DOUBLE)) {
-      mkdirSync(new URL('.', DOUBLE), { recursive: true });
-      writeFileSync(DOUBLE, PLACEHOLDER);
-      placedDouble = true;
-    }
   });
   after(async () => {
-    if (placedDouble && readFileSync(DOUBLE, 'utf8') === PLACEHOLDER) rmSync(DOUBLE);
     await emu.close();
   });
 

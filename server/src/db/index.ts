@@ -25,7 +25,7 @@ export function openDatabase(path: string): SqliteDatabase {
 export function createSqliteStorage(db: SqliteDatabase, clock: Clock): Storage {
   return {
     stores: createStoresRepository(db, clock),
-    // ---- payment flow repositories (helper D) go here ----
+    // payment flow repositories
     ...paymentRepositories(db, clock),
     close: () => db.close(),
   };
