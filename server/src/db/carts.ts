@@ -16,6 +16,11 @@ type WholeRow = [
   product_id: string | null, quantity: number | null, name: string | null, unit_amount: number | null,
   max_quantity: number | null, added_at: number | null, rowid: number | null,
 ];
+/** A whole-cart row followed by the product a write is about (nulls when it is not in the store's catalog). */
+type WriteRow = [
+  ...WholeRow, id: string | null, name: string | null, unit_amount: number | null, currency: string | null,
+  max_quantity: number | null,
+];
 
 interface ProductRow {
   id: string;
@@ -48,8 +53,18 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
                              AND p.currency = c.currency
         WHERE c.id = ?`)
       .raw(),
-    product: db.prepare(`SELECT id, name, unit_amount, currency, max_quantity FROM products
-                         WHERE store_id = ? AND id = ? AND active = 1`),
+    // What a write needs in one statement: the whole cart as above, and on every row the product being
+    // written (any currency: a mismatch is the write's to judge). Parameters: product id, then cart id.
+    wholeWithProduct: db
+      .prepare(`SELECT c.store_id, c.currency, c.status, c.created_at, c.updated_at, c.expires_at,
+                       ci.product_id, ci.quantity, p.name, p.unit_amount, p.max_quantity, ci.added_at, ci.rowid,
+                       tp.id, tp.name, tp.unit_amount, tp.currency, tp.max_quantity
+        FROM carts c LEFT JOIN products tp ON tp.store_id = c.store_id AND tp.id = ? AND tp.active = 1
+        LEFT JOIN cart_items ci ON ci.cart_id = c.id
+        LEFT JOIN products p ON p.store_id = c.store_id AND p.id = ci.product_id AND p.active = 1
+                             AND p.currency = c.currency
+        WHERE c.id = ?`)
+      .raw(),
     itemCount: db.prepare('SELECT COUNT(*) FROM cart_items WHERE cart_id = ?').pluck(),
     setItem: db.prepare(`INSERT INTO cart_items (cart_id, product_id, quantity, added_at) VALUES (?, ?, ?, ?)
                          ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity`),
@@ -60,8 +75,12 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
 
   /** The whole cart, repriced from the catalog; null when unknown or expired. */
   function read(cartId: string): Cart | null {
+    return cartOf(cartId, q.whole.all(cartId) as WholeRow[]);
+  }
+
+  function cartOf(cartId: string, rows: Array<WholeRow | WriteRow>): Cart | null {
     // Sorting a handful of lines here is cheaper than SQLite's temporary b-tree for ORDER BY.
-    const rows = (q.whole.all(cartId) as WholeRow[]).sort((a, b) => a[11]! - b[11]! || a[12]! - b[12]!);
+    rows.sort((a, b) => a[11]! - b[11]! || a[12]! - b[12]!);
     const first = rows[0];
     if (!first || first[5] <= clock.now()) return null;
     const lines: CartLine[] = [];
@@ -75,16 +94,22 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
   }
 
   function readOpen(cartId: string): Cart {
-    const cart = read(cartId);
+    return open(read(cartId));
+  }
+
+  function open(cart: Cart | null): Cart {
     if (!cart) throw cartNotFound();
     if (cart.status !== 'open') throw cartClosed();
     return cart;
   }
 
-  function product(cart: Cart, productId: string): ProductRow {
-    const p = q.product.get(cart.store_id, productId) as ProductRow | undefined;
-    if (!p) throw new AppError('product_not_found', 422, `No product '${productId}' in this store`);
-    return p;
+  /** The open cart and the store's active product `productId`, read in one statement (404/409, then 422). */
+  function readForWrite(cartId: string, productId: string): [Cart, ProductRow] {
+    const rows = q.wholeWithProduct.all(productId, cartId) as WriteRow[];
+    const cart = open(cartOf(cartId, rows));
+    const r = rows[0]!;
+    if (r[13] === null) throw new AppError('product_not_found', 422, `No product '${productId}' in this store`);
+    return [cart, { id: r[13], name: r[14]!, unit_amount: r[15]!, currency: r[16]!, max_quantity: r[17] }];
   }
 
   /**
@@ -126,17 +151,15 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
   }
 
   const addItem = db.transaction((cartId: string, productId: string, quantity: number) => {
-    const cart = readOpen(cartId);
-    const p = product(cart, productId);
+    const [cart, p] = readForWrite(cartId, productId);
     checkQuantity(quantity, p);
     const current = cart.items.find((l) => l.product_id === productId)?.quantity ?? 0;
     return write(cart, p, current + quantity);
   });
 
   const setQuantity = db.transaction((cartId: string, productId: string, quantity: number) => {
-    const cart = readOpen(cartId);
-    if (quantity === 0) return remove(cart, productId);
-    return write(cart, product(cart, productId), quantity);
+    if (quantity === 0) return remove(readOpen(cartId), productId);
+    return write(...readForWrite(cartId, productId), quantity);
   });
 
   return {

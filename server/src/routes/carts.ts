@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { AppError } from '../errors';
@@ -45,7 +45,8 @@ function cartIdOf(ctx: Context): string {
 export function cartRoutes(deps: AppDeps, router = new Router({ sensitive: true })): Router {
   const { carts } = deps.storage;
   const byStore = storeCors(deps, (ctx) => ctx.params.store_id?.toLowerCase() ?? null);
-  const byCart = storeCors(deps, (ctx) => (CART_ID_PATTERN.test(ctx.params.id ?? '') ? carts.storeIdOf(ctx.params.id!) : null));
+  const hot = hotCartHandlers(deps);
+  const { byCart } = hot;
 
   router.options('/api/stores/:store_id/carts', byStore);
   router.post('/api/stores/:store_id/carts', byStore, (ctx) => {
@@ -56,9 +57,7 @@ export function cartRoutes(deps: AppDeps, router = new Router({ sensitive: true 
   });
 
   router.options('/api/carts/:id', byCart);
-  router.get('/api/carts/:id', byCart, (ctx) => {
-    ctx.body = cartAnswer(carts.get(cartIdOf(ctx)));
-  });
+  router.get('/api/carts/:id', byCart, hot.getCart);
 
   router.options('/api/carts/:id/items', byCart);
   router.post('/api/carts/:id/items', byCart, async (ctx) => {
@@ -70,11 +69,7 @@ export function cartRoutes(deps: AppDeps, router = new Router({ sensitive: true 
   });
 
   router.options('/api/carts/:id/items/:product_id', byCart);
-  router.patch('/api/carts/:id/items/:product_id', byCart, async (ctx) => {
-    const id = cartIdOf(ctx);
-    const body = await readBody(ctx, setQuantityBody);
-    ctx.body = cartAnswer(carts.setQuantity(id, ctx.params.product_id!, quantityOf(body.quantity, null)));
-  });
+  router.patch('/api/carts/:id/items/:product_id', byCart, hot.setQuantity);
   router.delete('/api/carts/:id/items/:product_id', byCart, (ctx) => {
     ctx.body = cartAnswer(carts.removeItem(cartIdOf(ctx), ctx.params.product_id!));
   });
@@ -86,6 +81,44 @@ export function cartRoutes(deps: AppDeps, router = new Router({ sensitive: true 
     ctx.body = { token, url, expires_at };
   });
   return router;
+}
+
+/** The handlers of the two hottest cart requests, shared by the router and the fast path below. */
+function hotCartHandlers(deps: AppDeps) {
+  const { carts } = deps.storage;
+  return {
+    byCart: storeCors(deps, (ctx) => (CART_ID_PATTERN.test(ctx.params.id ?? '') ? carts.storeIdOf(ctx.params.id!) : null)),
+    getCart: (ctx: Context) => {
+      ctx.body = cartAnswer(carts.get(cartIdOf(ctx)));
+    },
+    setQuantity: async (ctx: Context) => {
+      const id = cartIdOf(ctx);
+      const body = await readBody(ctx, setQuantityBody);
+      ctx.body = cartAnswer(carts.setQuantity(id, ctx.params.product_id!, quantityOf(body.quantity, null)));
+    },
+  };
+}
+
+// Exactly the paths the router would hand these handlers with the same params: a well-formed cart id, and a
+// product id without escapes (so the router's decoding would leave it unchanged) and without a trailing slash.
+const GET_CART_PATH = /^\/api\/carts\/(cart_[A-Za-z0-9_-]{22})$/;
+const SET_QUANTITY_PATH = /^\/api\/carts\/(cart_[A-Za-z0-9_-]{22})\/items\/([^/%]+)$/;
+
+/**
+ * Answers GET /api/carts/:id and PATCH /api/carts/:id/items/:product_id without the router's matching (about
+ * 2 µs of a 45 µs request): same CORS middleware, same handlers, same params. Every other request, and any
+ * spelling of these the patterns do not cover, goes on to the router unchanged.
+ */
+export function hotCartPaths(deps: AppDeps): Middleware {
+  const hot = hotCartHandlers(deps);
+  return (ctx, next) => {
+    const m = ctx.method === 'GET' ? GET_CART_PATH.exec(ctx.path) : ctx.method === 'PATCH' ? SET_QUANTITY_PATH.exec(ctx.path) : null;
+    if (!m) return next();
+    ctx.params = m[2] === undefined ? { id: m[1]! } : { id: m[1]!, product_id: m[2] };
+    (ctx.request as { params?: unknown }).params = ctx.params; // as the router leaves it
+    const handler = m[2] === undefined ? hot.getCart : hot.setQuantity;
+    return hot.byCart(ctx, async () => handler(ctx));
+  };
 }
 
 /**

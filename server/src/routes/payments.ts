@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
 import type { AppDeps } from '../app';
-import { cartRoutes } from './carts';
+import { cartRoutes, hotCartPaths } from './carts';
 import { checkoutRoutes } from './checkout';
 import { orderRoutes } from './orders';
 import { productRoutes } from './products';
@@ -14,5 +14,6 @@ import { webhookRoutes } from './webhooks';
 export function mountPaymentRoutes(app: Koa, deps: AppDeps): void {
   const router = new Router({ sensitive: true });
   for (const register of [productRoutes, cartRoutes, checkoutRoutes, webhookRoutes, orderRoutes]) register(deps, router);
+  app.use(hotCartPaths(deps));
   app.use(router.routes());
 }
