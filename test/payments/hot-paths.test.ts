@@ -57,6 +57,14 @@ describe('hot cart paths answer exactly as the router does', () => {
     const routed = await call(server.url, 'PATCH', `/api/carts/${cartId}/items/tee/`, { quantity: 4 }, { Origin: SHOP_ORIGIN });
     assert.deepEqual(shape(fast), shape(routed));
     assert.equal(routed.body.item_count, 4);
+    // The hot handlers write their JSON themselves: same type and length as Koa's answer for an object body.
+    const added = await call(server.url, 'POST', `/api/carts/${cartId}/items`, { product_id: 'poster', quantity: 1 });
+    const read = await call(server.url, 'GET', `/api/carts/${cartId}`);
+    assert.equal(read.headers.get('content-type'), added.headers.get('content-type'));
+    assert.equal(read.headers.get('content-type'), 'application/json; charset=utf-8');
+    assert.equal(read.headers.get('content-length'), String(Buffer.byteLength(read.text)));
+    assert.deepEqual(read.body, added.body);
+    await call(server.url, 'PATCH', `/api/carts/${cartId}/items/poster`, { quantity: 0 });
     const escaped = await call(server.url, 'PATCH', `/api/carts/${cartId}/items/%74ee`, { quantity: 2 });
     assert.equal(escaped.status, 200);
     assert.equal(escaped.body.items[0].quantity, 2);
