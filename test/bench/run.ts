@@ -19,6 +19,14 @@
 // 0.41× → 0.40× (111–118 vs 92–124 µs CPU/req, bare 36–54): within the noise. Payment intent: 2.0–2.2 →
 // 1.5–2.1 ms CPU/req (the emulator runs in the same process); in its CPU profile forKey/new Stripe() fell
 // from 6.4 % of the server's samples to 0.1 %.
+// Goals (issue 4): GET ≥ 0.6× and PATCH ≥ 0.45× bare Koa, p99 < 20 ms at 32 connections. Second pass,
+// 2026-11-26, e33223c vs b9fb60a alternately, 3 runs each (BENCH_PI_REQUESTS=100), medians: GET 0.52× → 0.63×
+// (47 → 40 µs CPU/req, bare 23–30), p99 2–3 ms; PATCH 0.37× → 0.43× (82 → 73 µs, bare 29–33; runs
+// 0.33/0.43/0.45), p99 7–8 ms. Changes: the two hot cart requests skip the router's matching, a cart write
+// reads cart and product in one statement, and the hot handlers stringify their JSON (no MIME lookup).
+// PATCH stays short of 0.45×: of its ~40 µs over bare Koa, ~15–17 µs is the SQLite write transaction
+// (BEGIN 0.5, cart+product SELECT with its read snapshot ~4.5, upsert ~2, COMMIT's WAL frame write ~8),
+// ~2.5 µs the six security headers' Node validation, the rest body type check + validation and middleware.
 // Payment-intent runs give every checkout session a cart of its own: a cart keeps one live intent, so
 // sessions of one shared cart would each cancel the previous intent and measure that instead.
 import autocannon from 'autocannon';
