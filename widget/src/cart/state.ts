@@ -135,7 +135,13 @@ export function createCartController(api: CartApi, ids: CartIdStore): CartContro
       run(async () => {
         const id = state.cart?.id;
         if (!id || !state.cart?.items.length) throw new ApiError('cart_empty', 'Your cart is empty');
-        return api.startCheckout(id);
+        try {
+          return await api.startCheckout(id);
+        } catch (err) {
+          // Paid in another tab (or expired): show an empty cart with the reason, not a cart that cannot be paid.
+          if (isStaleCartError(err)) ids.clear(), set({ cart: null });
+          throw err;
+        }
       }),
     reset() {
       ids.clear();

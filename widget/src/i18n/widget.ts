@@ -81,5 +81,6 @@ export const widgetText: Partial<Record<Language, WidgetText>> = { en, de };
 export function errorText(t: WidgetText, code: string, serverMessage: string): string {
   const known = (t as Record<string, string>)['error_' + code];
   if (known) return known;
-  return serverMessage || t.error_default;
+  // `http_503` and the like: no JSON answer (a proxy or a server down), so "Request failed (503)" would mean nothing to a shopper.
+  return (!code.startsWith('http_') && serverMessage) || t.error_default;
 }

@@ -59,8 +59,9 @@ export class App extends Component<AppProps> {
     const label = `${t.openCart}, ${count === 1 ? t.cartCountOne : t.cartCount.replace('{n}', String(count))}`;
     return (
       <div class={'root pos-' + position}>
-        {view.launcher && !view.drawer && !view.overlay && (
-          <button type="button" class="launcher" aria-label={label} aria-haspopup="dialog" onClick={actions.open}>
+        {view.launcher && (
+          // Hidden rather than unmounted while a dialog is open, so focus can return to this very button.
+          <button type="button" class="launcher" hidden={view.drawer || !!view.overlay} aria-label={label} aria-haspopup="dialog" onClick={actions.open}>
             <Icon name="bag" size={26} />
             {count > 0 && <span class="badge" aria-hidden="true">{count > 99 ? '99+' : count}</span>}
           </button>
