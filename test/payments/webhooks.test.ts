@@ -89,6 +89,25 @@ describe('orders from webhooks and the reconciliation sweep', () => {
     assert.equal(order.amount_refunded, 1200);
   });
 
+  it('keeps the larger refunded amount when a partial refund event arrives after the full one', async () => {
+    const { token } = await checkoutFor(server, shop.store.id, [['mug', 1]]);
+    const { intent } = await pay(server, emu, token);
+    await emu.webhooks.idle();
+    const piId = intent.payment_intent_id;
+    const chargeEvent = (id: string, amountRefunded: number) => JSON.stringify({
+      id, object: 'event', type: 'charge.refunded', livemode: false, created: 1,
+      data: { object: { id: `ch_${piId}`, object: 'charge', payment_intent: piId, amount: 1200, amount_refunded: amountRefunded, refunded: amountRefunded === 1200 } },
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const full = chargeEvent(`evt_full_${piId}`, 1200);
+    const partial = chargeEvent(`evt_partial_${piId}`, 500);
+    assert.equal((await postEvent(full, signPayload(webhookSecret(), full, now))).status, 200);
+    assert.equal((await postEvent(partial, signPayload(webhookSecret(), partial, now))).status, 200);
+    const order = (await ordersOf(shop.store.id)).find((o) => o.payment_intent_id === piId);
+    assert.equal(order.status, 'refunded');
+    assert.equal(order.amount_refunded, 1200);
+  });
+
   it('recovers orders paid during a webhook outage with the reconciliation sweep, without doubles', async () => {
     emu.webhooks.pause();
     const paid = await checkoutFor(server, shop.store.id);

@@ -49,9 +49,11 @@ export function createOrdersRepository(db: SqliteDatabase, clock: Clock): Orders
     closeCheckout: db.prepare(`UPDATE checkouts SET status = 'paid', order_id = ?,
                                  payment_intent_id = COALESCE(payment_intent_id, ?) WHERE id = ?`),
     closeCart: db.prepare(`UPDATE carts SET status = 'closed', updated_at = ? WHERE id = ?`),
-    refund: db.prepare(`UPDATE orders SET amount_refunded = ?, updated_at = ?,
-                          status = CASE WHEN ? >= amount THEN 'refunded' ELSE 'partially_refunded' END
-                        WHERE store_id = ? AND payment_intent_id = ?`),
+    // A charge's amount_refunded only grows, but Stripe may deliver an older charge.refunded after a newer
+    // one: keep the larger amount so a late partial-refund event cannot undo a full refund.
+    refund: db.prepare(`UPDATE orders SET amount_refunded = MAX(amount_refunded, @refunded), updated_at = @now,
+                          status = CASE WHEN MAX(amount_refunded, @refunded) >= amount THEN 'refunded' ELSE 'partially_refunded' END
+                        WHERE store_id = @store AND payment_intent_id = @intent`),
     page: db.prepare(`SELECT * FROM orders WHERE store_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
     seqOf: db.prepare('SELECT seq FROM orders WHERE store_id = ? AND id = ?').pluck(),
     seen: db.prepare(`INSERT OR IGNORE INTO webhook_events (store_id, event_id, type, received_at)
@@ -87,7 +89,7 @@ export function createOrdersRepository(db: SqliteDatabase, clock: Clock): Orders
     // IMMEDIATE: the sweep CLI may record from another process; take the write lock before reading.
     recordPaid: (payment) => recordPaid.immediate(payment),
     recordRefund(storeId, paymentIntentId, amountRefunded) {
-      q.refund.run(amountRefunded, clock.now(), amountRefunded, storeId, paymentIntentId);
+      q.refund.run({ refunded: amountRefunded, now: clock.now(), store: storeId, intent: paymentIntentId });
       const row = q.byIntent.get(paymentIntentId) as OrderRow | undefined;
       return row && row.store_id === storeId ? toOrder(row) : null;
     },
