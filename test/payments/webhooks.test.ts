@@ -108,6 +108,38 @@ describe('orders from webhooks and the reconciliation sweep', () => {
     assert.equal(order.amount_refunded, 1200);
   });
 
+  it('applies a charge.refunded that arrives before its payment_intent.succeeded once the order exists', async () => {
+    emu.webhooks.pause();
+    const { token } = await checkoutFor(server, shop.store.id, [['poster', 1]]);
+    const { intent } = await pay(server, emu, token);
+    const piId = intent.payment_intent_id;
+    const refund = JSON.stringify({
+      id: `evt_early_refund_${piId}`, object: 'event', type: 'charge.refunded', livemode: false, created: 1,
+      data: { object: { id: `ch_${piId}`, object: 'charge', payment_intent: piId, amount: 900, amount_refunded: 900, refunded: true } },
+    });
+    const early = await postEvent(refund, signPayload(webhookSecret(), refund, Math.floor(Date.now() / 1000)));
+    assert.ok(early.status >= 400 && early.status < 500, 'not acknowledged, so Stripe delivers it again');
+    assert.equal(early.body.error.code, 'order_not_recorded_yet');
+    emu.webhooks.resume();
+    await emu.webhooks.idle();
+    const again = await postEvent(refund, signPayload(webhookSecret(), refund, Math.floor(Date.now() / 1000)));
+    assert.equal(again.status, 200);
+    assert.equal(again.body.duplicate, false);
+    const order = (await ordersOf(shop.store.id)).find((o) => o.payment_intent_id === piId);
+    assert.equal(order.status, 'refunded');
+    assert.equal(order.amount_refunded, 900);
+  });
+
+  it('acknowledges a charge.refunded for a PaymentIntent that is none of ours without changing anything', async () => {
+    const refund = JSON.stringify({
+      id: 'evt_foreign_refund', object: 'event', type: 'charge.refunded', livemode: false, created: 1,
+      data: { object: { id: 'ch_foreign', object: 'charge', payment_intent: 'pi_not_ours', amount: 900, amount_refunded: 900 } },
+    });
+    const res = await postEvent(refund, signPayload(webhookSecret(), refund, Math.floor(Date.now() / 1000)));
+    assert.equal(res.status, 200);
+    assert.equal(res.body.duplicate, false);
+  });
+
   it('recovers orders paid during a webhook outage with the reconciliation sweep, without doubles', async () => {
     emu.webhooks.pause();
     const paid = await checkoutFor(server, shop.store.id);

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { AppDeps } from '../app';
+import { AppError } from '../errors';
 import { recordFromPaymentIntent, type RecordResult } from './record';
 import { cancelSiblingsLater } from './siblings';
 
@@ -20,7 +21,7 @@ export function applyStripeEvent(deps: AppDeps, storeId: string, event: Stripe.E
       case 'charge.refunded': {
         const charge = event.data.object;
         const piId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
-        if (piId) deps.storage.orders.recordRefund(storeId, piId, charge.amount_refunded);
+        if (piId && !deps.storage.orders.recordRefund(storeId, piId, charge.amount_refunded)) refundBeforeOrder(deps, storeId, piId);
         return;
       }
       default:
@@ -31,4 +32,14 @@ export function applyStripeEvent(deps: AppDeps, storeId: string, event: Stripe.E
   // After the transaction: the Stripe calls must not hold the database or delay Stripe's delivery.
   if (paid) cancelSiblingsLater(deps, paid);
   return fresh;
+}
+
+/**
+ * Stripe does not order deliveries: a refund can arrive before the payment_intent.succeeded that makes the
+ * order. For an intent of one of our open sessions, refuse it (rolling back the event id) so Stripe delivers
+ * it again once the order exists; a refund of an intent that is none of ours is acknowledged and ignored.
+ */
+function refundBeforeOrder(deps: AppDeps, storeId: string, piId: string): void {
+  if (!deps.storage.checkouts.listOpenWithIntentForStore(storeId).some((c) => c.payment_intent_id === piId)) return;
+  throw new AppError('order_not_recorded_yet', 409, 'The refunded payment has no order yet; deliver this event again later');
 }
