@@ -124,4 +124,24 @@ describe('shopper edge cases on the storefront', () => {
     await frame.getByRole('button', { name: 'Pay $14.00' }).click();
     await frame.getByRole('alert').filter({ hasText: 'Your card has insufficient funds.' }).waitFor({ timeout: 20_000 });
   });
+
+  it('closes only the 3-D Secure challenge (4000 0025 0000 3155) on Esc, keeping the checkout open for a retry that completes', async () => {
+    const page = await fx.newPage();
+    await openShop(page, `${fx.shop.url}/`);
+    await page.locator('[data-checkout-best-add="house-blend"]').click();
+    await drawer(page).getByRole('button', { name: /^checkout$/i }).click();
+    const frame = checkoutFrame(page);
+    await fillCard(frame, '4000 0025 0000 3155');
+    await frame.getByRole('button', { name: 'Pay $14.00' }).click();
+    await frame.getByRole('button', { name: 'Complete authentication' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Escape');
+    await frame.getByRole('button', { name: 'Complete authentication' }).waitFor({ state: 'detached' });
+    await frame.getByRole('alert').waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByRole('dialog', { name: 'Secure checkout' }).count(), 1);
+    await frame.getByRole('button', { name: 'Pay $14.00' }).click();
+    await frame.getByRole('button', { name: 'Complete authentication' }).click({ timeout: 10_000 });
+    await frame.getByRole('heading', { name: /thank you/i }).waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Secure checkout' }).waitFor({ state: 'hidden' });
+  });
 });

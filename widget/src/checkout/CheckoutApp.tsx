@@ -45,6 +45,8 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
     else if (config.backUrl) location.href = config.backUrl;
   };
   const close = () => back('checkout-best:close');
+  // Esc must not close the overlay under a payment in flight (a 3-D Secure challenge is the top-most dialog then).
+  const escape = () => document.querySelector('.pay-form[aria-busy="true"]') || close();
   // "Start again": the widget closes the overlay and shows the cart; full-page, back to the store.
   const restart = (isFramed() ? parentOrigin : config.backUrl) ? () => back('checkout-best:back-to-cart') : null;
 
@@ -71,7 +73,7 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
       });
     }
     // Esc closes the overlay: key presses inside this frame never reach the widget's page.
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && !e.defaultPrevented && close();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && !e.defaultPrevented && escape();
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, []);
@@ -92,7 +94,7 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
         {testMode && <TestCards t={t} />}
         {returnError && <ErrorNote error={returnError} t={t} onRestart={restart} />}
         <PaymentForm view={view} api={api} t={t} locale={locale} lang={config.lang} accent={config.accent}
-          returnUrl={ownUrl(config.lang, parentOrigin)} onRestart={restart} onPaid={paid} onFailed={failed} onEscape={close} />
+          returnUrl={ownUrl(config.lang, parentOrigin)} onRestart={restart} onPaid={paid} onFailed={failed} onEscape={escape} />
         <p class="secure">
           <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
             <path d="M7 11V8a5 5 0 0 1 10 0v3M5 11h14v10H5z" />
