@@ -140,6 +140,27 @@ describe('orders from webhooks and the reconciliation sweep', () => {
     assert.equal(res.body.duplicate, false);
   });
 
+  it('answers 400 to signed bodies that are not events and to an intent with odd metadata, never 500', async () => {
+    const bodies = [
+      'null',
+      '[1]',
+      JSON.stringify({ object: 'event', type: 'charge.refunded', data: { object: {} } }),
+      JSON.stringify({ id: 'evt_null_object', object: 'event', type: 'payment_intent.succeeded', data: { object: null } }),
+    ];
+    for (const body of bodies) {
+      const res = await postEvent(body, signPayload(webhookSecret(), body, Math.floor(Date.now() / 1000)));
+      assert.equal(res.status, 400, body);
+      assert.equal(res.body.error.code, 'invalid_webhook_event');
+    }
+    const odd = JSON.stringify({
+      id: 'evt_odd_metadata', object: 'event', type: 'payment_intent.succeeded',
+      data: { object: { id: 'pi_odd', object: 'payment_intent', status: 'succeeded', metadata: { checkout_id: {}, cart_id: 1 } } },
+    });
+    const res = await postEvent(odd, signPayload(webhookSecret(), odd, Math.floor(Date.now() / 1000)));
+    assert.equal(res.status, 200);
+    assert.ok(!server.logs.some((l) => l.includes('"level":50')), 'no request failed');
+  });
+
   it('recovers orders paid during a webhook outage with the reconciliation sweep, without doubles', async () => {
     emu.webhooks.pause();
     const paid = await checkoutFor(server, shop.store.id);

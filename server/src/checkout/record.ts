@@ -25,8 +25,8 @@ export function recordFromPaymentIntent(
   pi: Stripe.PaymentIntent,
   source: 'complete' | 'webhook' | 'reconcile',
 ): RecordResult {
-  const checkoutId = pi.metadata?.checkout_id;
-  const checkout = checkoutId ? deps.storage.checkouts.get(checkoutId) : null;
+  const checkoutId: unknown = pi.metadata?.checkout_id;
+  const checkout = typeof checkoutId === 'string' && checkoutId ? deps.storage.checkouts.get(checkoutId) : null;
   if (!checkout || checkout.store_id !== storeId || pi.metadata?.cart_id !== checkout.cart_id) return { order: null, created: false, problem: 'not_ours', checkout: null };
   if (checkout.payment_intent_id && checkout.payment_intent_id !== pi.id) {
     return { order: null, created: false, problem: 'intent_mismatch', checkout };

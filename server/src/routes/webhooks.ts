@@ -28,8 +28,16 @@ export function webhookRoutes(deps: AppDeps, router = new Router({ sensitive: tr
     } catch {
       throw invalid();
     }
+    if (!isEventShaped(event)) throw new AppError('invalid_webhook_event', 400, 'The event needs a string id and type and a data.object');
     const fresh = applyStripeEvent(deps, storeId, event);
     ctx.body = { received: true, duplicate: !fresh };
   });
   return router;
+}
+
+/** A signed body is still only bytes from outside: it must at least look like an event before we act on it. */
+function isEventShaped(event: unknown): event is Stripe.Event {
+  const e = event as { id?: unknown; type?: unknown; data?: { object?: unknown } } | null;
+  return typeof e === 'object' && e !== null && !Array.isArray(e) && typeof e.id === 'string' && e.id !== ''
+    && typeof e.type === 'string' && typeof e.data?.object === 'object' && e.data.object !== null;
 }
