@@ -164,3 +164,21 @@ export async function submitConnectForm(url: string, keys: KeyPair, accept = 'te
     redirect: 'manual',
   });
 }
+
+/**
+ * Opens a checkout session for one product over the public API, as the widget does from `origin`:
+ * a new cart, one item, then checkout. Fails loudly unless the checkout answers 201.
+ */
+export async function openCheckout(
+  serverUrl: string,
+  storeId: string,
+  { origin, productId = 'house-blend' }: { origin: string; productId?: string },
+): Promise<{ token: string; url: string; expires_at: number }> {
+  const headers = { 'Content-Type': 'application/json', Origin: origin };
+  const post = (path: string, body: unknown) => fetch(`${serverUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const cart = await (await post(`/api/stores/${storeId}/carts`, {})).json();
+  await post(`/api/carts/${cart.id}/items`, { product_id: productId, quantity: 1 });
+  const res = await post(`/api/carts/${cart.id}/checkout`, {});
+  if (res.status !== 201) throw new Error(`checkout answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}

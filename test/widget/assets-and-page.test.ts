@@ -7,7 +7,7 @@ import { get } from 'node:http';
 import { manualClock } from '../../server/src/clock';
 import { contentHash, createAssetStore } from '../../server/src/routes/assets';
 import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
-import { startTestServer, type TestServer } from '../support/app';
+import { openCheckout, startTestServer, type TestServer } from '../support/app';
 import { ensureBuilt, PRODUCTS } from './storefront-fixture';
 
 const SHOP = 'https://shop.example';
@@ -30,14 +30,7 @@ after(async () => {
 });
 
 /** Makes a cart with one item and opens a checkout; returns the token. */
-async function openCheckout(): Promise<string> {
-  const json = { 'Content-Type': 'application/json', Origin: SHOP };
-  const cart = await (await fetch(`${server.url}/api/stores/${storeId}/carts`, { method: 'POST', headers: json, body: '{}' })).json();
-  await fetch(`${server.url}/api/carts/${cart.id}/items`, { method: 'POST', headers: json, body: JSON.stringify({ product_id: 'house-blend', quantity: 1 }) });
-  const res = await fetch(`${server.url}/api/carts/${cart.id}/checkout`, { method: 'POST', headers: json, body: '{}' });
-  assert.equal(res.status, 201);
-  return (await res.json()).token;
-}
+const checkoutToken = async () => (await openCheckout(server.url, storeId, { origin: SHOP })).token;
 
 describe('widget bundles', () => {
   it('serves /widget.js with a short cache, CORS for any page and a pointer to its hashed copy', async () => {
@@ -86,7 +79,7 @@ describe('widget bundles', () => {
 
 describe('hosted checkout page', () => {
   it("allows exactly Stripe.js's hosts plus our own origin, and only the store's origins may frame it", async () => {
-    const token = await openCheckout();
+    const token = await checkoutToken();
     const res = await fetch(`${server.url}/checkout/${token}?locale=de-DE`);
     assert.equal(res.status, 200);
     assert.equal(
@@ -108,7 +101,7 @@ describe('hosted checkout page', () => {
   });
 
   it('posts only to the parent_origin the widget declared, and only if it is one of the store origins', async () => {
-    const token = await openCheckout();
+    const token = await checkoutToken();
     const configFor = async (parent: string) => {
       const html = await (await fetch(`${server.url}/checkout/${token}?parent_origin=${encodeURIComponent(parent)}`)).text();
       return JSON.parse(/<script type="application\/json" id="checkout-best-config">(.*?)<\/script>/s.exec(html)![1]!);
@@ -119,7 +112,7 @@ describe('hosted checkout page', () => {
   });
 
   it('says an expired checkout has expired and links back to the store', async () => {
-    const token = await openCheckout();
+    const token = await checkoutToken();
     clock.advance(31 * 60 * 1000);
     const res = await fetch(`${server.url}/checkout/${token}`, { headers: { 'Accept-Language': 'en' } });
     assert.equal(res.status, 410);

@@ -3,6 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createStripeFactory } from '../../server/src/stripe/client';
+import { openCheckout } from '../support/app';
 import { checkoutFrame, drawer, eventsNamed, fillCard, openShop, recordEvents, startShop, type ShopFixture } from './storefront-fixture';
 
 let fx: ShopFixture;
@@ -14,13 +15,7 @@ after(async () => {
 });
 
 /** A checkout session for one product, made over the public API as the widget does. */
-async function openCheckout(productId: string): Promise<{ token: string; url: string }> {
-  const headers = { 'Content-Type': 'application/json', Origin: fx.shop.url };
-  const post = (path: string, body: unknown) => fetch(`${fx.server.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) => r.json());
-  const cart = await post(`/api/stores/${fx.storeId}/carts`, {});
-  await post(`/api/carts/${cart.id}/items`, { product_id: productId, quantity: 1 });
-  return post(`/api/carts/${cart.id}/checkout`, {});
-}
+const checkoutFor = (productId: string) => openCheckout(fx.server.url, fx.storeId, { origin: fx.shop.url, productId });
 
 describe('hosted checkout page', () => {
   it('finishes a 3-D Secure card in the overlay and reports the order to the page', async () => {
@@ -39,7 +34,7 @@ describe('hosted checkout page', () => {
   });
 
   it('completes the order when a redirect-based payment comes back to the page', async () => {
-    const { token, url } = await openCheckout('pour-over-kit');
+    const { token, url } = await checkoutFor('pour-over-kit');
     const intent = await (await fetch(`${fx.server.url}/api/checkout/${token}/payment-intent`, { method: 'POST' })).json();
     // What the bank's page does before it sends the shopper back: the PaymentIntent succeeds.
     // Webhooks held back, so the page itself must record the order through /complete.
@@ -63,7 +58,7 @@ describe('hosted checkout page', () => {
   });
 
   it('speaks the shopper\'s language and formats money for their locale', async () => {
-    const { url } = await openCheckout('house-blend');
+    const { url } = await checkoutFor('house-blend');
     const page = await fx.newPage();
     await page.goto(`${url}?locale=de-DE`);
     await page.getByRole('button', { name: /14,00\s\$ bezahlen/ }).waitFor({ timeout: 20_000 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../server/src/config';
 import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
-import { startTestServer, type TestServer } from '../support/app';
+import { openCheckout, startTestServer, type TestServer } from '../support/app';
 import { ensureBuilt, PRODUCTS } from './storefront-fixture';
 
 const SHOP = 'https://shop.example';
@@ -28,16 +28,11 @@ after(async () => {
   await emu?.close();
 });
 
-async function openCheckout(): Promise<string> {
-  const json = { 'Content-Type': 'application/json', Origin: SHOP };
-  const cart = await (await fetch(`${server.url}/api/stores/${storeId}/carts`, { method: 'POST', headers: json, body: '{}' })).json();
-  await fetch(`${server.url}/api/carts/${cart.id}/items`, { method: 'POST', headers: json, body: JSON.stringify({ product_id: 'house-blend', quantity: 1 }) });
-  return (await (await fetch(`${server.url}/api/carts/${cart.id}/checkout`, { method: 'POST', headers: json, body: '{}' })).json()).token;
-}
+const checkoutToken = async () => (await openCheckout(server.url, storeId, { origin: SHOP })).token;
 
 describe('STRIPE_JS_URL', () => {
   it('loads Stripe.js from the set URL before checkout.js and lets the CSP run it and call that origin', async () => {
-    const res = await fetch(`${server.url}/checkout/${await openCheckout()}`);
+    const res = await fetch(`${server.url}/checkout/${await checkoutToken()}`);
     assert.equal(res.status, 200);
     const emuOrigin = new URL(emu.url).origin;
     assert.equal(
