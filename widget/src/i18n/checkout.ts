@@ -32,7 +32,6 @@ const en = {
   error_checkout_superseded: 'This checkout was replaced by a newer one, probably in another tab or window. Nothing was charged here. Finish paying there, or start again from your cart.',
   error_checkout_mode_changed: 'The store changed its payment settings while you were checking out. Nothing was charged. Please start again from your cart.',
   error_payment_in_progress: 'A payment for this cart is already being processed in another tab or window. Please wait a moment for it to finish before paying again.',
-  error_key_check_refused: 'Stripe refused the test payment used to check these keys. Make sure the Stripe account can take payments in the store’s currency, then try again.',
 };
 
 /** The keys every language provides. */
@@ -69,7 +68,6 @@ const de: CheckoutText = {
   error_checkout_superseded: 'Dieser Bezahlvorgang wurde durch einen neueren ersetzt, vermutlich in einem anderen Tab oder Fenster. Hier wurde nichts abgebucht. Bezahlen Sie dort oder beginnen Sie neu im Warenkorb.',
   error_checkout_mode_changed: 'Der Shop hat während Ihres Bezahlvorgangs seine Zahlungseinstellungen geändert. Es wurde nichts abgebucht. Bitte beginnen Sie neu im Warenkorb.',
   error_payment_in_progress: 'Eine Zahlung für diesen Warenkorb wird gerade in einem anderen Tab oder Fenster verarbeitet. Bitte warten Sie kurz, bis sie abgeschlossen ist, bevor Sie erneut bezahlen.',
-  error_key_check_refused: 'Stripe hat die Testzahlung zur Prüfung dieser Schlüssel abgelehnt. Prüfen Sie, ob das Stripe-Konto Zahlungen in der Währung des Shops annehmen kann, und versuchen Sie es erneut.',
 };
 
 const fr: CheckoutText = {
@@ -103,7 +101,6 @@ const fr: CheckoutText = {
   error_checkout_superseded: 'Ce paiement a été remplacé par un plus récent, sans doute dans un autre onglet ou une autre fenêtre. Rien n’a été débité ici. Terminez le paiement là-bas ou recommencez depuis votre panier.',
   error_checkout_mode_changed: 'La boutique a modifié ses réglages de paiement pendant votre commande. Rien n’a été débité. Veuillez recommencer depuis votre panier.',
   error_payment_in_progress: 'Un paiement pour ce panier est déjà en cours dans un autre onglet ou une autre fenêtre. Patientez un instant avant de payer à nouveau.',
-  error_key_check_refused: 'Stripe a refusé le paiement de test servant à vérifier ces clés. Vérifiez que le compte Stripe accepte les paiements dans la devise de la boutique, puis réessayez.',
 };
 
 /** The checkout page texts for `lang`. */
