@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { reconcilePayments } from '../../server/src/reconcile';
+import { reconcilePayments } from '../../server/src/payments/sweep';
 import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
 import { startTestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';

@@ -57,7 +57,7 @@ describe('the signed connect form', () => {
     const reg = emu.requests.find((r) => r.accountId === acct.id && r.method === 'POST' && r.path === '/v1/webhook_endpoints');
     assert.ok(reg, 'webhook endpoint registered');
     assert.equal(reg.status, 200);
-    const sealed = server.deps.storage.stores.getWebhookSecretSealed(store.id)!;
+    const sealed = (await server.deps.storage.stores.getWebhookSecretSealed(store.id))!;
     assert.match(server.deps.sealer.open(store.id, sealed), /^whsec_/);
   });
 

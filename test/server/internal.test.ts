@@ -169,7 +169,7 @@ describe('stripe status, disconnect and audit events', () => {
     const res = await server.internal('DELETE', `/stores/${store.id}/stripe`);
     assert.equal(res.status, 200);
     assert.equal(res.body.has_stripe, false);
-    assert.equal(server.deps.storage.stores.getConnection(store.id), null);
+    assert.equal(await server.deps.storage.stores.getConnection(store.id), null);
     assert.ok(emu.requests.some((r) => r.method === 'DELETE' && r.accountId === acct.id && r.path.startsWith('/v1/webhook_endpoints/')));
     const pub = await (await fetch(`${server.url}/stripe/status/${store.id}`)).json();
     assert.equal(pub.has_stripe, false);

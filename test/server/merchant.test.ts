@@ -97,7 +97,7 @@ describe('Stripe unreachable', () => {
       const res = await submitConnectForm(await offline.connectLink(store.id), { publishable: 'pk_test_abcdefgh12345678', secret: 'sk_test_abcdefgh12345678' }, 'application/json');
       assert.equal(res.status, 503);
       assert.deepEqual(await res.json(), { error: { code: 'stripe_unavailable', message: 'Could not reach Stripe, try again' } });
-      assert.equal(offline.deps.storage.stores.getConnection(store.id), null);
+      assert.equal(await offline.deps.storage.stores.getConnection(store.id), null);
     } finally {
       await offline.destroy();
     }

@@ -1,35 +1,35 @@
 import Router from '@koa/router';
 import Stripe from 'stripe';
-import type { AppDeps } from '../app';
-import { AppError } from '../errors';
+import type { AppDeps } from '../deps';
+import { errors } from '../errors';
 import { readRawBody } from '../http/body';
-import { applyStripeEvent } from '../checkout/webhook-events';
+import { applyStripeEvent } from '../payments/webhook-events';
 
 /** Stripe's event payloads (a charge with its refunds) can outgrow the ordinary body limit. */
 const WEBHOOK_BODY_LIMIT = 512 * 1024;
-
-const invalid = () => new AppError('webhook_signature_invalid', 400, 'Webhook signature is missing, wrong or too old');
 
 /**
  * Incoming events from a store's own Stripe account. The signature is checked on the raw bytes with the
  * store's signing secret (opened only for this request) before anything is parsed or changed.
  */
-export function webhookRoutes(deps: AppDeps, router = new Router({ sensitive: true })): Router {
+export function webhooksRouter(deps: AppDeps): Router {
+  const router = new Router({ sensitive: true });
   router.post('/stripe/webhooks/:store_id', async (ctx) => {
     const storeId = ctx.params.store_id!;
+    // Before the body is read: a path that names no store with a webhook secret costs no 512 KB buffer.
+    const sealed = await deps.storage.stores.getWebhookSecretSealed(storeId);
+    if (!sealed) throw errors.webhookSignatureInvalid();
     const raw = await readRawBody(ctx, WEBHOOK_BODY_LIMIT);
-    const sealed = deps.storage.stores.getWebhookSecretSealed(storeId);
-    if (!sealed) throw invalid();
     let event: Stripe.Event;
     try {
       const secret = deps.sealer.open(storeId, sealed);
       // Tolerance uses the wall clock on purpose: signatures carry real time, whatever clock the app runs on.
       event = Stripe.webhooks.constructEvent(raw, ctx.get('Stripe-Signature'), secret);
     } catch {
-      throw invalid();
+      throw errors.webhookSignatureInvalid();
     }
-    if (!isEventShaped(event)) throw new AppError('invalid_webhook_event', 400, 'The event needs a string id and type and a data.object');
-    const fresh = applyStripeEvent(deps, storeId, event);
+    if (!isEventShaped(event)) throw errors.invalidWebhookEvent();
+    const fresh = await applyStripeEvent(deps, storeId, event);
     ctx.body = { received: true, duplicate: !fresh };
   });
   return router;

@@ -1,10 +1,7 @@
-import type { Clock } from '../clock';
-import { AppError } from '../errors';
-import { MAX_AMOUNT, type CartLine } from '../checkout/money';
-import { newId } from '../checkout/ids';
-import type { Checkout, CheckoutsRepository, NewCheckout } from '../storage';
-import type { SqliteDatabase } from './index';
-import { cartClosed, cartNotFound } from './carts';
+import type { Clock } from '../../clock';
+import type { CartLine } from '../../payments/money';
+import type { Checkout, CheckoutsRepository, NewCheckout } from '../port';
+import { run, type SqliteDatabase } from './index';
 
 interface CheckoutRow {
   id: string;
@@ -47,12 +44,9 @@ function toCheckout(row: CheckoutRow): Checkout {
 }
 
 /** Checkout sessions over SQLite: each freezes its cart's lines and amount when it is made. */
-export function createCheckoutsRepository(
-  db: SqliteDatabase,
-  clock: Clock,
-  priceCart: (cartId: string) => { store_id: string; status: string; currency: string; items: CartLine[]; subtotal: number } | null,
-): CheckoutsRepository {
+export function createCheckoutsRepository(db: SqliteDatabase, clock: Clock): CheckoutsRepository {
   const q = {
+    claimCart: db.prepare(`UPDATE carts SET version = version + 1 WHERE id = ? AND version = ? AND status = 'open'`),
     insert: db.prepare(`INSERT INTO checkouts (id, token_hash, store_id, cart_id, lines_json, amount, currency,
                           livemode, status, created_at, expires_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`),
@@ -71,41 +65,41 @@ export function createCheckoutsRepository(
                               AND payment_intent_id IS NOT NULL`),
   };
 
-  const create = db.transaction((input: NewCheckout) => {
-    const cart = priceCart(input.cartId);
-    if (!cart) throw cartNotFound();
-    if (cart.status !== 'open') throw cartClosed();
-    if (cart.items.length === 0) throw new AppError('cart_empty', 422, 'The cart is empty');
-    if (cart.subtotal > MAX_AMOUNT) {
-      throw new AppError('amount_too_large', 422, 'The cart total is larger than a card payment may be');
-    }
+  const byId = (id: string) => {
+    const row = q.byId.get(id) as CheckoutRow | undefined;
+    return row ? toCheckout(row) : null;
+  };
+
+  const create = db.transaction((c: NewCheckout) => {
+    if (q.claimCart.run(c.cartId, c.cartVersion).changes === 0) return null;
     const now = clock.now();
-    const id = newId('chk');
-    q.insert.run(id, input.tokenHash, cart.store_id, input.cartId, JSON.stringify(cart.items), cart.subtotal,
-      cart.currency, input.livemode ? 1 : 0, now, now + input.ttlMs);
-    return toCheckout(q.byId.get(id) as CheckoutRow);
+    q.insert.run(c.id, c.tokenHash, c.storeId, c.cartId, JSON.stringify(c.lines), c.amount, c.currency,
+      c.livemode ? 1 : 0, now, c.expiresAt);
+    return byId(c.id);
   });
 
+  const attach = db.transaction((id: string, paymentIntentId: string, clientSecretSealed: string) => {
+    // Only the first intent ever sticks; a loser of a race reads the winner back.
+    q.attach.run(paymentIntentId, clientSecretSealed, id);
+    return byId(id)!;
+  });
+
+  const list = (rows: unknown[]) => (rows as CheckoutRow[]).map(toCheckout);
+
   return {
-    create: (input) => create(input),
-    get(id) {
-      const row = q.byId.get(id) as CheckoutRow | undefined;
-      return row ? toCheckout(row) : null;
-    },
-    findByTokenHash(tokenHash) {
-      const row = q.byToken.get(tokenHash) as CheckoutRow | undefined;
-      return row ? toCheckout(row) : null;
-    },
-    attachPaymentIntent(id, paymentIntentId, clientSecretSealed) {
-      // Only the first intent ever sticks; a loser of a race reads the winner back.
-      q.attach.run(paymentIntentId, clientSecretSealed, id);
-      return toCheckout(q.byId.get(id) as CheckoutRow);
-    },
-    listOpenSince: (since) => (q.open.all(since) as CheckoutRow[]).map(toCheckout),
-    sealClientSecret: (id, clientSecretSealed) => void q.seal.run(clientSecretSealed, id),
-    listPlaintextSecrets: () => q.plaintext.all() as { id: string; store_id: string; client_secret: string }[],
-    markSuperseded: (id) => void q.supersede.run(clock.now(), id),
-    listOpenWithIntentForCart: (cartId) => (q.openForCart.all(cartId) as CheckoutRow[]).map(toCheckout),
-    listOpenWithIntentForStore: (storeId) => (q.openForStore.all(storeId) as CheckoutRow[]).map(toCheckout),
+    create: (input) => run(() => create(input)),
+    get: (id) => run(() => byId(id)),
+    findByTokenHash: (tokenHash) =>
+      run(() => {
+        const row = q.byToken.get(tokenHash) as CheckoutRow | undefined;
+        return row ? toCheckout(row) : null;
+      }),
+    attachPaymentIntent: (id, paymentIntentId, clientSecretSealed) => run(() => attach(id, paymentIntentId, clientSecretSealed)),
+    sealClientSecret: (id, clientSecretSealed) => run(() => void q.seal.run(clientSecretSealed, id)),
+    listPlaintextSecrets: () => run(() => q.plaintext.all() as { id: string; store_id: string; client_secret: string }[]),
+    markSuperseded: (id) => run(() => void q.supersede.run(clock.now(), id)),
+    listOpenSince: (since) => run(() => list(q.open.all(since))),
+    listOpenWithIntentForCart: (cartId) => run(() => list(q.openForCart.all(cartId))),
+    listOpenWithIntentForStore: (storeId) => run(() => list(q.openForStore.all(storeId))),
   };
 }

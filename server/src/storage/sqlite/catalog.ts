@@ -1,7 +1,6 @@
-import type { Clock } from '../clock';
-import { AppError } from '../errors';
-import type { CatalogRepository, Product, ProductInput } from '../storage';
-import type { SqliteDatabase } from './index';
+import type { Clock } from '../../clock';
+import type { CatalogRepository, Product, ProductInput } from '../port';
+import { run, type SqliteDatabase } from './index';
 
 interface ProductRow {
   id: string;
@@ -17,7 +16,7 @@ interface ProductRow {
 const COLUMNS = 'id, name, description, unit_amount, currency, image_url, active, max_quantity';
 
 /** Turns a row into the product every answer shows. */
-export function toProduct(row: ProductRow): Product {
+function toProduct(row: ProductRow): Product {
   return { ...row, active: row.active === 1 };
 }
 
@@ -62,21 +61,31 @@ export function createCatalogRepository(db: SqliteDatabase, clock: Clock): Catal
         now,
       });
     });
-    // One currency per store: a cart and its PaymentIntent have exactly one.
+    // The invariant is checked after the writes, in the same transaction: one currency per store.
     const found = currencies.all(storeId) as string[];
-    if (found.length > 1) {
-      throw new AppError(
-        'currency_mismatch',
-        422,
-        `A store sells in one currency; these products would mix ${found.join(', ')}`,
-      );
-    }
+    if (found.length > 1) throw new MixedCurrencies(found);
     return list(storeId);
   });
 
   return {
-    upsertProducts: (storeId, inputs) => upsertProducts(storeId, inputs),
-    listProducts: (storeId, options) => list(storeId, options?.activeOnly ?? false),
-    currencyOf: (storeId) => ((currencies.all(storeId) as string[])[0] ?? null),
+    upsertProducts: (storeId, inputs) =>
+      run(() => {
+        try {
+          return { ok: true as const, products: upsertProducts.immediate(storeId, inputs) };
+        } catch (err) {
+          // The throw rolled the transaction back; the domain decides what the caller is told.
+          if (err instanceof MixedCurrencies) return { ok: false as const, currencies: err.currencies };
+          throw err;
+        }
+      }),
+    listProducts: (storeId, options) => run(() => list(storeId, options?.activeOnly ?? false)),
+    currencyOf: (storeId) => run(() => (currencies.all(storeId) as string[])[0] ?? null),
   };
+}
+
+/** Rolls back an upsert that would mix currencies (better-sqlite3 rolls back on a throw). */
+class MixedCurrencies extends Error {
+  constructor(readonly currencies: string[]) {
+    super('mixed currencies');
+  }
 }

@@ -1,17 +1,14 @@
 import Router from '@koa/router';
 import { randomUUID } from 'node:crypto';
-import type { Middleware } from 'koa';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
-import { AppError } from '../errors';
-import { readBody } from '../http/body';
-import { buildConnectUrl, signConnectLink } from '../security/connect-link';
-import { requireInternalSecret } from '../security/internal-auth';
-import { rateLimit } from '../security/rate-limit';
-import { settlePreviousConnection } from '../reconcile';
-import { deletePreviousEndpoint } from '../stripe/connect-store';
-import { isHttpUrl } from './connect';
-import { loadStore, STORE_ID_PATTERN, storeJson, stripeStatusJson } from './stores-view';
+import type { AppDeps } from '../../deps';
+import { errors } from '../../errors';
+import { readBody } from '../../http/body';
+import { settlePreviousConnection } from '../../payments/sweep';
+import { buildConnectUrl, signConnectLink } from '../../security/connect-link';
+import { deletePreviousEndpoint } from '../../connect/connect-store';
+import { isHttpUrl } from '../connect';
+import { loadStore, STORE_ID_PATTERN, storeJson, stripeStatusJson } from '../stores-view';
 
 const origin = z.string().max(200).refine(isOrigin, 'each allowed origin must look like https://shop.example.com (scheme, host, optional port; no path)');
 const storeFields = {
@@ -35,80 +32,50 @@ const linkSchema = z.strictObject({
   ttl_seconds: z.number().int().min(60).max(7 * 24 * 3600).default(30 * 60),
 });
 
-/** Guards everything under /api/internal/: rate limit per client, then the X-Internal-Secret check. */
-export function internalApiGuard(deps: AppDeps): Middleware {
-  const limit = rateLimit({ clock: deps.clock, windowMs: 60_000, max: deps.config.rateLimits?.internalPerMinute ?? 1200 });
-  const auth = requireInternalSecret(deps.config.internalSecrets);
-  return (ctx, next) => (isInternalPath(ctx.path) ? limit(ctx, () => auth(ctx, next)) : next());
-}
-
-/**
- * Whether a request path points into the internal API however it is spelled: percent-escapes decoded, case
- * folded and repeated slashes collapsed, so no spelling a router might accept slips past the guard.
- */
-export function isInternalPath(path: string): boolean {
-  // The usual path has no escapes, backslashes or doubled slashes: only its head's case can vary. This runs
-  // on every request, so it skips the decode, copy and regex below.
-  if (!path.includes('%') && !path.includes('\\') && !path.includes('//')) {
-    const head = path.slice(0, 14).toLowerCase();
-    return head === '/api/internal' || head === '/api/internal/';
-  }
-  let decoded = path;
-  try {
-    decoded = decodeURIComponent(path);
-  } catch {
-    // A malformed escape cannot match a route; judge the raw path.
-  }
-  const normal = decoded.toLowerCase().replace(/[\\/]+/g, '/');
-  return normal === '/api/internal' || normal.startsWith('/api/internal/');
-}
-
 /** The platform's API for stores, connect links, Stripe status and the audit trail. */
-export function internalRouter(deps: AppDeps): Router {
-  const router = new Router({ prefix: '/api/internal/stores', sensitive: true });
+export function storesRouter(deps: AppDeps): Router {
+  const router = new Router({ prefix: '/stores', sensitive: true });
   const stores = deps.storage.stores;
-  // Defence in depth: the router checks the secret itself too, should the guard in front ever be bypassed.
-  router.use(requireInternalSecret(deps.config.internalSecrets));
 
   router.post('/', async (ctx) => {
     const input = await readBody(ctx, createSchema);
-    const store = stores.create({ ...input, id: input.id ?? randomUUID() });
-    if (!store) throw new AppError('store_exists', 409, 'A store with this id already exists');
+    const store = await stores.create({ ...input, id: input.id ?? randomUUID() });
+    if (!store) throw errors.storeExists();
     ctx.status = 201;
     ctx.body = storeJson(store);
   });
 
-  router.get('/:id', (ctx) => {
-    ctx.body = storeJson(loadStore(deps, ctx.params.id));
+  router.get('/:id', async (ctx) => {
+    ctx.body = storeJson(await loadStore(deps, ctx.params.id));
   });
 
   router.patch('/:id', async (ctx) => {
-    const store = loadStore(deps, ctx.params.id);
+    const store = await loadStore(deps, ctx.params.id);
     const patch = await readBody(ctx, patchSchema);
-    ctx.body = storeJson(stores.update(store.id, patch)!);
+    ctx.body = storeJson((await stores.update(store.id, patch))!);
   });
 
   router.post('/:id/connect-link', async (ctx) => {
-    const store = loadStore(deps, ctx.params.id);
+    const store = await loadStore(deps, ctx.params.id);
     const input = await readBody(ctx, linkSchema);
     const secret = deps.config.internalSecrets[0]!;
     const params = { storeId: store.id, returnUrl: input.return_url ?? '', expires: Math.floor(deps.clock.now() / 1000) + input.ttl_seconds };
     // Identical fields make an identical link; if that one was just used, a second later is a fresh link.
-    while (stores.isLinkUsed(signConnectLink(secret, params))) params.expires += 1;
+    while (await stores.isLinkUsed(signConnectLink(secret, params))) params.expires += 1;
     ctx.body = {
       url: buildConnectUrl(deps.config.publicUrl, secret, params),
       expires_at: new Date(params.expires * 1000).toISOString(),
     };
   });
 
-  router.get('/:id/stripe-status', (ctx) => {
-    const store = loadStore(deps, ctx.params.id);
-    ctx.body = stripeStatusJson(store.id, stores.getConnection(store.id));
+  router.get('/:id/stripe-status', async (ctx) => {
+    const store = await loadStore(deps, ctx.params.id);
+    ctx.body = stripeStatusJson(store.id, await stores.getConnection(store.id));
   });
 
   router.delete('/:id/stripe', async (ctx) => {
-    const store = loadStore(deps, ctx.params.id);
-    const removed = stores.disconnect(store.id);
+    const store = await loadStore(deps, ctx.params.id);
+    const removed = await stores.disconnect(store.id);
     if (removed) {
       deps.logger.info({ store_id: store.id, account_id: removed.account_id }, 'store disconnected from Stripe');
       // Orders paid on the old key must exist before that key and its webhook endpoint are gone.
@@ -118,10 +85,10 @@ export function internalRouter(deps: AppDeps): Router {
     ctx.body = stripeStatusJson(store.id, null);
   });
 
-  router.get('/:id/events', (ctx) => {
-    const store = loadStore(deps, ctx.params.id);
+  router.get('/:id/events', async (ctx) => {
+    const store = await loadStore(deps, ctx.params.id);
     ctx.body = {
-      data: stores.listEvents(store.id).map((e) => ({
+      data: (await stores.listEvents(store.id)).map((e) => ({
         id: e.id,
         type: e.type,
         account_id: e.account_id,

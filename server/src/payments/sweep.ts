@@ -1,8 +1,9 @@
-import type { AppDeps } from './app';
-import { recordFromPaymentIntent } from './checkout/record';
-import { cancelSiblingIntents } from './checkout/siblings';
-import { withMerchantStripe } from './stripe/merchant';
-import type { Checkout, StripeConnection } from './storage';
+import type { AppDeps } from '../deps';
+import type { Checkout, StripeConnection } from '../storage/port';
+import { withMerchantStripe } from '../stripe/merchant';
+import { CANCELABLE_STATUSES } from './intents';
+import { recordFromPaymentIntent } from './record';
+import { cancelSiblingIntents } from './siblings';
 
 /** How far back the sweep looks for unpaid sessions whose payment may have gone through. */
 export const RECONCILE_LOOKBACK_MS = 3 * 24 * 60 * 60 * 1000;
@@ -48,11 +49,10 @@ function isDue(ageMs: number, intervalMs: number): boolean {
 export async function reconcilePayments(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepReport> {
   const now = deps.clock.now();
   const lookback = options.lookbackMs ?? RECONCILE_LOOKBACK_MS;
-  const open = deps.storage.checkouts
-    .listOpenSince(now - lookback)
+  const open = (await deps.storage.checkouts.listOpenSince(now - lookback))
     .filter((c) => !options.intervalMs || isDue(now - c.created_at, options.intervalMs));
-  const report: SweepReport = { checked: 0, recorded: 0, failed: 0, purged_carts: deps.storage.carts.purgeExpired() };
-  sealLegacyClientSecrets(deps);
+  const report: SweepReport = { checked: 0, recorded: 0, failed: 0, purged_carts: await deps.storage.carts.purgeExpired() };
+  await sealLegacyClientSecrets(deps);
   const queue = [...open];
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) await checkOne(deps, c, report);
@@ -68,7 +68,7 @@ async function checkOne(deps: SweepDeps, checkout: Checkout, report: SweepReport
       stripe.paymentIntents.retrieve(checkout.payment_intent_id!),
     );
     report.checked += 1;
-    const recorded = recordFromPaymentIntent(deps, checkout.store_id, pi, 'reconcile');
+    const recorded = await recordFromPaymentIntent(deps, checkout.store_id, pi, 'reconcile');
     if (recorded.created) report.recorded += 1;
     await cancelSiblingIntents(deps, recorded);
   } catch (err) {
@@ -101,14 +101,11 @@ export function startReconcileLoop(deps: SweepDeps, intervalMs = RECONCILE_INTER
 }
 
 /** Seals client_secrets stored in plaintext before migration 004 (runs with every sweep, so on every start). */
-export function sealLegacyClientSecrets(deps: Pick<AppDeps, 'storage' | 'sealer'>): number {
-  const rows = deps.storage.checkouts.listPlaintextSecrets();
-  for (const r of rows) deps.storage.checkouts.sealClientSecret(r.id, deps.sealer.seal(r.store_id, r.client_secret));
+export async function sealLegacyClientSecrets(deps: Pick<AppDeps, 'storage' | 'sealer'>): Promise<number> {
+  const rows = await deps.storage.checkouts.listPlaintextSecrets();
+  for (const r of rows) await deps.storage.checkouts.sealClientSecret(r.id, deps.sealer.seal(r.store_id, r.client_secret));
   return rows.length;
 }
-
-/** Intent statuses that have not taken money and can still be cancelled. */
-const UNPAID = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 
 /**
  * Settles a store's open sessions with the key of a connection that is going away (disconnect, or a
@@ -132,17 +129,17 @@ export async function settlePreviousConnection(
   } catch {
     return report;
   }
-  for (const c of deps.storage.checkouts.listOpenWithIntentForStore(previous.store_id)) {
+  for (const c of await deps.storage.checkouts.listOpenWithIntentForStore(previous.store_id)) {
     if (c.livemode !== previous.livemode) continue;
     try {
       let pi = await stripe.paymentIntents.retrieve(c.payment_intent_id!);
-      if (!reachable && UNPAID.includes(pi.status)) {
+      if (!reachable && CANCELABLE_STATUSES.includes(pi.status)) {
         // A confirm that wins the race makes the cancel fail; the retrieve then sees the payment.
         pi = await stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'abandoned' })
           .catch(() => stripe.paymentIntents.retrieve(c.payment_intent_id!));
       }
       report.checked += 1;
-      if (recordFromPaymentIntent(deps, c.store_id, pi, 'reconcile').created) report.recorded += 1;
+      if ((await recordFromPaymentIntent(deps, c.store_id, pi, 'reconcile')).created) report.recorded += 1;
     } catch (err) {
       report.failed += 1;
       deps.logger.warn({ store_id: c.store_id, checkout_id: c.id, code: (err as { code?: string }).code }, 'could not settle a session with the old key');

@@ -1,6 +1,6 @@
-import type { Database } from 'better-sqlite3';
-import type { Clock } from '../clock';
-import { LinkAlreadyUsedError, type Store, type StoreEvent, type StoresRepository, type StripeConnection } from '../storage';
+import type { Clock } from '../../clock';
+import { LinkAlreadyUsedError, type Store, type StoreEvent, type StoresRepository, type StripeConnection, type UsedLink } from '../port';
+import { run, type SqliteDatabase } from './index';
 
 interface StoreRow {
   id: string;
@@ -16,7 +16,7 @@ type EventRow = Omit<StoreEvent, 'livemode'> & { livemode: number | null };
 type NewEvent = Omit<StoreEvent, 'id' | 'created_at'>;
 
 /** The SQLite implementation of the stores repository. */
-export function createStoresRepository(db: Database, clock: Clock): StoresRepository {
+export function createStoresRepository(db: SqliteDatabase, clock: Clock): StoresRepository {
   const q = {
     insertStore: db.prepare(
       `INSERT INTO stores (id, name, allowed_origins, default_currency, created_at, updated_at)
@@ -38,8 +38,6 @@ export function createStoresRepository(db: Database, clock: Clock): StoresReposi
     invalidate: db.prepare(
       `UPDATE stripe_connections SET key_status = 'invalid', last_error = ? WHERE store_id = ? AND key_status = 'valid'`,
     ),
-    allConns: db.prepare('SELECT store_id, secret_key_sealed, webhook_secret_sealed FROM stripe_connections'),
-    reseal: db.prepare('UPDATE stripe_connections SET secret_key_sealed = ?, webhook_secret_sealed = ? WHERE store_id = ?'),
     insertEvent: db.prepare(
       `INSERT INTO store_events (store_id, type, account_id, previous_account_id, livemode, message, created_at)
        VALUES (@store_id, @type, @account_id, @previous_account_id, @livemode, @message, @created_at)`,
@@ -55,7 +53,7 @@ export function createStoresRepository(db: Database, clock: Clock): StoresReposi
   const addEvent = (e: NewEvent) =>
     q.insertEvent.run({ ...e, livemode: e.livemode == null ? null : Number(e.livemode), created_at: clock.now() });
 
-  const saveConnection = db.transaction((conn: StripeConnection, link: { signature: string; expiresAt: number }) => {
+  const saveConnection = db.transaction((conn: StripeConnection, link: UsedLink) => {
     const previous = getConnection(conn.store_id);
     q.purgeLinks.run(clock.now());
     if (q.linkUsed.get(link.signature)) throw new LinkAlreadyUsedError('connect link already used');
@@ -95,17 +93,18 @@ export function createStoresRepository(db: Database, clock: Clock): StoresReposi
     return true;
   });
 
-  const resealAll = db.transaction((transform: (storeId: string, sealed: string) => string | null) => {
-    let changed = 0;
-    const rows = q.allConns.all() as { store_id: string; secret_key_sealed: string; webhook_secret_sealed: string | null }[];
-    for (const row of rows) {
-      const key = transform(row.store_id, row.secret_key_sealed);
-      const hook = row.webhook_secret_sealed ? transform(row.store_id, row.webhook_secret_sealed) : null;
-      if (key === null && hook === null) continue;
-      changed += (key === null ? 0 : 1) + (hook === null ? 0 : 1);
-      q.reseal.run(key ?? row.secret_key_sealed, hook ?? row.webhook_secret_sealed, row.store_id);
-    }
-    return changed;
+  const create = db.transaction((row: StoreRow) => {
+    if (q.insertStore.run(row).changes === 0) return false;
+    addEvent({ store_id: row.id, type: 'store_created', account_id: null, previous_account_id: null, livemode: null, message: `Store "${row.name}" created` });
+    return true;
+  });
+
+  const update = db.transaction((id: string, patch: Partial<Store>) => {
+    const current = getStore(id);
+    if (!current) return null;
+    const next = { ...current, ...definedOnly(patch), updated_at: clock.now() };
+    q.updateStore.run({ ...next, allowed_origins: JSON.stringify(next.allowed_origins) });
+    return next;
   });
 
   return {
@@ -119,29 +118,18 @@ export function createStoresRepository(db: Database, clock: Clock): StoresReposi
         created_at: now,
         updated_at: now,
       };
-      const created = db.transaction(() => {
-        if (q.insertStore.run(row).changes === 0) return false;
-        addEvent({ store_id: row.id, type: 'store_created', account_id: null, previous_account_id: null, livemode: null, message: `Store "${row.name}" created` });
-        return true;
-      })();
-      return created ? toStore(row) : null;
+      return run(() => (create(row) ? toStore(row) : null));
     },
-    get: getStore,
-    update(id, patch) {
-      const current = getStore(id);
-      if (!current) return null;
-      const next = { ...current, ...definedOnly(patch), updated_at: clock.now() };
-      q.updateStore.run({ ...next, allowed_origins: JSON.stringify(next.allowed_origins) });
-      return next;
-    },
-    getConnection,
-    saveConnection: (conn, link) => saveConnection(conn, link),
-    isLinkUsed: (signature) => q.linkUsed.get(signature) !== undefined,
-    markKeyInvalid: (storeId, reason) => markKeyInvalid(storeId, reason),
-    disconnect: (storeId) => disconnect(storeId),
-    listEvents: (storeId) => (q.listEvents.all(storeId) as EventRow[]).map(toEvent),
-    getWebhookSecretSealed: (storeId) => getConnection(storeId)?.webhook_secret_sealed ?? null,
-    resealAll: (transform) => resealAll(transform),
+    get: (id) => run(() => getStore(id)),
+    update: (id, patch) => run(() => update.immediate(id, patch)),
+    getConnection: (storeId) => run(() => getConnection(storeId)),
+    // IMMEDIATE: read the previous connection and the burnt links under the write lock (other processes).
+    saveConnection: (conn, link) => run(() => saveConnection.immediate(conn, link)),
+    isLinkUsed: (signature) => run(() => q.linkUsed.get(signature) !== undefined),
+    markKeyInvalid: (storeId, reason) => run(() => markKeyInvalid.immediate(storeId, reason)),
+    disconnect: (storeId) => run(() => disconnect.immediate(storeId)),
+    listEvents: (storeId) => run(() => (q.listEvents.all(storeId) as EventRow[]).map(toEvent)),
+    getWebhookSecretSealed: (storeId) => run(() => getConnection(storeId)?.webhook_secret_sealed ?? null),
   };
 }
 

@@ -97,3 +97,6 @@ export const sealedClientSecretColumn = `ALTER TABLE checkouts ADD COLUMN sealed
 
 /** Migration `005_checkout_superseded`: when a newer session of the same cart cancelled this one's intent. */
 export const checkoutSupersededColumn = `ALTER TABLE checkouts ADD COLUMN superseded_at INTEGER;`;
+
+/** Migration `006_cart_version`: every change of a cart bumps it, so writes are compare-and-set. */
+export const cartVersionColumn = `ALTER TABLE carts ADD COLUMN version INTEGER NOT NULL DEFAULT 0;`;

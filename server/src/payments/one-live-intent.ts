@@ -1,22 +1,12 @@
 import type Stripe from 'stripe';
-import type { AppDeps } from '../app';
-import { cartClosed } from '../db/carts';
-import { AppError } from '../errors';
-import type { Checkout } from '../storage';
+import type { AppDeps } from '../deps';
+import { errors } from '../errors';
+import type { Checkout } from '../storage/port';
 import { withMerchantStripe } from '../stripe/merchant';
+import { CANCELABLE_STATUSES } from './intents';
 import { recordFromPaymentIntent } from './record';
 
 type Deps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger'>;
-
-/** Statuses in which a PaymentIntent can still be cancelled before it takes money. */
-const CANCELABLE: Stripe.PaymentIntent.Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
-
-/** 409 for a session whose intent a newer session of the same cart (another tab) replaced. */
-export const checkoutSuperseded = () =>
-  new AppError('checkout_superseded', 409, 'This checkout was replaced by a newer checkout of the same cart (another tab or window); continue there or start again from the store');
-
-const paymentInProgress = () =>
-  new AppError('payment_in_progress', 409, 'Another checkout of this cart is processing a payment; wait for it to finish');
 
 /**
  * Keeps at most one live PaymentIntent per cart: before a session creates its intent, the intents of the
@@ -30,7 +20,7 @@ const paymentInProgress = () =>
  * never run this concurrently in this process.
  */
 export async function cancelOtherLiveIntents(deps: Deps, checkout: Checkout): Promise<void> {
-  for (const other of deps.storage.checkouts.listOpenWithIntentForCart(checkout.cart_id)) {
+  for (const other of await deps.storage.checkouts.listOpenWithIntentForCart(checkout.cart_id)) {
     if (other.id === checkout.id || other.superseded_at !== null) continue;
     // Made under the other mode's keys, which this store no longer uses; a test/live switch refuses it anyway.
     if (other.livemode !== checkout.livemode) continue;
@@ -41,7 +31,7 @@ export async function cancelOtherLiveIntents(deps: Deps, checkout: Checkout): Pr
 async function supersede(deps: Deps, other: Checkout): Promise<void> {
   const intentId = other.payment_intent_id!;
   let pi = await call(deps, other, (stripe) => stripe.paymentIntents.retrieve(intentId));
-  if (CANCELABLE.includes(pi.status)) {
+  if (CANCELABLE_STATUSES.includes(pi.status)) {
     try {
       pi = await call(deps, other, (stripe) => stripe.paymentIntents.cancel(intentId, { cancellation_reason: 'duplicate' }));
     } catch (err) {
@@ -51,15 +41,15 @@ async function supersede(deps: Deps, other: Checkout): Promise<void> {
     }
   }
   if (pi.status === 'canceled') {
-    deps.storage.checkouts.markSuperseded(other.id);
+    await deps.storage.checkouts.markSuperseded(other.id);
     deps.logger.info({ store_id: other.store_id, checkout_id: other.id, payment_intent_id: pi.id }, 'superseded PaymentIntent cancelled');
     return;
   }
   if (pi.status === 'succeeded') {
-    recordFromPaymentIntent(deps, other.store_id, pi, 'complete');
-    throw cartClosed();
+    await recordFromPaymentIntent(deps, other.store_id, pi, 'complete');
+    throw errors.cartClosed();
   }
-  throw paymentInProgress();
+  throw errors.paymentInProgress();
 }
 
 function call<T>(deps: Deps, other: Checkout, fn: (stripe: Stripe) => Promise<T>): Promise<T> {

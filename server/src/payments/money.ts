@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { errors } from '../errors';
 
 /** Largest quantity of one product in a cart unless the product says otherwise. */
 export const DEFAULT_MAX_QUANTITY = 99;
@@ -27,7 +27,7 @@ export interface PricedProduct {
 export function checkQuantity(quantity: number, product: PricedProduct): void {
   const max = product.max_quantity ?? DEFAULT_MAX_QUANTITY;
   if (!Number.isInteger(quantity) || quantity < 1 || quantity > max) {
-    throw new AppError('invalid_quantity', 422, `Quantity must be a whole number from 1 to ${max}`);
+    throw errors.invalidQuantity(max);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { withMerchantStripe } from '../stripe/merchant';
 import type { RecordResult } from './record';
 
@@ -14,7 +14,7 @@ export async function cancelSiblingIntents(deps: SiblingDeps, paid: RecordResult
   if (!paid.created || !paid.checkout) return 0;
   const { id, cart_id } = paid.checkout;
   let canceled = 0;
-  for (const s of deps.storage.checkouts.listOpenWithIntentForCart(cart_id)) {
+  for (const s of await deps.storage.checkouts.listOpenWithIntentForCart(cart_id)) {
     if (s.id === id) continue;
     try {
       await withMerchantStripe(deps, s.store_id, ({ stripe }) =>
@@ -36,5 +36,5 @@ export async function cancelSiblingIntents(deps: SiblingDeps, paid: RecordResult
 /** Starts `cancelSiblingIntents` without making the caller (a shopper, Stripe's webhook) wait for it. */
 export function cancelSiblingsLater(deps: SiblingDeps, paid: RecordResult): void {
   if (!paid.created) return;
-  void cancelSiblingIntents(deps, paid).catch((err: unknown) => deps.logger.error({ err }, 'sibling cancel failed'));
+  cancelSiblingIntents(deps, paid).catch((err: unknown) => deps.logger.error({ err }, 'sibling cancel failed'));
 }

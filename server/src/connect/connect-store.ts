@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
-import type { AppDeps } from '../app';
-import type { Store, StripeConnection } from '../storage';
-import { registerWebhook, verifyKeys } from './verify-keys';
-import { settlePreviousConnection } from '../reconcile';
+import type { AppDeps } from '../deps';
+import { settlePreviousConnection } from '../payments/sweep';
+import type { Store, StripeConnection, UsedLink } from '../storage/port';
+import { registerWebhook, verifyKeys } from '../stripe/verify-keys';
 
 /** The keys a merchant entered in the connect form. */
 export interface EnteredKeys {
@@ -19,7 +19,7 @@ export async function connectStore(
   deps: AppDeps,
   store: Store,
   keys: EnteredKeys,
-  link: { signature: string; expiresAt: number },
+  link: UsedLink,
 ): Promise<StripeConnection> {
   const verified = await verifyKeys(deps.stripe, keys.publishable, keys.secret, store.default_currency);
   const client = deps.stripe.forKey(keys.secret);
@@ -40,7 +40,7 @@ export async function connectStore(
   };
   let previous: StripeConnection | null;
   try {
-    previous = deps.storage.stores.saveConnection(conn, link);
+    previous = await deps.storage.stores.saveConnection(conn, link);
   } catch (err) {
     // The link was burnt by a concurrent submit; do not leave our new endpoint behind.
     if (webhook.id) await deleteEndpoint(deps, client, webhook.id, store.id);

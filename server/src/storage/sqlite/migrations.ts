@@ -1,4 +1,4 @@
-import { checkoutsByCartIndex, checkoutSupersededColumn, paymentsSchema, sealedClientSecretColumn } from './payments-schema';
+import { cartVersionColumn, checkoutsByCartIndex, checkoutSupersededColumn, paymentsSchema, sealedClientSecretColumn } from './payments-schema';
 import { storesSchema } from './stores-schema';
 
 /**
@@ -20,3 +20,4 @@ migrations.push({ id: '002_payments', sql: paymentsSchema });
 migrations.push({ id: '003_checkouts_by_cart', sql: checkoutsByCartIndex });
 migrations.push({ id: '004_sealed_client_secret', sql: sealedClientSecretColumn });
 migrations.push({ id: '005_checkout_superseded', sql: checkoutSupersededColumn });
+migrations.push({ id: '006_cart_version', sql: cartVersionColumn });

@@ -1,14 +1,16 @@
 import type Stripe from 'stripe';
-import type { AppDeps } from '../app';
-import { AppError } from '../errors';
-import type { Checkout, Order } from '../storage';
-import { requireUsableConnection, withMerchantStripe } from '../stripe/merchant';
+import { requireUsableConnection } from '../connect/connection';
+import type { AppDeps } from '../deps';
+import { errors } from '../errors';
+import type { Checkout, Order } from '../storage/port';
+import { withMerchantStripe } from '../stripe/merchant';
+import { findCart } from './carts';
 import { paymentIntentIdempotencyKey } from './ids';
+import { belongsTo } from './intents';
+import { cancelOtherLiveIntents } from './one-live-intent';
 import { recordFromPaymentIntent } from './record';
-import { cancelSiblingsLater } from './siblings';
-import { cancelOtherLiveIntents, checkoutSuperseded } from './one-live-intent';
-import { cartClosed } from '../db/carts';
 import { findCheckout, findLiveCheckout } from './sessions';
+import { cancelSiblingsLater } from './siblings';
 
 /** What the checkout page needs to mount the Payment Element. */
 export interface PaymentIntentAnswer {
@@ -25,10 +27,6 @@ export interface PaymentIntentAnswer {
  */
 export type InFlight = Map<string, Promise<unknown>>;
 
-/** 409 for a session made under the store's test keys and now asked to pay with live keys, or the reverse. */
-const modeChanged = () =>
-  new AppError('checkout_mode_changed', 409, "The store switched between test and live mode since this checkout began; start a new checkout from the store");
-
 /**
  * Returns the session's one PaymentIntent, creating it on first use. Exactly one ever: the id is recorded
  * on the session row (first writer wins), and every create carries an Idempotency-Key derived from the
@@ -36,12 +34,12 @@ const modeChanged = () =>
  * all get the same intent back from Stripe. At most one live intent per cart: see one-live-intent.ts.
  */
 export async function ensurePaymentIntent(deps: AppDeps, inFlight: InFlight, token: string): Promise<PaymentIntentAnswer> {
-  let checkout = findLiveCheckout(deps, token);
-  const conn = requireUsableConnection(deps, checkout.store_id);
-  if (conn.livemode !== checkout.livemode) throw modeChanged();
+  let checkout = await findLiveCheckout(deps, token);
+  const conn = await requireUsableConnection(deps, checkout.store_id);
+  if (conn.livemode !== checkout.livemode) throw errors.checkoutModeChanged();
   // The cart was paid through another session (a second tab): this one must not take a second payment.
-  if (checkout.status === 'open' && deps.storage.carts.find(checkout.cart_id)?.status === 'closed') throw cartClosed();
-  if (checkout.superseded_at !== null) throw checkoutSuperseded();
+  if (checkout.status === 'open' && (await findCart(deps, checkout.cart_id))?.status === 'closed') throw errors.cartClosed();
+  if (checkout.superseded_at !== null) throw errors.checkoutSuperseded();
   if (!checkout.payment_intent_id) {
     const id = checkout.id;
     const cartId = checkout.cart_id;
@@ -80,10 +78,10 @@ function serially<T>(inFlight: InFlight, key: string, run: () => Promise<T>): Pr
 
 async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout> {
   // Re-read under the cart's lock: another request may have attached an intent or superseded this session.
-  const checkout = deps.storage.checkouts.get(checkoutId)!;
+  const checkout = (await deps.storage.checkouts.get(checkoutId))!;
   if (checkout.payment_intent_id) return checkout;
-  if (checkout.superseded_at !== null) throw checkoutSuperseded();
-  if (deps.storage.carts.find(checkout.cart_id)?.status === 'closed') throw cartClosed();
+  if (checkout.superseded_at !== null) throw errors.checkoutSuperseded();
+  if ((await findCart(deps, checkout.cart_id))?.status === 'closed') throw errors.cartClosed();
   await cancelOtherLiveIntents(deps, checkout).catch(mapPaymentError);
   const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
     stripe.paymentIntents.create(
@@ -96,7 +94,7 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout
       { idempotencyKey: paymentIntentIdempotencyKey(checkout.id) },
     ),
   ).catch(mapPaymentError);
-  return deps.storage.checkouts.attachPaymentIntent(checkout.id, pi.id, deps.sealer.seal(checkout.store_id, pi.client_secret ?? ''));
+  return await deps.storage.checkouts.attachPaymentIntent(checkout.id, pi.id, deps.sealer.seal(checkout.store_id, pi.client_secret ?? ''));
 }
 
 /**
@@ -119,14 +117,8 @@ async function clientSecretOf(deps: AppDeps, checkout: Checkout): Promise<string
     ).catch(mapPaymentError);
     secret = pi.client_secret ?? '';
   }
-  if (secret) deps.storage.checkouts.sealClientSecret(checkout.id, deps.sealer.seal(checkout.store_id, secret));
+  if (secret) await deps.storage.checkouts.sealClientSecret(checkout.id, deps.sealer.seal(checkout.store_id, secret));
   return secret;
-}
-
-/** True when the intent's metadata names exactly this session, cart and store. */
-function belongsTo(pi: Stripe.PaymentIntent, checkout: Checkout): boolean {
-  const m = pi.metadata ?? {};
-  return m.checkout_id === checkout.id && m.cart_id === checkout.cart_id && m.store_id === checkout.store_id;
 }
 
 /** The answer of `/complete`: the order, or 202 while the payment is still processing. */
@@ -137,39 +129,35 @@ export type CompleteAnswer = { status: 200; order: Order } | { status: 202; paym
  * token's expiry too: a payment started in time must never be lost.
  */
 export async function completeCheckout(deps: AppDeps, token: string, paymentIntentId: string): Promise<CompleteAnswer> {
-  const checkout = findCheckout(deps, token);
-  if (checkout.payment_intent_id && checkout.payment_intent_id !== paymentIntentId) throw mismatch();
+  const checkout = await findCheckout(deps, token);
+  if (checkout.payment_intent_id && checkout.payment_intent_id !== paymentIntentId) throw errors.paymentIntentMismatch();
   if (checkout.order_id) {
-    const order = deps.storage.orders.get(checkout.order_id);
+    const order = await deps.storage.orders.get(checkout.order_id);
     if (order) return { status: 200, order };
   }
-  if (!checkout.payment_intent_id) findLiveCheckout(deps, token);
-  const conn = deps.storage.stores.getConnection(checkout.store_id);
-  if (conn && conn.livemode !== checkout.livemode) throw modeChanged();
+  if (!checkout.payment_intent_id) await findLiveCheckout(deps, token);
+  const conn = await deps.storage.stores.getConnection(checkout.store_id);
+  if (conn && conn.livemode !== checkout.livemode) throw errors.checkoutModeChanged();
   const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
     stripe.paymentIntents.retrieve(paymentIntentId),
   ).catch(mapPaymentError);
   // Without this a session that has no intent yet could claim another session's paid intent (and its order).
-  if (!belongsTo(pi, checkout)) throw mismatch();
-  const recorded = recordFromPaymentIntent(deps, checkout.store_id, pi, 'complete');
+  if (!belongsTo(pi, checkout)) throw errors.paymentIntentMismatch();
+  const recorded = await recordFromPaymentIntent(deps, checkout.store_id, pi, 'complete');
   const { order, problem } = recorded;
   cancelSiblingsLater(deps, recorded);
   if (order) return { status: 200, order };
-  if (problem === 'not_ours' || problem === 'intent_mismatch' || problem === 'amount_mismatch') throw mismatch();
+  if (problem === 'not_ours' || problem === 'intent_mismatch' || problem === 'amount_mismatch') throw errors.paymentIntentMismatch();
   if (pi.status === 'processing') return { status: 202, payment_intent_id: pi.id };
-  if (pi.status === 'canceled' && deps.storage.checkouts.get(checkout.id)?.superseded_at) throw checkoutSuperseded();
+  if (pi.status === 'canceled' && (await deps.storage.checkouts.get(checkout.id))?.superseded_at) throw errors.checkoutSuperseded();
   throw notPaid(pi);
 }
 
-function mismatch(): AppError {
-  return new AppError('payment_intent_mismatch', 422, 'This payment does not belong to this checkout session');
-}
-
 /** Stripe's own words for a declined or failed payment ("Your card was declined."). */
-function notPaid(pi: Stripe.PaymentIntent): AppError {
-  if (pi.last_payment_error?.message) return new AppError('payment_failed', 402, pi.last_payment_error.message);
-  if (pi.status === 'canceled') return new AppError('payment_failed', 402, 'The payment was canceled');
-  return new AppError('payment_incomplete', 409, 'The payment has not been confirmed yet');
+function notPaid(pi: Stripe.PaymentIntent) {
+  if (pi.last_payment_error?.message) return errors.paymentFailed(pi.last_payment_error.message);
+  if (pi.status === 'canceled') return errors.paymentFailed('The payment was canceled');
+  return errors.paymentIncomplete();
 }
 
 /**
@@ -180,16 +168,11 @@ function notPaid(pi: Stripe.PaymentIntent): AppError {
  */
 function mapPaymentError(err: unknown): never {
   const e = err as { type?: string; message?: string; statusCode?: number; code?: string };
-  if (e?.type === 'StripeCardError') throw new AppError('payment_failed', 402, e.message ?? 'The card was declined');
-  if (e?.type === 'StripeInvalidRequestError' && e.statusCode === 404) throw mismatch();
-  if (e?.type === 'StripeInvalidRequestError' && (e.code === 'amount_too_small' || e.code === 'amount_too_large')) {
-    throw new AppError(e.code, 422, e.message ?? 'The amount is outside what Stripe accepts');
-  }
-  if (e?.type === 'StripeInvalidRequestError') {
-    throw new AppError('stripe_invalid_request', 422, e.message ?? 'Stripe refused the payment request');
-  }
-  if (e?.type === 'StripePermissionError') {
-    throw new AppError('stripe_permission_denied', 502, "The store's restricted key may not make payments; the merchant must reconnect");
-  }
+  if (e?.type === 'StripeCardError') throw errors.paymentFailed(e.message ?? 'The card was declined');
+  if (e?.type === 'StripeInvalidRequestError' && e.statusCode === 404) throw errors.paymentIntentMismatch();
+  if (e?.type === 'StripeInvalidRequestError' && e.code === 'amount_too_small') throw errors.amountTooSmall(e.message ?? 'The amount is below what Stripe accepts');
+  if (e?.type === 'StripeInvalidRequestError' && e.code === 'amount_too_large') throw errors.amountTooLarge(e.message ?? 'The amount is above what Stripe accepts');
+  if (e?.type === 'StripeInvalidRequestError') throw errors.stripeInvalidRequest(e.message ?? 'Stripe refused the payment request');
+  if (e?.type === 'StripePermissionError') throw errors.stripePermissionDenied();
   throw err;
 }
