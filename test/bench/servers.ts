@@ -7,7 +7,7 @@ import getRawBody from 'raw-body';
 import type { AddressInfo } from 'node:net';
 import { openCheckout } from '../../server/src/checkout/sessions';
 import { startTestServer } from '../support/app';
-import { startStripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator } from '../../emulator/src/index';
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 6000);
 

@@ -13,7 +13,7 @@ import { Sealer } from '../../server/src/crypto/seal';
 import { createSqliteStorage, openDatabase } from '../../server/src/db/index';
 import { createLogger } from '../../server/src/logger';
 import { createStripeFactory, type StripeSettings } from '../../server/src/stripe/client';
-import type { StripeEmulator } from './stripe-emulator/index';
+import type { StripeEmulator } from '../../emulator/src/index';
 
 /** Options of startTestServer. */
 export interface TestServerOptions {
