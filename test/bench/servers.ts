@@ -9,7 +9,7 @@ import { addItem, createCart, getOpenCart } from '../../server/src/payments/cart
 import { upsertCatalog } from '../../server/src/payments/catalog';
 import { openCheckout } from '../../server/src/payments/sessions';
 import { startTestServer } from '../support/app';
-import { startStripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator } from '../../emulator/src/index';
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 6000);
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { reconcilePayments } from '../../server/src/payments/sweep';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
 import { call, checkoutFor, createdIntents, internal, openShop, pay, transcript, type TestServer } from './shop';

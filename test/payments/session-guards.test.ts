@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { Sealer } from '../../server/src/crypto/seal';
 import { sealLegacyClientSecrets } from '../../server/src/payments/sweep';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { call, checkoutFor, internal, openShop, pay, type TestServer } from './shop';
 

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { reconcilePayments } from '../../server/src/payments/sweep';
-import { signPayload, startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { signPayload, startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
 import { call, checkoutFor, internal, openShop, pay, transcript, type TestServer } from './shop';

@@ -5,7 +5,7 @@ import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
 import { internalRouter } from '../../server/src/routes/internal';
 import { startTestServer, type TestServer } from '../support/app';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 
 let emu: StripeEmulator;
 let server: TestServer;

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { AppError } from '../../server/src/errors';
 import { withMerchantStripe } from '../../server/src/stripe/merchant';
 import { startTestServer, submitConnectForm, type TestServer } from '../support/app';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 
 let emu: StripeEmulator;
 let server: TestServer;

@@ -9,7 +9,7 @@ import { keyId } from '../../server/src/crypto/seal';
 import { AppError } from '../../server/src/errors';
 import { withMerchantStripe } from '../../server/src/stripe/merchant';
 import { startTestServer, type TestServer } from '../support/app';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 
 let emu: StripeEmulator;
 let server: TestServer;

@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../../server/src/clock';
 import type { Config } from '../../server/src/config';
 import { buildDeps, type AppDeps } from '../../server/src/deps';
 import type { StripeSettings } from '../../server/src/stripe/client';
-import type { StripeEmulator } from './stripe-emulator/index';
+import type { StripeEmulator } from '../../emulator/src/index';
 
 /** Options of startTestServer. */
 export interface TestServerOptions {

@@ -3,8 +3,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type Stripe from 'stripe';
 import { createStripeFactory } from '../../../server/src/stripe/client';
-import { launchBrowser, newStripeContext } from '../browser';
-import { startStripeEmulator } from '../stripe-emulator/index';
+import { launchBrowser, newStripeContext } from '../../../test/support/browser';
+import { startStripeEmulator } from '../../src/index';
 import { startTestPage, type TestPageServer } from './test-page';
 
 type Emulator = Awaited<ReturnType<typeof startStripeEmulator>>;

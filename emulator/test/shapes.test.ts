@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
-import { startStripeEmulator, type AccountInfo, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type AccountInfo, type StripeEmulator } from '../src/index';
 import { client, raw } from './helpers';
 
 type Kind = 'null' | 'array' | 'object' | 'string' | 'number' | 'boolean';

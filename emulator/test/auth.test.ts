@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startStripeEmulator, type AccountInfo, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type AccountInfo, type StripeEmulator } from '../src/index';
 import { client, raw, stripeError } from './helpers';
 
 describe('stripe emulator: accounts, keys and authentication', () => {

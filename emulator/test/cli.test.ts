@@ -5,7 +5,7 @@ import Stripe from 'stripe';
 
 describe('stripe emulator: npm run stripe-emulator', () => {
   it('starts on the given port, prints the URL and a ready account\'s keys, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/stripe-emulator/cli.ts', '--port', '0'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/src/cli.ts', '--port', '0'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {

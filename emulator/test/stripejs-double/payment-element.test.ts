@@ -1,8 +1,8 @@
 // The Stripe.js double as @stripe/stripe-js sees it: loading, the Payment Element's DOM and events, validation.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { saveScreenshot } from '../support/browser';
-import { startDoubleFixture, fillCard, type DoubleFixture } from '../support/stripejs-double/fixture';
+import { saveScreenshot } from '../../../test/support/browser';
+import { startDoubleFixture, fillCard, type DoubleFixture } from './fixture';
 
 describe('Stripe.js double: loading and the Payment Element', () => {
   let fx: DoubleFixture;

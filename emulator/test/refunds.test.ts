@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
-import { startStripeEmulator, type AccountInfo, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type AccountInfo, type StripeEmulator } from '../src/index';
 import { client, startReceiver, stripeError } from './helpers';
 
 describe('stripe emulator: refunds and balance', () => {

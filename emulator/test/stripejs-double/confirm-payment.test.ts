@@ -1,8 +1,8 @@
 // stripe.confirmPayment through the double against the emulator: test cards, 3-D Secure, redirects.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { saveScreenshot } from '../support/browser';
-import { confirmInPage, startDoubleFixture, fillCard, type DoubleFixture } from '../support/stripejs-double/fixture';
+import { saveScreenshot } from '../../../test/support/browser';
+import { confirmInPage, startDoubleFixture, fillCard, type DoubleFixture } from './fixture';
 
 describe('Stripe.js double: confirmPayment against the emulator', () => {
   let fx: DoubleFixture;

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import type { StripeEmulator } from '../support/stripe-emulator/index';
+import type { StripeEmulator } from '../src/index';
 
 /** The official client pointed at the emulator, with retries off unless asked for. */
 export function client(emu: StripeEmulator, key: string, config: Stripe.StripeConfig = {}): Stripe {

@@ -25,7 +25,7 @@ export async function serveStatic(path: string, res: ServerResponse): Promise<nu
     return 200;
   } catch {
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end('stripe emulator: test/support/stripejs-double/stripe.js is missing');
+    res.end('stripe emulator: emulator/stripejs-double/stripe.js is missing');
     return 404;
   }
 }
