@@ -14,8 +14,8 @@ import { AppError } from '../errors';
 import { framingOrigin } from '../security/framing-origin';
 import { findCheckout, isExpired, loadCheckoutView } from '../checkout/sessions';
 import { CheckoutMessagePage, CheckoutPage } from '../pages/checkout';
-import { pickLanguage } from '../../../widget/src/i18n';
-import { checkoutText } from '../../../widget/src/i18n/checkout';
+import { pickLanguage } from '../i18n';
+import { checkoutText } from '../i18n/checkout';
 import type { AssetStore } from './assets';
 
 /**
