@@ -1,7 +1,8 @@
 /**
- * Texts of the hosted checkout page. The server renders the page's title, its loading line and the
- * "expired"/"not found" pages from them; checkout.js (through widget/src/i18n/checkout.ts) renders the rest.
- * Bundled into checkout.js: plain data, no imports but types.
+ * Texts of the hosted checkout page that checkout.js shows (it imports them through
+ * widget/src/i18n/checkout.ts); the server's shell uses some of them too (title, loading line, "Back to
+ * the store"). Bundled into checkout.js: plain data, no imports but types, and only texts the bundle shows;
+ * those of the pages only the server renders are in ./checkout-page.ts.
  */
 import type { Language } from './index';
 
@@ -24,10 +25,6 @@ const en = {
   order: 'Order',
   paid: 'Amount paid',
   continue: 'Continue shopping',
-  expiredTitle: 'This checkout has expired',
-  expiredText: 'Checkout links are valid for a limited time. Go back to the store and check out again, your cart is still there.',
-  notFoundTitle: 'Checkout not found',
-  notFoundText: 'This checkout link is not valid. Go back to the store and start the checkout again.',
   backToStore: 'Back to the store',
   loadError: 'We could not load this checkout.',
   startAgain: 'Start again',
@@ -58,10 +55,6 @@ const de: CheckoutText = {
   order: 'Bestellung',
   paid: 'Bezahlt',
   continue: 'Weiter einkaufen',
-  expiredTitle: 'Dieser Bezahlvorgang ist abgelaufen',
-  expiredText: 'Bezahllinks gelten nur begrenzt. Kehren Sie zum Shop zurück und gehen Sie erneut zur Kasse, Ihr Warenkorb ist noch da.',
-  notFoundTitle: 'Bezahlvorgang nicht gefunden',
-  notFoundText: 'Dieser Link ist ungültig. Kehren Sie zum Shop zurück und starten Sie den Bezahlvorgang erneut.',
   backToStore: 'Zurück zum Shop',
   loadError: 'Der Bezahlvorgang konnte nicht geladen werden.',
   startAgain: 'Neu beginnen',
@@ -89,10 +82,6 @@ const fr: CheckoutText = {
   order: 'Commande',
   paid: 'Montant payé',
   continue: 'Continuer vos achats',
-  expiredTitle: 'Ce paiement a expiré',
-  expiredText: 'Les liens de paiement ont une durée limitée. Retournez à la boutique et relancez le paiement, votre panier est conservé.',
-  notFoundTitle: 'Paiement introuvable',
-  notFoundText: 'Ce lien de paiement n’est pas valide. Retournez à la boutique et relancez le paiement.',
   backToStore: 'Retour à la boutique',
   loadError: 'Impossible de charger ce paiement.',
   startAgain: 'Recommencer',

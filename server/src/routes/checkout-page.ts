@@ -15,7 +15,7 @@ import { framingOrigin } from '../security/framing-origin';
 import { findCheckout, isExpired, loadCheckoutView } from '../checkout/sessions';
 import { CheckoutMessagePage, CheckoutPage } from '../pages/checkout';
 import { pickLanguage } from '../i18n';
-import { checkoutText } from '../i18n/checkout';
+import { checkoutPageText as checkoutText } from '../i18n/checkout-page';
 import type { AssetStore } from './assets';
 
 /**
