@@ -4,6 +4,7 @@
  * Everything else calls these factories; `ERROR_CATALOGUE` lists them for the test that keeps the README's
  * table and the widget's translations in step. Messages must never carry key material.
  */
+import type { ErrorBody } from './wire';
 
 /** One error type for everything an API caller may see: a stable code, an HTTP status, a safe message. */
 export class AppError extends Error {
@@ -19,10 +20,7 @@ export class AppError extends Error {
   }
 }
 
-/** The JSON body every error answer carries. */
-export interface ErrorBody {
-  error: { code: string; message: string };
-}
+export type { ErrorBody };
 
 /** Builds the JSON body of an error answer. */
 export function errorBody(code: string, message: string): ErrorBody {

@@ -1,19 +1,14 @@
 import { errors } from '../errors';
+import type { CartLine } from '../wire';
+
+/** One priced cart line, computed on the server from the catalog (the wire contract's shape). */
+export type { CartLine };
 
 /** Largest quantity of one product in a cart unless the product says otherwise. */
 export const DEFAULT_MAX_QUANTITY = 99;
 
 /** Stripe's largest amount (8 digits of minor units); a bigger total could never be charged. */
 export const MAX_AMOUNT = 99_999_999;
-
-/** One priced cart line, computed on the server from the catalog. */
-export interface CartLine {
-  product_id: string;
-  name: string;
-  unit_amount: number;
-  quantity: number;
-  line_total: number;
-}
 
 /** What pricing needs to know about a product. */
 export interface PricedProduct {

@@ -3,6 +3,7 @@ import { requireUsableConnection } from '../connect/connection';
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
 import type { Checkout, Order } from '../storage/port';
+import type { PaymentIntentAnswer } from '../wire';
 import { withMerchantStripe } from '../stripe/merchant';
 import { findCart } from './carts';
 import { paymentIntentIdempotencyKey } from './ids';
@@ -11,15 +12,6 @@ import { cancelOtherLiveIntents } from './one-live-intent';
 import { recordFromPaymentIntent } from './record';
 import { findCheckout, findLiveCheckout } from './sessions';
 import { cancelSiblingsLater } from './siblings';
-
-/** What the checkout page needs to mount the Payment Element. */
-export interface PaymentIntentAnswer {
-  payment_intent_id: string;
-  client_secret: string;
-  publishable_key: string;
-  amount: number;
-  currency: string;
-}
 
 /**
  * Work in flight in this process, keyed by checkout session id (`chk_…`: a double click makes one Stripe
@@ -122,13 +114,13 @@ async function clientSecretOf(deps: AppDeps, checkout: Checkout): Promise<string
 }
 
 /** The answer of `/complete`: the order, or 202 while the payment is still processing. */
-export type CompleteAnswer = { status: 200; order: Order } | { status: 202; payment_intent_id: string };
+export type CompleteResult = { status: 200; order: Order } | { status: 202; payment_intent_id: string };
 
 /**
  * Checks the shopper's PaymentIntent with the merchant's key and records the order. Works after the
  * token's expiry too: a payment started in time must never be lost.
  */
-export async function completeCheckout(deps: AppDeps, token: string, paymentIntentId: string): Promise<CompleteAnswer> {
+export async function completeCheckout(deps: AppDeps, token: string, paymentIntentId: string): Promise<CompleteResult> {
   const checkout = await findCheckout(deps, token);
   if (checkout.payment_intent_id && checkout.payment_intent_id !== paymentIntentId) throw errors.paymentIntentMismatch();
   if (checkout.order_id) {

@@ -1,10 +1,11 @@
 import { usableConnection } from '../connect/connection';
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
-import type { Checkout, Order } from '../storage/port';
+import type { Checkout } from '../storage/port';
+import type { CheckoutSession, CheckoutView } from '../wire';
 import { getOpenCart } from './carts';
 import { CHECKOUT_TOKEN_PATTERN, hashToken, newCheckoutToken, newId } from './ids';
-import { MAX_AMOUNT, type CartLine } from './money';
+import { MAX_AMOUNT } from './money';
 
 /** How long a checkout token works unless the caller says otherwise. */
 export const CHECKOUT_TTL_MS = 30 * 60 * 1000;
@@ -17,7 +18,7 @@ export async function openCheckout(
   deps: Pick<AppDeps, 'storage' | 'config' | 'clock'>,
   cartId: string,
   ttlMs = CHECKOUT_TTL_MS,
-): Promise<{ token: string; url: string; expires_at: string; checkout: Checkout }> {
+): Promise<CheckoutSession & { checkout: Checkout }> {
   for (let attempt = 0; attempt < FREEZE_ATTEMPTS; attempt++) {
     const cart = await getOpenCart(deps, cartId);
     const conn = await usableConnection(deps, cart.store_id);
@@ -67,19 +68,6 @@ export async function findLiveCheckout(deps: Pick<AppDeps, 'storage' | 'clock'>,
   const checkout = await findCheckout(deps, token);
   if (isExpired(deps, checkout)) throw errors.checkoutExpired();
   return checkout;
-}
-
-/** What the checkout page shows; exported for the HTML page (`GET /checkout/:token`). */
-export interface CheckoutView {
-  store: { id: string; name: string };
-  items: CartLine[];
-  amount: number;
-  currency: string;
-  publishable_key: string | null;
-  is_live_mode: boolean;
-  status: 'open' | 'paid';
-  expires_at: string;
-  order?: Order;
 }
 
 /** The view of a live (or paid) checkout session. */

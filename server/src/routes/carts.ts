@@ -9,13 +9,14 @@ import { CART_ID_PATTERN } from '../payments/ids';
 import { DEFAULT_MAX_QUANTITY } from '../payments/money';
 import { openCheckout } from '../payments/sessions';
 import { cors } from '../security/cors';
+import type { CartView } from '../wire';
 import { loadStore } from './stores-view';
 
 const addItemBody = z.object({ product_id: z.string().min(1).max(200), quantity: z.unknown().optional() });
 const setQuantityBody = z.object({ quantity: z.unknown() });
 
 /** The cart as the widget sees it; every number computed on the server. */
-export function cartAnswer(cart: Cart) {
+export function cartAnswer(cart: Cart): CartView {
   return {
     id: cart.id,
     store_id: cart.store_id,

@@ -12,10 +12,10 @@ import type { AppDeps } from '../deps';
 import { AppError, errors } from '../errors';
 import { checkoutView, findCheckout, isExpired } from '../payments/sessions';
 import { CheckoutMessagePage, CheckoutPage } from '../pages/checkout';
+import { checkoutPageText as checkoutText } from '../i18n/checkout-page';
+import { pickLanguage } from '../i18n/index';
 import { sendDocument } from '../pages/render';
 import { framingOrigin } from '../security/framing-origin';
-import { pickLanguage } from '../../../widget/src/i18n';
-import { checkoutText } from '../../../widget/src/i18n/checkout';
 import type { AssetStore } from './assets';
 
 /**

@@ -10,7 +10,9 @@
  * or null) for the domain to turn into a catalogue error. They only throw for real failures (I/O, a broken
  * database) and the typed `LinkAlreadyUsedError`.
  */
-import type { CartLine } from '../payments/money';
+import type { CartLine, Order } from '../wire';
+
+export type { Order };
 
 /** Everything the app stores. */
 export interface Storage {
@@ -285,22 +287,6 @@ export interface CheckoutsRepository {
 }
 
 // ---- orders and Stripe events ----
-
-/** A paid order. */
-export interface Order {
-  id: string;
-  store_id: string;
-  checkout_id: string;
-  status: 'paid' | 'partially_refunded' | 'refunded';
-  amount: number;
-  amount_refunded: number;
-  currency: string;
-  items: CartLine[];
-  payment_intent_id: string;
-  livemode: boolean;
-  customer_email: string | null;
-  created_at: string;
-}
 
 /** A succeeded PaymentIntent that the domain matched to its checkout session. */
 export interface PaidPayment {
