@@ -117,6 +117,13 @@ export const errors = {
   cartClosed: def('cart_closed', 409, 'This cart was checked out and paid; start a new cart'),
   cartEmpty: def('cart_empty', 422, 'The cart is empty'),
   cartTooLarge: def('amount_too_large', 422, 'The cart total is larger than a card payment may be'),
+  cartFull: def('cart_full', 422, (max: number) => `A cart holds at most ${max} different products`),
+  tooManyCheckouts: def(
+    'rate_limited',
+    429,
+    (retryAfterSeconds: number) => `This cart has too many open checkouts; try again in ${retryAfterSeconds} seconds`,
+    (retryAfterSeconds: number) => ({ 'Retry-After': String(retryAfterSeconds) }),
+  ),
 
   // ---- checkout sessions and payments ----
   checkoutNotFound: def('checkout_not_found', 404, 'Checkout session not found'),

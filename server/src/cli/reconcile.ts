@@ -12,7 +12,8 @@ try {
     const report = await reconcilePayments(deps);
     process.stdout.write(
       `checked ${report.checked} open checkout session(s), recorded ${report.recorded} paid order(s), ` +
-        `${report.failed} check(s) failed, forgot ${report.purged_carts} expired cart(s)\n`,
+        `${report.failed} check(s) failed, forgot ${report.purged_carts} expired cart(s) and ` +
+        `${report.purged_sessions} abandoned checkout session(s)\n`,
     );
     if (report.failed > 0) process.exitCode = 2;
   } finally {

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { AppDeps } from '../deps';
-import { settlePreviousConnection } from '../payments/sweep';
+import { settleInBackground } from '../payments/settle';
 import type { Store, StripeConnection, UsedLink } from '../storage/port';
 import { registerWebhook, verifyKeys } from '../stripe/verify-keys';
 
@@ -48,31 +48,21 @@ export async function connectStore(
   }
   deps.logger.info({ store_id: store.id, account_id: conn.account_id, livemode: conn.livemode, key_type: conn.key_type, webhooks: webhook.id !== null }, 'store connected to Stripe');
   // Orders paid on the old key must exist before that key and its webhook endpoint are gone.
-  if (previous) await settlePreviousConnection(deps, previous, conn);
-  if (previous?.webhook_endpoint_id) await deletePreviousEndpoint(deps, previous, conn, client);
+  if (previous) await settleWithin(settleInBackground(deps, previous, conn, client));
   return conn;
 }
 
+/** How long a connect or disconnect waits for settling before answering (settling goes on afterwards). */
+export const SETTLE_WAIT_MS = 2_000;
+
 /**
- * Deletes an earlier connection's webhook endpoint: with the new key when it is the same account, else with
- * the old key if it still works. Failure only leaves a stale endpoint whose events we no longer verify.
+ * Waits for a background settle, but at most SETTLE_WAIT_MS: a store with a handful of open sessions is
+ * settled before the answer, one with a backlog (or a slow Stripe) does not hold the merchant's form.
  */
-export async function deletePreviousEndpoint(
-  deps: AppDeps,
-  previous: StripeConnection,
-  current: StripeConnection | null,
-  currentClient: Stripe | null,
-): Promise<void> {
-  if (!previous.webhook_endpoint_id) return;
-  let client = current && currentClient && current.account_id === previous.account_id ? currentClient : null;
-  if (!client) {
-    try {
-      client = deps.stripe.forKey(deps.sealer.open(previous.store_id, previous.secret_key_sealed));
-    } catch {
-      return;
-    }
-  }
-  await deleteEndpoint(deps, client, previous.webhook_endpoint_id, previous.store_id);
+export async function settleWithin(task: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([task, new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_WAIT_MS)))]);
+  clearTimeout(timer);
 }
 
 async function deleteEndpoint(deps: AppDeps, client: Stripe, id: string, storeId: string): Promise<void> {

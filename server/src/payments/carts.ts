@@ -13,6 +13,9 @@ import { checkQuantity, priceLine, totals, type CartLine } from './money';
 /** Idle carts are forgotten after this long without a change. */
 export const CART_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** Different products one cart may hold; far above any basket, a wall for scripts filling carts. */
+export const MAX_CART_LINES = 100;
+
 /** How often a write is re-decided after losing a race before giving up (only one shopper writes a cart). */
 const WRITE_ATTEMPTS = 8;
 
@@ -118,6 +121,8 @@ async function changeLine(
     const cart = requireOpen(priceCart(record, now));
     if (!product || !product.active) throw errors.productNotFound(productId);
     const current = cart.items.find((l) => l.product_id === productId)?.quantity ?? 0;
+    const isNewLine = !record!.lines.some((l) => l.product_id === productId);
+    if (isNewLine && record!.lines.length >= MAX_CART_LINES) throw errors.cartFull(MAX_CART_LINES);
     const quantity = decide(current, product);
     checkQuantity(quantity, product);
     const change = { cartId, version: cart.version, productId, quantity, currency: cartCurrency(record!, product), expiresAt: now + CART_IDLE_MS };

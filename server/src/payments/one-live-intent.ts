@@ -22,15 +22,25 @@ type Deps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger'>;
 export async function cancelOtherLiveIntents(deps: Deps, checkout: Checkout): Promise<void> {
   for (const other of await deps.storage.checkouts.listOpenWithIntentForCart(checkout.cart_id)) {
     if (other.id === checkout.id || other.superseded_at !== null) continue;
-    // Made under the other mode's keys, which this store no longer uses; a test/live switch refuses it anyway.
+    // Made under another mode's or account's keys, which this store no longer uses: settling the old
+    // connection closes those (payments/settle.ts); our key cannot even see them.
     if (other.livemode !== checkout.livemode) continue;
+    if (other.account_id !== null && checkout.account_id !== null && other.account_id !== checkout.account_id) continue;
     await supersede(deps, other);
   }
 }
 
 async function supersede(deps: Deps, other: Checkout): Promise<void> {
   const intentId = other.payment_intent_id!;
-  let pi = await call(deps, other, (stripe) => stripe.paymentIntents.retrieve(intentId));
+  let pi: Stripe.PaymentIntent;
+  try {
+    pi = await call(deps, other, (stripe) => stripe.paymentIntents.retrieve(intentId));
+  } catch (err) {
+    if (!isMissing(err)) throw err;
+    // Unknown to this store's key (made on an account the store left): it can take no money from us here.
+    await deps.storage.checkouts.markSuperseded(other.id);
+    return;
+  }
   if (CANCELABLE_STATUSES.includes(pi.status)) {
     try {
       pi = await call(deps, other, (stripe) => stripe.paymentIntents.cancel(intentId, { cancellation_reason: 'duplicate' }));
@@ -50,6 +60,11 @@ async function supersede(deps: Deps, other: Checkout): Promise<void> {
     throw errors.cartClosed();
   }
   throw errors.paymentInProgress();
+}
+
+function isMissing(err: unknown): boolean {
+  const e = err as { type?: string; statusCode?: number };
+  return e?.type === 'StripeInvalidRequestError' && e.statusCode === 404;
 }
 
 function call<T>(deps: Deps, other: Checkout, fn: (stripe: Stripe) => Promise<T>): Promise<T> {

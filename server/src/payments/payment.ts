@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { requireUsableConnection } from '../connect/connection';
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
-import type { Checkout, Order } from '../storage/port';
+import type { Checkout, Order, StripeConnection } from '../storage/port';
 import type { PaymentIntentAnswer } from '../wire';
 import { withMerchantStripe } from '../stripe/merchant';
 import { findCart } from './carts';
@@ -11,6 +11,7 @@ import { belongsTo } from './intents';
 import { cancelOtherLiveIntents } from './one-live-intent';
 import { recordFromPaymentIntent } from './record';
 import { findCheckout, findLiveCheckout } from './sessions';
+import { madeWith, openKey } from './settle';
 import { cancelSiblingsLater } from './siblings';
 
 /**
@@ -130,9 +131,7 @@ export async function completeCheckout(deps: AppDeps, token: string, paymentInte
   if (!checkout.payment_intent_id) await findLiveCheckout(deps, token);
   const conn = await deps.storage.stores.getConnection(checkout.store_id);
   if (conn && conn.livemode !== checkout.livemode) throw errors.checkoutModeChanged();
-  const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
-    stripe.paymentIntents.retrieve(paymentIntentId),
-  ).catch(mapPaymentError);
+  const pi = await retrieveForSession(deps, checkout, conn, paymentIntentId).catch(mapPaymentError);
   // Without this a session that has no intent yet could claim another session's paid intent (and its order).
   if (!belongsTo(pi, checkout)) throw errors.paymentIntentMismatch();
   const recorded = await recordFromPaymentIntent(deps, checkout.store_id, pi, 'complete');
@@ -143,6 +142,19 @@ export async function completeCheckout(deps: AppDeps, token: string, paymentInte
   if (pi.status === 'processing') return { status: 202, payment_intent_id: pi.id };
   if (pi.status === 'canceled' && (await deps.storage.checkouts.get(checkout.id))?.superseded_at) throw errors.checkoutSuperseded();
   throw notPaid(pi);
+}
+
+/**
+ * The intent read with the key of the connection the session was made with: the current one, or a retired
+ * one kept because the store switched account while this payment was processing.
+ */
+async function retrieveForSession(deps: AppDeps, checkout: Checkout, conn: StripeConnection | null, id: string): Promise<Stripe.PaymentIntent> {
+  if (conn && !madeWith(checkout, conn)) {
+    const retired = (await deps.storage.stores.listRetiredConnections(checkout.store_id)).find((r) => madeWith(checkout, r));
+    const stripe = retired ? openKey(deps, retired) : null;
+    if (stripe) return stripe.paymentIntents.retrieve(id);
+  }
+  return withMerchantStripe(deps, checkout.store_id, ({ stripe }) => stripe.paymentIntents.retrieve(id));
 }
 
 /** Stripe's own words for a declined or failed payment ("Your card was declined."). */

@@ -13,6 +13,12 @@ export const CHECKOUT_TTL_MS = 30 * 60 * 1000;
 /** Attempts to freeze a cart that keeps changing under us (one shopper: practically always the first). */
 const FREEZE_ATTEMPTS = 8;
 
+/**
+ * Unexpired sessions one cart may have at once. A shopper opens one per Checkout press (a few, with tabs);
+ * a flood from one cart is stopped here before it costs a PaymentIntent.
+ */
+export const MAX_LIVE_SESSIONS_PER_CART = 20;
+
 /** Opens a checkout session for an open cart: freezes its lines and amount and issues a fresh token. */
 export async function openCheckout(
   deps: Pick<AppDeps, 'storage' | 'config' | 'clock'>,
@@ -26,7 +32,7 @@ export async function openCheckout(
     if (cart.items.length === 0) throw errors.cartEmpty();
     if (cart.subtotal > MAX_AMOUNT) throw errors.cartTooLarge();
     const token = newCheckoutToken();
-    const checkout = await deps.storage.checkouts.create({
+    const created = await deps.storage.checkouts.create({
       id: newId('chk'),
       tokenHash: hashToken(token),
       storeId: cart.store_id,
@@ -36,10 +42,16 @@ export async function openCheckout(
       amount: cart.subtotal,
       currency: cart.currency,
       livemode: conn.livemode,
+      accountId: conn.account_id,
       expiresAt: deps.clock.now() + ttlMs,
+      maxLivePerCart: MAX_LIVE_SESSIONS_PER_CART,
     });
-    // null: the cart changed between our read and the write; freeze what it is now instead.
-    if (!checkout) continue;
+    // The cart changed between our read and the write: freeze what it is now instead.
+    if (created.status === 'cart_changed') continue;
+    if (created.status === 'limit_reached') {
+      throw errors.tooManyCheckouts(Math.max(1, Math.ceil((created.retryAt - deps.clock.now()) / 1000)));
+    }
+    const { checkout } = created;
     return {
       token,
       url: `${deps.config.publicUrl}/checkout/${token}`,

@@ -1,8 +1,10 @@
+import type Stripe from 'stripe';
 import type { AppDeps } from '../deps';
-import type { Checkout, StripeConnection } from '../storage/port';
+import type { Checkout, RetiredConnection } from '../storage/port';
 import { withMerchantStripe } from '../stripe/merchant';
 import { CANCELABLE_STATUSES } from './intents';
 import { recordFromPaymentIntent } from './record';
+import { madeWith, noteIntentStatus, openKey, releaseRetiredConnections } from './settle';
 import { cancelSiblingIntents } from './siblings';
 
 /** How far back the sweep looks for unpaid sessions whose payment may have gone through. */
@@ -11,6 +13,10 @@ export const RECONCILE_LOOKBACK_MS = 3 * 24 * 60 * 60 * 1000;
 export const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
 /** Stripe calls in flight at once during a sweep, so a big backlog does not hit rate limits. */
 const CONCURRENCY = 4;
+/** An expired session's intent that could still be confirmed is cancelled once the session is this stale. */
+export const ABANDON_AFTER_MS = 24 * 60 * 60 * 1000;
+/** Unpaid sessions that can take no money are deleted this long after they expired. */
+export const PURGE_SESSIONS_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** What one sweep did. */
 export interface SweepReport {
@@ -18,6 +24,7 @@ export interface SweepReport {
   recorded: number;
   failed: number;
   purged_carts: number;
+  purged_sessions: number;
 }
 
 type SweepDeps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>;
@@ -44,30 +51,40 @@ function isDue(ageMs: number, intervalMs: number): boolean {
 /**
  * Asks Stripe, with each store's own key, about the PaymentIntents of recent unpaid checkout sessions and
  * records the ones that succeeded: the safety net for webhooks that never arrived (endpoint down, store
- * key without webhook permission). Also forgets carts idle past their expiry.
+ * key without webhook permission). Superseded and cancelled sessions are left out; `processing` ones are
+ * followed however old, with the key of the connection they were made with (a retired one after a switch).
+ * Also cancels the intents of long-expired sessions, and forgets idle carts and abandoned sessions.
  */
 export async function reconcilePayments(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepReport> {
   const now = deps.clock.now();
   const lookback = options.lookbackMs ?? RECONCILE_LOOKBACK_MS;
-  const open = (await deps.storage.checkouts.listOpenSince(now - lookback))
+  const open = (await deps.storage.checkouts.listToReconcile(now - lookback))
     .filter((c) => !options.intervalMs || isDue(now - c.created_at, options.intervalMs));
-  const report: SweepReport = { checked: 0, recorded: 0, failed: 0, purged_carts: await deps.storage.carts.purgeExpired() };
+  const report: SweepReport = {
+    checked: 0,
+    recorded: 0,
+    failed: 0,
+    purged_carts: await deps.storage.carts.purgeExpired(),
+    purged_sessions: await deps.storage.checkouts.purgeAbandoned(now - PURGE_SESSIONS_AFTER_MS),
+  };
   await sealLegacyClientSecrets(deps);
+  const retired = await deps.storage.stores.listRetiredConnections();
   const queue = [...open];
   const worker = async () => {
-    for (let c = queue.shift(); c; c = queue.shift()) await checkOne(deps, c, report);
+    for (let c = queue.shift(); c; c = queue.shift()) await checkOne(deps, c, retired, report);
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  if (retired.length) await releaseRetiredConnections(deps);
   if (report.recorded || report.failed) deps.logger.info({ ...report }, 'reconciliation sweep');
   return report;
 }
 
-async function checkOne(deps: SweepDeps, checkout: Checkout, report: SweepReport): Promise<void> {
+async function checkOne(deps: SweepDeps, checkout: Checkout, retired: RetiredConnection[], report: SweepReport): Promise<void> {
   try {
-    const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
-      stripe.paymentIntents.retrieve(checkout.payment_intent_id!),
-    );
+    const pi = await retrieveIntent(deps, checkout, retired);
+    if (!pi) return;
     report.checked += 1;
+    await noteIntentStatus(deps, checkout, pi);
     const recorded = await recordFromPaymentIntent(deps, checkout.store_id, pi, 'reconcile');
     if (recorded.created) report.recorded += 1;
     await cancelSiblingIntents(deps, recorded);
@@ -77,6 +94,30 @@ async function checkOne(deps: SweepDeps, checkout: Checkout, report: SweepReport
     const e = err as { code?: string; message?: string };
     deps.logger.warn({ store_id: checkout.store_id, checkout_id: checkout.id, code: e.code }, 'reconcile check failed');
   }
+}
+
+/**
+ * The session's intent, read with the key of the connection it was made with: the store's current one, or
+ * a retired one kept for it. Null when no key we hold can reach it (the store switched account and the
+ * intent was already settled, or the old key was dropped). A long-expired session's intent that could still
+ * be confirmed is cancelled: nobody should pay a day-old checkout, and its session can then be forgotten.
+ */
+async function retrieveIntent(deps: SweepDeps, checkout: Checkout, retired: RetiredConnection[]): Promise<Stripe.PaymentIntent | null> {
+  const id = checkout.payment_intent_id!;
+  const stale = checkout.expires_at + ABANDON_AFTER_MS <= deps.clock.now();
+  const current = await deps.storage.stores.getConnection(checkout.store_id);
+  if (!current || madeWith(checkout, current)) {
+    return withMerchantStripe(deps, checkout.store_id, async ({ stripe }) => abandonIfStale(stripe, await stripe.paymentIntents.retrieve(id), stale));
+  }
+  const old = retired.find((r) => r.store_id === checkout.store_id && madeWith(checkout, r));
+  const stripe = old ? openKey(deps, old) : null;
+  return stripe ? abandonIfStale(stripe, await stripe.paymentIntents.retrieve(id), stale) : null;
+}
+
+async function abandonIfStale(stripe: Stripe, pi: Stripe.PaymentIntent, stale: boolean): Promise<Stripe.PaymentIntent> {
+  if (!stale || !CANCELABLE_STATUSES.includes(pi.status)) return pi;
+  // A confirm that wins the race makes the cancel fail; the retrieve then sees the payment.
+  return stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'abandoned' }).catch(() => stripe.paymentIntents.retrieve(pi.id));
 }
 
 /**
@@ -105,46 +146,4 @@ export async function sealLegacyClientSecrets(deps: Pick<AppDeps, 'storage' | 's
   const rows = await deps.storage.checkouts.listPlaintextSecrets();
   for (const r of rows) await deps.storage.checkouts.sealClientSecret(r.id, deps.sealer.seal(r.store_id, r.client_secret));
   return rows.length;
-}
-
-/**
- * Settles a store's open sessions with the key of a connection that is going away (disconnect, or a
- * reconnect that replaced it), called while we still hold that key: afterwards neither /complete nor the
- * sweep can reach those intents, and the old webhook endpoint is deleted. Succeeded intents become orders;
- * when the new connection cannot reach them (disconnected, another account or mode) the unpaid ones are
- * cancelled so a shopper's open tab cannot take money that no longer becomes an order. Never throws.
- * Callers run it right after the swap rather than before it: a payment confirmed while the connect form
- * was being submitted is caught too, and a connect that fails (burnt link) cancels nothing.
- */
-export async function settlePreviousConnection(
-  deps: SweepDeps,
-  previous: StripeConnection,
-  current: StripeConnection | null,
-): Promise<SweepReport> {
-  const report: SweepReport = { checked: 0, recorded: 0, failed: 0, purged_carts: 0 };
-  const reachable = current !== null && current.account_id === previous.account_id && current.livemode === previous.livemode;
-  let stripe;
-  try {
-    stripe = deps.stripe.forKey(deps.sealer.open(previous.store_id, previous.secret_key_sealed));
-  } catch {
-    return report;
-  }
-  for (const c of await deps.storage.checkouts.listOpenWithIntentForStore(previous.store_id)) {
-    if (c.livemode !== previous.livemode) continue;
-    try {
-      let pi = await stripe.paymentIntents.retrieve(c.payment_intent_id!);
-      if (!reachable && CANCELABLE_STATUSES.includes(pi.status)) {
-        // A confirm that wins the race makes the cancel fail; the retrieve then sees the payment.
-        pi = await stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'abandoned' })
-          .catch(() => stripe.paymentIntents.retrieve(c.payment_intent_id!));
-      }
-      report.checked += 1;
-      if ((await recordFromPaymentIntent(deps, c.store_id, pi, 'reconcile')).created) report.recorded += 1;
-    } catch (err) {
-      report.failed += 1;
-      deps.logger.warn({ store_id: c.store_id, checkout_id: c.id, code: (err as { code?: string }).code }, 'could not settle a session with the old key');
-    }
-  }
-  deps.logger.info({ store_id: previous.store_id, ...report }, 'settled open sessions before the old Stripe connection went away');
-  return report;
 }

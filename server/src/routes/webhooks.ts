@@ -17,22 +17,41 @@ export function webhooksRouter(deps: AppDeps): Router {
   router.post('/stripe/webhooks/:store_id', async (ctx) => {
     const storeId = ctx.params.store_id!;
     // Before the body is read: a path that names no store with a webhook secret costs no 512 KB buffer.
-    const sealed = await deps.storage.stores.getWebhookSecretSealed(storeId);
-    if (!sealed) throw errors.webhookSignatureInvalid();
+    const sealed = await webhookSecretsOf(deps, storeId);
+    if (sealed.length === 0) throw errors.webhookSignatureInvalid();
     const raw = await readRawBody(ctx, WEBHOOK_BODY_LIMIT);
-    let event: Stripe.Event;
-    try {
-      const secret = deps.sealer.open(storeId, sealed);
-      // Tolerance uses the wall clock on purpose: signatures carry real time, whatever clock the app runs on.
-      event = Stripe.webhooks.constructEvent(raw, ctx.get('Stripe-Signature'), secret);
-    } catch {
-      throw errors.webhookSignatureInvalid();
-    }
+    const signed = verified(deps, storeId, sealed, raw, ctx.get('Stripe-Signature'));
+    if (!signed) throw errors.webhookSignatureInvalid();
+    const { event } = signed;
     if (!isEventShaped(event)) throw errors.invalidWebhookEvent();
     const fresh = await applyStripeEvent(deps, storeId, event);
     ctx.body = { received: true, duplicate: !fresh };
   });
   return router;
+}
+
+/**
+ * The sealed signing secrets events of this store may carry: the current endpoint's, then those of retired
+ * connections still followed for processing payments (their endpoints post to the same URL).
+ */
+async function webhookSecretsOf(deps: AppDeps, storeId: string): Promise<string[]> {
+  const current = await deps.storage.stores.getWebhookSecretSealed(storeId);
+  const retired = await deps.storage.stores.listRetiredConnections(storeId);
+  return [current, ...retired.map((r) => r.webhook_secret_sealed)].filter((s): s is string => s !== null);
+}
+
+/** The event, if the signature verifies with one of the secrets (each opened only for this check). */
+function verified(deps: AppDeps, storeId: string, sealed: string[], raw: string, signature: string): { event: unknown } | null {
+  for (const box of sealed) {
+    try {
+      const secret = deps.sealer.open(storeId, box);
+      // Tolerance uses the wall clock on purpose: signatures carry real time, whatever clock the app runs on.
+      return { event: Stripe.webhooks.constructEvent(raw, signature, secret) as unknown };
+    } catch {
+      // not this secret (or not a valid signature at all): try the next
+    }
+  }
+  return null;
 }
 
 /** A signed body is still only bytes from outside: it must at least look like an event before we act on it. */

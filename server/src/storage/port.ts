@@ -121,6 +121,27 @@ export interface StoresRepository {
   listEvents(storeId: string): Promise<StoreEvent[]>;
   /** The sealed webhook signing secret of the store's current endpoint (open with sealer.open(storeId, …)). */
   getWebhookSecretSealed(storeId: string): Promise<string | null>;
+  /**
+   * Keeps a connection that was replaced or removed while intents made with it were still processing: its
+   * sealed key and webhook endpoint stay usable until those intents are final (see payments/settle.ts).
+   */
+  retireConnection(conn: StripeConnection): Promise<RetiredConnection>;
+  /** The store's retired connections (all stores' without an id), oldest first. */
+  listRetiredConnections(storeId?: string): Promise<RetiredConnection[]>;
+  /** Forgets a retired connection once nothing of it is pending. */
+  dropRetiredConnection(id: number): Promise<void>;
+}
+
+/** A former connection kept for the intents still processing on it. */
+export interface RetiredConnection {
+  id: number;
+  store_id: string;
+  account_id: string | null;
+  livemode: boolean;
+  secret_key_sealed: string;
+  webhook_endpoint_id: string | null;
+  webhook_secret_sealed: string | null;
+  retired_at: number;
 }
 
 // ---- the catalog ----
@@ -236,8 +257,15 @@ export interface Checkout {
   client_secret_sealed: string | null;
   /** A client_secret stored in plaintext before migration 004; sealed and cleared on the next read. */
   legacy_client_secret: string | null;
-  /** Set when a newer session of the same cart cancelled this session's intent (a second tab). */
+  /**
+   * Set when the session can no longer take money and needs no more checking: a newer session of the same
+   * cart cancelled its intent (a second tab), or its intent was cancelled when the store's connection went away.
+   */
   superseded_at: number | null;
+  /** The Stripe account its intent is made on (null for sessions from before migration 007). */
+  account_id: string | null;
+  /** The last status we saw of its PaymentIntent (`processing` ones are followed until final). */
+  intent_status: string | null;
   order_id: string | null;
   created_at: number;
   expires_at: number;
@@ -255,16 +283,29 @@ export interface NewCheckout {
   amount: number;
   currency: string;
   livemode: boolean;
+  /** The account of the store's connection when the session was made. */
+  accountId: string | null;
   expiresAt: number;
+  /** At most this many sessions of the cart may be unexpired at once (a cap against floods). */
+  maxLivePerCart: number;
 }
+
+/** What creating a session did. */
+export type NewCheckoutResult =
+  | { status: 'created'; checkout: Checkout }
+  /** The cart is no longer open or no longer at the version read: read it again. */
+  | { status: 'cart_changed' }
+  /** The cart already has `maxLivePerCart` unexpired sessions; the oldest expires at `retryAt`. */
+  | { status: 'limit_reached'; retryAt: number };
 
 /** Checkout sessions. */
 export interface CheckoutsRepository {
   /**
    * Stores the session only if its cart is still open and at `cartVersion` (and bumps that version), so a
-   * session never freezes lines the cart no longer has; null when the cart changed meanwhile.
+   * session never freezes lines the cart no longer has, and only while the cart has fewer than
+   * `maxLivePerCart` unexpired sessions (the version check serialises concurrent creates of one cart).
    */
-  create(input: NewCheckout): Promise<Checkout | null>;
+  create(input: NewCheckout): Promise<NewCheckoutResult>;
   get(id: string): Promise<Checkout | null>;
   findByTokenHash(tokenHash: string): Promise<Checkout | null>;
   /**
@@ -276,14 +317,25 @@ export interface CheckoutsRepository {
   sealClientSecret(id: string, clientSecretSealed: string): Promise<void>;
   /** Sessions whose client_secret is still plaintext (written before migration 004). */
   listPlaintextSecrets(): Promise<{ id: string; store_id: string; client_secret: string }[]>;
-  /** Marks an unpaid session as replaced by a newer session of its cart. */
+  /** Marks an unpaid session as done without payment (superseded, or its intent cancelled). */
   markSuperseded(id: string): Promise<void>;
-  /** Unpaid sessions with a PaymentIntent, created at or after `since` (ms), for the reconciliation sweep. */
-  listOpenSince(since: number): Promise<Checkout[]>;
+  /** Remembers the last status seen of the session's PaymentIntent. */
+  recordIntentStatus(id: string, status: string): Promise<void>;
+  /**
+   * Unpaid, not superseded sessions with a PaymentIntent that may still take money: made at or after `since`
+   * (ms), or last seen `processing` however old (SEPA/ACH settle in up to 14 days). For the sweep, and with
+   * `storeId` for settling a connection that goes away.
+   */
+  listToReconcile(since: number, storeId?: string): Promise<Checkout[]>;
   /** Unpaid sessions of a cart that have a PaymentIntent (siblings to cancel once the cart is paid). */
   listOpenWithIntentForCart(cartId: string): Promise<Checkout[]>;
-  /** Unpaid sessions of a store that have a PaymentIntent (to settle before its connection goes away). */
+  /** Unpaid sessions of a store that have a PaymentIntent (e.g. to find the owner of a refunded intent). */
   listOpenWithIntentForStore(storeId: string): Promise<Checkout[]>;
+  /**
+   * Deletes unpaid sessions that expired before `before` and can take no money: no intent, or superseded, or
+   * an intent last seen cancelled. Returns how many.
+   */
+  purgeAbandoned(before: number): Promise<number>;
 }
 
 // ---- orders and Stripe events ----
@@ -357,9 +409,9 @@ export interface OrdersRepository {
 
 /** Where a sealed value lives. */
 export interface SealedValueRef {
-  table: 'stripe_connections' | 'checkouts';
+  table: 'stripe_connections' | 'retired_connections' | 'checkouts';
   column: 'secret_key_sealed' | 'webhook_secret_sealed' | 'sealed_client_secret';
-  /** The row's key (store id for connections, checkout id for checkouts). */
+  /** The row's key (store id for connections, the row id for retired ones, checkout id for checkouts). */
   rowId: string;
 }
 

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import { errors } from '../../errors';
 import { readBody } from '../../http/body';
-import { settlePreviousConnection } from '../../payments/sweep';
+import { settleWithin } from '../../connect/connect-store';
+import { settleInBackground } from '../../payments/settle';
 import { buildConnectUrl, signConnectLink } from '../../security/connect-link';
-import { deletePreviousEndpoint } from '../../connect/connect-store';
 import { isHttpUrl } from '../connect';
 import { loadStore, STORE_ID_PATTERN, storeJson, stripeStatusJson } from '../stores-view';
 
@@ -79,8 +79,7 @@ export function storesRouter(deps: AppDeps): Router {
     if (removed) {
       deps.logger.info({ store_id: store.id, account_id: removed.account_id }, 'store disconnected from Stripe');
       // Orders paid on the old key must exist before that key and its webhook endpoint are gone.
-      await settlePreviousConnection(deps, removed, null);
-      await deletePreviousEndpoint(deps, removed, null, null);
+      await settleWithin(settleInBackground(deps, removed, null, null));
     }
     ctx.body = stripeStatusJson(store.id, null);
   });

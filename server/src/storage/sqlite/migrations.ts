@@ -1,4 +1,4 @@
-import { cartVersionColumn, checkoutsByCartIndex, checkoutSupersededColumn, paymentsSchema, sealedClientSecretColumn } from './payments-schema';
+import { cartVersionColumn, checkoutsByCartIndex, retiredConnectionsSchema, checkoutSupersededColumn, paymentsSchema, sealedClientSecretColumn } from './payments-schema';
 import { storesSchema } from './stores-schema';
 
 /**
@@ -21,3 +21,4 @@ migrations.push({ id: '003_checkouts_by_cart', sql: checkoutsByCartIndex });
 migrations.push({ id: '004_sealed_client_secret', sql: sealedClientSecretColumn });
 migrations.push({ id: '005_checkout_superseded', sql: checkoutSupersededColumn });
 migrations.push({ id: '006_cart_version', sql: cartVersionColumn });
+migrations.push({ id: '007_retired_connections', sql: retiredConnectionsSchema });

@@ -100,3 +100,25 @@ export const checkoutSupersededColumn = `ALTER TABLE checkouts ADD COLUMN supers
 
 /** Migration `006_cart_version`: every change of a cart bumps it, so writes are compare-and-set. */
 export const cartVersionColumn = `ALTER TABLE carts ADD COLUMN version INTEGER NOT NULL DEFAULT 0;`;
+
+/**
+ * Migration `007_retired_connections`: which Stripe account a session's intent lives on and the last status we
+ * saw of it (so `processing` intents are followed until final), and former connections kept, sealed, while
+ * intents made with them are still processing after the store switched account or disconnected.
+ */
+export const retiredConnectionsSchema = `
+ALTER TABLE checkouts ADD COLUMN account_id TEXT;
+ALTER TABLE checkouts ADD COLUMN intent_status TEXT;
+CREATE INDEX checkouts_processing ON checkouts (intent_status) WHERE status = 'open';
+CREATE TABLE retired_connections (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  store_id TEXT NOT NULL REFERENCES stores (id) ON DELETE CASCADE,
+  account_id TEXT,
+  livemode INTEGER NOT NULL,
+  secret_key_sealed TEXT NOT NULL,
+  webhook_endpoint_id TEXT,
+  webhook_secret_sealed TEXT,
+  retired_at INTEGER NOT NULL
+);
+CREATE INDEX retired_connections_store ON retired_connections (store_id);
+`;

@@ -7,6 +7,7 @@ export function createSealedValuesRepository(db: SqliteDatabase): SealedValuesRe
   const q = {
     connections: db.prepare('SELECT store_id, secret_key_sealed, webhook_secret_sealed FROM stripe_connections'),
     checkouts: db.prepare('SELECT id, store_id, sealed_client_secret FROM checkouts WHERE sealed_client_secret IS NOT NULL'),
+    retired: db.prepare('SELECT id, store_id, secret_key_sealed, webhook_secret_sealed FROM retired_connections'),
   };
   // Column and table names come from the fixed SealedValueRef unions, never from outside.
   const updates = new Map<string, Statement<[string, string, string]>>();
@@ -35,6 +36,13 @@ export function createSealedValuesRepository(db: SqliteDatabase): SealedValuesRe
           out.push({ table: 'stripe_connections', column: 'secret_key_sealed', rowId: r.store_id, storeId: r.store_id, sealed: r.secret_key_sealed });
           if (r.webhook_secret_sealed) {
             out.push({ table: 'stripe_connections', column: 'webhook_secret_sealed', rowId: r.store_id, storeId: r.store_id, sealed: r.webhook_secret_sealed });
+          }
+        }
+        for (const r of q.retired.all() as { id: number; store_id: string; secret_key_sealed: string; webhook_secret_sealed: string | null }[]) {
+          const rowId = String(r.id);
+          out.push({ table: 'retired_connections', column: 'secret_key_sealed', rowId, storeId: r.store_id, sealed: r.secret_key_sealed });
+          if (r.webhook_secret_sealed) {
+            out.push({ table: 'retired_connections', column: 'webhook_secret_sealed', rowId, storeId: r.store_id, sealed: r.webhook_secret_sealed });
           }
         }
         for (const r of q.checkouts.all() as { id: string; store_id: string; sealed_client_secret: string }[]) {

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock';
-import { LinkAlreadyUsedError, type Store, type StoreEvent, type StoresRepository, type StripeConnection, type UsedLink } from '../port';
+import { LinkAlreadyUsedError, type RetiredConnection, type Store, type StoreEvent, type StoresRepository, type StripeConnection, type UsedLink } from '../port';
 import { run, type SqliteDatabase } from './index';
 
 interface StoreRow {
@@ -46,6 +46,11 @@ export function createStoresRepository(db: SqliteDatabase, clock: Clock): Stores
     linkUsed: db.prepare('SELECT 1 FROM used_connect_links WHERE signature = ?'),
     burnLink: db.prepare('INSERT INTO used_connect_links (signature, store_id, expires_at, used_at) VALUES (?, ?, ?, ?)'),
     purgeLinks: db.prepare('DELETE FROM used_connect_links WHERE expires_at < ?'),
+    retire: db.prepare(`INSERT INTO retired_connections (store_id, account_id, livemode, secret_key_sealed, webhook_endpoint_id,
+                          webhook_secret_sealed, retired_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`),
+    retiredOf: db.prepare('SELECT * FROM retired_connections WHERE store_id = ? ORDER BY id'),
+    retiredAll: db.prepare('SELECT * FROM retired_connections ORDER BY id'),
+    dropRetired: db.prepare('DELETE FROM retired_connections WHERE id = ?'),
   };
 
   const getStore = (id: string) => toStore(q.getStore.get(id) as StoreRow | undefined);
@@ -130,6 +135,14 @@ export function createStoresRepository(db: SqliteDatabase, clock: Clock): Stores
     disconnect: (storeId) => run(() => disconnect.immediate(storeId)),
     listEvents: (storeId) => run(() => (q.listEvents.all(storeId) as EventRow[]).map(toEvent)),
     getWebhookSecretSealed: (storeId) => run(() => getConnection(storeId)?.webhook_secret_sealed ?? null),
+    retireConnection: (c) =>
+      run(() =>
+        toRetired(q.retire.get(c.store_id, c.account_id, Number(c.livemode), c.secret_key_sealed, c.webhook_endpoint_id,
+          c.webhook_secret_sealed, clock.now()) as RetiredRow),
+      ),
+    listRetiredConnections: (storeId) =>
+      run(() => ((storeId ? q.retiredOf.all(storeId) : q.retiredAll.all()) as RetiredRow[]).map(toRetired)),
+    dropRetiredConnection: (id) => run(() => void q.dropRetired.run(id)),
   };
 }
 
@@ -154,6 +167,12 @@ function toStore(row: StoreRow | undefined): Store | null {
 
 function toConnection(row: ConnectionRow | undefined): StripeConnection | null {
   if (!row) return null;
+  return { ...row, livemode: row.livemode === 1 };
+}
+
+type RetiredRow = Omit<RetiredConnection, 'livemode'> & { livemode: number };
+
+function toRetired(row: RetiredRow): RetiredConnection {
   return { ...row, livemode: row.livemode === 1 };
 }
 
