@@ -5,10 +5,11 @@ import type { AppDeps } from '../app';
 import { AppError } from '../errors';
 import { readBody } from '../http/body';
 import { cors } from '../security/cors';
+import { oncePer, oncePerRequest, rateLimitsOf, shopperLimit } from '../security/rate-limit';
 import { CART_ID_PATTERN } from '../checkout/ids';
 import { openCheckout } from '../checkout/sessions';
 import type { Cart } from '../storage';
-import { loadStore } from './stores-view';
+import { loadStore, STORE_ID_PATTERN } from './stores-view';
 
 const addItemBody = z.object({ product_id: z.string().min(1).max(200), quantity: z.unknown().optional() });
 const setQuantityBody = z.object({ quantity: z.unknown() });
@@ -41,15 +42,30 @@ function cartIdOf(ctx: Context): string {
   return id;
 }
 
+// Issue 14: the store of the cart in the path, looked up once per request (CORS and the rate limits share it).
+const cartStoreOf = oncePerRequest((deps: AppDeps, ctx: Context) => (CART_ID_PATTERN.test(ctx.params.id ?? '') ? deps.storage.carts.storeIdOf(ctx.params.id!) : null));
+/** Shopper rate limits per client address and per store, one set per app: the router and the fast path share it. */
+const cartLimits = oncePer((deps: AppDeps) => {
+  const l = rateLimitsOf(deps.config);
+  const storeOfPath = (ctx: Context) => (STORE_ID_PATTERN.test(ctx.params.store_id?.toLowerCase() ?? '') ? ctx.params.store_id!.toLowerCase() : null);
+  const storeOfCart = (ctx: Context) => cartStoreOf(deps, ctx);
+  return {
+    create: shopperLimit({ clock: deps.clock, perAddress: l.cartsPerMinute, perStore: l.storeCartsPerMinute, storeOf: storeOfPath }),
+    items: shopperLimit({ clock: deps.clock, perAddress: l.cartItemsPerMinute, perStore: l.storeCartItemsPerMinute, storeOf: storeOfCart }),
+    checkout: shopperLimit({ clock: deps.clock, perAddress: l.checkoutsPerMinute, perStore: l.storeCheckoutsPerMinute, storeOf: storeOfCart }),
+  };
+});
+
 /** Public cart API: create, read, add, change, remove, check out. CORS per store. */
 export function cartRoutes(deps: AppDeps, router = new Router({ sensitive: true })): Router {
   const { carts } = deps.storage;
   const byStore = storeCors(deps, (ctx) => ctx.params.store_id?.toLowerCase() ?? null);
   const hot = hotCartHandlers(deps);
   const { byCart } = hot;
+  const limits = cartLimits(deps);
 
   router.options('/api/stores/:store_id/carts', byStore);
-  router.post('/api/stores/:store_id/carts', byStore, (ctx) => {
+  router.post('/api/stores/:store_id/carts', byStore, limits.create, (ctx) => {
     const store = loadStore(deps, ctx.params.store_id);
     const currency = deps.storage.catalog.currencyOf(store.id) ?? store.default_currency;
     ctx.status = 201;
@@ -60,7 +76,7 @@ export function cartRoutes(deps: AppDeps, router = new Router({ sensitive: true 
   router.get('/api/carts/:id', byCart, hot.getCart);
 
   router.options('/api/carts/:id/items', byCart);
-  router.post('/api/carts/:id/items', byCart, async (ctx) => {
+  router.post('/api/carts/:id/items', byCart, limits.items, async (ctx) => {
     const id = cartIdOf(ctx);
     const body = await readBody(ctx, addItemBody);
     const quantity = quantityOf(body.quantity, 1);
@@ -69,13 +85,13 @@ export function cartRoutes(deps: AppDeps, router = new Router({ sensitive: true 
   });
 
   router.options('/api/carts/:id/items/:product_id', byCart);
-  router.patch('/api/carts/:id/items/:product_id', byCart, hot.setQuantity);
-  router.delete('/api/carts/:id/items/:product_id', byCart, (ctx) => {
+  router.patch('/api/carts/:id/items/:product_id', byCart, limits.items, hot.setQuantity);
+  router.delete('/api/carts/:id/items/:product_id', byCart, limits.items, (ctx) => {
     ctx.body = cartAnswer(carts.removeItem(cartIdOf(ctx), ctx.params.product_id!));
   });
 
   router.options('/api/carts/:id/checkout', byCart);
-  router.post('/api/carts/:id/checkout', byCart, (ctx) => {
+  router.post('/api/carts/:id/checkout', byCart, limits.checkout, (ctx) => {
     const { token, url, expires_at } = openCheckout(deps, cartIdOf(ctx));
     ctx.status = 201;
     ctx.body = { token, url, expires_at };
@@ -87,7 +103,7 @@ export function cartRoutes(deps: AppDeps, router = new Router({ sensitive: true 
 function hotCartHandlers(deps: AppDeps) {
   const { carts } = deps.storage;
   return {
-    byCart: storeCors(deps, (ctx) => (CART_ID_PATTERN.test(ctx.params.id ?? '') ? carts.storeIdOf(ctx.params.id!) : null)),
+    byCart: storeCors(deps, (ctx) => cartStoreOf(deps, ctx)),
     getCart: (ctx: Context) => {
       sendJson(ctx, cartAnswer(carts.get(cartIdOf(ctx))));
     },
@@ -122,13 +138,14 @@ const SET_QUANTITY_PATH = /^\/api\/carts\/(cart_[A-Za-z0-9_-]{22})\/items\/([^/%
  */
 export function hotCartPaths(deps: AppDeps): Middleware {
   const hot = hotCartHandlers(deps);
+  const limitItems = cartLimits(deps).items;
   return (ctx, next) => {
     const m = ctx.method === 'GET' ? GET_CART_PATH.exec(ctx.path) : ctx.method === 'PATCH' ? SET_QUANTITY_PATH.exec(ctx.path) : null;
     if (!m) return next();
     ctx.params = m[2] === undefined ? { id: m[1]! } : { id: m[1]!, product_id: m[2] };
     (ctx.request as { params?: unknown }).params = ctx.params; // as the router leaves it
     const handler = m[2] === undefined ? hot.getCart : hot.setQuantity;
-    return hot.byCart(ctx, async () => handler(ctx));
+    return hot.byCart(ctx, m[2] === undefined ? async () => handler(ctx) : () => limitItems(ctx, async () => handler(ctx)));
   };
 }
 

@@ -4,6 +4,8 @@ import type { AppDeps } from '../app';
 import { readBody } from '../http/body';
 import { completeCheckout, ensurePaymentIntent, type InFlight } from '../checkout/payment';
 import { loadCheckoutView } from '../checkout/sessions';
+import { CHECKOUT_TOKEN_PATTERN, hashToken } from '../checkout/ids';
+import { rateLimitsOf, shopperLimit, UNCOUNTED } from '../security/rate-limit';
 
 const completeBody = z.object({
   payment_intent_id: z.string().regex(/^pi_[A-Za-z0-9_]{1,100}$/, 'must be a PaymentIntent id (pi_…)'),
@@ -15,6 +17,19 @@ const completeBody = z.object({
  */
 export function checkoutRoutes(deps: AppDeps, router = new Router({ sensitive: true })): Router {
   const inFlight: InFlight = new Map();
+  const limits = rateLimitsOf(deps.config);
+  // Issue 14: per client address and per store; only a call that will create the session's PaymentIntent counts
+  // (one answered with the intent the session already has, e.g. a reload, makes no Stripe call).
+  const limitIntents = shopperLimit({
+    clock: deps.clock,
+    perAddress: limits.paymentIntentsPerMinute,
+    perStore: limits.storePaymentIntentsPerMinute,
+    storeOf: async (ctx) => {
+      const token = ctx.params.token ?? '';
+      const checkout = CHECKOUT_TOKEN_PATTERN.test(token) ? await deps.storage.checkouts.findByTokenHash(hashToken(token)) : null;
+      return checkout && !checkout.payment_intent_id ? checkout.store_id : UNCOUNTED;
+    },
+  });
   router.use('/api/checkout', async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Referrer-Policy', 'no-referrer');
@@ -25,7 +40,7 @@ export function checkoutRoutes(deps: AppDeps, router = new Router({ sensitive: t
     ctx.body = loadCheckoutView(deps, ctx.params.token!);
   });
 
-  router.post('/api/checkout/:token/payment-intent', async (ctx) => {
+  router.post('/api/checkout/:token/payment-intent', limitIntents, async (ctx) => {
     ctx.body = await ensurePaymentIntent(deps, inFlight, ctx.params.token!);
   });
 

@@ -3,6 +3,50 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { clientKey } from './client-key';
 
+/** Every rate limit, in requests per minute; `Config.rateLimits` overrides any of them (RATE_LIMIT_* in the env). */
+export interface RateLimits {
+  /** POST /stripe/connect, per client address. */
+  connectPerMinute: number;
+  /** Everything under /api/internal/, per client address (counted before the secret check). */
+  internalPerMinute: number;
+  /** New carts, per client address and per store. */
+  cartsPerMinute: number;
+  storeCartsPerMinute: number;
+  /** Item changes (add, change quantity, remove), per client address and per store. */
+  cartItemsPerMinute: number;
+  storeCartItemsPerMinute: number;
+  /** Checkout sessions opened, per client address and per store. */
+  checkoutsPerMinute: number;
+  storeCheckoutsPerMinute: number;
+  /** PaymentIntents created (a call answered with the intent a session already has does not count). */
+  paymentIntentsPerMinute: number;
+  storePaymentIntentsPerMinute: number;
+}
+
+/**
+ * The limits when nothing is configured. Per address, several times what a shopper can do by hand (a
+ * household or office behind one NAT'd IPv4 address shares them), and below what card testing needs; per
+ * store, a busy store's minute, and payment intents well under Stripe's own limit on the merchant's account
+ * (about 25 requests/s in test mode, 100 in live mode). README "Security model" explains each number.
+ */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  connectPerMinute: 10,
+  internalPerMinute: 1200,
+  cartsPerMinute: 20,
+  storeCartsPerMinute: 1200,
+  cartItemsPerMinute: 120,
+  storeCartItemsPerMinute: 6000,
+  checkoutsPerMinute: 10,
+  storeCheckoutsPerMinute: 600,
+  paymentIntentsPerMinute: 10,
+  storePaymentIntentsPerMinute: 300,
+};
+
+/** The configured limits with the defaults filled in. */
+export function rateLimitsOf(config: { rateLimits?: Partial<RateLimits> }): RateLimits {
+  return { ...DEFAULT_RATE_LIMITS, ...config.rateLimits };
+}
+
 /** How many keys a table tracks at most (about 200 bytes each). */
 const MAX_KEYS = 20_000;
 /** How many keys at their limit one insertion at the bound may move to the back before it evicts one anyway. */
@@ -127,5 +171,67 @@ export function rateLimit(options: RateLimitOptions): Middleware {
   return async (ctx, next) => {
     refuseIfOver(table.hit(keyOf(ctx), options.clock.now()));
     return next();
+  };
+}
+
+/** What `ShopperLimitOptions.storeOf` answers for a request that is not counted at all. */
+export const UNCOUNTED = Symbol('uncounted');
+
+/** Options of a shopper limit: per client address group and per store, in one window. */
+export interface ShopperLimitOptions {
+  clock: Clock;
+  perAddress: number;
+  perStore: number;
+  /**
+   * The store the request is for; null when there is none to count (an unknown cart: only the address
+   * counts), UNCOUNTED when the request costs nothing worth limiting (it is not counted at all).
+   */
+  storeOf: (ctx: Context) => string | null | typeof UNCOUNTED | PromiseLike<string | null | typeof UNCOUNTED>;
+  windowMs?: number;
+  maxKeys?: number;
+}
+
+/**
+ * Limits a public shopper endpoint per client address group and per store. The address is counted first
+ * and a request it refuses does not count for the store, so one address over its limit cannot use up its
+ * store's budget; the store's budget stops a flood spread over many addresses.
+ */
+export function shopperLimit(options: ShopperLimitOptions): Middleware {
+  const windowMs = options.windowMs ?? 60_000;
+  const byAddress = new RateLimitTable({ windowMs, max: options.perAddress, maxKeys: options.maxKeys });
+  const byStore = new RateLimitTable({ windowMs, max: options.perStore, maxKeys: options.maxKeys });
+  return async (ctx, next) => {
+    const store = await options.storeOf(ctx);
+    if (store === UNCOUNTED) return next();
+    const now = options.clock.now();
+    refuseIfOver(byAddress.hit(clientKey(ctx.ip), now));
+    if (store !== null) refuseIfOver(byStore.hit(store, now), 'This store is getting too many requests');
+    return next();
+  };
+}
+
+/**
+ * Makes `compute` run at most once per request: later calls in the same request get the first answer (a
+ * promise too), so CORS and the rate limits share one store lookup.
+ */
+export function oncePerRequest<A, T>(compute: (arg: A, ctx: Context) => T): (arg: A, ctx: Context) => T {
+  const slot = Symbol('oncePerRequest');
+  return (arg, ctx) => {
+    const state = ctx.state as Record<symbol, T>;
+    if (!(slot in state)) state[slot] = compute(arg, ctx);
+    return state[slot] as T;
+  };
+}
+
+/** Makes `build` run once per `owner` (the app's deps): the router and the fast path share one set of limiters. */
+export function oncePer<K extends object, T>(build: (owner: K) => T): (owner: K) => T {
+  const built = new WeakMap<K, T>();
+  return (owner) => {
+    let value = built.get(owner);
+    if (value === undefined) {
+      value = build(owner);
+      built.set(owner, value);
+    }
+    return value;
   };
 }
