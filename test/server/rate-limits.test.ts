@@ -304,7 +304,7 @@ describe('the limiter itself', () => {
 });
 
 describe('client addresses', () => {
-  it('keeps IPv4 as is, folds IPv4-mapped IPv6 into IPv4 and groups IPv6 by /64', () => {
+  it('keeps IPv4 as is, folds IPv4-mapped IPv6 into IPv4, groups IPv6 by /64 and drops a port a proxy appended', () => {
     assert.equal(clientKey('203.0.113.7'), '203.0.113.7');
     assert.equal(clientKey('::ffff:203.0.113.7'), '203.0.113.7');
     assert.equal(clientKey('::FFFF:cb00:7107'), '203.0.113.7');
@@ -314,6 +314,9 @@ describe('client addresses', () => {
     assert.equal(clientKey('fe80::1%eth0'), 'fe80:0:0:0::/64');
     assert.equal(clientKey('::1'), '0:0:0:0::/64');
     assert.equal(clientKey('2001:db8:aa:bb::1.2.3.4'), '2001:db8:aa:bb::/64');
+    assert.equal(clientKey('203.0.113.7:51234'), '203.0.113.7');
+    assert.equal(clientKey('[2001:db8:aa:bb::1]:443'), '2001:db8:aa:bb::/64');
+    assert.equal(clientKey('[::ffff:203.0.113.7]:80'), '203.0.113.7');
     assert.equal(clientKey(''), '');
     assert.equal(clientKey('not-an-ip'), 'not-an-ip');
   });
