@@ -74,8 +74,8 @@ export function startDemo(dataDir: string, timeoutMs = 90_000): Promise<DemoProc
         reject(err);
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`The demo exited with code ${code} before it was ready:\n${output}`));

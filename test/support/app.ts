@@ -95,13 +95,13 @@ export async function startTestServer(options: TestServerOptions = {}) {
       return deps;
     },
     get internalSecret() {
-      return config.internalSecrets[0]!;
+      return config.internalSecrets[0];
     },
     /** Calls the internal API with the secret header; JSON in, parsed JSON out. */
     async internal<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
       const res = await fetch(`${url}/api/internal${path}`, {
         method,
-        headers: { 'X-Internal-Secret': config.internalSecrets[0]!, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        headers: { 'X-Internal-Secret': config.internalSecrets[0], ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
