@@ -13,7 +13,7 @@ interface ReceiptProps {
   items: CheckoutLine[];
   t: CheckoutText;
   locale: string;
-  onContinue(): void;
+  onContinue: () => void;
 }
 
 /** Receipt view; focus moves to its heading so screen readers announce the result. */
