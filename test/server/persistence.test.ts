@@ -41,7 +41,7 @@ describe('persistence', () => {
     const before = { status: await status(store.id), store: (await server.internal('GET', `/stores/${store.id}`)).body };
     const events = (await server.internal('GET', `/stores/${store.id}/events`)).body;
     const sealedHook = server.deps.storage.stores.getWebhookSecretSealed(store.id);
-    await server.restart();
+    server.restart();
     assert.deepEqual(await status(store.id), before.status);
     assert.deepEqual((await server.internal('GET', `/stores/${store.id}`)).body, before.store);
     assert.deepEqual((await server.internal('GET', `/stores/${store.id}/events`)).body, events);
@@ -53,7 +53,7 @@ describe('persistence', () => {
 
   it('never writes a secret in plaintext to the SQLite files', async () => {
     await connectedStore('Bytes Shop');
-    await server.restart(); // checkpoints nothing on its own, so read the WAL too
+    server.restart(); // checkpoints nothing on its own, so read the WAL too
     const files = readdirSync(server.dir).filter((f) => f.includes('sqlite')).map((f) => join(server.dir, f));
     assert.ok(files.length >= 1);
     const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
@@ -77,7 +77,7 @@ describe('sealed boxes are bound to their store', () => {
     } finally {
       db.close();
     }
-    const err = await withMerchantStripe(server.deps, attacker.id, async () => 'opened').catch((e: AppError) => e);
+    const err = await withMerchantStripe(server.deps, attacker.id, () => Promise.resolve('opened')).catch((e: AppError) => e);
     assert.ok(err instanceof AppError);
     assert.equal(err.code, 'store_not_connected');
     assert.ok(server.logs.some((l) => l.includes('sealed Stripe key could not be opened')));
@@ -109,7 +109,7 @@ describe('master key rotation', () => {
     // Restart under the new key alone: every box opens, the store still connects to Stripe.
     server.config.masterKey = new Uint8Array(Buffer.from(newKey, 'base64'));
     server.config.masterKeysPrevious = [];
-    await server.restart();
+    server.restart();
     const conn = server.deps.storage.stores.getConnection(store.id)!;
     assert.equal(conn.secret_key_sealed.split('.')[1], keyId(server.config.masterKey));
     assert.match(server.deps.sealer.open(store.id, conn.secret_key_sealed), /^sk_test_/);

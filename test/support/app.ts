@@ -72,7 +72,9 @@ export async function startTestServer(options: TestServerOptions = {}) {
   const url = `http://127.0.0.1:${port}`;
   if (!options.env?.publicUrl) config.publicUrl = url;
   let deps = build();
-  http.on('request', (req, res) => handler(req, res));
+  // Koa's callback settles every request itself (a failure becomes ctx.onerror's 500), so its promise never
+  // rejects; `handler` is looked up per request because restart() replaces it.
+  http.on('request', (req, res) => void handler(req, res));
   let handler = createApp(deps).callback();
 
   function build(): AppDeps {
@@ -134,7 +136,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
       deps.storage.close();
     },
     /** Reopens the same SQLite file with the same keys (a process restart without the process). */
-    async restart(): Promise<void> {
+    restart(): void {
       deps.storage.close();
       deps = build();
       handler = createApp(deps).callback();

@@ -65,7 +65,7 @@ describe('widget bundles', () => {
     assert.ok((await mapRes.json()).sources.some((s: string) => s.includes('widget/src/widget.tsx')));
   });
 
-  it('serves the stylesheet under the exact name compiled into widget.js', async () => {
+  it('serves the stylesheet under the exact name compiled into widget.js', () => {
     const css = readFileSync('dist/widget.css');
     assert.ok(readFileSync('dist/widget.js', 'utf8').includes(`widget.${contentHash(css)}.css`));
   });

@@ -47,7 +47,7 @@ function memoryCartApi() {
       carts.get(id)!.lines.delete(p);
       return answer(id);
     },
-    startCheckout: async (id) => ({ token: 't', url: `https://pay.example/checkout/t?cart=${id}`, expires_at: 0 }),
+    startCheckout: (id) => Promise.resolve({ token: 't', url: `https://pay.example/checkout/t?cart=${id}`, expires_at: 0 }),
   };
   return { api, carts, createdCount: () => created };
 }
