@@ -61,7 +61,7 @@ export async function startServerProcess(opts: {
   } catch (err) {
     await stop();
     const tail = (await readFile(opts.logPath, 'utf8').catch(() => '')).split('\n').slice(-15).join('\n');
-    throw new Error(`${(err as Error).message}\nLast lines of ${opts.logPath}:\n${tail}`);
+    throw new Error(`${(err as Error).message}\nLast lines of ${opts.logPath}:\n${tail}`, { cause: err });
   }
   return { url, child, stop };
 }

@@ -71,7 +71,7 @@ export function startDemo(dataDir: string, timeoutMs = 90_000): Promise<DemoProc
         resolveDemo({ urls, child, output: () => output, interrupt });
       } catch (err) {
         void interrupt(1000);
-        reject(err);
+        reject(err instanceof Error ? err : new Error(String(err)));
       }
     };
     child.stdout.on('data', onData);
