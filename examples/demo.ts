@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startStripeEmulator } from '../test/support/stripe-emulator/index';
+import { startStripeEmulator } from '../emulator/src/index';
 import { DEMO_PRODUCTS, DEMO_STORE_ID, DEMO_STORE_NAME } from './demo/catalog';
 import type { MerchantKeys } from './demo/connect-form';
 import { connectKeys, connectLink, ensureStore, internalApi, syncCatalog, type InternalApi } from './demo/platform';

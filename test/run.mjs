@@ -1,4 +1,4 @@
-// Runs every *.test.ts under test/ and examples/ with Node's own test runner (tsx loads TypeScript).
+// Runs every *.test.ts under test/, emulator/ and examples/ with Node's own test runner (tsx loads TypeScript).
 // Node 20's --test takes no globs, so the files are listed here.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ function findTests(dir) {
 }
 
 const only = process.argv.slice(2);
-const files = only.length ? only : [...findTests('test'), ...findTests('examples')].sort();
+const files = only.length ? only : [...findTests('test'), ...findTests('emulator'), ...findTests('examples')].sort();
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],

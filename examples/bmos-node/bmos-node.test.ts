@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startStripeEmulator, type StripeEmulator } from '../../test/support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../../test/support/app';
 import { submitConnectForm } from '../demo/connect-form';
 import { createPlatformApp } from './src/app';

@@ -5,9 +5,11 @@ import Koa from 'koa';
 import Stripe from 'stripe';
 import getRawBody from 'raw-body';
 import type { AddressInfo } from 'node:net';
-import { openCheckout } from '../../server/src/checkout/sessions';
+import { addItem, createCart, getOpenCart } from '../../server/src/payments/carts';
+import { upsertCatalog } from '../../server/src/payments/catalog';
+import { openCheckout } from '../../server/src/payments/sessions';
 import { startTestServer } from '../support/app';
-import { startStripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator } from '../../emulator/src/index';
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 6000);
 
@@ -16,24 +18,25 @@ const server = await startTestServer({ emulator: emu, env: { logLevel: 'warn' } 
 const acct = emu.createAccount('Bench Shop');
 const store = await server.createStore({ name: 'Bench Shop' });
 await server.connectStore(store.id, acct.keys.test);
-const { storage } = server.deps;
-storage.catalog.upsertProducts(store.id, [
+const { deps } = server;
+await upsertCatalog(deps, store.id, [
   { id: 'tee', name: 'T-shirt', unit_amount: 2500, currency: 'eur' },
   { id: 'mug', name: 'Mug', unit_amount: 1200, currency: 'eur' },
 ]);
-const cart = storage.carts.create(store.id, 'eur');
-storage.carts.addItem(cart.id, 'tee', 1);
-storage.carts.addItem(cart.id, 'mug', 2);
+const cart = await createCart(deps, store);
+await addItem(deps, cart.id, 'tee', 1);
+await addItem(deps, cart.id, 'mug', 2);
 // Each payment-intent request needs a session of its own, or it would only read the one already made, and a
 // cart of its own: a cart keeps one live intent, so sessions of one cart would each cancel the one before.
-const tokens = Array.from({ length: CHECKOUTS }, () => {
-  const payCart = storage.carts.create(store.id, 'eur');
-  storage.carts.addItem(payCart.id, 'tee', 1);
-  return openCheckout(server.deps, payCart.id).token;
-});
+const tokens: string[] = [];
+for (let i = 0; i < CHECKOUTS; i++) {
+  const payCart = await createCart(deps, store);
+  await addItem(deps, payCart.id, 'tee', 1);
+  tokens.push((await openCheckout(deps, payCart.id)).token);
+}
 
 const bare = new Koa();
-const sample = storage.carts.get(cart.id);
+const sample = await getOpenCart(deps, cart.id);
 const shared = new Stripe(acct.keys.test.secret, {
   host: '127.0.0.1', port: emu.port, protocol: 'http', maxNetworkRetries: 2, telemetry: false,
 });

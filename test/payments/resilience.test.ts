@@ -2,8 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { reconcilePayments } from '../../server/src/reconcile';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { reconcilePayments } from '../../server/src/payments/sweep';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
 import { call, checkoutFor, createdIntents, internal, openShop, pay, transcript, type TestServer } from './shop';
@@ -35,7 +35,7 @@ describe('restarts and many stores at once', () => {
     const { token } = await checkoutFor(server, shop.store.id);
     const before = createdIntents(emu).length;
     const first = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
-    server.restart();
+    await server.restart();
     const { intent } = await pay(server, emu, token);
     assert.equal(intent.payment_intent_id, first.payment_intent_id);
     const done = await call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent.payment_intent_id });
@@ -54,7 +54,7 @@ describe('restarts and many stores at once', () => {
     while (!emu.requests.slice(seen).some((r) => r.method === 'POST' && r.path === '/v1/payment_intents')) {
       await new Promise((r) => setTimeout(r, 5));
     }
-    server.restart(); // the old process's database is gone before Stripe answers
+    await server.restart(); // the old process's database is gone before Stripe answers
     const lost = await inFlight;
     emu.faults.latencyMs = 0;
     assert.equal(lost.status, 500);
@@ -70,7 +70,7 @@ describe('restarts and many stores at once', () => {
     const { token } = await checkoutFor(server, shop.store.id, [['tee', 1]]);
     const { intent, confirmed } = await pay(server, emu, token);
     assert.equal(confirmed.body.status, 'succeeded');
-    server.restart();
+    await server.restart();
     await reconcilePayments(server.deps); // what main.ts runs on start
     assert.equal((await ordersFor(shop.store.id, intent.payment_intent_id)).length, 1);
     emu.webhooks.resume();

@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { Sealer } from '../../server/src/crypto/seal';
-import { sealLegacyClientSecrets } from '../../server/src/reconcile';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { sealLegacyClientSecrets } from '../../server/src/payments/sweep';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { call, checkoutFor, internal, openShop, pay, type TestServer } from './shop';
 
@@ -80,7 +80,7 @@ describe('a checkout session pays only for itself, in its own mode, with a seale
     const made = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
     const raw = new Database(server.deps.config.databasePath);
     raw.prepare('UPDATE checkouts SET client_secret = ?, sealed_client_secret = NULL WHERE payment_intent_id = ?').run(made.client_secret, made.payment_intent_id);
-    assert.equal(sealLegacyClientSecrets(server.deps), 1);
+    assert.equal(await sealLegacyClientSecrets(server.deps), 1);
     const row = raw.prepare('SELECT client_secret, sealed_client_secret FROM checkouts WHERE payment_intent_id = ?').get(made.payment_intent_id) as any;
     raw.close();
     assert.equal(row.client_secret, null);

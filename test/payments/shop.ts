@@ -1,6 +1,6 @@
 // Helpers for the payment-flow tests: a connected store with a catalog, JSON calls to the app, and card
 // confirmation the way Stripe.js does it (publishable key + client_secret against the emulator).
-import type { StripeEmulator } from '../support/stripe-emulator/index';
+import type { StripeEmulator } from '../../emulator/src/index';
 import type { startTestServer } from '../support/app';
 
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;

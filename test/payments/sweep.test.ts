@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualClock } from '../../server/src/clock';
-import { reconcilePayments } from '../../server/src/reconcile';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { reconcilePayments } from '../../server/src/payments/sweep';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { call, checkoutFor, confirmWithCard, openShop, type TestServer } from './shop';
 

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { reconcilePayments } from '../../server/src/reconcile';
-import { signPayload, startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { reconcilePayments } from '../../server/src/payments/sweep';
+import { signPayload, startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
 import { call, checkoutFor, internal, openShop, pay, transcript, type TestServer } from './shop';
@@ -13,8 +13,8 @@ describe('orders from webhooks and the reconciliation sweep', () => {
 
   const ordersOf = async (storeId: string) =>
     (await internal(server, 'GET', `/api/internal/stores/${storeId}/orders?limit=100`)).body.data as any[];
-  const webhookSecret = () =>
-    server.deps.sealer.open(shop.store.id, server.deps.storage.stores.getWebhookSecretSealed(shop.store.id)!);
+  const webhookSecret = async () =>
+    server.deps.sealer.open(shop.store.id, (await server.deps.storage.stores.getWebhookSecretSealed(shop.store.id))!);
   const postEvent = (body: string, signature: string) =>
     call(server.url, 'POST', `/stripe/webhooks/${shop.store.id}`, body, { 'Stripe-Signature': signature });
 
@@ -24,7 +24,7 @@ describe('orders from webhooks and the reconciliation sweep', () => {
     shop = await openShop(server, emu, 'Webhook Shop');
   });
   after(async () => {
-    assertNoSecrets([...transcript, ...server.logs].join('\n'), [shop.acct.keys.test.secret, webhookSecret(), server.internalSecret]);
+    assertNoSecrets([...transcript, ...server.logs].join('\n'), [shop.acct.keys.test.secret, (await webhookSecret()), server.internalSecret]);
     await server.close();
     await emu.close();
   });
@@ -54,12 +54,12 @@ describe('orders from webhooks and the reconciliation sweep', () => {
       data: { object: { ...pi, status: 'succeeded' } },
     });
     const now = Math.floor(Date.now() / 1000);
-    for (const signature of ['', 't=1,v1=abc', signPayload('whsec_not_the_real_one', event, now), signPayload(webhookSecret(), event, now - 3600)]) {
+    for (const signature of ['', 't=1,v1=abc', signPayload('whsec_not_the_real_one', event, now), signPayload((await webhookSecret()), event, now - 3600)]) {
       const res = await postEvent(event, signature);
       assert.equal(res.status, 400);
       assert.equal(res.body.error.code, 'webhook_signature_invalid');
     }
-    const tampered = await postEvent(event.replace('"livemode":false', '"livemode":true'), signPayload(webhookSecret(), event, now));
+    const tampered = await postEvent(event.replace('"livemode":false', '"livemode":true'), signPayload((await webhookSecret()), event, now));
     assert.equal(tampered.status, 400);
     assert.equal((await ordersOf(shop.store.id)).filter((o) => o.payment_intent_id === intent.payment_intent_id).length, 0);
     assert.equal((await call(server.url, 'GET', `/api/checkout/${token}`)).body.status, 'open');
@@ -73,7 +73,7 @@ describe('orders from webhooks and the reconciliation sweep', () => {
       (d) => d.eventType === 'payment_intent.succeeded' && d.ok && d.payload.includes(intent.payment_intent_id),
     ) as any;
     assert.ok(delivered, 'the emulator delivered payment_intent.succeeded');
-    const replay = await postEvent(delivered.payload, signPayload(webhookSecret(), delivered.payload, Math.floor(Date.now() / 1000)));
+    const replay = await postEvent(delivered.payload, signPayload((await webhookSecret()), delivered.payload, Math.floor(Date.now() / 1000)));
     assert.equal(replay.status, 200);
     assert.equal(replay.body.duplicate, true);
 
@@ -101,8 +101,8 @@ describe('orders from webhooks and the reconciliation sweep', () => {
     const now = Math.floor(Date.now() / 1000);
     const full = chargeEvent(`evt_full_${piId}`, 1200);
     const partial = chargeEvent(`evt_partial_${piId}`, 500);
-    assert.equal((await postEvent(full, signPayload(webhookSecret(), full, now))).status, 200);
-    assert.equal((await postEvent(partial, signPayload(webhookSecret(), partial, now))).status, 200);
+    assert.equal((await postEvent(full, signPayload((await webhookSecret()), full, now))).status, 200);
+    assert.equal((await postEvent(partial, signPayload((await webhookSecret()), partial, now))).status, 200);
     const order = (await ordersOf(shop.store.id)).find((o) => o.payment_intent_id === piId);
     assert.equal(order.status, 'refunded');
     assert.equal(order.amount_refunded, 1200);
@@ -117,12 +117,12 @@ describe('orders from webhooks and the reconciliation sweep', () => {
       id: `evt_early_refund_${piId}`, object: 'event', type: 'charge.refunded', livemode: false, created: 1,
       data: { object: { id: `ch_${piId}`, object: 'charge', payment_intent: piId, amount: 900, amount_refunded: 900, refunded: true } },
     });
-    const early = await postEvent(refund, signPayload(webhookSecret(), refund, Math.floor(Date.now() / 1000)));
+    const early = await postEvent(refund, signPayload((await webhookSecret()), refund, Math.floor(Date.now() / 1000)));
     assert.ok(early.status >= 400 && early.status < 500, 'not acknowledged, so Stripe delivers it again');
     assert.equal(early.body.error.code, 'order_not_recorded_yet');
     emu.webhooks.resume();
     await emu.webhooks.idle();
-    const again = await postEvent(refund, signPayload(webhookSecret(), refund, Math.floor(Date.now() / 1000)));
+    const again = await postEvent(refund, signPayload((await webhookSecret()), refund, Math.floor(Date.now() / 1000)));
     assert.equal(again.status, 200);
     assert.equal(again.body.duplicate, false);
     const order = (await ordersOf(shop.store.id)).find((o) => o.payment_intent_id === piId);
@@ -135,7 +135,7 @@ describe('orders from webhooks and the reconciliation sweep', () => {
       id: 'evt_foreign_refund', object: 'event', type: 'charge.refunded', livemode: false, created: 1,
       data: { object: { id: 'ch_foreign', object: 'charge', payment_intent: 'pi_not_ours', amount: 900, amount_refunded: 900 } },
     });
-    const res = await postEvent(refund, signPayload(webhookSecret(), refund, Math.floor(Date.now() / 1000)));
+    const res = await postEvent(refund, signPayload((await webhookSecret()), refund, Math.floor(Date.now() / 1000)));
     assert.equal(res.status, 200);
     assert.equal(res.body.duplicate, false);
   });
@@ -148,7 +148,7 @@ describe('orders from webhooks and the reconciliation sweep', () => {
       JSON.stringify({ id: 'evt_null_object', object: 'event', type: 'payment_intent.succeeded', data: { object: null } }),
     ];
     for (const body of bodies) {
-      const res = await postEvent(body, signPayload(webhookSecret(), body, Math.floor(Date.now() / 1000)));
+      const res = await postEvent(body, signPayload((await webhookSecret()), body, Math.floor(Date.now() / 1000)));
       assert.equal(res.status, 400, body);
       assert.equal(res.body.error.code, 'invalid_webhook_event');
     }
@@ -156,7 +156,7 @@ describe('orders from webhooks and the reconciliation sweep', () => {
       id: 'evt_odd_metadata', object: 'event', type: 'payment_intent.succeeded',
       data: { object: { id: 'pi_odd', object: 'payment_intent', status: 'succeeded', metadata: { checkout_id: {}, cart_id: 1 } } },
     });
-    const res = await postEvent(odd, signPayload(webhookSecret(), odd, Math.floor(Date.now() / 1000)));
+    const res = await postEvent(odd, signPayload((await webhookSecret()), odd, Math.floor(Date.now() / 1000)));
     assert.equal(res.status, 200);
     assert.ok(!server.logs.some((l) => l.includes('"level":50')), 'no request failed');
   });

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { manualClock } from '../../server/src/clock';
 import { signConnectLink } from '../../server/src/security/connect-link';
 import { startTestServer, submitConnectForm, type TestServer } from '../support/app';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 
 let emu: StripeEmulator;
 let server: TestServer;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, submitConnectForm, type TestServer } from '../support/app';
 import { MINIMUM_CHARGE } from '../../server/src/stripe/minimum-charge';
-import { MINIMUMS as EMULATOR_MINIMUMS } from '../support/stripe-emulator/amounts';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { MINIMUMS as EMULATOR_MINIMUMS } from '../../emulator/src/amounts';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 
 let emu: StripeEmulator;
 let server: TestServer;
@@ -57,7 +57,7 @@ describe('the signed connect form', () => {
     const reg = emu.requests.find((r) => r.accountId === acct.id && r.method === 'POST' && r.path === '/v1/webhook_endpoints');
     assert.ok(reg, 'webhook endpoint registered');
     assert.equal(reg.status, 200);
-    const sealed = server.deps.storage.stores.getWebhookSecretSealed(store.id)!;
+    const sealed = (await server.deps.storage.stores.getWebhookSecretSealed(store.id))!;
     assert.match(server.deps.sealer.open(store.id, sealed), /^whsec_/);
   });
 

@@ -5,7 +5,7 @@ import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
 import { internalRouter } from '../../server/src/routes/internal';
 import { startTestServer, type TestServer } from '../support/app';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 
 let emu: StripeEmulator;
 let server: TestServer;
@@ -169,7 +169,7 @@ describe('stripe status, disconnect and audit events', () => {
     const res = await server.internal('DELETE', `/stores/${store.id}/stripe`);
     assert.equal(res.status, 200);
     assert.equal(res.body.has_stripe, false);
-    assert.equal(server.deps.storage.stores.getConnection(store.id), null);
+    assert.equal(await server.deps.storage.stores.getConnection(store.id), null);
     assert.ok(emu.requests.some((r) => r.method === 'DELETE' && r.accountId === acct.id && r.path.startsWith('/v1/webhook_endpoints/')));
     const pub = await (await fetch(`${server.url}/stripe/status/${store.id}`)).json();
     assert.equal(pub.has_stripe, false);

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { AppError } from '../../server/src/errors';
 import { withMerchantStripe } from '../../server/src/stripe/merchant';
 import { startTestServer, submitConnectForm, type TestServer } from '../support/app';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 
 let emu: StripeEmulator;
 let server: TestServer;
@@ -97,7 +97,7 @@ describe('Stripe unreachable', () => {
       const res = await submitConnectForm(await offline.connectLink(store.id), { publishable: 'pk_test_abcdefgh12345678', secret: 'sk_test_abcdefgh12345678' }, 'application/json');
       assert.equal(res.status, 503);
       assert.deepEqual(await res.json(), { error: { code: 'stripe_unavailable', message: 'Could not reach Stripe, try again' } });
-      assert.equal(offline.deps.storage.stores.getConnection(store.id), null);
+      assert.equal(await offline.deps.storage.stores.getConnection(store.id), null);
     } finally {
       await offline.destroy();
     }

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newStripeContext, saveScreenshot } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/app';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 
 let emu: StripeEmulator;
 let server: TestServer;

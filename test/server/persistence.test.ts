@@ -9,7 +9,7 @@ import { keyId } from '../../server/src/crypto/seal';
 import { AppError } from '../../server/src/errors';
 import { withMerchantStripe } from '../../server/src/stripe/merchant';
 import { startTestServer, type TestServer } from '../support/app';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 
 let emu: StripeEmulator;
 let server: TestServer;
@@ -28,7 +28,7 @@ async function connectedStore(name: string) {
   const acct = emu.createAccount(name);
   const store = await server.createStore({ name, allowed_origins: ['https://shop.example'] });
   await server.connectStore(store.id, acct.keys.test);
-  const hook = server.deps.sealer.open(store.id, server.deps.storage.stores.getWebhookSecretSealed(store.id)!);
+  const hook = server.deps.sealer.open(store.id, (await server.deps.storage.stores.getWebhookSecretSealed(store.id))!);
   secrets.push(acct.keys.test.secret, hook);
   return { acct, store };
 }
@@ -40,20 +40,20 @@ describe('persistence', () => {
     const { store } = await connectedStore('Restart Shop');
     const before = { status: await status(store.id), store: (await server.internal('GET', `/stores/${store.id}`)).body };
     const events = (await server.internal('GET', `/stores/${store.id}/events`)).body;
-    const sealedHook = server.deps.storage.stores.getWebhookSecretSealed(store.id);
-    server.restart();
+    const sealedHook = (await server.deps.storage.stores.getWebhookSecretSealed(store.id));
+    await server.restart();
     assert.deepEqual(await status(store.id), before.status);
     assert.deepEqual((await server.internal('GET', `/stores/${store.id}`)).body, before.store);
     assert.deepEqual((await server.internal('GET', `/stores/${store.id}/events`)).body, events);
-    assert.equal(server.deps.storage.stores.getWebhookSecretSealed(store.id), sealedHook);
-    const conn = server.deps.storage.stores.getConnection(store.id)!;
+    assert.equal((await server.deps.storage.stores.getWebhookSecretSealed(store.id)), sealedHook);
+    const conn = (await server.deps.storage.stores.getConnection(store.id))!;
     const pi = await server.deps.stripe.forKey(server.deps.sealer.open(store.id, conn.secret_key_sealed)).paymentIntents.create({ amount: 100, currency: 'usd' });
     assert.ok(pi.id, 'the reopened key still works');
   });
 
   it('never writes a secret in plaintext to the SQLite files', async () => {
     await connectedStore('Bytes Shop');
-    server.restart(); // checkpoints nothing on its own, so read the WAL too
+    await server.restart(); // checkpoints nothing on its own, so read the WAL too
     const files = readdirSync(server.dir).filter((f) => f.includes('sqlite')).map((f) => join(server.dir, f));
     assert.ok(files.length >= 1);
     const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
@@ -81,7 +81,7 @@ describe('sealed boxes are bound to their store', () => {
     assert.ok(err instanceof AppError);
     assert.equal(err.code, 'store_not_connected');
     assert.ok(server.logs.some((l) => l.includes('sealed Stripe key could not be opened')));
-    server.deps.storage.stores.disconnect(attacker.id); // leave no unopenable box for the rotation tests
+    await server.deps.storage.stores.disconnect(attacker.id); // leave no unopenable box for the rotation tests
   });
 });
 
@@ -109,8 +109,8 @@ describe('master key rotation', () => {
     // Restart under the new key alone: every box opens, the store still connects to Stripe.
     server.config.masterKey = new Uint8Array(Buffer.from(newKey, 'base64'));
     server.config.masterKeysPrevious = [];
-    server.restart();
-    const conn = server.deps.storage.stores.getConnection(store.id)!;
+    await server.restart();
+    const conn = (await server.deps.storage.stores.getConnection(store.id))!;
     assert.equal(conn.secret_key_sealed.split('.')[1], keyId(server.config.masterKey));
     assert.match(server.deps.sealer.open(store.id, conn.secret_key_sealed), /^sk_test_/);
     assert.match(server.deps.sealer.open(store.id, conn.webhook_secret_sealed!), /^whsec_/);
@@ -125,10 +125,10 @@ describe('master key rotation', () => {
       MASTER_KEY: randomBytes(32).toString('base64'),
       INTERNAL_SECRET: server.internalSecret,
     };
-    const before = server.deps.storage.stores.getConnection((await connectedStore('Unrotatable')).store.id)!;
+    const before = (await server.deps.storage.stores.getConnection((await connectedStore('Unrotatable')).store.id))!;
     const res = spawnSync(process.execPath, ['--import', 'tsx', 'server/src/cli/rotate-master-key.ts'], { env, encoding: 'utf8' });
     assert.equal(res.status, 1);
     assert.match(res.stderr, /rotation failed, nothing changed: sealed with an unknown master key/);
-    assert.deepEqual(server.deps.storage.stores.getConnection(before.store_id), before);
+    assert.deepEqual((await server.deps.storage.stores.getConnection(before.store_id)), before);
   });
 });

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createKeylessClient, createStripeFactory, NO_KEY_MESSAGE, type StripeSettings } from '../../server/src/stripe/client';
 import { withMerchantStripe } from '../../server/src/stripe/merchant';
 import { startTestServer, type TestServer } from '../support/app';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 
 let emu: StripeEmulator;
 let server: TestServer;

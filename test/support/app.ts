@@ -6,14 +6,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type AppDeps } from '../../server/src/app';
+import { createApp } from '../../server/src/app';
 import { systemClock, type Clock } from '../../server/src/clock';
 import type { Config } from '../../server/src/config';
-import { Sealer } from '../../server/src/crypto/seal';
-import { createSqliteStorage, openDatabase } from '../../server/src/db/index';
-import { createLogger } from '../../server/src/logger';
-import { createStripeFactory, type StripeSettings } from '../../server/src/stripe/client';
-import type { StripeEmulator } from './stripe-emulator/index';
+import { buildDeps, type AppDeps } from '../../server/src/deps';
+import type { StripeSettings } from '../../server/src/stripe/client';
+import type { StripeEmulator } from '../../emulator/src/index';
 
 /** Options of startTestServer. */
 export interface TestServerOptions {
@@ -65,7 +63,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
     rateLimits: { connectPerMinute: 1000, internalPerMinute: 100_000 },
     ...options.env,
   };
-  const stripeSettings: StripeSettings = { apiUrl: config.stripeApiUrl, timeoutMs: 5000, maxNetworkRetries: 2, ...options.stripe };
+  const stripeSettings: Partial<StripeSettings> = { timeoutMs: 5000, maxNetworkRetries: 2, ...options.stripe };
   const http: Server = createServer();
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
@@ -77,15 +75,9 @@ export async function startTestServer(options: TestServerOptions = {}) {
   http.on('request', (req, res) => void handler(req, res));
   let handler = createApp(deps).callback();
 
+  // The same composition root as the server: the same secrets scrubbed, the same storage and Stripe client.
   function build(): AppDeps {
-    const logger = createLogger({
-      level: config.logLevel,
-      secrets: [Buffer.from(config.masterKey).toString('base64'), ...config.internalSecrets],
-      destination: { write: (line: string) => void logs.push(line) },
-    });
-    const storage = createSqliteStorage(openDatabase(config.databasePath), clock);
-    const sealer = new Sealer(config.masterKey, config.masterKeysPrevious);
-    return { config, storage, clock, sealer, stripe: createStripeFactory(stripeSettings), logger };
+    return buildDeps(config, { clock, stripe: stripeSettings, logDestination: { write: (line: string) => void logs.push(line) } });
   }
 
   const server = {
@@ -133,11 +125,11 @@ export async function startTestServer(options: TestServerOptions = {}) {
         http.close(() => resolve());
         http.closeAllConnections();
       });
-      deps.storage.close();
+      await deps.storage.close();
     },
     /** Reopens the same SQLite file with the same keys (a process restart without the process). */
-    restart(): void {
-      deps.storage.close();
+    async restart(): Promise<void> {
+      await deps.storage.close();
       deps = build();
       handler = createApp(deps).callback();
     },

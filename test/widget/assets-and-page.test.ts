@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { manualClock } from '../../server/src/clock';
 import { contentHash, createAssetStore } from '../../server/src/routes/assets';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { openCheckout, startTestServer, type TestServer } from '../support/app';
 import { ensureBuilt, PRODUCTS } from './storefront-fixture';
 

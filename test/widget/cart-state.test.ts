@@ -47,7 +47,7 @@ function memoryCartApi() {
       carts.get(id)!.lines.delete(p);
       return answer(id);
     },
-    startCheckout: (id) => Promise.resolve({ token: 't', url: `https://pay.example/checkout/t?cart=${id}`, expires_at: 0 }),
+    startCheckout: (id) => Promise.resolve({ token: 't', url: `https://pay.example/checkout/t?cart=${id}`, expires_at: new Date(0).toISOString() }),
   };
   return { api, carts, createdCount: () => created };
 }

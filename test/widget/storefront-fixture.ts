@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchBrowser, newStripeContext } from '../support/browser';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer, type TestServer } from '../support/app';
 import { startStaticServer, type StaticServer } from '../../examples/demo/static-server';
 import { storefrontRewrite } from '../../examples/demo/storefront';

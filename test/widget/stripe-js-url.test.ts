@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../server/src/config';
-import { startStripeEmulator, type StripeEmulator } from '../support/stripe-emulator/index';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { openCheckout, startTestServer, type TestServer } from '../support/app';
 import { ensureBuilt, PRODUCTS } from './storefront-fixture';
 

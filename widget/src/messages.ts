@@ -2,17 +2,7 @@
  * The typed postMessage protocol between our frames (checkout page, connect form) and the widget.
  * Both sides check `event.origin`; the widget also checks that the message came from its own frame.
  */
-
-/** An order as the checkout page reports it (the server's `/complete` answer). */
-export interface Order {
-  id: string;
-  status: string;
-  amount: number;
-  currency: string;
-  items?: unknown[];
-  payment_intent_id?: string;
-  created_at?: string | number;
-}
+import type { Order } from '../../server/src/wire';
 
 /** Every message our frames send to the page that embeds them. */
 export type FrameMessage =

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import qs from 'qs';
 import type { ZodType } from 'zod';
-import { AppError } from '../errors';
+import { errors } from '../errors';
 
 /** Bodies larger than this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 32 * 1024;
@@ -14,9 +14,9 @@ export async function readRawBody(ctx: Context, limit = BODY_LIMIT_BYTES): Promi
   } catch (err) {
     const e = err as { type?: string; status?: number };
     if (e.type === 'entity.too.large') {
-      throw new AppError('body_too_large', 413, `Request body is larger than ${limit} bytes`);
+      throw errors.bodyTooLarge(limit);
     }
-    throw new AppError('invalid_request', 400, 'Could not read the request body');
+    throw errors.bodyUnreadable();
   }
 }
 
@@ -30,7 +30,7 @@ export async function readBody<T>(ctx: Context, schema: ZodType<T>): Promise<T> 
     try {
       data = JSON.parse(raw);
     } catch {
-      throw new AppError('invalid_json', 400, 'Request body is not valid JSON');
+      throw errors.invalidJson();
     }
   }
   return validate(schema, data);
@@ -42,5 +42,5 @@ export function validate<T>(schema: ZodType<T>, data: unknown): T {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  throw new AppError('invalid_request', 400, `${where}${issue?.message ?? 'invalid input'}`);
+  throw errors.invalidRequest(`${where}${issue?.message ?? 'invalid input'}`);
 }

@@ -4,7 +4,7 @@
  * Everything is styled by /assets/checkout.<hash>.css, so the CSP needs no inline styles or scripts.
  */
 import type { ComponentChildren, VNode } from 'preact';
-import type { CheckoutText } from '../../../widget/src/i18n/checkout';
+import type { CheckoutText } from '../i18n/checkout';
 
 interface ShellProps {
   lang: string;

@@ -21,12 +21,20 @@ export const newNonce = () => randomBytes(16).toString('base64');
  */
 export function sendPage(ctx: Context, page: (nonce: string) => VNode, options: PageOptions = {}): void {
   const nonce = newNonce();
-  ctx.status = options.status ?? 200;
+  sendDocument(ctx, page(nonce), { status: options.status ?? 200, csp: pageCsp({ nonce, frameAncestors: options.frameAncestors }) });
+}
+
+/**
+ * Sends a rendered document with its CSP, `no-store` and `no-referrer`: every HTML answer of the server
+ * (connect pages, the checkout page) goes through here.
+ */
+export function sendDocument(ctx: Context, page: VNode, options: { status: number; csp: string }): void {
+  ctx.status = options.status;
   ctx.type = 'text/html; charset=utf-8';
-  ctx.set('Content-Security-Policy', pageCsp({ nonce, frameAncestors: options.frameAncestors }));
+  ctx.set('Content-Security-Policy', options.csp);
   ctx.set('Cache-Control', 'no-store');
   ctx.set('Referrer-Policy', 'no-referrer');
-  ctx.body = '<!doctype html>' + renderToString(page(nonce));
+  ctx.body = '<!doctype html>' + renderToString(page);
 }
 
 /** The document shell every page shares: one card on a quiet background, product mark on top. */

@@ -10,11 +10,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type Koa from 'koa';
 import type { Context } from 'koa';
-import type { AppDeps } from '../app';
-import { AppError } from '../errors';
-import { checkoutPageRoutes } from './checkout-page';
+import { errors } from '../errors';
 
 /** Where `npm run build` writes the bundles. */
 export const DIST_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../dist');
@@ -119,30 +116,22 @@ function send(ctx: Context, asset: Asset, cacheControl: string): void {
   ctx.body = asset.body;
 }
 
-const notBuilt = () => new AppError('widget_not_built', 503, 'The widget is not built: run `npm run build`');
-
 /** The routes serving the bundles. */
-export function assetRoutes(assets: AssetStore): Router {
+export function assetsRouter(assets: AssetStore): Router {
   const router = new Router({ sensitive: true });
   router.get('/assets/:file', (ctx) => {
     const asset = assets.byHashedName(ctx.params.file!);
-    if (!asset) throw new AppError('asset_not_found', 404, 'No such asset (it may belong to an older build)');
+    if (!asset) throw errors.assetNotFound();
     send(ctx, asset, LONG_CACHE);
   });
   for (const alias of ['widget.js', 'widget.mjs']) {
     router.get(`/${alias}`, (ctx) => {
       const asset = assets.byName(alias);
-      if (!asset) throw notBuilt();
+      if (!asset) throw errors.widgetNotBuilt();
       // Short cache: a new build reaches every storefront within minutes; the hashed URLs never change.
       ctx.set('Link', `</assets/${asset.hashed}>; rel="canonical"`);
       send(ctx, asset, SHORT_CACHE);
     });
   }
   return router;
-}
-
-/** Mounts the bundles and the hosted checkout page (`GET /checkout/:token`). */
-export function mountWidgetRoutes(app: Koa, deps: AppDeps, assets: AssetStore = createAssetStore()): void {
-  app.use(assetRoutes(assets).routes());
-  app.use(checkoutPageRoutes(deps, assets).routes());
 }

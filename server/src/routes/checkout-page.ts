@@ -8,14 +8,14 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { VNode } from 'preact';
-import { renderToString } from 'preact-render-to-string';
-import type { AppDeps } from '../app';
-import { AppError } from '../errors';
-import { framingOrigin } from '../security/framing-origin';
-import { findCheckout, isExpired, loadCheckoutView } from '../checkout/sessions';
+import type { AppDeps } from '../deps';
+import { AppError, errors } from '../errors';
+import { checkoutView, findCheckout, isExpired } from '../payments/sessions';
 import { CheckoutMessagePage, CheckoutPage } from '../pages/checkout';
-import { pickLanguage } from '../../../widget/src/i18n';
-import { checkoutText } from '../../../widget/src/i18n/checkout';
+import { checkoutPageText as checkoutText } from '../i18n/checkout-page';
+import { pickLanguage } from '../i18n/index';
+import { sendDocument } from '../pages/render';
+import { framingOrigin } from '../security/framing-origin';
 import type { AssetStore } from './assets';
 
 /**
@@ -42,23 +42,18 @@ export function checkoutCsp(frameAncestors: string[], stripeJsUrl?: string): str
 const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
 const HEX_COLOR = /^#[0-9a-fA-F]{3,8}$/;
 
+/** Sends the page with the checkout CSP (and, like every page, no-referrer: the token is in the URL). */
 function sendHtml(ctx: Context, status: number, page: VNode, frameAncestors: string[], stripeJsUrl?: string): void {
-  ctx.status = status;
-  ctx.type = 'text/html; charset=utf-8';
-  ctx.set('Content-Security-Policy', checkoutCsp(frameAncestors, stripeJsUrl));
-  ctx.set('Cache-Control', 'no-store');
-  // The token is in the URL: it must not leak to Stripe or anyone else through Referer.
-  ctx.set('Referrer-Policy', 'no-referrer');
-  ctx.body = '<!doctype html>' + renderToString(page);
+  sendDocument(ctx, page, { status, csp: checkoutCsp(frameAncestors, stripeJsUrl) });
 }
 
 /** The route of the hosted checkout page. */
-export function checkoutPageRoutes(deps: AppDeps, assets: AssetStore): Router {
+export function checkoutPageRouter(deps: AppDeps, assets: AssetStore): Router {
   const router = new Router({ sensitive: true });
-  router.get('/checkout/:token', (ctx) => {
+  router.get('/checkout/:token', async (ctx) => {
     const cssPath = assets.path('checkout.css');
     const jsPath = assets.path('checkout.js');
-    if (!cssPath || !jsPath) throw new AppError('widget_not_built', 503, 'The widget is not built: run `npm run build`');
+    if (!cssPath || !jsPath) throw errors.widgetNotBuilt();
     const query = typeof ctx.query.locale === 'string' && LOCALE.test(ctx.query.locale) ? ctx.query.locale : '';
     const lang = pickLanguage(query, ...ctx.acceptsLanguages());
     const t = checkoutText[lang];
@@ -67,16 +62,16 @@ export function checkoutPageRoutes(deps: AppDeps, assets: AssetStore): Router {
 
     let checkout;
     try {
-      checkout = findCheckout(deps, ctx.params.token!);
+      checkout = await findCheckout(deps, ctx.params.token!);
     } catch (err) {
-      if (err instanceof AppError && err.status === 404) return message(404, t.notFoundTitle, t.notFoundText, null, []);
+      if (err instanceof AppError && err.code === errors.checkoutNotFound.code) return message(404, t.notFoundTitle, t.notFoundText, null, []);
       throw err;
     }
-    const store = deps.storage.stores.get(checkout.store_id);
+    const store = await deps.storage.stores.get(checkout.store_id);
     const origins = store?.allowed_origins ?? [];
     const backUrl = origins[0] ?? null;
     if (isExpired(deps, checkout)) return message(410, t.expiredTitle, t.expiredText, backUrl, origins);
-    const view = loadCheckoutView(deps, ctx.params.token!);
+    const view = await checkoutView(deps, checkout);
     if (!view.publishable_key && view.status === 'open') {
       return message(409, 'Store not connected to Stripe', t.loadError, backUrl, origins);
     }

@@ -1,9 +1,9 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { readBody } from '../http/body';
-import { completeCheckout, ensurePaymentIntent, type InFlight } from '../checkout/payment';
-import { loadCheckoutView } from '../checkout/sessions';
+import { completeCheckout, ensurePaymentIntent, type InFlight } from '../payments/payment';
+import { loadCheckoutView } from '../payments/sessions';
 
 const completeBody = z.object({
   payment_intent_id: z.string().regex(/^pi_[A-Za-z0-9_]{1,100}$/, 'must be a PaymentIntent id (pi_…)'),
@@ -13,7 +13,8 @@ const completeBody = z.object({
  * The JSON API of the checkout page (same origin as the page, so no CORS): the frozen session, its one
  * PaymentIntent, and completion. The token in the path is the capability; answers are never cached.
  */
-export function checkoutRoutes(deps: AppDeps, router = new Router({ sensitive: true })): Router {
+export function checkoutApiRouter(deps: AppDeps): Router {
+  const router = new Router({ sensitive: true });
   const inFlight: InFlight = new Map();
   router.use('/api/checkout', async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
@@ -21,8 +22,8 @@ export function checkoutRoutes(deps: AppDeps, router = new Router({ sensitive: t
     await next();
   });
 
-  router.get('/api/checkout/:token', (ctx) => {
-    ctx.body = loadCheckoutView(deps, ctx.params.token!);
+  router.get('/api/checkout/:token', async (ctx) => {
+    ctx.body = await loadCheckoutView(deps, ctx.params.token!);
   });
 
   router.post('/api/checkout/:token/payment-intent', async (ctx) => {

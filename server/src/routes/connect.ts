@@ -1,8 +1,9 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
-import { AppError } from '../errors';
+import { connectStore } from '../connect/connect-store';
+import type { AppDeps } from '../deps';
+import { AppError, errors } from '../errors';
 import { readBody } from '../http/body';
 import { ConnectForm } from '../pages/connect-form';
 import { ErrorPage, LinkErrorPage, StoreNotFoundPage, SuccessPage } from '../pages/messages';
@@ -10,8 +11,7 @@ import { sendPage } from '../pages/render';
 import { verifyConnectLink, type ConnectLinkParams, type LinkProblem, type RawLinkFields } from '../security/connect-link';
 import { framingOrigin } from '../security/framing-origin';
 import { rateLimit } from '../security/rate-limit';
-import { LinkAlreadyUsedError, type Store } from '../storage';
-import { connectStore } from '../stripe/connect-store';
+import { LinkAlreadyUsedError, type Store } from '../storage/port';
 import { KeyProblem } from '../stripe/verify-keys';
 import { STORE_ID_PATTERN } from './stores-view';
 
@@ -36,8 +36,8 @@ export function connectRouter(deps: AppDeps): Router {
   const router = new Router({ sensitive: true });
   const limit = rateLimit({ clock: deps.clock, windowMs: 60_000, max: deps.config.rateLimits?.connectPerMinute ?? 10 });
 
-  router.get('/stripe/connect', (ctx) => {
-    const link = checkLink(deps, ctx.query as RawLinkFields);
+  router.get('/stripe/connect', async (ctx) => {
+    const link = await checkLink(deps, ctx.query as RawLinkFields);
     if (!link.ok) return sendLinkProblem(ctx, link.problem);
     const parentOrigin = framingOrigin(link.store, ctx.query.parent_origin);
     sendPage(ctx, (nonce) => ConnectForm({ nonce, storeName: link.store.name, link: formLink(link), parentOrigin }), {
@@ -56,11 +56,11 @@ export function connectRouter(deps: AppDeps): Router {
     }
   });
 
-  router.get('/stripe/success/:store_id', (ctx) => {
+  router.get('/stripe/success/:store_id', async (ctx) => {
     const id = (ctx.params.store_id ?? '').toLowerCase();
-    const store = STORE_ID_PATTERN.test(id) ? deps.storage.stores.get(id) : null;
+    const store = STORE_ID_PATTERN.test(id) ? await deps.storage.stores.get(id) : null;
     if (!store) return sendPage(ctx, (nonce) => StoreNotFoundPage({ nonce }), { status: 404 });
-    const conn = deps.storage.stores.getConnection(store.id);
+    const conn = await deps.storage.stores.getConnection(store.id);
     // The return URL and the account details are shown only with the signature the 303 carried (expired or
     // burnt is fine here): store ids are public in storefronts, the Stripe account behind one is not.
     const signed = verifyConnectLink(deps.config.internalSecrets, { ...(ctx.query as RawLinkFields), store_id: store.id }, 0);
@@ -77,7 +77,7 @@ export function connectRouter(deps: AppDeps): Router {
 
 async function submitForm(deps: AppDeps, ctx: Context): Promise<void> {
   const form = await readBody(ctx, formSchema);
-  const link = checkLink(deps, form);
+  const link = await checkLink(deps, form);
   if (!link.ok) {
     if (wantsJson(ctx)) throw linkError(link.problem);
     return sendLinkProblem(ctx, link.problem);
@@ -87,8 +87,8 @@ async function submitForm(deps: AppDeps, ctx: Context): Promise<void> {
   try {
     await connectStore(deps, link.store, keys, { signature: link.signature, expiresAt: link.params.expires * 1000 });
   } catch (err) {
-    if (err instanceof LinkAlreadyUsedError) throw linkError('link_used');
-    if (!(err instanceof KeyProblem) && !(err instanceof AppError && err.code === 'stripe_unavailable')) throw err;
+    if (err instanceof LinkAlreadyUsedError) throw errors.linkUsed();
+    if (!(err instanceof KeyProblem) && !(err instanceof AppError && err.code === errors.stripeUnavailable.code)) throw err;
     deps.logger.info({ store_id: link.store.id, code: err.code }, 'connect form refused');
     if (wantsJson(ctx)) throw err;
     const field = err instanceof KeyProblem ? err.field : null;
@@ -108,14 +108,14 @@ async function submitForm(deps: AppDeps, ctx: Context): Promise<void> {
   ctx.redirect(`/stripe/success/${link.store.id}?${back}`);
 }
 
-function checkLink(deps: AppDeps, raw: RawLinkFields): CheckedLink {
+async function checkLink(deps: AppDeps, raw: RawLinkFields): Promise<CheckedLink> {
   const v = verifyConnectLink(deps.config.internalSecrets, raw, deps.clock.now());
   if (!v.ok) return v;
   if (!STORE_ID_PATTERN.test(v.params.storeId) || (v.params.returnUrl && !isHttpUrl(v.params.returnUrl))) {
     return { ok: false, problem: 'link_invalid' };
   }
-  if (deps.storage.stores.isLinkUsed(v.signature)) return { ok: false, problem: 'link_used' };
-  const store = deps.storage.stores.get(v.params.storeId);
+  if (await deps.storage.stores.isLinkUsed(v.signature)) return { ok: false, problem: 'link_used' };
+  const store = await deps.storage.stores.get(v.params.storeId);
   if (!store) return { ok: false, problem: 'store_not_found' };
   return { ...v, store };
 }
@@ -126,13 +126,8 @@ function sendLinkProblem(ctx: Context, problem: LinkProblem | 'store_not_found')
 }
 
 function linkError(problem: LinkProblem | 'store_not_found'): AppError {
-  const messages = {
-    link_invalid: 'The connect link is not valid (wrong or missing signature)',
-    link_expired: 'The connect link has expired',
-    link_used: 'The connect link was already used',
-    store_not_found: 'Store not found',
-  };
-  return new AppError(problem, problem === 'store_not_found' ? 404 : 403, messages[problem]);
+  const byProblem = { link_invalid: errors.linkInvalid, link_expired: errors.linkExpired, link_used: errors.linkUsed, store_not_found: errors.storeNotFound };
+  return byProblem[problem]();
 }
 
 function formLink(link: { params: ConnectLinkParams; signature: string }) {

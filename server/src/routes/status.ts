@@ -1,24 +1,21 @@
 import Router from '@koa/router';
-import type { AppDeps } from '../app';
+import { canTakePayments } from '../connect/connection';
+import type { AppDeps } from '../deps';
+import { errors } from '../errors';
 import { cors } from '../security/cors';
-import { hasStripe, loadStore } from './stores-view';
+import { loadStore } from './stores-view';
 
 /** Public, CORS-open store status (`GET /stripe/status/:store_id`) and a health probe. */
 export function statusRouter(deps: AppDeps): Router {
   const router = new Router({ sensitive: true });
   const openCors = cors({ origins: () => '*', methods: ['GET'] });
 
-  router.all('/stripe/status/:store_id', openCors, (ctx) => {
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-      ctx.status = 405;
-      ctx.set('Allow', 'GET, HEAD, OPTIONS');
-      ctx.body = { error: { code: 'method_not_allowed', message: 'Use GET' } };
-      return;
-    }
-    const store = loadStore(deps, ctx.params.store_id);
-    const conn = deps.storage.stores.getConnection(store.id);
+  router.all('/stripe/status/:store_id', openCors, async (ctx) => {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') throw errors.methodNotAllowed(ctx.method, 'GET, HEAD, OPTIONS');
+    const store = await loadStore(deps, ctx.params.store_id);
+    const conn = await deps.storage.stores.getConnection(store.id);
     // Exactly the seed's three fields: storefronts read only whether payments can be taken.
-    ctx.body = { store_id: store.id, has_stripe: hasStripe(conn), is_live_mode: conn?.livemode ?? false };
+    ctx.body = { store_id: store.id, has_stripe: canTakePayments(conn), is_live_mode: conn?.livemode ?? false };
   });
 
   router.get('/healthz', (ctx) => {

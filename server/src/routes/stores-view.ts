@@ -1,6 +1,7 @@
-import type { AppDeps } from '../app';
-import { AppError } from '../errors';
-import type { Store, StripeConnection } from '../storage';
+import { canTakePayments } from '../connect/connection';
+import type { AppDeps } from '../deps';
+import { errors } from '../errors';
+import type { Store, StripeConnection } from '../storage/port';
 
 /** Store ids are UUIDs (any version; platforms may bring their own), compared in lower case. */
 export const STORE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -8,14 +9,14 @@ export const STORE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4
 /** Validates a store id from a URL; a malformed one is a 400 `invalid_request`. */
 export function parseStoreId(raw: string | undefined): string {
   const id = (raw ?? '').toLowerCase();
-  if (!STORE_ID_PATTERN.test(id)) throw new AppError('invalid_request', 400, 'store_id must be a UUID');
+  if (!STORE_ID_PATTERN.test(id)) throw errors.invalidRequest('store_id must be a UUID');
   return id;
 }
 
 /** Loads a store by the id in a URL: 400 when malformed, 404 `store_not_found` when unknown. */
-export function loadStore(deps: Pick<AppDeps, 'storage'>, raw: string | undefined): Store {
-  const store = deps.storage.stores.get(parseStoreId(raw));
-  if (!store) throw new AppError('store_not_found', 404, 'Store not found');
+export async function loadStore(deps: Pick<AppDeps, 'storage'>, raw: string | undefined): Promise<Store> {
+  const store = await deps.storage.stores.get(parseStoreId(raw));
+  if (!store) throw errors.storeNotFound();
   return store;
 }
 
@@ -31,16 +32,11 @@ export function storeJson(s: Store) {
   };
 }
 
-/** True when the store can take payments now: keys stored and not known to be invalid. */
-export function hasStripe(conn: StripeConnection | null): boolean {
-  return conn !== null && conn.key_status === 'valid';
-}
-
 /** The internal stripe-status answer; never carries key material. */
 export function stripeStatusJson(storeId: string, conn: StripeConnection | null) {
   return {
     store_id: storeId,
-    has_stripe: hasStripe(conn),
+    has_stripe: canTakePayments(conn),
     is_live_mode: conn?.livemode ?? false,
     account_id: conn?.account_id ?? null,
     account_name: conn?.account_name ?? null,

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { AppError } from '../errors';
+import { errors } from '../errors';
 
 /**
  * HTTPS only (production behind a TLS-terminating proxy, TRUST_PROXY on): plain-http GET/HEAD are redirected
@@ -16,6 +16,6 @@ export function requireHttps(publicUrl: string): Middleware {
       ctx.redirect(`${origin}${ctx.originalUrl}`);
       return;
     }
-    throw new AppError('https_required', 403, 'HTTPS is required; send this request to the https:// URL');
+    throw errors.httpsRequired();
   };
 }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
-import { AppError } from '../errors';
+import { errors } from '../errors';
 
 /**
  * Requires `X-Internal-Secret` to equal one of the configured secrets. Both sides are hashed first so the
@@ -13,7 +13,7 @@ export function requireInternalSecret(secrets: string[]): Middleware {
     let ok = false;
     for (const d of digests) ok = timingSafeEqual(d, given) || ok;
     if (!ok || ctx.get('X-Internal-Secret') === '') {
-      throw new AppError('unauthorized', 401, 'Missing or wrong X-Internal-Secret header');
+      throw errors.unauthorized();
     }
     return next();
   };

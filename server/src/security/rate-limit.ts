@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type { Clock } from '../clock';
-import { AppError } from '../errors';
+import { errors } from '../errors';
 
 /** Options of one rate-limit bucket: at most `max` requests per `windowMs` for each key. */
 export interface RateLimitOptions {
@@ -30,9 +30,7 @@ export function rateLimit(options: RateLimitOptions): Middleware {
     w.count += 1;
     if (w.count > options.max) {
       const retryAfter = Math.max(1, Math.ceil((w.start + options.windowMs - now) / 1000));
-      throw new AppError('rate_limited', 429, `Too many requests; try again in ${retryAfter} seconds`, {
-        'Retry-After': String(retryAfter),
-      });
+      throw errors.rateLimited(retryAfter);
     }
     return next();
   };

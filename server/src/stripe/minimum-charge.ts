@@ -1,6 +1,6 @@
 // Stripe's documented minimum charge per presentment currency, in the currency's minor unit (zero-decimal
 // currencies such as jpy in their own units): https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts
-// The emulator's table (test/support/stripe-emulator/amounts.ts) holds the same values.
+// The emulator's table (emulator/src/amounts.ts) holds the same values.
 
 /** Minimum PaymentIntent amounts Stripe documents, keyed by lowercase ISO code. */
 export const MINIMUM_CHARGE: Readonly<Record<string, number>> = {

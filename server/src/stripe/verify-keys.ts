@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
-import { AppError } from '../errors';
+import { AppError, errors } from '../errors';
 import type { StripeFactory } from './client';
-import { isUnavailable, stripeUnavailable } from './merchant';
+import { isUnavailable } from './merchant';
 import { MINIMUM_CHARGE, minimumCharge } from './minimum-charge';
 
 /** What Stripe told us about a pair of keys that passed every check. */
@@ -15,29 +15,23 @@ export interface VerifiedKeys {
 const PUBLISHABLE = /^pk_(test|live)_[A-Za-z0-9]{8,247}$/;
 const SECRET = /^(sk|rk)_(test|live)_[A-Za-z0-9]{8,247}$/;
 
-/** Errors of the connect form; `field` says which input the message belongs to. */
+/** The connect form's input a key problem belongs to. */
+export type KeyField = 'publishable_key' | 'secret_key';
+
+/** Errors of the connect form: a catalogue error and the field its message belongs to. */
 export class KeyProblem extends AppError {
-  constructor(code: string, status: number, message: string, readonly field: 'publishable_key' | 'secret_key' | null) {
-    super(code, status, message);
+  constructor(error: AppError, readonly field: KeyField | null) {
+    super(error.code, error.status, error.message);
   }
 }
 
 /** Checks the shapes of both keys and that they are of the same mode; returns mode and key type. */
 export function checkKeyFormats(publishable: string, secret: string): { livemode: boolean; key_type: 'secret' | 'restricted' } {
   const pk = PUBLISHABLE.exec(publishable);
-  if (!pk) throw new KeyProblem('invalid_request', 422, 'A publishable key starts with pk_test_ or pk_live_', 'publishable_key');
+  if (!pk) throw new KeyProblem(errors.publishableKeyFormat(), 'publishable_key');
   const sk = SECRET.exec(secret);
-  if (!sk) {
-    throw new KeyProblem('invalid_request', 422, 'A secret key starts with sk_test_ or sk_live_ (restricted keys: rk_test_ or rk_live_)', 'secret_key');
-  }
-  if (pk[1] !== sk[2]) {
-    throw new KeyProblem(
-      'keys_mode_mismatch',
-      422,
-      `The publishable key is a ${pk[1]} key but the secret key is a ${sk[2]} key; use both keys from the same mode`,
-      'secret_key',
-    );
-  }
+  if (!sk) throw new KeyProblem(errors.secretKeyFormat(), 'secret_key');
+  if (pk[1] !== sk[2]) throw new KeyProblem(errors.keysModeMismatch(pk[1]!, sk[2]!), 'secret_key');
   return { livemode: pk[1] === 'live', key_type: sk[1] === 'rk' ? 'restricted' : 'secret' };
 }
 
@@ -97,7 +91,7 @@ async function retrieveAccount(client: Stripe): Promise<{ account_id: string | n
   }
 }
 
-async function call<T>(fn: () => Promise<T>, field: 'publishable_key' | 'secret_key' = 'secret_key'): Promise<T> {
+async function call<T>(fn: () => Promise<T>, field: KeyField = 'secret_key'): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -105,30 +99,25 @@ async function call<T>(fn: () => Promise<T>, field: 'publishable_key' | 'secret_
   }
 }
 
-function mapVerifyError(err: unknown, field: 'publishable_key' | 'secret_key'): unknown {
+function mapVerifyError(err: unknown, field: KeyField): unknown {
   if (err instanceof Stripe.errors.StripeAuthenticationError) {
     const which = field === 'publishable_key' ? 'publishable' : 'secret';
-    return new KeyProblem('invalid_api_key', 422, `Invalid API key: Stripe did not accept the ${which} key`, field);
+    return new KeyProblem(errors.keyNotAccepted(which), field);
   }
-  if (isUnavailable(err)) return stripeUnavailable();
+  if (isUnavailable(err)) return errors.stripeUnavailable();
   if (field === 'publishable_key' && err instanceof Stripe.errors.StripeInvalidRequestError && err.code === 'resource_missing') {
-    return new KeyProblem('keys_account_mismatch', 422, 'The publishable key and the secret key belong to different Stripe accounts', 'publishable_key');
+    return new KeyProblem(errors.keysAccountMismatch(), 'publishable_key');
   }
   if (err instanceof Stripe.errors.StripePermissionError) {
-    return new KeyProblem(
-      'invalid_api_key',
-      422,
-      'This restricted key lacks a required permission: it needs at least PaymentIntents: Write',
-      'secret_key',
-    );
+    return new KeyProblem(errors.keyLacksPermission(), 'secret_key');
   }
   // The keys were accepted but Stripe refused the check itself (e.g. a currency the account cannot charge in):
   // saying "invalid API key" here would send the merchant hunting for a typo that is not there.
   if (err instanceof Stripe.errors.StripeInvalidRequestError) {
-    return new KeyProblem('key_check_refused', 422, `Stripe accepted the keys but refused the test payment used to check them: ${err.message}`, null);
+    return new KeyProblem(errors.keyCheckRefused(err.message), null);
   }
   if (err instanceof Stripe.errors.StripeError) {
-    return new KeyProblem('invalid_api_key', 422, `Stripe refused the keys: ${err.message}`, field);
+    return new KeyProblem(errors.keysRefused(err.message), field);
   }
   return err;
 }
@@ -159,7 +148,7 @@ export async function registerWebhook(
     });
     return { id: endpoint.id, secret: endpoint.secret! };
   } catch (err) {
-    if (isUnavailable(err)) throw stripeUnavailable();
+    if (isUnavailable(err)) throw errors.stripeUnavailable();
     if (err instanceof Stripe.errors.StripeError) return { id: null, reason: err.message };
     throw err;
   }

@@ -29,12 +29,15 @@ export interface CartController {
   reset(): void;
 }
 
-/** Error codes meaning "this cart id is no longer usable, start a new cart". */
-const STALE_CART = new Set(['cart_not_found', 'cart_closed', 'cart_expired', 'not_found']);
+/**
+ * Error codes meaning "this cart id is no longer usable, start a new cart": the server answers 404
+ * `cart_not_found` for an unknown or expired cart and 409 `cart_closed` for a paid one.
+ */
+const STALE_CART = new Set(['cart_not_found', 'cart_closed', 'not_found']);
 
 /** True when the error says the remembered cart cannot be used any more. */
 export function isStaleCartError(err: unknown): boolean {
-  return err instanceof ApiError && (STALE_CART.has(err.code) || err.status === 404 || err.status === 410);
+  return err instanceof ApiError && (STALE_CART.has(err.code) || err.status === 404);
 }
 
 /** Returns `cart` with one line's quantity changed and totals recomputed from the server's unit prices. */

@@ -2,29 +2,16 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { CheckoutText } from '../i18n/checkout';
-import type { Order } from '../messages';
-import { completeWithRetry, type CheckoutApi, type CheckoutView } from './api';
+import type { CheckoutPageConfig, Order } from '../../../server/src/wire';
+import { completeWithRetry, type CheckoutApi } from './api';
 import { ErrorNote, shownError, type ShownError } from './ErrorNote';
 import { isFramed, ownUrl, tellParent } from './parent';
 import { PaymentForm } from './PaymentForm';
 import { Receipt } from './Receipt';
 import { Summary, TestCards } from './Summary';
 
-/** What the server embeds in the page. */
-export interface PageConfig {
-  token: string;
-  lang: string;
-  locale: string;
-  /** The framing page's origin (declared by the widget, checked by the server); null: post nothing. */
-  parentOrigin: string | null;
-  /** Where "Back to the store" goes when the page is not framed. */
-  backUrl: string | null;
-  accent: string;
-  view: CheckoutView;
-}
-
 interface AppProps {
-  config: PageConfig;
+  config: CheckoutPageConfig;
   api: CheckoutApi;
   t: CheckoutText;
 }

@@ -10,7 +10,8 @@ import type { Stripe, StripeElements } from '@stripe/stripe-js';
 import { formatMoney } from '../cart/money';
 import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
-import type { CheckoutApi, CheckoutView } from './api';
+import type { CheckoutView } from '../../../server/src/wire';
+import type { CheckoutApi } from './api';
 import { ErrorNote, shownError, type ShownError } from './ErrorNote';
 
 interface PaymentFormProps {

@@ -4,13 +4,12 @@ import { useEffect, useRef } from 'preact/hooks';
 import { formatMoney } from '../cart/money';
 import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
-import type { Order } from '../messages';
-import type { CheckoutLine } from './api';
+import type { CartLine, Order } from '../../../server/src/wire';
 
 interface ReceiptProps {
   order: Order;
   store: string;
-  items: CheckoutLine[];
+  items: CartLine[];
   t: CheckoutText;
   locale: string;
   onContinue: () => void;

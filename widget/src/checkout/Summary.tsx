@@ -3,11 +3,11 @@ import type { JSX } from 'preact';
 import { formatMoney } from '../cart/money';
 import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
-import type { CheckoutLine } from './api';
+import type { CartLine } from '../../../server/src/wire';
 
 interface SummaryProps {
   store: string;
-  items: CheckoutLine[];
+  items: CartLine[];
   amount: number;
   currency: string;
   testMode: boolean;

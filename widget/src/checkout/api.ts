@@ -1,40 +1,6 @@
-/** The checkout page's calls to its own origin's JSON API (`/api/checkout/:token/...`). */
+/** The checkout page's calls to its own origin's JSON API (`/api/checkout/:token/...`); bodies per server/src/wire.ts. */
 import { ApiError, requestJson } from '../net/client';
-import type { Order } from '../messages';
-
-/** One frozen line of the session. */
-export interface CheckoutLine {
-  product_id: string;
-  name: string;
-  unit_amount: number;
-  quantity: number;
-  line_total: number;
-}
-
-/** The session as `GET /api/checkout/:token` answers (the server also embeds it in the page). */
-export interface CheckoutView {
-  store: { id?: string; name: string };
-  items: CheckoutLine[];
-  amount: number;
-  currency: string;
-  publishable_key: string | null;
-  is_live_mode: boolean;
-  status: 'open' | 'paid';
-  expires_at?: string;
-  order?: Order;
-}
-
-/** What `POST .../payment-intent` answers. */
-export interface IntentAnswer {
-  payment_intent_id: string;
-  client_secret: string;
-  publishable_key: string;
-  amount: number;
-  currency: string;
-}
-
-/** `/complete` either has the order or says the payment is still processing (202). */
-export type CompleteAnswer = { order: Order } | { status: 'processing'; payment_intent_id: string };
+import type { CheckoutView, CompleteAnswer, Order, PaymentIntentAnswer } from '../../../server/src/wire';
 
 /** The three calls the page makes for `token`. */
 export function checkoutApi(token: string) {
@@ -42,7 +8,7 @@ export function checkoutApi(token: string) {
   const f = (u: string, i?: RequestInit) => fetch(u, i);
   return {
     view: () => requestJson<CheckoutView>(f, base),
-    intent: () => requestJson<IntentAnswer>(f, `${base}/payment-intent`, 'POST', {}),
+    intent: () => requestJson<PaymentIntentAnswer>(f, `${base}/payment-intent`, 'POST', {}),
     complete: (payment_intent_id: string) => requestJson<CompleteAnswer>(f, `${base}/complete`, 'POST', { payment_intent_id }),
   };
 }

@@ -7,13 +7,14 @@ import { render } from 'preact';
 import { checkoutText } from '../i18n/checkout';
 import { pickLanguage } from '../i18n';
 import { checkoutApi } from './api';
-import { CheckoutApp, type PageConfig } from './CheckoutApp';
+import type { CheckoutPageConfig } from '../../../server/src/wire';
+import { CheckoutApp } from './CheckoutApp';
 
 function start(): void {
   const data = document.getElementById('checkout-best-config')?.textContent;
   const root = document.getElementById('checkout-best-app');
   if (!data || !root) return;
-  const config = JSON.parse(data) as PageConfig;
+  const config = JSON.parse(data) as CheckoutPageConfig;
   const t = checkoutText[pickLanguage(config.lang)];
   if (config.accent) document.documentElement.style.setProperty('--accent', config.accent);
   root.textContent = '';

@@ -1,20 +1,5 @@
-/** Picking a language and filling `{name}` placeholders; the texts live next to the UI that shows them. */
-
-/** Languages we ship texts for; the first is the fallback. */
-export const LANGUAGES = ['en', 'de', 'fr'] as const;
-/** One of LANGUAGES. */
-export type Language = (typeof LANGUAGES)[number];
-
-/** Picks our language for a BCP 47 tag list (`data-locale`, then `navigator.languages`), English if none fits. */
-export function pickLanguage(...tags: Array<string | null | undefined>): Language {
-  for (const tag of tags) {
-    const base = (tag ?? '').toLowerCase().split(/[-_]/)[0];
-    if ((LANGUAGES as readonly string[]).includes(base)) return base as Language;
-  }
-  return 'en';
-}
-
-/** Replaces `{key}` in `text` with values; unknown keys stay visible so mistakes are noticed. */
-export function fill(text: string, values: Record<string, string | number> = {}): string {
-  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
-}
+/**
+ * The widget's door to the shared language helpers. They live in server/src/i18n because the server renders
+ * the checkout page's shell and error pages in the same languages; the server never imports widget source.
+ */
+export { LANGUAGES, pickLanguage, fill, type Language } from '../../../server/src/i18n';

@@ -1,30 +1,14 @@
-/** Talks JSON to the checkout-best server; every failure becomes an ApiError with a stable code. */
+/**
+ * Talks JSON to the checkout-best server; every failure becomes an ApiError with a stable code. The
+ * bodies are the HTTP contract's (server/src/wire.ts), imported as types only.
+ */
+import type { CartLine, CartView, CheckoutSession, ErrorBody } from '../../../server/src/wire';
 
-/** One line of a cart as the server computes it (amounts in minor units). */
-export interface CartItem {
-  product_id: string;
-  name: string;
-  unit_amount: number;
-  quantity: number;
-  line_total: number;
-}
-
-/** The whole cart, as every cart endpoint answers. */
-export interface Cart {
-  id: string;
-  store_id: string;
-  currency: string;
-  items: CartItem[];
-  subtotal: number;
-  item_count: number;
-}
-
-/** A checkout session's page address. */
-export interface CheckoutSession {
-  token: string;
-  url: string;
-  expires_at: string | number;
-}
+/** The whole cart, as every cart endpoint answers (the ESM build's public `Cart` type). */
+export type Cart = CartView;
+/** One line of a cart as the server computes it (the ESM build's public `CartItem` type). */
+export type CartItem = CartLine;
+export type { CheckoutSession };
 
 /** An error answer (`{error:{code,message}}`) or a network failure (`network_error`). */
 export class ApiError extends Error {
@@ -53,7 +37,8 @@ export async function requestJson<T>(fetchFn: Fetch, url: string, method = 'GET'
   } catch {
     throw new ApiError('network_error', 'Could not reach the store, check your connection');
   }
-  const data = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  // Any JSON may come back from a proxy in between: nothing of ErrorBody is taken for granted.
+  const data = (await res.json().catch(() => null)) as { error?: Partial<ErrorBody['error']> } | null;
   if (!res.ok) {
     const e = data?.error;
     throw new ApiError(e?.code ?? 'http_' + res.status, e?.message ?? `Request failed (${res.status})`, res.status);

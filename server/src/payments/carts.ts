@@ -1,0 +1,156 @@
+/**
+ * Carts as the shopper sees them: priced from the catalog on every read, changed under the rules of the
+ * store (one currency per cart, quantity limits). The rules are decided here on a read of the cart; the
+ * write is a compare-and-set on the cart's version (storage/port.ts), so a concurrent change makes us read
+ * and decide again instead of writing over it.
+ */
+import type { AppDeps } from '../deps';
+import { errors } from '../errors';
+import type { CartRecord, Product } from '../storage/port';
+import { newCartId } from './ids';
+import { checkQuantity, priceLine, totals, type CartLine } from './money';
+
+/** Idle carts are forgotten after this long without a change. */
+export const CART_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Different products one cart may hold; far above any basket, a wall for scripts filling carts. */
+export const MAX_CART_LINES = 100;
+
+/** How often a write is re-decided after losing a race before giving up (only one shopper writes a cart). */
+const WRITE_ATTEMPTS = 8;
+
+/** A cart priced on the server. */
+export interface Cart {
+  id: string;
+  store_id: string;
+  currency: string;
+  status: 'open' | 'closed';
+  /** Grows with every change; a checkout session records the version it froze. */
+  version: number;
+  items: CartLine[];
+  subtotal: number;
+  item_count: number;
+  created_at: number;
+  updated_at: number;
+  expires_at: number;
+}
+
+type CartDeps = Pick<AppDeps, 'storage' | 'clock'>;
+
+/**
+ * Prices a stored cart from the catalog as it is now; null once it has expired. Lines whose product went
+ * inactive or changed currency drop out; a lowered max_quantity caps old lines.
+ */
+export function priceCart(record: CartRecord | null, now: number): Cart | null {
+  if (!record || record.expires_at <= now) return null;
+  const items: CartLine[] = [];
+  for (const line of record.lines) {
+    const p = line.product;
+    if (!p || !p.active || p.currency !== record.currency) continue;
+    items.push(priceLine(p, Math.min(line.quantity, p.max_quantity ?? line.quantity)));
+  }
+  const { lines: _lines, ...cart } = record;
+  return { ...cart, items, ...totals(items) };
+}
+
+/** A new, empty cart of the store, in the store's catalog currency. */
+export async function createCart(deps: CartDeps, store: { id: string; default_currency: string }): Promise<Cart> {
+  const currency = (await deps.storage.catalog.currencyOf(store.id)) ?? store.default_currency;
+  const now = deps.clock.now();
+  const record = await deps.storage.carts.create({ id: newCartId(), storeId: store.id, currency, expiresAt: now + CART_IDLE_MS });
+  return priceCart(record, now)!;
+}
+
+/** Any unexpired cart, open or closed, or null. */
+export async function findCart(deps: CartDeps, cartId: string): Promise<Cart | null> {
+  return priceCart(await deps.storage.carts.get(cartId), deps.clock.now());
+}
+
+/** An open cart; 404 `cart_not_found` (unknown or expired), 409 `cart_closed`. */
+export async function getOpenCart(deps: CartDeps, cartId: string): Promise<Cart> {
+  return requireOpen(await findCart(deps, cartId));
+}
+
+function requireOpen(cart: Cart | null): Cart {
+  if (!cart) throw errors.cartNotFound();
+  if (cart.status !== 'open') throw errors.cartClosed();
+  return cart;
+}
+
+/** Adds `quantity` of a product (merging with the same product already in the cart). */
+export function addItem(deps: CartDeps, cartId: string, productId: string, quantity: number): Promise<Cart> {
+  return changeLine(deps, cartId, productId, (current, product) => {
+    checkQuantity(quantity, product);
+    return current + quantity;
+  });
+}
+
+/** Sets a line's quantity; 0 removes it. */
+export function setQuantity(deps: CartDeps, cartId: string, productId: string, quantity: number): Promise<Cart> {
+  if (quantity === 0) return removeItem(deps, cartId, productId);
+  return changeLine(deps, cartId, productId, () => quantity);
+}
+
+/** Removes a line (removing a line that is not there changes nothing but the idle timer). */
+export async function removeItem(deps: CartDeps, cartId: string, productId: string): Promise<Cart> {
+  for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+    const now = deps.clock.now();
+    const record = await deps.storage.carts.get(cartId);
+    const cart = requireOpen(priceCart(record, now));
+    const change = { cartId, version: cart.version, productId, quantity: 0, currency: cart.currency, expiresAt: now + CART_IDLE_MS };
+    if (await deps.storage.carts.writeLine(change)) {
+      return priceCart(applied(record!, change, now, null), now)!;
+    }
+  }
+  throw errors.internal();
+}
+
+/**
+ * Reads the cart with the product, decides the line's new quantity with `decide(current, product)`, checks the
+ * store's rules and writes it if nothing changed meanwhile; answers the cart as written.
+ */
+async function changeLine(
+  deps: CartDeps,
+  cartId: string,
+  productId: string,
+  decide: (current: number, product: Product) => number,
+): Promise<Cart> {
+  for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+    const now = deps.clock.now();
+    const { cart: record, product } = await deps.storage.carts.getWithProduct(cartId, productId);
+    const cart = requireOpen(priceCart(record, now));
+    if (!product || !product.active) throw errors.productNotFound(productId);
+    const current = cart.items.find((l) => l.product_id === productId)?.quantity ?? 0;
+    const isNewLine = !record!.lines.some((l) => l.product_id === productId);
+    if (isNewLine && record!.lines.length >= MAX_CART_LINES) throw errors.cartFull(MAX_CART_LINES);
+    const quantity = decide(current, product);
+    checkQuantity(quantity, product);
+    const change = { cartId, version: cart.version, productId, quantity, currency: cartCurrency(record!, product), expiresAt: now + CART_IDLE_MS };
+    if (await deps.storage.carts.writeLine(change)) {
+      return priceCart(applied(record!, change, now, product), now)!;
+    }
+  }
+  throw errors.internal();
+}
+
+/** One currency per cart: an empty cart takes its first product's currency, any other mismatch is refused. */
+function cartCurrency(record: CartRecord, product: Product): string {
+  if (product.currency === record.currency) return record.currency;
+  if (record.lines.length > 0) throw errors.cartCurrencyMismatch(record.currency, product.id, product.currency);
+  return product.currency;
+}
+
+/** The cart as the write left it, without reading it again. */
+function applied(
+  record: CartRecord,
+  change: { productId: string; quantity: number; currency: string; expiresAt: number },
+  now: number,
+  product: Product | null,
+): CartRecord {
+  const at = record.lines.findIndex((l) => l.product_id === change.productId);
+  let lines = record.lines;
+  if (change.quantity === 0) lines = lines.filter((l) => l.product_id !== change.productId);
+  else if (at >= 0) lines = lines.map((l, i) => (i === at ? { ...l, quantity: change.quantity, product } : l));
+  else lines = [...lines, { product_id: change.productId, quantity: change.quantity, added_at: now, product }];
+  return { ...record, lines, currency: change.currency, version: record.version + 1, updated_at: now, expires_at: change.expiresAt };
+}

@@ -1,0 +1,11 @@
+import type Stripe from 'stripe';
+import type { Checkout } from '../storage/port';
+
+/** PaymentIntent statuses that have taken no money and can still be cancelled. */
+export const CANCELABLE_STATUSES: readonly Stripe.PaymentIntent.Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
+
+/** True when the intent's metadata names exactly this session, cart and store. */
+export function belongsTo(pi: Stripe.PaymentIntent, checkout: Checkout): boolean {
+  const m = pi.metadata ?? {};
+  return m.checkout_id === checkout.id && m.cart_id === checkout.cart_id && m.store_id === checkout.store_id;
+}

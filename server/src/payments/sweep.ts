@@ -1,0 +1,149 @@
+import type Stripe from 'stripe';
+import type { AppDeps } from '../deps';
+import type { Checkout, RetiredConnection } from '../storage/port';
+import { withMerchantStripe } from '../stripe/merchant';
+import { CANCELABLE_STATUSES } from './intents';
+import { recordFromPaymentIntent } from './record';
+import { madeWith, noteIntentStatus, openKey, releaseRetiredConnections } from './settle';
+import { cancelSiblingIntents } from './siblings';
+
+/** How far back the sweep looks for unpaid sessions whose payment may have gone through. */
+export const RECONCILE_LOOKBACK_MS = 3 * 24 * 60 * 60 * 1000;
+/** How often the server sweeps while it runs. */
+export const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
+/** Stripe calls in flight at once during a sweep, so a big backlog does not hit rate limits. */
+const CONCURRENCY = 4;
+/** An expired session's intent that could still be confirmed is cancelled once the session is this stale. */
+export const ABANDON_AFTER_MS = 24 * 60 * 60 * 1000;
+/** Unpaid sessions that can take no money are deleted this long after they expired. */
+export const PURGE_SESSIONS_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** What one sweep did. */
+export interface SweepReport {
+  checked: number;
+  recorded: number;
+  failed: number;
+  purged_carts: number;
+  purged_sessions: number;
+}
+
+type SweepDeps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>;
+
+/** How much a sweep looks at. */
+export interface SweepOptions {
+  lookbackMs?: number;
+  /**
+   * For the periodic sweep: its interval. Sessions younger than RECENT_MS are checked every time, older
+   * ones about once an hour, so abandoned sessions do not cost a Stripe call every few minutes for days.
+   * Without it (start-up, `npm run reconcile`) every open session in the lookback is checked.
+   */
+  intervalMs?: number;
+}
+
+/** Sessions this young are checked on every periodic sweep. */
+const RECENT_MS = 2 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+function isDue(ageMs: number, intervalMs: number): boolean {
+  return ageMs < RECENT_MS || ageMs % HOUR_MS < intervalMs;
+}
+
+/**
+ * Asks Stripe, with each store's own key, about the PaymentIntents of recent unpaid checkout sessions and
+ * records the ones that succeeded: the safety net for webhooks that never arrived (endpoint down, store
+ * key without webhook permission). Superseded and cancelled sessions are left out; `processing` ones are
+ * followed however old, with the key of the connection they were made with (a retired one after a switch).
+ * Also cancels the intents of long-expired sessions, and forgets idle carts and abandoned sessions.
+ */
+export async function reconcilePayments(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepReport> {
+  const now = deps.clock.now();
+  const lookback = options.lookbackMs ?? RECONCILE_LOOKBACK_MS;
+  const open = (await deps.storage.checkouts.listToReconcile(now - lookback))
+    .filter((c) => !options.intervalMs || isDue(now - c.created_at, options.intervalMs));
+  const report: SweepReport = {
+    checked: 0,
+    recorded: 0,
+    failed: 0,
+    purged_carts: await deps.storage.carts.purgeExpired(),
+    purged_sessions: await deps.storage.checkouts.purgeAbandoned(now - PURGE_SESSIONS_AFTER_MS),
+  };
+  await sealLegacyClientSecrets(deps);
+  const retired = await deps.storage.stores.listRetiredConnections();
+  const queue = [...open];
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) await checkOne(deps, c, retired, report);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  if (retired.length) await releaseRetiredConnections(deps);
+  if (report.recorded || report.failed) deps.logger.info({ ...report }, 'reconciliation sweep');
+  return report;
+}
+
+async function checkOne(deps: SweepDeps, checkout: Checkout, retired: RetiredConnection[], report: SweepReport): Promise<void> {
+  try {
+    const pi = await retrieveIntent(deps, checkout, retired);
+    if (!pi) return;
+    report.checked += 1;
+    await noteIntentStatus(deps, checkout, pi);
+    const recorded = await recordFromPaymentIntent(deps, checkout.store_id, pi, 'reconcile');
+    if (recorded.created) report.recorded += 1;
+    await cancelSiblingIntents(deps, recorded);
+  } catch (err) {
+    // One store's bad keys or an outage must not stop the sweep for the others.
+    report.failed += 1;
+    const e = err as { code?: string; message?: string };
+    deps.logger.warn({ store_id: checkout.store_id, checkout_id: checkout.id, code: e.code }, 'reconcile check failed');
+  }
+}
+
+/**
+ * The session's intent, read with the key of the connection it was made with: the store's current one, or
+ * a retired one kept for it. Null when no key we hold can reach it (the store switched account and the
+ * intent was already settled, or the old key was dropped). A long-expired session's intent that could still
+ * be confirmed is cancelled: nobody should pay a day-old checkout, and its session can then be forgotten.
+ */
+async function retrieveIntent(deps: SweepDeps, checkout: Checkout, retired: RetiredConnection[]): Promise<Stripe.PaymentIntent | null> {
+  const id = checkout.payment_intent_id!;
+  const stale = checkout.expires_at + ABANDON_AFTER_MS <= deps.clock.now();
+  const current = await deps.storage.stores.getConnection(checkout.store_id);
+  if (!current || madeWith(checkout, current)) {
+    return withMerchantStripe(deps, checkout.store_id, async ({ stripe }) => abandonIfStale(stripe, await stripe.paymentIntents.retrieve(id), stale));
+  }
+  const old = retired.find((r) => r.store_id === checkout.store_id && madeWith(checkout, r));
+  const stripe = old ? openKey(deps, old) : null;
+  return stripe ? abandonIfStale(stripe, await stripe.paymentIntents.retrieve(id), stale) : null;
+}
+
+async function abandonIfStale(stripe: Stripe, pi: Stripe.PaymentIntent, stale: boolean): Promise<Stripe.PaymentIntent> {
+  if (!stale || !CANCELABLE_STATUSES.includes(pi.status)) return pi;
+  // A confirm that wins the race makes the cancel fail; the retrieve then sees the payment.
+  return stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'abandoned' }).catch(() => stripe.paymentIntents.retrieve(pi.id));
+}
+
+/**
+ * Sweeps now and then every `intervalMs` until stopped; runs never overlap and the timer does not keep
+ * the process alive. Returns the stop function.
+ */
+export function startReconcileLoop(deps: SweepDeps, intervalMs = RECONCILE_INTERVAL_MS): () => void {
+  let running: Promise<unknown> | null = null;
+  let first = true;
+  const tick = () => {
+    if (running) return;
+    // The first sweep after a start checks everything: webhooks may have been lost while we were down.
+    running = reconcilePayments(deps, first ? {} : { intervalMs })
+      .catch((err: unknown) => deps.logger.error({ err }, 'reconciliation sweep failed'))
+      .finally(() => (running = null));
+    first = false;
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** Seals client_secrets stored in plaintext before migration 004 (runs with every sweep, so on every start). */
+export async function sealLegacyClientSecrets(deps: Pick<AppDeps, 'storage' | 'sealer'>): Promise<number> {
+  const rows = await deps.storage.checkouts.listPlaintextSecrets();
+  for (const r of rows) await deps.storage.checkouts.sealClientSecret(r.id, deps.sealer.seal(r.store_id, r.client_secret));
+  return rows.length;
+}

@@ -1,0 +1,432 @@
+/**
+ * The storage port: repositories whose methods are whole use-cases. Every method is async, takes and returns
+ * plain data (no callbacks run inside a transaction) and is ONE transaction of its own: it either happens
+ * whole or not at all. Business rules (pricing, limits, the currency of a cart, when a payment counts) live
+ * in the domain (payments/, connect/); a repository stores and reads rows, and enforces the invariants that
+ * must hold under concurrency, which are stated on each method. SQLite (storage/sqlite/) implements it; any
+ * other adapter must keep exactly these guarantees with several server processes on one database.
+ *
+ * Repositories throw nothing HTTP-shaped: a rule broken at write time comes back as data (`{ ok: false, … }`
+ * or null) for the domain to turn into a catalogue error. They only throw for real failures (I/O, a broken
+ * database) and the typed `LinkAlreadyUsedError`.
+ */
+import type { CartLine, Order } from '../wire';
+
+export type { Order };
+
+/** Everything the app stores. */
+export interface Storage {
+  /** Stores, their Stripe connections, audit trail and burnt connect links. */
+  stores: StoresRepository;
+  /** Products and their prices. */
+  catalog: CatalogRepository;
+  /** Shoppers' carts as stored (the domain prices them). */
+  carts: CartsRepository;
+  /** Checkout sessions with their frozen lines, amount and one PaymentIntent. */
+  checkouts: CheckoutsRepository;
+  /** Paid orders and the Stripe events already handled. */
+  orders: OrdersRepository;
+  /** Every sealed value, for key rotation. */
+  sealed: SealedValuesRepository;
+  /** Closes the underlying connection(s). */
+  close(): Promise<void>;
+}
+
+// ---- stores and their Stripe connections ----
+
+/** Thrown by saveConnection when the connect link was burnt meanwhile (two submits of one link). */
+export class LinkAlreadyUsedError extends Error {
+  override readonly name = 'LinkAlreadyUsedError';
+}
+
+/** A merchant store as the internal API shows it. */
+export interface Store {
+  id: string;
+  name: string;
+  allowed_origins: string[];
+  default_currency: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A new store (the id is chosen by the caller). */
+export interface NewStore {
+  id: string;
+  name: string;
+  allowed_origins?: string[];
+  default_currency?: string;
+}
+
+/** The fields a platform may change. */
+export type StorePatch = Partial<Pick<Store, 'name' | 'allowed_origins' | 'default_currency'>>;
+
+/** A store's Stripe connection; secret material only ever appears sealed (see crypto/seal.ts). */
+export interface StripeConnection {
+  store_id: string;
+  account_id: string | null;
+  account_name: string | null;
+  publishable_key: string;
+  secret_key_sealed: string;
+  key_type: 'secret' | 'restricted';
+  livemode: boolean;
+  key_status: 'valid' | 'invalid';
+  webhook_endpoint_id: string | null;
+  webhook_secret_sealed: string | null;
+  connected_at: number;
+  last_error: string | null;
+}
+
+/** One entry of a store's audit trail; never carries key material. */
+export interface StoreEvent {
+  id: number;
+  store_id: string;
+  type: 'store_created' | 'connected' | 'reconnected' | 'account_changed' | 'keys_invalid' | 'disconnected';
+  account_id: string | null;
+  previous_account_id: string | null;
+  livemode: boolean | null;
+  message: string;
+  created_at: number;
+}
+
+/** A burnt connect link: its signature, and until when it would have worked (kept that long). */
+export interface UsedLink {
+  signature: string;
+  expiresAt: number;
+}
+
+/** Stores and their Stripe connections. */
+export interface StoresRepository {
+  /** Creates a store and records `store_created`; null when the id is taken (unique id decides a race). */
+  create(input: NewStore): Promise<Store | null>;
+  get(id: string): Promise<Store | null>;
+  /** Applies the given fields; null for an unknown store. */
+  update(id: string, patch: StorePatch): Promise<Store | null>;
+  getConnection(storeId: string): Promise<StripeConnection | null>;
+  /**
+   * Burns the link, replaces any earlier connection and records the audit event, all or nothing. The link
+   * burns once: of concurrent calls with one signature exactly one succeeds, the others throw
+   * LinkAlreadyUsedError and change nothing. Returns the connection it replaced, or null.
+   */
+  saveConnection(conn: StripeConnection, link: UsedLink): Promise<StripeConnection | null>;
+  /** True when a connect link with this signature was already used. */
+  isLinkUsed(signature: string): Promise<boolean>;
+  /**
+   * Flips a valid key_status to invalid with a reason and records `keys_invalid`; true only for the one call
+   * that flipped it (concurrent callers: exactly one true).
+   */
+  markKeyInvalid(storeId: string, reason: string): Promise<boolean>;
+  /** Removes the connection and records `disconnected`; returns it, or null (only one caller gets it). */
+  disconnect(storeId: string): Promise<StripeConnection | null>;
+  /** The store's audit trail, oldest first. */
+  listEvents(storeId: string): Promise<StoreEvent[]>;
+  /** The sealed webhook signing secret of the store's current endpoint (open with sealer.open(storeId, …)). */
+  getWebhookSecretSealed(storeId: string): Promise<string | null>;
+  /**
+   * Keeps a connection that was replaced or removed while intents made with it were still processing: its
+   * sealed key and webhook endpoint stay usable until those intents are final (see payments/settle.ts).
+   */
+  retireConnection(conn: StripeConnection): Promise<RetiredConnection>;
+  /** The store's retired connections (all stores' without an id), oldest first. */
+  listRetiredConnections(storeId?: string): Promise<RetiredConnection[]>;
+  /** Forgets a retired connection once nothing of it is pending. */
+  dropRetiredConnection(id: number): Promise<void>;
+}
+
+/** A former connection kept for the intents still processing on it. */
+export interface RetiredConnection {
+  id: number;
+  store_id: string;
+  account_id: string | null;
+  livemode: boolean;
+  secret_key_sealed: string;
+  webhook_endpoint_id: string | null;
+  webhook_secret_sealed: string | null;
+  retired_at: number;
+}
+
+// ---- the catalog ----
+
+/** A catalog product; `unit_amount` is in integer minor units of `currency` (ISO, lower case). */
+export interface Product {
+  id: string;
+  name: string;
+  description: string | null;
+  unit_amount: number;
+  currency: string;
+  image_url: string | null;
+  active: boolean;
+  max_quantity: number | null;
+}
+
+/** A product as a platform sends it. */
+export interface ProductInput {
+  id: string;
+  name: string;
+  description?: string | null;
+  unit_amount: number;
+  currency: string;
+  image_url?: string | null;
+  active?: boolean;
+  max_quantity?: number | null;
+}
+
+/** The catalog of each store. */
+export interface CatalogRepository {
+  /**
+   * Inserts or updates products, keeping the order they were sent in after the existing ones. Invariant: a
+   * store's active products share one currency; an upsert that would break it (also against a concurrent
+   * upsert) changes nothing and answers the currencies it would have mixed.
+   */
+  upsertProducts(storeId: string, products: ProductInput[]): Promise<{ ok: true; products: Product[] } | { ok: false; currencies: string[] }>;
+  listProducts(storeId: string, options?: { activeOnly?: boolean }): Promise<Product[]>;
+  /** The currency of the store's active products, or null without any. */
+  currencyOf(storeId: string): Promise<string | null>;
+}
+
+// ---- carts ----
+
+/** A cart line as stored, with the product it names as the catalog has it now (null if it is gone). */
+export interface CartLineRecord {
+  product_id: string;
+  quantity: number;
+  added_at: number;
+  product: Product | null;
+}
+
+/** A cart as stored: the domain prices it (payments/carts.ts). `version` grows with every change. */
+export interface CartRecord {
+  id: string;
+  store_id: string;
+  currency: string;
+  status: 'open' | 'closed';
+  version: number;
+  created_at: number;
+  updated_at: number;
+  expires_at: number;
+  /** In the order they were added. */
+  lines: CartLineRecord[];
+}
+
+/** One change of a cart, made only if nobody changed the cart since it was read at `version`. */
+export interface CartLineWrite {
+  cartId: string;
+  version: number;
+  productId: string;
+  /** The line's new quantity; 0 removes it. */
+  quantity: number;
+  /** The cart's currency after the change (an empty cart takes its first product's). */
+  currency: string;
+  expiresAt: number;
+}
+
+/** Carts. */
+export interface CartsRepository {
+  /** Stores a new, empty, open cart. */
+  create(cart: { id: string; storeId: string; currency: string; expiresAt: number }): Promise<CartRecord>;
+  /** The cart with its lines, or null (expired carts too, until purged: expiry is the domain's call). */
+  get(cartId: string): Promise<CartRecord | null>;
+  /** The cart and, in the same read, the store's product `productId` (null when unknown). */
+  getWithProduct(cartId: string, productId: string): Promise<{ cart: CartRecord | null; product: Product | null }>;
+  /**
+   * Compare-and-set: writes the line and the cart's currency and expiry and bumps the version, only if the
+   * cart is still open and still at `version`. False (nothing written) when another change came first: the
+   * caller reads again and re-decides, so every rule checked on the read holds for the write.
+   */
+  writeLine(change: CartLineWrite): Promise<boolean>;
+  /** The owning store of a cart (for CORS), without loading the cart. */
+  storeIdOf(cartId: string): Promise<string | null>;
+  /** Deletes carts whose expiry has passed; returns how many. */
+  purgeExpired(): Promise<number>;
+}
+
+// ---- checkout sessions ----
+
+/** A checkout session: the cart's lines and amount frozen at the moment it was made. */
+export interface Checkout {
+  id: string;
+  token_hash: string;
+  store_id: string;
+  cart_id: string;
+  lines: CartLine[];
+  amount: number;
+  currency: string;
+  livemode: boolean;
+  status: 'open' | 'paid';
+  payment_intent_id: string | null;
+  /** The intent's client_secret, sealed for this store. */
+  client_secret_sealed: string | null;
+  /** A client_secret stored in plaintext before migration 004; sealed and cleared on the next read. */
+  legacy_client_secret: string | null;
+  /**
+   * Set when the session can no longer take money and needs no more checking: a newer session of the same
+   * cart cancelled its intent (a second tab), or its intent was cancelled when the store's connection went away.
+   */
+  superseded_at: number | null;
+  /** The Stripe account its intent is made on (null for sessions from before migration 007). */
+  account_id: string | null;
+  /** The last status we saw of its PaymentIntent (`processing` ones are followed until final). */
+  intent_status: string | null;
+  order_id: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+/** What it takes to open a checkout session: the cart as the domain read and priced it. */
+export interface NewCheckout {
+  id: string;
+  tokenHash: string;
+  storeId: string;
+  cartId: string;
+  /** The cart version the lines were priced from. */
+  cartVersion: number;
+  lines: CartLine[];
+  amount: number;
+  currency: string;
+  livemode: boolean;
+  /** The account of the store's connection when the session was made. */
+  accountId: string | null;
+  expiresAt: number;
+  /** At most this many sessions of the cart may be unexpired at once (a cap against floods). */
+  maxLivePerCart: number;
+}
+
+/** What creating a session did. */
+export type NewCheckoutResult =
+  | { status: 'created'; checkout: Checkout }
+  /** The cart is no longer open or no longer at the version read: read it again. */
+  | { status: 'cart_changed' }
+  /** The cart already has `maxLivePerCart` unexpired sessions; the oldest expires at `retryAt`. */
+  | { status: 'limit_reached'; retryAt: number };
+
+/** Checkout sessions. */
+export interface CheckoutsRepository {
+  /**
+   * Stores the session only if its cart is still open and at `cartVersion` (and bumps that version), so a
+   * session never freezes lines the cart no longer has, and only while the cart has fewer than
+   * `maxLivePerCart` unexpired sessions (the version check serialises concurrent creates of one cart).
+   */
+  create(input: NewCheckout): Promise<NewCheckoutResult>;
+  get(id: string): Promise<Checkout | null>;
+  findByTokenHash(tokenHash: string): Promise<Checkout | null>;
+  /**
+   * Records the session's PaymentIntent unless one is recorded already; returns the row as it now is. The
+   * first intent ever recorded sticks: concurrent callers all get that one back.
+   */
+  attachPaymentIntent(id: string, paymentIntentId: string, clientSecretSealed: string): Promise<Checkout>;
+  /** Stores a (legacy plaintext) client_secret sealed and clears the plaintext. */
+  sealClientSecret(id: string, clientSecretSealed: string): Promise<void>;
+  /** Sessions whose client_secret is still plaintext (written before migration 004). */
+  listPlaintextSecrets(): Promise<{ id: string; store_id: string; client_secret: string }[]>;
+  /** Marks an unpaid session as done without payment (superseded, or its intent cancelled). */
+  markSuperseded(id: string): Promise<void>;
+  /** Remembers the last status seen of the session's PaymentIntent. */
+  recordIntentStatus(id: string, status: string): Promise<void>;
+  /**
+   * Unpaid, not superseded sessions with a PaymentIntent that may still take money: made at or after `since`
+   * (ms), or last seen `processing` however old (SEPA/ACH settle in up to 14 days). For the sweep, and with
+   * `storeId` for settling a connection that goes away.
+   */
+  listToReconcile(since: number, storeId?: string): Promise<Checkout[]>;
+  /** Unpaid sessions of a cart that have a PaymentIntent (siblings to cancel once the cart is paid). */
+  listOpenWithIntentForCart(cartId: string): Promise<Checkout[]>;
+  /** Unpaid sessions of a store that have a PaymentIntent (e.g. to find the owner of a refunded intent). */
+  listOpenWithIntentForStore(storeId: string): Promise<Checkout[]>;
+  /**
+   * Deletes unpaid sessions that expired before `before` and can take no money: no intent, or superseded, or
+   * an intent last seen cancelled. Returns how many.
+   */
+  purgeAbandoned(before: number): Promise<number>;
+}
+
+// ---- orders and Stripe events ----
+
+/** A succeeded PaymentIntent that the domain matched to its checkout session. */
+export interface PaidPayment {
+  orderId: string;
+  checkoutId: string;
+  paymentIntentId: string;
+  amount: number;
+  currency: string;
+  livemode: boolean;
+  customerEmail: string | null;
+  source: 'complete' | 'webhook' | 'reconcile';
+}
+
+/** What recording a payment did. */
+export type RecordPaidResult =
+  | { status: 'created' | 'existing'; order: Order }
+  /** Nothing recorded: the session is gone, holds another intent, or its amount/currency differ. */
+  | { status: 'checkout_not_found' | 'intent_mismatch' | 'amount_mismatch'; order: null };
+
+/** A Stripe event as far as remembering it goes. */
+export interface StripeEventRef {
+  id: string;
+  type: string;
+}
+
+/** What a refund event did. */
+export type RefundResult =
+  | { status: 'duplicate' | 'not_ours' }
+  | { status: 'applied'; order: Order }
+  /** The intent is one of our open sessions' but has no order yet: the event was NOT remembered. */
+  | { status: 'order_not_recorded_yet' };
+
+/** One page of a store's orders, newest first. */
+export interface OrderPage {
+  data: Order[];
+  has_more: boolean;
+}
+
+/** Orders and the Stripe events already handled. */
+export interface OrdersRepository {
+  /**
+   * Records the order, marks the session paid and closes the cart, once per PaymentIntent: concurrent calls
+   * for one intent make one order ('created' for one, 'existing' for the rest). Checked in the same
+   * transaction: the session exists, holds no other intent, and its amount and currency equal the payment's.
+   */
+  recordPaid(payment: PaidPayment): Promise<RecordPaidResult>;
+  /**
+   * The webhook's recordPaid: remembers the event and records the payment in one transaction; null (and no
+   * change) when the event was handled before. The event is remembered whatever the result.
+   */
+  recordPaidFromEvent(storeId: string, event: StripeEventRef, payment: PaidPayment): Promise<RecordPaidResult | null>;
+  /**
+   * Remembers the event and raises the refunded amount of the store's order paid by `paymentIntentId`
+   * (amounts only grow: a late event for a smaller refund changes nothing), in one transaction. An intent of
+   * one of the store's open sessions without an order yet is refused and the event not remembered, so
+   * Stripe delivers it again.
+   */
+  recordRefundFromEvent(storeId: string, event: StripeEventRef, refund: { paymentIntentId: string; amountRefunded: number }): Promise<RefundResult>;
+  /** Remembers an event that changes nothing; false when it was handled before. */
+  noteEvent(storeId: string, event: StripeEventRef): Promise<boolean>;
+  get(id: string): Promise<Order | null>;
+  findByPaymentIntent(paymentIntentId: string): Promise<Order | null>;
+  /** One page, newest first; null when `startingAfter` is no order of this store. */
+  listForStore(storeId: string, page: { limit: number; startingAfter?: string }): Promise<OrderPage | null>;
+}
+
+// ---- sealed values, for key rotation ----
+
+/** Where a sealed value lives. */
+export interface SealedValueRef {
+  table: 'stripe_connections' | 'retired_connections' | 'checkouts';
+  column: 'secret_key_sealed' | 'webhook_secret_sealed' | 'sealed_client_secret';
+  /** The row's key (store id for connections, the row id for retired ones, checkout id for checkouts). */
+  rowId: string;
+}
+
+/** A sealed value and the store it was sealed for. */
+export interface SealedValue extends SealedValueRef {
+  storeId: string;
+  sealed: string;
+}
+
+/** Every sealed value in the database. */
+export interface SealedValuesRepository {
+  list(): Promise<SealedValue[]>;
+  /**
+   * Replaces sealed values in one transaction, each only if it still holds `from`; if any changed meanwhile
+   * nothing is written and false is answered (run the rotation again).
+   */
+  replace(changes: (SealedValueRef & { from: string; to: string })[]): Promise<boolean>;
+}

@@ -1,0 +1,136 @@
+import type { Clock } from '../../clock';
+import type { CartLine } from '../../payments/money';
+import type { Checkout, CheckoutsRepository, NewCheckout, NewCheckoutResult } from '../port';
+import { run, type SqliteDatabase } from './index';
+
+interface CheckoutRow {
+  id: string;
+  token_hash: string;
+  store_id: string;
+  cart_id: string;
+  lines_json: string;
+  amount: number;
+  currency: string;
+  livemode: number;
+  status: 'open' | 'paid';
+  payment_intent_id: string | null;
+  client_secret: string | null;
+  sealed_client_secret: string | null;
+  superseded_at: number | null;
+  account_id: string | null;
+  intent_status: string | null;
+  order_id: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+function toCheckout(row: CheckoutRow): Checkout {
+  return {
+    id: row.id,
+    token_hash: row.token_hash,
+    store_id: row.store_id,
+    cart_id: row.cart_id,
+    lines: JSON.parse(row.lines_json) as CartLine[],
+    amount: row.amount,
+    currency: row.currency,
+    livemode: row.livemode === 1,
+    status: row.status,
+    payment_intent_id: row.payment_intent_id,
+    client_secret_sealed: row.sealed_client_secret,
+    legacy_client_secret: row.client_secret,
+    superseded_at: row.superseded_at,
+    account_id: row.account_id,
+    intent_status: row.intent_status,
+    order_id: row.order_id,
+    created_at: row.created_at,
+    expires_at: row.expires_at,
+  };
+}
+
+/** Checkout sessions over SQLite: each freezes its cart's lines and amount when it is made. */
+export function createCheckoutsRepository(db: SqliteDatabase, clock: Clock): CheckoutsRepository {
+  const q = {
+    claimCart: db.prepare(`UPDATE carts SET version = version + 1 WHERE id = ? AND version = ? AND status = 'open'`),
+    insert: db.prepare(`INSERT INTO checkouts (id, token_hash, store_id, cart_id, lines_json, amount, currency,
+                          livemode, account_id, status, created_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`),
+    live: db.prepare(`SELECT COUNT(*) AS n, MIN(expires_at) AS first FROM checkouts
+                      WHERE cart_id = ? AND status = 'open' AND expires_at > ?`),
+    byId: db.prepare('SELECT * FROM checkouts WHERE id = ?'),
+    byToken: db.prepare('SELECT * FROM checkouts WHERE token_hash = ?'),
+    attach: db.prepare(`UPDATE checkouts SET payment_intent_id = ?, sealed_client_secret = ?
+                        WHERE id = ? AND payment_intent_id IS NULL`),
+    seal: db.prepare('UPDATE checkouts SET sealed_client_secret = ?, client_secret = NULL WHERE id = ?'),
+    plaintext: db.prepare('SELECT id, store_id, client_secret FROM checkouts WHERE client_secret IS NOT NULL'),
+    supersede: db.prepare(`UPDATE checkouts SET superseded_at = ? WHERE id = ? AND status = 'open' AND superseded_at IS NULL`),
+    intentStatus: db.prepare(`UPDATE checkouts SET intent_status = ? WHERE id = ?`),
+    reconcile: db.prepare(`SELECT * FROM checkouts WHERE status = 'open' AND payment_intent_id IS NOT NULL
+                      AND superseded_at IS NULL AND (created_at >= ? OR intent_status = 'processing') ORDER BY created_at`),
+    reconcileStore: db.prepare(`SELECT * FROM checkouts WHERE store_id = ? AND status = 'open' AND payment_intent_id IS NOT NULL
+                      AND superseded_at IS NULL AND (created_at >= ? OR intent_status = 'processing') ORDER BY created_at`),
+    purge: db.prepare(`DELETE FROM checkouts WHERE status = 'open' AND expires_at < ?
+                       AND (payment_intent_id IS NULL OR superseded_at IS NOT NULL OR intent_status = 'canceled')`),
+    openForCart: db.prepare(`SELECT * FROM checkouts WHERE cart_id = ? AND status = 'open'
+                             AND payment_intent_id IS NOT NULL`),
+    openForStore: db.prepare(`SELECT * FROM checkouts WHERE store_id = ? AND status = 'open'
+                              AND payment_intent_id IS NOT NULL`),
+  };
+
+  const byId = (id: string) => {
+    const row = q.byId.get(id) as CheckoutRow | undefined;
+    return row ? toCheckout(row) : null;
+  };
+
+  const create = db.transaction((c: NewCheckout): NewCheckoutResult => {
+    if (q.claimCart.run(c.cartId, c.cartVersion).changes === 0) return { status: 'cart_changed' };
+    const now = clock.now();
+    const live = q.live.get(c.cartId, now) as { n: number; first: number | null };
+    // Throwing rolls the version bump back: a refused create changes nothing.
+    if (live.n >= c.maxLivePerCart) throw new LimitReached(live.first ?? now);
+    q.insert.run(c.id, c.tokenHash, c.storeId, c.cartId, JSON.stringify(c.lines), c.amount, c.currency,
+      c.livemode ? 1 : 0, c.accountId, now, c.expiresAt);
+    return { status: 'created', checkout: byId(c.id)! };
+  });
+
+  const attach = db.transaction((id: string, paymentIntentId: string, clientSecretSealed: string) => {
+    // Only the first intent ever sticks; a loser of a race reads the winner back.
+    q.attach.run(paymentIntentId, clientSecretSealed, id);
+    return byId(id)!;
+  });
+
+  const list = (rows: unknown[]) => (rows as CheckoutRow[]).map(toCheckout);
+
+  return {
+    create: (input) =>
+      run(() => {
+        try {
+          return create(input);
+        } catch (err) {
+          if (err instanceof LimitReached) return { status: 'limit_reached' as const, retryAt: err.retryAt };
+          throw err;
+        }
+      }),
+    get: (id) => run(() => byId(id)),
+    findByTokenHash: (tokenHash) =>
+      run(() => {
+        const row = q.byToken.get(tokenHash) as CheckoutRow | undefined;
+        return row ? toCheckout(row) : null;
+      }),
+    attachPaymentIntent: (id, paymentIntentId, clientSecretSealed) => run(() => attach(id, paymentIntentId, clientSecretSealed)),
+    sealClientSecret: (id, clientSecretSealed) => run(() => void q.seal.run(clientSecretSealed, id)),
+    listPlaintextSecrets: () => run(() => q.plaintext.all() as { id: string; store_id: string; client_secret: string }[]),
+    markSuperseded: (id) => run(() => void q.supersede.run(clock.now(), id)),
+    recordIntentStatus: (id, status) => run(() => void q.intentStatus.run(status, id)),
+    listToReconcile: (since, storeId) => run(() => list(storeId ? q.reconcileStore.all(storeId, since) : q.reconcile.all(since))),
+    purgeAbandoned: (before) => run(() => q.purge.run(before).changes),
+    listOpenWithIntentForCart: (cartId) => run(() => list(q.openForCart.all(cartId))),
+    listOpenWithIntentForStore: (storeId) => run(() => list(q.openForStore.all(storeId))),
+  };
+}
+
+/** Rolls back a create over the cart's session cap. */
+class LimitReached extends Error {
+  constructor(readonly retryAt: number) {
+    super('too many live sessions');
+  }
+}

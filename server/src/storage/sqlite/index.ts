@@ -1,0 +1,78 @@
+/**
+ * The SQLite adapter of the storage port (better-sqlite3, one connection, WAL). better-sqlite3 is
+ * synchronous, so each method runs its whole transaction before its promise settles: nothing of another
+ * request can interleave with it in this process, and SQLite's single writer (BEGIN IMMEDIATE where a
+ * method reads before it writes) keeps the guarantees against other processes on the same file (the
+ * reconcile CLI).
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Clock } from '../../clock';
+import type { Storage } from '../port';
+import { createCartsRepository } from './carts';
+import { createCatalogRepository } from './catalog';
+import { createCheckoutsRepository } from './checkouts';
+import { migrations } from './migrations';
+import { createOrdersRepository } from './orders';
+import { createSealedValuesRepository } from './sealed';
+import { createStoresRepository } from './stores';
+
+/** An open better-sqlite3 connection. */
+export type SqliteDatabase = Database.Database;
+
+/** Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations. */
+export function openDatabase(path: string): SqliteDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+/** Builds the storage port over an open database. */
+export function createSqliteStorage(db: SqliteDatabase, clock: Clock): Storage {
+  return {
+    stores: createStoresRepository(db, clock),
+    catalog: createCatalogRepository(db, clock),
+    carts: createCartsRepository(db, clock),
+    checkouts: createCheckoutsRepository(db, clock),
+    orders: createOrdersRepository(db, clock),
+    sealed: createSealedValuesRepository(db),
+    close: () => run(() => void db.close()),
+  };
+}
+
+/** Opens the file and builds the port over it. */
+export function openSqliteStorage(path: string, clock: Clock): Storage {
+  return createSqliteStorage(openDatabase(path), clock);
+}
+
+/**
+ * Runs a synchronous unit of work and hands its result (or its exception) over as a promise, so callers
+ * see the same async port whatever the engine.
+ */
+export function run<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (err) {
+    return Promise.reject(err as Error);
+  }
+}
+
+function migrate(db: SqliteDatabase): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').pluck();
+  const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
+  for (const m of migrations) {
+    // Checked again under the write lock: two processes starting together apply each migration once.
+    db.transaction(() => {
+      if (isApplied.get(m.id)) return;
+      db.exec(m.sql);
+      record.run(m.id, Date.now());
+    }).immediate();
+  }
+}

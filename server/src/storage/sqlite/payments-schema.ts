@@ -1,0 +1,124 @@
+/**
+ * Schema of the payment flow (migration `002_payments`): the catalog, carts, frozen checkout sessions,
+ * orders and the ids of webhook events already handled.
+ */
+export const paymentsSchema = `
+CREATE TABLE products (
+  store_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT,
+  unit_amount INTEGER NOT NULL CHECK (unit_amount >= 0),
+  currency TEXT NOT NULL,
+  image_url TEXT,
+  active INTEGER NOT NULL DEFAULT 1,
+  max_quantity INTEGER,
+  position INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (store_id, id)
+);
+
+CREATE TABLE carts (
+  id TEXT PRIMARY KEY,
+  store_id TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX carts_expires_at ON carts (expires_at);
+
+CREATE TABLE cart_items (
+  cart_id TEXT NOT NULL REFERENCES carts (id) ON DELETE CASCADE,
+  product_id TEXT NOT NULL,
+  quantity INTEGER NOT NULL CHECK (quantity > 0),
+  added_at INTEGER NOT NULL,
+  PRIMARY KEY (cart_id, product_id)
+);
+
+CREATE TABLE checkouts (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  store_id TEXT NOT NULL,
+  cart_id TEXT NOT NULL,
+  lines_json TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  livemode INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'paid')),
+  payment_intent_id TEXT UNIQUE,
+  client_secret TEXT,
+  order_id TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX checkouts_open ON checkouts (status, created_at);
+
+CREATE TABLE orders (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  store_id TEXT NOT NULL,
+  checkout_id TEXT NOT NULL UNIQUE,
+  cart_id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('paid', 'partially_refunded', 'refunded')),
+  amount INTEGER NOT NULL,
+  amount_refunded INTEGER NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL,
+  items_json TEXT NOT NULL,
+  payment_intent_id TEXT NOT NULL UNIQUE,
+  livemode INTEGER NOT NULL,
+  customer_email TEXT,
+  source TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX orders_by_store ON orders (store_id, seq);
+
+CREATE TABLE webhook_events (
+  store_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (store_id, event_id)
+);
+`;
+
+/** Migration `003_checkouts_by_cart`: finding a paid cart's other sessions without a scan. */
+export const checkoutsByCartIndex = `CREATE INDEX checkouts_by_cart ON checkouts (cart_id);`;
+
+/**
+ * Migration `004_sealed_client_secret`: the shopper's PaymentIntent client_secret is kept sealed like the keys.
+ * Rows written before it keep their plaintext in `client_secret` until the sweep (run on every start) or the
+ * next read seals them and clears the plaintext column.
+ */
+export const sealedClientSecretColumn = `ALTER TABLE checkouts ADD COLUMN sealed_client_secret TEXT;`;
+
+/** Migration `005_checkout_superseded`: when a newer session of the same cart cancelled this one's intent. */
+export const checkoutSupersededColumn = `ALTER TABLE checkouts ADD COLUMN superseded_at INTEGER;`;
+
+/** Migration `006_cart_version`: every change of a cart bumps it, so writes are compare-and-set. */
+export const cartVersionColumn = `ALTER TABLE carts ADD COLUMN version INTEGER NOT NULL DEFAULT 0;`;
+
+/**
+ * Migration `007_retired_connections`: which Stripe account a session's intent lives on and the last status we
+ * saw of it (so `processing` intents are followed until final), and former connections kept, sealed, while
+ * intents made with them are still processing after the store switched account or disconnected.
+ */
+export const retiredConnectionsSchema = `
+ALTER TABLE checkouts ADD COLUMN account_id TEXT;
+ALTER TABLE checkouts ADD COLUMN intent_status TEXT;
+CREATE INDEX checkouts_processing ON checkouts (intent_status) WHERE status = 'open';
+CREATE TABLE retired_connections (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  store_id TEXT NOT NULL REFERENCES stores (id) ON DELETE CASCADE,
+  account_id TEXT,
+  livemode INTEGER NOT NULL,
+  secret_key_sealed TEXT NOT NULL,
+  webhook_endpoint_id TEXT,
+  webhook_secret_sealed TEXT,
+  retired_at INTEGER NOT NULL
+);
+CREATE INDEX retired_connections_store ON retired_connections (store_id);
+`;
