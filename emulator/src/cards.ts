@@ -5,6 +5,8 @@
 export type CardOutcome =
   | { kind: 'succeed' }
   | { kind: 'three_d_secure' }
+  /** A delayed method (SEPA Direct Debit): `processing` until the emulator-only settle control decides. */
+  | { kind: 'processing' }
   | { kind: 'decline'; code: string; declineCode?: string; message: string; param?: string };
 
 /** A known test card. */

@@ -13,7 +13,8 @@ import type { ChargeRecord, PaymentMethodRecord } from './state';
 const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 
 function makeCharge(ctx: RequestContext, intent: Stripe.PaymentIntent, method: PaymentMethodRecord, failure?: ChargeRecord['failure']): ChargeRecord {
-  const card = method.object.card!;
+  const card = method.object.card;
+  const sepa = method.object.sepa_debit;
   const record: ChargeRecord = {
     id: newId('ch'),
     paymentIntentId: intent.id,
@@ -24,7 +25,10 @@ function makeCharge(ctx: RequestContext, intent: Stripe.PaymentIntent, method: P
     paid: !failure,
     failure,
     paymentMethod: method.object.id,
-    card: { brand: card.brand, last4: card.last4, exp_month: card.exp_month, exp_year: card.exp_year, funding: card.funding, country: card.country ?? 'US' },
+    card: card ? { brand: card.brand, last4: card.last4, exp_month: card.exp_month, exp_year: card.exp_year, funding: card.funding, country: card.country ?? 'US' } : null,
+    sepaDebit: sepa
+      ? { bank_code: sepa.bank_code ?? '', branch_code: sepa.branch_code ?? '', country: sepa.country ?? 'AT', fingerprint: sepa.fingerprint ?? '', last4: sepa.last4 ?? '', mandate: null }
+      : undefined,
   };
   ctx.caller.bucket.charges.set(record.id, record);
   return record;
@@ -90,6 +94,13 @@ function requireAction(ctx: RequestContext, intent: Stripe.PaymentIntent, method
   return intent;
 }
 
+/** A delayed method (SEPA Direct Debit) was submitted: `processing` until the bank answers (settleIntent). */
+function startProcessing(ctx: RequestContext, intent: Stripe.PaymentIntent, method: PaymentMethodRecord): Stripe.PaymentIntent {
+  Object.assign(intent, { status: 'processing', payment_method: method.object.id, last_payment_error: null, next_action: null });
+  emitEvent(ctx, 'payment_intent.processing', intent);
+  return intent;
+}
+
 /** Confirms `intent` with `method` (or the one already attached) and applies the card's outcome. */
 export function confirmIntent(ctx: RequestContext, intent: Stripe.PaymentIntent, method: PaymentMethodRecord | undefined): Stripe.PaymentIntent {
   if (intent.status === 'succeeded') {
@@ -113,6 +124,7 @@ export function confirmIntent(ctx: RequestContext, intent: Stripe.PaymentIntent,
   const outcome = chosen.outcome;
   if (outcome.kind === 'decline') return decline(ctx, intent, chosen);
   if (outcome.kind === 'three_d_secure') return requireAction(ctx, intent, chosen);
+  if (outcome.kind === 'processing') return startProcessing(ctx, intent, chosen);
   return succeed(ctx, intent, chosen);
 }
 
@@ -148,6 +160,40 @@ export function authenticateIntent(ctx: RequestContext, intent: Stripe.PaymentIn
       payment_method: method.object,
     },
   });
+  emitEvent(ctx, 'payment_intent.payment_failed', intent);
+  return intent;
+}
+
+/**
+ * Emulator-only: the bank's answer to a delayed payment in `processing` (what Stripe's SEPA test IBANs do by
+ * themselves after a while). `outcome=succeeded` pays it (a charge, `charge.succeeded`,
+ * `payment_intent.succeeded`); `outcome=failed` sends it back to `requires_payment_method` with a failed charge,
+ * `last_payment_error` and `payment_intent.payment_failed`.
+ */
+export function settleIntent(ctx: RequestContext, intent: Stripe.PaymentIntent): Stripe.PaymentIntent {
+  const outcome = optString(ctx.params, 'outcome') ?? 'succeeded';
+  if (outcome !== 'succeeded' && outcome !== 'failed') {
+    throw invalidRequest("outcome must be 'succeeded' or 'failed'", 'parameter_invalid_string', 'outcome');
+  }
+  if (intent.status !== 'processing') {
+    throw unexpectedState(
+      `You cannot settle this PaymentIntent because it has a status of ${intent.status}. Only a PaymentIntent with status processing may be settled.`,
+      intent,
+    );
+  }
+  const method = ctx.caller.bucket.paymentMethods.get(String(intent.payment_method));
+  if (!method) throw new Error('stripe emulator: processing intent without its payment method');
+  if (outcome === 'succeeded') return succeed(ctx, intent, method);
+  const failure = { code: 'insufficient_funds', message: 'The customer\'s account has insufficient funds to cover this payment.' };
+  const charge = makeCharge(ctx, intent, method, failure);
+  Object.assign(intent, {
+    status: 'requires_payment_method',
+    latest_charge: charge.id,
+    payment_method: null,
+    next_action: null,
+    last_payment_error: { type: 'invalid_request_error', code: failure.code, message: failure.message, payment_method: method.object },
+  });
+  emitEvent(ctx, 'charge.failed', buildCharge(charge, ctx.caller.bucket, []));
   emitEvent(ctx, 'payment_intent.payment_failed', intent);
   return intent;
 }

@@ -1,7 +1,7 @@
 // Emulator-only endpoints (not Stripe's): finishing 3-D Secure. The Stripe.js double calls
 // `POST /_emulator/payment_intents/:id/authenticate` with the publishable key, the client_secret and
 // `outcome=complete|fail`.
-import { authenticateIntent } from './confirm';
+import { authenticateIntent, settleIntent } from './confirm';
 import type { Route } from './context';
 import { loadIntent } from './payment-intents';
 
@@ -13,6 +13,14 @@ export const emulatorRoutes: Route[] = [
     need: 'publishable',
     permission: { resource: 'payment_intents', access: 'write' },
     handle: (ctx) => authenticateIntent(ctx, loadIntent(ctx, ctx.routeParams.id)),
+  },
+  {
+    // The bank's answer to a processing SEPA Direct Debit payment; a secret key, as no shopper decides it.
+    method: 'POST',
+    path: '/_emulator/payment_intents/:id/settle',
+    need: 'secret',
+    permission: { resource: 'payment_intents', access: 'write' },
+    handle: (ctx) => settleIntent(ctx, loadIntent(ctx, ctx.routeParams.id)),
   },
 ];
 

@@ -1,10 +1,12 @@
 // The Stripe emulator: a local node:http server that speaks the parts of Stripe's API this project uses, for
 // tests, the offline demo and benchmarks. See README "The Stripe emulator" for what it does and where it differs.
 import { createServer, type ServerResponse } from 'node:http';
+import type Stripe from 'stripe';
 import type { AddressInfo } from 'node:net';
 import { accountRoutes } from './account-routes';
 import { chargeRoutes } from './charges';
 import type { Core, Route } from './context';
+import { settleIntent } from './confirm';
 import { emulatorRoutes } from './emulator-routes';
 import { Faults } from './faults';
 import { IdempotencyStore } from './idempotency';
@@ -52,6 +54,11 @@ export interface StripeEmulator {
   revokeKey(key: string): void;
   /** Revokes the secret key of an account and mode and returns its replacement. */
   rollSecretKey(accountId: string, mode: Mode): string;
+  /**
+   * Emulator-only: the bank's answer to a `processing` (SEPA Direct Debit) intent, as
+   * `POST /_emulator/payment_intents/:id/settle` gives it; returns the intent.
+   */
+  settlePayment(paymentIntentId: string, outcome: 'succeeded' | 'failed'): Stripe.PaymentIntent;
   /** Every API request received, in order. */
   requests: RequestLogEntry[];
   faults: Faults;
@@ -108,6 +115,19 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     createRestrictedKey: (accountId, mode, permissions) => state.createRestrictedKey(accountId, mode, permissions),
     revokeKey: (key) => state.revokeKey(key),
     rollSecretKey: (accountId, mode) => state.rollSecretKey(accountId, mode),
+    settlePayment: (paymentIntentId, outcome) => {
+      for (const account of state.accounts.values()) {
+        for (const bucket of Object.values(account.buckets)) {
+          const intent = bucket.paymentIntents.get(paymentIntentId);
+          if (!intent) continue;
+          const key = state.keys.get(account.keys[bucket.mode].secret)!;
+          const caller = { key, account, bucket, livemode: bucket.mode === 'live' };
+          const ctx = { core, method: 'POST', path: `/_emulator/payment_intents/${paymentIntentId}/settle`, routeParams: { id: paymentIntentId }, params: { outcome }, caller, requestId: `req_emu_${Date.now()}`, idempotencyKey: undefined };
+          return structuredClone(settleIntent(ctx, intent));
+        }
+      }
+      throw new Error(`stripe emulator: no PaymentIntent ${paymentIntentId}`);
+    },
     requests,
     faults,
     webhooks: {

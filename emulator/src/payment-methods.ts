@@ -79,9 +79,57 @@ function fromCardDetails(ctx: RequestContext, card: Params): PaymentMethodRecord
   return makeRecord(ctx, fields, outcome);
 }
 
+/**
+ * Stripe's SEPA Direct Debit test IBANs that go `processing` on confirm. On Stripe the first later succeeds
+ * and the second fails by themselves; here both wait for the emulator-only settle control.
+ */
+export const SEPA_PROCESSING_IBANS = ['AT611904300234573201', 'AT861904300235473202'];
+/** Emulator-only test PaymentMethod id (a guess: Stripe documents only the IBANs) for a processing SEPA debit. */
+export const SEPA_PROCESSING_PAYMENT_METHOD = 'pm_sepaDebit_processing';
+
+function sepaRecord(ctx: RequestContext, iban: string): PaymentMethodRecord {
+  const { bucket } = ctx.caller;
+  const object = {
+    id: newId('pm'),
+    object: 'payment_method',
+    allow_redisplay: 'unspecified',
+    billing_details: { address: null, email: null, name: 'Jenny Rosen', phone: null, tax_id: null },
+    created: nowSeconds(ctx.core),
+    customer: null,
+    livemode: bucket.mode === 'live',
+    metadata: {},
+    sepa_debit: {
+      bank_code: iban.slice(4, 9),
+      branch_code: '',
+      country: iban.slice(0, 2),
+      fingerprint: `emu${iban.slice(-8)}`,
+      generated_from: { charge: null, setup_attempt: null },
+      last4: iban.slice(-4),
+    },
+    type: 'sepa_debit',
+  } as unknown as Stripe.PaymentMethod;
+  const record: PaymentMethodRecord = { object, outcome: { kind: 'processing' } };
+  bucket.paymentMethods.set(object.id, record);
+  return record;
+}
+
+function fromSepaDetails(ctx: RequestContext, data: Params): PaymentMethodRecord {
+  const iban = (optString(optObject(data, 'sepa_debit') ?? {}, 'iban') ?? '').replace(/\s/g, '').toUpperCase();
+  if (!iban) throw parameterMissing('payment_method_data[sepa_debit][iban]');
+  if (!SEPA_PROCESSING_IBANS.includes(iban)) {
+    throw new ApiError(400, {
+      type: 'invalid_request_error',
+      message: `The emulator only knows the SEPA test IBANs ${SEPA_PROCESSING_IBANS.join(', ')}.`,
+      param: 'payment_method_data[sepa_debit][iban]',
+    });
+  }
+  return sepaRecord(ctx, iban);
+}
+
 function fromId(ctx: RequestContext, id: string): PaymentMethodRecord {
   const existing = ctx.caller.bucket.paymentMethods.get(id);
   if (existing) return existing;
+  if (id === SEPA_PROCESSING_PAYMENT_METHOD) return sepaRecord(ctx, SEPA_PROCESSING_IBANS[0]!);
   const card = cardByPaymentMethod(id);
   if (!card) throw resourceMissing('PaymentMethod', id, 'payment_method');
   const year = new Date(ctx.core.now()).getUTCFullYear() + 3;
@@ -99,10 +147,11 @@ export function resolvePaymentMethod(ctx: RequestContext, params: Params): Payme
   if (!data) return undefined;
   const type = optString(data, 'type');
   if (!type) throw parameterMissing('payment_method_data[type]');
+  if (type === 'sepa_debit') return fromSepaDetails(ctx, data);
   if (type !== 'card') {
     throw new ApiError(400, {
       type: 'invalid_request_error',
-      message: `The emulator only supports card payment methods, not '${type}'.`,
+      message: `The emulator only supports card and sepa_debit payment methods, not '${type}'.`,
       param: 'payment_method_data[type]',
     });
   }

@@ -50,7 +50,9 @@ export interface ChargeRecord {
   paid: boolean;
   failure?: { code: string; message: string };
   paymentMethod: string;
-  card: { brand: string; last4: string; exp_month: number; exp_year: number; funding: string; country: string };
+  /** Card details, or null for a SEPA Direct Debit charge (then `sepaDebit`). */
+  card: { brand: string; last4: string; exp_month: number; exp_year: number; funding: string; country: string } | null;
+  sepaDebit?: { bank_code: string; branch_code: string; country: string; fingerprint: string; last4: string; mandate: string | null };
 }
 
 /** A card PaymentMethod the emulator made from a test id or from card details. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './security/rate-limit';
 
 /** The server's settings, read once from the environment at start (see loadConfig). */
 export interface Config {
@@ -21,8 +22,8 @@ export interface Config {
   stripeJsUrl?: string;
   logLevel: string;
   trustProxy: boolean;
-  /** Requests per minute and client IP; missing means the defaults in security/rate-limit.ts. */
-  rateLimits?: { connectPerMinute: number; internalPerMinute: number };
+  /** Requests per minute, per client address group (IPv6 by /64) or per store; a missing one means its default in security/rate-limit.ts. */
+  rateLimits?: Partial<RateLimits>;
 }
 
 /** A setting that is missing or malformed; the message names the variable and says what is wrong. */
@@ -39,6 +40,10 @@ const flag = z
   .optional()
   .transform((v) => v === '1' || v === 'true' || v === 'yes' || v === 'on');
 
+function perMinute(fallback: number) {
+  return z.coerce.number({ error: 'must be a whole number of requests per minute' }).int('must be a whole number of requests per minute').min(1).default(fallback);
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test'], { error: 'must be production, development or test' }).default('development'),
   PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(0).max(65535).default(3000),
@@ -54,6 +59,14 @@ const envSchema = z.object({
   TRUST_PROXY: flag,
   RATE_LIMIT_CONNECT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_INTERNAL_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_CARTS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.cartsPerMinute),
+  RATE_LIMIT_STORE_CARTS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.storeCartsPerMinute),
+  RATE_LIMIT_CART_ITEMS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.cartItemsPerMinute),
+  RATE_LIMIT_STORE_CART_ITEMS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.storeCartItemsPerMinute),
+  RATE_LIMIT_CHECKOUTS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.checkoutsPerMinute),
+  RATE_LIMIT_STORE_CHECKOUTS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.storeCheckoutsPerMinute),
+  RATE_LIMIT_PAYMENT_INTENTS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.paymentIntentsPerMinute),
+  RATE_LIMIT_STORE_PAYMENT_INTENTS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.storePaymentIntentsPerMinute),
 });
 
 /**
@@ -91,6 +104,14 @@ export function loadConfig(env: Record<string, string | undefined>, warn: Config
     rateLimits: {
       connectPerMinute: e.RATE_LIMIT_CONNECT_PER_MINUTE,
       internalPerMinute: e.RATE_LIMIT_INTERNAL_PER_MINUTE,
+      cartsPerMinute: e.RATE_LIMIT_CARTS_PER_MINUTE,
+      storeCartsPerMinute: e.RATE_LIMIT_STORE_CARTS_PER_MINUTE,
+      cartItemsPerMinute: e.RATE_LIMIT_CART_ITEMS_PER_MINUTE,
+      storeCartItemsPerMinute: e.RATE_LIMIT_STORE_CART_ITEMS_PER_MINUTE,
+      checkoutsPerMinute: e.RATE_LIMIT_CHECKOUTS_PER_MINUTE,
+      storeCheckoutsPerMinute: e.RATE_LIMIT_STORE_CHECKOUTS_PER_MINUTE,
+      paymentIntentsPerMinute: e.RATE_LIMIT_PAYMENT_INTENTS_PER_MINUTE,
+      storePaymentIntentsPerMinute: e.RATE_LIMIT_STORE_PAYMENT_INTENTS_PER_MINUTE,
     },
   };
 }

@@ -68,6 +68,12 @@ export const errors = {
     (retryAfterSeconds: number) => `Too many requests; try again in ${retryAfterSeconds} seconds`,
     (retryAfterSeconds: number) => ({ 'Retry-After': String(retryAfterSeconds) }),
   ),
+  storeRateLimited: def(
+    'rate_limited',
+    429,
+    (retryAfterSeconds: number) => `This store is getting too many requests; try again in ${retryAfterSeconds} seconds`,
+    (retryAfterSeconds: number) => ({ 'Retry-After': String(retryAfterSeconds) }),
+  ),
   internal: def('internal_error', 500, 'Something went wrong on our side'),
   widgetNotBuilt: def('widget_not_built', 503, 'The widget is not built: run `npm run build`'),
 

@@ -52,4 +52,22 @@ describe('payments made on a Stripe connection that goes away are not lost', () 
     const complete = await call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent.payment_intent_id });
     assert.equal(complete.body.order.id, orders[0].id);
   });
+  it('lets a cart whose session had an intent on the old account check out again after a switch to another account', async () => {
+    const shop = await openShop(server, emu, 'Stranded Cart Shop');
+    const { cartId, token: before } = await checkoutFor(server, shop.store.id, [['tee', 1]]);
+    const old = await call(server.url, 'POST', `/api/checkout/${before}/payment-intent`);
+    assert.equal(old.status, 200, old.text);
+    const newAccount = emu.createAccount('Stranded Cart Shop (new account)');
+    await server.connectStore(shop.store.id, newAccount.keys.test);
+    const again = await call(server.url, 'POST', `/api/carts/${cartId}/checkout`);
+    assert.equal(again.status, 201, again.text);
+    const intent = await call(server.url, 'POST', `/api/checkout/${again.body.token}/payment-intent`);
+    assert.equal(intent.status, 200, intent.text);
+    assert.equal(intent.body.publishable_key, newAccount.keys.test.publishable);
+    const paid = await confirmWithCard(emu, intent.body.publishable_key, intent.body, '4242424242424242');
+    assert.equal(paid.body.status, 'succeeded');
+    const complete = await call(server.url, 'POST', `/api/checkout/${again.body.token}/complete`, { payment_intent_id: intent.body.payment_intent_id });
+    assert.equal(complete.status, 200, complete.text);
+    assert.deepEqual((await ordersOf(shop.store.id)).map((o) => [o.payment_intent_id, o.amount]), [[intent.body.payment_intent_id, 2500]]);
+  });
 });

@@ -29,6 +29,24 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ ...prod, PUBLIC_URL: undefined }), /PUBLIC_URL/);
   });
 
+  it('reads every rate limit from RATE_LIMIT_* and defaults the ones not set', () => {
+    const c = loadConfig({ ...prod, RATE_LIMIT_PAYMENT_INTENTS_PER_MINUTE: '4', RATE_LIMIT_STORE_CARTS_PER_MINUTE: '5000' });
+    assert.deepEqual(c.rateLimits, {
+      connectPerMinute: 10,
+      internalPerMinute: 1200,
+      cartsPerMinute: 20,
+      storeCartsPerMinute: 5000,
+      cartItemsPerMinute: 120,
+      storeCartItemsPerMinute: 6000,
+      checkoutsPerMinute: 10,
+      storeCheckoutsPerMinute: 600,
+      paymentIntentsPerMinute: 4,
+      storePaymentIntentsPerMinute: 300,
+    });
+    assert.throws(() => loadConfig({ ...prod, RATE_LIMIT_CHECKOUTS_PER_MINUTE: '0' }), /RATE_LIMIT_CHECKOUTS_PER_MINUTE/);
+    assert.throws(() => loadConfig({ ...prod, RATE_LIMIT_STORE_CHECKOUTS_PER_MINUTE: 'lots' }), /RATE_LIMIT_STORE_CHECKOUTS_PER_MINUTE must be a whole number/);
+  });
+
   it('names the bad setting in its message', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ PORT: 'eighty' }, /PORT/],

@@ -43,6 +43,20 @@ export interface TestStore {
 /** A running test server; see the contract in /work/notes/contracts.md. */
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
+/** The test server's rate limits: high enough that no test is throttled unless it sets a limit itself. */
+const UNTHROTTLED: Required<NonNullable<Config['rateLimits']>> = {
+  connectPerMinute: 1000,
+  internalPerMinute: 100_000,
+  cartsPerMinute: 1_000_000,
+  storeCartsPerMinute: 1_000_000,
+  cartItemsPerMinute: 1_000_000,
+  storeCartItemsPerMinute: 1_000_000,
+  checkoutsPerMinute: 1_000_000,
+  storeCheckoutsPerMinute: 1_000_000,
+  paymentIntentsPerMinute: 1_000_000,
+  storePaymentIntentsPerMinute: 1_000_000,
+};
+
 /** Starts the app on 127.0.0.1:0 with a fresh temp SQLite file; `publicUrl` is set to its real URL. */
 export async function startTestServer(options: TestServerOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'checkout-best-test-'));
@@ -60,11 +74,15 @@ export async function startTestServer(options: TestServerOptions = {}) {
     stripeApiUrl: options.emulator?.url ?? 'http://127.0.0.1:9',
     logLevel: 'debug',
     trustProxy: false,
-    rateLimits: { connectPerMinute: 1000, internalPerMinute: 100_000 },
     ...options.env,
+    // Unthrottled unless a test sets a limit: the limits it names replace these, the rest stay.
+    rateLimits: { ...UNTHROTTLED, ...options.env?.rateLimits },
   };
   const stripeSettings: Partial<StripeSettings> = { timeoutMs: 5000, maxNetworkRetries: 2, ...options.stripe };
   const http: Server = createServer();
+  // Longer than undici's idle sockets live: a test that pauses (a CLI run, a moved clock) must not reuse a socket
+  // the server closed meanwhile (Node's default keep-alive timeout is 5 s), which fails as 'fetch failed'.
+  http.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;

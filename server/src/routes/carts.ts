@@ -9,8 +9,9 @@ import { CART_ID_PATTERN } from '../payments/ids';
 import { DEFAULT_MAX_QUANTITY } from '../payments/money';
 import { openCheckout } from '../payments/sessions';
 import { cors } from '../security/cors';
+import { oncePerRequest, rateLimitsOf, shopperLimit } from '../security/rate-limit';
 import type { CartView } from '../wire';
-import { loadStore } from './stores-view';
+import { loadStore, STORE_ID_PATTERN } from './stores-view';
 
 const addItemBody = z.object({ product_id: z.string().min(1).max(200), quantity: z.unknown().optional() });
 const setQuantityBody = z.object({ quantity: z.unknown() });
@@ -50,6 +51,26 @@ function sendJson(ctx: Context, value: unknown): void {
   ctx.body = JSON.stringify(value);
 }
 
+/** The store of the cart in the path, looked up once per request (CORS and the rate limits share it). */
+const cartStoreOf = oncePerRequest((deps: AppDeps, ctx: Context) =>
+  CART_ID_PATTERN.test(ctx.params.id ?? '') ? deps.storage.carts.storeIdOf(ctx.params.id!) : null,
+);
+
+/** Shopper rate limits per client address and per store (see security/rate-limit.ts for the numbers). */
+function cartLimits(deps: AppDeps) {
+  const l = rateLimitsOf(deps.config);
+  const storeOfPath = (ctx: Context) => {
+    const id = ctx.params.store_id?.toLowerCase() ?? '';
+    return STORE_ID_PATTERN.test(id) ? id : null;
+  };
+  const storeOfCart = (ctx: Context) => cartStoreOf(deps, ctx);
+  return {
+    create: shopperLimit({ clock: deps.clock, perAddress: l.cartsPerMinute, perStore: l.storeCartsPerMinute, storeOf: storeOfPath }),
+    items: shopperLimit({ clock: deps.clock, perAddress: l.cartItemsPerMinute, perStore: l.storeCartItemsPerMinute, storeOf: storeOfCart }),
+    checkout: shopperLimit({ clock: deps.clock, perAddress: l.checkoutsPerMinute, perStore: l.storeCheckoutsPerMinute, storeOf: storeOfCart }),
+  };
+}
+
 /**
  * The public cart API: create, read, add, change, remove, check out; CORS per store. Mounted first in the
  * app: GET cart and PATCH item are the hottest requests, and this router's few routes match fast.
@@ -57,10 +78,11 @@ function sendJson(ctx: Context, value: unknown): void {
 export function cartsRouter(deps: AppDeps): Router {
   const router = new Router({ sensitive: true });
   const byStore = storeCors(deps, (ctx) => ctx.params.store_id?.toLowerCase() ?? null);
-  const byCart = storeCors(deps, (ctx) => (CART_ID_PATTERN.test(ctx.params.id ?? '') ? deps.storage.carts.storeIdOf(ctx.params.id!) : null));
+  const byCart = storeCors(deps, (ctx) => cartStoreOf(deps, ctx));
+  const limits = cartLimits(deps);
 
   router.options('/api/stores/:store_id/carts', byStore);
-  router.post('/api/stores/:store_id/carts', byStore, async (ctx) => {
+  router.post('/api/stores/:store_id/carts', byStore, limits.create, async (ctx) => {
     const store = await loadStore(deps, ctx.params.store_id);
     ctx.status = 201;
     ctx.body = cartAnswer(await createCart(deps, store));
@@ -72,7 +94,7 @@ export function cartsRouter(deps: AppDeps): Router {
   });
 
   router.options('/api/carts/:id/items', byCart);
-  router.post('/api/carts/:id/items', byCart, async (ctx) => {
+  router.post('/api/carts/:id/items', byCart, limits.items, async (ctx) => {
     const id = cartIdOf(ctx);
     const body = await readBody(ctx, addItemBody);
     const quantity = quantityOf(body.quantity, 1);
@@ -81,17 +103,17 @@ export function cartsRouter(deps: AppDeps): Router {
   });
 
   router.options('/api/carts/:id/items/:product_id', byCart);
-  router.patch('/api/carts/:id/items/:product_id', byCart, async (ctx) => {
+  router.patch('/api/carts/:id/items/:product_id', byCart, limits.items, async (ctx) => {
     const id = cartIdOf(ctx);
     const body = await readBody(ctx, setQuantityBody);
     sendJson(ctx, cartAnswer(await setQuantity(deps, id, ctx.params.product_id!, quantityOf(body.quantity, null))));
   });
-  router.delete('/api/carts/:id/items/:product_id', byCart, async (ctx) => {
+  router.delete('/api/carts/:id/items/:product_id', byCart, limits.items, async (ctx) => {
     ctx.body = cartAnswer(await removeItem(deps, cartIdOf(ctx), ctx.params.product_id!));
   });
 
   router.options('/api/carts/:id/checkout', byCart);
-  router.post('/api/carts/:id/checkout', byCart, async (ctx) => {
+  router.post('/api/carts/:id/checkout', byCart, limits.checkout, async (ctx) => {
     const { token, url, expires_at } = await openCheckout(deps, cartIdOf(ctx));
     ctx.status = 201;
     ctx.body = { token, url, expires_at };

@@ -2,8 +2,10 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { readBody } from '../http/body';
+import { CHECKOUT_TOKEN_PATTERN, hashToken } from '../payments/ids';
 import { completeCheckout, ensurePaymentIntent, type InFlight } from '../payments/payment';
 import { loadCheckoutView } from '../payments/sessions';
+import { rateLimitsOf, shopperLimit, UNCOUNTED } from '../security/rate-limit';
 
 const completeBody = z.object({
   payment_intent_id: z.string().regex(/^pi_[A-Za-z0-9_]{1,100}$/, 'must be a PaymentIntent id (pi_…)'),
@@ -16,6 +18,19 @@ const completeBody = z.object({
 export function checkoutApiRouter(deps: AppDeps): Router {
   const router = new Router({ sensitive: true });
   const inFlight: InFlight = new Map();
+  const limits = rateLimitsOf(deps.config);
+  // Issue 14: per client address and per store; only a call that will create the session's PaymentIntent counts
+  // (one answered with the intent the session already has, e.g. a reload, makes no Stripe call).
+  const limitIntents = shopperLimit({
+    clock: deps.clock,
+    perAddress: limits.paymentIntentsPerMinute,
+    perStore: limits.storePaymentIntentsPerMinute,
+    storeOf: async (ctx) => {
+      const token = ctx.params.token ?? '';
+      const checkout = CHECKOUT_TOKEN_PATTERN.test(token) ? await deps.storage.checkouts.findByTokenHash(hashToken(token)) : null;
+      return checkout && !checkout.payment_intent_id ? checkout.store_id : UNCOUNTED;
+    },
+  });
   router.use('/api/checkout', async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Referrer-Policy', 'no-referrer');
@@ -26,7 +41,7 @@ export function checkoutApiRouter(deps: AppDeps): Router {
     ctx.body = await loadCheckoutView(deps, ctx.params.token!);
   });
 
-  router.post('/api/checkout/:token/payment-intent', async (ctx) => {
+  router.post('/api/checkout/:token/payment-intent', limitIntents, async (ctx) => {
     ctx.body = await ensurePaymentIntent(deps, inFlight, ctx.params.token!);
   });
 

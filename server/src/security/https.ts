@@ -1,5 +1,18 @@
-import type { Middleware } from 'koa';
+import type { TLSSocket } from 'node:tls';
+import type { Context, Middleware } from 'koa';
 import { errors } from '../errors';
+
+/**
+ * The protocol the client reached us with: https on our own TLS socket; else, behind a trusted proxy, the
+ * last X-Forwarded-Proto entry, the one our proxy appended (anything before it is what the client sent, as
+ * with X-Forwarded-For, of which ctx.ip takes the right-most entry). Koa's ctx.protocol takes the first.
+ */
+export function forwardedProtocol(ctx: Context): 'https' | 'http' {
+  if ((ctx.req.socket as Partial<TLSSocket>).encrypted) return 'https';
+  if (!ctx.app.proxy) return 'http';
+  const header = ctx.get('X-Forwarded-Proto');
+  return header.slice(header.lastIndexOf(',') + 1).trim().toLowerCase() === 'https' ? 'https' : 'http';
+}
 
 /**
  * HTTPS only (production behind a TLS-terminating proxy, TRUST_PROXY on): plain-http GET/HEAD are redirected
@@ -10,7 +23,7 @@ export function requireHttps(publicUrl: string): Middleware {
   // Redirect to the configured origin, never to whatever Host the request claimed (no open redirect).
   const origin = new URL(publicUrl).origin.replace(/^http:/, 'https:');
   return async (ctx, next) => {
-    if (ctx.protocol === 'https' || ctx.path === '/healthz') return next();
+    if (forwardedProtocol(ctx) === 'https' || ctx.path === '/healthz') return next();
     if (ctx.method === 'GET' || ctx.method === 'HEAD') {
       ctx.status = 301;
       ctx.redirect(`${origin}${ctx.originalUrl}`);
