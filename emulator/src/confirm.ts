@@ -143,7 +143,8 @@ export function authenticateIntent(ctx: RequestContext, intent: Stripe.PaymentIn
       intent,
     );
   }
-  const method = ctx.caller.bucket.paymentMethods.get(String(intent.payment_method));
+  // Stored intents hold the payment method's id (only responses are ever expanded).
+  const method = typeof intent.payment_method === 'string' ? ctx.caller.bucket.paymentMethods.get(intent.payment_method) : undefined;
   if (!method) throw new Error('stripe emulator: requires_action intent without its payment method');
   if (outcome === 'complete') return succeed(ctx, intent, method);
   Object.assign(intent, {
@@ -180,7 +181,8 @@ export function settleIntent(ctx: RequestContext, intent: Stripe.PaymentIntent):
       intent,
     );
   }
-  const method = ctx.caller.bucket.paymentMethods.get(String(intent.payment_method));
+  // Stored intents hold the payment method's id (only responses are ever expanded).
+  const method = typeof intent.payment_method === 'string' ? ctx.caller.bucket.paymentMethods.get(intent.payment_method) : undefined;
   if (!method) throw new Error('stripe emulator: processing intent without its payment method');
   if (outcome === 'succeeded') return succeed(ctx, intent, method);
   const failure = { code: 'insufficient_funds', message: 'The customer\'s account has insufficient funds to cover this payment.' };

@@ -10,7 +10,7 @@ export type Params = Record<string, unknown>;
 export function parseForm(text: string): Params {
   if (!text) return {};
   // Stripe accepts deep nesting and long arrays (e.g. enabled_events); qs's defaults would cut them off.
-  return qs.parse(text, { depth: 10, arrayLimit: 1000, parameterLimit: 10000, allowDots: false }) as Params;
+  return qs.parse(text, { depth: 10, arrayLimit: 1000, parameterLimit: 10000, allowDots: false });
 }
 
 /** Parses a JSON body (Stripe.js-like callers sometimes send one); anything but an object is empty. */
@@ -66,7 +66,7 @@ export function optStringList(params: Params, name: string): string[] | undefine
   if (value === undefined || value === '') return undefined;
   const list = Array.isArray(value) ? value : typeof value === 'object' && value ? Object.values(value) : [value];
   if (!list.every((item) => typeof item === 'string')) throw parameterInvalid(name, 'Invalid array', 'parameter_invalid_array');
-  return list as string[];
+  return list;
 }
 
 /**

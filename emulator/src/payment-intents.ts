@@ -64,7 +64,7 @@ function readCreate(ctx: RequestContext) {
   if (!currency) throw parameterMissing('currency');
   checkCurrency(currency);
   checkAmount(amount, currency);
-  const captureMethod = (optString(params, 'capture_method') ?? 'automatic') as Stripe.PaymentIntent.CaptureMethod;
+  const captureMethod = optString(params, 'capture_method') ?? 'automatic';
   if (captureMethod === 'manual') {
     throw invalidRequest('The Stripe emulator does not support capture_method=manual.', undefined, 'capture_method');
   }
@@ -156,7 +156,7 @@ function cancel(ctx: RequestContext): Stripe.PaymentIntent {
   }
   intent.status = 'canceled';
   intent.canceled_at = nowSeconds(ctx.core);
-  intent.cancellation_reason = (reason ?? null) as Stripe.PaymentIntent.CancellationReason | null;
+  intent.cancellation_reason = reason ?? null;
   intent.next_action = null;
   emitEvent(ctx, 'payment_intent.canceled', intent);
   return intent;

@@ -129,7 +129,7 @@ function fromSepaDetails(ctx: RequestContext, data: Params): PaymentMethodRecord
 function fromId(ctx: RequestContext, id: string): PaymentMethodRecord {
   const existing = ctx.caller.bucket.paymentMethods.get(id);
   if (existing) return existing;
-  if (id === SEPA_PROCESSING_PAYMENT_METHOD) return sepaRecord(ctx, SEPA_PROCESSING_IBANS[0]!);
+  if (id === SEPA_PROCESSING_PAYMENT_METHOD) return sepaRecord(ctx, SEPA_PROCESSING_IBANS[0]);
   const card = cardByPaymentMethod(id);
   if (!card) throw resourceMissing('PaymentMethod', id, 'payment_method');
   const year = new Date(ctx.core.now()).getUTCFullYear() + 3;

@@ -62,7 +62,7 @@ function create(ctx: RequestContext): Stripe.Refund {
     charge,
     created: nowSeconds(ctx.core),
     metadata: applyMetadata({}, ctx.params),
-    reason: (reason ?? null) as Stripe.Refund.Reason | null,
+    reason: reason ?? null,
   });
   charge.amountRefunded += amount;
   ctx.caller.bucket.refunds.set(refund.id, refund);

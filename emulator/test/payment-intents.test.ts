@@ -101,8 +101,9 @@ describe('stripe emulator: PaymentIntents', () => {
     const done = await stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_visa' });
     assert.equal(done.status, 'succeeded');
     assert.equal(done.amount_received, 1000);
-    assert.match(String(done.latest_charge), /^ch_/);
-    assert.match(String(done.payment_method), /^pm_/);
+    assert.ok(typeof done.latest_charge === 'string' && typeof done.payment_method === 'string', 'ids unless expanded');
+    assert.match(done.latest_charge, /^ch_/);
+    assert.match(done.payment_method, /^pm_/);
     assert.equal(done.last_payment_error, null);
   });
 

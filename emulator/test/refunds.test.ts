@@ -29,7 +29,8 @@ describe('stripe emulator: refunds and balance', () => {
     assert.deepEqual(part.metadata, { why: 'size' });
     const tooMuch = await stripeError(() => stripe.refunds.create({ payment_intent: pi.id, amount: 3001 }));
     assert.equal(tooMuch.code, 'amount_too_large');
-    const rest = await stripe.refunds.create({ charge: String(pi.latest_charge) });
+    assert.ok(typeof pi.latest_charge === 'string', 'latest_charge is an id unless expanded');
+    const rest = await stripe.refunds.create({ charge: pi.latest_charge });
     assert.equal(rest.amount, 3000);
     const again = await stripeError(() => stripe.refunds.create({ payment_intent: pi.id }));
     assert.equal(again.code, 'charge_already_refunded');

@@ -40,8 +40,8 @@ function startFlask(env: Record<string, string>): Promise<{ url: string; child: 
         resolve({ url, child, output: () => output });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`app.py exited with ${code}:\n${output}`)));
   });
 }

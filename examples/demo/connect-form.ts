@@ -22,7 +22,7 @@ export function readFormFields(html: string): { action: string | null; fields: R
   if (!form) throw new Error('The connect page has no POST form');
   const action = /\baction=["']([^"']*)["']/i.exec(form[0].slice(0, form[0].indexOf('>') + 1))?.[1] ?? null;
   const fields: Record<string, string> = {};
-  for (const tag of form[1]!.match(/<input\b[^>]*>/gi) ?? []) {
+  for (const tag of form[1].match(/<input\b[^>]*>/gi) ?? []) {
     const name = /\bname=["']([^"']*)["']/i.exec(tag)?.[1];
     if (!name) continue;
     fields[name] = decodeEntities(/\bvalue=["']([^"']*)["']/i.exec(tag)?.[1] ?? '');

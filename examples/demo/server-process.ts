@@ -44,8 +44,8 @@ export async function startServerProcess(opts: {
     env: { ...process.env, ...opts.env, HOST: '127.0.0.1', PORT: String(opts.port), PUBLIC_URL: url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.pipe(log, { end: false });
-  child.stderr!.pipe(log, { end: false });
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const stop = async (graceMs = 5000) => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -61,7 +61,7 @@ export async function startServerProcess(opts: {
   } catch (err) {
     await stop();
     const tail = (await readFile(opts.logPath, 'utf8').catch(() => '')).split('\n').slice(-15).join('\n');
-    throw new Error(`${(err as Error).message}\nLast lines of ${opts.logPath}:\n${tail}`);
+    throw new Error(`${(err as Error).message}\nLast lines of ${opts.logPath}:\n${tail}`, { cause: err });
   }
   return { url, child, stop };
 }

@@ -48,7 +48,7 @@ interface Fixtures {
   tokens: string[];
 }
 
-let serverCpu: () => Promise<number> = async () => 0;
+let serverCpu: () => Promise<number> = () => Promise.resolve(0);
 
 async function startServers(): Promise<{ fixtures: Fixtures; stop: () => void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/servers.ts'], {

@@ -71,11 +71,11 @@ export function startDemo(dataDir: string, timeoutMs = 90_000): Promise<DemoProc
         resolveDemo({ urls, child, output: () => output, interrupt });
       } catch (err) {
         void interrupt(1000);
-        reject(err);
+        reject(err instanceof Error ? err : new Error(String(err)));
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`The demo exited with code ${code} before it was ready:\n${output}`));

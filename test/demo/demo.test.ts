@@ -88,13 +88,13 @@ describe('npm run demo', () => {
       await frame.getByText('Thank you! Your payment was received.').waitFor({ timeout: 20_000 });
       await saveScreenshot(page, 'demo-paid');
 
-      const secret = /CHECKOUT_BEST_SECRET=(\S+)/.exec(readFileSync(join(dataDir, 'bmos.env'), 'utf8'))![1]!;
+      const secret = /CHECKOUT_BEST_SECRET=(\S+)/.exec(readFileSync(join(dataDir, 'bmos.env'), 'utf8'))![1];
       const orders = (await (
         await fetch(`${demo.urls.server}/api/internal/stores/${demo.urls.storeId}/orders`, { headers: { 'X-Internal-Secret': secret } })
       ).json()) as { data: Array<{ status: string; amount: number }> };
       assert.equal(orders.data.length, 1);
-      assert.equal(orders.data[0]!.status, 'paid');
-      assert.equal(orders.data[0]!.amount, 1400);
+      assert.equal(orders.data[0].status, 'paid');
+      assert.equal(orders.data[0].amount, 1400);
       assert.deepEqual(outside, [], 'the browser needed nothing but 127.0.0.1');
     } finally {
       await context.close();

@@ -35,8 +35,8 @@ describe('exactly one PaymentIntent per checkout session', () => {
     assert.deepEqual(Object.keys(res.body).sort(), ['amount', 'client_secret', 'currency', 'payment_intent_id', 'publishable_key']);
     const creates = emu.requests.slice(seen).filter((r) => r.path === '/v1/payment_intents');
     assert.equal(creates.length, 1);
-    assert.equal(creates[0]!.apiKey, shop.acct.keys.test.secret);
-    assert.match(creates[0]!.idempotencyKey ?? '', /^checkout-best:payment-intent:chk_/);
+    assert.equal(creates[0].apiKey, shop.acct.keys.test.secret);
+    assert.match(creates[0].idempotencyKey ?? '', /^checkout-best:payment-intent:chk_/);
     const pi = await fetch(`${emu.url}/v1/payment_intents/${res.body.payment_intent_id}`, {
       headers: { Authorization: `Bearer ${shop.acct.keys.test.secret}` },
     }).then((r) => r.json());

@@ -126,8 +126,8 @@ describe('restarts and many stores at once', () => {
       assert.equal(own.status, 200);
       assert.equal((await own.json()).metadata.store_id, s.store.id);
     }
-    const stranger = await fetch(`${emu.url}/v1/payment_intents/${results[0]!.intent.payment_intent_id}`, {
-      headers: { Authorization: `Bearer ${shops[1]!.acct.keys.test.secret}` },
+    const stranger = await fetch(`${emu.url}/v1/payment_intents/${results[0].intent.payment_intent_id}`, {
+      headers: { Authorization: `Bearer ${shops[1].acct.keys.test.secret}` },
     });
     assert.equal(stranger.status, 404);
     const creates = emu.requests.slice(seen).filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents');
@@ -135,7 +135,7 @@ describe('restarts and many stores at once', () => {
     for (const s of shops) {
       const mine = creates.filter((r) => r.accountId === s.acct.id);
       assert.equal(mine.length, 1);
-      assert.equal(mine[0]!.apiKey, s.acct.keys.test.secret);
+      assert.equal(mine[0].apiKey, s.acct.keys.test.secret);
     }
     const serverCalls = emu.requests.slice(seen).filter((r) => r.path.startsWith('/v1/payment_intents') && r.apiKey?.startsWith('sk_'));
     for (const r of serverCalls) {

@@ -31,7 +31,7 @@ export async function call<T = any>(
   });
   const text = await res.text();
   transcript.push(text, JSON.stringify(Object.fromEntries(res.headers)));
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : null;
   } catch {

@@ -24,11 +24,11 @@ describe('checkout tokens stay out of the error log', () => {
   it('logs a 500 on /api/checkout/:token/payment-intent with the route template and without the token', async () => {
     const { token } = await checkoutFor(server, shop.store.id, [['tee', 1]]);
     const checkouts = server.deps.storage.checkouts;
-    const real = checkouts.findByTokenHash;
+    const real = checkouts.findByTokenHash.bind(checkouts);
     let failures = 0;
     checkouts.findByTokenHash = async (hash) => {
       if (failures++ === 0) throw new Error('storage unavailable');
-      return real.call(checkouts, hash);
+      return real(hash);
     };
     const logsBefore = server.logs.length;
     try {

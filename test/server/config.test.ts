@@ -74,7 +74,7 @@ describe('loadConfig', () => {
     assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.equal(JSON.parse(readFileSync(file, 'utf8')).master_key, Buffer.from(first.masterKey).toString('base64'));
     assert.equal(warnings.length, 2);
-    assert.match(warnings[0]!, /MASTER_KEY and INTERNAL_SECRET not set/);
+    assert.match(warnings[0], /MASTER_KEY and INTERNAL_SECRET not set/);
     assert.equal(first.publicUrl, 'http://localhost:3000');
     assert.equal(first.env, 'development');
   });

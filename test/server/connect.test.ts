@@ -200,7 +200,7 @@ describe('the signed connect form', () => {
       const res = await postJson(await server.connectLink(store.id), acct.keys.test);
       assert.equal(res.status, 303, `${currency}: ${await res.text()}`);
       const [check] = (await server.deps.stripe.forKey(acct.keys.test.secret).paymentIntents.list({ limit: 1 })).data;
-      assert.deepEqual([check!.currency, check!.amount, check!.status], [currency, MINIMUM_CHARGE[currency], 'canceled']);
+      assert.deepEqual([check.currency, check.amount, check.status], [currency, MINIMUM_CHARGE[currency], 'canceled']);
     }
   });
 

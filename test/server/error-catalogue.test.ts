@@ -21,8 +21,8 @@ function readmeTable(): Map<string, number[]> {
   for (const line of section.split('\n')) {
     const m = /^\| ((?:`[a-z_]+`(?: \/ )?)+) \| (\d{3}(?: \/ \d{3})*) \|/.exec(line);
     if (!m) continue;
-    const statuses = m[2]!.split(' / ').map(Number);
-    for (const code of m[1]!.match(/[a-z_]+/g)!) table.set(code, [...new Set([...(table.get(code) ?? []), ...statuses])].sort());
+    const statuses = m[2].split(' / ').map(Number);
+    for (const code of m[1].match(/[a-z_]+/g)!) table.set(code, [...new Set([...(table.get(code) ?? []), ...statuses])].sort());
   }
   return table;
 }

@@ -143,10 +143,10 @@ describe('stores', () => {
   it('answers 404 store_not_found for unknown stores and 400 for malformed ids on every endpoint', async () => {
     const unknown = randomUUID();
     for (const [method, path] of [['GET', ''], ['PATCH', ''], ['POST', '/connect-link'], ['GET', '/stripe-status'], ['DELETE', '/stripe'], ['GET', '/events']]) {
-      const res = await server.internal(method!, `/stores/${unknown}${path}`, method === 'GET' || method === 'DELETE' ? undefined : {});
+      const res = await server.internal(method, `/stores/${unknown}${path}`, method === 'GET' || method === 'DELETE' ? undefined : {});
       assert.equal(res.status, 404, `${method} ${path}`);
       assert.equal(res.body.error.code, 'store_not_found');
-      const bad = await server.internal(method!, `/stores/nope${path}`, method === 'GET' || method === 'DELETE' ? undefined : {});
+      const bad = await server.internal(method, `/stores/nope${path}`, method === 'GET' || method === 'DELETE' ? undefined : {});
       assert.equal(bad.status, 400, `${method} ${path} malformed`);
     }
   });

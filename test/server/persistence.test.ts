@@ -77,7 +77,7 @@ describe('sealed boxes are bound to their store', () => {
     } finally {
       db.close();
     }
-    const err = await withMerchantStripe(server.deps, attacker.id, async () => 'opened').catch((e: AppError) => e);
+    const err = await withMerchantStripe(server.deps, attacker.id, () => Promise.resolve('opened')).catch((e: AppError) => e);
     assert.ok(err instanceof AppError);
     assert.equal(err.code, 'store_not_connected');
     assert.ok(server.logs.some((l) => l.includes('sealed Stripe key could not be opened')));

@@ -211,7 +211,7 @@ describe('shopper rate limits per store', () => {
       for (const s of sessions.slice(0, 3)) {
         assert.equal((await s.client.call(server.url, 'POST', `/api/checkout/${s.token}/payment-intent`)).status, 200);
       }
-      const last = sessions[3]!;
+      const last = sessions[3];
       const refused = await last.client.call(server.url, 'POST', `/api/checkout/${last.token}/payment-intent`);
       assertLimited(refused);
       assert.match(refused.body.error.message, /^This store is getting too many requests; try again in \d+ seconds$/);

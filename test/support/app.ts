@@ -88,7 +88,9 @@ export async function startTestServer(options: TestServerOptions = {}) {
   const url = `http://127.0.0.1:${port}`;
   if (!options.env?.publicUrl) config.publicUrl = url;
   let deps = build();
-  http.on('request', (req, res) => handler(req, res));
+  // Koa's callback settles every request itself (a failure becomes ctx.onerror's 500), so its promise never
+  // rejects; `handler` is looked up per request because restart() replaces it.
+  http.on('request', (req, res) => void handler(req, res));
   let handler = createApp(deps).callback();
 
   // The same composition root as the server: the same secrets scrubbed, the same storage and Stripe client.
@@ -105,13 +107,13 @@ export async function startTestServer(options: TestServerOptions = {}) {
       return deps;
     },
     get internalSecret() {
-      return config.internalSecrets[0]!;
+      return config.internalSecrets[0];
     },
     /** Calls the internal API with the secret header; JSON in, parsed JSON out. */
     async internal<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
       const res = await fetch(`${url}/api/internal${path}`, {
         method,
-        headers: { 'X-Internal-Secret': config.internalSecrets[0]!, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        headers: { 'X-Internal-Secret': config.internalSecrets[0], ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();

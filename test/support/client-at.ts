@@ -32,7 +32,7 @@ export function clientAt(localAddress: string) {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown = null;
+            let parsed: unknown;
             try {
               parsed = text ? JSON.parse(text) : null;
             } catch {

@@ -41,7 +41,7 @@ describe('widget bundles', () => {
     assert.equal(res.headers.get('access-control-allow-origin'), '*');
     assert.equal(res.headers.get('cross-origin-resource-policy'), 'cross-origin');
     const body = await res.text();
-    const hashed = /<\/assets\/(widget\.[0-9a-f]{10}\.js)>/.exec(res.headers.get('link') ?? '')![1]!;
+    const hashed = /<\/assets\/(widget\.[0-9a-f]{10}\.js)>/.exec(res.headers.get('link') ?? '')![1];
     assert.equal(hashed, `widget.${contentHash(body)}.js`);
     // node:http, because fetch adds `Cache-Control: no-cache` to conditional requests (as browsers' fetch does).
     const status = await new Promise<number>((done, fail) =>
@@ -59,13 +59,13 @@ describe('widget bundles', () => {
       assert.equal(res.headers.get('access-control-allow-origin'), '*');
     }
     const js = await (await fetch(`${server.url}${assets.path('widget.js')}`)).text();
-    const map = /sourceMappingURL=(\/assets\/widget\.[0-9a-f]{10}\.js\.map)/.exec(js)![1]!;
+    const map = /sourceMappingURL=(\/assets\/widget\.[0-9a-f]{10}\.js\.map)/.exec(js)![1];
     const mapRes = await fetch(`${server.url}${map}`);
     assert.equal(mapRes.status, 200);
     assert.ok((await mapRes.json()).sources.some((s: string) => s.includes('widget/src/widget.tsx')));
   });
 
-  it('serves the stylesheet under the exact name compiled into widget.js', async () => {
+  it('serves the stylesheet under the exact name compiled into widget.js', () => {
     const css = readFileSync('dist/widget.css');
     assert.ok(readFileSync('dist/widget.js', 'utf8').includes(`widget.${contentHash(css)}.css`));
   });
@@ -94,7 +94,7 @@ describe('hosted checkout page', () => {
     assert.match(html, /<html lang="de">/);
     assert.match(html, /<script src="\/assets\/checkout\.[0-9a-f]{10}\.js" defer><\/script>/);
     assert.doesNotMatch(html, /sk_test_/);
-    const config = JSON.parse(/<script type="application\/json" id="checkout-best-config">(.*?)<\/script>/s.exec(html)![1]!);
+    const config = JSON.parse(/<script type="application\/json" id="checkout-best-config">(.*?)<\/script>/s.exec(html)![1]);
     assert.equal(config.parentOrigin, null, 'no declared parent: the page posts nothing');
     assert.equal(config.view.amount, 1400);
     assert.match(config.view.publishable_key, /^pk_test_/);
@@ -104,7 +104,7 @@ describe('hosted checkout page', () => {
     const token = await checkoutToken();
     const configFor = async (parent: string) => {
       const html = await (await fetch(`${server.url}/checkout/${token}?parent_origin=${encodeURIComponent(parent)}`)).text();
-      return JSON.parse(/<script type="application\/json" id="checkout-best-config">(.*?)<\/script>/s.exec(html)![1]!);
+      return JSON.parse(/<script type="application\/json" id="checkout-best-config">(.*?)<\/script>/s.exec(html)![1]);
     };
     assert.equal((await configFor('https://www.shop.example')).parentOrigin, 'https://www.shop.example');
     assert.equal((await configFor('https://evil.example')).parentOrigin, null);

@@ -14,7 +14,7 @@ function memoryCartApi() {
     const c = carts.get(id);
     if (!c) throw new ApiError('cart_not_found', 'Cart not found', 404);
     if (c.closed) throw new ApiError('cart_closed', 'Cart is closed', 409);
-    const items = [...c.lines].map(([p, q]) => ({ product_id: p, name: PRICES[p]![0], unit_amount: PRICES[p]![1], quantity: q, line_total: PRICES[p]![1] * q }));
+    const items = [...c.lines].map(([p, q]) => ({ product_id: p, name: PRICES[p][0], unit_amount: PRICES[p][1], quantity: q, line_total: PRICES[p][1] * q }));
     return { id, store_id: 's1', currency: 'eur', items, subtotal: items.reduce((s, i) => s + i.line_total, 0), item_count: items.reduce((s, i) => s + i.quantity, 0) };
   };
   const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -47,7 +47,7 @@ function memoryCartApi() {
       carts.get(id)!.lines.delete(p);
       return answer(id);
     },
-    startCheckout: async (id) => ({ token: 't', url: `https://pay.example/checkout/t?cart=${id}`, expires_at: new Date(0).toISOString() }),
+    startCheckout: (id) => Promise.resolve({ token: 't', url: `https://pay.example/checkout/t?cart=${id}`, expires_at: new Date(0).toISOString() }),
   };
   return { api, carts, createdCount: () => created };
 }
@@ -158,7 +158,7 @@ describe('cart state', () => {
       items: [{ product_id: 'a', name: 'A', unit_amount: 250, quantity: 1, line_total: 250 }, { product_id: 'b', name: 'B', unit_amount: 100, quantity: 1, line_total: 100 }],
     };
     const next = withQuantity(c, 'a', 3);
-    assert.deepEqual([next.subtotal, next.item_count, next.items[0]!.line_total], [850, 4, 750]);
+    assert.deepEqual([next.subtotal, next.item_count, next.items[0].line_total], [850, 4, 750]);
     assert.deepEqual(withQuantity(c, 'b', 0).items.map((i) => i.product_id), ['a']);
   });
 });

@@ -10,17 +10,17 @@ import { warn } from './log';
 import { ApiError, type Cart, type CheckoutSession } from './net/client';
 import type { View } from './ui/view';
 
-/** The public API. */
+/** The public API. Its members are plain functions that never use `this`: `api.close` may be passed around unbound. */
 export interface WidgetApi {
-  add(productId: string, quantity?: number): Promise<Cart | null>;
-  open(): void;
-  close(): void;
-  getCart(): Promise<Cart | null>;
-  checkout(): Promise<CheckoutSession | null>;
-  on(event: string, fn: Listener): void;
-  off(event: string, fn?: Listener): void;
-  openAdmin(options: { connectUrl: string }): void;
-  destroy(): void;
+  add: (productId: string, quantity?: number) => Promise<Cart | null>;
+  open: () => void;
+  close: () => void;
+  getCart: () => Promise<Cart | null>;
+  checkout: () => Promise<CheckoutSession | null>;
+  on: (event: string, fn: Listener) => void;
+  off: (event: string, fn?: Listener) => void;
+  openAdmin: (options: { connectUrl: string }) => void;
+  destroy: () => void;
 }
 
 /** What the API methods work with. */
@@ -34,7 +34,7 @@ export interface ApiContext {
   /** Query string our frames get (`locale=…&accent=…&parent_origin=…`). */
   frameQuery: string;
   openOnAdd: boolean;
-  destroy(): void;
+  destroy: () => void;
 }
 
 /** Logs a failed operation and returns it as an ApiError. */

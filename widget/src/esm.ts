@@ -12,11 +12,11 @@ export type { Cart, CartItem } from './net/client';
 export type InitOptions = Omit<WidgetOptions, 'baseUrl'> & { baseUrl?: string };
 
 const noop: WidgetApi = {
-  add: async () => null,
+  add: () => Promise.resolve(null),
   open() {},
   close() {},
-  getCart: async () => null,
-  checkout: async () => null,
+  getCart: () => Promise.resolve(null),
+  checkout: () => Promise.resolve(null),
   on() {},
   off() {},
   openAdmin() {},

@@ -44,7 +44,7 @@ export function createPlatformApp(opts: PlatformOptions): Koa {
   });
 
   router.get('/stores/:id', async (ctx) => {
-    const store = findStore(ctx.params.id!);
+    const store = findStore(ctx.params.id);
     const status = await client.stripeStatus(store.checkout_best_store_id);
     // Orders are a nice-to-have here; their failure must not hide the payments status.
     const orders = await client.orders(store.checkout_best_store_id).catch(() => []);
@@ -52,7 +52,7 @@ export function createPlatformApp(opts: PlatformOptions): Koa {
   });
 
   router.post('/stores/:id/products', async (ctx) => {
-    const store = findStore(ctx.params.id!);
+    const store = findStore(ctx.params.id);
     const form = await readForm(ctx);
     const name = (form.get('name') ?? '').trim();
     const amount = toMinorUnits(form.get('price') ?? '');
@@ -67,7 +67,7 @@ export function createPlatformApp(opts: PlatformOptions): Koa {
   });
 
   router.post('/stores/:id/sync-catalog', async (ctx) => {
-    const store = findStore(ctx.params.id!);
+    const store = findStore(ctx.params.id);
     await client.syncCatalog(store.checkout_best_store_id, store.products.map((p) => ({ ...p, active: true })));
     ctx.status = 303;
     ctx.redirect(`/stores/${store.id}`);
@@ -75,7 +75,7 @@ export function createPlatformApp(opts: PlatformOptions): Koa {
 
   // "Connect Payments": always a fresh signed link, never a bare store id the merchant could share.
   router.get('/stores/:id/connect-payments', async (ctx) => {
-    const store = findStore(ctx.params.id!);
+    const store = findStore(ctx.params.id);
     const back = `${ctx.protocol}://${ctx.host}/stores/${store.id}?connected=1`;
     const cbId = store.checkout_best_store_id;
     const url =
@@ -87,7 +87,7 @@ export function createPlatformApp(opts: PlatformOptions): Koa {
   });
 
   router.get('/api/stores/:id/payments-status', async (ctx) => {
-    ctx.body = await client.stripeStatus(findStore(ctx.params.id!).checkout_best_store_id);
+    ctx.body = await client.stripeStatus(findStore(ctx.params.id).checkout_best_store_id);
   });
 
   const app = new Koa();

@@ -2,7 +2,7 @@ import type { Order, StripeStatus } from './checkout-best';
 import type { PlatformStore } from './store-book';
 
 /** Escapes text for HTML element content and quoted attributes. */
-export function esc(value: unknown): string {
+export function esc(value: string | number | null | undefined): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

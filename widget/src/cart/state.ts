@@ -142,7 +142,10 @@ export function createCartController(api: CartApi, ids: CartIdStore): CartContro
           return await api.startCheckout(id);
         } catch (err) {
           // Paid in another tab (or expired): show an empty cart with the reason, not a cart that cannot be paid.
-          if (isStaleCartError(err)) ids.clear(), set({ cart: null });
+          if (isStaleCartError(err)) {
+            ids.clear();
+            set({ cart: null });
+          }
           throw err;
         }
       }),

@@ -94,9 +94,14 @@ export function PaymentForm(props: PaymentFormProps): JSX.Element {
     }
   };
 
+  // The form's handler: pay() shows what confirming throws itself; anything it lets through is shown too.
+  const submit = (e: Event) => {
+    pay(e).catch((err: unknown) => setError(shownError(t, err)));
+  };
+
   const amount = formatMoney(view.amount, view.currency, locale);
   return (
-    <form class="pay-form" onSubmit={pay} aria-busy={busy ? 'true' : 'false'} noValidate>
+    <form class="pay-form" onSubmit={submit} aria-busy={busy ? 'true' : 'false'} noValidate>
       <div class="element" ref={mountRef}>
         {!ready && !error && <div class="skeleton" aria-label={t.loading} role="progressbar" />}
       </div>

@@ -12,7 +12,7 @@ interface ReceiptProps {
   items: CartLine[];
   t: CheckoutText;
   locale: string;
-  onContinue(): void;
+  onContinue: () => void;
 }
 
 /** Receipt view; focus moves to its heading so screen readers announce the result. */

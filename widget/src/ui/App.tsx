@@ -26,8 +26,8 @@ export interface UiState {
 
 /** What the UI can ask the widget to do. */
 export interface AppActions extends DrawerActions {
-  open(): void;
-  closeOverlay(): void;
+  open: () => void;
+  closeOverlay: () => void;
 }
 
 interface AppProps {

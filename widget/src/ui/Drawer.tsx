@@ -10,10 +10,10 @@ import { Icon } from './icons';
 
 /** What the drawer can ask the widget to do. */
 export interface DrawerActions {
-  close(): void;
-  setQuantity(productId: string, quantity: number): void;
-  checkout(): void;
-  retry(): void;
+  close: () => void;
+  setQuantity: (productId: string, quantity: number) => void;
+  checkout: () => void;
+  retry: () => void;
 }
 
 interface DrawerProps {

@@ -12,7 +12,7 @@ interface OverlayProps {
   closeLabel: string;
   newTabLabel: string;
   kind: 'checkout' | 'admin';
-  onClose(): void;
+  onClose: () => void;
 }
 
 /** The overlay dialog with its frame, a close button and a new-tab fallback link. */
