@@ -76,7 +76,7 @@ const envSchema = z.object({
 export function loadConfig(env: Record<string, string | undefined>, warn: ConfigWarn = () => {}): Config {
   const parsed = envSchema.safeParse(blankToUndefined(env));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
   }
   const e = parsed.data;

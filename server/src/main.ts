@@ -21,7 +21,9 @@ function start(): void {
   if (config.env === 'production' && !config.trustProxy) {
     deps.logger.warn('production without TRUST_PROXY: make sure TLS terminates in front of this server');
   }
-  const server = createServer(createApp(deps).callback());
+  const handle = createApp(deps).callback();
+  // Koa's callback handles its own errors; the promise it returns needs no caller.
+  const server = createServer((req, res) => void handle(req, res));
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     deps.logger.info({ host: config.host, port, public_url: config.publicUrl, env: config.env }, 'checkout-best listening');

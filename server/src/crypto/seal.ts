@@ -68,9 +68,9 @@ export function keyId(masterKey: Uint8Array): string {
 function parse(sealed: string): { id: string; nonce: Uint8Array; box: Uint8Array } {
   const parts = sealed.split('.');
   if (parts.length !== 4 || parts[0] !== VERSION) throw new SealError('not a v1 box');
-  const nonce = unb64(parts[2]!);
+  const nonce = unb64(parts[2]);
   if (nonce.length !== nacl.secretbox.nonceLength) throw new SealError('bad nonce');
-  return { id: parts[1]!, nonce, box: unb64(parts[3]!) };
+  return { id: parts[1], nonce, box: unb64(parts[3]) };
 }
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');

@@ -67,7 +67,7 @@ function loadAssets(dir: string): Map<string, Asset> {
       body = Buffer.from(body.toString('utf8').replace(/\/\/# sourceMappingURL=\S+\s*$/, `//# sourceMappingURL=/assets/${mapName}\n`));
     }
     const hash = contentHash(body);
-    table.set(name, { body, type: TYPES[ext]!, etag: `"${hash}"`, hashed: hashedName(name, hash) });
+    table.set(name, { body, type: TYPES[ext], etag: `"${hash}"`, hashed: hashedName(name, hash) });
   }
   return table;
 }
@@ -120,7 +120,7 @@ function send(ctx: Context, asset: Asset, cacheControl: string): void {
 export function assetsRouter(assets: AssetStore): Router {
   const router = new Router({ sensitive: true });
   router.get('/assets/:file', (ctx) => {
-    const asset = assets.byHashedName(ctx.params.file!);
+    const asset = assets.byHashedName(ctx.params.file);
     if (!asset) throw errors.assetNotFound();
     send(ctx, asset, LONG_CACHE);
   });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
 import { readBody } from '../http/body';
+import { paramOf } from '../http/params';
 import { addItem, createCart, getOpenCart, removeItem, setQuantity, type Cart } from '../payments/carts';
 import { CART_ID_PATTERN } from '../payments/ids';
 import { DEFAULT_MAX_QUANTITY } from '../payments/money';
@@ -37,7 +38,7 @@ function quantityOf(value: unknown, fallback: number | null): number {
 
 /** A cart id from the path; junk is simply an unknown cart. */
 function cartIdOf(ctx: Context): string {
-  const id = ctx.params.id as string;
+  const id = paramOf(ctx, 'id');
   if (!CART_ID_PATTERN.test(id)) throw errors.cartNotFound();
   return id;
 }
@@ -53,14 +54,14 @@ function sendJson(ctx: Context, value: unknown): void {
 
 /** The store of the cart in the path, looked up once per request (CORS and the rate limits share it). */
 const cartStoreOf = oncePerRequest((deps: AppDeps, ctx: Context) =>
-  CART_ID_PATTERN.test(ctx.params.id ?? '') ? deps.storage.carts.storeIdOf(ctx.params.id!) : null,
+  CART_ID_PATTERN.test(paramOf(ctx, 'id')) ? deps.storage.carts.storeIdOf(paramOf(ctx, 'id')) : null,
 );
 
 /** Shopper rate limits per client address and per store (see security/rate-limit.ts for the numbers). */
 function cartLimits(deps: AppDeps) {
   const l = rateLimitsOf(deps.config);
   const storeOfPath = (ctx: Context) => {
-    const id = ctx.params.store_id?.toLowerCase() ?? '';
+    const id = paramOf(ctx, 'store_id').toLowerCase();
     return STORE_ID_PATTERN.test(id) ? id : null;
   };
   const storeOfCart = (ctx: Context) => cartStoreOf(deps, ctx);
@@ -77,7 +78,7 @@ function cartLimits(deps: AppDeps) {
  */
 export function cartsRouter(deps: AppDeps): Router {
   const router = new Router({ sensitive: true });
-  const byStore = storeCors(deps, (ctx) => ctx.params.store_id?.toLowerCase() ?? null);
+  const byStore = storeCors(deps, (ctx) => paramOf(ctx, 'store_id').toLowerCase() || null);
   const byCart = storeCors(deps, (ctx) => cartStoreOf(deps, ctx));
   const limits = cartLimits(deps);
 
@@ -106,10 +107,10 @@ export function cartsRouter(deps: AppDeps): Router {
   router.patch('/api/carts/:id/items/:product_id', byCart, limits.items, async (ctx) => {
     const id = cartIdOf(ctx);
     const body = await readBody(ctx, setQuantityBody);
-    sendJson(ctx, cartAnswer(await setQuantity(deps, id, ctx.params.product_id!, quantityOf(body.quantity, null))));
+    sendJson(ctx, cartAnswer(await setQuantity(deps, id, ctx.params.product_id, quantityOf(body.quantity, null))));
   });
   router.delete('/api/carts/:id/items/:product_id', byCart, limits.items, async (ctx) => {
-    ctx.body = cartAnswer(await removeItem(deps, cartIdOf(ctx), ctx.params.product_id!));
+    ctx.body = cartAnswer(await removeItem(deps, cartIdOf(ctx), ctx.params.product_id));
   });
 
   router.options('/api/carts/:id/checkout', byCart);

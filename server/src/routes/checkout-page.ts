@@ -62,7 +62,7 @@ export function checkoutPageRouter(deps: AppDeps, assets: AssetStore): Router {
 
     let checkout;
     try {
-      checkout = await findCheckout(deps, ctx.params.token!);
+      checkout = await findCheckout(deps, ctx.params.token);
     } catch (err) {
       if (err instanceof AppError && err.code === errors.checkoutNotFound.code) return message(404, t.notFoundTitle, t.notFoundText, null, []);
       throw err;

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { readBody } from '../http/body';
+import { paramOf } from '../http/params';
 import { CHECKOUT_TOKEN_PATTERN, hashToken } from '../payments/ids';
 import { completeCheckout, ensurePaymentIntent, type InFlight } from '../payments/payment';
 import { loadCheckoutView } from '../payments/sessions';
@@ -26,7 +27,7 @@ export function checkoutApiRouter(deps: AppDeps): Router {
     perAddress: limits.paymentIntentsPerMinute,
     perStore: limits.storePaymentIntentsPerMinute,
     storeOf: async (ctx) => {
-      const token = ctx.params.token ?? '';
+      const token = paramOf(ctx, 'token');
       const checkout = CHECKOUT_TOKEN_PATTERN.test(token) ? await deps.storage.checkouts.findByTokenHash(hashToken(token)) : null;
       return checkout && !checkout.payment_intent_id ? checkout.store_id : UNCOUNTED;
     },
@@ -38,16 +39,16 @@ export function checkoutApiRouter(deps: AppDeps): Router {
   });
 
   router.get('/api/checkout/:token', async (ctx) => {
-    ctx.body = await loadCheckoutView(deps, ctx.params.token!);
+    ctx.body = await loadCheckoutView(deps, ctx.params.token);
   });
 
   router.post('/api/checkout/:token/payment-intent', limitIntents, async (ctx) => {
-    ctx.body = await ensurePaymentIntent(deps, inFlight, ctx.params.token!);
+    ctx.body = await ensurePaymentIntent(deps, inFlight, ctx.params.token);
   });
 
   router.post('/api/checkout/:token/complete', async (ctx) => {
     const { payment_intent_id } = await readBody(ctx, completeBody);
-    const answer = await completeCheckout(deps, ctx.params.token!, payment_intent_id);
+    const answer = await completeCheckout(deps, ctx.params.token, payment_intent_id);
     if (answer.status === 202) {
       ctx.status = 202;
       ctx.body = { status: 'processing', payment_intent_id: answer.payment_intent_id };

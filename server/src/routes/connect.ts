@@ -37,7 +37,7 @@ export function connectRouter(deps: AppDeps): Router {
   const limit = rateLimit({ clock: deps.clock, windowMs: 60_000, max: deps.config.rateLimits?.connectPerMinute ?? 10 });
 
   router.get('/stripe/connect', async (ctx) => {
-    const link = await checkLink(deps, ctx.query as RawLinkFields);
+    const link = await checkLink(deps, ctx.query);
     if (!link.ok) return sendLinkProblem(ctx, link.problem);
     const parentOrigin = framingOrigin(link.store, ctx.query.parent_origin);
     sendPage(ctx, (nonce) => ConnectForm({ nonce, storeName: link.store.name, link: formLink(link), parentOrigin }), {

@@ -11,16 +11,16 @@ export function clientKey(ip: string): string {
   if (!ip.includes(':')) return ip;
   // Some proxies append the client's port ('203.0.113.7:51234', '[2001:db8::1]:51234'): one client, any port.
   const withPort = PORT_SUFFIX.exec(ip);
-  if (withPort) return clientKey(withPort[1] ?? withPort[2]!);
+  if (withPort) return clientKey(withPort[1] ?? withPort[2]);
   if (ip.length > 7 && ip.slice(0, 7).toLowerCase() === '::ffff:' && isIPv4(ip.slice(7))) return ip.slice(7);
   const zone = ip.indexOf('%');
   const address = zone === -1 ? ip : ip.slice(0, zone);
   if (!isIPv6(address)) return ip;
   const g = ipv6Groups(address);
   if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    return `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
+    return `${g[6] >> 8}.${g[6] & 255}.${g[7] >> 8}.${g[7] & 255}`;
   }
-  return `${g[0]!.toString(16)}:${g[1]!.toString(16)}:${g[2]!.toString(16)}:${g[3]!.toString(16)}::/64`;
+  return `${g[0].toString(16)}:${g[1].toString(16)}:${g[2].toString(16)}:${g[3].toString(16)}::/64`;
 }
 
 const PORT_SUFFIX = /^(?:(\d{1,3}(?:\.\d{1,3}){3})|\[([0-9A-Fa-f:.]+(?:%[^\]]*)?)\]):\d{1,5}$/;

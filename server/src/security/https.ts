@@ -23,7 +23,10 @@ export function requireHttps(publicUrl: string): Middleware {
   // Redirect to the configured origin, never to whatever Host the request claimed (no open redirect).
   const origin = new URL(publicUrl).origin.replace(/^http:/, 'https:');
   return async (ctx, next) => {
-    if (forwardedProtocol(ctx) === 'https' || ctx.path === '/healthz') return next();
+    if (forwardedProtocol(ctx) === 'https' || ctx.path === '/healthz') {
+      await next();
+      return;
+    }
     if (ctx.method === 'GET' || ctx.method === 'HEAD') {
       ctx.status = 301;
       ctx.redirect(`${origin}${ctx.originalUrl}`);

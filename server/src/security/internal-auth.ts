@@ -15,7 +15,7 @@ export function requireInternalSecret(secrets: string[]): Middleware {
     if (!ok || ctx.get('X-Internal-Secret') === '') {
       throw errors.unauthorized();
     }
-    return next();
+    await next();
   };
 }
 

@@ -167,7 +167,7 @@ export function rateLimit(options: RateLimitOptions): Middleware {
   const keyOf = options.key ?? ((ctx: Context) => clientKey(ctx.ip));
   return async (ctx, next) => {
     refuseIfOver(table.hit(keyOf(ctx), options.clock.now()));
-    return next();
+    await next();
   };
 }
 
@@ -199,11 +199,14 @@ export function shopperLimit(options: ShopperLimitOptions): Middleware {
   const byStore = new RateLimitTable({ windowMs, max: options.perStore, maxKeys: options.maxKeys });
   return async (ctx, next) => {
     const store = await options.storeOf(ctx);
-    if (store === UNCOUNTED) return next();
+    if (store === UNCOUNTED) {
+      await next();
+      return;
+    }
     const now = options.clock.now();
     refuseIfOver(byAddress.hit(clientKey(ctx.ip), now));
     if (store !== null) refuseIfOver(byStore.hit(store, now), errors.storeRateLimited);
-    return next();
+    await next();
   };
 }
 
@@ -216,7 +219,7 @@ export function oncePerRequest<A, T>(compute: (arg: A, ctx: Context) => T): (arg
   return (arg, ctx) => {
     const state = ctx.state as Record<symbol, T>;
     if (!(slot in state)) state[slot] = compute(arg, ctx);
-    return state[slot] as T;
+    return state[slot];
   };
 }
 

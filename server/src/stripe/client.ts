@@ -107,6 +107,6 @@ function isResource(value: unknown): boolean {
 /** A namespace of resources (stripe.checkout, stripe.billing, …): a plain holder of resources. */
 function isNamespace(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const first = Object.values(value).find((v) => v !== null && typeof v === 'object');
+  const first: unknown = (Object.values(value) as unknown[]).find((v) => v !== null && typeof v === 'object');
   return first !== undefined && (isResource(first) || isNamespace(first));
 }

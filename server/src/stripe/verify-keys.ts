@@ -31,7 +31,7 @@ export function checkKeyFormats(publishable: string, secret: string): { livemode
   if (!pk) throw new KeyProblem(errors.publishableKeyFormat(), 'publishable_key');
   const sk = SECRET.exec(secret);
   if (!sk) throw new KeyProblem(errors.secretKeyFormat(), 'secret_key');
-  if (pk[1] !== sk[2]) throw new KeyProblem(errors.keysModeMismatch(pk[1]!, sk[2]!), 'secret_key');
+  if (pk[1] !== sk[2]) throw new KeyProblem(errors.keysModeMismatch(pk[1], sk[2]), 'secret_key');
   return { livemode: pk[1] === 'live', key_type: sk[1] === 'rk' ? 'restricted' : 'secret' };
 }
 
@@ -72,7 +72,7 @@ async function createCheckIntent(client: Stripe, currency: string): Promise<Stri
     return await create(minimum ?? 100, currency);
   } catch (err) {
     const tooSmall = err instanceof Stripe.errors.StripeInvalidRequestError && err.code === 'amount_too_small';
-    if (minimum === null && tooSmall) return create(MINIMUM_CHARGE.usd!, 'usd');
+    if (minimum === null && tooSmall) return create(MINIMUM_CHARGE.usd, 'usd');
     throw err;
   }
 }

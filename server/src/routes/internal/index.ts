@@ -25,7 +25,12 @@ export function internalRouter(deps: AppDeps): Router {
 export function internalApiGuard(deps: Pick<AppDeps, 'clock' | 'config'>): Middleware {
   const limit = rateLimit({ clock: deps.clock, windowMs: 60_000, max: deps.config.rateLimits?.internalPerMinute ?? 1200 });
   const auth = requireInternalSecret(deps.config.internalSecrets);
-  return (ctx, next) => (isInternalPath(ctx.path) ? limit(ctx, () => auth(ctx, next)) : next());
+  return async (ctx, next) => {
+    if (isInternalPath(ctx.path)) await limit(ctx, async () => {
+      await auth(ctx, next);
+    });
+    else await next();
+  };
 }
 
 /**

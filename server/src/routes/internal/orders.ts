@@ -23,7 +23,7 @@ export function ordersRouter(deps: AppDeps): Router {
   });
 
   router.get('/orders/:id', async (ctx) => {
-    const order = await deps.storage.orders.get(ctx.params.id!);
+    const order = await deps.storage.orders.get(ctx.params.id);
     if (!order) throw errors.orderNotFound();
     ctx.body = order;
   });

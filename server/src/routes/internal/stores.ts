@@ -58,7 +58,7 @@ export function storesRouter(deps: AppDeps): Router {
   router.post('/:id/connect-link', async (ctx) => {
     const store = await loadStore(deps, ctx.params.id);
     const input = await readBody(ctx, linkSchema);
-    const secret = deps.config.internalSecrets[0]!;
+    const secret = deps.config.internalSecrets[0];
     const params = { storeId: store.id, returnUrl: input.return_url ?? '', expires: Math.floor(deps.clock.now() / 1000) + input.ttl_seconds };
     // Identical fields make an identical link; if that one was just used, a second later is a fresh link.
     while (await stores.isLinkUsed(signConnectLink(secret, params))) params.expires += 1;

@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock';
 import type { CartLineRecord, CartRecord, CartsRepository, Product } from '../port';
-import { run, type SqliteDatabase } from './index';
+import { run, type SqliteDatabase } from './db';
 
 /** One row of the whole-cart read: the cart's columns, then one line and its product (nulls without lines). */
 interface WholeRow {

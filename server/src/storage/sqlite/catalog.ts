@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock';
 import type { CatalogRepository, Product, ProductInput } from '../port';
-import { run, type SqliteDatabase } from './index';
+import { run, type SqliteDatabase } from './db';
 
 interface ProductRow {
   id: string;

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock';
 import type { CartLine } from '../../payments/money';
 import type { Checkout, CheckoutsRepository, NewCheckout, NewCheckoutResult } from '../port';
-import { run, type SqliteDatabase } from './index';
+import { run, type SqliteDatabase } from './db';
 
 interface CheckoutRow {
   id: string;

@@ -10,6 +10,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../../clock';
 import type { Storage } from '../port';
+import { run, type SqliteDatabase } from './db';
+
+export type { SqliteDatabase };
 import { createCartsRepository } from './carts';
 import { createCatalogRepository } from './catalog';
 import { createCheckoutsRepository } from './checkouts';
@@ -17,9 +20,6 @@ import { migrations } from './migrations';
 import { createOrdersRepository } from './orders';
 import { createSealedValuesRepository } from './sealed';
 import { createStoresRepository } from './stores';
-
-/** An open better-sqlite3 connection. */
-export type SqliteDatabase = Database.Database;
 
 /** Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations. */
 export function openDatabase(path: string): SqliteDatabase {
@@ -49,18 +49,6 @@ export function createSqliteStorage(db: SqliteDatabase, clock: Clock): Storage {
 /** Opens the file and builds the port over it. */
 export function openSqliteStorage(path: string, clock: Clock): Storage {
   return createSqliteStorage(openDatabase(path), clock);
-}
-
-/**
- * Runs a synchronous unit of work and hands its result (or its exception) over as a promise, so callers
- * see the same async port whatever the engine.
- */
-export function run<T>(work: () => T): Promise<T> {
-  try {
-    return Promise.resolve(work());
-  } catch (err) {
-    return Promise.reject(err as Error);
-  }
 }
 
 function migrate(db: SqliteDatabase): void {

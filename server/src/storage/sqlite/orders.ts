@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock';
 import type { CartLine } from '../../payments/money';
 import type { Order, OrdersRepository, PaidPayment, RecordPaidResult, RefundResult, StripeEventRef } from '../port';
-import { run, type SqliteDatabase } from './index';
+import { run, type SqliteDatabase } from './db';
 
 interface OrderRow {
   id: string;

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { SealedValue, SealedValuesRepository } from '../port';
-import { run, type SqliteDatabase } from './index';
+import { run, type SqliteDatabase } from './db';
 
 /** Every sealed column, read and replaced as data for key rotation. */
 export function createSealedValuesRepository(db: SqliteDatabase): SealedValuesRepository {

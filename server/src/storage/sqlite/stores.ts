@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock';
 import { LinkAlreadyUsedError, type RetiredConnection, type Store, type StoreEvent, type StoresRepository, type StripeConnection, type UsedLink } from '../port';
-import { run, type SqliteDatabase } from './index';
+import { run, type SqliteDatabase } from './db';
 
 interface StoreRow {
   id: string;
