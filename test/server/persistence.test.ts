@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { secretKeyBinding, webhookSecretBinding } from '../../server/src/crypto/bindings';
 import { keyId } from '../../server/src/crypto/seal';
 import { AppError } from '../../server/src/errors';
 import { withMerchantStripe } from '../../server/src/stripe/merchant';
@@ -28,7 +29,7 @@ async function connectedStore(name: string) {
   const acct = emu.createAccount(name);
   const store = await server.createStore({ name, allowed_origins: ['https://shop.example'] });
   await server.connectStore(store.id, acct.keys.test);
-  const hook = server.deps.sealer.open(store.id, (await server.deps.storage.stores.getWebhookSecretSealed(store.id))!);
+  const hook = server.deps.sealer.open(webhookSecretBinding(store.id), (await server.deps.storage.stores.getWebhookSecretSealed(store.id))!);
   secrets.push(acct.keys.test.secret, hook);
   return { acct, store };
 }
@@ -47,7 +48,7 @@ describe('persistence', () => {
     assert.deepEqual((await server.internal('GET', `/stores/${store.id}/events`)).body, events);
     assert.equal((await server.deps.storage.stores.getWebhookSecretSealed(store.id)), sealedHook);
     const conn = (await server.deps.storage.stores.getConnection(store.id))!;
-    const pi = await server.deps.stripe.forKey(server.deps.sealer.open(store.id, conn.secret_key_sealed)).paymentIntents.create({ amount: 100, currency: 'usd' });
+    const pi = await server.deps.stripe.forKey(server.deps.sealer.open(secretKeyBinding(store.id), conn.secret_key_sealed)).paymentIntents.create({ amount: 100, currency: 'usd' });
     assert.ok(pi.id, 'the reopened key still works');
   });
 
@@ -112,8 +113,8 @@ describe('master key rotation', () => {
     await server.restart();
     const conn = (await server.deps.storage.stores.getConnection(store.id))!;
     assert.equal(conn.secret_key_sealed.split('.')[1], keyId(server.config.masterKey));
-    assert.match(server.deps.sealer.open(store.id, conn.secret_key_sealed), /^sk_test_/);
-    assert.match(server.deps.sealer.open(store.id, conn.webhook_secret_sealed!), /^whsec_/);
+    assert.match(server.deps.sealer.open(secretKeyBinding(store.id), conn.secret_key_sealed), /^sk_test_/);
+    assert.match(server.deps.sealer.open(webhookSecretBinding(store.id), conn.webhook_secret_sealed!), /^whsec_/);
     assert.equal((await status(store.id)).has_stripe, true);
   });
 

@@ -1,3 +1,4 @@
+import { clientSecretBinding, secretKeyBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import type { Checkout, StripeConnection } from '../storage/port';
 import { withMerchantStripe } from '../stripe/merchant';
@@ -103,7 +104,7 @@ export function startReconcileLoop(deps: SweepDeps, intervalMs = RECONCILE_INTER
 /** Seals client_secrets stored in plaintext before migration 004 (runs with every sweep, so on every start). */
 export async function sealLegacyClientSecrets(deps: Pick<AppDeps, 'storage' | 'sealer'>): Promise<number> {
   const rows = await deps.storage.checkouts.listPlaintextSecrets();
-  for (const r of rows) await deps.storage.checkouts.sealClientSecret(r.id, deps.sealer.seal(r.store_id, r.client_secret));
+  for (const r of rows) await deps.storage.checkouts.sealClientSecret(r.id, deps.sealer.seal(clientSecretBinding(r), r.client_secret));
   return rows.length;
 }
 
@@ -125,7 +126,7 @@ export async function settlePreviousConnection(
   const reachable = current !== null && current.account_id === previous.account_id && current.livemode === previous.livemode;
   let stripe;
   try {
-    stripe = deps.stripe.forKey(deps.sealer.open(previous.store_id, previous.secret_key_sealed));
+    stripe = deps.stripe.forKey(deps.sealer.open(secretKeyBinding(previous.store_id), previous.secret_key_sealed));
   } catch {
     return report;
   }

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import Stripe from 'stripe';
+import { webhookSecretBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
 import { readRawBody } from '../http/body';
@@ -22,7 +23,7 @@ export function webhooksRouter(deps: AppDeps): Router {
     const raw = await readRawBody(ctx, WEBHOOK_BODY_LIMIT);
     let event: Stripe.Event;
     try {
-      const secret = deps.sealer.open(storeId, sealed);
+      const secret = deps.sealer.open(webhookSecretBinding(storeId), sealed);
       // Tolerance uses the wall clock on purpose: signatures carry real time, whatever clock the app runs on.
       event = Stripe.webhooks.constructEvent(raw, ctx.get('Stripe-Signature'), secret);
     } catch {
