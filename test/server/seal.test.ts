@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { clientSecretBinding, secretKeyBinding, webhookSecretBinding } from '../../server/src/crypto/bindings';
 import { keyId, SealError, Sealer, type SealBinding } from '../../server/src/crypto/seal';
@@ -97,5 +99,37 @@ describe('v1 boxes (bound to their store only)', () => {
       assert.throws(() => s.open(binding, box), /v1 box/);
     }
     assert.equal(s.needsReseal(box), true);
+  });
+
+  it('open for the upgrade only, for their own store and under a known master key', () => {
+    const old = key();
+    const s = new Sealer(key(), [old]);
+    const box = sealV1(old, 'store-a', 'sk_test_a');
+    assert.equal(s.openVersion1('store-a', box), 'sk_test_a');
+    assert.throws(() => s.openVersion1('store-b', box), /another store/);
+    assert.throws(() => new Sealer(key()).openVersion1('store-a', box), /unknown master key/);
+    assert.throws(() => s.openVersion1('store-a', s.seal(at('store-a'), 'x')), /not a v1 box/);
+  });
+
+  it('cannot be made from a v2 box by relabelling, nor the other way round', () => {
+    const k = key();
+    const s = new Sealer(k);
+    const v2 = s.seal(secretKeyBinding('store-a'), 'sk_test_a');
+    assert.throws(() => s.openVersion1('store-a', v2.replace(/^v2\./, 'v1.')), /failed authentication/);
+    const v1 = sealV1(k, 'store-a', 'sk_test_a');
+    assert.throws(() => s.open(secretKeyBinding('store-a'), v1.replace(/^v1\./, 'v2.')), /failed authentication/);
+  });
+
+  it('are read in server/src by the start-up upgrade alone', () => {
+    const callers: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (/\.tsx?$/.test(name) && readFileSync(path, 'utf8').includes('openVersion1(')) callers.push(path);
+      }
+    };
+    walk('server/src');
+    assert.deepEqual(callers.sort(), [join('server/src/crypto/seal.ts'), join('server/src/crypto/upgrade.ts')]);
   });
 });

@@ -6,8 +6,8 @@ import { SealError, type Sealer } from './seal';
  * Re-seals every stored secret under the sealer's current master key, in one transaction: boxes under a
  * previous key are opened for their binding (store, purpose from the column, row) and sealed again for the
  * same binding; current ones are left alone. Returns how many boxes were re-sealed. Throws, changing nothing,
- * if any box cannot be opened (naming its column and row), a v1 box included; a value changed by the running
- * server meanwhile makes it list and try again.
+ * if any box cannot be opened (naming its column and row), a v1 box the start-up upgrade refused included
+ * (crypto/upgrade.ts: run it first); a value changed by the running server meanwhile makes it list and try again.
  */
 export async function resealAll(sealed: SealedValuesRepository, sealer: Sealer): Promise<number> {
   for (let attempt = 0; attempt < 5; attempt++) {

@@ -20,7 +20,9 @@ import nacl from 'tweetnacl';
  * key is a PRF (the expand step of HKDF), and JSON of an array of strings encodes the binding injectively.
  *
  * Version 1 (`v1.…`, plaintext JSON `{ "s": storeId, "v": value }` under the master key itself) bound only the
- * store, so a box could be moved to another column or row of the same store. `open` refuses v1.
+ * store, so a box could be moved to another column or row of the same store. `open` refuses v1. The only
+ * reader of v1 is `openVersion1`, for the start-up upgrade (crypto/upgrade.ts), which re-seals a v1 box as v2
+ * only where its value proves it belongs; the argument is written down there.
  */
 const VERSION = 'v2';
 const SUBKEY_LABEL = 'checkout-best/seal/v2\0';
@@ -82,6 +84,25 @@ export class Sealer {
     const plain = nacl.secretbox.open(box, nonce, subkey(this.keyFor(id), binding));
     if (!plain) throw new SealError('box failed authentication (tampered, or sealed for another store, purpose or row)');
     return new TextDecoder('utf-8', { fatal: true }).decode(plain);
+  }
+
+  /**
+   * Opens a v1 box (bound to its store only). For the start-up upgrade alone (crypto/upgrade.ts): the value it
+   * answers is not proven to belong to any purpose or row, so nothing else may use it.
+   */
+  openVersion1(storeId: string, sealed: string): string {
+    const { version, id, nonce, box } = parse(sealed);
+    if (version !== 'v1') throw new SealError('not a v1 box');
+    const plain = nacl.secretbox.open(box, nonce, this.keyFor(id));
+    if (!plain) throw new SealError('box failed authentication');
+    let content: { s?: unknown; v?: unknown };
+    try {
+      content = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plain)) as typeof content;
+    } catch {
+      throw new SealError('v1 box holds no JSON');
+    }
+    if (content?.s !== storeId || typeof content.v !== 'string') throw new SealError('box was sealed for another store');
+    return content.v;
   }
 
   /** True when the box should be sealed again: a v1 box, or one sealed under an older master key. */
