@@ -3,10 +3,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
+import { upgradeSealedValues } from './crypto/upgrade';
 import { buildDeps } from './deps';
 import { startReconcileLoop } from './payments/sweep';
 
-function start(): void {
+async function start(): Promise<void> {
   const warnings: string[] = [];
   let config: Config;
   try {
@@ -20,6 +21,15 @@ function start(): void {
   for (const w of warnings) deps.logger.warn(w);
   if (config.env === 'production' && !config.trustProxy) {
     deps.logger.warn('production without TRUST_PROXY: make sure TLS terminates in front of this server');
+  }
+  // Before the first request or sweep: v1 boxes (bound to their store only) are re-sealed as v2, bound to
+  // store, purpose and row; Sealer.open refuses v1 (crypto/upgrade.ts).
+  try {
+    await upgradeSealedValues(deps);
+  } catch (err) {
+    deps.logger.error({ err }, 'upgrading the sealed values failed; not starting');
+    deps.logger.flush(() => process.exit(1));
+    return;
   }
   const handle = createApp(deps).callback();
   // Koa's callback handles its own errors; the promise it returns needs no caller.
@@ -55,4 +65,4 @@ function start(): void {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-start();
+await start();

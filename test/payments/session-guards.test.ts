@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { clientSecretBinding } from '../../server/src/crypto/bindings';
 import { Sealer } from '../../server/src/crypto/seal';
 import { sealLegacyClientSecrets } from '../../server/src/payments/sweep';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
@@ -91,11 +92,28 @@ describe('a checkout session pays only for itself, in its own mode, with a seale
   it('fetches the client_secret again from Stripe when its box was sealed under a retired master key', async () => {
     const { token } = await checkoutFor(server, shop.store.id);
     const made = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
-    const retired = new Sealer(new Uint8Array(randomBytes(32))).seal(shop.store.id, made.client_secret);
     const raw = new Database(server.deps.config.databasePath);
+    const id = raw.prepare('SELECT id FROM checkouts WHERE payment_intent_id = ?').pluck().get(made.payment_intent_id) as string;
+    const retired = new Sealer(new Uint8Array(randomBytes(32))).seal(clientSecretBinding({ id, store_id: shop.store.id }), made.client_secret);
     raw.prepare('UPDATE checkouts SET sealed_client_secret = ? WHERE payment_intent_id = ?').run(retired, made.payment_intent_id);
     raw.close();
     const again = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.body.client_secret, made.client_secret);
+  });
+
+  it('never answers the merchant secret key when its sealed box is copied into a session client_secret column', async () => {
+    const { token } = await checkoutFor(server, shop.store.id);
+    const made = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
+    // Write access to the SQLite file and no master key: move the store's sealed secret key into this session's row.
+    const raw = new Database(server.deps.config.databasePath);
+    raw.prepare('UPDATE checkouts SET sealed_client_secret = (SELECT secret_key_sealed FROM stripe_connections WHERE store_id = ?) WHERE payment_intent_id = ?')
+      .run(shop.store.id, made.payment_intent_id);
+    raw.close();
+    const again = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
+    assert.equal(again.text.includes(shop.acct.keys.test.secret), false, 'the payment-intent answer holds the merchant secret key');
+    assert.doesNotMatch(again.text, /\b[sr]k_(test|live)_/);
+    // The box for another purpose does not open; the session gets its real client_secret from Stripe again.
     assert.equal(again.status, 200, again.text);
     assert.equal(again.body.client_secret, made.client_secret);
   });

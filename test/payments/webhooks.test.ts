@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { webhookSecretBinding } from '../../server/src/crypto/bindings';
 import { reconcilePayments } from '../../server/src/payments/sweep';
 import { signPayload, startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
@@ -14,7 +15,7 @@ describe('orders from webhooks and the reconciliation sweep', () => {
   const ordersOf = async (storeId: string) =>
     (await internal(server, 'GET', `/api/internal/stores/${storeId}/orders?limit=100`)).body.data as any[];
   const webhookSecret = async () =>
-    server.deps.sealer.open(shop.store.id, (await server.deps.storage.stores.getWebhookSecretSealed(shop.store.id))!);
+    server.deps.sealer.open(webhookSecretBinding(shop.store.id), (await server.deps.storage.stores.getWebhookSecretSealed(shop.store.id))!);
   const postEvent = (body: string, signature: string) =>
     call(server.url, 'POST', `/stripe/webhooks/${shop.store.id}`, body, { 'Stripe-Signature': signature });
 

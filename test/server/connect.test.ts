@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { webhookSecretBinding } from '../../server/src/crypto/bindings';
 import { startTestServer, submitConnectForm, type TestServer } from '../support/app';
 import { MINIMUM_CHARGE } from '../../server/src/stripe/minimum-charge';
 import { MINIMUMS as EMULATOR_MINIMUMS } from '../../emulator/src/amounts';
@@ -58,7 +59,7 @@ describe('the signed connect form', () => {
     assert.ok(reg, 'webhook endpoint registered');
     assert.equal(reg.status, 200);
     const sealed = (await server.deps.storage.stores.getWebhookSecretSealed(store.id))!;
-    assert.match(server.deps.sealer.open(store.id, sealed), /^whsec_/);
+    assert.match(server.deps.sealer.open(webhookSecretBinding(store.id), sealed), /^whsec_/);
   });
 
   it('refuses a secret key Stripe does not accept with the form again and "Invalid API key"', async () => {

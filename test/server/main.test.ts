@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { Sealer } from '../../server/src/crypto/seal';
+import { openDatabase } from '../../server/src/storage/sqlite/index';
+import { sealV1 } from '../support/seal-v1';
 
 const MAIN = ['--import', 'tsx', 'server/src/main.ts'];
 const baseEnv = () => {
@@ -40,6 +45,50 @@ describe('the server process (npm start)', () => {
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
     assert.match(out, /"msg":"stopped"/);
+  });
+
+  it('upgrades the v1 boxes of an existing database to v2 (bound to store, purpose and row) before it listens', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cb-main-'));
+    const path = join(dir, 'db.sqlite');
+    const masterKey = new Uint8Array(randomBytes(32));
+    const store = '7d0f5c2e-1b8a-4c3e-9f00-0000000000a1';
+    const [sk, whsec] = [`sk_test_${'a'.repeat(24)}`, `whsec_${'b'.repeat(32)}`];
+    const db = openDatabase(path);
+    db.prepare("INSERT INTO stores (id, name, created_at, updated_at) VALUES (?, 'Old Shop', 1, 1)").run(store);
+    db.prepare(
+      `INSERT INTO stripe_connections (store_id, publishable_key, secret_key_sealed, key_type, livemode, webhook_endpoint_id, webhook_secret_sealed, connected_at)
+       VALUES (?, 'pk_test_old', ?, 'secret', 0, 'we_old', ?, 1)`,
+    ).run(store, sealV1(masterKey, store, sk), sealV1(masterKey, store, whsec));
+    db.close();
+    const child = spawn(process.execPath, MAIN, {
+      env: { ...baseEnv(), PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: path, MASTER_KEY: Buffer.from(masterKey).toString('base64'), INTERNAL_SECRET: randomBytes(24).toString('base64url') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 15_000);
+      child.stdout.on('data', () => {
+        if (/checkout-best listening/.test(out)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, out);
+    const raw = new Database(path, { readonly: true });
+    const row = raw.prepare('SELECT secret_key_sealed, webhook_secret_sealed FROM stripe_connections WHERE store_id = ?').get(store) as Record<string, string>;
+    raw.close();
+    assert.match(row.secret_key_sealed, /^v2\./);
+    assert.match(row.webhook_secret_sealed, /^v2\./);
+    const sealer = new Sealer(masterKey);
+    assert.equal(sealer.open({ storeId: store, purpose: 'stripe_secret_key', rowId: store }, row.secret_key_sealed), sk);
+    assert.equal(sealer.open({ storeId: store, purpose: 'stripe_webhook_secret', rowId: store }, row.webhook_secret_sealed), whsec);
+    assert.ok(out.indexOf('upgraded') < out.indexOf('checkout-best listening'), 'upgraded before listening');
+    assert.equal(out.includes(sk) || out.includes(whsec), false);
   });
 
   it('refuses to start in production without its secrets, naming the setting', () => {

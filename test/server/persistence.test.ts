@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { secretKeyBinding, webhookSecretBinding } from '../../server/src/crypto/bindings';
 import { keyId } from '../../server/src/crypto/seal';
 import { AppError } from '../../server/src/errors';
 import { withMerchantStripe } from '../../server/src/stripe/merchant';
 import { startTestServer, type TestServer } from '../support/app';
+import { sealV1 } from '../support/seal-v1';
+import { assertNoSecrets } from '../support/secrets';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 
 let emu: StripeEmulator;
@@ -28,7 +31,7 @@ async function connectedStore(name: string) {
   const acct = emu.createAccount(name);
   const store = await server.createStore({ name, allowed_origins: ['https://shop.example'] });
   await server.connectStore(store.id, acct.keys.test);
-  const hook = server.deps.sealer.open(store.id, (await server.deps.storage.stores.getWebhookSecretSealed(store.id))!);
+  const hook = server.deps.sealer.open(webhookSecretBinding(store.id), (await server.deps.storage.stores.getWebhookSecretSealed(store.id))!);
   secrets.push(acct.keys.test.secret, hook);
   return { acct, store };
 }
@@ -47,7 +50,7 @@ describe('persistence', () => {
     assert.deepEqual((await server.internal('GET', `/stores/${store.id}/events`)).body, events);
     assert.equal((await server.deps.storage.stores.getWebhookSecretSealed(store.id)), sealedHook);
     const conn = (await server.deps.storage.stores.getConnection(store.id))!;
-    const pi = await server.deps.stripe.forKey(server.deps.sealer.open(store.id, conn.secret_key_sealed)).paymentIntents.create({ amount: 100, currency: 'usd' });
+    const pi = await server.deps.stripe.forKey(server.deps.sealer.open(secretKeyBinding(store.id), conn.secret_key_sealed)).paymentIntents.create({ amount: 100, currency: 'usd' });
     assert.ok(pi.id, 'the reopened key still works');
   });
 
@@ -112,9 +115,54 @@ describe('master key rotation', () => {
     await server.restart();
     const conn = (await server.deps.storage.stores.getConnection(store.id))!;
     assert.equal(conn.secret_key_sealed.split('.')[1], keyId(server.config.masterKey));
-    assert.match(server.deps.sealer.open(store.id, conn.secret_key_sealed), /^sk_test_/);
-    assert.match(server.deps.sealer.open(store.id, conn.webhook_secret_sealed!), /^whsec_/);
+    assert.match(server.deps.sealer.open(secretKeyBinding(store.id), conn.secret_key_sealed), /^sk_test_/);
+    assert.match(server.deps.sealer.open(webhookSecretBinding(store.id), conn.webhook_secret_sealed!), /^whsec_/);
     assert.equal((await status(store.id)).has_stripe, true);
+  });
+
+  it('upgrades v1 boxes to v2 before re-sealing, and names a v1 box that does not prove its column', async () => {
+    const { store, acct } = await connectedStore('V1 Rotation Shop');
+    const hook = server.deps.sealer.open(webhookSecretBinding(store.id), (await server.deps.storage.stores.getWebhookSecretSealed(store.id))!);
+    const oldKey = server.config.masterKey;
+    const newKey = new Uint8Array(randomBytes(32));
+    const writeBoxes = (secretKey: string, webhookSecret: string) => {
+      const db = new Database(server.config.databasePath);
+      db.prepare('UPDATE stripe_connections SET secret_key_sealed = ?, webhook_secret_sealed = ? WHERE store_id = ?').run(secretKey, webhookSecret, store.id);
+      db.close();
+    };
+    writeBoxes(sealV1(oldKey, store.id, acct.keys.test.secret), sealV1(oldKey, store.id, hook));
+    const env = (master: Uint8Array, previous: Uint8Array[]) => ({
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_PATH: server.config.databasePath,
+      MASTER_KEY: Buffer.from(master).toString('base64'),
+      MASTER_KEYS_PREVIOUS: previous.map((k) => Buffer.from(k).toString('base64')).join(','),
+      INTERNAL_SECRET: server.internalSecret,
+    });
+    // Not spawnSync: the test server keeps serving meanwhile, so no keep-alive socket goes stale while blocked.
+    const rotate = (e: NodeJS.ProcessEnv) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', 'server/src/cli/rotate-master-key.ts'], { env: e, encoding: 'utf8' }, (err, stdout, stderr) =>
+          resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+      });
+    const first = await rotate(env(newKey, [oldKey]));
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /upgraded 2 v1 boxes to v2/);
+    server.config.masterKey = newKey;
+    server.config.masterKeysPrevious = [];
+    await server.restart();
+    const conn = (await server.deps.storage.stores.getConnection(store.id))!;
+    assert.equal(conn.secret_key_sealed.split('.').slice(0, 2).join('.'), `v2.${keyId(newKey)}`);
+    assert.equal(server.deps.sealer.open(webhookSecretBinding(store.id), conn.webhook_secret_sealed!), hook);
+
+    // The secret key moved, as a v1 box, into the webhook column: not upgraded, so the rotation cannot finish.
+    writeBoxes(conn.secret_key_sealed, sealV1(newKey, store.id, acct.keys.test.secret));
+    const second = await rotate(env(newKey, []));
+    assert.equal(second.status, 1);
+    assert.match(second.stderr, new RegExp(`not upgraded: stripe_connections.webhook_secret_sealed of row ${store.id}: the value is not a webhook signing secret`));
+    assert.match(second.stderr, new RegExp(`rotation failed, nothing changed: a v1 box .*\\(stripe_connections.webhook_secret_sealed, row ${store.id}\\)`));
+    assertNoSecrets(second.stdout + second.stderr, [acct.keys.test.secret, hook]);
+    await server.deps.storage.stores.disconnect(store.id); // leave no unopenable box for the next test
   });
 
   it('changes nothing when a box cannot be opened', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { webhookSecretBinding } from '../../server/src/crypto/bindings';
 import { withMerchantStripe } from '../../server/src/stripe/merchant';
 import { startTestServer, type TestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
@@ -60,9 +61,9 @@ describe('no secret leaks', () => {
     }
     assert.equal((await submit(store, a.keys.test.publishable, rk)).status, 303);
     assert.equal((await submit(store, a.keys.test.publishable, a.keys.test.secret)).status, 303);
-    secrets.push(server.deps.sealer.open(store, (await server.deps.storage.stores.getWebhookSecretSealed(store))!));
+    secrets.push(server.deps.sealer.open(webhookSecretBinding(store), (await server.deps.storage.stores.getWebhookSecretSealed(store))!));
     assert.equal((await submit(store, a.keys.live.publishable, a.keys.live.secret)).status, 303);
-    secrets.push(server.deps.sealer.open(store, (await server.deps.storage.stores.getWebhookSecretSealed(store))!));
+    secrets.push(server.deps.sealer.open(webhookSecretBinding(store), (await server.deps.storage.stores.getWebhookSecretSealed(store))!));
 
     emu.faults.enqueue({ kind: '500', count: 1, path: '/v1/account' });
     assert.equal((await submit(store, a.keys.live.publishable, a.keys.live.secret, 'application/json')).status, 503);

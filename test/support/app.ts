@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createApp } from '../../server/src/app';
 import { systemClock, type Clock } from '../../server/src/clock';
 import type { Config } from '../../server/src/config';
+import { upgradeSealedValues } from '../../server/src/crypto/upgrade';
 import { buildDeps, type AppDeps } from '../../server/src/deps';
 import type { StripeSettings } from '../../server/src/stripe/client';
 import type { StripeEmulator } from '../../emulator/src/index';
@@ -88,6 +89,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
   const url = `http://127.0.0.1:${port}`;
   if (!options.env?.publicUrl) config.publicUrl = url;
   let deps = build();
+  await upgradeSealedValues(deps); // as main.ts does before it listens
   // Koa's callback settles every request itself (a failure becomes ctx.onerror's 500), so its promise never
   // rejects; `handler` is looked up per request because restart() replaces it.
   http.on('request', (req, res) => void handler(req, res));
@@ -149,6 +151,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
     async restart(): Promise<void> {
       await deps.storage.close();
       deps = build();
+      await upgradeSealedValues(deps); // as main.ts does before it listens
       handler = createApp(deps).callback();
     },
     /** Closes and deletes the temp directory. */

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { secretKeyBinding, webhookSecretBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import { settleInBackground } from '../payments/settle';
 import type { Store, StripeConnection, UsedLink } from '../storage/port';
@@ -29,12 +30,12 @@ export async function connectStore(
     account_id: verified.account_id,
     account_name: verified.account_name,
     publishable_key: keys.publishable,
-    secret_key_sealed: deps.sealer.seal(store.id, keys.secret),
+    secret_key_sealed: deps.sealer.seal(secretKeyBinding(store.id), keys.secret),
     key_type: verified.key_type,
     livemode: verified.livemode,
     key_status: 'valid',
     webhook_endpoint_id: webhook.id,
-    webhook_secret_sealed: webhook.id ? deps.sealer.seal(store.id, webhook.secret) : null,
+    webhook_secret_sealed: webhook.id ? deps.sealer.seal(webhookSecretBinding(store.id), webhook.secret) : null,
     connected_at: deps.clock.now(),
     last_error: webhook.id ? null : 'Webhook endpoint not registered: this key may not manage webhook endpoints',
   };

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { requireUsableConnection } from '../connect/connection';
+import { clientSecretBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
 import type { Checkout, Order, StripeConnection } from '../storage/port';
@@ -87,7 +88,7 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout
       { idempotencyKey: paymentIntentIdempotencyKey(checkout.id) },
     ),
   ).catch(mapPaymentError);
-  return await deps.storage.checkouts.attachPaymentIntent(checkout.id, pi.id, deps.sealer.seal(checkout.store_id, pi.client_secret ?? ''));
+  return await deps.storage.checkouts.attachPaymentIntent(checkout.id, pi.id, deps.sealer.seal(clientSecretBinding(checkout), pi.client_secret ?? ''));
 }
 
 /**
@@ -98,7 +99,7 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout
 async function clientSecretOf(deps: AppDeps, checkout: Checkout): Promise<string> {
   if (checkout.client_secret_sealed) {
     try {
-      return deps.sealer.open(checkout.store_id, checkout.client_secret_sealed);
+      return deps.sealer.open(clientSecretBinding(checkout), checkout.client_secret_sealed);
     } catch {
       deps.logger.warn({ store_id: checkout.store_id, checkout_id: checkout.id }, 'sealed client_secret did not open; fetching it from Stripe');
     }
@@ -110,7 +111,7 @@ async function clientSecretOf(deps: AppDeps, checkout: Checkout): Promise<string
     ).catch(mapPaymentError);
     secret = pi.client_secret ?? '';
   }
-  if (secret) await deps.storage.checkouts.sealClientSecret(checkout.id, deps.sealer.seal(checkout.store_id, secret));
+  if (secret) await deps.storage.checkouts.sealClientSecret(checkout.id, deps.sealer.seal(clientSecretBinding(checkout), secret));
   return secret;
 }
 

@@ -7,6 +7,7 @@
  * they are final, then the endpoint is deleted and the connection forgotten.
  */
 import type Stripe from 'stripe';
+import { secretKeyBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import type { Checkout, RetiredConnection, StripeConnection } from '../storage/port';
 import { CANCELABLE_STATUSES } from './intents';
@@ -115,7 +116,7 @@ export async function releaseRetiredConnections(deps: SettleDeps): Promise<numbe
 /** A client carrying a (current or retired) connection's key, or null if its box no longer opens. */
 export function openKey(deps: Pick<AppDeps, 'sealer' | 'stripe' | 'logger'>, conn: StripeConnection | RetiredConnection): Stripe | null {
   try {
-    return deps.stripe.forKey(deps.sealer.open(conn.store_id, conn.secret_key_sealed));
+    return deps.stripe.forKey(deps.sealer.open(secretKeyBinding(conn.store_id), conn.secret_key_sealed));
   } catch {
     deps.logger.warn({ store_id: conn.store_id }, 'sealed key of a previous Stripe connection does not open');
     return null;

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { clientSecretBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import type { Checkout, RetiredConnection } from '../storage/port';
 import { withMerchantStripe } from '../stripe/merchant';
@@ -144,6 +145,6 @@ export function startReconcileLoop(deps: SweepDeps, intervalMs = RECONCILE_INTER
 /** Seals client_secrets stored in plaintext before migration 004 (runs with every sweep, so on every start). */
 export async function sealLegacyClientSecrets(deps: Pick<AppDeps, 'storage' | 'sealer'>): Promise<number> {
   const rows = await deps.storage.checkouts.listPlaintextSecrets();
-  for (const r of rows) await deps.storage.checkouts.sealClientSecret(r.id, deps.sealer.seal(r.store_id, r.client_secret));
+  for (const r of rows) await deps.storage.checkouts.sealClientSecret(r.id, deps.sealer.seal(clientSecretBinding(r), r.client_secret));
   return rows.length;
 }

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import Stripe from 'stripe';
+import { webhookSecretBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
 import { readRawBody } from '../http/body';
@@ -44,7 +45,7 @@ async function webhookSecretsOf(deps: AppDeps, storeId: string): Promise<string[
 function verified(deps: AppDeps, storeId: string, sealed: string[], raw: string, signature: string): { event: unknown } | null {
   for (const box of sealed) {
     try {
-      const secret = deps.sealer.open(storeId, box);
+      const secret = deps.sealer.open(webhookSecretBinding(storeId), box);
       // Tolerance uses the wall clock on purpose: signatures carry real time, whatever clock the app runs on.
       return { event: Stripe.webhooks.constructEvent(raw, signature, secret) };
     } catch {

@@ -119,7 +119,7 @@ export interface StoresRepository {
   disconnect(storeId: string): Promise<StripeConnection | null>;
   /** The store's audit trail, oldest first. */
   listEvents(storeId: string): Promise<StoreEvent[]>;
-  /** The sealed webhook signing secret of the store's current endpoint (open with sealer.open(storeId, …)). */
+  /** The sealed webhook signing secret of the store's current endpoint (open with sealer.open(webhookSecretBinding(storeId), …)). */
   getWebhookSecretSealed(storeId: string): Promise<string | null>;
   /**
    * Keeps a connection that was replaced or removed while intents made with it were still processing: its
@@ -253,7 +253,7 @@ export interface Checkout {
   livemode: boolean;
   status: 'open' | 'paid';
   payment_intent_id: string | null;
-  /** The intent's client_secret, sealed for this store. */
+  /** The intent's client_secret, sealed for this store and session (crypto/bindings.ts). */
   client_secret_sealed: string | null;
   /** A client_secret stored in plaintext before migration 004; sealed and cleared on the next read. */
   legacy_client_secret: string | null;

@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { requireUsableConnection } from '../connect/connection';
+import { secretKeyBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
 import type { StripeConnection } from '../storage/port';
@@ -26,7 +27,7 @@ export async function withMerchantStripe<T>(
   const connection = await requireUsableConnection(deps, storeId);
   let key: string;
   try {
-    key = deps.sealer.open(storeId, connection.secret_key_sealed);
+    key = deps.sealer.open(secretKeyBinding(storeId), connection.secret_key_sealed);
   } catch (err) {
     deps.logger.error({ store_id: storeId, err: (err as Error).message }, 'sealed Stripe key could not be opened');
     throw errors.storeNotConnected();
