@@ -2,7 +2,8 @@ import Koa from 'koa';
 import type { AppDeps } from './deps';
 import { errorMiddleware } from './http/errors';
 import { assetsRouter, createAssetStore, type AssetStore } from './routes/assets';
-import { cartsRouter } from './routes/carts';
+import { cartsRouter, HOT_CART_ROUTES } from './routes/carts';
+import { hotRoutes } from './routes/hot-routes';
 import { catalogRouter } from './routes/catalog';
 import { checkoutApiRouter } from './routes/checkout';
 import { checkoutPageRouter } from './routes/checkout-page';
@@ -24,9 +25,12 @@ export function createApp(deps: AppDeps, assets: AssetStore = createAssetStore()
   // HTTPS only in production behind a TLS proxy (without TRUST_PROXY every request looks like plain http).
   if (deps.config.env === 'production' && deps.config.trustProxy) app.use(requireHttps(deps.config.publicUrl));
   app.use(internalApiGuard(deps));
-  // One router per resource (routes/), in this order: the cart routes are the hottest, so they match first.
+  // One router per resource (routes/), in this order: the cart routes are the hottest, so they match first,
+  // and GET cart / PATCH item skip the router's matching through the same router's own layers.
+  const carts = cartsRouter(deps);
+  app.use(hotRoutes(carts, HOT_CART_ROUTES));
   const routers = [
-    cartsRouter(deps),
+    carts,
     checkoutApiRouter(deps),
     catalogRouter(deps),
     webhooksRouter(deps),

@@ -6,7 +6,7 @@
  */
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
-import type { CartRecord, Product } from '../storage/port';
+import type { CartRecord, LineProduct } from '../storage/port';
 import { newCartId } from './ids';
 import { checkQuantity, priceLine, totals, type CartLine } from './money';
 
@@ -49,8 +49,20 @@ export function priceCart(record: CartRecord | null, now: number): Cart | null {
     if (!p || !p.active || p.currency !== record.currency) continue;
     items.push(priceLine(p, Math.min(line.quantity, p.max_quantity ?? line.quantity)));
   }
-  const { lines: _lines, ...cart } = record;
-  return { ...cart, items, ...totals(items) };
+  const { subtotal, item_count } = totals(items);
+  return {
+    id: record.id,
+    store_id: record.store_id,
+    currency: record.currency,
+    status: record.status,
+    version: record.version,
+    items,
+    subtotal,
+    item_count,
+    created_at: record.created_at,
+    updated_at: record.updated_at,
+    expires_at: record.expires_at,
+  };
 }
 
 /** A new, empty cart of the store, in the store's catalog currency. */
@@ -113,7 +125,7 @@ async function changeLine(
   deps: CartDeps,
   cartId: string,
   productId: string,
-  decide: (current: number, product: Product) => number,
+  decide: (current: number, product: LineProduct) => number,
 ): Promise<Cart> {
   for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
     const now = deps.clock.now();
@@ -134,7 +146,7 @@ async function changeLine(
 }
 
 /** One currency per cart: an empty cart takes its first product's currency, any other mismatch is refused. */
-function cartCurrency(record: CartRecord, product: Product): string {
+function cartCurrency(record: CartRecord, product: LineProduct): string {
   if (product.currency === record.currency) return record.currency;
   if (record.lines.length > 0) throw errors.cartCurrencyMismatch(record.currency, product.id, product.currency);
   return product.currency;
@@ -145,7 +157,7 @@ function applied(
   record: CartRecord,
   change: { productId: string; quantity: number; currency: string; expiresAt: number },
   now: number,
-  product: Product | null,
+  product: LineProduct | null,
 ): CartRecord {
   const at = record.lines.findIndex((l) => l.product_id === change.productId);
   let lines = record.lines;

@@ -72,6 +72,12 @@ function cartLimits(deps: AppDeps) {
   };
 }
 
+/** The two hottest requests of the server, answered through hot-routes.ts (same router, same layers). */
+export const HOT_CART_ROUTES = [
+  { method: 'GET', path: '/api/carts/:id' },
+  { method: 'PATCH', path: '/api/carts/:id/items/:product_id' },
+];
+
 /**
  * The public cart API: create, read, add, change, remove, check out; CORS per store. Mounted first in the
  * app: GET cart and PATCH item are the hottest requests, and this router's few routes match fast.

@@ -185,12 +185,15 @@ export interface CatalogRepository {
 
 // ---- carts ----
 
+/** What pricing a line needs of its product, as the catalog has it now. */
+export type LineProduct = Pick<Product, 'id' | 'name' | 'unit_amount' | 'currency' | 'active' | 'max_quantity'>;
+
 /** A cart line as stored, with the product it names as the catalog has it now (null if it is gone). */
 export interface CartLineRecord {
   product_id: string;
   quantity: number;
   added_at: number;
-  product: Product | null;
+  product: LineProduct | null;
 }
 
 /** A cart as stored: the domain prices it (payments/carts.ts). `version` grows with every change. */
@@ -226,7 +229,7 @@ export interface CartsRepository {
   /** The cart with its lines, or null (expired carts too, until purged: expiry is the domain's call). */
   get(cartId: string): Promise<CartRecord | null>;
   /** The cart and, in the same read, the store's product `productId` (null when unknown). */
-  getWithProduct(cartId: string, productId: string): Promise<{ cart: CartRecord | null; product: Product | null }>;
+  getWithProduct(cartId: string, productId: string): Promise<{ cart: CartRecord | null; product: LineProduct | null }>;
   /**
    * Compare-and-set: writes the line and the cart's currency and expiry and bumps the version, only if the
    * cart is still open and still at `version`. False (nothing written) when another change came first: the
