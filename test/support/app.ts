@@ -1,7 +1,7 @@
 // The server test harness: the real app (createApp) over HTTP on 127.0.0.1, a real SQLite file in a temp dir,
 // the official stripe client pointed at the emulator, and the logs captured as strings for leak checks.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -132,6 +132,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
     return buildDeps(config, { clock, stripe: stripeSettings, logDestination: { write: (line: string) => void logs.push(line) } });
   }
 
+  let closed = false;
   const server = {
     url,
     dir,
@@ -169,6 +170,22 @@ export async function startTestServer(options: TestServerOptions = {}) {
         db.close();
       }
     },
+    /**
+     * Everything the database holds at rest, as text: the SQLite files' bytes (main file and WAL, latin1), or
+     * on PostgreSQL every row of every table as text. For checks that no secret is stored in plaintext.
+     */
+    async atRest(): Promise<string> {
+      if (!config.databaseUrl) {
+        const files = readdirSync(dir).filter((f) => f.includes('sqlite')).map((f) => join(dir, f)).filter((f) => existsSync(f));
+        return Buffer.concat(files.map((f) => readFileSync(f))).toString('latin1');
+      }
+      const tables = await server.sql<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
+      const parts: string[] = [];
+      for (const { name } of tables) {
+        for (const row of await server.sql<{ r: string }>(`SELECT t::text AS r FROM "${name}" t`)) parts.push(`${name}: ${row.r}`);
+      }
+      return parts.join('\n');
+    },
     get internalSecret() {
       return config.internalSecrets[0];
     },
@@ -202,6 +219,8 @@ export async function startTestServer(options: TestServerOptions = {}) {
     },
     /** Closes the HTTP server and the database. */
     async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();
@@ -210,6 +229,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
     },
     /** Reopens the same database (SQLite file or PostgreSQL database) with the same keys (a process restart without the process). */
     async restart(): Promise<void> {
+      if (closed) throw new Error('restart() after close()');
       await deps.storage.close();
       deps = await build();
       await upgradeSealedValues(deps); // as main.ts does before it listens
