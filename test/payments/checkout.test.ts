@@ -21,7 +21,7 @@ describe('checkout sessions and payments', () => {
   });
   after(async () => {
     assertNoSecrets([...answers, ...transcript, ...server.logs].join('\n'), [shop.acct.keys.test.secret, server.internalSecret]);
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 

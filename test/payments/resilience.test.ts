@@ -27,7 +27,7 @@ describe('restarts and many stores at once', () => {
   });
   after(async () => {
     assertNoSecrets([...transcript, ...server.logs].join('\n'), [...secrets, server.internalSecret]);
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 

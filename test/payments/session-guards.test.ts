@@ -21,7 +21,7 @@ describe('a checkout session pays only for itself, in its own mode, with a seale
     shop = await openShop(server, emu, 'Guarded Shop');
   });
   after(async () => {
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 
