@@ -11,7 +11,12 @@ export interface Config {
   host: string;
   /** The origin users reach the server at, without a trailing slash; used in every link it makes. */
   publicUrl: string;
+  /** The SQLite file, used when no databaseUrl is set (also the folder of the development secrets.json). */
   databasePath: string;
+  /** A postgres:// URL: PostgreSQL instead of SQLite (it may carry a password: never log it). */
+  databaseUrl?: string;
+  /** Connections this process may hold to PostgreSQL. */
+  databasePoolSize?: number;
   /** Current master key (32 bytes) and older ones that may still open old boxes. */
   masterKey: Uint8Array;
   masterKeysPrevious: Uint8Array[];
@@ -50,6 +55,12 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://checkout.example.com' }).optional(),
   DATABASE_PATH: z.string().min(1).default('./data/checkout-best.sqlite'),
+  // The message never repeats the value: a URL may carry the database password.
+  DATABASE_URL: z
+    .string()
+    .refine(isPostgresUrl, { error: 'must be a postgres:// (or postgresql://) URL such as postgres://user:password@host:5432/checkout' })
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number({ error: 'must be a whole number of connections' }).int('must be a whole number of connections').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(10),
   MASTER_KEY: z.string().optional(),
   MASTER_KEYS_PREVIOUS: z.string().default(''),
   INTERNAL_SECRET: z.string().optional(),
@@ -94,6 +105,8 @@ export function loadConfig(env: Record<string, string | undefined>, warn: Config
     host: e.HOST,
     publicUrl,
     databasePath: e.DATABASE_PATH,
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     masterKey,
     masterKeysPrevious: splitList(e.MASTER_KEYS_PREVIOUS).map((k) => parseKey('MASTER_KEYS_PREVIOUS', k)),
     internalSecrets,
@@ -145,6 +158,27 @@ function parseSecrets(value: string): string[] {
     throw new ConfigError('Invalid configuration: INTERNAL_SECRET must be at least 16 characters (each, when a list)');
   }
   return secrets;
+}
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The database URL without its password, for messages. */
+export function redactDatabaseUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    if (url.searchParams.has('password')) url.searchParams.set('password', '***');
+    return url.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
 }
 
 function splitList(value: string): string[] {

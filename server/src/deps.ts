@@ -1,14 +1,15 @@
 /**
  * The composition root: the one place that turns a configuration into the app's dependencies. The server
- * (main.ts), every CLI, the tests and the bench call buildDeps, so they all scrub the same secrets from their
+ * (main.ts), every CLI, the tests and the bench call buildDeps (async: opening PostgreSQL connects and migrates), so they all scrub the same secrets from their
  * logs and talk to storage and Stripe the same way. Importing this module starts nothing.
  */
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock';
-import type { Config } from './config';
+import { redactDatabaseUrl, type Config } from './config';
 import { Sealer } from './crypto/seal';
 import { createLogger, type LoggerOptions } from './logger';
 import type { Storage } from './storage/port';
+import { openPostgresStorage, SchemaTooNewError } from './storage/postgres/index';
 import { openSqliteStorage } from './storage/sqlite/index';
 import { createStripeFactory, type StripeFactory, type StripeSettings } from './stripe/client';
 
@@ -34,13 +35,33 @@ export interface DepsOverrides {
 /** The Stripe client settings of the server and its CLIs. */
 export const DEFAULT_STRIPE_SETTINGS = { timeoutMs: 20_000, maxNetworkRetries: 2 } as const;
 
+/** The database could not be opened; the message names the setting and never carries a password. */
+export class StorageOpenError extends Error {
+  override readonly name = 'StorageOpenError';
+}
+
+/**
+ * Opens the configured storage: PostgreSQL when DATABASE_URL is set (connects and applies pending
+ * migrations under the migration lock), else the SQLite file at DATABASE_PATH.
+ */
+export async function openStorage(config: Config, clock: Clock): Promise<Storage> {
+  if (!config.databaseUrl) return openSqliteStorage(config.databasePath, clock);
+  const url = config.databaseUrl;
+  try {
+    return await openPostgresStorage({ url, poolSize: config.databasePoolSize ?? 10 }, clock);
+  } catch (err) {
+    const reason = err instanceof SchemaTooNewError ? err.message : describePgError(err);
+    throw new StorageOpenError(`cannot open the database at DATABASE_URL (${redactDatabaseUrl(url)}): ${scrub(reason, url)}`);
+  }
+}
+
 /** Builds every dependency of the app from the configuration. */
-export function buildDeps(config: Config, overrides: DepsOverrides = {}): AppDeps {
+export async function buildDeps(config: Config, overrides: DepsOverrides = {}): Promise<AppDeps> {
   const clock = overrides.clock ?? systemClock;
   const logger = createLogger({ level: config.logLevel, secrets: configuredSecrets(config), destination: overrides.logDestination });
   return {
     config,
-    storage: overrides.storage ?? openSqliteStorage(config.databasePath, clock),
+    storage: overrides.storage ?? (await openStorage(config, clock)),
     clock,
     sealer: new Sealer(config.masterKey, config.masterKeysPrevious),
     stripe: createStripeFactory({ apiUrl: config.stripeApiUrl, ...DEFAULT_STRIPE_SETTINGS, ...overrides.stripe }),
@@ -52,4 +73,23 @@ export function buildDeps(config: Config, overrides: DepsOverrides = {}): AppDep
 export function configuredSecrets(config: Pick<Config, 'masterKey' | 'masterKeysPrevious' | 'internalSecrets'>): string[] {
   const keys = [config.masterKey, ...config.masterKeysPrevious].map((k) => Buffer.from(k));
   return [...keys.flatMap((k) => [k.toString('base64'), k.toString('base64url'), k.toString('hex')]), ...config.internalSecrets];
+}
+
+function describePgError(err: unknown): string {
+  const e = err as { message?: string; code?: string; errors?: { message?: string }[] } | null;
+  // Node's AggregateError (every address of a host refused) has an empty message of its own.
+  const message = e?.message || e?.errors?.map((x) => x.message).join('; ') || String(err);
+  return e?.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
+}
+
+/** Removes the URL's password from a message, however the driver quoted it. */
+function scrub(message: string, url: string): string {
+  let password: string;
+  try {
+    const u = new URL(url);
+    password = decodeURIComponent(u.password) || (u.searchParams.get('password') ?? '');
+  } catch {
+    return message;
+  }
+  return password ? message.split(password).join('***').split(encodeURIComponent(password)).join('***') : message;
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { upgradeSealedValues } from './crypto/upgrade';
-import { buildDeps } from './deps';
+import { buildDeps, StorageOpenError, type AppDeps } from './deps';
 import { startReconcileLoop } from './payments/sweep';
 
 async function start(): Promise<void> {
@@ -17,7 +17,15 @@ async function start(): Promise<void> {
     process.stderr.write(`checkout-best: ${err.message}\n`);
     process.exit(1);
   }
-  const deps = buildDeps(config);
+  let deps: AppDeps;
+  try {
+    deps = await buildDeps(config);
+  } catch (err) {
+    // A database that cannot be opened is a configuration problem: say which and stop, without a stack trace.
+    if (!(err instanceof StorageOpenError)) throw err;
+    process.stderr.write(`checkout-best: ${err.message}\n`);
+    process.exit(1);
+  }
   for (const w of warnings) deps.logger.warn(w);
   if (config.env === 'production' && !config.trustProxy) {
     deps.logger.warn('production without TRUST_PROXY: make sure TLS terminates in front of this server');

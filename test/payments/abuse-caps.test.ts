@@ -28,7 +28,7 @@ describe('a cart and its checkout sessions have caps', () => {
     shop = await openShop(server, emu, 'Capped Shop');
   });
   after(async () => {
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 

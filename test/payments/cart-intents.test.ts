@@ -26,7 +26,7 @@ describe('at most one live PaymentIntent per cart', () => {
     shop = await openShop(server, emu, 'Two Tabs Shop');
   });
   after(async () => {
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 

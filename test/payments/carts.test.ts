@@ -19,7 +19,7 @@ describe('catalog and carts', () => {
   });
   after(async () => {
     assertNoSecrets([...transcript, ...server.logs].join('\n'), [server.internalSecret]);
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 

@@ -1,6 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { manualClock } from '../../server/src/clock';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
@@ -22,7 +21,7 @@ describe('checkout sessions and payments', () => {
   });
   after(async () => {
     assertNoSecrets([...answers, ...transcript, ...server.logs].join('\n'), [shop.acct.keys.test.secret, server.internalSecret]);
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 
@@ -44,9 +43,7 @@ describe('checkout sessions and payments', () => {
     assert.equal(view.body.status, 'open');
     assert.deepEqual(view.body.items.map((i: any) => [i.product_id, i.quantity]), [['tee', 2], ['mug', 1]]);
 
-    const db = new Database(server.deps.config.databasePath, { readonly: true });
-    const rows = db.prepare('SELECT token_hash FROM checkouts').pluck().all() as string[];
-    db.close();
+    const rows = (await server.sql<{ token_hash: string }>('SELECT token_hash FROM checkouts')).map((r) => r.token_hash);
     assert.ok(rows.includes(createHash('sha256').update(token).digest('hex')));
     assert.ok(!rows.includes(token));
   });

@@ -18,7 +18,7 @@ describe('payments made on a Stripe connection that goes away are not lost', () 
   });
   after(async () => {
     emu.webhooks.resume();
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 

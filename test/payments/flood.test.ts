@@ -94,7 +94,7 @@ describe('a card-testing flood from one address', () => {
     ({ store: { id: storeId } } = await openShop(server, emu, 'Flooded Shop'));
   });
   after(async () => {
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 

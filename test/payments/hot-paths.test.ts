@@ -36,7 +36,7 @@ describe('hot cart paths answer exactly as the router does', () => {
     await call(server.url, 'POST', `/api/carts/${cartId}/items`, { product_id: 'tee', quantity: 1 });
   });
   after(async () => {
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 

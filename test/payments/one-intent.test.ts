@@ -23,7 +23,7 @@ describe('exactly one PaymentIntent per checkout session', () => {
   });
   after(async () => {
     assertNoSecrets([...transcript, ...server.logs].join('\n'), [shop.acct.keys.test.secret, server.internalSecret]);
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 

@@ -38,7 +38,7 @@ describe('a payment processing when the store switches to another Stripe account
   });
   after(async () => {
     emu.webhooks.resume();
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 
@@ -97,7 +97,7 @@ describe('a payment still processing after the 3-day lookback', () => {
     server = await startTestServer({ emulator: emu, clock });
   });
   after(async () => {
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 

@@ -27,7 +27,7 @@ describe('restarts and many stores at once', () => {
   });
   after(async () => {
     assertNoSecrets([...transcript, ...server.logs].join('\n'), [...secrets, server.internalSecret]);
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 
@@ -89,7 +89,7 @@ describe('restarts and many stores at once', () => {
       env: {
         ...process.env,
         NODE_ENV: 'test',
-        DATABASE_PATH: config.databasePath,
+        ...server.databaseEnv,
         MASTER_KEY: Buffer.from(config.masterKey).toString('base64'),
         INTERNAL_SECRET: server.internalSecret,
         STRIPE_API_URL: emu.url,

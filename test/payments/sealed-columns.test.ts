@@ -3,7 +3,6 @@
 // bound to the store only) are upgraded at start without letting a moved one through.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { signPayload, startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { sealV1 } from '../support/seal-v1';
@@ -23,22 +22,11 @@ describe('sealed columns cannot stand in for one another', () => {
     await emu.close();
   });
 
-  /** Runs SQL on the SQLite file directly, as someone with write access to it (and no master key). */
-  const tamper = (sql: string, ...params: unknown[]) => {
-    const raw = new Database(server.deps.config.databasePath);
-    try {
-      raw.prepare(sql).run(...params);
-    } finally {
-      raw.close();
-    }
-  };
-  const column = (sql: string, ...params: unknown[]): string => {
-    const raw = new Database(server.deps.config.databasePath, { readonly: true });
-    try {
-      return raw.prepare(sql).pluck().get(...params) as string;
-    } finally {
-      raw.close();
-    }
+  /** Runs SQL on the database directly (either engine), as someone with write access to it (and no master key). */
+  const tamper = async (sql: string, ...params: unknown[]) => void (await server.sql(sql, params));
+  const column = async (sql: string, ...params: unknown[]): Promise<string> => {
+    const [row] = await server.sql(sql, params);
+    return Object.values(row ?? {})[0] as string;
   };
   const webhookSecretOf = async (storeId: string) =>
     server.deps.sealer.open({ storeId, purpose: 'stripe_webhook_secret', rowId: storeId }, (await server.deps.storage.stores.getWebhookSecretSealed(storeId))!);
@@ -54,7 +42,7 @@ describe('sealed columns cannot stand in for one another', () => {
     const whsec = await webhookSecretOf(shop.store.id);
     const ok = await postEvent(shop.store.id, event('evt_swap_before'), whsec);
     assert.equal(ok.status, 200, 'sanity: the webhook works before the swap');
-    tamper('UPDATE stripe_connections SET secret_key_sealed = webhook_secret_sealed, webhook_secret_sealed = secret_key_sealed WHERE store_id = ?', shop.store.id);
+    await tamper('UPDATE stripe_connections SET secret_key_sealed = webhook_secret_sealed, webhook_secret_sealed = secret_key_sealed WHERE store_id = ?', shop.store.id);
     const answers: string[] = [];
 
     // Webhooks: neither the real signing secret nor the value now in its column (the secret key) verifies.
@@ -85,18 +73,18 @@ describe('sealed columns cannot stand in for one another', () => {
     const whsec = await webhookSecretOf(storeId);
     const { token } = await checkoutFor(server, storeId);
     const made = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
-    const checkoutId = checkoutIdOf(made.payment_intent_id);
+    const checkoutId = await checkoutIdOf(made.payment_intent_id);
     // The database as the release before bound boxes left it: every box v1, bound to the store only.
     const key = server.config.masterKey;
-    tamper('UPDATE stripe_connections SET secret_key_sealed = ?, webhook_secret_sealed = ? WHERE store_id = ?', sealV1(key, storeId, sk), sealV1(key, storeId, whsec), storeId);
-    tamper('UPDATE checkouts SET sealed_client_secret = ? WHERE id = ?', sealV1(key, storeId, made.client_secret), checkoutId);
+    await tamper('UPDATE stripe_connections SET secret_key_sealed = ?, webhook_secret_sealed = ? WHERE store_id = ?', sealV1(key, storeId, sk), sealV1(key, storeId, whsec), storeId);
+    await tamper('UPDATE checkouts SET sealed_client_secret = ? WHERE id = ?', sealV1(key, storeId, made.client_secret), checkoutId);
 
     await server.restart();
 
     const boxes = {
-      secretKey: column('SELECT secret_key_sealed FROM stripe_connections WHERE store_id = ?', storeId),
-      webhookSecret: column('SELECT webhook_secret_sealed FROM stripe_connections WHERE store_id = ?', storeId),
-      clientSecret: column('SELECT sealed_client_secret FROM checkouts WHERE id = ?', checkoutId),
+      secretKey: await column('SELECT secret_key_sealed FROM stripe_connections WHERE store_id = ?', storeId),
+      webhookSecret: await column('SELECT webhook_secret_sealed FROM stripe_connections WHERE store_id = ?', storeId),
+      clientSecret: await column('SELECT sealed_client_secret FROM checkouts WHERE id = ?', checkoutId),
     };
     for (const [name, box] of Object.entries(boxes)) assert.match(box, /^v2\./, `${name} was not upgraded`);
     const { sealer } = server.deps;
@@ -121,17 +109,17 @@ describe('sealed columns cannot stand in for one another', () => {
     const whsec = await webhookSecretOf(storeId);
     const { token } = await checkoutFor(server, storeId);
     const made = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
-    const checkoutId = checkoutIdOf(made.payment_intent_id);
+    const checkoutId = await checkoutIdOf(made.payment_intent_id);
     const key = server.config.masterKey;
-    tamper('UPDATE stripe_connections SET webhook_secret_sealed = ? WHERE store_id = ?', sealV1(key, storeId, whsec), storeId);
-    tamper('UPDATE checkouts SET sealed_client_secret = ? WHERE id = ?', sealV1(key, storeId, made.client_secret), checkoutId);
+    await tamper('UPDATE stripe_connections SET webhook_secret_sealed = ? WHERE store_id = ?', sealV1(key, storeId, whsec), storeId);
+    await tamper('UPDATE checkouts SET sealed_client_secret = ? WHERE id = ?', sealV1(key, storeId, made.client_secret), checkoutId);
 
     assert.equal((await postEvent(storeId, event('evt_planted'), whsec)).status, 400, 'a planted v1 webhook secret verified an event');
     const again = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
     assert.equal(again.body.client_secret, made.client_secret, again.text);
     assert.ok(server.logs.some((l) => l.includes('did not open') && l.includes(checkoutId)), 'the planted v1 client_secret box was opened');
 
-    tamper('UPDATE stripe_connections SET secret_key_sealed = ? WHERE store_id = ?', sealV1(key, storeId, sk), storeId);
+    await tamper('UPDATE stripe_connections SET secret_key_sealed = ? WHERE store_id = ?', sealV1(key, storeId, sk), storeId);
     const next = await checkoutFor(server, storeId);
     const refused = await call(server.url, 'POST', `/api/checkout/${next.token}/payment-intent`);
     assert.equal(refused.status, 409, refused.text);
@@ -146,20 +134,20 @@ describe('sealed columns cannot stand in for one another', () => {
     const b = await checkoutFor(server, storeId);
     const madeA = (await call(server.url, 'POST', `/api/checkout/${a.token}/payment-intent`)).body;
     const madeB = (await call(server.url, 'POST', `/api/checkout/${b.token}/payment-intent`)).body;
-    const [idA, idB] = [checkoutIdOf(madeA.payment_intent_id), checkoutIdOf(madeB.payment_intent_id)];
+    const [idA, idB] = [await checkoutIdOf(madeA.payment_intent_id), await checkoutIdOf(madeB.payment_intent_id)];
     const key = server.config.masterKey;
     // v1 boxes moved while v1 still opened everywhere in the store: the key into A's client_secret and into the
     // webhook column, A's client_secret into B's row. The key's own column keeps its (genuine) v1 box.
-    tamper('UPDATE stripe_connections SET secret_key_sealed = ?, webhook_secret_sealed = ? WHERE store_id = ?', sealV1(key, storeId, sk), sealV1(key, storeId, sk), storeId);
-    tamper('UPDATE checkouts SET sealed_client_secret = ? WHERE id = ?', sealV1(key, storeId, sk), idA);
-    tamper('UPDATE checkouts SET sealed_client_secret = ? WHERE id = ?', sealV1(key, storeId, madeA.client_secret), idB);
+    await tamper('UPDATE stripe_connections SET secret_key_sealed = ?, webhook_secret_sealed = ? WHERE store_id = ?', sealV1(key, storeId, sk), sealV1(key, storeId, sk), storeId);
+    await tamper('UPDATE checkouts SET sealed_client_secret = ? WHERE id = ?', sealV1(key, storeId, sk), idA);
+    await tamper('UPDATE checkouts SET sealed_client_secret = ? WHERE id = ?', sealV1(key, storeId, madeA.client_secret), idB);
 
     await server.restart();
 
-    assert.match(column('SELECT secret_key_sealed FROM stripe_connections WHERE store_id = ?', storeId), /^v2\./);
-    assert.match(column('SELECT webhook_secret_sealed FROM stripe_connections WHERE store_id = ?', storeId), /^v1\./);
-    assert.match(column('SELECT sealed_client_secret FROM checkouts WHERE id = ?', idA), /^v1\./);
-    assert.match(column('SELECT sealed_client_secret FROM checkouts WHERE id = ?', idB), /^v1\./);
+    assert.match(await column('SELECT secret_key_sealed FROM stripe_connections WHERE store_id = ?', storeId), /^v2\./);
+    assert.match(await column('SELECT webhook_secret_sealed FROM stripe_connections WHERE store_id = ?', storeId), /^v1\./);
+    assert.match(await column('SELECT sealed_client_secret FROM checkouts WHERE id = ?', idA), /^v1\./);
+    assert.match(await column('SELECT sealed_client_secret FROM checkouts WHERE id = ?', idB), /^v1\./);
     for (const row of [storeId, idA, idB]) {
       assert.ok(server.logs.some((l) => l.includes('sealed value not upgraded') && l.includes(row)), `no warning for ${row}`);
     }

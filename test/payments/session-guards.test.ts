@@ -1,8 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { clientSecretBinding } from '../../server/src/crypto/bindings';
 import { Sealer } from '../../server/src/crypto/seal';
 import { sealLegacyClientSecrets } from '../../server/src/payments/sweep';
@@ -23,7 +21,7 @@ describe('a checkout session pays only for itself, in its own mode, with a seale
     shop = await openShop(server, emu, 'Guarded Shop');
   });
   after(async () => {
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 
@@ -60,30 +58,25 @@ describe('a checkout session pays only for itself, in its own mode, with a seale
     assert.deepEqual((await internal(server, 'GET', `/api/internal/stores/${unknown}/orders`)).body.error.code, 'store_not_found');
   });
 
-  it('keeps no client_secret in plaintext in the SQLite file and still hands it to the checkout page', async () => {
+  it('keeps no client_secret in plaintext in the database and still hands it to the checkout page', async () => {
     const { token } = await checkoutFor(server, shop.store.id);
     const first = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
     assert.match(first.body.client_secret, /_secret_/);
     const again = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
     assert.equal(again.body.client_secret, first.body.client_secret);
-    const path = server.deps.config.databasePath;
     // Not the bare "_secret_": the stores schema has a column named webhook_secret_sealed. A client_secret is pi_…_secret_….
-    for (const file of [path, `${path}-wal`]) {
-      if (!existsSync(file)) continue;
-      const bytes = readFileSync(file).toString('latin1');
-      assert.doesNotMatch(bytes, /pi_[A-Za-z0-9]+_secret_/, `${file} holds a client_secret`);
-      assert.equal(bytes.includes(first.body.client_secret), false);
-    }
+    // SQLite: the file and its WAL as bytes; PostgreSQL: every row of every table as text.
+    const stored = await server.atRest();
+    assert.doesNotMatch(stored, /pi_[A-Za-z0-9]+_secret_/, `the ${server.engine} database holds a client_secret`);
+    assert.equal(stored.includes(first.body.client_secret), false);
   });
 
   it('seals a plaintext client_secret written before migration 004 and keeps answering it', async () => {
     const { token } = await checkoutFor(server, shop.store.id);
     const made = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
-    const raw = new Database(server.deps.config.databasePath);
-    raw.prepare('UPDATE checkouts SET client_secret = ?, sealed_client_secret = NULL WHERE payment_intent_id = ?').run(made.client_secret, made.payment_intent_id);
+    await server.sql('UPDATE checkouts SET client_secret = ?, sealed_client_secret = NULL WHERE payment_intent_id = ?', [made.client_secret, made.payment_intent_id]);
     assert.equal(await sealLegacyClientSecrets(server.deps), 1);
-    const row = raw.prepare('SELECT client_secret, sealed_client_secret FROM checkouts WHERE payment_intent_id = ?').get(made.payment_intent_id) as any;
-    raw.close();
+    const [row] = await server.sql<any>('SELECT client_secret, sealed_client_secret FROM checkouts WHERE payment_intent_id = ?', [made.payment_intent_id]);
     assert.equal(row.client_secret, null);
     assert.doesNotMatch(row.sealed_client_secret, /_secret_/);
     assert.equal((await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body.client_secret, made.client_secret);
@@ -92,11 +85,9 @@ describe('a checkout session pays only for itself, in its own mode, with a seale
   it('fetches the client_secret again from Stripe when its box was sealed under a retired master key', async () => {
     const { token } = await checkoutFor(server, shop.store.id);
     const made = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
-    const raw = new Database(server.deps.config.databasePath);
-    const id = raw.prepare('SELECT id FROM checkouts WHERE payment_intent_id = ?').pluck().get(made.payment_intent_id) as string;
+    const [{ id }] = await server.sql<{ id: string }>('SELECT id FROM checkouts WHERE payment_intent_id = ?', [made.payment_intent_id]);
     const retired = new Sealer(new Uint8Array(randomBytes(32))).seal(clientSecretBinding({ id, store_id: shop.store.id }), made.client_secret);
-    raw.prepare('UPDATE checkouts SET sealed_client_secret = ? WHERE payment_intent_id = ?').run(retired, made.payment_intent_id);
-    raw.close();
+    await server.sql('UPDATE checkouts SET sealed_client_secret = ? WHERE payment_intent_id = ?', [retired, made.payment_intent_id]);
     const again = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
     assert.equal(again.status, 200, again.text);
     assert.equal(again.body.client_secret, made.client_secret);
@@ -105,11 +96,9 @@ describe('a checkout session pays only for itself, in its own mode, with a seale
   it('never answers the merchant secret key when its sealed box is copied into a session client_secret column', async () => {
     const { token } = await checkoutFor(server, shop.store.id);
     const made = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
-    // Write access to the SQLite file and no master key: move the store's sealed secret key into this session's row.
-    const raw = new Database(server.deps.config.databasePath);
-    raw.prepare('UPDATE checkouts SET sealed_client_secret = (SELECT secret_key_sealed FROM stripe_connections WHERE store_id = ?) WHERE payment_intent_id = ?')
-      .run(shop.store.id, made.payment_intent_id);
-    raw.close();
+    // Write access to the database and no master key: move the store's sealed secret key into this session's row.
+    await server.sql('UPDATE checkouts SET sealed_client_secret = (SELECT secret_key_sealed FROM stripe_connections WHERE store_id = ?) WHERE payment_intent_id = ?',
+      [shop.store.id, made.payment_intent_id]);
     const again = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
     assert.equal(again.text.includes(shop.acct.keys.test.secret), false, 'the payment-intent answer holds the merchant secret key');
     assert.doesNotMatch(again.text, /\b[sr]k_(test|live)_/);

@@ -20,7 +20,7 @@ describe('the periodic reconciliation sweep', () => {
     shop = await openShop(server, emu, 'Sweep Shop');
   });
   after(async () => {
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 

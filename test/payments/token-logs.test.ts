@@ -17,7 +17,7 @@ describe('checkout tokens stay out of the error log', () => {
     shop = await openShop(server, emu, 'Quiet Logs Shop');
   });
   after(async () => {
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 

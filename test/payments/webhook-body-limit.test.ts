@@ -10,7 +10,7 @@ describe('webhook posts for stores that have no webhook secret', () => {
   before(async () => {
     server = await startTestServer();
   });
-  after(() => server.close());
+  after(() => server.destroy());
 
   const big = 'x'.repeat(600 * 1024);
 

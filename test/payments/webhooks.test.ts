@@ -26,7 +26,7 @@ describe('orders from webhooks and the reconciliation sweep', () => {
   });
   after(async () => {
     assertNoSecrets([...transcript, ...server.logs].join('\n'), [shop.acct.keys.test.secret, (await webhookSecret()), server.internalSecret]);
-    await server.close();
+    await server.destroy();
     await emu.close();
   });
 

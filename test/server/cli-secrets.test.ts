@@ -29,6 +29,7 @@ const spellings = (key: Buffer) => [key.toString('base64'), key.toString('base64
 describe('the command-line tools keep the master key and the internal secret out of their output', () => {
   let emu: StripeEmulator;
   let env: Record<string, string>;
+  let dropDatabase = async () => {};
   const masterKey = randomBytes(32);
   const internalSecret = randomBytes(24).toString('base64url');
   const assertClean = (out: string) => {
@@ -43,15 +44,19 @@ describe('the command-line tools keep the master key and the internal secret out
     const { token } = await checkoutFor(server, shop.store.id, [['tee', 1]]);
     assert.equal((await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).status, 200);
     await server.close();
+    dropDatabase = () => server.destroy(); // the temp folder and, on PostgreSQL, the throw-away database
     env = {
       MASTER_KEY: masterKey.toString('base64'),
       INTERNAL_SECRET: internalSecret,
-      DATABASE_PATH: server.config.databasePath,
+      ...server.databaseEnv,
       LOG_LEVEL: 'debug',
       STRIPE_API_URL: emu.url,
     };
   });
-  after(() => emu.close());
+  after(async () => {
+    await dropDatabase();
+    await emu.close();
+  });
 
   it('reconcile: logs the failed check, and no secret', async () => {
     emu.faults.enqueue({ kind: '500', count: 20, path: /^\/v1\/payment_intents\/pi_/ });

@@ -91,6 +91,23 @@ describe('the server process (npm start)', () => {
     assert.equal(out.includes(sk) || out.includes(whsec), false);
   });
 
+  it('refuses a malformed or unreachable DATABASE_URL: a clear error naming it, exit 1, no stack, no password', () => {
+    const password = 'Hunter2-s3cret-pw';
+    const cases = [
+      `mysql://shop:${password}@127.0.0.1:5432/checkout`, // not a postgres URL
+      `postgres://shop:${password}@`, // no host
+      `postgres://shop:${password}@127.0.0.1:1/checkout`, // nothing listens on port 1
+    ];
+    for (const url of cases) {
+      const res = spawnSync(process.execPath, MAIN, { env: { ...baseEnv(), PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url }, encoding: 'utf8', timeout: 30_000 });
+      const out = res.stdout + res.stderr;
+      assert.equal(res.status, 1, `${url.replace(password, '***')}: ${out}`);
+      assert.match(res.stderr, /^checkout-best: .*DATABASE_URL/m);
+      assert.equal(out.includes(password), false, 'the password is printed');
+      assert.doesNotMatch(out, /^\s+at /m, 'a stack trace is printed');
+    }
+  });
+
   it('refuses to start in production without its secrets, naming the setting', () => {
     const res = spawnSync(process.execPath, MAIN, { env: { ...baseEnv(), NODE_ENV: 'production', PUBLIC_URL: 'https://pay.example.com' }, encoding: 'utf8' });
     assert.equal(res.status, 1);

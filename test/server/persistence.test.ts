@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { secretKeyBinding, webhookSecretBinding } from '../../server/src/crypto/bindings';
 import { keyId } from '../../server/src/crypto/seal';
 import { AppError } from '../../server/src/errors';
@@ -54,13 +51,12 @@ describe('persistence', () => {
     assert.ok(pi.id, 'the reopened key still works');
   });
 
-  it('never writes a secret in plaintext to the SQLite files', async () => {
+  it('never writes a secret in plaintext to the database (SQLite files, or PostgreSQL rows)', async () => {
     await connectedStore('Bytes Shop');
     await server.restart(); // checkpoints nothing on its own, so read the WAL too
-    const files = readdirSync(server.dir).filter((f) => f.includes('sqlite')).map((f) => join(server.dir, f));
-    assert.ok(files.length >= 1);
-    const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
-    const text = bytes.toString('latin1');
+    const text = await server.atRest();
+    assert.ok(text.length > 0);
+    const bytes = Buffer.from(text, 'latin1');
     const masterKey = Buffer.from(server.config.masterKey);
     for (const s of [...secrets, server.internalSecret]) assert.equal(bytes.indexOf(s), -1, `plaintext secret ${s.slice(0, 8)}… found`);
     for (const form of [masterKey, Buffer.from(masterKey.toString('base64'))]) assert.equal(bytes.indexOf(form), -1, 'master key found');
@@ -73,13 +69,8 @@ describe('sealed boxes are bound to their store', () => {
   it('a sealed key copied into another store row does not open there', async () => {
     const { store: victim } = await connectedStore('Victim Shop');
     const { store: attacker } = await connectedStore('Attacker Shop');
-    const db = new Database(server.config.databasePath);
-    try {
-      db.prepare('UPDATE stripe_connections SET secret_key_sealed = (SELECT secret_key_sealed FROM stripe_connections WHERE store_id = ?) WHERE store_id = ?')
-        .run(victim.id, attacker.id);
-    } finally {
-      db.close();
-    }
+    await server.sql('UPDATE stripe_connections SET secret_key_sealed = (SELECT secret_key_sealed FROM stripe_connections WHERE store_id = ?) WHERE store_id = ?',
+      [victim.id, attacker.id]);
     const err = await withMerchantStripe(server.deps, attacker.id, () => Promise.resolve('opened')).catch((e: AppError) => e);
     assert.ok(err instanceof AppError);
     assert.equal(err.code, 'store_not_connected');
@@ -96,7 +87,7 @@ describe('master key rotation', () => {
     const env = {
       ...process.env,
       NODE_ENV: 'test',
-      DATABASE_PATH: server.config.databasePath,
+      ...server.databaseEnv,
       MASTER_KEY: newKey,
       MASTER_KEYS_PREVIOUS: oldKey,
       INTERNAL_SECRET: server.internalSecret,
@@ -125,16 +116,13 @@ describe('master key rotation', () => {
     const hook = server.deps.sealer.open(webhookSecretBinding(store.id), (await server.deps.storage.stores.getWebhookSecretSealed(store.id))!);
     const oldKey = server.config.masterKey;
     const newKey = new Uint8Array(randomBytes(32));
-    const writeBoxes = (secretKey: string, webhookSecret: string) => {
-      const db = new Database(server.config.databasePath);
-      db.prepare('UPDATE stripe_connections SET secret_key_sealed = ?, webhook_secret_sealed = ? WHERE store_id = ?').run(secretKey, webhookSecret, store.id);
-      db.close();
-    };
-    writeBoxes(sealV1(oldKey, store.id, acct.keys.test.secret), sealV1(oldKey, store.id, hook));
+    const writeBoxes = (secretKey: string, webhookSecret: string) =>
+      server.sql('UPDATE stripe_connections SET secret_key_sealed = ?, webhook_secret_sealed = ? WHERE store_id = ?', [secretKey, webhookSecret, store.id]);
+    await writeBoxes(sealV1(oldKey, store.id, acct.keys.test.secret), sealV1(oldKey, store.id, hook));
     const env = (master: Uint8Array, previous: Uint8Array[]) => ({
       ...process.env,
       NODE_ENV: 'test',
-      DATABASE_PATH: server.config.databasePath,
+      ...server.databaseEnv,
       MASTER_KEY: Buffer.from(master).toString('base64'),
       MASTER_KEYS_PREVIOUS: previous.map((k) => Buffer.from(k).toString('base64')).join(','),
       INTERNAL_SECRET: server.internalSecret,
@@ -156,7 +144,7 @@ describe('master key rotation', () => {
     assert.equal(server.deps.sealer.open(webhookSecretBinding(store.id), conn.webhook_secret_sealed!), hook);
 
     // The secret key moved, as a v1 box, into the webhook column: not upgraded, so the rotation cannot finish.
-    writeBoxes(conn.secret_key_sealed, sealV1(newKey, store.id, acct.keys.test.secret));
+    await writeBoxes(conn.secret_key_sealed, sealV1(newKey, store.id, acct.keys.test.secret));
     const second = await rotate(env(newKey, []));
     assert.equal(second.status, 1);
     assert.match(second.stderr, new RegExp(`not upgraded: stripe_connections.webhook_secret_sealed of row ${store.id}: the value is not a webhook signing secret`));
@@ -169,7 +157,7 @@ describe('master key rotation', () => {
     const env = {
       ...process.env,
       NODE_ENV: 'test',
-      DATABASE_PATH: server.config.databasePath,
+      ...server.databaseEnv,
       MASTER_KEY: randomBytes(32).toString('base64'),
       INTERNAL_SECRET: server.internalSecret,
     };

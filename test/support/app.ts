@@ -1,11 +1,13 @@
 // The server test harness: the real app (createApp) over HTTP on 127.0.0.1, a real SQLite file in a temp dir,
 // the official stripe client pointed at the emulator, and the logs captured as strings for leak checks.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { createApp } from '../../server/src/app';
 import { systemClock, type Clock } from '../../server/src/clock';
 import type { Config } from '../../server/src/config';
@@ -58,9 +60,38 @@ const UNTHROTTLED: Required<NonNullable<Config['rateLimits']>> = {
   storePaymentIntentsPerMinute: 1_000_000,
 };
 
-/** Starts the app on 127.0.0.1:0 with a fresh temp SQLite file; `publicUrl` is set to its real URL. */
+/** The engine under test: TEST_DATABASE=postgres runs the suites on PostgreSQL (see test/run.mjs). */
+export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+/** The PostgreSQL server the postgres pass creates its throw-away databases on (trust auth, user postgres). */
+const PG_SERVER = (process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
+
+async function pgAdmin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** `?` placeholders → `$1, $2…` (tests write SQL once for both engines). */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/**
+ * Starts the app on 127.0.0.1:0 with a fresh temp SQLite file, or with TEST_DATABASE=postgres a fresh
+ * PostgreSQL database `cb_test_<random>` (dropped by destroy()); `publicUrl` is set to its real URL.
+ */
 export async function startTestServer(options: TestServerOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'checkout-best-test-'));
+  let pgDatabase: string | undefined;
+  if (TEST_ENGINE === 'postgres' && !options.env?.databaseUrl) {
+    pgDatabase = `cb_test_${randomBytes(8).toString('hex')}`;
+    await pgAdmin(`CREATE DATABASE ${pgDatabase}`);
+  }
   const logs: string[] = [];
   const clock = options.clock ?? systemClock;
   const config: Config = {
@@ -75,6 +106,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
     stripeApiUrl: options.emulator?.url ?? 'http://127.0.0.1:9',
     logLevel: 'debug',
     trustProxy: false,
+    ...(pgDatabase ? { databaseUrl: `${PG_SERVER}/${pgDatabase}` } : {}),
     ...options.env,
     // Unthrottled unless a test sets a limit: the limits it names replace these, the rest stay.
     rateLimits: { ...UNTHROTTLED, ...options.env?.rateLimits },
@@ -88,7 +120,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
   const port = (http.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   if (!options.env?.publicUrl) config.publicUrl = url;
-  let deps = build();
+  let deps = await build();
   await upgradeSealedValues(deps); // as main.ts does before it listens
   // Koa's callback settles every request itself (a failure becomes ctx.onerror's 500), so its promise never
   // rejects; `handler` is looked up per request because restart() replaces it.
@@ -96,10 +128,11 @@ export async function startTestServer(options: TestServerOptions = {}) {
   let handler = createApp(deps).callback();
 
   // The same composition root as the server: the same secrets scrubbed, the same storage and Stripe client.
-  function build(): AppDeps {
+  function build(): Promise<AppDeps> {
     return buildDeps(config, { clock, stripe: stripeSettings, logDestination: { write: (line: string) => void logs.push(line) } });
   }
 
+  let closed = false;
   const server = {
     url,
     dir,
@@ -107,6 +140,51 @@ export async function startTestServer(options: TestServerOptions = {}) {
     logs,
     get deps() {
       return deps;
+    },
+    engine: config.databaseUrl ? ('postgres' as const) : ('sqlite' as const),
+    /** The database settings as environment variables, for the real server or a CLI run on the same data. */
+    get databaseEnv(): Record<string, string> {
+      return { DATABASE_PATH: config.databasePath, ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : {}) };
+    },
+    /**
+     * Runs one SQL statement on the server's database directly, whatever the engine (`?` placeholders);
+     * answers the rows (none for a write). For tests of what is at rest, and of rows planted behind the app.
+     */
+    async sql<R = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<R[]> {
+      if (config.databaseUrl) {
+        const client = new pg.Client({ connectionString: config.databaseUrl });
+        await client.connect();
+        try {
+          return (await client.query(numbered(query), params)).rows as R[];
+        } finally {
+          await client.end();
+        }
+      }
+      const db = new Database(config.databasePath);
+      try {
+        const stmt = db.prepare(query);
+        if (stmt.reader) return stmt.all(...params) as R[];
+        stmt.run(...params);
+        return [];
+      } finally {
+        db.close();
+      }
+    },
+    /**
+     * Everything the database holds at rest, as text: the SQLite files' bytes (main file and WAL, latin1), or
+     * on PostgreSQL every row of every table as text. For checks that no secret is stored in plaintext.
+     */
+    async atRest(): Promise<string> {
+      if (!config.databaseUrl) {
+        const files = readdirSync(dir).filter((f) => f.includes('sqlite')).map((f) => join(dir, f)).filter((f) => existsSync(f));
+        return Buffer.concat(files.map((f) => readFileSync(f))).toString('latin1');
+      }
+      const tables = await server.sql<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
+      const parts: string[] = [];
+      for (const { name } of tables) {
+        for (const row of await server.sql<{ r: string }>(`SELECT t::text AS r FROM "${name}" t`)) parts.push(`${name}: ${row.r}`);
+      }
+      return parts.join('\n');
     },
     get internalSecret() {
       return config.internalSecrets[0];
@@ -141,23 +219,27 @@ export async function startTestServer(options: TestServerOptions = {}) {
     },
     /** Closes the HTTP server and the database. */
     async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();
       });
       await deps.storage.close();
     },
-    /** Reopens the same SQLite file with the same keys (a process restart without the process). */
+    /** Reopens the same database (SQLite file or PostgreSQL database) with the same keys (a process restart without the process). */
     async restart(): Promise<void> {
+      if (closed) throw new Error('restart() after close()');
       await deps.storage.close();
-      deps = build();
+      deps = await build();
       await upgradeSealedValues(deps); // as main.ts does before it listens
       handler = createApp(deps).callback();
     },
-    /** Closes and deletes the temp directory. */
+    /** Closes and deletes the temp directory (and the throw-away PostgreSQL database). */
     async destroy(): Promise<void> {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
+      if (pgDatabase) await pgAdmin(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
     },
   };
   return server;

@@ -2,12 +2,12 @@
 // a webhook outage or from cron; prints what it checked and recorded. Safe to run while the server runs:
 // recording is idempotent per PaymentIntent.
 import { ConfigError, loadConfig } from '../config';
-import { buildDeps } from '../deps';
+import { buildDeps, StorageOpenError } from '../deps';
 import { reconcilePayments } from '../payments/sweep';
 
 try {
   const config = loadConfig(process.env, (w) => process.stderr.write(`warning: ${w}\n`));
-  const deps = buildDeps(config);
+  const deps = await buildDeps(config);
   try {
     const report = await reconcilePayments(deps);
     process.stdout.write(
@@ -21,7 +21,7 @@ try {
     deps.logger.flush();
   }
 } catch (err) {
-  const message = err instanceof ConfigError ? err.message : `reconciliation failed: ${(err as Error).message}`;
+  const message = err instanceof ConfigError || err instanceof StorageOpenError ? err.message : `reconciliation failed: ${(err as Error).message}`;
   process.stderr.write(`checkout-best: ${message}\n`);
   process.exit(1);
 }

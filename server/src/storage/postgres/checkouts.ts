@@ -1,0 +1,121 @@
+import type { Clock } from '../../clock';
+import type { CartLine } from '../../payments/money';
+import type { Checkout, CheckoutsRepository, NewCheckoutResult } from '../port';
+import { changes, inTransaction, one, Rollback, rows, type PgClient, type PgPool } from './db';
+
+interface CheckoutRow {
+  id: string;
+  token_hash: string;
+  store_id: string;
+  cart_id: string;
+  lines_json: string;
+  amount: number;
+  currency: string;
+  livemode: boolean;
+  status: 'open' | 'paid';
+  payment_intent_id: string | null;
+  client_secret: string | null;
+  sealed_client_secret: string | null;
+  superseded_at: number | null;
+  account_id: string | null;
+  intent_status: string | null;
+  order_id: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+function toCheckout(row: CheckoutRow): Checkout {
+  return {
+    id: row.id,
+    token_hash: row.token_hash,
+    store_id: row.store_id,
+    cart_id: row.cart_id,
+    lines: JSON.parse(row.lines_json) as CartLine[],
+    amount: row.amount,
+    currency: row.currency,
+    livemode: row.livemode,
+    status: row.status,
+    payment_intent_id: row.payment_intent_id,
+    client_secret_sealed: row.sealed_client_secret,
+    legacy_client_secret: row.client_secret,
+    superseded_at: row.superseded_at,
+    account_id: row.account_id,
+    intent_status: row.intent_status,
+    order_id: row.order_id,
+    created_at: row.created_at,
+    expires_at: row.expires_at,
+  };
+}
+
+const list = async (c: PgClient, text: string, values: unknown[]) => (await rows<CheckoutRow>(c, text, values)).map(toCheckout);
+const byId = async (c: PgClient, id: string) => {
+  const row = await one<CheckoutRow>(c, 'SELECT * FROM checkouts WHERE id = $1', [id]);
+  return row ? toCheckout(row) : null;
+};
+const RECONCILE = `SELECT * FROM checkouts WHERE status = 'open' AND payment_intent_id IS NOT NULL AND superseded_at IS NULL
+  AND (created_at >= $1 OR intent_status = 'processing')`;
+
+/**
+ * Checkout sessions over PostgreSQL.
+ * - create: the cart's version is bumped first by a compare-and-set UPDATE, which also takes the cart's row
+ *   lock until COMMIT; concurrent creates of one cart therefore run one after the other, and the per-cart cap
+ *   is counted by a later statement of the same transaction, which (READ COMMITTED: a fresh snapshot per
+ *   statement) sees every session an earlier creator committed. Over the cap, the transaction rolls back,
+ *   version bump included.
+ * - attachPaymentIntent: `UPDATE … WHERE payment_intent_id IS NULL`; a concurrent caller waits for the row
+ *   lock, re-checks the WHERE and changes nothing, then reads the winner's intent back.
+ */
+export function createCheckoutsRepository(pool: PgPool, clock: Clock): CheckoutsRepository {
+  const tx = <T>(work: (c: PgClient) => Promise<T>) => inTransaction(pool, work);
+  return {
+    create: (n) =>
+      inTransaction<NewCheckoutResult>(pool, async (c) => {
+        const claimed = await changes(c, `UPDATE carts SET version = version + 1 WHERE id = $1 AND version = $2 AND status = 'open'`, [n.cartId, n.cartVersion]);
+        if (claimed === 0) return { status: 'cart_changed' };
+        const now = clock.now();
+        const live = (await one<{ n: number; first: number | null }>(
+          c,
+          `SELECT COUNT(*) AS n, MIN(expires_at) AS first FROM checkouts WHERE cart_id = $1 AND status = 'open' AND expires_at > $2`,
+          [n.cartId, now],
+        ))!;
+        if (live.n >= n.maxLivePerCart) throw new Rollback<NewCheckoutResult>({ status: 'limit_reached', retryAt: live.first ?? now });
+        await c.query(
+          `INSERT INTO checkouts (id, token_hash, store_id, cart_id, lines_json, amount, currency, livemode, account_id, status, created_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11)`,
+          [n.id, n.tokenHash, n.storeId, n.cartId, JSON.stringify(n.lines), n.amount, n.currency, n.livemode, n.accountId, now, n.expiresAt],
+        );
+        return { status: 'created', checkout: (await byId(c, n.id))! };
+      }),
+    get: (id) => tx((c) => byId(c, id)),
+    findByTokenHash: (tokenHash) =>
+      tx(async (c) => {
+        const row = await one<CheckoutRow>(c, 'SELECT * FROM checkouts WHERE token_hash = $1', [tokenHash]);
+        return row ? toCheckout(row) : null;
+      }),
+    attachPaymentIntent: (id, paymentIntentId, clientSecretSealed) =>
+      tx(async (c) => {
+        await c.query('UPDATE checkouts SET payment_intent_id = $1, sealed_client_secret = $2 WHERE id = $3 AND payment_intent_id IS NULL', [
+          paymentIntentId, clientSecretSealed, id,
+        ]);
+        return (await byId(c, id))!;
+      }),
+    sealClientSecret: (id, sealed) =>
+      tx(async (c) => void (await c.query('UPDATE checkouts SET sealed_client_secret = $1, client_secret = NULL WHERE id = $2', [sealed, id]))),
+    listPlaintextSecrets: () =>
+      tx((c) => rows<{ id: string; store_id: string; client_secret: string }>(c, 'SELECT id, store_id, client_secret FROM checkouts WHERE client_secret IS NOT NULL')),
+    markSuperseded: (id) =>
+      tx(async (c) => void (await c.query(`UPDATE checkouts SET superseded_at = $1 WHERE id = $2 AND status = 'open' AND superseded_at IS NULL`, [clock.now(), id]))),
+    recordIntentStatus: (id, status) => tx(async (c) => void (await c.query('UPDATE checkouts SET intent_status = $1 WHERE id = $2', [status, id]))),
+    listToReconcile: (since, storeId) =>
+      tx((c) => (storeId ? list(c, `${RECONCILE} AND store_id = $2 ORDER BY created_at`, [since, storeId]) : list(c, `${RECONCILE} ORDER BY created_at`, [since]))),
+    listOpenWithIntentForCart: (cartId) =>
+      tx((c) => list(c, `SELECT * FROM checkouts WHERE cart_id = $1 AND status = 'open' AND payment_intent_id IS NOT NULL`, [cartId])),
+    listOpenWithIntentForStore: (storeId) =>
+      tx((c) => list(c, `SELECT * FROM checkouts WHERE store_id = $1 AND status = 'open' AND payment_intent_id IS NOT NULL`, [storeId])),
+    purgeAbandoned: (before) =>
+      tx((c) =>
+        changes(c, `DELETE FROM checkouts WHERE status = 'open' AND expires_at < $1
+                    AND (payment_intent_id IS NULL OR superseded_at IS NOT NULL OR intent_status = 'canceled')`, [before]),
+      ),
+  };
+}
