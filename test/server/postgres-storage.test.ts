@@ -101,7 +101,7 @@ describe('the PostgreSQL adapter with two processes on one database', { skip }, 
     const cartId = randomBytes(8).toString('hex');
     await a.carts.create({ id: cartId, storeId: store.id, currency: 'usd', expiresAt: Date.now() + 3_600_000 });
     const writes = await Promise.all(
-      both().map((s, i) => s.carts.writeLine({ cartId, version: 0, productId: 'tee', quantity: i + 1, currency: 'usd', expiresAt: Date.now() + 3_600_000 })),
+      both().map((s, i) => s.carts.writeLine({ cartId, version: 0, productId: 'tee', quantity: i + 1, currency: 'usd', expiresAt: Date.now() + 3_600_000, keepVersion: false })),
     );
     assert.equal(writes.filter(Boolean).length, 1);
     const cart = (await b.carts.get(cartId))!;
@@ -111,7 +111,7 @@ describe('the PostgreSQL adapter with two processes on one database', { skip }, 
     const creates = await Promise.all(
       both().map((s) => {
         const id = randomBytes(8).toString('hex');
-        return s.checkouts.create({ id, tokenHash: id, storeId: store.id, cartId, cartVersion: 1, lines, amount, currency: 'usd', livemode: false, accountId: null, expiresAt: Date.now() + 600_000, maxLivePerCart: 5 });
+        return s.checkouts.create({ id, tokenHash: id, storeId: store.id, cartId, cartVersion: 1, lineQuantities: { tee: cart.lines[0].quantity }, lines, amount, currency: 'usd', livemode: false, accountId: null, expiresAt: Date.now() + 600_000, maxLivePerCart: 5 });
       }),
     );
     const created = creates.filter((r) => r.status === 'created');
@@ -141,9 +141,27 @@ describe('the PostgreSQL adapter with two processes on one database', { skip }, 
     for (let version = 0; version < 4; version++) {
       const id = randomBytes(8).toString('hex');
       const s = version % 2 ? b : a;
-      results.push(await s.checkouts.create({ id, tokenHash: id, storeId: store.id, cartId, cartVersion: version, lines: [], amount: 0, currency: 'usd', livemode: false, accountId: null, expiresAt: Date.now() + 600_000, maxLivePerCart: 2 }));
+      results.push(await s.checkouts.create({ id, tokenHash: id, storeId: store.id, cartId, cartVersion: version, lineQuantities: {}, lines: [], amount: 0, currency: 'usd', livemode: false, accountId: null, expiresAt: Date.now() + 600_000, maxLivePerCart: 2 }));
     }
     assert.deepEqual(results.map((r) => r.status), ['created', 'created', 'limit_reached', 'cart_changed']);
     assert.equal((await a.carts.get(cartId))!.version, 2, 'a refused create bumps nothing');
+  });
+
+  it('never lets a quantity change that keeps the version and a checkout of the old quantity both succeed', async () => {
+    const store = await newStore();
+    await a.catalog.upsertProducts(store.id, [{ id: 'tee', name: 'Tee', unit_amount: 500, currency: 'usd' }]);
+    for (let round = 0; round < 10; round++) {
+      const cartId = randomBytes(8).toString('hex');
+      await a.carts.create({ id: cartId, storeId: store.id, currency: 'usd', expiresAt: Date.now() + 3_600_000 });
+      assert.ok(await a.carts.writeLine({ cartId, version: 0, productId: 'tee', quantity: 1, currency: 'usd', expiresAt: Date.now() + 3_600_000, keepVersion: false }));
+      const lines = [{ product_id: 'tee', name: 'Tee', unit_amount: 500, quantity: 1, line_total: 500 }];
+      const id = randomBytes(8).toString('hex');
+      const [written, created] = await Promise.all([
+        b.carts.writeLine({ cartId, version: 1, productId: 'tee', quantity: 3, currency: 'usd', expiresAt: Date.now() + 3_600_000, keepVersion: true }),
+        a.checkouts.create({ id, tokenHash: id, storeId: store.id, cartId, cartVersion: 1, lineQuantities: { tee: 1 }, lines, amount: 500, currency: 'usd', livemode: false, accountId: null, expiresAt: Date.now() + 600_000, maxLivePerCart: 5 }),
+      ]);
+      assert.ok(!(written && created.status === 'created'), `round ${round}: the session froze quantity 1 while the cart holds 3`);
+      assert.ok(written || created.status === 'created', `round ${round}: one of the two must succeed`);
+    }
   });
 });

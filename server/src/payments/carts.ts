@@ -12,6 +12,11 @@ import { checkQuantity, priceLine, totals, type CartLine } from './money';
 
 /** Idle carts are forgotten after this long without a change. */
 export const CART_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * How stale the idle timer may get before a change renews it: a 30-day expiry needs no millisecond
+ * precision, and a quantity change that renews nothing writes one table instead of two.
+ */
+const TOUCH_EVERY_MS = 60 * 60 * 1000;
 
 /** Different products one cart may hold; far above any basket, a wall for scripts filling carts. */
 export const MAX_CART_LINES = 100;
@@ -30,6 +35,8 @@ export interface Cart {
   items: CartLine[];
   subtotal: number;
   item_count: number;
+  /** The stored quantity of every line (priced or not), which a checkout session checks it froze. */
+  line_quantities: Record<string, number>;
   created_at: number;
   updated_at: number;
   expires_at: number;
@@ -50,6 +57,8 @@ export function priceCart(record: CartRecord | null, now: number): Cart | null {
     items.push(priceLine(p, Math.min(line.quantity, p.max_quantity ?? line.quantity)));
   }
   const { subtotal, item_count } = totals(items);
+  const line_quantities: Record<string, number> = {};
+  for (const line of record.lines) line_quantities[line.product_id] = line.quantity;
   return {
     id: record.id,
     store_id: record.store_id,
@@ -59,6 +68,7 @@ export function priceCart(record: CartRecord | null, now: number): Cart | null {
     items,
     subtotal,
     item_count,
+    line_quantities,
     created_at: record.created_at,
     updated_at: record.updated_at,
     expires_at: record.expires_at,
@@ -109,7 +119,7 @@ export async function removeItem(deps: CartDeps, cartId: string, productId: stri
     const now = deps.clock.now();
     const record = await deps.storage.carts.get(cartId);
     const cart = requireOpen(priceCart(record, now));
-    const change = { cartId, version: cart.version, productId, quantity: 0, currency: cart.currency, expiresAt: now + CART_IDLE_MS };
+    const change = { cartId, version: cart.version, productId, quantity: 0, currency: cart.currency, expiresAt: now + CART_IDLE_MS, keepVersion: false };
     if (await deps.storage.carts.writeLine(change)) {
       return priceCart(applied(record!, change, now, null), now)!;
     }
@@ -137,7 +147,10 @@ async function changeLine(
     if (isNewLine && record!.lines.length >= MAX_CART_LINES) throw errors.cartFull(MAX_CART_LINES);
     const quantity = decide(current, product);
     checkQuantity(quantity, product);
-    const change = { cartId, version: cart.version, productId, quantity, currency: cartCurrency(record!, product), expiresAt: now + CART_IDLE_MS };
+    const currency = cartCurrency(record!, product);
+    // A new quantity of a line already there, nothing else changing: one table written (see CartLineWrite).
+    const keepVersion = !isNewLine && currency === record!.currency && record!.expires_at - CART_IDLE_MS + TOUCH_EVERY_MS > now;
+    const change = { cartId, version: cart.version, productId, quantity, currency, expiresAt: keepVersion ? record!.expires_at : now + CART_IDLE_MS, keepVersion };
     if (await deps.storage.carts.writeLine(change)) {
       return priceCart(applied(record!, change, now, product), now)!;
     }
@@ -155,7 +168,7 @@ function cartCurrency(record: CartRecord, product: LineProduct): string {
 /** The cart as the write left it, without reading it again. */
 function applied(
   record: CartRecord,
-  change: { productId: string; quantity: number; currency: string; expiresAt: number },
+  change: { productId: string; quantity: number; currency: string; expiresAt: number; keepVersion: boolean },
   now: number,
   product: LineProduct | null,
 ): CartRecord {
@@ -164,5 +177,6 @@ function applied(
   if (change.quantity === 0) lines = lines.filter((l) => l.product_id !== change.productId);
   else if (at >= 0) lines = lines.map((l, i) => (i === at ? { ...l, quantity: change.quantity, product } : l));
   else lines = [...lines, { product_id: change.productId, quantity: change.quantity, added_at: now, product }];
+  if (change.keepVersion) return { ...record, lines };
   return { ...record, lines, currency: change.currency, version: record.version + 1, updated_at: now, expires_at: change.expiresAt };
 }

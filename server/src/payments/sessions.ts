@@ -38,6 +38,7 @@ export async function openCheckout(
       storeId: cart.store_id,
       cartId,
       cartVersion: cart.version,
+      lineQuantities: cart.line_quantities,
       lines: cart.items,
       amount: cart.subtotal,
       currency: cart.currency,

@@ -220,6 +220,12 @@ export interface CartLineWrite {
   /** The cart's currency after the change (an empty cart takes its first product's). */
   currency: string;
   expiresAt: number;
+  /**
+   * True for a new quantity of a line the cart already has, in its currency, with no expiry renewal due:
+   * the write is refused all the same unless the cart is open and at `version`, but it leaves the version
+   * and the cart row alone (one table written: the hottest write). checkouts.create re-checks quantities.
+   */
+  keepVersion: boolean;
 }
 
 /** Carts. */
@@ -233,7 +239,9 @@ export interface CartsRepository {
   /**
    * Compare-and-set: writes the line and the cart's currency and expiry and bumps the version, only if the
    * cart is still open and still at `version`. False (nothing written) when another change came first: the
-   * caller reads again and re-decides, so every rule checked on the read holds for the write.
+   * caller reads again and re-decides, so every rule checked on the read holds for the write. With
+   * `keepVersion` only the line is written, under the same condition; against a concurrent checkouts.create
+   * the two are serialised (the cart row is locked for share), so a session never freezes a stale quantity.
    */
   writeLine(change: CartLineWrite): Promise<boolean>;
   /** The owning store of a cart (for CORS), without loading the cart. */
@@ -282,6 +290,8 @@ export interface NewCheckout {
   cartId: string;
   /** The cart version the lines were priced from. */
   cartVersion: number;
+  /** The stored quantity of every line of the cart at that read (a quantity change keeps the version). */
+  lineQuantities: Record<string, number>;
   lines: CartLine[];
   amount: number;
   currency: string;
@@ -304,8 +314,9 @@ export type NewCheckoutResult =
 /** Checkout sessions. */
 export interface CheckoutsRepository {
   /**
-   * Stores the session only if its cart is still open and at `cartVersion` (and bumps that version), so a
-   * session never freezes lines the cart no longer has, and only while the cart has fewer than
+   * Stores the session only if its cart is still open, at `cartVersion` (and bumps that version) and its
+   * lines still have `lineQuantities`, so a session never freezes lines the cart no longer has ('cart_changed'
+   * otherwise), and only while the cart has fewer than
    * `maxLivePerCart` unexpired sessions (the version check serialises concurrent creates of one cart).
    */
   create(input: NewCheckout): Promise<NewCheckoutResult>;

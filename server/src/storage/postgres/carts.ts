@@ -78,6 +78,13 @@ export function createCartsRepository(pool: PgPool, clock: Clock): CartsReposito
       }),
     writeLine: (w) =>
       tx(async (c) => {
+        if (w.keepVersion) {
+          // FOR SHARE: a concurrent checkouts.create (which updates the cart row) waits for this write, or this
+          // waits for it and then finds the version moved; a session never freezes a stale quantity.
+          const open = await one(c, `SELECT 1 FROM carts WHERE id = $1 AND version = $2 AND status = 'open' FOR SHARE`, [w.cartId, w.version]);
+          if (!open) return false;
+          return (await changes(c, 'UPDATE cart_items SET quantity = $1 WHERE cart_id = $2 AND product_id = $3', [w.quantity, w.cartId, w.productId])) === 1;
+        }
         const now = clock.now();
         const claimed = await changes(
           c,

@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock';
 import type { CartLine } from '../../payments/money';
 import type { Checkout, CheckoutsRepository, NewCheckoutResult } from '../port';
+import { sameQuantities } from '../same-quantities';
 import { changes, inTransaction, one, Rollback, rows, type PgClient, type PgPool } from './db';
 
 interface CheckoutRow {
@@ -72,6 +73,12 @@ export function createCheckoutsRepository(pool: PgPool, clock: Clock): Checkouts
       inTransaction<NewCheckoutResult>(pool, async (c) => {
         const claimed = await changes(c, `UPDATE carts SET version = version + 1 WHERE id = $1 AND version = $2 AND status = 'open'`, [n.cartId, n.cartVersion]);
         if (claimed === 0) return { status: 'cart_changed' };
+        // A quantity change keeps the version (carts.writeLine keepVersion): compare the lines themselves,
+        // read after our row lock, so any such write that committed before is seen.
+        const stored = await rows<{ product_id: string; quantity: number }>(c, 'SELECT product_id, quantity FROM cart_items WHERE cart_id = $1', [n.cartId]);
+        if (!sameQuantities(stored.map((r) => [r.product_id, r.quantity]), n.lineQuantities)) {
+          throw new Rollback<NewCheckoutResult>({ status: 'cart_changed' });
+        }
         const now = clock.now();
         const live = (await one<{ n: number; first: number | null }>(
           c,

@@ -38,6 +38,9 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
       .prepare(`SELECT ${CART_COLUMNS.join(', ')}, ${TARGET_COLUMNS.join(', ')}
         FROM carts c LEFT JOIN products t ON t.store_id = c.store_id AND t.id = ? ${LINES_JOIN} WHERE c.id = ?`)
       .raw(),
+    // One table written for a quantity change: the cart row is only read, under the same condition.
+    setGuarded: db.prepare(`UPDATE cart_items SET quantity = ? WHERE cart_id = ? AND product_id = ?
+                            AND EXISTS (SELECT 1 FROM carts WHERE id = ? AND version = ? AND status = 'open')`),
     claim: db.prepare(`UPDATE carts SET version = version + 1, currency = ?, updated_at = ?, expires_at = ?
                        WHERE id = ? AND version = ? AND status = 'open'`),
     setItem: db.prepare(`INSERT INTO cart_items (cart_id, product_id, quantity, added_at) VALUES (?, ?, ?, ?)
@@ -47,6 +50,7 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
   };
 
   const writeLine = db.transaction((c: CartLineWrite) => {
+    if (c.keepVersion) return q.setGuarded.run(c.quantity, c.cartId, c.productId, c.cartId, c.version).changes === 1;
     const now = clock.now();
     if (q.claim.run(c.currency, now, c.expiresAt, c.cartId, c.version).changes === 0) return false;
     if (c.quantity === 0) q.deleteItem.run(c.cartId, c.productId);

@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock';
 import type { CartLine } from '../../payments/money';
 import type { Checkout, CheckoutsRepository, NewCheckout, NewCheckoutResult } from '../port';
+import { sameQuantities } from '../same-quantities';
 import { run, type SqliteDatabase } from './db';
 
 interface CheckoutRow {
@@ -50,6 +51,7 @@ function toCheckout(row: CheckoutRow): Checkout {
 /** Checkout sessions over SQLite: each freezes its cart's lines and amount when it is made. */
 export function createCheckoutsRepository(db: SqliteDatabase, clock: Clock): CheckoutsRepository {
   const q = {
+    lineQuantities: db.prepare('SELECT product_id, quantity FROM cart_items WHERE cart_id = ?').raw(),
     claimCart: db.prepare(`UPDATE carts SET version = version + 1 WHERE id = ? AND version = ? AND status = 'open'`),
     insert: db.prepare(`INSERT INTO checkouts (id, token_hash, store_id, cart_id, lines_json, amount, currency,
                           livemode, account_id, status, created_at, expires_at)
@@ -83,6 +85,7 @@ export function createCheckoutsRepository(db: SqliteDatabase, clock: Clock): Che
 
   const create = db.transaction((c: NewCheckout): NewCheckoutResult => {
     if (q.claimCart.run(c.cartId, c.cartVersion).changes === 0) return { status: 'cart_changed' };
+    if (!sameQuantities(q.lineQuantities.all(c.cartId) as [string, number][], c.lineQuantities)) throw new CartChanged();
     const now = clock.now();
     const live = q.live.get(c.cartId, now) as { n: number; first: number | null };
     // Throwing rolls the version bump back: a refused create changes nothing.
@@ -106,6 +109,7 @@ export function createCheckoutsRepository(db: SqliteDatabase, clock: Clock): Che
         try {
           return create(input);
         } catch (err) {
+          if (err instanceof CartChanged) return { status: 'cart_changed' as const };
           if (err instanceof LimitReached) return { status: 'limit_reached' as const, retryAt: err.retryAt };
           throw err;
         }
@@ -134,3 +138,6 @@ class LimitReached extends Error {
     super('too many live sessions');
   }
 }
+
+/** Rolls back a create whose cart quantities changed after the read (the version bump included). */
+class CartChanged extends Error {}
