@@ -27,6 +27,12 @@
 // PATCH stays short of 0.45×: of its ~40 µs over bare Koa, ~15–17 µs is the SQLite write transaction
 // (BEGIN 0.5, cart+product SELECT with its read snapshot ~4.5, upsert ~2, COMMIT's WAL frame write ~8),
 // ~2.5 µs the six security headers' Node validation, the rest body type check + validation and middleware.
+// 2026-12-04, after the architecture change (async storage port, routers per resource, compare-and-set cart
+// writes) against 5ffc46d, alternating, 3 runs each (BENCH_PI_REQUESTS=300), medians: GET 14430 → 13226 req/s
+// (69 → 75 µs CPU/req), PATCH 7092 → 6744 req/s (141 → 147 µs; 145 without the new rate limit). First cut was
+// GET 107 µs, PATCH ~200 µs: the router's per-request match+compose (~7 µs, now routes/hot-routes.ts through the
+// carts router's own layers), object rows with every product column (~10 µs, back to .raw() with only pricing's
+// columns) and a cart-row UPDATE on every quantity change (11 µs of a 26 µs transaction; keepVersion).
 // Payment-intent runs give every checkout session a cart of its own: a cart keeps one live intent, so
 // sessions of one shared cart would each cancel the previous intent and measure that instead.
 import autocannon from 'autocannon';
