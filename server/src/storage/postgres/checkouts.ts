@@ -1,52 +1,8 @@
 import type { Clock } from '../../clock';
-import type { CartLine } from '../../payments/money';
-import type { Checkout, CheckoutsRepository, NewCheckoutResult } from '../port';
+import type { CheckoutsRepository, NewCheckoutResult } from '../port';
 import { sameQuantities } from '../same-quantities';
 import { changes, inTransaction, one, Rollback, rows, type PgClient, type PgPool } from './db';
-
-interface CheckoutRow {
-  id: string;
-  token_hash: string;
-  store_id: string;
-  cart_id: string;
-  lines_json: string;
-  amount: number;
-  currency: string;
-  livemode: boolean;
-  status: 'open' | 'paid';
-  payment_intent_id: string | null;
-  client_secret: string | null;
-  sealed_client_secret: string | null;
-  superseded_at: number | null;
-  account_id: string | null;
-  intent_status: string | null;
-  order_id: string | null;
-  created_at: number;
-  expires_at: number;
-}
-
-function toCheckout(row: CheckoutRow): Checkout {
-  return {
-    id: row.id,
-    token_hash: row.token_hash,
-    store_id: row.store_id,
-    cart_id: row.cart_id,
-    lines: JSON.parse(row.lines_json) as CartLine[],
-    amount: row.amount,
-    currency: row.currency,
-    livemode: row.livemode,
-    status: row.status,
-    payment_intent_id: row.payment_intent_id,
-    client_secret_sealed: row.sealed_client_secret,
-    legacy_client_secret: row.client_secret,
-    superseded_at: row.superseded_at,
-    account_id: row.account_id,
-    intent_status: row.intent_status,
-    order_id: row.order_id,
-    created_at: row.created_at,
-    expires_at: row.expires_at,
-  };
-}
+import { toCheckout, type CheckoutRow } from '../rows';
 
 const list = async (c: PgClient, text: string, values: unknown[]) => (await rows<CheckoutRow>(c, text, values)).map(toCheckout);
 const byId = async (c: PgClient, id: string) => {

@@ -1,40 +1,8 @@
 import type { Clock } from '../../clock';
-import type { CartLine } from '../../payments/money';
-import type { Order, OrdersRepository, PaidPayment, RecordPaidResult, RefundResult, StripeEventRef } from '../port';
+import type { OrdersRepository, PaidPayment, RecordPaidResult, RefundResult, StripeEventRef } from '../port';
 import { changes, inTransaction, LOCK, one, Rollback, rows, type PgClient } from './db';
 import type { PgPool } from './db';
-
-interface OrderRow {
-  id: string;
-  store_id: string;
-  checkout_id: string;
-  status: Order['status'];
-  amount: number;
-  amount_refunded: number;
-  currency: string;
-  items_json: string;
-  payment_intent_id: string;
-  livemode: boolean;
-  customer_email: string | null;
-  created_at: number;
-}
-
-function toOrder(row: OrderRow): Order {
-  return {
-    id: row.id,
-    store_id: row.store_id,
-    checkout_id: row.checkout_id,
-    status: row.status,
-    amount: row.amount,
-    amount_refunded: row.amount_refunded,
-    currency: row.currency,
-    items: JSON.parse(row.items_json) as CartLine[],
-    payment_intent_id: row.payment_intent_id,
-    livemode: row.livemode,
-    customer_email: row.customer_email,
-    created_at: new Date(row.created_at).toISOString(),
-  };
-}
+import { toOrder, type OrderRow } from '../rows';
 
 const orderBy = async (c: PgClient, column: 'id' | 'payment_intent_id', value: string) => {
   const row = await one<OrderRow>(c, `SELECT * FROM orders WHERE ${column} = $1`, [value]);

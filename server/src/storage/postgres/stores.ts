@@ -1,17 +1,8 @@
 import type { Clock } from '../../clock';
-import { LinkAlreadyUsedError, type RetiredConnection, type Store, type StoreEvent, type StoresRepository, type StripeConnection } from '../port';
+import { LinkAlreadyUsedError, type RetiredConnection, type StoreEvent, type StoresRepository, type StripeConnection } from '../port';
 import { changes, inTransaction, isUniqueViolation, one, rows, type PgClient, type PgPool } from './db';
+import { connectEvent, definedOnly, toStore, type NewEvent, type StoreRow } from '../rows';
 
-interface StoreRow {
-  id: string;
-  name: string;
-  allowed_origins: string;
-  default_currency: string;
-  created_at: number;
-  updated_at: number;
-}
-
-type NewEvent = Omit<StoreEvent, 'id' | 'created_at'>;
 
 const CONN_COLUMNS = `store_id, account_id, account_name, publishable_key, secret_key_sealed, key_type, livemode, key_status,
   webhook_endpoint_id, webhook_secret_sealed, connected_at, last_error`;
@@ -151,21 +142,3 @@ export function createStoresRepository(pool: PgPool, clock: Clock): StoresReposi
   };
 }
 
-function connectEvent(conn: StripeConnection, previous: StripeConnection | null): NewEvent {
-  const mode = conn.livemode ? 'live' : 'test';
-  const base = { store_id: conn.store_id, account_id: conn.account_id, livemode: conn.livemode, previous_account_id: previous?.account_id ?? null };
-  if (!previous) return { ...base, type: 'connected', message: `Connected Stripe account ${conn.account_id ?? '(unknown)'} with ${mode} ${conn.key_type} key` };
-  if (previous.account_id !== conn.account_id) {
-    return { ...base, type: 'account_changed', message: `Reconnected to another Stripe account: ${previous.account_id ?? '(unknown)'} → ${conn.account_id ?? '(unknown)'} (${mode})` };
-  }
-  return { ...base, type: 'reconnected', message: `Reconnected Stripe account ${conn.account_id ?? '(unknown)'} with new ${mode} ${conn.key_type} key` };
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function toStore(row: StoreRow | null): Store | null {
-  if (!row) return null;
-  return { ...row, allowed_origins: JSON.parse(row.allowed_origins) as string[] };
-}

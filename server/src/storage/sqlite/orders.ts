@@ -1,39 +1,7 @@
 import type { Clock } from '../../clock';
-import type { CartLine } from '../../payments/money';
-import type { Order, OrdersRepository, PaidPayment, RecordPaidResult, RefundResult, StripeEventRef } from '../port';
+import type { OrdersRepository, PaidPayment, RecordPaidResult, RefundResult, StripeEventRef } from '../port';
 import { run, type SqliteDatabase } from './db';
-
-interface OrderRow {
-  id: string;
-  store_id: string;
-  checkout_id: string;
-  status: Order['status'];
-  amount: number;
-  amount_refunded: number;
-  currency: string;
-  items_json: string;
-  payment_intent_id: string;
-  livemode: number;
-  customer_email: string | null;
-  created_at: number;
-}
-
-function toOrder(row: OrderRow): Order {
-  return {
-    id: row.id,
-    store_id: row.store_id,
-    checkout_id: row.checkout_id,
-    status: row.status,
-    amount: row.amount,
-    amount_refunded: row.amount_refunded,
-    currency: row.currency,
-    items: JSON.parse(row.items_json) as CartLine[],
-    payment_intent_id: row.payment_intent_id,
-    livemode: row.livemode === 1,
-    customer_email: row.customer_email,
-    created_at: new Date(row.created_at).toISOString(),
-  };
-}
+import { toOrder, type OrderRow } from '../rows';
 
 /** Orders over SQLite: one per PaymentIntent, recorded by whoever sees the payment first. */
 export function createOrdersRepository(db: SqliteDatabase, clock: Clock): OrdersRepository {

@@ -1,19 +1,10 @@
 import type { Clock } from '../../clock';
 import { LinkAlreadyUsedError, type RetiredConnection, type Store, type StoreEvent, type StoresRepository, type StripeConnection, type UsedLink } from '../port';
 import { run, type SqliteDatabase } from './db';
-
-interface StoreRow {
-  id: string;
-  name: string;
-  allowed_origins: string;
-  default_currency: string;
-  created_at: number;
-  updated_at: number;
-}
+import { connectEvent, definedOnly, toStore, type NewEvent, type StoreRow } from '../rows';
 
 type ConnectionRow = Omit<StripeConnection, 'livemode'> & { livemode: number };
 type EventRow = Omit<StoreEvent, 'livemode'> & { livemode: number | null };
-type NewEvent = Omit<StoreEvent, 'id' | 'created_at'>;
 
 /** The SQLite implementation of the stores repository. */
 export function createStoresRepository(db: SqliteDatabase, clock: Clock): StoresRepository {
@@ -144,25 +135,6 @@ export function createStoresRepository(db: SqliteDatabase, clock: Clock): Stores
       run(() => ((storeId ? q.retiredOf.all(storeId) : q.retiredAll.all()) as RetiredRow[]).map(toRetired)),
     dropRetiredConnection: (id) => run(() => void q.dropRetired.run(id)),
   };
-}
-
-function connectEvent(conn: StripeConnection, previous: StripeConnection | null): NewEvent {
-  const mode = conn.livemode ? 'live' : 'test';
-  const base = { store_id: conn.store_id, account_id: conn.account_id, livemode: conn.livemode, previous_account_id: previous?.account_id ?? null };
-  if (!previous) return { ...base, type: 'connected', message: `Connected Stripe account ${conn.account_id ?? '(unknown)'} with ${mode} ${conn.key_type} key` };
-  if (previous.account_id !== conn.account_id) {
-    return { ...base, type: 'account_changed', message: `Reconnected to another Stripe account: ${previous.account_id ?? '(unknown)'} → ${conn.account_id ?? '(unknown)'} (${mode})` };
-  }
-  return { ...base, type: 'reconnected', message: `Reconnected Stripe account ${conn.account_id ?? '(unknown)'} with new ${mode} ${conn.key_type} key` };
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function toStore(row: StoreRow | undefined): Store | null {
-  if (!row) return null;
-  return { ...row, allowed_origins: JSON.parse(row.allowed_origins) as string[] };
 }
 
 function toConnection(row: ConnectionRow | undefined): StripeConnection | null {

@@ -1,0 +1,127 @@
+/**
+ * Rows as both adapters read them, turned into the port's shapes, and the audit wording of a (re)connection:
+ * one copy for SQLite and PostgreSQL. Booleans arrive as 0/1 from SQLite and as booleans from PostgreSQL.
+ */
+import type { CartLine } from '../payments/money';
+import type { Checkout, Order, Store, StoreEvent, StripeConnection } from './port';
+
+/** A boolean column as either engine returns it. */
+export type DbBool = boolean | number;
+
+/** `true` for SQLite's 1 and PostgreSQL's true. */
+export const isTrue = (value: DbBool | null): boolean => value === true || value === 1;
+
+/** A row of `checkouts`. */
+export interface CheckoutRow {
+  id: string;
+  token_hash: string;
+  store_id: string;
+  cart_id: string;
+  lines_json: string;
+  amount: number;
+  currency: string;
+  livemode: DbBool;
+  status: 'open' | 'paid';
+  payment_intent_id: string | null;
+  client_secret: string | null;
+  sealed_client_secret: string | null;
+  superseded_at: number | null;
+  account_id: string | null;
+  intent_status: string | null;
+  order_id: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+/** A checkout session as the port shows it. */
+export function toCheckout(row: CheckoutRow): Checkout {
+  return {
+    id: row.id,
+    token_hash: row.token_hash,
+    store_id: row.store_id,
+    cart_id: row.cart_id,
+    lines: JSON.parse(row.lines_json) as CartLine[],
+    amount: row.amount,
+    currency: row.currency,
+    livemode: isTrue(row.livemode),
+    status: row.status,
+    payment_intent_id: row.payment_intent_id,
+    client_secret_sealed: row.sealed_client_secret,
+    legacy_client_secret: row.client_secret,
+    superseded_at: row.superseded_at,
+    account_id: row.account_id,
+    intent_status: row.intent_status,
+    order_id: row.order_id,
+    created_at: row.created_at,
+    expires_at: row.expires_at,
+  };
+}
+
+/** A row of `orders`. */
+export interface OrderRow {
+  id: string;
+  store_id: string;
+  checkout_id: string;
+  status: Order['status'];
+  amount: number;
+  amount_refunded: number;
+  currency: string;
+  items_json: string;
+  payment_intent_id: string;
+  livemode: DbBool;
+  customer_email: string | null;
+  created_at: number;
+}
+
+/** An order as the port (and the internal API) shows it. */
+export function toOrder(row: OrderRow): Order {
+  return {
+    id: row.id,
+    store_id: row.store_id,
+    checkout_id: row.checkout_id,
+    status: row.status,
+    amount: row.amount,
+    amount_refunded: row.amount_refunded,
+    currency: row.currency,
+    items: JSON.parse(row.items_json) as CartLine[],
+    payment_intent_id: row.payment_intent_id,
+    livemode: isTrue(row.livemode),
+    customer_email: row.customer_email,
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** A row of `stores`. */
+export interface StoreRow {
+  id: string;
+  name: string;
+  allowed_origins: string;
+  default_currency: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A store as the port shows it. */
+export function toStore(row: StoreRow | null | undefined): Store | null {
+  if (!row) return null;
+  return { ...row, allowed_origins: JSON.parse(row.allowed_origins) as string[] };
+}
+
+/** An audit event before it is stored. */
+export type NewEvent = Omit<StoreEvent, 'id' | 'created_at'>;
+
+/** The audit event of saving `conn` over `previous`: connected, reconnected, or account_changed. */
+export function connectEvent(conn: StripeConnection, previous: StripeConnection | null): NewEvent {
+  const mode = conn.livemode ? 'live' : 'test';
+  const base = { store_id: conn.store_id, account_id: conn.account_id, livemode: conn.livemode, previous_account_id: previous?.account_id ?? null };
+  if (!previous) return { ...base, type: 'connected', message: `Connected Stripe account ${conn.account_id ?? '(unknown)'} with ${mode} ${conn.key_type} key` };
+  if (previous.account_id !== conn.account_id) {
+    return { ...base, type: 'account_changed', message: `Reconnected to another Stripe account: ${previous.account_id ?? '(unknown)'} → ${conn.account_id ?? '(unknown)'} (${mode})` };
+  }
+  return { ...base, type: 'reconnected', message: `Reconnected Stripe account ${conn.account_id ?? '(unknown)'} with new ${mode} ${conn.key_type} key` };
+}
+
+/** The fields of `o` that are set. */
+export function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
