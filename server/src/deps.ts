@@ -3,6 +3,7 @@
  * (main.ts), every CLI, the tests and the bench call buildDeps (async: opening PostgreSQL connects and migrates), so they all scrub the same secrets from their
  * logs and talk to storage and Stripe the same way. Importing this module starts nothing.
  */
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock';
 import { redactDatabaseUrl, type Config } from './config';
@@ -21,6 +22,11 @@ export interface AppDeps {
   sealer: Sealer;
   stripe: StripeFactory;
   logger: Logger;
+  /**
+   * This instance's owner id for the cart claims and leases it takes in the database (payments/claims.ts,
+   * payments/sweep.ts): random per buildDeps, so two processes (or two test apps) never share one.
+   */
+  instanceId: string;
 }
 
 /** What a caller may set instead of the defaults (tests: a moving clock, captured logs, short timeouts). */
@@ -66,6 +72,7 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
     sealer: new Sealer(config.masterKey, config.masterKeysPrevious),
     stripe: createStripeFactory({ apiUrl: config.stripeApiUrl, ...DEFAULT_STRIPE_SETTINGS, ...overrides.stripe }),
     logger,
+    instanceId: `inst_${randomBytes(9).toString('base64url')}`,
   };
 }
 

@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { upgradeSealedValues } from './crypto/upgrade';
 import { buildDeps, StorageOpenError, type AppDeps } from './deps';
+import { releaseInstanceClaims } from './payments/claims';
 import { startReconcileLoop } from './payments/sweep';
 
 async function start(): Promise<void> {
@@ -58,8 +59,10 @@ async function start(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
     server.close(() => {
       clearTimeout(force);
-      deps.storage
-        .close()
+      // Issue 10: drop this instance's cart claims and sweep lease (no request runs any more), so the other
+      // instances need not wait out their TTLs; releaseInstanceClaims never throws.
+      releaseInstanceClaims(deps)
+        .then(() => deps.storage.close())
         .catch((err: unknown) => deps.logger.error({ err }, 'closing the database failed'))
         .finally(() => {
           deps.logger.info('stopped');

@@ -133,6 +133,8 @@ export async function startTestServer(options: TestServerOptions = {}) {
   }
 
   let closed = false;
+  /** Second instances opened by twin(), closed with this server. */
+  const twins: { close(): Promise<void> }[] = [];
   const server = {
     url,
     dir,
@@ -217,10 +219,40 @@ export async function startTestServer(options: TestServerOptions = {}) {
       if (res.status !== 303) throw new Error(`connectStore failed: ${res.status} ${(await res.text()).slice(0, 500)}`);
       return res;
     },
-    /** Closes the HTTP server and the database. */
+    /**
+     * A second instance of the app on the same database (SQLite file or PostgreSQL database), config and
+     * clock, with its own deps (own storage connection(s), own instanceId) and its own HTTP port: two server
+     * processes without the processes. Closed with this server.
+     */
+    async twin(): Promise<{ url: string; deps: AppDeps; close(): Promise<void> }> {
+      const twinDeps = await build();
+      const twinHttp: Server = createServer();
+      twinHttp.keepAliveTimeout = 65_000;
+      const twinHandler = createApp(twinDeps).callback();
+      twinHttp.on('request', (req, res) => void twinHandler(req, res));
+      await new Promise<void>((resolve) => twinHttp.listen(0, '127.0.0.1', resolve));
+      let twinClosed = false;
+      const twin = {
+        url: `http://127.0.0.1:${(twinHttp.address() as AddressInfo).port}`,
+        deps: twinDeps,
+        async close(): Promise<void> {
+          if (twinClosed) return;
+          twinClosed = true;
+          await new Promise<void>((resolve) => {
+            twinHttp.close(() => resolve());
+            twinHttp.closeAllConnections();
+          });
+          await twinDeps.storage.close();
+        },
+      };
+      twins.push(twin);
+      return twin;
+    },
+    /** Closes the HTTP server and the database (and any twin). */
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      for (const t of twins) await t.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();

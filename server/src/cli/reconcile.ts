@@ -1,6 +1,6 @@
 // `npm run reconcile`: one reconciliation sweep now, against the configured database and Stripe, e.g. after
 // a webhook outage or from cron; prints what it checked and recorded. Safe to run while the server runs:
-// recording is idempotent per PaymentIntent.
+// recording is idempotent per PaymentIntent, so it sweeps regardless of the servers' sweep lease.
 import { ConfigError, loadConfig } from '../config';
 import { buildDeps, StorageOpenError } from '../deps';
 import { reconcilePayments } from '../payments/sweep';

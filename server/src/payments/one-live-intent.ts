@@ -16,8 +16,8 @@ type Deps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger'>;
  * kill a payment the shopper is typing into another tab. Stripe serialises cancel against confirm on one
  * intent, so for an old intent exactly one wins: cancelled (the old tab's confirm fails), or succeeded (its
  * order is recorded, the cart closes and this session gets 409 `cart_closed`). Stripe unreachable: the
- * mapped 503 propagates and nothing is created. Callers hold the cart's lock so two sessions of one cart
- * never run this concurrently in this process.
+ * mapped 503 propagates and nothing is created. Callers hold the cart's claim in the database
+ * (claims.ts withCartClaim), so two sessions of one cart never run this concurrently, on any instance.
  */
 export async function cancelOtherLiveIntents(deps: Deps, checkout: Checkout): Promise<void> {
   for (const other of await deps.storage.checkouts.listOpenWithIntentForCart(checkout.cart_id)) {

@@ -7,6 +7,7 @@ import type { Checkout, Order, StripeConnection } from '../storage/port';
 import type { PaymentIntentAnswer } from '../wire';
 import { withMerchantStripe } from '../stripe/merchant';
 import { findCart } from './carts';
+import { withCartClaim } from './claims';
 import { paymentIntentIdempotencyKey } from './ids';
 import { belongsTo } from './intents';
 import { cancelOtherLiveIntents } from './one-live-intent';
@@ -16,8 +17,11 @@ import { madeWith, openKey } from './settle';
 import { cancelSiblingsLater } from './siblings';
 
 /**
- * Work in flight in this process, keyed by checkout session id (`chk_…`: a double click makes one Stripe
- * call) or by cart id (`cart_…`: two sessions of one cart create their intents one after the other).
+ * Intent creations in flight in this process, keyed by checkout session id: a double click (the same
+ * session twice) joins the call already running and makes one Stripe call. Only an optimisation: the
+ * database already guarantees one intent per session (the Idempotency-Key derived from the session, and
+ * attachPaymentIntent's first writer wins), in this process or any other. Two sessions of one CART are
+ * kept apart across instances by the cart claim in the database (claims.ts), not by this map.
  */
 export type InFlight = Map<string, Promise<unknown>>;
 
@@ -37,7 +41,7 @@ export async function ensurePaymentIntent(deps: AppDeps, inFlight: InFlight, tok
   if (!checkout.payment_intent_id) {
     const id = checkout.id;
     const cartId = checkout.cart_id;
-    checkout = await once(inFlight, id, () => serially(inFlight, cartId, () => createIntent(deps, id)));
+    checkout = await once(inFlight, id, () => withCartClaim(deps, cartId, () => createIntent(deps, id)));
   }
   return {
     payment_intent_id: checkout.payment_intent_id!,
@@ -58,20 +62,8 @@ function once<T>(inFlight: InFlight, key: string, run: () => Promise<T>): Promis
   return pending;
 }
 
-/** Runs `run` after every earlier call queued under `key` has settled. */
-function serially<T>(inFlight: InFlight, key: string, run: () => Promise<T>): Promise<T> {
-  const previous = inFlight.get(key) ?? Promise.resolve();
-  const mine = previous.catch(() => undefined).then(run);
-  const tail = mine.catch(() => undefined);
-  inFlight.set(key, tail);
-  void tail.then(() => {
-    if (inFlight.get(key) === tail) inFlight.delete(key);
-  });
-  return mine;
-}
-
 async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout> {
-  // Re-read under the cart's lock: another request may have attached an intent or superseded this session.
+  // Re-read under the cart's claim: another request may have attached an intent or superseded this session.
   const checkout = (await deps.storage.checkouts.get(checkoutId))!;
   if (checkout.payment_intent_id) return checkout;
   if (checkout.superseded_at !== null) throw errors.checkoutSuperseded();

@@ -121,20 +121,52 @@ async function abandonIfStale(stripe: Stripe, pi: Stripe.PaymentIntent, stale: b
   return stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'abandoned' }).catch(() => stripe.paymentIntents.retrieve(pi.id));
 }
 
+/** The lease that makes the periodic sweep one instance's at a time (leases table). */
+export const SWEEP_LEASE = 'reconcile-sweep';
 /**
- * Sweeps now and then every `intervalMs` until stopped; runs never overlap and the timer does not keep
- * the process alive. Returns the stop function.
+ * The sweep lease outlives one interval by this much: its holder renews it on every tick (also while a long
+ * sweep still runs), so it keeps the sweep, and the others skip theirs; a dead holder's lease expires within
+ * interval + 1 minute and the next tick of another instance takes over.
  */
-export function startReconcileLoop(deps: SweepDeps, intervalMs = RECONCILE_INTERVAL_MS): () => void {
+export const SWEEP_LEASE_SLACK_MS = 60 * 1000;
+
+type LoopDeps = SweepDeps & Pick<AppDeps, 'instanceId'>;
+
+/**
+ * One tick of the periodic sweep: takes (or renews) the sweep lease for this instance and sweeps; null,
+ * without sweeping, when another instance holds the lease. Two instances ticking at once: one sweeps. If
+ * two ever sweep at once (a holder stalled past its lease) nothing breaks, recording is idempotent per
+ * PaymentIntent; `npm run reconcile` calls reconcilePayments directly and runs regardless of the lease.
+ */
+export async function reconcileIfLeader(deps: LoopDeps, options: SweepOptions & { leaseMs?: number } = {}): Promise<SweepReport | null> {
+  const leaseMs = options.leaseMs ?? (options.intervalMs ?? RECONCILE_INTERVAL_MS) + SWEEP_LEASE_SLACK_MS;
+  if (!(await deps.storage.leases.acquire(SWEEP_LEASE, deps.instanceId, leaseMs))) return null;
+  return reconcilePayments(deps, options);
+}
+
+/**
+ * Sweeps now and then every `intervalMs` until stopped, while this instance holds the sweep lease (the
+ * others skip their ticks); runs never overlap and the timer does not keep the process alive. Returns the
+ * stop function (the lease is dropped at shutdown by releaseInstanceClaims, or expires).
+ */
+export function startReconcileLoop(deps: LoopDeps, intervalMs = RECONCILE_INTERVAL_MS): () => void {
   let running: Promise<unknown> | null = null;
   let first = true;
+  const leaseMs = intervalMs + SWEEP_LEASE_SLACK_MS;
   const tick = () => {
-    if (running) return;
-    // The first sweep after a start checks everything: webhooks may have been lost while we were down.
-    running = reconcilePayments(deps, first ? {} : { intervalMs })
+    if (running) {
+      // A sweep longer than the interval: keep the lease so no other instance starts a second one.
+      deps.storage.leases.acquire(SWEEP_LEASE, deps.instanceId, leaseMs).catch((err: unknown) => deps.logger.warn({ err }, 'renewing the sweep lease failed'));
+      return;
+    }
+    // The first sweep this instance runs checks everything: webhooks may have been lost while it was down.
+    const full = first;
+    running = reconcileIfLeader(deps, full ? { leaseMs } : { intervalMs, leaseMs })
+      .then((report) => {
+        if (report) first = false;
+      })
       .catch((err: unknown) => deps.logger.error({ err }, 'reconciliation sweep failed'))
       .finally(() => (running = null));
-    first = false;
   };
   tick();
   const timer = setInterval(tick, intervalMs);

@@ -28,6 +28,8 @@ export interface Storage {
   orders: OrdersRepository;
   /** Every sealed value, for key rotation. */
   sealed: SealedValuesRepository;
+  /** Named leases held by one instance at a time (the reconciliation sweep), and an instance's release of all it holds. */
+  leases: LeasesRepository;
   /** Closes the underlying connection(s). */
   close(): Promise<void>;
 }
@@ -246,8 +248,19 @@ export interface CartsRepository {
   writeLine(change: CartLineWrite): Promise<boolean>;
   /** The owning store of a cart (for CORS), without loading the cart. */
   storeIdOf(cartId: string): Promise<string | null>;
-  /** Deletes carts whose expiry has passed; returns how many. */
+  /** Deletes carts whose expiry has passed (and cart claims whose TTL has run out); returns how many carts. */
   purgeExpired(): Promise<number>;
+  /**
+   * Claims the cart for `owner` until now + `ttlMs` (the repository's clock): true when the cart had no
+   * claim, its claim had expired, or `owner` already held it (then it is renewed). One atomic statement, so
+   * of concurrent callers for one unclaimed cart, in any process on the database, exactly one gets true;
+   * the others get false and change nothing. The claim is a row, not a lock held by a connection or a
+   * transaction: nothing stays open while its holder works, and a holder that dies leaves a claim that
+   * simply expires. Owners are unique per call (`<instance id>/<random>`, see payments/claims.ts).
+   */
+  claim(cartId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Drops the cart's claim if `owner` still holds it (a claim taken over after expiry stays its new holder's). */
+  releaseClaim(cartId: string, owner: string): Promise<void>;
 }
 
 // ---- checkout sessions ----
@@ -417,6 +430,27 @@ export interface OrdersRepository {
   findByPaymentIntent(paymentIntentId: string): Promise<Order | null>;
   /** One page, newest first; null when `startingAfter` is no order of this store. */
   listForStore(storeId: string, page: { limit: number; startingAfter?: string }): Promise<OrderPage | null>;
+}
+
+// ---- leases: work done by one instance at a time ----
+
+/** Named leases in the database, so several server processes share one schedule (e.g. the sweep). */
+export interface LeasesRepository {
+  /**
+   * Takes the lease `name` for `owner` until now + `ttlMs` (the repository's clock): true when nobody held
+   * it, its holder's lease had expired, or `owner` already held it (then it is renewed). One atomic
+   * statement: of concurrent callers for a free lease, in any process on the database, exactly one gets
+   * true. A row, not a connection's lock: a dead holder's lease expires by itself.
+   */
+  acquire(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `owner` still holds it. */
+  release(name: string, owner: string): Promise<void>;
+  /**
+   * Drops, in one transaction, every lease and cart claim held by the instance `instanceId` (owner
+   * `instanceId` itself or `instanceId/…`): a stopping instance's, so the others need not wait out the TTLs.
+   * Returns how many rows went.
+   */
+  releaseAll(instanceId: string): Promise<number>;
 }
 
 // ---- sealed values, for key rotation ----

@@ -22,6 +22,7 @@ import { createCartsRepository } from './carts';
 import { createCatalogRepository } from './catalog';
 import { createCheckoutsRepository } from './checkouts';
 import { createPool, type PgPool } from './db';
+import { createLeasesRepository } from './leases';
 import { migrate, SchemaTooNewError } from './migrations';
 import { createOrdersRepository } from './orders';
 import { createSealedValuesRepository } from './sealed';
@@ -44,6 +45,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     checkouts: createCheckoutsRepository(pool, clock),
     orders: createOrdersRepository(pool, clock),
     sealed: createSealedValuesRepository(pool),
+    leases: createLeasesRepository(pool, clock),
     close: () => pool.end(),
   };
 }

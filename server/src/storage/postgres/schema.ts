@@ -151,4 +151,19 @@ CREATE TABLE retired_connections (
 );
 CREATE INDEX retired_connections_store ON retired_connections (store_id);`,
   },
+  {
+    // Issue 10: cross-instance locks as rows with an expiry (see the SQLite twin in sqlite/payments-schema.ts).
+    id: '008_claims_and_leases',
+    sql: `
+CREATE TABLE cart_claims (
+  cart_id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  expires_at BIGINT NOT NULL
+);`,
+  },
 ];

@@ -47,6 +47,12 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
                          ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity`),
     deleteItem: db.prepare('DELETE FROM cart_items WHERE cart_id = ? AND product_id = ?'),
     purge: db.prepare('DELETE FROM carts WHERE expires_at <= ?'),
+    purgeClaims: db.prepare('DELETE FROM cart_claims WHERE expires_at <= ?'),
+    // One statement: insert, or take over an expired claim, or renew our own; `changes` says which happened.
+    takeClaim: db.prepare(`INSERT INTO cart_claims (cart_id, owner, expires_at) VALUES (?, ?, ?)
+                       ON CONFLICT (cart_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                       WHERE cart_claims.owner = excluded.owner OR cart_claims.expires_at <= ?`),
+    releaseClaim: db.prepare('DELETE FROM cart_claims WHERE cart_id = ? AND owner = ?'),
   };
 
   const writeLine = db.transaction((c: CartLineWrite) => {
@@ -73,7 +79,18 @@ export function createCartsRepository(db: SqliteDatabase, clock: Clock): CartsRe
       }),
     writeLine: (change) => run(() => writeLine(change)),
     storeIdOf: (cartId) => run(() => (q.storeOf.get(cartId) as string | undefined) ?? null),
-    purgeExpired: () => run(() => q.purge.run(clock.now()).changes),
+    purgeExpired: () =>
+      run(() => {
+        const now = clock.now();
+        q.purgeClaims.run(now);
+        return q.purge.run(now).changes;
+      }),
+    claim: (cartId, owner, ttlMs) =>
+      run(() => {
+        const now = clock.now();
+        return q.takeClaim.run(cartId, owner, now + ttlMs, now).changes === 1;
+      }),
+    releaseClaim: (cartId, owner) => run(() => void q.releaseClaim.run(cartId, owner)),
   };
 }
 

@@ -16,6 +16,7 @@ export type { SqliteDatabase };
 import { createCartsRepository } from './carts';
 import { createCatalogRepository } from './catalog';
 import { createCheckoutsRepository } from './checkouts';
+import { createLeasesRepository } from './leases';
 import { migrations } from './migrations';
 import { createOrdersRepository } from './orders';
 import { createSealedValuesRepository } from './sealed';
@@ -42,6 +43,7 @@ export function createSqliteStorage(db: SqliteDatabase, clock: Clock): Storage {
     checkouts: createCheckoutsRepository(db, clock),
     orders: createOrdersRepository(db, clock),
     sealed: createSealedValuesRepository(db),
+    leases: createLeasesRepository(db, clock),
     close: () => run(() => void db.close()),
   };
 }

@@ -1,4 +1,4 @@
-import { cartVersionColumn, checkoutsByCartIndex, retiredConnectionsSchema, checkoutSupersededColumn, paymentsSchema, sealedClientSecretColumn } from './payments-schema';
+import { cartVersionColumn, claimsAndLeasesSchema, checkoutsByCartIndex, retiredConnectionsSchema, checkoutSupersededColumn, paymentsSchema, sealedClientSecretColumn } from './payments-schema';
 import { storesSchema } from './stores-schema';
 
 /**
@@ -22,3 +22,4 @@ migrations.push({ id: '004_sealed_client_secret', sql: sealedClientSecretColumn 
 migrations.push({ id: '005_checkout_superseded', sql: checkoutSupersededColumn });
 migrations.push({ id: '006_cart_version', sql: cartVersionColumn });
 migrations.push({ id: '007_retired_connections', sql: retiredConnectionsSchema });
+migrations.push({ id: '008_claims_and_leases', sql: claimsAndLeasesSchema });

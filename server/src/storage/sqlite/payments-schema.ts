@@ -122,3 +122,22 @@ CREATE TABLE retired_connections (
 );
 CREATE INDEX retired_connections_store ON retired_connections (store_id);
 `;
+
+/**
+ * Migration `008_claims_and_leases`: the cross-instance locks of issue 10, as rows with an expiry (a dead
+ * holder's simply expire). `cart_claims`: the one instance creating a PaymentIntent for a cart right now
+ * (payments/claims.ts); no foreign key, a claim may outlive its cart by its TTL and goes with the cart purge.
+ * `leases`: named work done by one instance at a time (the reconciliation sweep).
+ */
+export const claimsAndLeasesSchema = `
+CREATE TABLE cart_claims (
+  cart_id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+`;
