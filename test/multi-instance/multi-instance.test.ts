@@ -103,7 +103,11 @@ describe('three instances on one database (issue 10)', { skip: SKIP, timeout: 12
         const second = (await call(c.proxyUrl, 'POST', `/api/carts/${cartId}/checkout`)).body.token as string;
         const [a, b] = await Promise.all([intentAt(c.instances[0], first), intentAt(c.instances[1], second)]);
         const live = (await intentsOfCart(cartId)).filter((pi) => pi.status !== 'canceled');
-        if (live.length > 1) problems.push(`round ${round}: ${live.length} live intents (answers ${a.status}/${b.status})`);
+        if (live.length > 1) {
+          // What the shopper could do with them: pay both tabs (the consequence, for the failure message).
+          const paidBoth = await Promise.all([a, b].filter((x) => x.status === 200).map((x) => confirmWithCard(c.emu, x.body.publishable_key, x.body, CARD)));
+          problems.push(`round ${round}: ${live.length} live intents (answers ${a.status}/${b.status}); paying both tabs: ${paidBoth.map((p) => p.body.status ?? p.body.error?.code).join(', ')}`);
+        }
         for (const x of [a, b]) if (x.status !== 200) assert.equal(x.body?.error?.code, 'checkout_superseded', x.text);
       }
       assert.deepEqual(problems, []);
