@@ -185,7 +185,6 @@ describe('three instances on one database (issue 10)', { skip: SKIP, timeout: 12
 
   it(
     '6. kill -9 of the instance in the middle of a payment-intent call → another instance serves the cart within the claim’s expiry and the payment completes',
-    { todo: 'needs the database claim (replacing the in-process per-cart lock)' },
     () =>
       timed('6 kill -9 mid payment-intent', async () => {
         const [victim, other, third] = c.instances;
