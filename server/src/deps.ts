@@ -21,6 +21,13 @@ export interface AppDeps {
   sealer: Sealer;
   stripe: StripeFactory;
   logger: Logger;
+  /** Where the process is in its life, for GET /readyz (main.ts marks the shutdown). */
+  lifecycle: Lifecycle;
+}
+
+/** The process's state as a load balancer sees it: `stopping` from the first moment of a graceful shutdown. */
+export interface Lifecycle {
+  stopping: boolean;
 }
 
 /** What a caller may set instead of the defaults (tests: a moving clock, captured logs, short timeouts). */
@@ -66,6 +73,7 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
     sealer: new Sealer(config.masterKey, config.masterKeysPrevious),
     stripe: createStripeFactory({ apiUrl: config.stripeApiUrl, ...DEFAULT_STRIPE_SETTINGS, ...overrides.stripe }),
     logger,
+    lifecycle: { stopping: false },
   };
 }
 
