@@ -57,9 +57,13 @@ export async function openStorage(config: Config, clock: Clock): Promise<Storage
   try {
     return await openPostgresStorage({ url, poolSize: config.databasePoolSize ?? 10 }, clock);
   } catch (err) {
-    const reason = err instanceof SchemaTooNewError ? err.message : describePgError(err);
-    throw new StorageOpenError(`cannot open the database at DATABASE_URL (${redactDatabaseUrl(url)}): ${scrub(reason, url)}`);
+    throw new StorageOpenError(`cannot open the database at DATABASE_URL (${redactDatabaseUrl(url)}): ${databaseErrorMessage(err, url)}`);
   }
+}
+
+/** What went wrong talking to the PostgreSQL database at `url`, without its password (for messages of the CLIs too). */
+export function databaseErrorMessage(err: unknown, url: string): string {
+  return scrub(err instanceof SchemaTooNewError ? err.message : describePgError(err), url);
 }
 
 /** Builds every dependency of the app from the configuration. */

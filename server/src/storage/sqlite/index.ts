@@ -21,15 +21,18 @@ import { createOrdersRepository } from './orders';
 import { createSealedValuesRepository } from './sealed';
 import { createStoresRepository } from './stores';
 
-/** Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations. */
-export function openDatabase(path: string): SqliteDatabase {
+/**
+ * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations (unless
+ * `migrate: false`, for `npm run migrate`, which checks the schema first and then calls migrate itself).
+ */
+export function openDatabase(path: string, options: { migrate?: boolean } = {}): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  if (options.migrate !== false) migrate(db);
   return db;
 }
 
