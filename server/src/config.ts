@@ -27,6 +27,11 @@ export interface Config {
   stripeJsUrl?: string;
   logLevel: string;
   trustProxy: boolean;
+  /**
+   * On SIGTERM/SIGINT: how long the process keeps serving (GET /readyz already answering 503) before it stops
+   * accepting connections, so load balancers that probe /readyz take it out first. 0 stops accepting at once.
+   */
+  shutdownDelayMs?: number;
   /** Requests per minute, per client address group (IPv6 by /64) or per store; a missing one means its default in security/rate-limit.ts. */
   rateLimits?: Partial<RateLimits>;
 }
@@ -61,6 +66,7 @@ const envSchema = z.object({
     .refine(isPostgresUrl, { error: 'must be a postgres:// (or postgresql://) URL such as postgres://user:password@host:5432/checkout' })
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number({ error: 'must be a whole number of connections' }).int('must be a whole number of connections').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(10),
+  SHUTDOWN_DELAY_MS: z.coerce.number({ error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(0).max(600_000, 'must be at most 600000 (10 minutes)').default(0),
   MASTER_KEY: z.string().optional(),
   MASTER_KEYS_PREVIOUS: z.string().default(''),
   INTERNAL_SECRET: z.string().optional(),
@@ -114,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined>, warn: Config
     ...(e.STRIPE_JS_URL ? { stripeJsUrl: e.STRIPE_JS_URL } : {}),
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     rateLimits: {
       connectPerMinute: e.RATE_LIMIT_CONNECT_PER_MINUTE,
       internalPerMinute: e.RATE_LIMIT_INTERNAL_PER_MINUTE,
@@ -160,7 +167,7 @@ function parseSecrets(value: string): string[] {
   return secrets;
 }
 
-function isPostgresUrl(value: string): boolean {
+export function isPostgresUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';

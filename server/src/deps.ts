@@ -27,6 +27,13 @@ export interface AppDeps {
    * payments/sweep.ts): random per buildDeps, so two processes (or two test apps) never share one.
    */
   instanceId: string;
+  /** Where the process is in its life, for GET /readyz (main.ts marks the shutdown). */
+  lifecycle: Lifecycle;
+}
+
+/** The process's state as a load balancer sees it: `stopping` from the first moment of a graceful shutdown. */
+export interface Lifecycle {
+  stopping: boolean;
 }
 
 /** What a caller may set instead of the defaults (tests: a moving clock, captured logs, short timeouts). */
@@ -56,9 +63,13 @@ export async function openStorage(config: Config, clock: Clock): Promise<Storage
   try {
     return await openPostgresStorage({ url, poolSize: config.databasePoolSize ?? 10 }, clock);
   } catch (err) {
-    const reason = err instanceof SchemaTooNewError ? err.message : describePgError(err);
-    throw new StorageOpenError(`cannot open the database at DATABASE_URL (${redactDatabaseUrl(url)}): ${scrub(reason, url)}`);
+    throw new StorageOpenError(`cannot open the database at DATABASE_URL (${redactDatabaseUrl(url)}): ${databaseErrorMessage(err, url)}`);
   }
+}
+
+/** What went wrong talking to the PostgreSQL database at `url`, without its password (for messages of the CLIs too). */
+export function databaseErrorMessage(err: unknown, url: string): string {
+  return scrub(err instanceof SchemaTooNewError ? err.message : describePgError(err), url);
 }
 
 /** Builds every dependency of the app from the configuration. */
@@ -73,6 +84,7 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
     stripe: createStripeFactory({ apiUrl: config.stripeApiUrl, ...DEFAULT_STRIPE_SETTINGS, ...overrides.stripe }),
     logger,
     instanceId: `inst_${randomBytes(9).toString('base64url')}`,
+    lifecycle: { stopping: false },
   };
 }
 

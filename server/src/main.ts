@@ -41,36 +41,46 @@ async function start(): Promise<void> {
     return;
   }
   const handle = createApp(deps).callback();
-  // Koa's callback handles its own errors; the promise it returns needs no caller.
-  const server = createServer((req, res) => void handle(req, res));
+  let stopping = false;
+  // Koa's callback handles its own errors; the promise it returns needs no caller. Once stopping, every answer
+  // closes its connection, so keep-alive clients reconnect (through the load balancer, to another instance).
+  const server = createServer((req, res) => {
+    if (stopping) res.setHeader('Connection', 'close');
+    void handle(req, res);
+  });
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     deps.logger.info({ host: config.host, port, public_url: config.publicUrl, env: config.env }, 'checkout-best listening');
   });
   // background jobs of the payment flow
   const stopSweep = startReconcileLoop(deps); // sweeps now and every 5 minutes; its timer is unref'd
-  let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    stopSweep();
-    deps.logger.info({ signal }, 'stopping: finishing open requests');
-    // Give slow requests a bounded time; the database is closed only after the server stops taking requests.
-    const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
-    server.close(() => {
-      clearTimeout(force);
-      // Issue 10: drop this instance's cart claims and sweep lease (no request runs any more), so the other
-      // instances need not wait out their TTLs; releaseInstanceClaims never throws.
-      releaseInstanceClaims(deps)
-        .then(() => deps.storage.close())
-        .catch((err: unknown) => deps.logger.error({ err }, 'closing the database failed'))
-        .finally(() => {
-          deps.logger.info('stopped');
-          // Exit explicitly: background timers (e.g. the reconciliation sweep) must not keep the process up.
-          deps.logger.flush(() => process.exit(0));
-        });
-    });
-    server.closeIdleConnections();
+    // Not ready first: GET /readyz answers 503 from now on, while the server still serves SHUTDOWN_DELAY_MS
+    // (so load balancers that probe it take this instance out before it stops accepting connections).
+    deps.lifecycle.stopping = true;
+    stopSweep(); // no new sweep starts; one already running finishes or fails on the closed storage (logged)
+    const delayMs = config.shutdownDelayMs ?? 0;
+    deps.logger.info({ signal, delay_ms: delayMs }, 'stopping: not ready; finishing open requests');
+    setTimeout(() => {
+      // Give slow requests a bounded time; the database is closed only after the server stops taking requests.
+      const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      server.close(() => {
+        clearTimeout(force);
+        // Drop this instance's cart claims and sweep lease (no request runs any more), so the other instances
+        // need not wait out their TTLs; releaseInstanceClaims never throws.
+        releaseInstanceClaims(deps)
+          .then(() => deps.storage.close())
+          .catch((err: unknown) => deps.logger.error({ err }, 'closing the database failed'))
+          .finally(() => {
+            deps.logger.info('stopped');
+            // Exit explicitly: background timers (e.g. the reconciliation sweep) must not keep the process up.
+            deps.logger.flush(() => process.exit(0));
+          });
+      });
+      server.closeIdleConnections();
+    }, delayMs);
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -45,6 +46,61 @@ describe('the server process (npm start)', () => {
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
     assert.match(out, /"msg":"stopped"/);
+  });
+
+  it('on SIGTERM: /readyz answers 503 at once, a slow in-flight request still completes, then the process exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cb-main-'));
+    const secret = randomBytes(24).toString('base64url');
+    const child = spawn(process.execPath, MAIN, {
+      env: { ...baseEnv(), PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'db.sqlite'), INTERNAL_SECRET: secret, SHUTDOWN_DELAY_MS: '1500' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const { port, output } = await listening(child);
+    const base = `http://127.0.0.1:${port}`;
+    assert.equal((await fetch(`${base}/readyz`)).status, 200);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // A request whose body arrives slowly: half before SIGTERM, the rest after the server stopped accepting.
+    const body = JSON.stringify({ name: 'Slow Shop' });
+    let answer: { status: number; body: string } | undefined;
+    const req = request(`${base}/api/internal/stores`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'X-Internal-Secret': secret },
+    });
+    const answered = new Promise<void>((resolve, reject) => {
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => {
+          answer = { status: res.statusCode!, body: text };
+          resolve();
+        });
+      });
+      req.on('error', reject);
+    });
+    req.write(body.slice(0, 5));
+    await new Promise((r) => setTimeout(r, 200));
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 150));
+    const ready = await fetch(`${base}/readyz`);
+    assert.equal(ready.status, 503);
+    assert.deepEqual(await ready.json(), { ready: false, reason: 'shutting down' });
+    const live = await fetch(`${base}/healthz`);
+    assert.equal(live.status, 200, 'still serving during SHUTDOWN_DELAY_MS');
+    assert.equal(live.headers.get('connection'), 'close', 'answers while stopping close their connection');
+    // Past the delay: no new connections, but the open request is still being read.
+    await new Promise((r) => setTimeout(r, 1800));
+    await assert.rejects(fetch(`${base}/healthz`), 'no new connections once the delay is over');
+    assert.equal(answer, undefined);
+    req.end(body.slice(5));
+    await answered;
+    assert.equal(answer!.status, 201, answer!.body);
+    assert.equal(JSON.parse(answer!.body).name, 'Slow Shop');
+    assert.equal(await exited, 0, output());
+    assert.ok(Date.now() - signalledAt < 10_000, 'within the 10 s bound');
+    const log = output();
+    assert.match(log, /"msg":"stopping: not ready; finishing open requests"/);
+    assert.ok(log.indexOf('"msg":"stopped"') > log.indexOf('"msg":"stopping'), 'stopped after draining');
   });
 
   it('upgrades the v1 boxes of an existing database to v2 (bound to store, purpose and row) before it listens', async () => {
@@ -114,6 +170,24 @@ describe('the server process (npm start)', () => {
     assert.match(res.stderr, /Invalid configuration: MASTER_KEY is required in production/);
   });
 });
+
+/** Waits for the server's listening line; answers its port and a reader of everything it printed so far. */
+async function listening(child: ChildProcess): Promise<{ port: number; output: () => string }> {
+  let out = '';
+  child.stdout!.on('data', (c) => (out += c));
+  child.stderr!.on('data', (c) => (out += c));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 15_000);
+    child.stdout!.on('data', () => {
+      const m = /"port":(\d+)[^\n]*checkout-best listening/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+  });
+  return { port, output: () => out };
+}
 
 describe('npm run keygen', () => {
   it('prints a new base64 master key of 32 bytes each time', () => {

@@ -17,13 +17,13 @@ export function forwardedProtocol(ctx: Context): 'https' | 'http' {
 /**
  * HTTPS only (production behind a TLS-terminating proxy, TRUST_PROXY on): plain-http GET/HEAD are redirected
  * to the https URL, anything else is refused, because a redirected POST would already have sent its body
- * (keys!) in the clear. `/healthz` stays reachable so the proxy can probe the app directly.
+ * (keys!) in the clear. `/healthz` and `/readyz` stay reachable so the proxy can probe the app directly.
  */
 export function requireHttps(publicUrl: string): Middleware {
   // Redirect to the configured origin, never to whatever Host the request claimed (no open redirect).
   const origin = new URL(publicUrl).origin.replace(/^http:/, 'https:');
   return async (ctx, next) => {
-    if (forwardedProtocol(ctx) === 'https' || ctx.path === '/healthz') {
+    if (forwardedProtocol(ctx) === 'https' || ctx.path === '/healthz' || ctx.path === '/readyz') {
       await next();
       return;
     }

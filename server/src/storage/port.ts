@@ -30,8 +30,29 @@ export interface Storage {
   sealed: SealedValuesRepository;
   /** Named leases held by one instance at a time (the reconciliation sweep), and an instance's release of all it holds. */
   leases: LeasesRepository;
+  /**
+   * A cheap readiness probe (GET /readyz): one trivial query, and whether every migration this code knows is
+   * applied (checked until it is, then remembered: migrations only ever add). `ok: false` with a reason for a
+   * schema that is behind; throws when the database does not answer. Extra migrations of a newer release do
+   * not make it unready (a rolling upgrade must not pull every older instance at once).
+   */
+  health(): Promise<StorageHealth>;
   /** Closes the underlying connection(s). */
   close(): Promise<void>;
+}
+
+/** What the readiness probe found. */
+export interface StorageHealth {
+  ok: boolean;
+  /** Why not ready (never carries a secret): e.g. the migrations still pending. */
+  reason?: string;
+}
+
+/** The reason of a schema with pending migrations, or null when every known migration is applied. */
+export function pendingReason(known: readonly string[], applied: Iterable<string>): string | null {
+  const have = new Set(applied);
+  const pending = known.filter((id) => !have.has(id));
+  return pending.length === 0 ? null : `schema not current: migration${pending.length === 1 ? '' : 's'} ${pending.join(', ')} not applied`;
 }
 
 // ---- stores and their Stripe connections ----

@@ -17,15 +17,16 @@
  * same test suites as SQLite's (TEST_DATABASE=postgres, see test/run.mjs) — a follow-up for issue 10.
  */
 import type { Clock } from '../../clock';
-import type { Storage } from '../port';
+import { pendingReason, type Storage, type StorageHealth } from '../port';
 import { createCartsRepository } from './carts';
 import { createCatalogRepository } from './catalog';
 import { createCheckoutsRepository } from './checkouts';
-import { createPool, type PgPool } from './db';
+import { createPool, inTransaction, rows, type PgPool } from './db';
 import { createLeasesRepository } from './leases';
 import { migrate, SchemaTooNewError } from './migrations';
 import { createOrdersRepository } from './orders';
 import { createSealedValuesRepository } from './sealed';
+import { pgMigrations } from './schema';
 import { createStoresRepository } from './stores';
 
 export { SchemaTooNewError };
@@ -38,6 +39,8 @@ export interface PostgresSettings {
 
 /** Builds the storage port over a pool whose schema is up to date. */
 export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
+  // pg's Pool.end throws when called twice; a second close (a shutdown racing a failure path) just waits for the first.
+  let closed: Promise<void> | undefined;
   return {
     stores: createStoresRepository(pool, clock),
     catalog: createCatalogRepository(pool, clock),
@@ -46,8 +49,24 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     orders: createOrdersRepository(pool, clock),
     sealed: createSealedValuesRepository(pool),
     leases: createLeasesRepository(pool, clock),
-    close: () => pool.end(),
+    health: healthProbe(pool),
+    close: () => (closed ??= pool.end()),
   };
+}
+
+/** Storage.health: `SELECT 1` on a pooled connection, and the schema check until the schema is current (then remembered). */
+function healthProbe(pool: PgPool): () => Promise<StorageHealth> {
+  const known = pgMigrations.map((m) => m.id);
+  let current = false;
+  return () =>
+    inTransaction(pool, async (c) => {
+      await c.query('SELECT 1');
+      if (current) return { ok: true };
+      const reason = pendingReason(known, (await rows<{ id: string }>(c, 'SELECT id FROM schema_migrations')).map((r) => r.id));
+      if (reason) return { ok: false, reason };
+      current = true;
+      return { ok: true };
+    });
 }
 
 /** Opens the pool, applies pending migrations (under the migration lock) and builds the port. */

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../../clock';
-import type { Storage } from '../port';
+import { pendingReason, type Storage, type StorageHealth } from '../port';
 import { run, type SqliteDatabase } from './db';
 
 export type { SqliteDatabase };
@@ -22,15 +22,18 @@ import { createOrdersRepository } from './orders';
 import { createSealedValuesRepository } from './sealed';
 import { createStoresRepository } from './stores';
 
-/** Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations. */
-export function openDatabase(path: string): SqliteDatabase {
+/**
+ * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations (unless
+ * `migrate: false`, for `npm run migrate`, which checks the schema first and then calls migrate itself).
+ */
+export function openDatabase(path: string, options: { migrate?: boolean } = {}): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  if (options.migrate !== false) migrate(db);
   return db;
 }
 
@@ -44,6 +47,7 @@ export function createSqliteStorage(db: SqliteDatabase, clock: Clock): Storage {
     orders: createOrdersRepository(db, clock),
     sealed: createSealedValuesRepository(db),
     leases: createLeasesRepository(db, clock),
+    health: healthProbe(db),
     close: () => run(() => void db.close()),
   };
 }
@@ -53,7 +57,31 @@ export function openSqliteStorage(path: string, clock: Clock): Storage {
   return createSqliteStorage(openDatabase(path), clock);
 }
 
-function migrate(db: SqliteDatabase): void {
+/** The ids of the migrations recorded in the database (none for a file never migrated). Read-only. */
+export function appliedMigrations(db: SqliteDatabase): string[] {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").pluck().get();
+  if (!table) return [];
+  return db.prepare('SELECT id FROM schema_migrations ORDER BY id').pluck().all() as string[];
+}
+
+/** Storage.health: `SELECT 1`, and the schema check until the schema is current (then remembered). */
+function healthProbe(db: SqliteDatabase): () => Promise<StorageHealth> {
+  const known = migrations.map((m) => m.id);
+  let current = false;
+  return () =>
+    run(() => {
+      db.prepare('SELECT 1').get();
+      if (current) return { ok: true };
+      const reason = pendingReason(known, appliedMigrations(db));
+      if (reason) return { ok: false, reason };
+      current = true;
+      return { ok: true };
+    });
+}
+
+/** Applies the pending migrations, each in its own write transaction; returns the ids it applied. */
+export function migrate(db: SqliteDatabase): string[] {
+  const done: string[] = [];
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
   const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').pluck();
   const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
@@ -63,6 +91,8 @@ function migrate(db: SqliteDatabase): void {
       if (isApplied.get(m.id)) return;
       db.exec(m.sql);
       record.run(m.id, Date.now());
+      done.push(m.id);
     }).immediate();
   }
+  return done;
 }
