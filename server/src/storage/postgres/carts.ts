@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock';
 import type { CartLineRecord, CartRecord, CartsRepository, Product } from '../port';
-import { changes, inTransaction, one, rows, type PgClient, type PgPool } from './db';
+import { changes, inTransaction, one, rows, type PgClient, type PgPool, type Queryable } from './db';
 
 /** One row of the whole-cart read: the cart's columns, then one line and its product (nulls without lines). */
 interface WholeRow {
@@ -49,7 +49,7 @@ interface WriteRow extends WholeRow {
   t_max_quantity: number | null;
 }
 
-const whole = async (c: PgClient, cartId: string) => cartOf(cartId, await rows<WholeRow>(c, WHOLE, [cartId]));
+const whole = async (c: Queryable, cartId: string) => cartOf(cartId, await rows<WholeRow>(c, WHOLE, [cartId]));
 
 /**
  * Carts over PostgreSQL. writeLine is a compare-and-set: `UPDATE carts … WHERE id = $1 AND version = $2 AND
@@ -70,12 +70,12 @@ export function createCartsRepository(pool: PgPool, clock: Clock): CartsReposito
         );
         return (await whole(c, id))!;
       }),
-    get: (cartId) => tx((c) => whole(c, cartId)),
-    getWithProduct: (cartId, productId) =>
-      tx(async (c) => {
-        const rs = await rows<WriteRow>(c, WHOLE_WITH_PRODUCT, [cartId, productId]);
-        return { cart: cartOf(cartId, rs), product: rs[0] ? productOf(rs[0]) : null };
-      }),
+    // One statement each: straight to the pool (GET /api/carts/:id, the hottest request, is one round trip).
+    get: (cartId) => whole(pool, cartId),
+    getWithProduct: async (cartId, productId) => {
+      const rs = await rows<WriteRow>(pool, WHOLE_WITH_PRODUCT, [cartId, productId]);
+      return { cart: cartOf(cartId, rs), product: rs[0] ? productOf(rs[0]) : null };
+    },
     writeLine: (w) =>
       tx(async (c) => {
         if (w.keepVersion) {
@@ -103,7 +103,7 @@ export function createCartsRepository(pool: PgPool, clock: Clock): CartsReposito
         }
         return true;
       }),
-    storeIdOf: (cartId) => tx(async (c) => (await one<{ store_id: string }>(c, 'SELECT store_id FROM carts WHERE id = $1', [cartId]))?.store_id ?? null),
+    storeIdOf: async (cartId) => (await one<{ store_id: string }>(pool, 'SELECT store_id FROM carts WHERE id = $1', [cartId]))?.store_id ?? null,
     purgeExpired: () =>
       tx(async (c) => {
         const now = clock.now();

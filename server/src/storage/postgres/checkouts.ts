@@ -1,11 +1,11 @@
 import type { Clock } from '../../clock';
 import type { CheckoutsRepository, NewCheckoutResult } from '../port';
 import { sameQuantities } from '../same-quantities';
-import { changes, inTransaction, one, Rollback, rows, type PgClient, type PgPool } from './db';
+import { changes, inTransaction, one, Rollback, rows, type PgClient, type PgPool, type Queryable } from './db';
 import { toCheckout, type CheckoutRow } from '../rows';
 
 const list = async (c: PgClient, text: string, values: unknown[]) => (await rows<CheckoutRow>(c, text, values)).map(toCheckout);
-const byId = async (c: PgClient, id: string) => {
+const byId = async (c: Queryable, id: string) => {
   const row = await one<CheckoutRow>(c, 'SELECT * FROM checkouts WHERE id = $1', [id]);
   return row ? toCheckout(row) : null;
 };
@@ -49,12 +49,11 @@ export function createCheckoutsRepository(pool: PgPool, clock: Clock): Checkouts
         );
         return { status: 'created', checkout: (await byId(c, n.id))! };
       }),
-    get: (id) => tx((c) => byId(c, id)),
-    findByTokenHash: (tokenHash) =>
-      tx(async (c) => {
-        const row = await one<CheckoutRow>(c, 'SELECT * FROM checkouts WHERE token_hash = $1', [tokenHash]);
-        return row ? toCheckout(row) : null;
-      }),
+    get: (id) => byId(pool, id),
+    findByTokenHash: async (tokenHash) => {
+      const row = await one<CheckoutRow>(pool, 'SELECT * FROM checkouts WHERE token_hash = $1', [tokenHash]);
+      return row ? toCheckout(row) : null;
+    },
     attachPaymentIntent: (id, paymentIntentId, clientSecretSealed) =>
       tx(async (c) => {
         await c.query('UPDATE checkouts SET payment_intent_id = $1, sealed_client_secret = $2 WHERE id = $3 AND payment_intent_id IS NULL', [

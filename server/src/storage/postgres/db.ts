@@ -4,6 +4,8 @@ import pg from 'pg';
 export type PgPool = pg.Pool;
 /** One pooled connection, inside a transaction. */
 export type PgClient = pg.PoolClient;
+/** Where a query can go: a transaction's client, or the pool itself for a read that is one statement. */
+export type Queryable = PgClient | PgPool;
 
 /** How long one statement may run before PostgreSQL cancels it (set on every connection of the pool). */
 export const STATEMENT_TIMEOUT_MS = 10_000;
@@ -44,8 +46,9 @@ export class Rollback<T> extends Error {
 
 /**
  * Runs `work` as ONE transaction (READ COMMITTED, the server's default) on one pooled client: BEGIN, the
- * work, COMMIT; ROLLBACK on any throw. `throw new Rollback(v)` rolls back and answers v. Every query of the
- * adapter runs inside this helper; nothing reaches the pool any other way.
+ * work, COMMIT; ROLLBACK on any throw. `throw new Rollback(v)` rolls back and answers v. Every write and every
+ * read of more than one statement runs inside this helper; a read that is ONE statement (atomic on its own,
+ * one snapshot) goes straight to the pool: one round trip instead of three (BEGIN, SELECT, COMMIT).
  */
 export async function inTransaction<T>(pool: PgPool, work: (client: PgClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -73,17 +76,17 @@ export async function inTransaction<T>(pool: PgPool, work: (client: PgClient) =>
 }
 
 /** The rows of a query, typed by the caller. */
-export async function rows<R>(client: PgClient, text: string, values: unknown[] = []): Promise<R[]> {
+export async function rows<R>(client: Queryable, text: string, values: unknown[] = []): Promise<R[]> {
   return (await client.query(text, values)).rows as R[];
 }
 
 /** The first row of a query, or null. */
-export async function one<R>(client: PgClient, text: string, values: unknown[] = []): Promise<R | null> {
+export async function one<R>(client: Queryable, text: string, values: unknown[] = []): Promise<R | null> {
   return ((await client.query(text, values)).rows[0] as R | undefined) ?? null;
 }
 
 /** How many rows a statement changed. */
-export async function changes(client: PgClient, text: string, values: unknown[] = []): Promise<number> {
+export async function changes(client: Queryable, text: string, values: unknown[] = []): Promise<number> {
   return (await client.query(text, values)).rowCount ?? 0;
 }
 

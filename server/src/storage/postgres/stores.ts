@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock';
 import { LinkAlreadyUsedError, type RetiredConnection, type StoreEvent, type StoresRepository, type StripeConnection } from '../port';
-import { changes, inTransaction, isUniqueViolation, one, rows, type PgClient, type PgPool } from './db';
+import { changes, inTransaction, isUniqueViolation, one, rows, type PgClient, type PgPool, type Queryable } from './db';
 import { connectEvent, definedOnly, toStore, type NewEvent, type StoreRow } from '../rows';
 
 
@@ -20,7 +20,7 @@ const CONN_COLUMNS = `store_id, account_id, account_name, publishable_key, secre
  */
 export function createStoresRepository(pool: PgPool, clock: Clock): StoresRepository {
   const tx = <T>(work: (c: PgClient) => Promise<T>) => inTransaction(pool, work);
-  const getConnection = async (c: PgClient, storeId: string) =>
+  const getConnection = async (c: Queryable, storeId: string) =>
     one<StripeConnection>(c, `SELECT ${CONN_COLUMNS} FROM stripe_connections WHERE store_id = $1`, [storeId]);
   const addEvent = (c: PgClient, e: NewEvent) =>
     c.query(
@@ -51,7 +51,7 @@ export function createStoresRepository(pool: PgPool, clock: Clock): StoresReposi
         await addEvent(c, { store_id: row.id, type: 'store_created', account_id: null, previous_account_id: null, livemode: null, message: `Store "${row.name}" created` });
         return toStore(row);
       }),
-    get: (id) => tx(async (c) => toStore(await one<StoreRow>(c, 'SELECT * FROM stores WHERE id = $1', [id]))),
+    get: async (id) => toStore(await one<StoreRow>(pool, 'SELECT * FROM stores WHERE id = $1', [id])),
     update: (id, patch) =>
       tx(async (c) => {
         // FOR UPDATE: a concurrent patch waits, then merges into the committed row (no lost update).
@@ -63,7 +63,7 @@ export function createStoresRepository(pool: PgPool, clock: Clock): StoresReposi
         ]);
         return next;
       }),
-    getConnection: (storeId) => tx((c) => getConnection(c, storeId)),
+    getConnection: (storeId) => getConnection(pool, storeId),
     saveConnection: (conn, link) =>
       tx(async (c) => {
         await c.query('SELECT 1 FROM stores WHERE id = $1 FOR UPDATE', [conn.store_id]);
@@ -121,8 +121,8 @@ export function createStoresRepository(pool: PgPool, clock: Clock): StoresReposi
         return previous;
       }),
     listEvents: (storeId) => tx((c) => rows<StoreEvent>(c, 'SELECT * FROM store_events WHERE store_id = $1 ORDER BY id', [storeId])),
-    getWebhookSecretSealed: (storeId) =>
-      tx(async (c) => (await one<{ s: string | null }>(c, 'SELECT webhook_secret_sealed AS s FROM stripe_connections WHERE store_id = $1', [storeId]))?.s ?? null),
+    getWebhookSecretSealed: async (storeId) =>
+      (await one<{ s: string | null }>(pool, 'SELECT webhook_secret_sealed AS s FROM stripe_connections WHERE store_id = $1', [storeId]))?.s ?? null,
     retireConnection: (r) =>
       tx(async (c) =>
         (await one<RetiredConnection>(
