@@ -76,33 +76,44 @@ export function createCartsRepository(pool: PgPool, clock: Clock): CartsReposito
       const rs = await rows<WriteRow>(pool, WHOLE_WITH_PRODUCT, [cartId, productId]);
       return { cart: cartOf(cartId, rs), product: rs[0] ? productOf(rs[0]) : null };
     },
-    writeLine: (w) =>
-      tx(async (c) => {
-        if (w.keepVersion) {
-          // FOR SHARE: a concurrent checkouts.create (which updates the cart row) waits for this write, or this
-          // waits for it and then finds the version moved; a session never freezes a stale quantity.
-          const open = await one(c, `SELECT 1 FROM carts WHERE id = $1 AND version = $2 AND status = 'open' FOR SHARE`, [w.cartId, w.version]);
-          if (!open) return false;
-          return (await changes(c, 'UPDATE cart_items SET quantity = $1 WHERE cart_id = $2 AND product_id = $3', [w.quantity, w.cartId, w.productId])) === 1;
-        }
-        const now = clock.now();
-        const claimed = await changes(
-          c,
-          `UPDATE carts SET version = version + 1, currency = $1, updated_at = $2, expires_at = $3
-           WHERE id = $4 AND version = $5 AND status = 'open'`,
-          [w.currency, now, w.expiresAt, w.cartId, w.version],
+    writeLine: async (w) => {
+      if (w.keepVersion) {
+        // One statement, one round trip (the hottest write): the cart row is locked FOR SHARE by the subquery,
+        // so a concurrent checkouts.create (which updates that row) waits for this write, or this one waits
+        // for it and then finds the version moved; a session never freezes a stale quantity.
+        return (await changes(
+          pool,
+          `UPDATE cart_items SET quantity = $1 WHERE cart_id = $2 AND product_id = $3
+             AND EXISTS (SELECT 1 FROM carts WHERE id = $2 AND version = $4 AND status = 'open' FOR SHARE)`,
+          [w.quantity, w.cartId, w.productId, w.version],
+        )) === 1;
+      }
+      const now = clock.now();
+      // One statement too: the compare-and-set on the cart row and the line's write commit together or not at
+      // all (a CTE's UPDATE takes the cart row lock until the statement's implicit COMMIT).
+      const claim = `WITH claimed AS (
+          UPDATE carts SET version = version + 1, currency = $1, updated_at = $2, expires_at = $3
+          WHERE id = $4 AND version = $5 AND status = 'open' RETURNING id)`;
+      const values = [w.currency, now, w.expiresAt, w.cartId, w.version, w.productId];
+      if (w.quantity === 0) {
+        const r = await one<{ claimed: number }>(
+          pool,
+          `${claim}, removed AS (DELETE FROM cart_items WHERE cart_id IN (SELECT id FROM claimed) AND product_id = $6)
+           SELECT COUNT(*) AS claimed FROM claimed`,
+          values,
         );
-        if (claimed === 0) return false;
-        if (w.quantity === 0) await c.query('DELETE FROM cart_items WHERE cart_id = $1 AND product_id = $2', [w.cartId, w.productId]);
-        else {
-          await c.query(
-            `INSERT INTO cart_items (cart_id, product_id, quantity, added_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity`,
-            [w.cartId, w.productId, w.quantity, now],
-          );
-        }
-        return true;
-      }),
+        return r!.claimed === 1;
+      }
+      const r = await one<{ claimed: number }>(
+        pool,
+        `${claim}, written AS (
+           INSERT INTO cart_items (cart_id, product_id, quantity, added_at) SELECT id, $6, $7, $2 FROM claimed
+           ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity)
+         SELECT COUNT(*) AS claimed FROM claimed`,
+        [...values, w.quantity],
+      );
+      return r!.claimed === 1;
+    },
     storeIdOf: async (cartId) => (await one<{ store_id: string }>(pool, 'SELECT store_id FROM carts WHERE id = $1', [cartId]))?.store_id ?? null,
     purgeExpired: () =>
       tx(async (c) => {
