@@ -377,8 +377,6 @@ export interface CheckoutsRepository {
   listToReconcile(since: number, storeId?: string): Promise<Checkout[]>;
   /** Unpaid sessions of a cart that have a PaymentIntent (siblings to cancel once the cart is paid). */
   listOpenWithIntentForCart(cartId: string): Promise<Checkout[]>;
-  /** Unpaid sessions of a store that have a PaymentIntent (e.g. to find the owner of a refunded intent). */
-  listOpenWithIntentForStore(storeId: string): Promise<Checkout[]>;
   /**
    * Deletes unpaid sessions that expired before `before` and can take no money: no intent, or superseded, or
    * an intent last seen cancelled. Returns how many.

@@ -123,20 +123,18 @@ export function createCartsRepository(pool: PgPool, clock: Clock): CartsReposito
       }),
     // One statement: a concurrent INSERT of the same cart_id waits for this one's commit and then sees the
     // committed claim (ON CONFLICT re-checks the WHERE against it), so exactly one caller gets the row.
-    claim: (cartId, owner, ttlMs) =>
-      tx(async (c) => {
-        const now = clock.now();
-        const n = await changes(
-          c,
-          `INSERT INTO cart_claims (cart_id, owner, expires_at) VALUES ($1, $2, $3)
-           ON CONFLICT (cart_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
-           WHERE cart_claims.owner = EXCLUDED.owner OR cart_claims.expires_at <= $4`,
-          [cartId, owner, now + ttlMs, now],
-        );
-        return n === 1;
-      }),
-    releaseClaim: (cartId, owner) =>
-      tx(async (c) => void (await c.query('DELETE FROM cart_claims WHERE cart_id = $1 AND owner = $2', [cartId, owner]))),
+    claim: async (cartId, owner, ttlMs) => {
+      const now = clock.now();
+      const n = await changes(
+        pool,
+        `INSERT INTO cart_claims (cart_id, owner, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (cart_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+         WHERE cart_claims.owner = EXCLUDED.owner OR cart_claims.expires_at <= $4`,
+        [cartId, owner, now + ttlMs, now],
+      );
+      return n === 1;
+    },
+    releaseClaim: async (cartId, owner) => void (await pool.query('DELETE FROM cart_claims WHERE cart_id = $1 AND owner = $2', [cartId, owner])),
   };
 }
 

@@ -72,8 +72,6 @@ export function createCheckoutsRepository(pool: PgPool, clock: Clock): Checkouts
       tx((c) => (storeId ? list(c, `${RECONCILE} AND store_id = $2 ORDER BY created_at`, [since, storeId]) : list(c, `${RECONCILE} ORDER BY created_at`, [since]))),
     listOpenWithIntentForCart: (cartId) =>
       tx((c) => list(c, `SELECT * FROM checkouts WHERE cart_id = $1 AND status = 'open' AND payment_intent_id IS NOT NULL`, [cartId])),
-    listOpenWithIntentForStore: (storeId) =>
-      tx((c) => list(c, `SELECT * FROM checkouts WHERE store_id = $1 AND status = 'open' AND payment_intent_id IS NOT NULL`, [storeId])),
     purgeAbandoned: (before) =>
       tx((c) =>
         changes(c, `DELETE FROM checkouts WHERE status = 'open' AND expires_at < $1

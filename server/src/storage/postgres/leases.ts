@@ -11,20 +11,18 @@ import { changes, inTransaction, type PgPool } from './db';
  */
 export function createLeasesRepository(pool: PgPool, clock: Clock): LeasesRepository {
   return {
-    acquire: (name, owner, ttlMs) =>
-      inTransaction(pool, async (c) => {
-        const now = clock.now();
-        const n = await changes(
-          c,
-          `INSERT INTO leases (name, owner, expires_at) VALUES ($1, $2, $3)
-           ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
-           WHERE leases.owner = EXCLUDED.owner OR leases.expires_at <= $4`,
-          [name, owner, now + ttlMs, now],
-        );
-        return n === 1;
-      }),
-    release: (name, owner) =>
-      inTransaction(pool, async (c) => void (await c.query('DELETE FROM leases WHERE name = $1 AND owner = $2', [name, owner]))),
+    acquire: async (name, owner, ttlMs) => {
+      const now = clock.now();
+      const n = await changes(
+        pool,
+        `INSERT INTO leases (name, owner, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+         WHERE leases.owner = EXCLUDED.owner OR leases.expires_at <= $4`,
+        [name, owner, now + ttlMs, now],
+      );
+      return n === 1;
+    },
+    release: async (name, owner) => void (await pool.query('DELETE FROM leases WHERE name = $1 AND owner = $2', [name, owner])),
     releaseAll: (instanceId) =>
       inTransaction(pool, async (c) => {
         const params = [instanceId, `${instanceId}/`];

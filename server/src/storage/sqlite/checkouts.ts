@@ -30,8 +30,6 @@ export function createCheckoutsRepository(db: SqliteDatabase, clock: Clock): Che
                        AND (payment_intent_id IS NULL OR superseded_at IS NOT NULL OR intent_status = 'canceled')`),
     openForCart: db.prepare(`SELECT * FROM checkouts WHERE cart_id = ? AND status = 'open'
                              AND payment_intent_id IS NOT NULL`),
-    openForStore: db.prepare(`SELECT * FROM checkouts WHERE store_id = ? AND status = 'open'
-                              AND payment_intent_id IS NOT NULL`),
   };
 
   const byId = (id: string) => {
@@ -84,7 +82,6 @@ export function createCheckoutsRepository(db: SqliteDatabase, clock: Clock): Che
     listToReconcile: (since, storeId) => run(() => list(storeId ? q.reconcileStore.all(storeId, since) : q.reconcile.all(since))),
     purgeAbandoned: (before) => run(() => q.purge.run(before).changes),
     listOpenWithIntentForCart: (cartId) => run(() => list(q.openForCart.all(cartId))),
-    listOpenWithIntentForStore: (storeId) => run(() => list(q.openForStore.all(storeId))),
   };
 }
 
