@@ -9,3 +9,12 @@ export function belongsTo(pi: Stripe.PaymentIntent, checkout: Checkout): boolean
   const m = pi.metadata ?? {};
   return m.checkout_id === checkout.id && m.cart_id === checkout.cart_id && m.store_id === checkout.store_id;
 }
+
+/**
+ * Cancels an intent that has taken no money (as abandoned); a paid or processing one is answered as it is.
+ * A confirm that wins the race makes the cancel fail; the retrieve then sees the payment.
+ */
+export async function abandonUnlessPaid(stripe: Stripe, pi: Stripe.PaymentIntent): Promise<Stripe.PaymentIntent> {
+  if (!CANCELABLE_STATUSES.includes(pi.status)) return pi;
+  return stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'abandoned' }).catch(() => stripe.paymentIntents.retrieve(pi.id));
+}

@@ -10,7 +10,7 @@ import type Stripe from 'stripe';
 import { secretKeyBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import type { Checkout, RetiredConnection, StripeConnection } from '../storage/port';
-import { CANCELABLE_STATUSES } from './intents';
+import { abandonUnlessPaid } from './intents';
 import { recordFromPaymentIntent } from './record';
 
 type SettleDeps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>;
@@ -71,12 +71,8 @@ export async function settlePreviousConnection(deps: SettleDeps, previous: Strip
   const sessions = await deps.storage.checkouts.listToReconcile(deps.clock.now() - SETTLE_LOOKBACK_MS, previous.store_id);
   for (const c of sessions.filter((s) => madeWith(s, previous))) {
     try {
-      let pi = await stripe.paymentIntents.retrieve(c.payment_intent_id!);
-      if (!reachable && CANCELABLE_STATUSES.includes(pi.status)) {
-        // A confirm that wins the race makes the cancel fail; the retrieve then sees the payment.
-        pi = await stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'abandoned' })
-          .catch(() => stripe.paymentIntents.retrieve(c.payment_intent_id!));
-      }
+      let pi: Stripe.PaymentIntent = await stripe.paymentIntents.retrieve(c.payment_intent_id!);
+      if (!reachable) pi = await abandonUnlessPaid(stripe, pi);
       report.checked += 1;
       await noteIntentStatus(deps, c, pi);
       if (pi.status === 'processing') report.pending += 1;

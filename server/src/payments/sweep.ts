@@ -3,7 +3,7 @@ import { clientSecretBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import type { Checkout, RetiredConnection } from '../storage/port';
 import { withMerchantStripe } from '../stripe/merchant';
-import { CANCELABLE_STATUSES } from './intents';
+import { abandonUnlessPaid } from './intents';
 import { recordFromPaymentIntent } from './record';
 import { madeWith, noteIntentStatus, openKey, releaseRetiredConnections } from './settle';
 import { cancelSiblingIntents } from './siblings';
@@ -116,9 +116,7 @@ async function retrieveIntent(deps: SweepDeps, checkout: Checkout, retired: Reti
 }
 
 async function abandonIfStale(stripe: Stripe, pi: Stripe.PaymentIntent, stale: boolean): Promise<Stripe.PaymentIntent> {
-  if (!stale || !CANCELABLE_STATUSES.includes(pi.status)) return pi;
-  // A confirm that wins the race makes the cancel fail; the retrieve then sees the payment.
-  return stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'abandoned' }).catch(() => stripe.paymentIntents.retrieve(pi.id));
+  return stale ? abandonUnlessPaid(stripe, pi) : pi;
 }
 
 /** The lease that makes the periodic sweep one instance's at a time (leases table). */
