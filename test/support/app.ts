@@ -14,6 +14,7 @@ import type { Config } from '../../server/src/config';
 import { upgradeSealedValues } from '../../server/src/crypto/upgrade';
 import { buildDeps, type AppDeps } from '../../server/src/deps';
 import type { StripeSettings } from '../../server/src/stripe/client';
+import { PG_SERVER, pgAdmin } from './pg';
 import type { StripeEmulator } from '../../emulator/src/index';
 
 /** Options of startTestServer. */
@@ -62,18 +63,6 @@ const UNTHROTTLED: Required<NonNullable<Config['rateLimits']>> = {
 
 /** The engine under test: TEST_DATABASE=postgres runs the suites on PostgreSQL (see test/run.mjs). */
 export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
-/** The PostgreSQL server the postgres pass creates its throw-away databases on (trust auth, user postgres). */
-const PG_SERVER = (process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
-
-async function pgAdmin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** `?` placeholders → `$1, $2…` (tests write SQL once for both engines). */
 function numbered(sql: string): string {

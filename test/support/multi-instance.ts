@@ -10,12 +10,10 @@ import { Agent, createServer, request, type IncomingMessage, type Server, type S
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { freePort } from '../../examples/demo/server-process';
+import { PG_SERVER, pgAdmin } from './pg';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 
-/** The PostgreSQL server the throw-away database is created on (trust auth, user postgres), as in test/support/app.ts. */
-export const PG_SERVER = (process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
 
 const PG_URL = new URL(PG_SERVER);
 /** host:port of the PostgreSQL server, for messages. */
@@ -33,16 +31,6 @@ export function postgresAnswers(): Promise<boolean> {
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
-}
-
-async function pgAdmin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /** up: answered /healthz and not asked to stop; stopping: SIGTERM sent; down: exited (or not started yet). */
