@@ -8,6 +8,7 @@ import { ApiError, docUrl, invalidRequest, unexpectedState } from './errors';
 import { optString } from './form';
 import { newId } from './ids';
 import { buildCharge } from './objects';
+import { readShipping } from './shipping';
 import type { ChargeRecord, PaymentMethodRecord } from './state';
 
 const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
@@ -45,6 +46,18 @@ export function succeed(ctx: RequestContext, intent: Stripe.PaymentIntent, metho
     last_payment_error: null,
     next_action: null,
   });
+  if (intent.receipt_email) {
+    ctx.core.state.receipts.push({
+      account: ctx.caller.account.id,
+      payment_intent: intent.id,
+      charge: charge.id,
+      email: intent.receipt_email,
+      amount: intent.amount,
+      currency: intent.currency,
+      livemode: intent.livemode,
+      created: nowSeconds(ctx.core),
+    });
+  }
   emitEvent(ctx, 'charge.succeeded', buildCharge(charge, ctx.caller.bucket, []));
   emitEvent(ctx, 'payment_intent.succeeded', intent);
   return intent;
@@ -103,6 +116,9 @@ function startProcessing(ctx: RequestContext, intent: Stripe.PaymentIntent, meth
 
 /** Confirms `intent` with `method` (or the one already attached) and applies the card's outcome. */
 export function confirmIntent(ctx: RequestContext, intent: Stripe.PaymentIntent, method: PaymentMethodRecord | undefined): Stripe.PaymentIntent {
+  // `shipping` may come with the confirmation (Stripe.js sends the Address Element's value there); it is checked
+  // like create's and kept on the intent even when the card is then declined.
+  const shipping = readShipping(ctx.params);
   if (intent.status === 'succeeded') {
     throw unexpectedState('You cannot confirm this PaymentIntent because it has already succeeded after being previously confirmed.', intent);
   }
@@ -121,6 +137,7 @@ export function confirmIntent(ctx: RequestContext, intent: Stripe.PaymentIntent,
       intent,
     );
   }
+  if (shipping !== undefined) intent.shipping = shipping;
   const outcome = chosen.outcome;
   if (outcome.kind === 'decline') return decline(ctx, intent, chosen);
   if (outcome.kind === 'three_d_secure') return requireAction(ctx, intent, chosen);

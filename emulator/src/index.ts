@@ -17,10 +17,12 @@ import { handleRequest, type RequestLogEntry } from './server';
 import { EmulatorState, type AccountInfo, type Mode, type Permissions } from './state';
 import { webhookEndpointRoutes } from './webhook-endpoints';
 import { WebhookDispatcher, type Delivery } from './webhooks';
+import type { Receipt } from './shipping';
 
 export type { AccountInfo, Mode, Permissions } from './state';
 export type { FaultSpec, FaultKind } from './faults';
 export type { Delivery } from './webhooks';
+export type { Receipt } from './shipping';
 export type { RequestLogEntry } from './server';
 export { signPayload } from './webhooks';
 export { TEST_CARDS } from './cards';
@@ -61,6 +63,8 @@ export interface StripeEmulator {
   settlePayment(paymentIntentId: string, outcome: 'succeeded' | 'failed'): Stripe.PaymentIntent;
   /** Every API request received, in order. */
   requests: RequestLogEntry[];
+  /** The receipts Stripe would email: one per successful payment whose intent has a `receipt_email`. */
+  receipts: Receipt[];
   faults: Faults;
   webhooks: {
     pause(): void;
@@ -129,6 +133,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       throw new Error(`stripe emulator: no PaymentIntent ${paymentIntentId}`);
     },
     requests,
+    receipts: state.receipts,
     faults,
     webhooks: {
       pause: () => webhooks.pause(),

@@ -74,6 +74,8 @@ export function buildPaymentIntent(init: PaymentIntentInit): Stripe.PaymentInten
 /** Renders the emulator's charge record as a `Stripe.Charge`. */
 export function buildCharge(record: ChargeRecord, bucket: Bucket, refunds: Stripe.Refund[]): Stripe.Charge {
   const failed = Boolean(record.failure);
+  // A charge copies its PaymentIntent's receipt_email and shipping, as Stripe's do.
+  const intent = bucket.paymentIntents.get(record.paymentIntentId);
   return {
     id: record.id,
     object: 'charge',
@@ -110,13 +112,13 @@ export function buildCharge(record: ChargeRecord, bucket: Bucket, refunds: Strip
     payment_intent: record.paymentIntentId,
     payment_method: record.paymentMethod,
     payment_method_details: (record.card ? { type: 'card', card: { ...record.card } } : { type: 'sepa_debit', sepa_debit: { ...record.sepaDebit } }) as Stripe.Charge.PaymentMethodDetails,
-    receipt_email: null,
+    receipt_email: intent?.receipt_email ?? null,
     receipt_number: null,
     receipt_url: null,
     refunded: record.amountRefunded >= record.amount && record.amount > 0 && !failed,
     refunds: { object: 'list', data: refunds, has_more: false, url: `/v1/charges/${record.id}/refunds` },
     review: null,
-    shipping: null,
+    shipping: intent?.shipping ?? null,
     source: null,
     source_transfer: null,
     statement_descriptor: null,

@@ -13,6 +13,7 @@ import { paginate } from './list';
 import { buildPaymentIntent } from './objects';
 import { resolvePaymentMethod } from './payment-methods';
 import { searchPaymentIntents } from './search';
+import { readReceiptEmail, readShipping } from './shipping';
 
 const CREATE_PARAMS = [
   'amount', 'currency', 'automatic_payment_methods', 'payment_method_types', 'metadata', 'description',
@@ -31,6 +32,7 @@ const UPDATE_PARAMS = [
 const CANCEL_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'];
 const CANCELABLE = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing'];
 const AMOUNT_UPDATABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
+const UPDATABLE = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing', 'succeeded'];
 
 /**
  * The PaymentIntent `id` of the caller's account and mode. A publishable key must bring the matching
@@ -86,7 +88,7 @@ function create(ctx: RequestContext): Stripe.PaymentIntent {
     livemode: caller.livemode,
     metadata: applyMetadata({}, params),
     description: optString(params, 'description') ?? null,
-    receiptEmail: optString(params, 'receipt_email') ?? null,
+    receiptEmail: readReceiptEmail(params) ?? null,
     paymentMethodTypes: types ?? ['card'],
     // Since API version 2023-08-16 automatic payment methods are on unless payment_method_types is given.
     automatic: types ? false : automatic ? optString(automatic, 'enabled') !== 'false' : true,
@@ -96,6 +98,7 @@ function create(ctx: RequestContext): Stripe.PaymentIntent {
   intent.statement_descriptor = optString(params, 'statement_descriptor') ?? null;
   intent.statement_descriptor_suffix = optString(params, 'statement_descriptor_suffix') ?? null;
   intent.transfer_group = optString(params, 'transfer_group') ?? null;
+  intent.shipping = readShipping(params) ?? null;
   const method = resolvePaymentMethod(ctx, params);
   if (method) {
     intent.payment_method = method.object.id;
@@ -111,6 +114,23 @@ function update(ctx: RequestContext): Stripe.PaymentIntent {
   const intent = loadIntent(ctx, ctx.routeParams.id);
   const { params } = ctx;
   rejectUnknown(params, UPDATE_PARAMS);
+  if (intent.status === 'canceled') {
+    throw unexpectedState(
+      `You cannot update this PaymentIntent because it has a status of canceled. ` +
+        `Updates are only allowed when the PaymentIntent has one of the following statuses: ${UPDATABLE.join(', ')}.`,
+      intent,
+    );
+  }
+  // Guess (Stripe's reference does not list it): shipping is fixed once the payment is processing or done,
+  // like the amount; metadata, description and receipt_email stay editable (see README).
+  if (params.shipping !== undefined && !AMOUNT_UPDATABLE.includes(intent.status)) {
+    throw unexpectedState(
+      `You cannot update the shipping of this PaymentIntent because it has a status of ${intent.status}.`,
+      intent,
+    );
+  }
+  const shipping = readShipping(params);
+  const receiptEmail = readReceiptEmail(params);
   const amount = optInt(params, 'amount');
   const currency = optString(params, 'currency')?.toLowerCase();
   const changesMoney = amount !== undefined || currency !== undefined || params.payment_method !== undefined;
@@ -132,7 +152,8 @@ function update(ctx: RequestContext): Stripe.PaymentIntent {
   }
   intent.metadata = applyMetadata(intent.metadata, params);
   if (params.description !== undefined) intent.description = optString(params, 'description') ?? null;
-  if (params.receipt_email !== undefined) intent.receipt_email = optString(params, 'receipt_email') ?? null;
+  if (receiptEmail !== undefined) intent.receipt_email = receiptEmail;
+  if (shipping !== undefined) intent.shipping = shipping;
   return intent;
 }
 

@@ -3,6 +3,7 @@
 // mode simply does not find them (404 resource_missing), as on Stripe.
 import type Stripe from 'stripe';
 import { randomToken } from './ids';
+import type { Receipt } from './shipping';
 
 /** Test or live mode, decided by the key. */
 export type Mode = 'test' | 'live';
@@ -96,6 +97,8 @@ function emptyBucket(accountId: string, mode: Mode): Bucket {
 export class EmulatorState {
   readonly accounts = new Map<string, AccountRecord>();
   readonly keys = new Map<string, KeyRecord>();
+  /** What Stripe would email: one receipt per successful payment with a `receipt_email`, in order. */
+  readonly receipts: Receipt[] = [];
 
   constructor(private readonly nowSeconds: () => number) {}
 

@@ -96,6 +96,55 @@ describe('stripe emulator: PaymentIntents', () => {
     assert.deepEqual(updated.metadata, { order: 'o_9' });
   });
 
+  it('keeps shipping and receipt_email in Stripe\'s shapes, clears them with empty strings, and copies them to the charge', async () => {
+    const shipping: Stripe.PaymentIntentUpdateParams.Shipping = {
+      name: 'Ada Lovelace',
+      phone: '+49 30 1234',
+      address: { line1: 'Unter den Linden 1', line2: '', city: 'Berlin', state: '', postal_code: '10117', country: 'de' },
+    };
+    const pi = await stripe.paymentIntents.create({ amount: 1000, currency: 'eur', shipping });
+    assert.deepEqual(pi.shipping, {
+      address: { city: 'Berlin', country: 'DE', line1: 'Unter den Linden 1', line2: null, postal_code: '10117', state: null },
+      carrier: null,
+      name: 'Ada Lovelace',
+      phone: '+49 30 1234',
+      tracking_number: null,
+    });
+    const cleared = await stripe.paymentIntents.update(pi.id, { shipping: '', receipt_email: '' });
+    assert.equal(cleared.shipping, null);
+    assert.equal(cleared.receipt_email, null);
+    await stripe.paymentIntents.update(pi.id, { shipping, receipt_email: 'ada@example.com' });
+    const paid = await stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_visa' });
+    const charge = await stripe.charges.retrieve(paid.latest_charge as string);
+    assert.equal(charge.receipt_email, 'ada@example.com');
+    assert.equal(charge.shipping?.address?.city, 'Berlin');
+    const missing = await stripeError(() => stripe.paymentIntents.update(pi.id, { metadata: { a: '1' }, shipping: { name: 'X' } as Stripe.PaymentIntentUpdateParams.Shipping }));
+    assert.equal(missing.code, 'payment_intent_unexpected_state', 'shipping is fixed once paid');
+    const badEmail = await stripeError(() => stripe.paymentIntents.create({ amount: 1000, currency: 'eur', receipt_email: 'not-an-email' }));
+    assert.equal(badEmail.code, 'email_invalid');
+    const noLine1 = await stripeError(() => stripe.paymentIntents.create({ amount: 1000, currency: 'eur', shipping: { name: 'A', address: { city: 'B' } } }));
+    assert.equal(noLine1.code, 'parameter_missing');
+  });
+
+  it('records a receipt for a payment with a receipt_email, and none without', async () => {
+    const before = emu.receipts.length;
+    const pi = await stripe.paymentIntents.create({ amount: 1200, currency: 'usd', receipt_email: 'grace@example.com', confirm: true, payment_method: 'pm_card_visa' });
+    await stripe.paymentIntents.create({ amount: 1300, currency: 'usd', confirm: true, payment_method: 'pm_card_visa' });
+    assert.equal(emu.receipts.length, before + 1);
+    const receipt = emu.receipts.at(-1)!;
+    assert.deepEqual(
+      { account: receipt.account, payment_intent: receipt.payment_intent, charge: receipt.charge, email: receipt.email, amount: receipt.amount, currency: receipt.currency, livemode: receipt.livemode },
+      { account: acct.id, payment_intent: pi.id, charge: pi.latest_charge, email: 'grace@example.com', amount: 1200, currency: 'usd', livemode: false },
+    );
+  });
+
+  it('refuses every update of a canceled intent', async () => {
+    const pi = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
+    await stripe.paymentIntents.cancel(pi.id);
+    const err = await stripeError(() => stripe.paymentIntents.update(pi.id, { metadata: { a: '1' } }));
+    assert.equal(err.code, 'payment_intent_unexpected_state');
+  });
+
   it('confirms with a test PaymentMethod id and records a charge', async () => {
     const pi = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
     const done = await stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_visa' });

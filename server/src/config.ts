@@ -84,6 +84,8 @@ const envSchema = z.object({
   RATE_LIMIT_STORE_CHECKOUTS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.storeCheckoutsPerMinute),
   RATE_LIMIT_PAYMENT_INTENTS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.paymentIntentsPerMinute),
   RATE_LIMIT_STORE_PAYMENT_INTENTS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.storePaymentIntentsPerMinute),
+  RATE_LIMIT_DETAILS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.detailsPerMinute),
+  RATE_LIMIT_STORE_DETAILS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.storeDetailsPerMinute),
 });
 
 /**
@@ -132,6 +134,8 @@ export function loadConfig(env: Record<string, string | undefined>, warn: Config
       storeCheckoutsPerMinute: e.RATE_LIMIT_STORE_CHECKOUTS_PER_MINUTE,
       paymentIntentsPerMinute: e.RATE_LIMIT_PAYMENT_INTENTS_PER_MINUTE,
       storePaymentIntentsPerMinute: e.RATE_LIMIT_STORE_PAYMENT_INTENTS_PER_MINUTE,
+      detailsPerMinute: e.RATE_LIMIT_DETAILS_PER_MINUTE,
+      storeDetailsPerMinute: e.RATE_LIMIT_STORE_DETAILS_PER_MINUTE,
     },
   };
 }

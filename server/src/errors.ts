@@ -15,16 +15,23 @@ export class AppError extends Error {
     message: string,
     /** Extra response headers, e.g. Retry-After on 429. */
     readonly headers: Record<string, string> = {},
+    /** The request field the error is about (`shipping.address.country`), as Stripe's errors name theirs. */
+    readonly param?: string,
   ) {
     super(message);
+  }
+
+  /** The same error about the field `param`. */
+  about(param: string): AppError {
+    return new AppError(this.code, this.status, this.message, this.headers, param);
   }
 }
 
 export type { ErrorBody };
 
 /** Builds the JSON body of an error answer. */
-export function errorBody(code: string, message: string): ErrorBody {
-  return { error: { code, message } };
+export function errorBody(code: string, message: string, param?: string): ErrorBody {
+  return { error: param ? { code, message, param } : { code, message } };
 }
 
 /** A catalogue entry: a factory that also names its code and status. */
@@ -151,6 +158,22 @@ export const errors = {
   amountTooSmall: def('amount_too_small', 422, (stripeMessage: string) => stripeMessage),
   amountTooLarge: def('amount_too_large', 422, (stripeMessage: string) => stripeMessage),
   stripeInvalidRequest: def('stripe_invalid_request', 422, (stripeMessage: string) => stripeMessage),
+  invalidEmail: def('invalid_email', 422, 'Enter a valid email address, such as jenny@example.com'),
+  invalidAddress: def('invalid_address', 422, (message: string) => message),
+  shippingCountryUnsupported: def(
+    'shipping_country_unsupported',
+    422,
+    (country: string) => `This store does not ship to ${country}; choose another address`,
+  ),
+  shippingRateUnavailable: def('shipping_rate_unavailable', 422, (message: string) => message),
+  detailsLocked: def(
+    'details_locked',
+    409,
+    'The payment of this checkout is already being processed or done; its details can no longer change',
+  ),
+
+  // ---- shipping settings (the platform's) ----
+  invalidShippingSettings: def('invalid_shipping_settings', 422, (message: string) => message),
 
   // ---- orders and incoming webhooks ----
   orderNotFound: def('order_not_found', 404, 'Order not found'),

@@ -17,6 +17,10 @@ export interface CartLine {
   quantity: number;
   /** `unit_amount * quantity`. */
   line_total: number;
+  /** False for goods that need no address (a gift card, a download). Absent in sessions made before shipping: true. */
+  shippable?: boolean;
+  /** The product's weight per unit, for weight-banded shipping rates; null: not given (weighs nothing). */
+  weight_grams?: number | null;
 }
 
 /**
@@ -30,6 +34,13 @@ export interface CartView {
   items: CartLine[];
   subtotal: number;
   item_count: number;
+  /** True when the store has shipping settings and a line is shippable: "Shipping calculated at checkout". */
+  requires_shipping: boolean;
+  /**
+   * The lowest free-shipping threshold of the store's rates (minor units of `currency`), or null when no rate
+   * has one or nothing ships: the drawer says "Add $7.50 for free shipping" while `subtotal` is below it.
+   */
+  free_shipping_over: number | null;
 }
 
 /** `POST /api/carts/:id/checkout` (201): the new checkout session's page. */
@@ -40,6 +51,104 @@ export interface CheckoutSession {
   url: string;
   /** ISO 8601. */
   expires_at: string;
+}
+
+/** A postal address, in Stripe's shape (`country`: ISO 3166-1 alpha-2, upper case). */
+export interface Address {
+  line1: string;
+  line2: string | null;
+  city: string;
+  state: string | null;
+  postal_code: string;
+  country: string;
+}
+
+/** A delivery estimate in business days. */
+export interface DeliveryEstimate {
+  min_days: number;
+  max_days: number;
+}
+
+/** One shipping rate as the checkout page offers it: its price for this cart and address. */
+export interface ShippingRateOption {
+  id: string;
+  display_name: string;
+  /** What this cart pays for it (0 when free, e.g. over the free-shipping threshold). */
+  amount: number;
+  delivery_estimate: DeliveryEstimate | null;
+}
+
+/** The money of a session or order; discount and tax slot in beside shipping later. */
+export interface Amounts {
+  subtotal: number;
+  shipping: number;
+  total: number;
+}
+
+/** Who bought: the email from the checkout, name and phone from the shipping address. */
+export interface Customer {
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+}
+
+/** Where an order goes and how. */
+export interface Shipping {
+  name: string;
+  phone: string | null;
+  address: Address;
+  rate: { id: string; display_name: string; amount: number };
+  delivery_estimate: DeliveryEstimate | null;
+}
+
+/**
+ * `POST /api/checkout/:token/details`: what the shopper typed. Every field is optional so the page can
+ * send the email before the address; the server keeps what it was given last. Prices never come from here.
+ */
+export interface CheckoutDetailsInput {
+  email?: string;
+  shipping?: { name: string; phone?: string | null; address: Address };
+  /** The rate the shopper picked; absent: the cheapest one that applies. */
+  shipping_rate_id?: string;
+}
+
+/** What the session knows of the shopper and the total the server computed from it. */
+export interface CheckoutDetails {
+  email: string | null;
+  /** Required before paying when `requires_shipping`. */
+  shipping: Shipping | null;
+  /** The rates that apply to the stored address and this cart (empty until there is an address). */
+  shipping_rates: ShippingRateOption[];
+  amounts: Amounts;
+  /** True when everything the order needs is there (email, and address + rate when required). */
+  complete: boolean;
+}
+
+/** A store's shipping, as the platform sets it (`PUT /api/internal/stores/:id/shipping`) and reads it. */
+export interface ShippingSettings {
+  /** ISO 3166-1 alpha-2 codes the store ships to (at least one). */
+  countries: string[];
+  rates: ShippingRateSettings[];
+}
+
+/** One shipping rate of a store. */
+export interface ShippingRateSettings {
+  /** 1-64 letters, digits, `_` or `-`; unique within the store. */
+  id: string;
+  display_name: string;
+  /** Minor units of the store's currency (0 = free). */
+  amount: number;
+  /** Where it applies (a subset of the store's countries); absent or null: all of them. */
+  countries?: string[] | null;
+  /** Free when the cart's subtotal is at least this. */
+  free_over?: number | null;
+  /**
+   * Weight bands in grams (`min_grams` inclusive, `max_grams` exclusive; null max: no upper bound), each with
+   * its own amount. With bands the rate applies only to carts whose shippable weight falls in one; bands of
+   * one rate never overlap.
+   */
+  weight_bands?: { min_grams: number; max_grams: number | null; amount: number }[] | null;
+  delivery_estimate?: DeliveryEstimate | null;
 }
 
 /** Where an order stands; refunds arrive by webhook. */
@@ -57,7 +166,12 @@ export interface Order {
   items: CartLine[];
   payment_intent_id: string;
   livemode: boolean;
+  /** Kept for integrations of before issue 20: the same as `customer.email`. */
   customer_email: string | null;
+  customer: Customer;
+  /** Null for orders that ship nothing (a store without shipping settings, or only unshippable lines). */
+  shipping: Shipping | null;
+  amounts: Amounts;
   /** ISO 8601. */
   created_at: string;
 }
@@ -66,8 +180,14 @@ export interface Order {
 export interface CheckoutView {
   store: { id: string; name: string };
   items: CartLine[];
+  /** The session's current total (= `details.amounts.total`), what its PaymentIntent charges. */
   amount: number;
   currency: string;
+  /** True when the store has shipping settings and a line is shippable: the page asks for an address and a rate. */
+  requires_shipping: boolean;
+  /** The countries the store ships to (ISO alpha-2), for the Address Element's `allowedCountries`; [] when none. */
+  shipping_countries: string[];
+  details: CheckoutDetails;
   /** The key the session was made for; null once the store was disconnected or switched mode. */
   publishable_key: string | null;
   is_live_mode: boolean;
@@ -83,6 +203,14 @@ export interface PaymentIntentAnswer {
   payment_intent_id: string;
   client_secret: string;
   publishable_key: string;
+  amount: number;
+  currency: string;
+}
+
+/** `POST /api/checkout/:token/details` (200): the stored details and the repriced total. */
+export interface DetailsAnswer {
+  details: CheckoutDetails;
+  /** = `details.amounts.total`; the session's PaymentIntent was updated to it before this answer. */
   amount: number;
   currency: string;
 }
@@ -103,7 +231,8 @@ export type CompleteAnswer = CompletedAnswer | ProcessingAnswer;
 
 /** The body of every error answer (4xx and 5xx): a stable snake_case code and a message safe to show. */
 export interface ErrorBody {
-  error: { code: string; message: string };
+  /** `param`: the request field the error is about, when there is one (`shipping.address.country`). */
+  error: { code: string; message: string; param?: string };
 }
 
 /**

@@ -53,7 +53,7 @@ describe('catalog and carts', () => {
   it('creates an empty cart with an unguessable url-safe id', async () => {
     const res = await call(server.url, 'POST', `/api/stores/${storeId}/carts`);
     assert.equal(res.status, 201);
-    assert.deepEqual(res.body, { id: res.body.id, store_id: storeId, currency: 'eur', items: [], subtotal: 0, item_count: 0 });
+    assert.deepEqual(res.body, { id: res.body.id, store_id: storeId, currency: 'eur', items: [], subtotal: 0, item_count: 0, requires_shipping: false, free_shipping_over: null });
     assert.match(res.body.id, /^cart_[A-Za-z0-9_-]{22}$/);
     assert.equal(Buffer.from(res.body.id.slice(5), 'base64url').length, 16);
   });
@@ -64,7 +64,7 @@ describe('catalog and carts', () => {
       product_id: 'tee', quantity: 2, unit_amount: 1, price: 1, line_total: 1, subtotal: 1, amount: 1,
     });
     assert.equal(added.status, 200);
-    assert.deepEqual(added.body.items, [{ product_id: 'tee', name: 'T-shirt', unit_amount: 2500, quantity: 2, line_total: 5000 }]);
+    assert.deepEqual(added.body.items, [{ product_id: 'tee', name: 'T-shirt', unit_amount: 2500, quantity: 2, line_total: 5000, shippable: true, weight_grams: null }]);
     const merged = await call(server.url, 'POST', `/api/carts/${cart.id}/items`, { product_id: 'tee', quantity: 1 });
     assert.equal(merged.body.items[0].quantity, 3);
     await call(server.url, 'POST', `/api/carts/${cart.id}/items`, { product_id: 'mug' });

@@ -139,6 +139,24 @@ describe('shopper rate limits per client address', () => {
     }
   });
 
+  it('answers 429 once one address has sent 3 details changes in a minute; another address still gets its answer', async () => {
+    const { server, store } = await shopWith({ detailsPerMinute: 3 });
+    try {
+      const a = at(2);
+      const { token } = await sessionFrom(a, server, store.id);
+      for (let i = 0; i < 3; i++) {
+        const res = await a.call(server.url, 'POST', `/api/checkout/${token}/details`, { email: `shopper${i}@example.com` });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+      }
+      assertLimited(await a.call(server.url, 'POST', `/api/checkout/${token}/details`, { email: 'late@example.com' }));
+      const other = await at(3).call(server.url, 'POST', `/api/checkout/${token}/details`, { email: 'other@example.com' });
+      assert.equal(other.status, 200, JSON.stringify(other.body));
+      assert.equal(other.body.details.email, 'other@example.com');
+    } finally {
+      await server.destroy();
+    }
+  });
+
   it('does not count a reload that gets back the intent its session already has (no Stripe call)', async () => {
     const { server, store } = await shopWith({ paymentIntentsPerMinute: 1 });
     try {

@@ -59,6 +59,8 @@ const UNTHROTTLED: Required<NonNullable<Config['rateLimits']>> = {
   storeCheckoutsPerMinute: 1_000_000,
   paymentIntentsPerMinute: 1_000_000,
   storePaymentIntentsPerMinute: 1_000_000,
+  detailsPerMinute: 1_000_000,
+  storeDetailsPerMinute: 1_000_000,
 };
 
 /** The engine under test: TEST_DATABASE=postgres runs the suites on PostgreSQL (see test/run.mjs). */

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import qs from 'qs';
 import type { ZodType } from 'zod';
-import { errors } from '../errors';
+import { errors, type AppError } from '../errors';
 
 /** Bodies larger than this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 32 * 1024;
@@ -21,7 +21,12 @@ export async function readRawBody(ctx: Context, limit = BODY_LIMIT_BYTES): Promi
 }
 
 /** Reads a JSON (or form-encoded) body and validates it; a bad body is a 400 `invalid_request`. */
-export async function readBody<T>(ctx: Context, schema: ZodType<T>): Promise<T> {
+export async function readBody<T>(ctx: Context, schema: ZodType<T>, as?: (message: string) => AppError): Promise<T> {
+  return validate(schema, await readJson(ctx), as);
+}
+
+/** Reads a JSON (or form-encoded) body, unvalidated (an empty body is `{}`); 400 `invalid_json` for junk. */
+export async function readJson(ctx: Context): Promise<unknown> {
   const raw = await readRawBody(ctx);
   let data: unknown = {};
   if (ctx.is('application/x-www-form-urlencoded')) {
@@ -33,14 +38,18 @@ export async function readBody<T>(ctx: Context, schema: ZodType<T>): Promise<T> 
       throw errors.invalidJson();
     }
   }
-  return validate(schema, data);
+  return data;
 }
 
-/** Validates a value against a schema, turning the first problem into a readable 400. */
-export function validate<T>(schema: ZodType<T>, data: unknown): T {
+/**
+ * Validates a value against a schema, turning the first problem into a readable 400 `invalid_request`, or
+ * into `as(message)` (e.g. a 422 of its own code) naming the field in the message and in `param`.
+ */
+export function validate<T>(schema: ZodType<T>, data: unknown, as: (message: string) => AppError = errors.invalidRequest): T {
   const parsed = schema.safeParse(data);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  throw errors.invalidRequest(`${where}${issue?.message ?? 'invalid input'}`);
+  const param = issue?.path.length ? issue.path.join('.') : undefined;
+  const error = as(`${param ? `${param}: ` : ''}${issue?.message ?? 'invalid input'}`);
+  throw param ? error.about(param) : error;
 }

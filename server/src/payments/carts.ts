@@ -35,6 +35,9 @@ export interface Cart {
   items: CartLine[];
   subtotal: number;
   item_count: number;
+  /** The store ships and a line is a physical good (see CartView). */
+  requires_shipping: boolean;
+  free_shipping_over: number | null;
   /** The stored quantity of every line (priced or not), which a checkout session checks it froze. */
   line_quantities: Record<string, number>;
   created_at: number;
@@ -57,6 +60,7 @@ export function priceCart(record: CartRecord | null, now: number): Cart | null {
     items.push(priceLine(p, Math.min(line.quantity, p.max_quantity ?? line.quantity)));
   }
   const { subtotal, item_count } = totals(items);
+  const shipsAny = record.store_ships && items.some((l) => l.shippable !== false);
   const line_quantities: Record<string, number> = {};
   for (const line of record.lines) line_quantities[line.product_id] = line.quantity;
   return {
@@ -68,6 +72,8 @@ export function priceCart(record: CartRecord | null, now: number): Cart | null {
     items,
     subtotal,
     item_count,
+    requires_shipping: shipsAny,
+    free_shipping_over: shipsAny ? record.free_shipping_over : null,
     line_quantities,
     created_at: record.created_at,
     updated_at: record.updated_at,

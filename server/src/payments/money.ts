@@ -16,6 +16,9 @@ export interface PricedProduct {
   name: string;
   unit_amount: number;
   max_quantity: number | null;
+  /** Absent: ships, weight not given. */
+  shippable?: boolean;
+  weight_grams?: number | null;
 }
 
 /** Refuses anything but an integer from 1 to the product's limit with 422 `invalid_quantity`. */
@@ -34,6 +37,8 @@ export function priceLine(product: PricedProduct, quantity: number): CartLine {
     unit_amount: product.unit_amount,
     quantity,
     line_total: product.unit_amount * quantity,
+    shippable: product.shippable !== false,
+    weight_grams: product.weight_grams ?? null,
   };
 }
 

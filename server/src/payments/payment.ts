@@ -7,6 +7,7 @@ import type { Checkout, Order, StripeConnection } from '../storage/port';
 import type { PaymentIntentAnswer } from '../wire';
 import { withMerchantStripe } from '../stripe/merchant';
 import { findCart } from './carts';
+import { intentDetailsParams } from './details';
 import { withCartClaim } from './claims';
 import { paymentIntentIdempotencyKey } from './ids';
 import { belongsTo } from './intents';
@@ -75,7 +76,15 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout
         amount: checkout.amount,
         currency: checkout.currency,
         automatic_payment_methods: { enabled: true },
-        metadata: { store_id: checkout.store_id, cart_id: checkout.cart_id, checkout_id: checkout.id },
+        // Details given before the intent existed (the page sends the email early); '' would be refused here.
+        ...(checkout.details.email ? { receipt_email: checkout.details.email } : {}),
+        ...(checkout.details.shipping ? { shipping: intentDetailsParams(checkout.details).shipping as Stripe.PaymentIntentCreateParams.Shipping } : {}),
+        metadata: {
+          store_id: checkout.store_id,
+          cart_id: checkout.cart_id,
+          checkout_id: checkout.id,
+          ...(checkout.details.shipping ? { shipping_rate_id: checkout.details.shipping.rate.id } : {}),
+        },
       },
       { idempotencyKey: paymentIntentIdempotencyKey(checkout.id) },
     ),

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { AppDeps } from '../deps';
 import type { Checkout, Order, PaidPayment, RecordPaidResult, StripeEventRef } from '../storage/port';
+import { levelToIntent } from './details';
 import { newId } from './ids';
 
 /** Why a PaymentIntent could not become an order (or null when it did). */
@@ -28,12 +29,20 @@ type Match = { problem: null; checkout: Checkout; payment: PaidPayment } | { pro
  */
 async function matchPayment(deps: RecordDeps, storeId: string, pi: Stripe.PaymentIntent, source: Source): Promise<Match> {
   const checkoutId: unknown = pi.metadata?.checkout_id;
-  const checkout = typeof checkoutId === 'string' && checkoutId ? await deps.storage.checkouts.get(checkoutId) : null;
+  let checkout = typeof checkoutId === 'string' && checkoutId ? await deps.storage.checkouts.get(checkoutId) : null;
   if (!checkout || checkout.store_id !== storeId || pi.metadata?.cart_id !== checkout.cart_id) return { problem: 'not_ours', checkout: null };
   if (checkout.payment_intent_id && checkout.payment_intent_id !== pi.id) return { problem: 'intent_mismatch', checkout };
   if (pi.amount !== checkout.amount || pi.currency !== checkout.currency) {
-    logAmountMismatch(deps, checkout, pi.id);
-    return { problem: 'amount_mismatch', checkout };
+    // A details change Stripe took but the session did not store (the instance stopped in between)?
+    const levelled = pi.status === 'succeeded' && !checkout.order_id ? await levelToIntent(deps, checkout, pi) : null;
+    if (levelled) deps.logger.warn({ store_id: storeId, checkout_id: checkout.id, payment_intent_id: pi.id }, 'checkout session put level with its PaymentIntent');
+    // Null also when another caller (the webhook beside /complete) put it level first: read what it stored.
+    const current = levelled ?? (await deps.storage.checkouts.get(checkout.id));
+    if (!current || pi.amount !== current.amount || pi.currency !== current.currency) {
+      logAmountMismatch(deps, checkout, pi.id);
+      return { problem: 'amount_mismatch', checkout };
+    }
+    checkout = current;
   }
   if (pi.status !== 'succeeded') return { problem: 'not_succeeded', checkout };
   const payment: PaidPayment = {

@@ -5,7 +5,9 @@ import type { Checkout } from '../storage/port';
 import type { CheckoutSession, CheckoutView } from '../wire';
 import { getOpenCart } from './carts';
 import { CHECKOUT_TOKEN_PATTERN, hashToken, newCheckoutToken, newId } from './ids';
+import { detailsView } from './details';
 import { MAX_AMOUNT } from './money';
+import { requiresShipping } from './shipping';
 
 /** How long a checkout token works unless the caller says otherwise. */
 export const CHECKOUT_TTL_MS = 30 * 60 * 1000;
@@ -90,11 +92,15 @@ export async function checkoutView(deps: Pick<AppDeps, 'storage'>, checkout: Che
     usableConnection(deps, checkout.store_id),
     checkout.order_id ? deps.storage.orders.get(checkout.order_id) : null,
   ]);
+  const shipping = requiresShipping(store?.shipping ?? null, checkout.lines);
   return {
     store: { id: checkout.store_id, name: store?.name ?? '' },
     items: checkout.lines,
     amount: checkout.amount,
     currency: checkout.currency,
+    requires_shipping: shipping,
+    shipping_countries: shipping ? store!.shipping!.countries : [],
+    details: detailsView(store, checkout),
     // The key the session was made for; null if the store was disconnected or switched mode since.
     publishable_key: conn && conn.livemode === checkout.livemode ? conn.publishable_key : null,
     is_live_mode: checkout.livemode,

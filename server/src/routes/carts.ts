@@ -26,6 +26,8 @@ export function cartAnswer(cart: Cart): CartView {
     items: cart.items,
     subtotal: cart.subtotal,
     item_count: cart.item_count,
+    requires_shipping: cart.requires_shipping,
+    free_shipping_over: cart.free_shipping_over,
   };
 }
 

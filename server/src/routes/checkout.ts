@@ -1,11 +1,12 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
-import { readBody } from '../http/body';
+import { readBody, readJson } from '../http/body';
 import { paramOf } from '../http/params';
 import { CHECKOUT_TOKEN_PATTERN, hashToken } from '../payments/ids';
 import { completeCheckout, ensurePaymentIntent, type InFlight } from '../payments/payment';
-import { loadCheckoutView } from '../payments/sessions';
+import { parseDetailsInput, saveCheckoutDetails } from '../payments/details';
+import { findLiveCheckout, loadCheckoutView } from '../payments/sessions';
 import { rateLimitsOf, shopperLimit, UNCOUNTED } from '../security/rate-limit';
 
 const completeBody = z.object({
@@ -32,6 +33,17 @@ export function checkoutApiRouter(deps: AppDeps): Router {
       return checkout && !checkout.payment_intent_id ? checkout.store_id : UNCOUNTED;
     },
   });
+  // Each details change is a Stripe call with the merchant's key: bounded like intent creation.
+  const limitDetails = shopperLimit({
+    clock: deps.clock,
+    perAddress: limits.detailsPerMinute,
+    perStore: limits.storeDetailsPerMinute,
+    storeOf: async (ctx) => {
+      const token = paramOf(ctx, 'token');
+      const checkout = CHECKOUT_TOKEN_PATTERN.test(token) ? await deps.storage.checkouts.findByTokenHash(hashToken(token)) : null;
+      return checkout ? checkout.store_id : null;
+    },
+  });
   router.use('/api/checkout', async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Referrer-Policy', 'no-referrer');
@@ -44,6 +56,13 @@ export function checkoutApiRouter(deps: AppDeps): Router {
 
   router.post('/api/checkout/:token/payment-intent', limitIntents, async (ctx) => {
     ctx.body = await ensurePaymentIntent(deps, inFlight, ctx.params.token);
+  });
+
+  // Email, address and rate: the server reprices the session and updates its PaymentIntent before answering.
+  router.post('/api/checkout/:token/details', limitDetails, async (ctx) => {
+    const checkout = await findLiveCheckout(deps, ctx.params.token);
+    const input = parseDetailsInput(await readJson(ctx));
+    ctx.body = await saveCheckoutDetails(deps, checkout, input);
   });
 
   router.post('/api/checkout/:token/complete', async (ctx) => {

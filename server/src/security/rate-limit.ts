@@ -21,6 +21,9 @@ export interface RateLimits {
   /** PaymentIntents created (a call answered with the intent a session already has does not count). */
   paymentIntentsPerMinute: number;
   storePaymentIntentsPerMinute: number;
+  /** Details changes (email, address, rate: each one updates the PaymentIntent at Stripe), per client address and per store. */
+  detailsPerMinute: number;
+  storeDetailsPerMinute: number;
 }
 
 /**
@@ -40,6 +43,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   storeCheckoutsPerMinute: 600,
   paymentIntentsPerMinute: 10,
   storePaymentIntentsPerMinute: 300,
+  detailsPerMinute: 60,
+  storeDetailsPerMinute: 3000,
 };
 
 /** The configured limits with the defaults filled in. */

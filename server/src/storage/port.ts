@@ -10,9 +10,9 @@
  * or null) for the domain to turn into a catalogue error. They only throw for real failures (I/O, a broken
  * database) and the typed `LinkAlreadyUsedError`.
  */
-import type { CartLine, Order } from '../wire';
+import type { CartLine, Order, Shipping, ShippingSettings } from '../wire';
 
-export type { Order };
+export type { Order, Shipping, ShippingSettings };
 
 /** Everything the app stores. */
 export interface Storage {
@@ -68,6 +68,8 @@ export interface Store {
   name: string;
   allowed_origins: string[];
   default_currency: string;
+  /** Where and how the store ships; null: it ships nothing (services, digital goods), no address is asked. */
+  shipping: ShippingSettings | null;
   created_at: number;
   updated_at: number;
 }
@@ -124,6 +126,12 @@ export interface StoresRepository {
   get(id: string): Promise<Store | null>;
   /** Applies the given fields; null for an unknown store. */
   update(id: string, patch: StorePatch): Promise<Store | null>;
+  /**
+   * Replaces the store's shipping settings (null: ships nothing) and the lowest free-shipping threshold the
+   * cart read shows beside them; null for an unknown store. Sessions already open reprice with the new
+   * settings on their next details change.
+   */
+  setShipping(id: string, settings: ShippingSettings | null, freeShippingOver: number | null): Promise<Store | null>;
   getConnection(storeId: string): Promise<StripeConnection | null>;
   /**
    * Burns the link, replaces any earlier connection and records the audit event, all or nothing. The link
@@ -179,6 +187,10 @@ export interface Product {
   image_url: string | null;
   active: boolean;
   max_quantity: number | null;
+  /** Per unit, for weight-banded shipping rates; null: not given. */
+  weight_grams: number | null;
+  /** False for goods that need no address (a gift card). */
+  shippable: boolean;
 }
 
 /** A product as a platform sends it. */
@@ -191,6 +203,8 @@ export interface ProductInput {
   image_url?: string | null;
   active?: boolean;
   max_quantity?: number | null;
+  weight_grams?: number | null;
+  shippable?: boolean;
 }
 
 /** The catalog of each store. */
@@ -209,7 +223,7 @@ export interface CatalogRepository {
 // ---- carts ----
 
 /** What pricing a line needs of its product, as the catalog has it now. */
-export type LineProduct = Pick<Product, 'id' | 'name' | 'unit_amount' | 'currency' | 'active' | 'max_quantity'>;
+export type LineProduct = Pick<Product, 'id' | 'name' | 'unit_amount' | 'currency' | 'active' | 'max_quantity' | 'weight_grams' | 'shippable'>;
 
 /** A cart line as stored, with the product it names as the catalog has it now (null if it is gone). */
 export interface CartLineRecord {
@@ -231,6 +245,9 @@ export interface CartRecord {
   expires_at: number;
   /** In the order they were added. */
   lines: CartLineRecord[];
+  /** Read with the cart (same statement): whether its store has shipping settings, and their lowest free-over. */
+  store_ships: boolean;
+  free_shipping_over: number | null;
 }
 
 /** One change of a cart, made only if nobody changed the cart since it was read at `version`. */
@@ -293,7 +310,15 @@ export interface Checkout {
   store_id: string;
   cart_id: string;
   lines: CartLine[];
+  /** The total the session charges now: `subtotal + shipping_amount`; its PaymentIntent's amount. */
   amount: number;
+  /** The frozen lines' sum (for sessions from before migration 010: `amount`). */
+  subtotal: number;
+  shipping_amount: number;
+  /** What the shopper told us (email, address and chosen rate), kept with the rate's price at that time. */
+  details: SessionDetails;
+  /** Grows with every details change: the compare-and-set of saveDetails. */
+  details_version: number;
   currency: string;
   livemode: boolean;
   status: 'open' | 'paid';
@@ -314,6 +339,23 @@ export interface Checkout {
   order_id: string | null;
   created_at: number;
   expires_at: number;
+}
+
+/** The shopper's details a session keeps. */
+export interface SessionDetails {
+  email: string | null;
+  shipping: Shipping | null;
+}
+
+/** A details change of a session, with the total the domain computed for it. */
+export interface DetailsChange {
+  id: string;
+  /** The details_version the change was computed from. */
+  version: number;
+  details: SessionDetails;
+  shippingAmount: number;
+  /** The new total: the session's subtotal plus shippingAmount. */
+  amount: number;
 }
 
 /** What it takes to open a checkout session: the cart as the domain read and priced it. */
@@ -356,6 +398,14 @@ export interface CheckoutsRepository {
   create(input: NewCheckout): Promise<NewCheckoutResult>;
   get(id: string): Promise<Checkout | null>;
   findByTokenHash(tokenHash: string): Promise<Checkout | null>;
+  /**
+   * Compare-and-set: stores the details and the new total only while the session is open (no order) and
+   * still at `version` (then bumps it). 'changed' (nothing written) when another change came first or the
+   * session was paid meanwhile; the row as it now is either way. Recording an order checks the PaymentIntent's
+   * amount against this total in the same transaction as the insert, so an order always carries the details
+   * whose total it paid.
+   */
+  saveDetails(change: DetailsChange): Promise<{ status: 'saved' | 'changed'; checkout: Checkout | null }>;
   /**
    * Records the session's PaymentIntent unless one is recorded already; returns the row as it now is. The
    * first intent ever recorded sticks: concurrent callers all get that one back.
@@ -429,6 +479,7 @@ export interface OrdersRepository {
    * Records the order, marks the session paid and closes the cart, once per PaymentIntent: concurrent calls
    * for one intent make one order ('created' for one, 'existing' for the rest). Checked in the same
    * transaction: the session exists, holds no other intent, and its amount and currency equal the payment's.
+   * The order copies the session's details (email, shipping, subtotal and shipping amount) in that transaction.
    */
   recordPaid(payment: PaidPayment): Promise<RecordPaidResult>;
   /**

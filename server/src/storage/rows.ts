@@ -3,7 +3,8 @@
  * one copy for SQLite and PostgreSQL. Booleans arrive as 0/1 from SQLite and as booleans from PostgreSQL.
  */
 import type { CartLine } from '../payments/money';
-import type { Checkout, Order, Store, StoreEvent, StripeConnection } from './port';
+import type { Customer, Shipping, ShippingSettings } from '../wire';
+import type { Checkout, Order, SessionDetails, Store, StoreEvent, StripeConnection } from './port';
 
 /** A boolean column as either engine returns it. */
 export type DbBool = boolean | number;
@@ -31,7 +32,13 @@ export interface CheckoutRow {
   order_id: string | null;
   created_at: number;
   expires_at: number;
+  subtotal: number | null;
+  shipping_amount: number;
+  details_json: string | null;
+  details_version: number;
 }
+
+const NO_DETAILS: SessionDetails = { email: null, shipping: null };
 
 /** A checkout session as the port shows it. */
 export function toCheckout(row: CheckoutRow): Checkout {
@@ -42,6 +49,10 @@ export function toCheckout(row: CheckoutRow): Checkout {
     cart_id: row.cart_id,
     lines: JSON.parse(row.lines_json) as CartLine[],
     amount: row.amount,
+    subtotal: row.subtotal ?? row.amount,
+    shipping_amount: row.shipping_amount,
+    details: row.details_json ? (JSON.parse(row.details_json) as SessionDetails) : NO_DETAILS,
+    details_version: row.details_version,
     currency: row.currency,
     livemode: isTrue(row.livemode),
     status: row.status,
@@ -71,6 +82,10 @@ export interface OrderRow {
   livemode: DbBool;
   customer_email: string | null;
   created_at: number;
+  subtotal: number | null;
+  shipping_amount: number;
+  customer_json: string | null;
+  shipping_json: string | null;
 }
 
 /** An order as the port (and the internal API) shows it. */
@@ -87,7 +102,35 @@ export function toOrder(row: OrderRow): Order {
     payment_intent_id: row.payment_intent_id,
     livemode: isTrue(row.livemode),
     customer_email: row.customer_email,
+    customer: row.customer_json ? (JSON.parse(row.customer_json) as Customer) : { email: row.customer_email, name: null, phone: null },
+    shipping: row.shipping_json ? (JSON.parse(row.shipping_json) as Shipping) : null,
+    amounts: { subtotal: row.subtotal ?? row.amount, shipping: row.shipping_amount, total: row.amount },
     created_at: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** What a session's row hands to its order (both adapters read these columns in recordPaid's transaction). */
+export interface SessionMoneyRow {
+  amount: number;
+  subtotal: number | null;
+  shipping_amount: number;
+  details_json: string | null;
+}
+
+/**
+ * The order's copy of its session's details: the email the shopper typed (else the PaymentIntent's
+ * receipt_email), name and phone from the shipping address, the shipping and the amounts.
+ */
+export function orderDetailsOf(chk: SessionMoneyRow, paymentEmail: string | null) {
+  const details = chk.details_json ? (JSON.parse(chk.details_json) as SessionDetails) : NO_DETAILS;
+  const email = details.email ?? paymentEmail;
+  const customer: Customer = { email, name: details.shipping?.name ?? null, phone: details.shipping?.phone ?? null };
+  return {
+    customer_email: email,
+    customer_json: JSON.stringify(customer),
+    shipping_json: details.shipping ? JSON.stringify(details.shipping) : null,
+    subtotal: chk.subtotal ?? chk.amount,
+    shipping_amount: chk.shipping_amount,
   };
 }
 
@@ -97,6 +140,8 @@ export interface StoreRow {
   name: string;
   allowed_origins: string;
   default_currency: string;
+  /** Absent on rows built in memory before insert (a new store ships nothing). */
+  shipping_json?: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -104,7 +149,15 @@ export interface StoreRow {
 /** A store as the port shows it. */
 export function toStore(row: StoreRow | null | undefined): Store | null {
   if (!row) return null;
-  return { ...row, allowed_origins: JSON.parse(row.allowed_origins) as string[] };
+  return {
+    id: row.id,
+    name: row.name,
+    allowed_origins: JSON.parse(row.allowed_origins) as string[],
+    default_currency: row.default_currency,
+    shipping: row.shipping_json ? (JSON.parse(row.shipping_json) as ShippingSettings) : null,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
 }
 
 /** An audit event before it is stored. */

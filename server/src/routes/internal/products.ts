@@ -19,6 +19,8 @@ const productSchema = z.object({
   image_url: z.url({ protocol: /^https?$/ }).max(2000).nullish(),
   active: z.boolean().optional(),
   max_quantity: z.number().int().min(1).max(999).nullish(),
+  weight_grams: z.number().int('must be a whole number of grams').min(0).max(10_000_000).nullish(),
+  shippable: z.boolean().optional(),
 });
 const catalogSchema = z.object({ products: z.array(productSchema).max(1000) });
 

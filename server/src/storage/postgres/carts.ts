@@ -11,6 +11,8 @@ interface WholeRow {
   created_at: number;
   updated_at: number;
   expires_at: number;
+  store_ships: boolean;
+  free_shipping_over: number | null;
   product_id: string | null;
   quantity: number | null;
   added_at: number | null;
@@ -21,19 +23,25 @@ interface WholeRow {
   p_image_url: string | null;
   p_active: boolean | null;
   p_max_quantity: number | null;
+  p_weight_grams: number | null;
+  p_shippable: boolean | null;
 }
 
 const CART_COLUMNS = `c.store_id, c.currency, c.status, c.version, c.created_at, c.updated_at, c.expires_at,
+  s.shipping_json IS NOT NULL AS store_ships, s.free_shipping_over,
   ci.product_id, ci.quantity, ci.added_at,
   p.name AS p_name, p.description AS p_description, p.unit_amount AS p_unit_amount, p.currency AS p_currency,
-  p.image_url AS p_image_url, p.active AS p_active, p.max_quantity AS p_max_quantity`;
-const LINES_JOIN = `LEFT JOIN cart_items ci ON ci.cart_id = c.id
+  p.image_url AS p_image_url, p.active AS p_active, p.max_quantity AS p_max_quantity,
+  p.weight_grams AS p_weight_grams, p.shippable AS p_shippable`;
+const LINES_JOIN = `LEFT JOIN stores s ON s.id = c.store_id
+  LEFT JOIN cart_items ci ON ci.cart_id = c.id
   LEFT JOIN products p ON p.store_id = c.store_id AND p.id = ci.product_id`;
 const WHOLE = `SELECT ${CART_COLUMNS} FROM carts c ${LINES_JOIN} WHERE c.id = $1 ORDER BY ci.added_at, ci.seq`;
 // What a write needs in one statement (one snapshot): the whole cart and, on every row, the product being written.
 const WHOLE_WITH_PRODUCT = `SELECT ${CART_COLUMNS},
     t.id AS t_id, t.name AS t_name, t.description AS t_description, t.unit_amount AS t_unit_amount,
-    t.currency AS t_currency, t.image_url AS t_image_url, t.active AS t_active, t.max_quantity AS t_max_quantity
+    t.currency AS t_currency, t.image_url AS t_image_url, t.active AS t_active, t.max_quantity AS t_max_quantity,
+    t.weight_grams AS t_weight_grams, t.shippable AS t_shippable
   FROM carts c LEFT JOIN products t ON t.store_id = c.store_id AND t.id = $2 ${LINES_JOIN}
   WHERE c.id = $1 ORDER BY ci.added_at, ci.seq`;
 
@@ -47,6 +55,8 @@ interface WriteRow extends WholeRow {
   t_image_url: string | null;
   t_active: boolean | null;
   t_max_quantity: number | null;
+  t_weight_grams: number | null;
+  t_shippable: boolean | null;
 }
 
 const whole = async (c: Queryable, cartId: string) => cartOf(cartId, await rows<WholeRow>(c, WHOLE, [cartId]));
@@ -156,6 +166,8 @@ function cartOf(cartId: string, rs: WholeRow[]): CartRecord | null {
     updated_at: first.updated_at,
     expires_at: first.expires_at,
     lines,
+    store_ships: first.store_ships,
+    free_shipping_over: first.free_shipping_over,
   };
 }
 
@@ -170,6 +182,8 @@ function lineProduct(r: WholeRow): Product | null {
     image_url: r.p_image_url,
     active: r.p_active === true,
     max_quantity: r.p_max_quantity,
+    weight_grams: r.p_weight_grams,
+    shippable: r.p_shippable !== false,
   };
 }
 
@@ -184,5 +198,7 @@ function productOf(r: WriteRow): Product | null {
     image_url: r.t_image_url,
     active: r.t_active === true,
     max_quantity: r.t_max_quantity,
+    weight_grams: r.t_weight_grams,
+    shippable: r.t_shippable !== false,
   };
 }

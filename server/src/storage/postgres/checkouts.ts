@@ -19,6 +19,8 @@ const RECONCILE = `SELECT * FROM checkouts WHERE status = 'open' AND payment_int
  *   is counted by a later statement of the same transaction, which (READ COMMITTED: a fresh snapshot per
  *   statement) sees every session an earlier creator committed. Over the cap, the transaction rolls back,
  *   version bump included.
+ * - saveDetails: one compare-and-set UPDATE on (open, no order, details_version); a concurrent recordPaid holds
+ *   the row FOR UPDATE, so this waits for it, re-checks the WHERE against the paid row and changes nothing.
  * - attachPaymentIntent: `UPDATE … WHERE payment_intent_id IS NULL`; a concurrent caller waits for the row
  *   lock, re-checks the WHERE and changes nothing, then reads the winner's intent back.
  */
@@ -43,8 +45,8 @@ export function createCheckoutsRepository(pool: PgPool, clock: Clock): Checkouts
         ))!;
         if (live.n >= n.maxLivePerCart) throw new Rollback<NewCheckoutResult>({ status: 'limit_reached', retryAt: live.first ?? now });
         await c.query(
-          `INSERT INTO checkouts (id, token_hash, store_id, cart_id, lines_json, amount, currency, livemode, account_id, status, created_at, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11)`,
+          `INSERT INTO checkouts (id, token_hash, store_id, cart_id, lines_json, amount, subtotal, currency, livemode, account_id, status, created_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, 'open', $10, $11)`,
           [n.id, n.tokenHash, n.storeId, n.cartId, JSON.stringify(n.lines), n.amount, n.currency, n.livemode, n.accountId, now, n.expiresAt],
         );
         return { status: 'created', checkout: (await byId(c, n.id))! };
@@ -53,6 +55,16 @@ export function createCheckoutsRepository(pool: PgPool, clock: Clock): Checkouts
     findByTokenHash: async (tokenHash) => {
       const row = await one<CheckoutRow>(pool, 'SELECT * FROM checkouts WHERE token_hash = $1', [tokenHash]);
       return row ? toCheckout(row) : null;
+    },
+    saveDetails: async (d) => {
+      const row = await one<CheckoutRow>(
+        pool,
+        `UPDATE checkouts SET details_json = $1, shipping_amount = $2, amount = $3, details_version = details_version + 1
+         WHERE id = $4 AND status = 'open' AND order_id IS NULL AND details_version = $5 RETURNING *`,
+        [JSON.stringify(d.details), d.shippingAmount, d.amount, d.id, d.version],
+      );
+      if (row) return { status: 'saved', checkout: toCheckout(row) };
+      return { status: 'changed', checkout: await byId(pool, d.id) };
     },
     attachPaymentIntent: (id, paymentIntentId, clientSecretSealed) =>
       tx(async (c) => {

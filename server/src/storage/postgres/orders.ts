@@ -2,7 +2,7 @@ import type { Clock } from '../../clock';
 import type { OrdersRepository, PaidPayment, RecordPaidResult, RefundResult, StripeEventRef } from '../port';
 import { changes, inTransaction, LOCK, one, Rollback, rows, type PgClient } from './db';
 import type { PgPool } from './db';
-import { toOrder, type OrderRow } from '../rows';
+import { orderDetailsOf, toOrder, type OrderRow, type SessionMoneyRow } from '../rows';
 
 const orderBy = async (c: PgClient, column: 'id' | 'payment_intent_id', value: string) => {
   const row = await one<OrderRow>(c, `SELECT * FROM orders WHERE ${column} = $1`, [value]);
@@ -33,21 +33,24 @@ export function createOrdersRepository(pool: PgPool, clock: Clock): OrdersReposi
     await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK.intent, p.paymentIntentId]);
     const existing = await orderBy(c, 'payment_intent_id', p.paymentIntentId);
     if (existing) return { status: 'existing', order: existing };
-    const chk = await one<{ id: string; store_id: string; cart_id: string; lines_json: string; payment_intent_id: string | null; amount: number; currency: string }>(
+    const chk = await one<{ id: string; store_id: string; cart_id: string; lines_json: string; payment_intent_id: string | null; currency: string } & SessionMoneyRow>(
       c,
-      'SELECT id, store_id, cart_id, lines_json, payment_intent_id, amount, currency FROM checkouts WHERE id = $1 FOR UPDATE',
+      `SELECT id, store_id, cart_id, lines_json, payment_intent_id, amount, currency, subtotal, shipping_amount, details_json
+       FROM checkouts WHERE id = $1 FOR UPDATE`,
       [p.checkoutId],
     );
     if (!chk) return { status: 'checkout_not_found', order: null };
     if (chk.payment_intent_id && chk.payment_intent_id !== p.paymentIntentId) return { status: 'intent_mismatch', order: null };
     if (chk.amount !== p.amount || chk.currency !== p.currency) return { status: 'amount_mismatch', order: null };
     const now = clock.now();
+    const d = orderDetailsOf(chk, p.customerEmail);
     const row = (await one<OrderRow>(
       c,
       `INSERT INTO orders (id, store_id, checkout_id, cart_id, status, amount, currency, items_json, payment_intent_id, livemode,
-                           customer_email, source, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, 'paid', $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING *`,
-      [p.orderId, chk.store_id, chk.id, chk.cart_id, p.amount, p.currency, chk.lines_json, p.paymentIntentId, p.livemode, p.customerEmail, p.source, now],
+                           customer_email, source, created_at, updated_at, subtotal, shipping_amount, customer_json, shipping_json)
+       VALUES ($1, $2, $3, $4, 'paid', $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16) RETURNING *`,
+      [p.orderId, chk.store_id, chk.id, chk.cart_id, p.amount, p.currency, chk.lines_json, p.paymentIntentId, p.livemode, d.customer_email, p.source, now,
+        d.subtotal, d.shipping_amount, d.customer_json, d.shipping_json],
     ))!;
     await c.query(`UPDATE checkouts SET status = 'paid', order_id = $1, payment_intent_id = COALESCE(payment_intent_id, $2) WHERE id = $3`, [
       p.orderId, p.paymentIntentId, chk.id,

@@ -166,4 +166,22 @@ CREATE TABLE leases (
   expires_at BIGINT NOT NULL
 );`,
   },
+  {
+    // Issue 20: shipping settings, product weights, the shopper's details on sessions and orders (SQLite twin:
+    // shippingColumns in sqlite/payments-schema.ts).
+    id: '009_shipping',
+    sql: `
+ALTER TABLE stores ADD COLUMN shipping_json TEXT;
+ALTER TABLE stores ADD COLUMN free_shipping_over BIGINT;
+ALTER TABLE products ADD COLUMN weight_grams BIGINT;
+ALTER TABLE products ADD COLUMN shippable BOOLEAN NOT NULL DEFAULT TRUE;
+ALTER TABLE checkouts ADD COLUMN subtotal BIGINT;
+ALTER TABLE checkouts ADD COLUMN shipping_amount BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE checkouts ADD COLUMN details_json TEXT;
+ALTER TABLE checkouts ADD COLUMN details_version BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN subtotal BIGINT;
+ALTER TABLE orders ADD COLUMN shipping_amount BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN customer_json TEXT;
+ALTER TABLE orders ADD COLUMN shipping_json TEXT;`,
+  },
 ];

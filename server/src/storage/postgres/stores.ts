@@ -63,6 +63,15 @@ export function createStoresRepository(pool: PgPool, clock: Clock): StoresReposi
         ]);
         return next;
       }),
+    // One statement: the settings and the threshold the cart read shows beside them change together.
+    setShipping: async (id, settings, freeOver) =>
+      toStore(
+        await one<StoreRow>(
+          pool,
+          'UPDATE stores SET shipping_json = $1, free_shipping_over = $2, updated_at = $3 WHERE id = $4 RETURNING *',
+          [settings ? JSON.stringify(settings) : null, freeOver, clock.now(), id],
+        ),
+      ),
     getConnection: (storeId) => getConnection(pool, storeId),
     saveConnection: (conn, link) =>
       tx(async (c) => {

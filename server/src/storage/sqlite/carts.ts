@@ -9,22 +9,25 @@ import { run, type SqliteDatabase } from './db';
  */
 const CART_COLUMNS = [
   'c.store_id', 'c.currency', 'c.status', 'c.version', 'c.created_at', 'c.updated_at', 'c.expires_at',
+  's.shipping_json IS NOT NULL', 's.free_shipping_over',
   'ci.product_id', 'ci.quantity', 'ci.added_at', 'ci.rowid',
-  'p.name', 'p.unit_amount', 'p.currency', 'p.active', 'p.max_quantity',
+  'p.name', 'p.unit_amount', 'p.currency', 'p.active', 'p.max_quantity', 'p.weight_grams', 'p.shippable',
 ] as const;
 /** The product a write is about, appended to every row of the write's read (nulls when the store has none). */
-const TARGET_COLUMNS = ['t.id', 't.name', 't.unit_amount', 't.currency', 't.active', 't.max_quantity'] as const;
+const TARGET_COLUMNS = ['t.id', 't.name', 't.unit_amount', 't.currency', 't.active', 't.max_quantity', 't.weight_grams', 't.shippable'] as const;
 
 const enum Col {
   StoreId, Currency, Status, Version, CreatedAt, UpdatedAt, ExpiresAt,
+  StoreShips, FreeShippingOver,
   ProductId, Quantity, AddedAt, LineSeq,
-  PName, PUnitAmount, PCurrency, PActive, PMaxQuantity,
-  TId, TName, TUnitAmount, TCurrency, TActive, TMaxQuantity,
+  PName, PUnitAmount, PCurrency, PActive, PMaxQuantity, PWeight, PShippable,
+  TId, TName, TUnitAmount, TCurrency, TActive, TMaxQuantity, TWeight, TShippable,
 }
 
 type Row = unknown[];
 
-const LINES_JOIN = `LEFT JOIN cart_items ci ON ci.cart_id = c.id
+const LINES_JOIN = `LEFT JOIN stores s ON s.id = c.store_id
+  LEFT JOIN cart_items ci ON ci.cart_id = c.id
   LEFT JOIN products p ON p.store_id = c.store_id AND p.id = ci.product_id`;
 
 /** Carts over SQLite: rows in, rows out; pricing is the domain's (payments/carts.ts). */
@@ -110,6 +113,8 @@ function cartOf(cartId: string, rows: Row[]): CartRecord | null {
       currency: r[Col.PCurrency] as string,
       active: r[Col.PActive] === 1,
       max_quantity: r[Col.PMaxQuantity] as number | null,
+      weight_grams: r[Col.PWeight] as number | null,
+      shippable: r[Col.PShippable] === 1,
     };
     lines.push({ product_id: productId, quantity: r[Col.Quantity] as number, added_at: r[Col.AddedAt] as number, product });
   }
@@ -123,10 +128,12 @@ function cartOf(cartId: string, rows: Row[]): CartRecord | null {
     updated_at: first[Col.UpdatedAt] as number,
     expires_at: first[Col.ExpiresAt] as number,
     lines,
+    store_ships: first[Col.StoreShips] === 1,
+    free_shipping_over: first[Col.FreeShippingOver] as number | null,
   };
 }
 
-/** The product whose id, name, unit_amount, currency, active and max_quantity start at `at` in `r`. */
+/** The product whose id, name, unit_amount, currency, active, max_quantity, weight and shippable start at `at` in `r`. */
 function productAt(r: Row, at: Col): LineProduct | null {
   if (r[at] === null) return null;
   return {
@@ -136,5 +143,7 @@ function productAt(r: Row, at: Col): LineProduct | null {
     currency: r[at + 3] as string,
     active: r[at + 4] === 1,
     max_quantity: r[at + 5] as number | null,
+    weight_grams: r[at + 6] as number | null,
+    shippable: r[at + 7] === 1,
   };
 }

@@ -11,26 +11,28 @@ interface ProductRow {
   image_url: string | null;
   active: number;
   max_quantity: number | null;
+  weight_grams: number | null;
+  shippable: number;
 }
 
-const COLUMNS = 'id, name, description, unit_amount, currency, image_url, active, max_quantity';
+const COLUMNS = 'id, name, description, unit_amount, currency, image_url, active, max_quantity, weight_grams, shippable';
 
 /** Turns a row into the product every answer shows. */
 function toProduct(row: ProductRow): Product {
-  return { ...row, active: row.active === 1 };
+  return { ...row, active: row.active === 1, shippable: row.shippable === 1 };
 }
 
 /** The catalog over SQLite: prices live here and nowhere else. */
 export function createCatalogRepository(db: SqliteDatabase, clock: Clock): CatalogRepository {
   const upsert = db.prepare(`
     INSERT INTO products (store_id, id, name, description, unit_amount, currency, image_url, active,
-                          max_quantity, position, created_at, updated_at)
+                          max_quantity, position, created_at, updated_at, weight_grams, shippable)
     VALUES (@store_id, @id, @name, @description, @unit_amount, @currency, @image_url, @active,
-            @max_quantity, @position, @now, @now)
+            @max_quantity, @position, @now, @now, @weight_grams, @shippable)
     ON CONFLICT (store_id, id) DO UPDATE SET name = excluded.name, description = excluded.description,
       unit_amount = excluded.unit_amount, currency = excluded.currency, image_url = excluded.image_url,
       active = excluded.active, max_quantity = excluded.max_quantity, position = excluded.position,
-      updated_at = excluded.updated_at`);
+      updated_at = excluded.updated_at, weight_grams = excluded.weight_grams, shippable = excluded.shippable`);
   const maxPosition = db.prepare('SELECT COALESCE(MAX(position), -1) FROM products WHERE store_id = ?').pluck();
   const currencies = db
     .prepare('SELECT DISTINCT currency FROM products WHERE store_id = ? AND active = 1')
@@ -57,6 +59,8 @@ export function createCatalogRepository(db: SqliteDatabase, clock: Clock): Catal
         image_url: p.image_url ?? null,
         active: p.active === false ? 0 : 1,
         max_quantity: p.max_quantity ?? null,
+        weight_grams: p.weight_grams ?? null,
+        shippable: p.shippable === false ? 0 : 1,
         position: base + i,
         now,
       });

@@ -9,9 +9,11 @@ export function createCheckoutsRepository(db: SqliteDatabase, clock: Clock): Che
   const q = {
     lineQuantities: db.prepare('SELECT product_id, quantity FROM cart_items WHERE cart_id = ?').raw(),
     claimCart: db.prepare(`UPDATE carts SET version = version + 1 WHERE id = ? AND version = ? AND status = 'open'`),
-    insert: db.prepare(`INSERT INTO checkouts (id, token_hash, store_id, cart_id, lines_json, amount, currency,
+    insert: db.prepare(`INSERT INTO checkouts (id, token_hash, store_id, cart_id, lines_json, amount, subtotal, currency,
                           livemode, account_id, status, created_at, expires_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`),
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`),
+    saveDetails: db.prepare(`UPDATE checkouts SET details_json = ?, shipping_amount = ?, amount = ?, details_version = details_version + 1
+                             WHERE id = ? AND status = 'open' AND order_id IS NULL AND details_version = ?`),
     live: db.prepare(`SELECT COUNT(*) AS n, MIN(expires_at) AS first FROM checkouts
                       WHERE cart_id = ? AND status = 'open' AND expires_at > ?`),
     byId: db.prepare('SELECT * FROM checkouts WHERE id = ?'),
@@ -44,7 +46,7 @@ export function createCheckoutsRepository(db: SqliteDatabase, clock: Clock): Che
     const live = q.live.get(c.cartId, now) as { n: number; first: number | null };
     // Throwing rolls the version bump back: a refused create changes nothing.
     if (live.n >= c.maxLivePerCart) throw new LimitReached(live.first ?? now);
-    q.insert.run(c.id, c.tokenHash, c.storeId, c.cartId, JSON.stringify(c.lines), c.amount, c.currency,
+    q.insert.run(c.id, c.tokenHash, c.storeId, c.cartId, JSON.stringify(c.lines), c.amount, c.amount, c.currency,
       c.livemode ? 1 : 0, c.accountId, now, c.expiresAt);
     return { status: 'created', checkout: byId(c.id)! };
   });
@@ -73,6 +75,11 @@ export function createCheckoutsRepository(db: SqliteDatabase, clock: Clock): Che
       run(() => {
         const row = q.byToken.get(tokenHash) as CheckoutRow | undefined;
         return row ? toCheckout(row) : null;
+      }),
+    saveDetails: (d) =>
+      run(() => {
+        const saved = q.saveDetails.run(JSON.stringify(d.details), d.shippingAmount, d.amount, d.id, d.version).changes === 1;
+        return { status: saved ? ('saved' as const) : ('changed' as const), checkout: byId(d.id) };
       }),
     attachPaymentIntent: (id, paymentIntentId, clientSecretSealed) => run(() => attach(id, paymentIntentId, clientSecretSealed)),
     sealClientSecret: (id, clientSecretSealed) => run(() => void q.seal.run(clientSecretSealed, id)),

@@ -1,4 +1,4 @@
-import { cartVersionColumn, claimsAndLeasesSchema, checkoutsByCartIndex, retiredConnectionsSchema, checkoutSupersededColumn, paymentsSchema, sealedClientSecretColumn } from './payments-schema';
+import { cartVersionColumn, claimsAndLeasesSchema, checkoutsByCartIndex, retiredConnectionsSchema, checkoutSupersededColumn, paymentsSchema, sealedClientSecretColumn, shippingColumns } from './payments-schema';
 import { storesSchema } from './stores-schema';
 
 /**
@@ -23,3 +23,4 @@ migrations.push({ id: '005_checkout_superseded', sql: checkoutSupersededColumn }
 migrations.push({ id: '006_cart_version', sql: cartVersionColumn });
 migrations.push({ id: '007_retired_connections', sql: retiredConnectionsSchema });
 migrations.push({ id: '008_claims_and_leases', sql: claimsAndLeasesSchema });
+migrations.push({ id: '009_shipping', sql: shippingColumns });

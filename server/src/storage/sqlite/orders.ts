@@ -1,18 +1,20 @@
 import type { Clock } from '../../clock';
 import type { OrdersRepository, PaidPayment, RecordPaidResult, RefundResult, StripeEventRef } from '../port';
 import { run, type SqliteDatabase } from './db';
-import { toOrder, type OrderRow } from '../rows';
+import { orderDetailsOf, toOrder, type OrderRow, type SessionMoneyRow } from '../rows';
 
 /** Orders over SQLite: one per PaymentIntent, recorded by whoever sees the payment first. */
 export function createOrdersRepository(db: SqliteDatabase, clock: Clock): OrdersRepository {
   const q = {
     byId: db.prepare('SELECT * FROM orders WHERE id = ?'),
     byIntent: db.prepare('SELECT * FROM orders WHERE payment_intent_id = ?'),
-    checkout: db.prepare(`SELECT id, store_id, cart_id, lines_json, payment_intent_id, amount, currency
+    checkout: db.prepare(`SELECT id, store_id, cart_id, lines_json, payment_intent_id, amount, currency, subtotal,
+                                 shipping_amount, details_json
                           FROM checkouts WHERE id = ?`),
     insert: db.prepare(`INSERT INTO orders (id, store_id, checkout_id, cart_id, status, amount, currency, items_json,
-                          payment_intent_id, livemode, customer_email, source, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, 'paid', ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+                          payment_intent_id, livemode, customer_email, source, created_at, updated_at,
+                          subtotal, shipping_amount, customer_json, shipping_json)
+                        VALUES (?, ?, ?, ?, 'paid', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     closeCheckout: db.prepare(`UPDATE checkouts SET status = 'paid', order_id = ?,
                                  payment_intent_id = COALESCE(payment_intent_id, ?) WHERE id = ?`),
     closeCart: db.prepare(`UPDATE carts SET status = 'closed', version = version + 1, updated_at = ? WHERE id = ?`),
@@ -38,14 +40,15 @@ export function createOrdersRepository(db: SqliteDatabase, clock: Clock): Orders
     const existing = byIntent(p.paymentIntentId);
     if (existing) return { status: 'existing', order: existing };
     const chk = q.checkout.get(p.checkoutId) as
-      | { id: string; store_id: string; cart_id: string; lines_json: string; payment_intent_id: string | null; amount: number; currency: string }
+      | ({ id: string; store_id: string; cart_id: string; lines_json: string; payment_intent_id: string | null; currency: string } & SessionMoneyRow)
       | undefined;
     if (!chk) return { status: 'checkout_not_found', order: null };
     if (chk.payment_intent_id && chk.payment_intent_id !== p.paymentIntentId) return { status: 'intent_mismatch', order: null };
     if (chk.amount !== p.amount || chk.currency !== p.currency) return { status: 'amount_mismatch', order: null };
     const now = clock.now();
+    const d = orderDetailsOf(chk, p.customerEmail);
     q.insert.run(p.orderId, chk.store_id, chk.id, chk.cart_id, p.amount, p.currency, chk.lines_json, p.paymentIntentId,
-      p.livemode ? 1 : 0, p.customerEmail, p.source, now, now);
+      p.livemode ? 1 : 0, d.customer_email, p.source, now, now, d.subtotal, d.shipping_amount, d.customer_json, d.shipping_json);
     q.closeCheckout.run(p.orderId, p.paymentIntentId, chk.id);
     q.closeCart.run(now, chk.cart_id);
     return { status: 'created', order: toOrder(q.byId.get(p.orderId) as OrderRow) };

@@ -141,3 +141,24 @@ CREATE TABLE leases (
   expires_at INTEGER NOT NULL
 );
 `;
+
+/**
+ * Migration `009_shipping` (issue 20): a store's shipping settings (JSON, with the lowest free-shipping
+ * threshold kept beside it for the cart read), products' weight and whether they ship, and what a checkout
+ * session and its order know of the shopper: email and shipping (JSON), the subtotal and shipping amount
+ * beside the total (`amount`), and a version every details change bumps (compare-and-set).
+ */
+export const shippingColumns = `
+ALTER TABLE stores ADD COLUMN shipping_json TEXT;
+ALTER TABLE stores ADD COLUMN free_shipping_over INTEGER;
+ALTER TABLE products ADD COLUMN weight_grams INTEGER;
+ALTER TABLE products ADD COLUMN shippable INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE checkouts ADD COLUMN subtotal INTEGER;
+ALTER TABLE checkouts ADD COLUMN shipping_amount INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE checkouts ADD COLUMN details_json TEXT;
+ALTER TABLE checkouts ADD COLUMN details_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN subtotal INTEGER;
+ALTER TABLE orders ADD COLUMN shipping_amount INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN customer_json TEXT;
+ALTER TABLE orders ADD COLUMN shipping_json TEXT;
+`;

@@ -14,6 +14,7 @@ export function createStoresRepository(db: SqliteDatabase, clock: Clock): Stores
        VALUES (@id, @name, @allowed_origins, @default_currency, @created_at, @updated_at) ON CONFLICT (id) DO NOTHING`,
     ),
     getStore: db.prepare('SELECT * FROM stores WHERE id = ?'),
+    setShipping: db.prepare('UPDATE stores SET shipping_json = ?, free_shipping_over = ?, updated_at = ? WHERE id = ?'),
     updateStore: db.prepare(
       `UPDATE stores SET name = @name, allowed_origins = @allowed_origins, default_currency = @default_currency,
        updated_at = @updated_at WHERE id = @id`,
@@ -99,7 +100,7 @@ export function createStoresRepository(db: SqliteDatabase, clock: Clock): Stores
     const current = getStore(id);
     if (!current) return null;
     const next = { ...current, ...definedOnly(patch), updated_at: clock.now() };
-    q.updateStore.run({ ...next, allowed_origins: JSON.stringify(next.allowed_origins) });
+    q.updateStore.run({ id, name: next.name, default_currency: next.default_currency, updated_at: next.updated_at, allowed_origins: JSON.stringify(next.allowed_origins) });
     return next;
   });
 
@@ -118,6 +119,11 @@ export function createStoresRepository(db: SqliteDatabase, clock: Clock): Stores
     },
     get: (id) => run(() => getStore(id)),
     update: (id, patch) => run(() => update.immediate(id, patch)),
+    setShipping: (id, settings, freeOver) =>
+      run(() => {
+        if (q.setShipping.run(settings ? JSON.stringify(settings) : null, freeOver, clock.now(), id).changes === 0) return null;
+        return getStore(id);
+      }),
     getConnection: (storeId) => run(() => getConnection(storeId)),
     // IMMEDIATE: read the previous connection and the burnt links under the write lock (other processes).
     saveConnection: (conn, link) => run(() => saveConnection.immediate(conn, link)),

@@ -1,0 +1,253 @@
+/**
+ * The shopper's details on a checkout session (email, shipping address, chosen rate) and the one total the
+ * server computes from them: the session's frozen lines plus the price of the rate, from the store's own
+ * settings. The browser sends only what the shopper typed and a rate id; an amount from it never enters.
+ *
+ * A change is applied under the cart's claim (claims.ts), the same one intent creation holds, so on every
+ * instance one change at a time updates the session's one PaymentIntent and then the session:
+ *   1. re-read the session, refuse when it is paid, superseded or its cart closed;
+ *   2. compute details and total; 422 for a country the store does not ship to or a rate that does not apply;
+ *   3. update the PaymentIntent (amount, shipping, receipt_email) with the merchant's key. Stripe refuses an
+ *      amount change once the intent is processing or succeeded: 409 `details_locked`, nothing changed;
+ *   4. store details and total (compare-and-set on details_version).
+ * Stripe serialises the update against a confirm of the same intent: either the confirm charges the new
+ * amount, which step 4 then stores, or the confirm came first and step 3 fails. If the instance dies
+ * between 3 and 4, the intent's amount differs from the session's total and no order is ever recorded for
+ * it (record.ts compares them in the order's transaction) until the next details change puts them level.
+ */
+import { z } from 'zod';
+import type Stripe from 'stripe';
+import type { AppDeps } from '../deps';
+import { AppError, errors } from '../errors';
+import type { Checkout, SessionDetails, Store } from '../storage/port';
+import { withMerchantStripe } from '../stripe/merchant';
+import type { CheckoutDetails, DetailsAnswer, Shipping } from '../wire';
+import { findCart } from './carts';
+import { withCartClaim } from './claims';
+import { COUNTRY_CODES } from './countries';
+import { MAX_AMOUNT } from './money';
+import { amountsOf, ratesFor, requiresShipping, shipsTo } from './shipping';
+
+const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+const optionalText = (max: number) =>
+  text(max)
+    .nullish()
+    .transform((v) => (v ? v : null));
+
+const addressSchema = z.strictObject({
+  line1: text(200).min(1, 'is required'),
+  line2: optionalText(200),
+  city: text(100).min(1, 'is required'),
+  state: optionalText(100),
+  postal_code: text(20),
+  country: z
+    .string()
+    .max(2)
+    .transform((c) => c.toUpperCase())
+    .refine((c) => COUNTRY_CODES.has(c), 'must be an ISO 3166-1 alpha-2 country code such as US'),
+});
+
+const detailsSchema = z.strictObject({
+  email: z.string().trim().max(254).pipe(z.email()).optional(),
+  shipping: z
+    .strictObject({
+      name: text(200).min(1, 'is required'),
+      phone: optionalText(40),
+      address: addressSchema,
+    })
+    .optional(),
+  shipping_rate_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a shipping rate id').optional(),
+});
+
+export type DetailsInput = z.infer<typeof detailsSchema>;
+
+/**
+ * Validates the body of `POST /api/checkout/:token/details`: 422 `invalid_email` or `invalid_address` naming
+ * the field (`shipping.address.city`), 400 `invalid_request` for anything else that is not the contract.
+ */
+export function parseDetailsInput(data: unknown): DetailsInput {
+  const parsed = detailsSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const param = issue.path.join('.');
+  if (param === 'email') throw errors.invalidEmail().about('email');
+  const message = `${param ? `${param}: ` : ''}${issue.message}`;
+  if (param === 'shipping' || param.startsWith('shipping.')) throw errors.invalidAddress(message).about(param);
+  throw param ? errors.invalidRequest(message).about(param) : errors.invalidRequest(message);
+}
+
+/** What a change makes of a session: its new details and total. */
+interface Plan {
+  details: SessionDetails;
+  shippingAmount: number;
+  amount: number;
+}
+
+/**
+ * Merges the change into what the session holds and prices it (pure): a field left out keeps its value; the
+ * rate is the one asked for, else the one chosen before if it still applies, else the cheapest.
+ */
+export function planDetails(store: Store | null, checkout: Checkout, input: DetailsInput): Plan {
+  const settings = store?.shipping ?? null;
+  const email = input.email ?? checkout.details.email;
+  if (!settings || !requiresShipping(settings, checkout.lines)) {
+    // Nothing ships: an address sent anyway is not kept (the order carries no shipping block).
+    return { details: { email, shipping: null }, shippingAmount: 0, amount: checkout.subtotal };
+  }
+  const previous = checkout.details.shipping;
+  const contact = input.shipping ?? (previous ? { name: previous.name, phone: previous.phone, address: previous.address } : null);
+  if (!contact) {
+    if (input.shipping_rate_id) throw errors.shippingRateUnavailable('Enter a shipping address before choosing a shipping rate').about('shipping_rate_id');
+    return { details: { email, shipping: null }, shippingAmount: 0, amount: checkout.subtotal };
+  }
+  const country = contact.address.country;
+  if (!shipsTo(settings, country)) throw errors.shippingCountryUnsupported(country).about('shipping.address.country');
+  const rates = ratesFor(settings, country, checkout.lines, checkout.subtotal);
+  if (rates.length === 0) throw errors.shippingRateUnavailable('No shipping rate of this store applies to this address and cart').about('shipping.address.country');
+  const wanted = input.shipping_rate_id ?? previous?.rate.id;
+  const rate = rates.find((r) => r.id === wanted) ?? (input.shipping_rate_id ? null : rates[0]);
+  if (!rate) throw errors.shippingRateUnavailable(`The shipping rate '${input.shipping_rate_id}' does not apply to this address and cart`).about('shipping_rate_id');
+  const shipping: Shipping = {
+    name: contact.name,
+    phone: contact.phone ?? null,
+    address: contact.address,
+    rate: { id: rate.id, display_name: rate.display_name, amount: rate.amount },
+    delivery_estimate: rate.delivery_estimate,
+  };
+  const amount = checkout.subtotal + rate.amount;
+  if (amount > MAX_AMOUNT) throw errors.cartTooLarge();
+  return { details: { email, shipping }, shippingAmount: rate.amount, amount };
+}
+
+/** The details part of the checkout view: what is stored, the rates for its address, the amounts. */
+export function detailsView(store: Store | null, checkout: Checkout): CheckoutDetails {
+  const settings = store?.shipping ?? null;
+  const required = requiresShipping(settings, checkout.lines);
+  const shipping = required ? checkout.details.shipping : null;
+  return {
+    email: checkout.details.email,
+    shipping,
+    shipping_rates: settings && shipping && shipsTo(settings, shipping.address.country) ? ratesFor(settings, shipping.address.country, checkout.lines, checkout.subtotal) : [],
+    amounts: amountsOf(checkout.subtotal, checkout.shipping_amount),
+    complete: checkout.details.email !== null && (!required || shipping !== null),
+  };
+}
+
+/** How often a change is computed again after losing its compare-and-set (only a taken-over claim does that). */
+const ATTEMPTS = 3;
+
+/** Applies a details change to a live session (the caller found it by its token) and answers the repriced total. */
+export async function saveCheckoutDetails(deps: AppDeps, found: Checkout, input: DetailsInput): Promise<DetailsAnswer> {
+  return withCartClaim(deps, found.cart_id, async () => {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const checkout = (await deps.storage.checkouts.get(found.id)) ?? null;
+      if (!checkout) throw errors.checkoutNotFound();
+      await refuseClosed(deps, checkout);
+      const store = await deps.storage.stores.get(checkout.store_id);
+      const plan = planDetails(store, checkout, input);
+      if (checkout.payment_intent_id) await updateIntent(deps, checkout, plan);
+      const saved = await deps.storage.checkouts.saveDetails({ id: checkout.id, version: checkout.details_version, ...plan });
+      if (saved.status === 'saved' && saved.checkout) {
+        return { details: detailsView(store, saved.checkout), amount: saved.checkout.amount, currency: saved.checkout.currency };
+      }
+    }
+    throw errors.detailsLocked();
+  });
+}
+
+async function refuseClosed(deps: AppDeps, checkout: Checkout): Promise<void> {
+  if (checkout.status === 'paid' || checkout.order_id) throw errors.detailsLocked();
+  if (checkout.superseded_at !== null) throw errors.checkoutSuperseded();
+  if ((await findCart(deps, checkout.cart_id))?.status === 'closed') {
+    // Paid meanwhile (the webhook closed the cart after our read): this session's details are locked.
+    const now = await deps.storage.checkouts.get(checkout.id);
+    if (now?.status === 'paid' || now?.order_id) throw errors.detailsLocked();
+    throw errors.cartClosed();
+  }
+}
+
+/** The PaymentIntent parameters of a session's details ('' clears a field, as the Stripe API has it). */
+export function intentDetailsParams(details: SessionDetails): Pick<Stripe.PaymentIntentUpdateParams, 'shipping' | 'receipt_email'> {
+  const s = details.shipping;
+  return {
+    receipt_email: details.email ?? '',
+    shipping: s
+      ? {
+          name: s.name,
+          phone: s.phone ?? '',
+          address: {
+            line1: s.address.line1,
+            line2: s.address.line2 ?? '',
+            city: s.address.city,
+            state: s.address.state ?? '',
+            postal_code: s.address.postal_code,
+            country: s.address.country,
+          },
+        }
+      : '',
+  };
+}
+
+async function updateIntent(deps: AppDeps, checkout: Checkout, plan: Plan): Promise<void> {
+  try {
+    await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
+      stripe.paymentIntents.update(checkout.payment_intent_id!, {
+        amount: plan.amount,
+        ...intentDetailsParams(plan.details),
+        // Names the rate the amount includes, so the order can be put level with the intent (levelToIntent).
+        metadata: { shipping_rate_id: plan.details.shipping?.rate.id ?? '' },
+      }),
+    );
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const e = err as { type?: string; code?: string; message?: string };
+    // Confirmed meanwhile (processing, succeeded) or cancelled: its amount is fixed now.
+    if (e?.code === 'payment_intent_unexpected_state') throw errors.detailsLocked();
+    if (e?.type === 'StripeInvalidRequestError' && e.code === 'email_invalid') throw errors.invalidEmail().about('email');
+    if (e?.type === 'StripeInvalidRequestError') throw errors.stripeInvalidRequest(e.message ?? 'Stripe refused the change');
+    throw err;
+  }
+}
+
+/**
+ * Puts a session level with its PaymentIntent when the intent's amount is not the session's total: what an
+ * instance leaves that stopped after Stripe took a details change (step 3) and before it was stored (step 4).
+ * The intent carries the change (shipping, receipt_email and metadata.shipping_rate_id); it is priced again
+ * from the store's settings and stored only if that gives exactly the intent's amount (compare-and-set, like
+ * any change). Null when nothing of the session explains the amount: the payment is then not recorded and
+ * the mismatch is logged (record.ts).
+ */
+export async function levelToIntent(deps: Pick<AppDeps, 'storage'>, checkout: Checkout, pi: Stripe.PaymentIntent): Promise<Checkout | null> {
+  if (pi.currency !== checkout.currency) return null;
+  const s = pi.shipping;
+  const rateId = pi.metadata?.shipping_rate_id;
+  let plan: Plan;
+  try {
+    const input = parseDetailsInput({
+      ...(pi.receipt_email ? { email: pi.receipt_email } : {}),
+      ...(s?.address?.line1 && s.address.country
+        ? {
+            shipping: {
+              name: s.name ?? '',
+              phone: s.phone ?? null,
+              address: {
+                line1: s.address.line1,
+                line2: s.address.line2 ?? null,
+                city: s.address.city ?? '',
+                state: s.address.state ?? null,
+                postal_code: s.address.postal_code ?? '',
+                country: s.address.country,
+              },
+            },
+          }
+        : {}),
+      ...(rateId ? { shipping_rate_id: rateId } : {}),
+    });
+    plan = planDetails(await deps.storage.stores.get(checkout.store_id), checkout, input);
+  } catch {
+    return null;
+  }
+  if (plan.amount !== pi.amount) return null;
+  const saved = await deps.storage.checkouts.saveDetails({ id: checkout.id, version: checkout.details_version, ...plan });
+  return saved.status === 'saved' ? saved.checkout : null;
+}
