@@ -4,9 +4,23 @@
  *
  * What it implements (the subset checkout-best uses):
  *   window.Stripe(pk, options?) with Stripe.version, stripe._registerWrapper(), stripe.elements({ clientSecret |
- *   mode/amount/currency, appearance }), elements.create('payment'), element.mount/unmount/destroy/on/once/off/
- *   focus/blur/clear/update, elements.submit(), elements.update(), elements.getElement(), stripe.confirmPayment(),
- *   stripe.retrievePaymentIntent().
+ *   mode/amount/currency, appearance }), elements.create('payment' | 'linkAuthentication' | 'address'),
+ *   element.mount/unmount/destroy/on/once/off/focus/blur/clear/update, addressElement.getValue(), elements.submit(),
+ *   elements.update(), elements.getElement(type, { mode }?), stripe.confirmPayment(), stripe.retrievePaymentIntent().
+ * - Link Authentication Element ({ defaultValues: { email } }): one "Email" input; change events
+ *   { elementType: 'linkAuthentication', empty, complete, value: { email } }, complete = a syntactically valid email.
+ *   No getValue(), as in Stripe.js's type definitions.
+ * - Address Element ({ mode, allowedCountries, defaultValues, fields: { phone }, validation: { phone: { required } } }):
+ *   "Full name", "Country or region" (only allowedCountries; a default country that is not allowed falls back to the
+ *   first allowed one), "Address line 1", "Address line 2", "City", "State" / "Province" / "Region", "ZIP" /
+ *   "Postal code", and "Phone number" with fields.phone 'always'. Change events and getValue() in the shape of
+ *   @stripe/stripe-js's address.d.ts: { elementType: 'address', elementMode, empty, complete, isNewAddress: false,
+ *   value: { name, phone? (when shown), address: { line1, line2 (null when empty), city, state, postal_code,
+ *   country } } }. One Address Element per mode.
+ * - elements.submit() and confirmPayment validate every mounted Element of the group: each shows its fields' messages,
+ *   the first incomplete field on the page gets the focus and its error is the answer. confirmPayment sends a mounted
+ *   shipping-mode Address Element as `shipping` (empty fields left out; confirmParams.shipping wins) and a
+ *   billing-mode one as payment_method_data[billing_details].
  *
  * Where it knowingly differs from Stripe.js:
  * - The Payment Element renders into an open shadow root inside the mount point, not into a cross-origin iframe.
@@ -14,6 +28,12 @@
  *   out of the page entirely. Keystrokes and input events are stopped at the shadow root, so the page's bubbling
  *   listeners do not see them (as with the iframe), but capture-phase listeners on the page still do.
  *   Only the card payment method exists (no tabs, Link, wallets, postal code field).
+ * - The Link Authentication Element is a plain email field: no Link lookup, one-time code or sign-up; its email is
+ *   not sent on confirm (Stripe's docs do not say Stripe.js sends it as receipt_email, so the double does not).
+ * - The Address Element has no autocomplete, contacts, split or organization names, PO box blocking or per-country
+ *   layouts (the same fields for every country; only the state and postal code labels change), and no
+ *   "billing address same as shipping" checkbox in the Payment Element. Without allowedCountries it offers the
+ *   Payment Element's short country list (plus a default country outside it), preselecting the browser's country or US.
  * - The 3-D Secure challenge is an in-page modal (shadow root) with "Complete authentication" / "Fail
  *   authentication" buttons that calls the emulator-only POST /_emulator/payment_intents/:id/authenticate;
  *   Stripe shows the issuer's page in an iframe. Closing the modal (Esc) counts as a failed authentication.
@@ -24,7 +44,8 @@
  * - Texts exist in English, German and French (the widget's languages); API error messages (declines) stay as the
  *   API sends them, while Stripe.js localizes some of them.
  *
- * - It is one long file on purpose: the emulator serves exactly one script, as Stripe serves one Stripe.js.
+ * - It is one long file on purpose: the emulator serves exactly one script, as Stripe serves one Stripe.js, and the
+ *   Elements share their helpers (a second file would need the emulator to splice it into this one).
  *
  * Guesses (Stripe's exact texts were not all verifiable offline; the German and French texts are ours):
  * - Validation errors: { type: 'validation_error', code: 'incomplete_number' | 'invalid_number' | 'incomplete_expiry'
@@ -35,6 +56,16 @@
  *   payment_intent, as Stripe.js returns it.
  * - redirect_status on return_url: 'succeeded' (succeeded, requires_capture), 'processing', otherwise 'failed'.
  * - IntegrationError messages are paraphrased; they are thrown (rejected) as Error with name 'IntegrationError'.
+ * - Link Authentication and Address Element messages ("Your email address is incomplete.", "Your email address is
+ *   invalid.", "Your full name is incomplete.", "Your address is incomplete.", "Your city is incomplete.", "Your state
+ *   / province is incomplete.", "Your ZIP / postal code is incomplete.", "Your phone number is incomplete.") and their
+ *   codes (incomplete_email, invalid_email, incomplete_name, incomplete_line1, incomplete_city, incomplete_state,
+ *   incomplete_postal_code, incomplete_phone), and the labels "Phone number" and "Region".
+ * - Which fields complete an address: name, line1, city, postal_code and country; the state only in US, CA and AU;
+ *   the phone only with fields.phone 'always' and validation.phone.required 'always'. Errors show on blur (for a
+ *   filled field), getValue(), submit() and confirmPayment, and then follow the value.
+ * - isNewAddress is always false (no contacts); `empty` ignores the country; an Element prefilled by defaultValues
+ *   emits one change event right after ready.
  */
 (function () {
   'use strict';
@@ -155,6 +186,14 @@
       invalid_expiry_month_past: "Your card's expiration date is in the past.",
       invalid_expiry_year_past: "Your card's expiration year is in the past.",
       incomplete_cvc: "Your card's security code is incomplete.",
+      email: 'Email', name: 'Full name', countryRegion: 'Country or region', line1: 'Address line 1',
+      line2: 'Address line 2', city: 'City', state: 'State', province: 'Province', region: 'Region', zip: 'ZIP',
+      postal: 'Postal code', phone: 'Phone number',
+      incomplete_email: 'Your email address is incomplete.', invalid_email: 'Your email address is invalid.',
+      incomplete_name: 'Your full name is incomplete.', incomplete_line1: 'Your address is incomplete.',
+      incomplete_city: 'Your city is incomplete.', incomplete_state: 'Your state is incomplete.',
+      incomplete_province: 'Your province is incomplete.', incomplete_zip: 'Your ZIP is incomplete.',
+      incomplete_postal: 'Your postal code is incomplete.', incomplete_phone: 'Your phone number is incomplete.',
     },
     de: {
       card: 'Karte', number: 'Kartennummer', expiry: 'Ablaufdatum', expiryPlaceholder: 'MM / JJ',
@@ -169,6 +208,14 @@
       invalid_expiry_month_past: 'Das Ablaufdatum Ihrer Karte liegt in der Vergangenheit.',
       invalid_expiry_year_past: 'Das Ablaufjahr Ihrer Karte liegt in der Vergangenheit.',
       incomplete_cvc: 'Der Sicherheitscode Ihrer Karte ist unvollständig.',
+      email: 'E-Mail', name: 'Vollständiger Name', countryRegion: 'Land oder Region', line1: 'Adresszeile 1',
+      line2: 'Adresszeile 2', city: 'Ort', state: 'Bundesstaat', province: 'Provinz', region: 'Region',
+      zip: 'Postleitzahl', postal: 'Postleitzahl', phone: 'Telefonnummer',
+      incomplete_email: 'Ihre E-Mail-Adresse ist unvollständig.', invalid_email: 'Ihre E-Mail-Adresse ist ungültig.',
+      incomplete_name: 'Ihr Name ist unvollständig.', incomplete_line1: 'Ihre Adresse ist unvollständig.',
+      incomplete_city: 'Ihr Ort ist unvollständig.', incomplete_state: 'Ihr Bundesstaat ist unvollständig.',
+      incomplete_province: 'Ihre Provinz ist unvollständig.', incomplete_zip: 'Ihre Postleitzahl ist unvollständig.',
+      incomplete_postal: 'Ihre Postleitzahl ist unvollständig.', incomplete_phone: 'Ihre Telefonnummer ist unvollständig.',
     },
     fr: {
       card: 'Carte', number: 'Numéro de carte', expiry: "Date d'expiration", expiryPlaceholder: 'MM / AA',
@@ -183,6 +230,14 @@
       invalid_expiry_month_past: "La date d'expiration de votre carte est dépassée.",
       invalid_expiry_year_past: "L'année d'expiration de votre carte est dépassée.",
       incomplete_cvc: 'Le code de sécurité de votre carte est incomplet.',
+      email: 'E-mail', name: 'Nom complet', countryRegion: 'Pays ou région', line1: "Ligne d'adresse n° 1",
+      line2: "Ligne d'adresse n° 2", city: 'Ville', state: 'État', province: 'Province', region: 'Région',
+      zip: 'Code postal', postal: 'Code postal', phone: 'Numéro de téléphone',
+      incomplete_email: 'Votre adresse e-mail est incomplète.', invalid_email: "Votre adresse e-mail n'est pas valide.",
+      incomplete_name: 'Votre nom est incomplet.', incomplete_line1: 'Votre adresse est incomplète.',
+      incomplete_city: 'Votre ville est incomplète.', incomplete_state: 'Votre État est incomplet.',
+      incomplete_province: 'Votre province est incomplète.', incomplete_zip: 'Votre code postal est incomplet.',
+      incomplete_postal: 'Votre code postal est incomplet.', incomplete_phone: 'Votre numéro de téléphone est incomplet.',
     },
   };
 
@@ -315,7 +370,7 @@
     wrap.className = 'sd-field' + (spec.wide ? ' sd-wide' : '');
     var label = document.createElement('label');
     label.htmlFor = 'sd-' + spec.name;
-    label.textContent = texts[spec.name];
+    label.textContent = texts[spec.label || spec.name];
     var control = document.createElement(spec.options ? 'select' : 'input');
     control.id = 'sd-' + spec.name;
     control.name = spec.name;
@@ -323,9 +378,9 @@
     if (spec.options) {
       spec.options.forEach(function (code) { control.add(new Option(countryName(code, texts.lang), code)); });
     } else {
-      control.type = 'text';
-      control.inputMode = 'numeric';
-      control.placeholder = texts[spec.placeholder] || spec.placeholder;
+      control.type = spec.type || 'text';
+      control.inputMode = spec.inputMode || 'numeric';
+      if (spec.placeholder) control.placeholder = texts[spec.placeholder] || spec.placeholder;
       control.spellcheck = false;
       control.setAttribute('aria-describedby', 'sd-' + spec.name + '-error');
     }
@@ -334,7 +389,7 @@
     error.id = 'sd-' + spec.name + '-error';
     error.setAttribute('role', 'alert');
     wrap.append(label, control, error);
-    return { wrap: wrap, control: control, error: error };
+    return { wrap: wrap, label: label, control: control, error: error };
   }
 
   /**
@@ -398,6 +453,74 @@
     cvc: function (d) { return d.slice(0, 4); },
   };
 
+  // ---------------------------------------------------------------- mounting (shared by every Element)
+
+  var ALREADY_MOUNTED = 'This Element is already mounted. Use `unmount()` to unmount the Element before re-mounting.';
+  var DESTROYED = 'This Element has already been destroyed. Please create a new one.';
+  var STATE_CLASSES = ['StripeElement', 'StripeElement--empty', 'StripeElement--complete', 'StripeElement--invalid',
+    'StripeElement--focus'];
+
+  /** Resolves mount(target) to a DOM element, or throws the IntegrationError Stripe.js throws. */
+  function mountTarget(target) {
+    var container = typeof target === 'string' ? document.querySelector(target) : target;
+    if (!container || container.nodeType !== 1) {
+      throw integrationError(typeof target === 'string'
+        ? 'The selector you specified (' + target + ') applies to no DOM elements that are currently on the page. Make sure the element exists on the page before calling mount().'
+        : 'Invalid DOM element. Make sure to call mount() with a valid DOM element or selector.');
+    }
+    return container;
+  }
+
+  /** Adds the shadow host to the mount point; the view the Element renders into. */
+  function attachView(container) {
+    var host = document.createElement('div');
+    host.className = '__PrivateStripeElement';
+    container.appendChild(host);
+    container.classList.add('StripeElement');
+    return { container: container, host: host, root: host.attachShadow({ mode: 'open' }) };
+  }
+
+  function detachView(view) {
+    view.host.remove();
+    STATE_CLASSES.forEach(function (name) { view.container.classList.remove(name); });
+  }
+
+  /** Sets the StripeElement--* classes on the mount point, as Stripe.js does on the iframe's container. */
+  function syncStateClasses(view, state) {
+    if (!view) return;
+    var list = view.container.classList;
+    list.toggle('StripeElement--empty', state.empty);
+    list.toggle('StripeElement--complete', state.complete);
+    list.toggle('StripeElement--invalid', state.invalid);
+    list.toggle('StripeElement--focus', state.focus);
+  }
+
+  /**
+   * Emits focus and blur when focus enters or leaves the whole Element, and escape on Esc. `setFocused(on)` answers
+   * whether the focus state changed. Stripe's iframe keeps keystrokes and input events from the page; they are
+   * stopped at the shadow root likewise, so a page's Esc or shortcut handler behaves as it will with real Stripe.js.
+   */
+  function wireRoot(view, elementType, emit, setFocused) {
+    view.root.addEventListener('focusin', function () {
+      if (setFocused(true)) emit('focus', { elementType: elementType });
+    });
+    view.root.addEventListener('focusout', function (event) {
+      if (event.relatedTarget && view.root.contains(event.relatedTarget)) return;
+      if (setFocused(false)) emit('blur', { elementType: elementType });
+    });
+    view.root.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape') emit('escape', { elementType: elementType });
+    });
+    ['keydown', 'keyup', 'keypress', 'input', 'beforeinput', 'change'].forEach(function (type) {
+      view.root.addEventListener(type, function (event) { event.stopPropagation(); });
+    });
+  }
+
+  /** Whether Element a's mount point comes before b's in the document. */
+  function byPosition(a, b) {
+    return a._container().compareDocumentPosition(b._container()) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+  }
+
   // ---------------------------------------------------------------- payment element
 
   /** Read-only rather than disabled for text inputs, so focus is not lost while a payment is confirming. */
@@ -430,13 +553,8 @@
     }
 
     function syncClasses() {
-      if (!view) return;
-      var list = view.container.classList;
-      var anyShown = Object.keys(shown).some(function (name) { return shown[name]; });
-      list.toggle('StripeElement--empty', isEmpty());
-      list.toggle('StripeElement--complete', element._complete());
-      list.toggle('StripeElement--invalid', anyShown);
-      list.toggle('StripeElement--focus', focused);
+      syncStateClasses(view, { empty: isEmpty(), complete: element._complete(), focus: focused,
+        invalid: Object.keys(shown).some(function (name) { return shown[name]; }) });
     }
 
     function changed() {
@@ -481,25 +599,11 @@
         control.addEventListener('blur', function () { onBlurField(name); });
         lock(control, readOnly);
       });
-      view.root.addEventListener('focusin', function () {
-        if (focused) return;
-        focused = true;
+      wireRoot(view, 'payment', emit, function (on) {
+        if (focused === on) return false;
+        focused = on;
         syncClasses();
-        emit('focus', { elementType: 'payment' });
-      });
-      view.root.addEventListener('focusout', function (event) {
-        if (event.relatedTarget && view && view.root.contains(event.relatedTarget)) return;
-        focused = false;
-        syncClasses();
-        emit('blur', { elementType: 'payment' });
-      });
-      view.root.addEventListener('keydown', function (event) {
-        if (event.key === 'Escape') emit('escape', { elementType: 'payment' });
-      });
-      // Stripe's iframe keeps keystrokes and input events from the page; stop them at the shadow root likewise, so a
-      // page's Esc or shortcut handler behaves as it will with real Stripe.js (use the 'escape' event instead).
-      ['keydown', 'keyup', 'keypress', 'input', 'beforeinput', 'change'].forEach(function (type) {
-        view.root.addEventListener(type, function (event) { event.stopPropagation(); });
+        return true;
       });
     }
 
@@ -513,19 +617,9 @@
     }
 
     element.mount = function (target) {
-      if (destroyed) throw integrationError('This Element has already been destroyed. Please create a new one.');
-      if (view) throw integrationError('This Element is already mounted. Use `unmount()` to unmount the Element before re-mounting.');
-      var container = typeof target === 'string' ? document.querySelector(target) : target;
-      if (!container || container.nodeType !== 1) {
-        throw integrationError(typeof target === 'string'
-          ? 'The selector you specified (' + target + ') applies to no DOM elements that are currently on the page. Make sure the element exists on the page before calling mount().'
-          : 'Invalid DOM element. Make sure to call mount() with a valid DOM element or selector.');
-      }
-      var host = document.createElement('div');
-      host.className = '__PrivateStripeElement';
-      container.appendChild(host);
-      container.classList.add('StripeElement');
-      var mounted = view = { container: container, host: host, root: host.attachShadow({ mode: 'open' }) };
+      if (destroyed) throw integrationError(DESTROYED);
+      if (view) throw integrationError(ALREADY_MOUNTED);
+      var mounted = view = attachView(mountTarget(target));
       group._load().then(function (result) {
         if (view !== mounted) return; // unmounted meanwhile
         if (result.error) return emit('loaderror', { elementType: 'payment', error: result.error });
@@ -536,9 +630,7 @@
 
     element.unmount = function () {
       if (!view) return;
-      view.host.remove();
-      ['StripeElement', 'StripeElement--empty', 'StripeElement--complete', 'StripeElement--invalid',
-        'StripeElement--focus'].forEach(function (name) { view.container.classList.remove(name); });
+      detachView(view);
       view = null;
       focused = false;
     };
@@ -570,15 +662,16 @@
       return !found.number && !found.expiry && !found.cvc;
     };
     element._isMounted = function () { return !!(view && view.fields); };
+    element._container = function () { return view.container; };
     element._restyle = function () { if (view && view.restyle) view.restyle(themeCss(group._appearance) + ELEMENT_CSS); };
 
     /** Shows every field's error (as Stripe does on submit) and returns the first as a validation error. */
-    element._validate = function () {
+    element._validate = function (noFocus) {
       var found = errors();
       FIELDS.forEach(function (spec) { showError(spec.name, found[spec.name]); });
       syncClasses();
       var first = FIELDS.map(function (spec) { return found[spec.name]; }).filter(Boolean)[0];
-      if (first && view && view.fields) view.fields[FIELDS.filter(function (s) { return found[s.name]; })[0].name].control.focus();
+      if (first && !noFocus && view && view.fields) view.fields[FIELDS.filter(function (s) { return found[s.name]; })[0].name].control.focus();
       return first ? validationError(first, group._texts) : null;
     };
 
@@ -598,6 +691,270 @@
     return element;
   }
 
+  // ---------------------------------------------------------------- Link Authentication and Address Elements
+
+  var EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+  var STATE_REQUIRED = ['US', 'CA', 'AU']; // a guess at where Stripe requires the state
+
+  function text(value) { return value === undefined || value === null ? '' : String(value); }
+
+  /** The Link Authentication Element's fields and rules: one email input (no Link sign-in). */
+  function linkAuthenticationSpec(options) {
+    var defaults = options.defaultValues || {};
+    return {
+      type: 'linkAuthentication',
+      values: { email: text(defaults.email) },
+      fields: function () {
+        return [{ name: 'email', type: 'email', inputMode: 'email', autocomplete: 'email', wide: true }];
+      },
+      errors: function (values) {
+        var email = values.email.trim();
+        return { email: !email ? 'incomplete_email' : EMAIL_PATTERN.test(email) ? null : 'invalid_email' };
+      },
+      empty: function (values) { return !values.email; },
+      event: function (values) { return { value: { email: values.email } }; },
+    };
+  }
+
+  /** The Address Element's fields and rules (full name only: no split or organization names, no autocomplete). */
+  function addressSpec(options) {
+    var defaults = options.defaultValues || {};
+    var address = defaults.address || {};
+    var allowed = (Array.isArray(options.allowedCountries) ? options.allowedCountries : []).map(function (code) {
+      return String(code).toUpperCase();
+    }).filter(function (code, at, all) { return /^[A-Z]{2}$/.test(code) && all.indexOf(code) === at; });
+    var countries = allowed.length ? allowed : COUNTRIES.slice();
+    var wanted = text(address.country).toUpperCase();
+    if (!allowed.length && /^[A-Z]{2}$/.test(wanted) && countries.indexOf(wanted) < 0) countries.push(wanted);
+    var fallback = allowed.length ? allowed[0] : defaultCountry();
+    var prefix = options.mode + ' ';
+    var spec = {
+      type: 'address',
+      options: options,
+      values: { name: text(defaults.name), country: countries.indexOf(wanted) >= 0 ? wanted : fallback,
+        line1: text(address.line1), line2: text(address.line2), city: text(address.city), state: text(address.state),
+        postal_code: text(address.postal_code), phone: text(defaults.phone) },
+      phoneShown: function () { return !!(spec.options.fields && spec.options.fields.phone === 'always'); },
+      fields: function (values) {
+        var list = [
+          { name: 'name', autocomplete: prefix + 'name', wide: true },
+          { name: 'country', label: 'countryRegion', autocomplete: prefix + 'country', wide: true, options: countries },
+          { name: 'line1', autocomplete: prefix + 'address-line1', wide: true },
+          { name: 'line2', autocomplete: prefix + 'address-line2', wide: true },
+          { name: 'city', autocomplete: prefix + 'address-level2', wide: true },
+          { name: 'state', label: spec.labels(values).state, autocomplete: prefix + 'address-level1' },
+          { name: 'postal_code', label: spec.labels(values).postal_code, autocomplete: prefix + 'postal-code' },
+        ];
+        if (spec.phoneShown()) list.push({ name: 'phone', type: 'tel', inputMode: 'tel', autocomplete: prefix + 'tel', wide: true });
+        list.forEach(function (field) { if (!field.inputMode && !field.options) field.inputMode = 'text'; });
+        return list;
+      },
+      labels: function (values) {
+        return { state: values.country === 'CA' ? 'province' : STATE_REQUIRED.indexOf(values.country) >= 0 ? 'state' : 'region',
+          postal_code: values.country === 'US' ? 'zip' : 'postal' };
+      },
+      errors: function (values) {
+        var found = {};
+        ['name', 'line1', 'city', 'postal_code'].forEach(function (name) {
+          found[name] = values[name].trim() ? null : 'incomplete_' + name;
+        });
+        found.state = values.state.trim() || STATE_REQUIRED.indexOf(values.country) < 0 ? null : 'incomplete_state';
+        var phoneRequired = spec.phoneShown() && spec.options.validation && spec.options.validation.phone &&
+          spec.options.validation.phone.required === 'always';
+        found.phone = phoneRequired && !values.phone.trim() ? 'incomplete_phone' : null;
+        return found;
+      },
+      message: function (code, values) {
+        if (code === 'incomplete_state' || code === 'incomplete_postal_code') {
+          return 'incomplete_' + spec.labels(values)[code.slice('incomplete_'.length)];
+        }
+        return code;
+      },
+      empty: function (values) {
+        return !['name', 'line1', 'line2', 'city', 'state', 'postal_code', 'phone'].some(function (name) { return values[name]; });
+      },
+      value: function (values) {
+        var value = { name: values.name, address: { line1: values.line1, line2: values.line2 || null, city: values.city,
+          state: values.state, postal_code: values.postal_code, country: values.country } };
+        if (spec.phoneShown()) value.phone = values.phone;
+        return value;
+      },
+      event: function (values) {
+        return { elementMode: options.mode, isNewAddress: false, value: spec.value(values) };
+      },
+    };
+    return spec;
+  }
+
+  /** Creates a Link Authentication or Address Element from its spec (fields, rules, event payload). */
+  function createContactElement(group, spec) {
+    var element = {};
+    var emit = makeEmitter(element);
+    var values = spec.values;
+    var prefilled = Object.keys(values).some(function (name) { return values[name] && name !== 'country'; });
+    var shown = {}; // field name → error code currently displayed
+    var view = null;
+    var destroyed = false;
+    var readOnly = false;
+    var focused = false;
+
+    function showError(name, code) {
+      shown[name] = code || null;
+      var field = view && view.fields && view.fields[name];
+      if (!field) return;
+      field.error.textContent = code ? group._texts[spec.message ? spec.message(code, values) : code] : '';
+      field.control.setAttribute('aria-invalid', code ? 'true' : 'false');
+    }
+
+    function syncClasses() {
+      syncStateClasses(view, { empty: spec.empty(values), complete: element._complete(), focus: focused,
+        invalid: Object.keys(shown).some(function (name) { return shown[name]; }) });
+    }
+
+    function payload() {
+      return Object.assign({ elementType: spec.type }, spec.event(values),
+        { empty: spec.empty(values), complete: element._complete() });
+    }
+
+    function changed() {
+      syncClasses();
+      emit('change', payload());
+    }
+
+    function relabel() {
+      if (!spec.labels || !view || !view.fields) return;
+      var labels = spec.labels(values);
+      Object.keys(labels).forEach(function (name) { view.fields[name].label.textContent = group._texts[labels[name]]; });
+    }
+
+    function onInput(name) {
+      values[name] = view.fields[name].control.value;
+      group._submitted = false;
+      relabel();
+      var found = spec.errors(values);
+      Object.keys(shown).forEach(function (shownName) { if (shown[shownName]) showError(shownName, found[shownName]); });
+      changed();
+    }
+
+    function render() {
+      var form = make('div', { class: 'sd-form' });
+      view.fields = {};
+      spec.fields(values).forEach(function (fieldSpec) {
+        var field = makeField(fieldSpec, group._texts);
+        field.control.value = values[fieldSpec.name];
+        view.fields[fieldSpec.name] = field;
+        form.appendChild(field.wrap);
+        field.control.addEventListener(fieldSpec.options ? 'change' : 'input', function () { onInput(fieldSpec.name); });
+        field.control.addEventListener('blur', function () {
+          if (!values[fieldSpec.name] || fieldSpec.options) return;
+          showError(fieldSpec.name, spec.errors(values)[fieldSpec.name]);
+          syncClasses();
+        });
+        lock(field.control, readOnly);
+      });
+      view.root.replaceChildren(form);
+      view.restyle = applyCss(view.root, themeCss(group._appearance) + ELEMENT_CSS);
+      Object.keys(shown).forEach(function (name) { showError(name, shown[name]); });
+      syncClasses();
+    }
+
+    element.mount = function (target) {
+      if (destroyed) throw integrationError(DESTROYED);
+      if (view) throw integrationError(ALREADY_MOUNTED);
+      var mounted = view = attachView(mountTarget(target));
+      wireRoot(view, spec.type, emit, function (on) {
+        if (focused === on) return false;
+        focused = on;
+        syncClasses();
+        return true;
+      });
+      group._load().then(function (result) {
+        if (view !== mounted) return;
+        if (result.error) return emit('loaderror', { elementType: spec.type, error: result.error });
+        render();
+        emit('ready', { elementType: spec.type });
+        // Guess: like Stripe.js, an Element prefilled from defaultValues reports its value once it is ready.
+        if (prefilled) emit('change', payload());
+      });
+    };
+
+    element.unmount = function () {
+      if (!view) return;
+      detachView(view);
+      view = null;
+      focused = false;
+    };
+
+    element.destroy = function () {
+      element.unmount();
+      destroyed = true;
+      group._forget(element);
+    };
+
+    element.focus = function () { if (view && view.fields) view.root.querySelector('input,select').focus(); };
+    element.blur = function () {
+      var active = view && view.root.activeElement;
+      if (active) active.blur();
+    };
+    element.clear = function () {
+      Object.keys(values).forEach(function (name) { if (name !== 'country') values[name] = ''; });
+      shown = {};
+      if (view && view.fields) render();
+      changed();
+    };
+    element.update = function (next) {
+      if (!next) return;
+      if ('readOnly' in next) element._setBusy(!!next.readOnly, true);
+      if (spec.options && (next.fields || next.validation)) {
+        spec.options = Object.assign({}, spec.options, next.fields ? { fields: next.fields } : {},
+          next.validation ? { validation: next.validation } : {});
+        if (view && view.fields) render();
+      }
+    };
+
+    if (spec.value) {
+      /** Address Element only (as in Stripe.js): shows the fields' errors and resolves the current value. */
+      element.getValue = function () {
+        return new Promise(function (resolve) {
+          element._validate(true);
+          var event = payload();
+          resolve({ complete: event.complete, isNewAddress: event.isNewAddress, value: event.value });
+        });
+      };
+    }
+
+    element._complete = function () {
+      var found = spec.errors(values);
+      return !Object.keys(found).some(function (name) { return found[name]; });
+    };
+    element._isMounted = function () { return !!(view && view.fields); };
+    element._container = function () { return view.container; };
+    element._restyle = function () { if (view && view.restyle) view.restyle(themeCss(group._appearance) + ELEMENT_CSS); };
+    element._value = function () { return spec.value ? spec.value(values) : { email: values.email }; };
+    element._mode = spec.options && spec.options.mode;
+
+    /** Shows every field's error and returns the first (in field order) as a validation error. */
+    element._validate = function (noFocus) {
+      var found = spec.errors(values);
+      var order = spec.fields(values).map(function (field) { return field.name; });
+      order.forEach(function (name) { showError(name, found[name]); });
+      syncClasses();
+      var first = order.filter(function (name) { return found[name]; })[0];
+      if (!first) return null;
+      if (!noFocus && view && view.fields) view.fields[first].control.focus();
+      var key = spec.message ? spec.message(found[first], values) : found[first];
+      return { type: 'validation_error', code: found[first], message: group._texts[key] };
+    };
+
+    element._setBusy = function (busy, permanent) {
+      if (permanent) readOnly = busy;
+      if (!view || !view.fields) return;
+      Object.keys(view.fields).forEach(function (name) { lock(view.fields[name].control, busy || readOnly); });
+    };
+
+    return element;
+  }
+
   // ---------------------------------------------------------------- elements group
 
   /** Creates the Elements group; with a clientSecret it loads the PaymentIntent once, as Stripe.js does on mount. */
@@ -605,7 +962,7 @@
     options = options || {};
     if (options.clientSecret !== undefined) intentIdFrom(options.clientSecret);
     var group = { _clientSecret: options.clientSecret || null, _appearance: options.appearance || {}, _payment: null,
-      _submitted: false, _texts: textsFor(options.locale || stripe._options.locale) };
+      _link: null, _addresses: {}, _submitted: false, _texts: textsFor(options.locale || stripe._options.locale) };
     var loading = null;
 
     group._load = function () {
@@ -619,20 +976,70 @@
     };
 
     group.create = function (type, elementOptions) {
-      if (type !== 'payment') {
-        throw integrationError('The Stripe.js double only implements the "payment" Element, not "' + type + '".');
+      elementOptions = elementOptions || {};
+      if (type === 'payment') {
+        if (group._payment) throw integrationError('Can only create one Element of type payment.');
+        return (group._payment = createPaymentElement(group, elementOptions));
       }
-      if (group._payment) throw integrationError('Can only create one Element of type payment.');
-      group._payment = createPaymentElement(group, elementOptions || {});
-      return group._payment;
+      if (type === 'linkAuthentication') {
+        if (group._link) throw integrationError('Can only create one Element of type linkAuthentication.');
+        return (group._link = createContactElement(group, linkAuthenticationSpec(elementOptions)));
+      }
+      if (type === 'address') {
+        var mode = elementOptions.mode;
+        if (mode !== 'shipping' && mode !== 'billing') {
+          throw integrationError('Invalid value for create(\'address\'): mode should be one of the following strings: ' +
+            'shipping, billing. You specified: ' + mode + '.');
+        }
+        if (group._addresses[mode]) throw integrationError('Can only create one Element of type address in ' + mode + ' mode.');
+        return (group._addresses[mode] = createContactElement(group, addressSpec(elementOptions)));
+      }
+      throw integrationError('The Stripe.js double only implements the "payment", "linkAuthentication" and "address" ' +
+        'Elements, not "' + type + '".');
     };
 
-    group.getElement = function (type) { return type === 'payment' ? group._payment : null; };
+    group.getElement = function (type, lookup) {
+      if (type === 'payment') return group._payment;
+      if (type === 'linkAuthentication') return group._link;
+      if (type !== 'address') return null;
+      if (lookup && lookup.mode) return group._addresses[lookup.mode] || null;
+      return group._addresses.shipping || group._addresses.billing || null;
+    };
+
+    /** Every Element of the group, created and not destroyed. */
+    group._all = function () {
+      return [group._link, group._addresses.shipping, group._addresses.billing, group._payment].filter(Boolean);
+    };
+
+    group._forget = function (element) {
+      if (group._link === element) group._link = null;
+      if (group._addresses[element._mode] === element) delete group._addresses[element._mode];
+    };
+
+    /** A mounted Address Element's value in the given mode, or null. */
+    group._address = function (mode) {
+      var element = group._addresses[mode];
+      return element && element._isMounted() ? element._value() : null;
+    };
+
+    /**
+     * Validates every mounted Element (each shows its fields' errors); focuses the first incomplete field on the page
+     * and returns its validation error, or null when all are complete.
+     */
+    group._validate = function () {
+      var failed = group._all().filter(function (element) { return element._isMounted() && element._validate(true); });
+      if (!failed.length) return null;
+      return failed.sort(byPosition)[0]._validate();
+    };
+
+    group._setBusy = function (busy) {
+      group._all().forEach(function (element) { element._setBusy(busy); });
+    };
 
     group.update = function (next) {
       if (next && next.appearance) {
         group._appearance = next.appearance;
-        if (group._payment) group._payment._restyle();
+        group._all().forEach(function (element) { element._restyle(); });
       }
     };
 
@@ -644,7 +1051,7 @@
         if (!element || !element._isMounted()) {
           throw integrationError('elements.submit(): the Payment Element is not mounted or not ready yet.');
         }
-        var error = element._validate();
+        var error = group._validate();
         group._submitted = !error;
         resolve(error ? { error: error } : { selectedPaymentMethod: 'card' });
       });
@@ -788,15 +1195,31 @@
       message: 'The Stripe.js double cannot handle next_action of type ' + action.type + '.' } };
   }
 
-  function confirmBody(clientSecret, params, element) {
+  /** An Address Element's value as the API's shipping or billing_details, without empty fields. */
+  function addressParams(value) {
+    var params = { name: value.name, address: {} };
+    if (value.phone) params.phone = value.phone;
+    Object.keys(value.address).forEach(function (key) {
+      if (value.address[key]) params.address[key] = value.address[key];
+    });
+    return params;
+  }
+
+  function confirmBody(clientSecret, params, element, elements) {
     var body = { client_secret: clientSecret };
     ['return_url', 'receipt_email', 'shipping', 'setup_future_usage'].forEach(function (key) {
       if (params[key] !== undefined) body[key] = params[key];
     });
+    // Like Stripe.js: a mounted Address Element in shipping mode fills `shipping` (explicit confirmParams win).
+    var shipping = elements && elements._address('shipping');
+    if (shipping && body.shipping === undefined) body.shipping = addressParams(shipping);
     if (typeof params.payment_method === 'string') {
       body.payment_method = params.payment_method;
     } else {
       var data = element._paymentMethodData();
+      // ... and one in billing mode fills the payment method's billing_details.
+      var billing = elements && elements._address('billing');
+      if (billing) data.billing_details = Object.assign({}, data.billing_details, addressParams(billing));
       var extra = params.payment_method_data || {};
       if (extra.billing_details) data.billing_details = Object.assign({}, data.billing_details, extra.billing_details);
       body.payment_method_data = data;
@@ -826,23 +1249,24 @@
       throw integrationError('elements.submit() must be called before stripe.confirmPayment().');
     }
     if (element && typeof params.payment_method !== 'string') {
-      var invalid = element._validate();
+      var invalid = elements._validate();
       if (invalid) return { error: invalid };
     }
     var ctx = { pk: stripe._pk, clientSecret: clientSecret, redirect: redirect, returnUrl: params.return_url,
       texts: elements ? elements._texts : textsFor(stripe._options.locale) };
-    if (element) element._setBusy(true);
+    var body = confirmBody(clientSecret, params, element, elements);
+    if (elements) elements._setBusy(true);
     if (elements) elements._submitted = false;
-    return callApi(stripe._pk, 'POST', '/v1/payment_intents/' + intentId + '/confirm', confirmBody(clientSecret, params, element))
+    return callApi(stripe._pk, 'POST', '/v1/payment_intents/' + intentId + '/confirm', body)
       .then(function (result) {
         if (result.error) return { error: result.error };
         return result.data.status === 'requires_action' ? handleAction(ctx, result.data) : settle(ctx, result.data);
       })
       .then(function (answer) {
-        if (element) element._setBusy(false);
+        if (elements) elements._setBusy(false);
         return answer;
       }, function (error) {
-        if (element) element._setBusy(false);
+        if (elements) elements._setBusy(false);
         throw error;
       });
   }

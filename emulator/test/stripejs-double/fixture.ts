@@ -1,6 +1,7 @@
 // Shared setup for the Stripe.js double's browser tests: one emulator, one test account, one test page server and
 // one Chromium per test file; a fresh browser context (and a fresh PaymentIntent) per test.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { StripeAddressElementOptions, StripeLinkAuthenticationElementOptions } from '@stripe/stripe-js';
 import type Stripe from 'stripe';
 import { createStripeFactory } from '../../../server/src/stripe/client';
 import { launchBrowser, newStripeContext } from '../../../test/support/browser';
@@ -8,6 +9,14 @@ import { startStripeEmulator } from '../../src/index';
 import { startTestPage, type TestPageServer } from './test-page';
 
 type Emulator = Awaited<ReturnType<typeof startStripeEmulator>>;
+
+/** How the test checkout is opened. */
+export interface CheckoutOptions {
+  locale?: string;
+  stripeJsUrl?: string;
+  link?: StripeLinkAuthenticationElementOptions;
+  address?: StripeAddressElementOptions;
+}
 
 /** Everything one test file needs. */
 export interface DoubleFixture {
@@ -19,8 +28,11 @@ export interface DoubleFixture {
   browser: Browser;
   /** Creates a PaymentIntent server-side, as the checkout server does. */
   createIntent(amount?: number, currency?: string): Promise<Stripe.PaymentIntent>;
-  /** Opens the test checkout for a PaymentIntent in a new context and waits for the Payment Element's ready event. */
-  openCheckout(intent: Stripe.PaymentIntent, options?: { locale?: string; stripeJsUrl?: string }): Promise<Page>;
+  /**
+   * Opens the test checkout for a PaymentIntent in a new context and waits for the Payment Element's ready event;
+   * with `link` or `address` options it also mounts those Elements (above the Payment Element) and waits for them.
+   */
+  openCheckout(intent: Stripe.PaymentIntent, options?: CheckoutOptions): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -38,16 +50,23 @@ export async function startDoubleFixture(): Promise<DoubleFixture> {
     browser,
     createIntent: (amount = 1999, currency = 'eur') =>
       stripe.paymentIntents.create({ amount, currency, automatic_payment_methods: { enabled: true } }),
-    async openCheckout(intent, { locale, stripeJsUrl } = {}) {
+    async openCheckout(intent, { locale, stripeJsUrl, link, address } = {}) {
       const context = await newStripeContext(browser, emu.url);
       contexts.push(context);
       const page = await context.newPage();
       const query = new URLSearchParams({ pk: keys.publishable, cs: intent.client_secret ?? '' });
       if (locale) query.set('locale', locale);
       if (stripeJsUrl) query.set('stripejs', stripeJsUrl);
+      if (link) query.set('link', JSON.stringify(link));
+      if (address) query.set('address', JSON.stringify(address));
       await page.goto(`${pages.url}/pay?${query}`);
       await page.evaluate(() => window.testApp.loaded);
-      await page.waitForFunction(() => window.testApp.events.some((e) => e.type === 'ready' || e.type === 'loaderror'));
+      // Every mounted Element has answered with ready or loaderror (no named helpers: tsx would add __name calls).
+      await page.waitForFunction(() => {
+        const app = window.testApp;
+        return [app.events, app.link ? app.linkEvents : null, app.address ? app.addressEvents : null]
+          .every((events) => !events || events.some((e) => e.type === 'ready' || e.type === 'loaderror'));
+      });
       return page;
     },
     async close() {

@@ -1,7 +1,8 @@
 // A tiny storefront for the Stripe.js double's browser tests, served from node:http on 127.0.0.1:
 //   /pay?pk=…&cs=…   a page that mounts the Payment Element via the bundled test-entry.ts, under a CSP like the
 //                    checkout page's (Stripe's documented hosts only); `stripejs=<loopback URL>` adds a plain
-//                    <script> tag for Stripe.js from that URL (how the offline demo loads the double)
+//                    <script> tag for Stripe.js from that URL (how the offline demo loads the double); `link=<JSON>`
+//                    and `address=<JSON>` also mount a Link Authentication and an Address Element with those options
 //   /app.js          that bundle (esbuild, built once per process)
 //   /return?…        a plain page standing in for the merchant's return_url
 import { createServer, type Server } from 'node:http';
@@ -26,14 +27,15 @@ export function bundleTestEntry(): Promise<string> {
   return bundle;
 }
 
-const PAGE_CSS = 'body{font-family:sans-serif;margin:24px;max-width:480px} #payment-element{margin:16px 0}';
+const PAGE_CSS = 'body{font-family:sans-serif;margin:24px;max-width:480px} #form>div{margin:16px 0}';
 const LOOPBACK_URL = /^http:\/\/127\.0\.0\.1:\d+\/[\w./-]*$/;
 
 function payHtml(stripeJsUrl: string | null): string {
   const tag = stripeJsUrl ? `<script src="${stripeJsUrl}"></script>\n` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Pay</title><link rel="stylesheet" href="/page.css"></head>
-<body><h1>Test checkout</h1><form id="form"><div id="payment-element"></div></form>
+<body><h1>Test checkout</h1><form id="form"><div id="link-authentication-element"></div><div id="address-element"></div>
+<div id="payment-element"></div></form>
 ${tag}<script src="/app.js"></script></body></html>`;
 }
 
