@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import type { AppDeps } from './deps';
+import { refuseControlCharacters } from './http/control-chars';
 import { errorMiddleware } from './http/errors';
 import { assetsRouter, createAssetStore, type AssetStore } from './routes/assets';
 import { cartsRouter, HOT_CART_ROUTES } from './routes/carts';
@@ -22,6 +23,7 @@ export function createApp(deps: AppDeps, assets: AssetStore = createAssetStore()
   app.silent = true;
   app.use(securityHeaders());
   app.use(errorMiddleware(deps.logger));
+  app.use(refuseControlCharacters());
   // HTTPS only in production behind a TLS proxy (without TRUST_PROXY every request looks like plain http).
   if (deps.config.env === 'production' && deps.config.trustProxy) app.use(requireHttps(deps.config.publicUrl));
   app.use(internalApiGuard(deps));

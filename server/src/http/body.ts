@@ -3,6 +3,7 @@ import getRawBody from 'raw-body';
 import qs from 'qs';
 import type { ZodType } from 'zod';
 import { errors, type AppError } from '../errors';
+import { containsNul } from './control-chars';
 
 /** Bodies larger than this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 32 * 1024;
@@ -38,6 +39,8 @@ export async function readJson(ctx: Context): Promise<unknown> {
       throw errors.invalidJson();
     }
   }
+  // No field of ours takes a NUL, and PostgreSQL cannot store one in text (issue 21): bad input, not a 500.
+  if (containsNul(data)) throw errors.invalidRequest('The request body contains a NUL character');
   return data;
 }
 
