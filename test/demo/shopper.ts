@@ -56,8 +56,12 @@ export async function startCheckout(page: Page): Promise<FrameLocator> {
   return frame;
 }
 
-/** Types a test card into the Payment Element (the Stripe.js double's fields) with a future expiry. */
-export async function fillCard(frame: FrameLocator, number: string): Promise<void> {
+/**
+ * Types the email every checkout asks for (unless `email` is null) and a test card with a future expiry into the
+ * checkout (the Stripe.js double's fields).
+ */
+export async function fillCard(frame: FrameLocator, number: string, email: string | null = 'shopper@example.com'): Promise<void> {
+  if (email !== null) await frame.getByLabel('Email').fill(email);
   await frame.getByLabel('Card number').fill(number);
   await frame.getByLabel('Expiration date').fill(`12 / ${(new Date().getFullYear() + 3) % 100}`);
   await frame.getByLabel('Security code').fill('123');

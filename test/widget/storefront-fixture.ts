@@ -14,7 +14,7 @@ export const PRODUCTS = [
   { id: 'house-blend', name: 'House Blend, 250 g', unit_amount: 1400, currency: 'usd' },
   { id: 'ethiopia-guji', name: 'Ethiopia Guji, 250 g', unit_amount: 1850, currency: 'usd' },
   { id: 'pour-over-kit', name: 'Pour-over kit', unit_amount: 4200, currency: 'usd' },
-  { id: 'gift-card-25', name: 'Gift card, $25', unit_amount: 2500, currency: 'usd', max_quantity: 5 },
+  { id: 'gift-card-25', name: 'Gift card, $25', unit_amount: 2500, currency: 'usd', max_quantity: 5, shippable: false },
 ];
 
 /** Builds dist/ when a test file runs on its own before `npm run build`. */
@@ -122,8 +122,12 @@ export async function eventsNamed(page: Page, name: string): Promise<unknown[]> 
   return page.evaluate((n) => (window as unknown as { __events: Array<[string, unknown]> }).__events.filter(([e]) => e === n).map(([, p]) => p), name);
 }
 
-/** Types a card into the Payment Element of the overlay with a future expiry. */
-export async function fillCard(frame: FrameLocator, number: string): Promise<void> {
+/**
+ * Types the email every checkout asks for (unless `email` is null: the test typed its own) and a card with a future
+ * expiry into the checkout page (the overlay's frame, or a page).
+ */
+export async function fillCard(frame: FrameLocator | Page, number: string, email: string | null = 'shopper@example.com'): Promise<void> {
+  if (email !== null) await frame.getByLabel('Email').fill(email);
   await frame.getByLabel('Card number').fill(number);
   await frame.getByLabel('Expiration date').fill(`12 / ${(new Date().getFullYear() + 3) % 100}`);
   await frame.getByLabel('Security code').fill('123');

@@ -1,8 +1,10 @@
 /** The hosted checkout page: summary and payment form, then the receipt; also finishes redirect returns. */
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatMoney } from '../cart/money';
+import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
-import type { CheckoutPageConfig, Order } from '../../../server/src/wire';
+import type { CheckoutDetails, CheckoutPageConfig, DetailsAnswer, Order } from '../../../server/src/wire';
 import { completeWithRetry, type CheckoutApi } from './api';
 import { ErrorNote, shownError, type ShownError } from './ErrorNote';
 import { isFramed, ownUrl, tellParent } from './parent';
@@ -22,11 +24,30 @@ function redirectReturn(): string | null {
   return q.get('payment_intent') && q.get('redirect_status') ? q.get('payment_intent') : null;
 }
 
+/** What the shopper hears about when it changes: whether shipping is priced, its price and the total. */
+const priceKey = (d: CheckoutDetails) => `${d.shipping?.rate.amount ?? '-'}/${d.amounts.total}`;
+
 /** The whole checkout page. */
 export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
   const { view, locale, parentOrigin } = config;
   const [order, setOrder] = useState<Order | null>(view.order ?? null);
   const [returnError, setReturnError] = useState<ShownError | null>(null);
+  // The server's latest word on email, address, rate and total; every change of them answers a new one.
+  const [details, setDetails] = useState<CheckoutDetails>(view.details);
+  const [amount, setAmount] = useState(view.amount);
+  // The polite live region's text: the new shipping price and total, said once whenever either changes.
+  const [announcement, setAnnouncement] = useState('');
+  const said = useRef(priceKey(view.details));
+  const onDetails = (answer: DetailsAnswer) => {
+    setDetails(answer.details);
+    setAmount(answer.amount);
+    const key = priceKey(answer.details);
+    if (key === said.current) return;
+    said.current = key;
+    const money = (n: number) => formatMoney(n, view.currency, locale);
+    const a = answer.details.amounts;
+    setAnnouncement(answer.details.shipping ? fill(t.totalNow, { shipping: a.shipping ? money(a.shipping) : t.free, total: money(a.total) }) : '');
+  };
   const back = (type: 'checkout-best:close' | 'checkout-best:back-to-cart') => {
     if (isFramed()) tellParent({ type }, parentOrigin);
     else if (config.backUrl) location.href = config.backUrl;
@@ -68,19 +89,19 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
   if (order) {
     return (
       <main class="page page-receipt">
-        <Receipt order={order} store={view.store.name} items={view.items} t={t} locale={locale} onContinue={close} />
+        <Receipt order={order} store={view.store.name} t={t} locale={locale} onContinue={close} />
       </main>
     );
   }
   const testMode = !view.is_live_mode;
   return (
     <main class="page">
-      <Summary store={view.store.name} items={view.items} amount={view.amount} currency={view.currency}
-        testMode={testMode} t={t} locale={locale} />
+      <Summary store={view.store.name} items={view.items} amounts={details.amounts} currency={view.currency}
+        ships={view.requires_shipping} rate={details.shipping?.rate.display_name ?? null} testMode={testMode} t={t} locale={locale} />
       <section class="payment" aria-label={t.title}>
         {testMode && <TestCards t={t} />}
         {returnError && <ErrorNote error={returnError} t={t} onRestart={restart} />}
-        <PaymentForm view={view} api={api} t={t} locale={locale} lang={config.lang} accent={config.accent}
+        <PaymentForm view={view} details={details} amount={amount} onDetails={onDetails} api={api} t={t} locale={locale} lang={config.lang} accent={config.accent}
           returnUrl={ownUrl(config.lang, parentOrigin)} onRestart={restart} onPaid={paid} onFailed={failed} onEscape={escape} />
         <p class="secure">
           <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
@@ -90,6 +111,7 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
         </p>
         {!isFramed() && config.backUrl && <a class="back" href={config.backUrl}>← {t.backToStore}</a>}
       </section>
+      <p class="sr" role="status" aria-live="polite" aria-atomic="true" data-announcement="">{announcement}</p>
     </main>
   );
 }

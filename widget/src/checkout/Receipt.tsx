@@ -1,25 +1,43 @@
-/** The receipt after a successful payment: items, amount, order id, and the way back to the store. */
+/**
+ * The receipt after a successful payment: amount, order id, where the receipt email went, the lines, subtotal,
+ * shipping and total, where the order ships, and the way back to the store. All of it from the recorded order.
+ */
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { formatMoney } from '../cart/money';
 import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
-import type { CartLine, Order } from '../../../server/src/wire';
+import type { Address, Order } from '../../../server/src/wire';
+import { estimateText } from './estimate';
 
 interface ReceiptProps {
   order: Order;
   store: string;
-  items: CartLine[];
   t: CheckoutText;
   locale: string;
   onContinue: () => void;
 }
 
+/** "Arlington, VA 22201" where there is a state (US, CA, AU…), else "10117 Berlin". */
+function cityLine(a: Address): string {
+  return a.state ? `${a.city}, ${a.state} ${a.postal_code}` : `${a.postal_code} ${a.city}`;
+}
+
+/** "Germany" for DE in the page's language; the code itself where Intl does not know it. */
+function countryName(code: string, locale: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
 /** Receipt view; focus moves to its heading so screen readers announce the result. */
-export function Receipt({ order, store, items, t, locale, onContinue }: ReceiptProps): JSX.Element {
+export function Receipt({ order, store, t, locale, onContinue }: ReceiptProps): JSX.Element {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const money = (n: number) => formatMoney(n, order.currency, locale);
+  const ship = order.shipping;
   return (
     <section class="receipt" aria-labelledby="cb-receipt-title">
       <div class="check" aria-hidden="true">
@@ -29,6 +47,7 @@ export function Receipt({ order, store, items, t, locale, onContinue }: ReceiptP
       </div>
       <h1 id="cb-receipt-title" tabIndex={-1} ref={heading}>{t.thanks}</h1>
       <p class="muted">{fill(t.receiptFor, { store })}</p>
+      {order.customer.email && <p class="muted" data-receipt-email="">{fill(t.receiptSent, { email: order.customer.email })}</p>}
       <dl class="facts">
         <div>
           <dt>{t.paid}</dt>
@@ -40,7 +59,7 @@ export function Receipt({ order, store, items, t, locale, onContinue }: ReceiptP
         </div>
       </dl>
       <ul class="items compact">
-        {items.map((i) => (
+        {order.items.map((i) => (
           <li key={i.product_id}>
             <span class="item-main">
               <span class="item-name">{i.name}</span>
@@ -50,6 +69,33 @@ export function Receipt({ order, store, items, t, locale, onContinue }: ReceiptP
           </li>
         ))}
       </ul>
+      {ship && (
+        <dl class="subtotals compact">
+          <div>
+            <dt>{t.subtotal}</dt>
+            <dd>{money(order.amounts.subtotal)}</dd>
+          </div>
+          <div>
+            <dt>{t.shipping} · {ship.rate.display_name}</dt>
+            <dd>{ship.rate.amount === 0 ? t.free : money(ship.rate.amount)}</dd>
+          </div>
+          <div class="total">
+            <dt>{t.total}</dt>
+            <dd>{money(order.amounts.total)}</dd>
+          </div>
+        </dl>
+      )}
+      {ship && (
+        <div class="ship-to" data-ship-to="">
+          <p class="ship-title">{t.shipTo}</p>
+          <address>
+            {[ship.name, ship.address.line1, ship.address.line2, cityLine(ship.address), countryName(ship.address.country, locale)]
+              .filter(Boolean)
+              .map((line, i) => <span key={i}>{line}</span>)}
+          </address>
+          {ship.delivery_estimate && <p class="muted">{estimateText(t, ship.delivery_estimate)}</p>}
+        </div>
+      )}
       <button type="button" class="pay-button" onClick={onContinue}>{t.continue}</button>
     </section>
   );

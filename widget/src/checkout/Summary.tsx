@@ -3,20 +3,25 @@ import type { JSX } from 'preact';
 import { formatMoney } from '../cart/money';
 import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
-import type { CartLine } from '../../../server/src/wire';
+import type { Amounts, CartLine } from '../../../server/src/wire';
 
 interface SummaryProps {
   store: string;
   items: CartLine[];
-  amount: number;
+  /** The server's amounts for the session as it stands (subtotal, shipping, total). */
+  amounts: Amounts;
+  /** True when shipping is part of this order; its row reads "Enter your address" until there is one. */
+  ships: boolean;
+  /** The chosen rate's name once the session has an address and a rate (`amounts.shipping` is then its price). */
+  rate: string | null;
   currency: string;
   testMode: boolean;
   t: CheckoutText;
   locale: string;
 }
 
-/** Order summary with a clear "Test mode" badge for test-mode stores. */
-export function Summary({ store, items, amount, currency, testMode, t, locale }: SummaryProps): JSX.Element {
+/** Order summary (lines, subtotal, shipping, total) with a clear "Test mode" badge for test-mode stores. */
+export function Summary({ store, items, amounts, ships, rate, currency, testMode, t, locale }: SummaryProps): JSX.Element {
   const money = (n: number) => formatMoney(n, currency, locale);
   return (
     <section class="summary" aria-labelledby="cb-summary-title">
@@ -26,7 +31,7 @@ export function Summary({ store, items, amount, currency, testMode, t, locale }:
         {testMode && <span class="test-badge">{t.testMode}</span>}
       </div>
       <p class="amount-label" id="cb-summary-title">{t.summary}</p>
-      <p class="amount" data-amount="">{money(amount)}</p>
+      <p class="amount" data-amount={amounts.total}>{money(amounts.total)}</p>
       <ul class="items">
         {items.map((i) => (
           <li key={i.product_id}>
@@ -39,9 +44,23 @@ export function Summary({ store, items, amount, currency, testMode, t, locale }:
           </li>
         ))}
       </ul>
+      {ships && (
+        <dl class="subtotals">
+          <div>
+            <dt>{t.subtotal}</dt>
+            <dd data-subtotal={amounts.subtotal}>{money(amounts.subtotal)}</dd>
+          </div>
+          <div>
+            <dt>{rate === null ? t.shipping : `${t.shipping} · ${rate}`}</dt>
+            <dd data-shipping={rate === null ? '' : amounts.shipping} class={rate === null ? 'pending' : ''}>
+              {rate === null ? t.shippingPending : amounts.shipping === 0 ? t.free : money(amounts.shipping)}
+            </dd>
+          </div>
+        </dl>
+      )}
       <div class="total-row">
         <span>{t.total}</span>
-        <span>{money(amount)}</span>
+        <span data-total={amounts.total}>{money(amounts.total)}</span>
       </div>
     </section>
   );

@@ -1,14 +1,22 @@
 /** The checkout page's calls to its own origin's JSON API (`/api/checkout/:token/...`); bodies per server/src/wire.ts. */
 import { ApiError, requestJson } from '../net/client';
-import type { CheckoutView, CompleteAnswer, Order, PaymentIntentAnswer } from '../../../server/src/wire';
+import type {
+  CheckoutDetailsInput,
+  CheckoutView,
+  CompleteAnswer,
+  DetailsAnswer,
+  Order,
+  PaymentIntentAnswer,
+} from '../../../server/src/wire';
 
-/** The three calls the page makes for `token`. */
+/** The calls the page makes for `token`. */
 export function checkoutApi(token: string) {
   const base = `/api/checkout/${encodeURIComponent(token)}`;
   const f = (u: string, i?: RequestInit) => fetch(u, i);
   return {
     view: () => requestJson<CheckoutView>(f, base),
     intent: () => requestJson<PaymentIntentAnswer>(f, `${base}/payment-intent`, 'POST', {}),
+    details: (input: CheckoutDetailsInput) => requestJson<DetailsAnswer>(f, `${base}/details`, 'POST', input),
     complete: (payment_intent_id: string) => requestJson<CompleteAnswer>(f, `${base}/complete`, 'POST', { payment_intent_id }),
   };
 }

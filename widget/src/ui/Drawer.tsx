@@ -29,6 +29,8 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
   const cart = state.cart;
   const items = cart?.items ?? [];
   const count = cart?.item_count ?? 0;
+  // How far the cart is from the store's free-shipping threshold (≤ 0: no threshold, or past it).
+  const left = (cart?.free_shipping_over ?? 0) - (cart?.subtotal ?? 0);
   return (
     <Dialog class="drawer" labelId="cb-drawer-title">
       <div class="head">
@@ -72,6 +74,12 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
             <span>{t.subtotal}</span>
             <span class="num" data-subtotal="">{formatMoney(cart!.subtotal, cart!.currency, locale)}</span>
           </div>
+          {cart!.requires_shipping && (
+            // "Shipping calculated at checkout", or how far the cart is from the store's free-shipping threshold.
+            <p class="ship-note">
+              {left > 0 ? fill(t.freeShipLeft, { amount: formatMoney(left, cart!.currency, locale) }) : t.shipAtCheckout}
+            </p>
+          )}
           <p class="note">{t.note}</p>
           <button type="button" class="primary" onClick={actions.checkout} aria-disabled={checkingOut ? 'true' : undefined}>
             {checkingOut ? <span class="spinner" aria-hidden="true" /> : <Icon name="lock" size={18} />}
