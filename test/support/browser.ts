@@ -1,10 +1,13 @@
 // Browser test harness: Debian's Chromium through playwright-core, with Stripe's hosts routed to the emulator.
 // Nothing here reaches the internet: js.stripe.com and api.stripe.com are answered by the emulator, and every other
 // host except the loopback one is aborted, so a test that forgot a route fails instead of hanging on the network.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page, type Route } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Frame, type Locator, type Page, type Route } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -76,4 +79,44 @@ export async function saveScreenshot(target: Page | Locator, name: string): Prom
   if ('goto' in target) await target.screenshot({ path, fullPage: true });
   else await target.screenshot({ path });
   return path;
+}
+
+/** One axe-core finding, as the browser tests report it. */
+export interface AxeFinding {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** WCAG 2.1 A and AA, the level the project promises (axe-core's tags). */
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+let axeSource: Promise<string> | null = null;
+
+/**
+ * Runs axe-core (WCAG 2.1 A/AA rules) on a page or frame as it is now and fails on any serious or critical violation,
+ * naming the rule, its help text and the elements; moderate and minor ones are returned (and logged) for the report.
+ * axe is evaluated through the DevTools protocol, so the checkout page's CSP needs nothing for it. It looks into open
+ * shadow roots (the widget, the Stripe.js double's fields); a cross-origin frame (the checkout overlay) is checked by
+ * passing that frame itself (page.frames()).
+ */
+export async function checkAccessibility(target: Page | Frame, state: string): Promise<AxeFinding[]> {
+  axeSource ??= readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  // A string is evaluated as a script by the protocol, outside the page's CSP (an eval() in the page would not be).
+  if (!(await target.evaluate('!!window.axe'))) await target.evaluate(await axeSource);
+  const findings = await target.evaluate(async (tags) => {
+    type Violation = { id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> };
+    const axe = (window as unknown as { axe: { run(ctx: unknown, options: unknown): Promise<{ violations: Violation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, iframes: false, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  }, WCAG_TAGS);
+  const blocking = findings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
+  const others = findings.filter((f) => !blocking.includes(f));
+  if (others.length) console.log(`[axe] ${state}: ${others.map((f) => `${f.impact} ${f.id} (${f.nodes.length})`).join(', ')}`);
+  if (blocking.length) {
+    const text = blocking.map((f) => `  ${f.impact} ${f.id}: ${f.help}\n    ${f.nodes.join('\n    ')}`).join('\n');
+    throw new Error(`axe-core (WCAG 2.1 A/AA) found ${blocking.length} serious or critical violation(s) on ${state}:\n${text}`);
+  }
+  return findings;
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { createStripeFactory } from '../../server/src/stripe/client';
 import type { Order } from '../../server/src/wire';
-import { saveScreenshot } from '../support/browser';
+import { checkAccessibility, saveScreenshot } from '../support/browser';
 import { checkoutFrame, drawer, fillCard, openShop, startShop, type ShopFixture } from './storefront-fixture';
 
 let fx: ShopFixture;
@@ -119,6 +119,13 @@ describe('checkout page with shipping', () => {
     assert.match(await payButton(page).getAttribute('aria-disabled') ?? '', /true/, 'Pay is marked disabled without email and address');
     assert.match(await page.locator('#cb-pay-hint').innerText(), /email and shipping address/);
     assert.equal((await summary(page)).shippingText, 'Enter your address');
+    await checkAccessibility(page, 'checkout, empty');
+    // Pressing the (aria-)disabled Pay says what is missing, by the fields, and takes focus to the first one.
+    await payButton(page).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Your email address is incomplete.').waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByLabel('Email').evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el), true);
+    await checkAccessibility(page, 'checkout, missing details shown by their fields');
 
     // Only the store's countries are offered.
     const offered = await page.getByLabel('Country or region').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -133,6 +140,7 @@ describe('checkout page with shipping', () => {
     assert.equal(await rates.getByRole('radio', { name: /Standard/ }).isChecked(), true);
     assert.match(await rates.innerText(), /Standard[\s\S]*3–5 business days[\s\S]*\$5\.00[\s\S]*Express[\s\S]*1–2 business days[\s\S]*\$15\.00/);
     assert.equal(await page.locator('[data-announcement]').innerText(), 'Shipping $5.00. Total $44.00.');
+    await checkAccessibility(page, 'checkout, address and rates');
 
     // Keyboard: the rate is a radio group; arrow down picks Express and reprices.
     await rates.getByRole('radio', { name: /Standard/ }).focus();
@@ -149,6 +157,7 @@ describe('checkout page with shipping', () => {
     await page.getByRole('heading', { name: /thank you/i }).waitFor({ timeout: 20_000 });
     assert.match(await page.locator('[data-receipt-email]').innerText(), /ada@example\.com/);
     assert.match(await page.locator('[data-ship-to]').innerText(), /Ada Lovelace[\s\S]*1 Main St[\s\S]*Arlington, VA 22201[\s\S]*United States/);
+    await checkAccessibility(page, 'receipt');
     await saveScreenshot(page, 'checkout-shipping-receipt');
 
     const order = await newestOrder();
@@ -207,6 +216,7 @@ describe('checkout page with shipping', () => {
       assert.match(await alert.innerText(), /does not ship to that country/);
       assert.equal(await payButton(page).getAttribute('aria-disabled'), 'true');
       assert.equal(await page.getByRole('radio').count(), 0, 'no rates for an address the store does not ship to');
+      await checkAccessibility(page, 'checkout, unsupported country');
       await saveScreenshot(page, 'checkout-shipping-unsupported');
       // Pressing Pay anyway (it stays focusable) charges nothing: the server is asked again and refuses again.
       await fillCard(page, '4242 4242 4242 4242', null);
@@ -231,6 +241,7 @@ describe('checkout page with shipping', () => {
     assert.equal(await page.locator('.summary [data-shipping]').count(), 0, 'no shipping row');
     assert.equal(await page.locator('h2.step').allInnerTexts().then((h) => h.join(' | ')), 'Contact | Payment');
     assert.match(await page.locator('#cb-pay-hint').innerText(), /Enter your email to pay/);
+    await checkAccessibility(page, 'checkout, nothing ships');
     await page.getByLabel('Email').fill('gift@example.com');
     await page.locator('.pay-button:not([aria-disabled])').waitFor({ timeout: 10_000 });
     await fillCard(page, '4242 4242 4242 4242', null);
@@ -257,6 +268,7 @@ describe('checkout page with shipping', () => {
     await page.locator('[data-checkout-best-add="house-blend"]').click();
     const cart = drawer(page);
     await cart.getByText('Add $26.00 for free shipping.').waitFor({ timeout: 10_000 });
+    await checkAccessibility(page, 'drawer, free-shipping progress');
     await saveScreenshot(page, 'drawer-free-shipping');
     // Past $40 the progress goes (whether shipping is free depends on the address: the checkout says), and the
     // checkout shows Free for an address the free-over rate applies to.
@@ -272,6 +284,8 @@ describe('checkout page with shipping', () => {
     assert.match(await frame.getByRole('radio', { name: /Standard/ }).locator('xpath=ancestor::label').innerText(), /Free/);
     await frame.locator('.pay-button:not(:disabled):not([aria-disabled])').waitFor({ timeout: 10_000 });
     assert.equal(await frame.locator('.pay-button').innerText(), 'Pay $42.00');
+    await checkAccessibility(page, 'storefront under the checkout overlay');
+    await checkAccessibility(page.frames().find((f) => f.url().includes('/checkout/'))!, 'checkout in the overlay, free shipping');
   });
 
   it('says "Shipping calculated at checkout" in the drawer of a store without a free-shipping rate', async () => {
@@ -281,6 +295,7 @@ describe('checkout page with shipping', () => {
       await openShop(page, `${fx.shop.url}/`);
       await page.locator('[data-checkout-best-add="ethiopia-guji"]').click();
       await drawer(page).getByText('Shipping calculated at checkout.').waitFor({ timeout: 10_000 });
+      await checkAccessibility(page, 'drawer, shipping at checkout');
       // A gift card alone ships nothing: no shipping line at all.
       await drawer(page).getByRole('button', { name: /Remove Ethiopia Guji/ }).click();
       await page.keyboard.press('Escape');

@@ -1,7 +1,7 @@
 // The widget on examples/storefront/ through the real script tag, in headless Chromium.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { saveScreenshot } from '../support/browser';
+import { checkAccessibility, saveScreenshot } from '../support/browser';
 import { checkoutFrame, drawer, eventsNamed, fillCard, openShop, recordEvents, startShop, type ShopFixture } from './storefront-fixture';
 
 let fx: ShopFixture;
@@ -96,6 +96,7 @@ describe('widget on the example storefront', () => {
     await frame.getByRole('button', { name: 'Pay $25.00' }).click();
     await frame.getByRole('alert').filter({ hasText: 'Your card was declined.' }).waitFor({ timeout: 20_000 });
     await saveScreenshot(page, 'shopper-decline');
+    await checkAccessibility(page.frames().find((f) => f.url().includes('/checkout/'))!, 'checkout in the overlay, card declined');
     const [failure] = (await eventsNamed(page, 'checkout:failed')) as Array<{ code: string; message: string }>;
     assert.equal(failure?.message, 'Your card was declined.');
 
