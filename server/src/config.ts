@@ -86,6 +86,7 @@ const envSchema = z.object({
   RATE_LIMIT_STORE_PAYMENT_INTENTS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.storePaymentIntentsPerMinute),
   RATE_LIMIT_DETAILS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.detailsPerMinute),
   RATE_LIMIT_STORE_DETAILS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.storeDetailsPerMinute),
+  RATE_LIMIT_COMPLETE_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.completePerMinute),
 });
 
 /**
@@ -136,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>, warn: Config
       storePaymentIntentsPerMinute: e.RATE_LIMIT_STORE_PAYMENT_INTENTS_PER_MINUTE,
       detailsPerMinute: e.RATE_LIMIT_DETAILS_PER_MINUTE,
       storeDetailsPerMinute: e.RATE_LIMIT_STORE_DETAILS_PER_MINUTE,
+      completePerMinute: e.RATE_LIMIT_COMPLETE_PER_MINUTE,
     },
   };
 }

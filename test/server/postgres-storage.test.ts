@@ -49,7 +49,7 @@ describe('the PostgreSQL adapter with two processes on one database', { skip }, 
 
   it('applied each migration once, and an instance refuses a schema newer than its code', async () => {
     const ids = (await admin('SELECT id FROM schema_migrations ORDER BY id', url)).rows.map((r: { id: string }) => r.id);
-    assert.deepEqual(ids, ['001_stores', '002_payments', '003_checkouts_by_cart', '004_sealed_client_secret', '005_checkout_superseded', '006_cart_version', '007_retired_connections', '008_claims_and_leases', '009_shipping']);
+    assert.deepEqual(ids, ['001_stores', '002_payments', '003_checkouts_by_cart', '004_sealed_client_secret', '005_checkout_superseded', '006_cart_version', '007_retired_connections', '008_claims_and_leases', '009_shipping', '010_intent_checks', '011_budgets']);
     await admin(`INSERT INTO schema_migrations (id, applied_at) VALUES ('999_from_the_future', 1)`, url);
     try {
       await assert.rejects(openPostgresStorage({ url, poolSize: 1 }, systemClock), (err: Error) => err instanceof SchemaTooNewError && /999_from_the_future/.test(err.message));

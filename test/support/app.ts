@@ -61,6 +61,7 @@ const UNTHROTTLED: Required<NonNullable<Config['rateLimits']>> = {
   storePaymentIntentsPerMinute: 1_000_000,
   detailsPerMinute: 1_000_000,
   storeDetailsPerMinute: 1_000_000,
+  completePerMinute: 1_000_000,
 };
 
 /** The engine under test: TEST_DATABASE=postgres runs the suites on PostgreSQL (see test/run.mjs). */

@@ -82,6 +82,7 @@ const UNTHROTTLED: Record<string, string> = {
   RATE_LIMIT_STORE_PAYMENT_INTENTS_PER_MINUTE: '1000000',
   RATE_LIMIT_DETAILS_PER_MINUTE: '1000000',
   RATE_LIMIT_STORE_DETAILS_PER_MINUTE: '1000000',
+  RATE_LIMIT_COMPLETE_PER_MINUTE: '1000000',
 };
 
 /** Settings of the parent's environment that must not leak into the instances. */

@@ -13,7 +13,7 @@ try {
     process.stdout.write(
       `checked ${report.checked} open checkout session(s), recorded ${report.recorded} paid order(s), ` +
         `${report.failed} check(s) failed, forgot ${report.purged_carts} expired cart(s) and ` +
-        `${report.purged_sessions} abandoned checkout session(s)\n`,
+        `${report.purged_sessions} abandoned checkout session(s) and ${report.purged_events} handled webhook event id(s)\n`,
     );
     if (report.failed > 0) process.exitCode = 2;
   } finally {

@@ -14,7 +14,7 @@ import { belongsTo } from './intents';
 import { cancelOtherLiveIntents } from './one-live-intent';
 import { recordFromPaymentIntent } from './record';
 import { findCheckout, findLiveCheckout } from './sessions';
-import { madeWith, openKey } from './settle';
+import { madeWith, noteIntentStatus, openKey } from './settle';
 import { cancelSiblingsLater } from './siblings';
 
 /**
@@ -70,8 +70,11 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout
   if (checkout.superseded_at !== null) throw errors.checkoutSuperseded();
   if ((await findCart(deps, checkout.cart_id))?.status === 'closed') throw errors.cartClosed();
   await cancelOtherLiveIntents(deps, checkout).catch(mapPaymentError);
-  const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
-    stripe.paymentIntents.create(
+  let accountId: string | null = null;
+  const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe, connection }) => {
+    // The account the intent lives on, which is not the session's when the store switched since it opened.
+    accountId = connection.account_id;
+    return stripe.paymentIntents.create(
       {
         amount: checkout.amount,
         currency: checkout.currency,
@@ -87,9 +90,9 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout
         },
       },
       { idempotencyKey: paymentIntentIdempotencyKey(checkout.id) },
-    ),
-  ).catch(mapPaymentError);
-  return await deps.storage.checkouts.attachPaymentIntent(checkout.id, pi.id, deps.sealer.seal(clientSecretBinding(checkout), pi.client_secret ?? ''));
+    );
+  }).catch(mapPaymentError);
+  return await deps.storage.checkouts.attachPaymentIntent(checkout.id, pi.id, deps.sealer.seal(clientSecretBinding(checkout), pi.client_secret ?? ''), accountId);
 }
 
 /**
@@ -110,6 +113,9 @@ async function clientSecretOf(deps: AppDeps, checkout: Checkout): Promise<string
     const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
       stripe.paymentIntents.retrieve(checkout.payment_intent_id!),
     ).catch(mapPaymentError);
+    // Only this session's own intent: a row whose intent id was copied from another session (tampering)
+    // must not hand out that session's client_secret.
+    if (!belongsTo(pi, checkout)) throw errors.paymentIntentMismatch();
     secret = pi.client_secret ?? '';
   }
   if (secret) await deps.storage.checkouts.sealClientSecret(checkout.id, deps.sealer.seal(clientSecretBinding(checkout), secret));
@@ -130,11 +136,17 @@ export async function completeCheckout(deps: AppDeps, token: string, paymentInte
     const order = await deps.storage.orders.get(checkout.order_id);
     if (order) return { status: 200, order };
   }
-  if (!checkout.payment_intent_id) await findLiveCheckout(deps, token);
+  if (!checkout.payment_intent_id) {
+    // No intent was ever handed out for this session, so the id cannot be its own: no Stripe call for it.
+    await findLiveCheckout(deps, token);
+    throw errors.paymentIntentMismatch();
+  }
   const conn = await deps.storage.stores.getConnection(checkout.store_id);
   if (conn && conn.livemode !== checkout.livemode) throw errors.checkoutModeChanged();
-  const pi = await retrieveForSession(deps, checkout, conn, paymentIntentId).catch(mapPaymentError);
-  // Without this a session that has no intent yet could claim another session's paid intent (and its order).
+  const read = await readIntentSpaced(deps, checkout, conn);
+  if (!('object' in read)) return answerFromStored(deps, read);
+  const pi = read;
+  // Defence in depth: the recorded intent must name this session (a tampered row could name another's).
   if (!belongsTo(pi, checkout)) throw errors.paymentIntentMismatch();
   const recorded = await recordFromPaymentIntent(deps, checkout.store_id, pi, 'complete');
   const { order, problem } = recorded;
@@ -146,12 +158,53 @@ export async function completeCheckout(deps: AppDeps, token: string, paymentInte
   throw notPaid(pi);
 }
 
+/** /complete reads a session's intent at Stripe at most once per this, across every instance. */
+export const COMPLETE_READ_SPACING_MS = 1000;
+/** How long a /complete waits for a read another request claimed before it reads itself. */
+const COMPLETE_WAIT_MS = 3000;
+const POLL_MS = 100;
+
 /**
- * The intent read with the key of the connection the session was made with: the current one, or a retired
- * one kept because the store switched account while this payment was processing.
+ * The session's intent as a Stripe read begun after this request arrived saw it: this request's own read
+ * when it wins the session's read claim (one per COMPLETE_READ_SPACING_MS, in the database), else the stored
+ * result of the read that did (a flood of /complete costs one Stripe call a second, and a shopper who has
+ * just paid never gets a result older than their request). Answers the session's row when that result is in.
+ * Wall-clock time (Date.now()), not the app's clock: this spaces real calls to Stripe.
+ */
+async function readIntentSpaced(deps: AppDeps, checkout: Checkout, conn: StripeConnection | null): Promise<Stripe.PaymentIntent | Checkout> {
+  const arrived = Date.now();
+  const giveUp = arrived + COMPLETE_WAIT_MS;
+  for (;;) {
+    const wall = Date.now();
+    if ((await deps.storage.checkouts.claimIntentCheck(checkout.id, wall, COMPLETE_READ_SPACING_MS)) || wall > giveUp) {
+      const began = { at: deps.clock.now(), wall };
+      const pi = await retrieveForSession(deps, checkout, conn, checkout.payment_intent_id!).catch(mapPaymentError);
+      if (belongsTo(pi, checkout)) await noteIntentStatus(deps, checkout, pi, began);
+      return pi;
+    }
+    const row = await deps.storage.checkouts.get(checkout.id);
+    if (row && (row.order_id || (row.intent_read_at !== null && row.intent_read_at >= arrived && row.intent_status))) return row;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** The /complete answer from a session's stored read: its order, or what the intent's status means. */
+async function answerFromStored(deps: AppDeps, row: Checkout): Promise<CompleteResult> {
+  const order = row.order_id ? await deps.storage.orders.get(row.order_id) : null;
+  if (order) return { status: 200, order };
+  if (row.intent_status === 'processing') return { status: 202, payment_intent_id: row.payment_intent_id! };
+  if (row.intent_status === 'canceled') throw row.superseded_at ? errors.checkoutSuperseded() : errors.paymentFailed('The payment was canceled');
+  // Succeeded without an order: the read that saw it could not record it (another session's, another amount).
+  if (row.intent_status === 'succeeded') throw errors.paymentIntentMismatch();
+  throw errors.paymentIncomplete();
+}
+
+/**
+ * The intent read with the key of the connection the session's intent was created with: the current one, or
+ * a retired one kept because the store switched account or disconnected while this payment was processing.
  */
 async function retrieveForSession(deps: AppDeps, checkout: Checkout, conn: StripeConnection | null, id: string): Promise<Stripe.PaymentIntent> {
-  if (conn && !madeWith(checkout, conn)) {
+  if (!conn || !madeWith(checkout, conn)) {
     const retired = (await deps.storage.stores.listRetiredConnections(checkout.store_id)).find((r) => madeWith(checkout, r));
     const stripe = retired ? openKey(deps, retired) : null;
     if (stripe) return stripe.paymentIntents.retrieve(id);

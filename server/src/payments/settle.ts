@@ -86,9 +86,18 @@ export async function settlePreviousConnection(deps: SettleDeps, previous: Strip
   return report;
 }
 
-/** Remembers what the intent became; a cancelled one closes its session (nothing to check any more). */
-export async function noteIntentStatus(deps: Pick<AppDeps, 'storage'>, checkout: Checkout, pi: Stripe.PaymentIntent): Promise<void> {
-  if (pi.status !== checkout.intent_status) await deps.storage.checkouts.recordIntentStatus(checkout.id, pi.status);
+/**
+ * Remembers what the intent became, as a Stripe read begun at `began` saw it (the app clock for the sweep's
+ * back-off, the wall clock for /complete's freshness); a cancelled one closes its session (nothing to check
+ * any more).
+ */
+export async function noteIntentStatus(
+  deps: Pick<AppDeps, 'storage' | 'clock'>,
+  checkout: Checkout,
+  pi: Stripe.PaymentIntent,
+  began: { at: number; wall: number } = { at: deps.clock.now(), wall: Date.now() },
+): Promise<void> {
+  await deps.storage.checkouts.recordIntentStatus(checkout.id, pi.status, began.at, began.wall);
   if (pi.status === 'canceled') await deps.storage.checkouts.markSuperseded(checkout.id);
 }
 

@@ -18,6 +18,14 @@ const CONCURRENCY = 4;
 export const ABANDON_AFTER_MS = 24 * 60 * 60 * 1000;
 /** Unpaid sessions that can take no money are deleted this long after they expired. */
 export const PURGE_SESSIONS_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
+/** Handled webhook event ids are forgotten after this long: Stripe retries an event for up to 3 days. */
+export const EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * A periodic sweep reads at most this many intents of one store (its newest sessions first); the rest wait
+ * for the next sweep. Stripe allows a merchant 25 requests/s in test mode and 100 in live mode, and the
+ * merchant's own systems share that budget.
+ */
+export const MAX_CHECKS_PER_STORE = 100;
 
 /** What one sweep did. */
 export interface SweepReport {
@@ -26,6 +34,9 @@ export interface SweepReport {
   failed: number;
   purged_carts: number;
   purged_sessions: number;
+  purged_events: number;
+  /** Sessions left for a later sweep by the per-store cap. */
+  deferred: number;
 }
 
 type SweepDeps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>;
@@ -41,12 +52,37 @@ export interface SweepOptions {
   intervalMs?: number;
 }
 
-/** Sessions this young are checked on every periodic sweep. */
+/** Processing sessions this young are checked on every periodic sweep. */
 const RECENT_MS = 2 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 
-function isDue(ageMs: number, intervalMs: number): boolean {
-  return ageMs < RECENT_MS || ageMs % HOUR_MS < intervalMs;
+/**
+ * Whether a periodic sweep reads this session's intent now. A processing payment (the bank decides) is read
+ * on every sweep for two hours, then about hourly. Any other intent (unconfirmed: the shopper may still pay,
+ * and the webhook will tell us) is read with back-off: again once as much time has passed as the session had
+ * lived at the last read (5, 10, 20, 40, 80 minutes…, at most hourly), half an interval of slack absorbing
+ * the ticks' jitter. Never read yet: now.
+ */
+export function isDue(c: Checkout, now: number, intervalMs: number): boolean {
+  const age = now - c.created_at;
+  if (c.intent_status === 'processing') return age < RECENT_MS || age % HOUR_MS < intervalMs;
+  if (c.intent_checked_at === null) return true;
+  const ageAtLastRead = c.intent_checked_at - c.created_at;
+  const wait = Math.min(HOUR_MS, Math.max(intervalMs, ageAtLastRead));
+  return now - c.intent_checked_at >= wait - intervalMs / 2;
+}
+
+/** At most MAX_CHECKS_PER_STORE sessions of each store, newest first; the rest are counted as deferred. */
+function capPerStore(sessions: Checkout[]): { due: Checkout[]; deferred: number } {
+  const perStore = new Map<string, number>();
+  const due: Checkout[] = [];
+  for (const c of [...sessions].sort((a, b) => b.created_at - a.created_at)) {
+    const n = perStore.get(c.store_id) ?? 0;
+    if (n >= MAX_CHECKS_PER_STORE) continue;
+    perStore.set(c.store_id, n + 1);
+    due.push(c);
+  }
+  return { due, deferred: sessions.length - due.length };
 }
 
 /**
@@ -59,14 +95,17 @@ function isDue(ageMs: number, intervalMs: number): boolean {
 export async function reconcilePayments(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepReport> {
   const now = deps.clock.now();
   const lookback = options.lookbackMs ?? RECONCILE_LOOKBACK_MS;
-  const open = (await deps.storage.checkouts.listToReconcile(now - lookback))
-    .filter((c) => !options.intervalMs || isDue(now - c.created_at, options.intervalMs));
+  const listed = await deps.storage.checkouts.listToReconcile(now - lookback);
+  // Start-up and `npm run reconcile` read everything (webhooks may have been lost meanwhile); ticks back off.
+  const { due: open, deferred } = options.intervalMs ? capPerStore(listed.filter((c) => isDue(c, now, options.intervalMs!))) : { due: listed, deferred: 0 };
   const report: SweepReport = {
     checked: 0,
     recorded: 0,
     failed: 0,
     purged_carts: await deps.storage.carts.purgeExpired(),
     purged_sessions: await deps.storage.checkouts.purgeAbandoned(now - PURGE_SESSIONS_AFTER_MS),
+    purged_events: await deps.storage.orders.purgeEvents(now - EVENT_RETENTION_MS),
+    deferred,
   };
   await sealLegacyClientSecrets(deps);
   const retired = await deps.storage.stores.listRetiredConnections();
@@ -82,10 +121,11 @@ export async function reconcilePayments(deps: SweepDeps, options: SweepOptions =
 
 async function checkOne(deps: SweepDeps, checkout: Checkout, retired: RetiredConnection[], report: SweepReport): Promise<void> {
   try {
+    const began = { at: deps.clock.now(), wall: Date.now() };
     const pi = await retrieveIntent(deps, checkout, retired);
     if (!pi) return;
     report.checked += 1;
-    await noteIntentStatus(deps, checkout, pi);
+    await noteIntentStatus(deps, checkout, pi, began);
     const recorded = await recordFromPaymentIntent(deps, checkout.store_id, pi, 'reconcile');
     if (recorded.created) report.recorded += 1;
     await cancelSiblingIntents(deps, recorded);
@@ -99,15 +139,16 @@ async function checkOne(deps: SweepDeps, checkout: Checkout, retired: RetiredCon
 
 /**
  * The session's intent, read with the key of the connection it was made with: the store's current one, or
- * a retired one kept for it. Null when no key we hold can reach it (the store switched account and the
- * intent was already settled, or the old key was dropped). A long-expired session's intent that could still
+ * a retired one kept for it (also when the store is disconnected now: its processing payments are still
+ * followed). Null when no key we hold can reach it (the store switched account and the intent was already
+ * settled, or the old key was dropped). A long-expired session's intent that could still
  * be confirmed is cancelled: nobody should pay a day-old checkout, and its session can then be forgotten.
  */
 async function retrieveIntent(deps: SweepDeps, checkout: Checkout, retired: RetiredConnection[]): Promise<Stripe.PaymentIntent | null> {
   const id = checkout.payment_intent_id!;
   const stale = checkout.expires_at + ABANDON_AFTER_MS <= deps.clock.now();
   const current = await deps.storage.stores.getConnection(checkout.store_id);
-  if (!current || madeWith(checkout, current)) {
+  if (current && madeWith(checkout, current)) {
     return withMerchantStripe(deps, checkout.store_id, async ({ stripe }) => abandonIfStale(stripe, await stripe.paymentIntents.retrieve(id), stale));
   }
   const old = retired.find((r) => r.store_id === checkout.store_id && madeWith(checkout, r));

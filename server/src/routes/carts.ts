@@ -5,12 +5,13 @@ import type { AppDeps } from '../deps';
 import { errors } from '../errors';
 import { readBody } from '../http/body';
 import { paramOf } from '../http/params';
-import { addItem, createCart, getOpenCart, removeItem, setQuantity, type Cart } from '../payments/carts';
+import { addItem, createCart, findCart, getOpenCart, removeItem, setQuantity, type Cart } from '../payments/carts';
 import { CART_ID_PATTERN } from '../payments/ids';
 import { DEFAULT_MAX_QUANTITY } from '../payments/money';
 import { openCheckout } from '../payments/sessions';
 import { cors } from '../security/cors';
 import { oncePerRequest, rateLimitsOf, shopperLimit } from '../security/rate-limit';
+import { retryAfterSeconds, takeFromStoreBudget } from '../security/store-budget';
 import type { CartView } from '../wire';
 import { loadStore, STORE_ID_PATTERN } from './stores-view';
 
@@ -59,6 +60,11 @@ const cartStoreOf = oncePerRequest((deps: AppDeps, ctx: Context) =>
   CART_ID_PATTERN.test(paramOf(ctx, 'id')) ? deps.storage.carts.storeIdOf(paramOf(ctx, 'id')) : null,
 );
 
+/** The cart of a checkout request, read once per request (the limit and the route share it). */
+const checkoutCartOf = oncePerRequest((deps: AppDeps, ctx: Context) =>
+  CART_ID_PATTERN.test(paramOf(ctx, 'id')) ? findCart(deps, paramOf(ctx, 'id')) : null,
+);
+
 /** Shopper rate limits per client address and per store (see security/rate-limit.ts for the numbers). */
 function cartLimits(deps: AppDeps) {
   const l = rateLimitsOf(deps.config);
@@ -67,10 +73,24 @@ function cartLimits(deps: AppDeps) {
     return STORE_ID_PATTERN.test(id) ? id : null;
   };
   const storeOfCart = (ctx: Context) => cartStoreOf(deps, ctx);
+  const checkoutBudget = { name: 'checkouts', perMinute: l.storeCheckoutsPerMinute };
   return {
     create: shopperLimit({ clock: deps.clock, perAddress: l.cartsPerMinute, perStore: l.storeCartsPerMinute, storeOf: storeOfPath }),
     items: shopperLimit({ clock: deps.clock, perAddress: l.cartItemsPerMinute, perStore: l.storeCartItemsPerMinute, storeOf: storeOfCart }),
-    checkout: shopperLimit({ clock: deps.clock, perAddress: l.checkoutsPerMinute, perStore: l.storeCheckoutsPerMinute, storeOf: storeOfCart }),
+    // The store's checkout budget is smoothed and shared in the database; the checkout of an empty (or unknown)
+    // cart is refused anyway and counts for its address only, so a flood of empty carts cannot spend it.
+    checkout: shopperLimit({
+      clock: deps.clock,
+      perAddress: l.checkoutsPerMinute,
+      perStore: l.storeCheckoutsPerMinute,
+      storeOf: async (ctx) => {
+        const cart = await checkoutCartOf(deps, ctx);
+        return cart && cart.items.length > 0 ? cart.store_id : null;
+      },
+      takeFromStore: (store, ctx) =>
+        takeFromStoreBudget({ budgets: deps.storage.budgets, clock: deps.clock }, checkoutBudget, store, async () => (await checkoutCartOf(deps, ctx))?.created_at ?? null),
+      storeRetryAfterSeconds: retryAfterSeconds(checkoutBudget),
+    }),
   };
 }
 

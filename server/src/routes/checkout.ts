@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { readBody, readJson } from '../http/body';
@@ -7,7 +8,9 @@ import { CHECKOUT_TOKEN_PATTERN, hashToken } from '../payments/ids';
 import { completeCheckout, ensurePaymentIntent, type InFlight } from '../payments/payment';
 import { parseDetailsInput, saveCheckoutDetails } from '../payments/details';
 import { findLiveCheckout, loadCheckoutView } from '../payments/sessions';
-import { rateLimitsOf, shopperLimit, UNCOUNTED } from '../security/rate-limit';
+import { findCart } from '../payments/carts';
+import { oncePerRequest, rateLimitsOf, shopperLimit, UNCOUNTED } from '../security/rate-limit';
+import { retryAfterSeconds, takeFromStoreBudget } from '../security/store-budget';
 
 const completeBody = z.object({
   payment_intent_id: z.string().regex(/^pi_[A-Za-z0-9_]{1,100}$/, 'must be a PaymentIntent id (pi_…)'),
@@ -18,20 +21,32 @@ const completeBody = z.object({
  * PaymentIntent, and completion. The token in the path is the capability; answers are never cached.
  */
 export function checkoutApiRouter(deps: AppDeps): Router {
+  /** The session a request's token names, read once per request. */
+  const sessionOf = oncePerRequest((token: string) =>
+    CHECKOUT_TOKEN_PATTERN.test(token) ? deps.storage.checkouts.findByTokenHash(hashToken(token)) : null,
+  );
+  const checkoutOf = (ctx: Context) => sessionOf(paramOf(ctx, 'token'), ctx);
   const router = new Router({ sensitive: true });
   const inFlight: InFlight = new Map();
   const limits = rateLimitsOf(deps.config);
   // Issue 14: per client address and per store; only a call that will create the session's PaymentIntent counts
   // (one answered with the intent the session already has, e.g. a reload, makes no Stripe call).
+  const intentBudget = { name: 'payment-intents', perMinute: limits.storePaymentIntentsPerMinute };
   const limitIntents = shopperLimit({
     clock: deps.clock,
     perAddress: limits.paymentIntentsPerMinute,
     perStore: limits.storePaymentIntentsPerMinute,
     storeOf: async (ctx) => {
-      const token = paramOf(ctx, 'token');
-      const checkout = CHECKOUT_TOKEN_PATTERN.test(token) ? await deps.storage.checkouts.findByTokenHash(hashToken(token)) : null;
+      const checkout = await checkoutOf(ctx);
       return checkout && !checkout.payment_intent_id ? checkout.store_id : UNCOUNTED;
     },
+    // Smoothed and shared by the instances (store-budget.ts), with a share kept for carts older than a burst.
+    takeFromStore: (store, ctx) =>
+      takeFromStoreBudget({ budgets: deps.storage.budgets, clock: deps.clock }, intentBudget, store, async () => {
+        const checkout = await checkoutOf(ctx);
+        return checkout ? ((await findCart(deps, checkout.cart_id))?.created_at ?? null) : null;
+      }),
+    storeRetryAfterSeconds: retryAfterSeconds(intentBudget),
   });
   // Each details change is a Stripe call with the merchant's key: bounded like intent creation.
   const limitDetails = shopperLimit({
@@ -44,6 +59,8 @@ export function checkoutApiRouter(deps: AppDeps): Router {
       return checkout ? checkout.store_id : null;
     },
   });
+  // Per address only: each session's Stripe reads are spaced in the database (payment.ts), whoever asks.
+  const limitComplete = shopperLimit({ clock: deps.clock, perAddress: limits.completePerMinute, perStore: Number.MAX_SAFE_INTEGER, storeOf: () => null });
   router.use('/api/checkout', async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Referrer-Policy', 'no-referrer');
@@ -65,7 +82,7 @@ export function checkoutApiRouter(deps: AppDeps): Router {
     ctx.body = await saveCheckoutDetails(deps, checkout, input);
   });
 
-  router.post('/api/checkout/:token/complete', async (ctx) => {
+  router.post('/api/checkout/:token/complete', limitComplete, async (ctx) => {
     const { payment_intent_id } = await readBody(ctx, completeBody);
     const answer = await completeCheckout(deps, ctx.params.token, payment_intent_id);
     if (answer.status === 202) {

@@ -24,6 +24,8 @@ export interface RateLimits {
   /** Details changes (email, address, rate: each one updates the PaymentIntent at Stripe), per client address and per store. */
   detailsPerMinute: number;
   storeDetailsPerMinute: number;
+  /** `/complete` calls per client address (each may read the intent at Stripe; see COMPLETE_READ_SPACING_MS). */
+  completePerMinute: number;
 }
 
 /**
@@ -45,6 +47,7 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   storePaymentIntentsPerMinute: 300,
   detailsPerMinute: 60,
   storeDetailsPerMinute: 3000,
+  completePerMinute: 60,
 };
 
 /** The configured limits with the defaults filled in. */
@@ -191,6 +194,13 @@ export interface ShopperLimitOptions {
   storeOf: (ctx: Context) => string | null | typeof UNCOUNTED | PromiseLike<string | null | typeof UNCOUNTED>;
   windowMs?: number;
   maxKeys?: number;
+  /**
+   * Takes the request from the store's budget in the database (store-budget.ts) instead of this process's
+   * window count: smoothed, shared by the instances. Answers false to refuse.
+   */
+  takeFromStore?: (store: string, ctx: Context) => Promise<boolean>;
+  /** Retry-After (seconds) of a refusal by takeFromStore. */
+  storeRetryAfterSeconds?: number;
 }
 
 /**
@@ -210,7 +220,11 @@ export function shopperLimit(options: ShopperLimitOptions): Middleware {
     }
     const now = options.clock.now();
     refuseIfOver(byAddress.hit(clientKey(ctx.ip), now));
-    if (store !== null) refuseIfOver(byStore.hit(store, now), errors.storeRateLimited);
+    if (store !== null && options.takeFromStore) {
+      if (!(await options.takeFromStore(store, ctx))) throw errors.storeRateLimited(options.storeRetryAfterSeconds ?? 1);
+    } else if (store !== null) {
+      refuseIfOver(byStore.hit(store, now), errors.storeRateLimited);
+    }
     await next();
   };
 }

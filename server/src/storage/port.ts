@@ -30,6 +30,8 @@ export interface Storage {
   sealed: SealedValuesRepository;
   /** Named leases held by one instance at a time (the reconciliation sweep), and an instance's release of all it holds. */
   leases: LeasesRepository;
+  /** Token buckets shared by every instance: a store's smoothed budget of expensive calls. */
+  budgets: BudgetsRepository;
   /**
    * A cheap readiness probe (GET /readyz): one trivial query, and whether every migration this code knows is
    * applied (checked until it is, then remembered: migrations only ever add). `ok: false` with a reason for a
@@ -336,6 +338,10 @@ export interface Checkout {
   account_id: string | null;
   /** The last status we saw of its PaymentIntent (`processing` ones are followed until final). */
   intent_status: string | null;
+  /** When (ms) the Stripe read that saw `intent_status` began; null before migration 010 or any read. */
+  intent_checked_at: number | null;
+  /** The same read's start on the wall clock (Date.now()); null before migration 010 or any read. */
+  intent_read_at: number | null;
   order_id: string | null;
   created_at: number;
   expires_at: number;
@@ -407,18 +413,28 @@ export interface CheckoutsRepository {
    */
   saveDetails(change: DetailsChange): Promise<{ status: 'saved' | 'changed'; checkout: Checkout | null }>;
   /**
-   * Records the session's PaymentIntent unless one is recorded already; returns the row as it now is. The
-   * first intent ever recorded sticks: concurrent callers all get that one back.
+   * Records the session's PaymentIntent unless one is recorded already, with the Stripe account it was
+   * created on (`accountId`; the store may have switched accounts since the session opened, and /complete and
+   * the sweep must look there); returns the row as it now is. The first intent ever recorded sticks:
+   * concurrent callers all get that one back.
    */
-  attachPaymentIntent(id: string, paymentIntentId: string, clientSecretSealed: string): Promise<Checkout>;
+  attachPaymentIntent(id: string, paymentIntentId: string, clientSecretSealed: string, accountId?: string | null): Promise<Checkout>;
   /** Stores a (legacy plaintext) client_secret sealed and clears the plaintext. */
   sealClientSecret(id: string, clientSecretSealed: string): Promise<void>;
   /** Sessions whose client_secret is still plaintext (written before migration 004). */
   listPlaintextSecrets(): Promise<{ id: string; store_id: string; client_secret: string }[]>;
   /** Marks an unpaid session as done without payment (superseded, or its intent cancelled). */
   markSuperseded(id: string): Promise<void>;
-  /** Remembers the last status seen of the session's PaymentIntent. */
-  recordIntentStatus(id: string, status: string): Promise<void>;
+  /**
+   * Remembers the status of the session's PaymentIntent as a Stripe read saw it: begun at `checkedAt` on the
+   * app's clock (the sweep's back-off) and at `readAt` on the wall clock (/complete's freshness).
+   */
+  recordIntentStatus(id: string, status: string, checkedAt: number, readAt: number): Promise<void>;
+  /**
+   * Claims the next Stripe read of the session's intent: true (and the claim stamped `now`, wall clock) only
+   * when no read was claimed in the last `spacingMs`, on any instance; a conditional UPDATE, so one caller wins.
+   */
+  claimIntentCheck(id: string, now: number, spacingMs: number): Promise<boolean>;
   /**
    * Unpaid, not superseded sessions with a PaymentIntent that may still take money: made at or after `since`
    * (ms), or last seen `processing` however old (SEPA/ACH settle in up to 14 days). For the sweep, and with
@@ -496,6 +512,8 @@ export interface OrdersRepository {
   recordRefundFromEvent(storeId: string, event: StripeEventRef, refund: { paymentIntentId: string; amountRefunded: number }): Promise<RefundResult>;
   /** Remembers an event that changes nothing; false when it was handled before. */
   noteEvent(storeId: string, event: StripeEventRef): Promise<boolean>;
+  /** Forgets the ids of events received before `before` (ms), past Stripe's retry horizon; returns how many. */
+  purgeEvents(before: number): Promise<number>;
   get(id: string): Promise<Order | null>;
   findByPaymentIntent(paymentIntentId: string): Promise<Order | null>;
   /** One page, newest first; null when `startingAfter` is no order of this store. */
@@ -547,4 +565,16 @@ export interface SealedValuesRepository {
    * nothing is written and false is answered (run the rotation again).
    */
   replace(changes: (SealedValueRef & { from: string; to: string })[]): Promise<boolean>;
+}
+
+// ---- budgets: token buckets in the database ----
+
+/** Token buckets, one row each, so every instance draws from one budget. */
+export interface BudgetsRepository {
+  /**
+   * Takes one token from the bucket `key` (created full with `capacity` tokens, refilled by `perMs` tokens a
+   * millisecond up to `capacity`), as of `now`, leaving at least `keep` tokens; false, and nothing taken,
+   * otherwise. One atomic statement: concurrent takers on any instance never take the same token.
+   */
+  take(key: string, capacity: number, perMs: number, now: number, keep: number): Promise<boolean>;
 }

@@ -29,6 +29,8 @@ export interface CheckoutRow {
   superseded_at: number | null;
   account_id: string | null;
   intent_status: string | null;
+  intent_checked_at: number | null;
+  intent_read_at: number | null;
   order_id: string | null;
   created_at: number;
   expires_at: number;
@@ -62,6 +64,8 @@ export function toCheckout(row: CheckoutRow): Checkout {
     superseded_at: row.superseded_at,
     account_id: row.account_id,
     intent_status: row.intent_status,
+    intent_checked_at: row.intent_checked_at ?? null,
+    intent_read_at: row.intent_read_at ?? null,
     order_id: row.order_id,
     created_at: row.created_at,
     expires_at: row.expires_at,

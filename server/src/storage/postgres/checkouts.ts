@@ -66,11 +66,12 @@ export function createCheckoutsRepository(pool: PgPool, clock: Clock): Checkouts
       if (row) return { status: 'saved', checkout: toCheckout(row) };
       return { status: 'changed', checkout: await byId(pool, d.id) };
     },
-    attachPaymentIntent: (id, paymentIntentId, clientSecretSealed) =>
+    attachPaymentIntent: (id, paymentIntentId, clientSecretSealed, accountId) =>
       tx(async (c) => {
-        await c.query('UPDATE checkouts SET payment_intent_id = $1, sealed_client_secret = $2 WHERE id = $3 AND payment_intent_id IS NULL', [
-          paymentIntentId, clientSecretSealed, id,
-        ]);
+        await c.query(
+          'UPDATE checkouts SET payment_intent_id = $1, sealed_client_secret = $2, account_id = COALESCE($4, account_id) WHERE id = $3 AND payment_intent_id IS NULL',
+          [paymentIntentId, clientSecretSealed, id, accountId ?? null],
+        );
         return (await byId(c, id))!;
       }),
     sealClientSecret: (id, sealed) =>
@@ -79,7 +80,15 @@ export function createCheckoutsRepository(pool: PgPool, clock: Clock): Checkouts
       tx((c) => rows<{ id: string; store_id: string; client_secret: string }>(c, 'SELECT id, store_id, client_secret FROM checkouts WHERE client_secret IS NOT NULL')),
     markSuperseded: (id) =>
       tx(async (c) => void (await c.query(`UPDATE checkouts SET superseded_at = $1 WHERE id = $2 AND status = 'open' AND superseded_at IS NULL`, [clock.now(), id]))),
-    recordIntentStatus: (id, status) => tx(async (c) => void (await c.query('UPDATE checkouts SET intent_status = $1 WHERE id = $2', [status, id]))),
+    recordIntentStatus: async (id, status, checkedAt, readAt) => {
+      await pool.query('UPDATE checkouts SET intent_status = $1, intent_checked_at = $2, intent_read_at = $3 WHERE id = $4', [status, checkedAt, readAt, id]);
+    },
+    claimIntentCheck: async (id, now, spacingMs) =>
+      (await changes(
+        pool,
+        'UPDATE checkouts SET intent_check_claimed_at = $1 WHERE id = $2 AND (intent_check_claimed_at IS NULL OR intent_check_claimed_at <= $3)',
+        [now, id, now - spacingMs],
+      )) === 1,
     listToReconcile: (since, storeId) =>
       tx((c) => (storeId ? list(c, `${RECONCILE} AND store_id = $2 ORDER BY created_at`, [since, storeId]) : list(c, `${RECONCILE} ORDER BY created_at`, [since]))),
     listOpenWithIntentForCart: (cartId) =>

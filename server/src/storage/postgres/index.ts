@@ -22,6 +22,7 @@ import { createCartsRepository } from './carts';
 import { createCatalogRepository } from './catalog';
 import { createCheckoutsRepository } from './checkouts';
 import { createPool, inTransaction, rows, type PgPool } from './db';
+import { createBudgetsRepository } from './budgets';
 import { createLeasesRepository } from './leases';
 import { migrate, SchemaTooNewError } from './migrations';
 import { createOrdersRepository } from './orders';
@@ -49,6 +50,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     orders: createOrdersRepository(pool, clock),
     sealed: createSealedValuesRepository(pool),
     leases: createLeasesRepository(pool, clock),
+    budgets: createBudgetsRepository(pool),
     health: healthProbe(pool),
     close: () => (closed ??= pool.end()),
   };

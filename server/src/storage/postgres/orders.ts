@@ -83,6 +83,7 @@ export function createOrdersRepository(pool: PgPool, clock: Clock): OrdersReposi
         throw new Rollback<RefundResult>({ status: 'order_not_recorded_yet' });
       }),
     noteEvent: (storeId, event) => tx((c) => remember(c, storeId, event, clock.now())),
+    purgeEvents: (before) => changes(pool, 'DELETE FROM webhook_events WHERE received_at < $1', [before]),
     get: (id) => tx((c) => orderBy(c, 'id', id)),
     findByPaymentIntent: (paymentIntentId) => tx((c) => orderBy(c, 'payment_intent_id', paymentIntentId)),
     listForStore: (storeId, { limit, startingAfter }) =>

@@ -184,4 +184,24 @@ ALTER TABLE orders ADD COLUMN shipping_amount BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN customer_json TEXT;
 ALTER TABLE orders ADD COLUMN shipping_json TEXT;`,
   },
+  {
+    // Issue 21: the last Stripe read of a session's intent and the claim on the next (SQLite twin:
+    // intentChecksColumns in sqlite/payments-schema.ts); the event purge's index.
+    id: '010_intent_checks',
+    sql: `
+ALTER TABLE checkouts ADD COLUMN intent_checked_at BIGINT;
+ALTER TABLE checkouts ADD COLUMN intent_check_claimed_at BIGINT;
+ALTER TABLE checkouts ADD COLUMN intent_read_at BIGINT;
+CREATE INDEX webhook_events_by_age ON webhook_events (received_at);`,
+  },
+  {
+    // Issue 21: token buckets shared by the instances (SQLite twin: budgetsSchema).
+    id: '011_budgets',
+    sql: `
+CREATE TABLE budgets (
+  key TEXT PRIMARY KEY,
+  tokens DOUBLE PRECISION NOT NULL,
+  updated_at BIGINT NOT NULL
+);`,
+  },
 ];

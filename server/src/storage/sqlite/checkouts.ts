@@ -18,12 +18,14 @@ export function createCheckoutsRepository(db: SqliteDatabase, clock: Clock): Che
                       WHERE cart_id = ? AND status = 'open' AND expires_at > ?`),
     byId: db.prepare('SELECT * FROM checkouts WHERE id = ?'),
     byToken: db.prepare('SELECT * FROM checkouts WHERE token_hash = ?'),
-    attach: db.prepare(`UPDATE checkouts SET payment_intent_id = ?, sealed_client_secret = ?
+    attach: db.prepare(`UPDATE checkouts SET payment_intent_id = ?, sealed_client_secret = ?, account_id = COALESCE(?, account_id)
                         WHERE id = ? AND payment_intent_id IS NULL`),
+    claimCheck: db.prepare(`UPDATE checkouts SET intent_check_claimed_at = ?
+                            WHERE id = ? AND (intent_check_claimed_at IS NULL OR intent_check_claimed_at <= ?)`),
     seal: db.prepare('UPDATE checkouts SET sealed_client_secret = ?, client_secret = NULL WHERE id = ?'),
     plaintext: db.prepare('SELECT id, store_id, client_secret FROM checkouts WHERE client_secret IS NOT NULL'),
     supersede: db.prepare(`UPDATE checkouts SET superseded_at = ? WHERE id = ? AND status = 'open' AND superseded_at IS NULL`),
-    intentStatus: db.prepare(`UPDATE checkouts SET intent_status = ? WHERE id = ?`),
+    intentStatus: db.prepare(`UPDATE checkouts SET intent_status = ?, intent_checked_at = ?, intent_read_at = ? WHERE id = ?`),
     reconcile: db.prepare(`SELECT * FROM checkouts WHERE status = 'open' AND payment_intent_id IS NOT NULL
                       AND superseded_at IS NULL AND (created_at >= ? OR intent_status = 'processing') ORDER BY created_at`),
     reconcileStore: db.prepare(`SELECT * FROM checkouts WHERE store_id = ? AND status = 'open' AND payment_intent_id IS NOT NULL
@@ -51,9 +53,9 @@ export function createCheckoutsRepository(db: SqliteDatabase, clock: Clock): Che
     return { status: 'created', checkout: byId(c.id)! };
   });
 
-  const attach = db.transaction((id: string, paymentIntentId: string, clientSecretSealed: string) => {
+  const attach = db.transaction((id: string, paymentIntentId: string, clientSecretSealed: string, accountId: string | null) => {
     // Only the first intent ever sticks; a loser of a race reads the winner back.
-    q.attach.run(paymentIntentId, clientSecretSealed, id);
+    q.attach.run(paymentIntentId, clientSecretSealed, accountId, id);
     return byId(id)!;
   });
 
@@ -81,11 +83,12 @@ export function createCheckoutsRepository(db: SqliteDatabase, clock: Clock): Che
         const saved = q.saveDetails.run(JSON.stringify(d.details), d.shippingAmount, d.amount, d.id, d.version).changes === 1;
         return { status: saved ? ('saved' as const) : ('changed' as const), checkout: byId(d.id) };
       }),
-    attachPaymentIntent: (id, paymentIntentId, clientSecretSealed) => run(() => attach(id, paymentIntentId, clientSecretSealed)),
+    attachPaymentIntent: (id, paymentIntentId, clientSecretSealed, accountId) => run(() => attach(id, paymentIntentId, clientSecretSealed, accountId ?? null)),
     sealClientSecret: (id, clientSecretSealed) => run(() => void q.seal.run(clientSecretSealed, id)),
     listPlaintextSecrets: () => run(() => q.plaintext.all() as { id: string; store_id: string; client_secret: string }[]),
     markSuperseded: (id) => run(() => void q.supersede.run(clock.now(), id)),
-    recordIntentStatus: (id, status) => run(() => void q.intentStatus.run(status, id)),
+    recordIntentStatus: (id, status, checkedAt, readAt) => run(() => void q.intentStatus.run(status, checkedAt, readAt, id)),
+    claimIntentCheck: (id, now, spacingMs) => run(() => q.claimCheck.run(now, id, now - spacingMs).changes === 1),
     listToReconcile: (since, storeId) => run(() => list(storeId ? q.reconcileStore.all(storeId, since) : q.reconcile.all(since))),
     purgeAbandoned: (before) => run(() => q.purge.run(before).changes),
     listOpenWithIntentForCart: (cartId) => run(() => list(q.openForCart.all(cartId))),

@@ -16,6 +16,7 @@ export type { SqliteDatabase };
 import { createCartsRepository } from './carts';
 import { createCatalogRepository } from './catalog';
 import { createCheckoutsRepository } from './checkouts';
+import { createBudgetsRepository } from './budgets';
 import { createLeasesRepository } from './leases';
 import { migrations } from './migrations';
 import { createOrdersRepository } from './orders';
@@ -47,6 +48,7 @@ export function createSqliteStorage(db: SqliteDatabase, clock: Clock): Storage {
     orders: createOrdersRepository(db, clock),
     sealed: createSealedValuesRepository(db),
     leases: createLeasesRepository(db, clock),
+    budgets: createBudgetsRepository(db),
     health: healthProbe(db),
     close: () => run(() => void db.close()),
   };

@@ -1,4 +1,4 @@
-import { cartVersionColumn, claimsAndLeasesSchema, checkoutsByCartIndex, retiredConnectionsSchema, checkoutSupersededColumn, paymentsSchema, sealedClientSecretColumn, shippingColumns } from './payments-schema';
+import { cartVersionColumn, claimsAndLeasesSchema, checkoutsByCartIndex, retiredConnectionsSchema, checkoutSupersededColumn, paymentsSchema, sealedClientSecretColumn, shippingColumns, intentChecksColumns, budgetsSchema } from './payments-schema';
 import { storesSchema } from './stores-schema';
 
 /**
@@ -24,3 +24,5 @@ migrations.push({ id: '006_cart_version', sql: cartVersionColumn });
 migrations.push({ id: '007_retired_connections', sql: retiredConnectionsSchema });
 migrations.push({ id: '008_claims_and_leases', sql: claimsAndLeasesSchema });
 migrations.push({ id: '009_shipping', sql: shippingColumns });
+migrations.push({ id: '010_intent_checks', sql: intentChecksColumns });
+migrations.push({ id: '011_budgets', sql: budgetsSchema });

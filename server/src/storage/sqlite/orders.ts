@@ -27,6 +27,7 @@ export function createOrdersRepository(db: SqliteDatabase, clock: Clock): Orders
                                          AND status = 'open'`),
     page: db.prepare(`SELECT * FROM orders WHERE store_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
     seqOf: db.prepare('SELECT seq FROM orders WHERE store_id = ? AND id = ?').pluck(),
+    purgeEvents: db.prepare('DELETE FROM webhook_events WHERE received_at < ?'),
     seen: db.prepare(`INSERT OR IGNORE INTO webhook_events (store_id, event_id, type, received_at)
                       VALUES (?, ?, ?, ?)`),
   };
@@ -88,6 +89,7 @@ export function createOrdersRepository(db: SqliteDatabase, clock: Clock): Orders
         }
       }),
     noteEvent: (storeId, event) => run(() => remember(storeId, event)),
+    purgeEvents: (before) => run(() => q.purgeEvents.run(before).changes),
     get: (id) =>
       run(() => {
         const row = q.byId.get(id) as OrderRow | undefined;

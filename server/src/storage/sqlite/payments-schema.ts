@@ -162,3 +162,25 @@ ALTER TABLE orders ADD COLUMN shipping_amount INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN customer_json TEXT;
 ALTER TABLE orders ADD COLUMN shipping_json TEXT;
 `;
+
+/**
+ * Migration `010_intent_checks` (issue 21): when the last Stripe read of a session's intent began (with the
+ * status it saw), and the claim on the next read, so /complete floods and the sweep read an intent at most
+ * once a second across instances, and the sweep backs off unconfirmed intents; when a webhook event id may be
+ * forgotten.
+ */
+export const intentChecksColumns = `
+ALTER TABLE checkouts ADD COLUMN intent_checked_at INTEGER;
+ALTER TABLE checkouts ADD COLUMN intent_check_claimed_at INTEGER;
+ALTER TABLE checkouts ADD COLUMN intent_read_at INTEGER;
+CREATE INDEX webhook_events_by_age ON webhook_events (received_at);
+`;
+
+/** Migration `011_budgets` (issue 21): token buckets shared by the instances (a store's smoothed budgets). */
+export const budgetsSchema = `
+CREATE TABLE budgets (
+  key TEXT PRIMARY KEY,
+  tokens REAL NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`;
