@@ -195,10 +195,12 @@ ALTER TABLE checkouts ADD COLUMN intent_read_at BIGINT;
 CREATE INDEX webhook_events_by_age ON webhook_events (received_at);`,
   },
   {
-    // Issue 21: token buckets shared by the instances (SQLite twin: budgetsSchema).
+    // Issue 21: token buckets shared by the instances (SQLite twin: budgetsSchema). UNLOGGED: a take is then
+    // one unlogged upsert (median 0.17-0.20 ms on the test machine, against 3.3-4.0 ms logged, which waits
+    // for the WAL's fsync); a crash forgets the buckets, which only refills them.
     id: '011_budgets',
     sql: `
-CREATE TABLE budgets (
+CREATE UNLOGGED TABLE budgets (
   key TEXT PRIMARY KEY,
   tokens DOUBLE PRECISION NOT NULL,
   updated_at BIGINT NOT NULL
