@@ -22,7 +22,8 @@ import { createCartsRepository } from './carts';
 import { createCatalogRepository } from './catalog';
 import { createCheckoutsRepository } from './checkouts';
 import { createPool, inTransaction, rows, type PgPool } from './db';
-import { createLeasesRepository } from './leases';
+import { kyselyOverPool, postgres } from '../db/dialect';
+import { createLeasesRepository } from '../shared/leases';
 import { migrate, SchemaTooNewError } from './migrations';
 import { createOrdersRepository } from './orders';
 import { createSealedValuesRepository } from './sealed';
@@ -41,6 +42,9 @@ export interface PostgresSettings {
 export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
   // pg's Pool.end throws when called twice; a second close (a shutdown racing a failure path) just waits for the first.
   let closed: Promise<void> | undefined;
+  // Kysely over the same pool (never destroyed itself: close() ends the pool once). The repositories move
+  // onto it one by one (issue 23); mixing is safe here, every method is async and takes its own client.
+  const db = kyselyOverPool(pool);
   return {
     stores: createStoresRepository(pool, clock),
     catalog: createCatalogRepository(pool, clock),
@@ -48,7 +52,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     checkouts: createCheckoutsRepository(pool, clock),
     orders: createOrdersRepository(pool, clock),
     sealed: createSealedValuesRepository(pool),
-    leases: createLeasesRepository(pool, clock),
+    leases: createLeasesRepository(db, postgres, clock),
     health: healthProbe(pool),
     close: () => (closed ??= pool.end()),
   };
