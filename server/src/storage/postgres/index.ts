@@ -24,9 +24,9 @@ import { createCheckoutsRepository } from './checkouts';
 import { createPool, inTransaction, rows, type PgPool } from './db';
 import { kyselyOverPool, postgres } from '../db/dialect';
 import { createLeasesRepository } from '../shared/leases';
+import { createSealedValuesRepository } from '../shared/sealed';
 import { migrate, SchemaTooNewError } from './migrations';
 import { createOrdersRepository } from './orders';
-import { createSealedValuesRepository } from './sealed';
 import { pgMigrations } from './schema';
 import { createStoresRepository } from './stores';
 
@@ -51,7 +51,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     carts: createCartsRepository(pool, clock),
     checkouts: createCheckoutsRepository(pool, clock),
     orders: createOrdersRepository(pool, clock),
-    sealed: createSealedValuesRepository(pool),
+    sealed: createSealedValuesRepository(db, postgres),
     leases: createLeasesRepository(db, postgres, clock),
     health: healthProbe(pool),
     close: () => (closed ??= pool.end()),
