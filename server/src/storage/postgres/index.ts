@@ -19,10 +19,10 @@
 import type { Clock } from '../../clock';
 import { pendingReason, type Storage, type StorageHealth } from '../port';
 import { createCartsRepository } from './carts';
-import { createCatalogRepository } from './catalog';
 import { createCheckoutsRepository } from './checkouts';
 import { createPool, inTransaction, rows, type PgPool } from './db';
 import { kyselyOverPool, postgres } from '../db/dialect';
+import { createCatalogRepository } from '../shared/catalog';
 import { createLeasesRepository } from '../shared/leases';
 import { createSealedValuesRepository } from '../shared/sealed';
 import { migrate, SchemaTooNewError } from './migrations';
@@ -47,7 +47,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
   const db = kyselyOverPool(pool);
   return {
     stores: createStoresRepository(pool, clock),
-    catalog: createCatalogRepository(pool, clock),
+    catalog: createCatalogRepository(db, postgres, clock),
     carts: createCartsRepository(pool, clock),
     checkouts: createCheckoutsRepository(pool, clock),
     orders: createOrdersRepository(pool, clock),
