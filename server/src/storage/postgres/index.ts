@@ -25,10 +25,10 @@ import { kyselyOverPool, postgres } from '../db/dialect';
 import { createCatalogRepository } from '../shared/catalog';
 import { createLeasesRepository } from '../shared/leases';
 import { createSealedValuesRepository } from '../shared/sealed';
+import { createStoresRepository } from '../shared/stores';
 import { migrate, SchemaTooNewError } from './migrations';
 import { createOrdersRepository } from './orders';
 import { pgMigrations } from './schema';
-import { createStoresRepository } from './stores';
 
 export { SchemaTooNewError };
 
@@ -46,7 +46,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
   // onto it one by one (issue 23); mixing is safe here, every method is async and takes its own client.
   const db = kyselyOverPool(pool);
   return {
-    stores: createStoresRepository(pool, clock),
+    stores: createStoresRepository(db, postgres, clock),
     catalog: createCatalogRepository(db, postgres, clock),
     carts: createCartsRepository(pool, clock),
     checkouts: createCheckoutsRepository(pool, clock),
