@@ -19,10 +19,10 @@
 import type { Clock } from '../../clock';
 import { pendingReason, type Storage, type StorageHealth } from '../port';
 import { createCartsRepository } from './carts';
-import { createCheckoutsRepository } from './checkouts';
 import { createPool, inTransaction, rows, type PgPool } from './db';
 import { kyselyOverPool, postgres } from '../db/dialect';
 import { createCatalogRepository } from '../shared/catalog';
+import { createCheckoutsRepository } from '../shared/checkouts';
 import { createLeasesRepository } from '../shared/leases';
 import { createSealedValuesRepository } from '../shared/sealed';
 import { createStoresRepository } from '../shared/stores';
@@ -49,7 +49,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     stores: createStoresRepository(db, postgres, clock),
     catalog: createCatalogRepository(db, postgres, clock),
     carts: createCartsRepository(pool, clock),
-    checkouts: createCheckoutsRepository(pool, clock),
+    checkouts: createCheckoutsRepository(db, postgres, clock),
     orders: createOrdersRepository(pool, clock),
     sealed: createSealedValuesRepository(db, postgres),
     leases: createLeasesRepository(db, postgres, clock),
