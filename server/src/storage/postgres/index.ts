@@ -24,10 +24,10 @@ import { kyselyOverPool, postgres } from '../db/dialect';
 import { createCatalogRepository } from '../shared/catalog';
 import { createCheckoutsRepository } from '../shared/checkouts';
 import { createLeasesRepository } from '../shared/leases';
+import { createOrdersRepository } from '../shared/orders';
 import { createSealedValuesRepository } from '../shared/sealed';
 import { createStoresRepository } from '../shared/stores';
 import { migrate, SchemaTooNewError } from './migrations';
-import { createOrdersRepository } from './orders';
 import { pgMigrations } from './schema';
 
 export { SchemaTooNewError };
@@ -50,7 +50,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     catalog: createCatalogRepository(db, postgres, clock),
     carts: createCartsRepository(pool, clock),
     checkouts: createCheckoutsRepository(db, postgres, clock),
-    orders: createOrdersRepository(pool, clock),
+    orders: createOrdersRepository(db, postgres, clock),
     sealed: createSealedValuesRepository(db, postgres),
     leases: createLeasesRepository(db, postgres, clock),
     health: healthProbe(pool),
