@@ -38,6 +38,13 @@ export interface Dialect {
   isTrue(value: DbBool | null): boolean;
   /** `SELECT … FOR UPDATE` on PostgreSQL; unchanged on SQLite, whose transaction already excludes every writer. */
   forUpdate<Q extends { forUpdate(): Q }>(qb: Q): Q;
+  /** `… FOR SHARE` on PostgreSQL (a row read that a concurrent UPDATE must wait for); unchanged on SQLite. */
+  forShare<Q extends { forShare(): Q }>(qb: Q): Q;
+  /**
+   * Whether a WITH clause may hold UPDATE/INSERT/DELETE (PostgreSQL): a compare-and-set and the write it
+   * guards are then one statement. SQLite's CTEs are SELECTs only; there the two are one transaction.
+   */
+  readonly writesInCte: boolean;
   /** The larger of two numbers: GREATEST on PostgreSQL, the two-argument MAX on SQLite. */
   greatest(a: Expression<number>, b: Expression<number>): RawBuilder<number>;
   /** Serialises transactions on (namespace, key) until COMMIT: an advisory lock on PostgreSQL, nothing on SQLite. */
@@ -64,6 +71,8 @@ export const postgres: Dialect = {
   bool: (value) => value,
   isTrue,
   forUpdate: (qb) => qb.forUpdate(),
+  forShare: (qb) => qb.forShare(),
+  writesInCte: true,
   greatest: (a, b) => sql<number>`GREATEST(${a}, ${b})`,
   lock: async (trx, namespace, key) => void (await sql`SELECT pg_advisory_xact_lock(${namespace}, hashtext(${key}))`.execute(trx)),
   lineSeq: 'seq',
@@ -77,6 +86,8 @@ export const sqlite: Dialect = {
   bool: (value) => (value ? 1 : 0),
   isTrue,
   forUpdate: (qb) => qb,
+  forShare: (qb) => qb,
+  writesInCte: false,
   greatest: (a, b) => sql<number>`MAX(${a}, ${b})`,
   lock: () => Promise.resolve(),
   lineSeq: 'rowid',

@@ -18,9 +18,9 @@
  */
 import type { Clock } from '../../clock';
 import { pendingReason, type Storage, type StorageHealth } from '../port';
-import { createCartsRepository } from './carts';
 import { createPool, inTransaction, rows, type PgPool } from './db';
 import { kyselyOverPool, postgres } from '../db/dialect';
+import { createCartsRepository } from '../shared/carts';
 import { createCatalogRepository } from '../shared/catalog';
 import { createCheckoutsRepository } from '../shared/checkouts';
 import { createLeasesRepository } from '../shared/leases';
@@ -48,7 +48,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
   return {
     stores: createStoresRepository(db, postgres, clock),
     catalog: createCatalogRepository(db, postgres, clock),
-    carts: createCartsRepository(pool, clock),
+    carts: createCartsRepository(db, postgres, clock),
     checkouts: createCheckoutsRepository(db, postgres, clock),
     orders: createOrdersRepository(db, postgres, clock),
     sealed: createSealedValuesRepository(db, postgres),
