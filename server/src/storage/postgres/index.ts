@@ -18,17 +18,18 @@
  */
 import type { Clock } from '../../clock';
 import { pendingReason, type Storage, type StorageHealth } from '../port';
-import { createCartsRepository } from './carts';
-import { createCatalogRepository } from './catalog';
-import { createCheckoutsRepository } from './checkouts';
 import { createPool, inTransaction, rows, type PgPool } from './db';
 import { createBudgetsRepository } from './budgets';
-import { createLeasesRepository } from './leases';
+import { kyselyOverPool, postgres } from '../db/dialect';
+import { createCartsRepository } from '../shared/carts';
+import { createCatalogRepository } from '../shared/catalog';
+import { createCheckoutsRepository } from '../shared/checkouts';
+import { createLeasesRepository } from '../shared/leases';
+import { createOrdersRepository } from '../shared/orders';
+import { createSealedValuesRepository } from '../shared/sealed';
+import { createStoresRepository } from '../shared/stores';
 import { migrate, SchemaTooNewError } from './migrations';
-import { createOrdersRepository } from './orders';
-import { createSealedValuesRepository } from './sealed';
 import { pgMigrations } from './schema';
-import { createStoresRepository } from './stores';
 
 export { SchemaTooNewError };
 
@@ -42,14 +43,17 @@ export interface PostgresSettings {
 export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
   // pg's Pool.end throws when called twice; a second close (a shutdown racing a failure path) just waits for the first.
   let closed: Promise<void> | undefined;
+  // Kysely over the same pool (never destroyed itself: close() ends the pool once). The repositories move
+  // onto it one by one (issue 23); mixing is safe here, every method is async and takes its own client.
+  const db = kyselyOverPool(pool);
   return {
-    stores: createStoresRepository(pool, clock),
-    catalog: createCatalogRepository(pool, clock),
-    carts: createCartsRepository(pool, clock),
-    checkouts: createCheckoutsRepository(pool, clock),
-    orders: createOrdersRepository(pool, clock),
-    sealed: createSealedValuesRepository(pool),
-    leases: createLeasesRepository(pool, clock),
+    stores: createStoresRepository(db, postgres, clock),
+    catalog: createCatalogRepository(db, postgres, clock),
+    carts: createCartsRepository(db, postgres, clock),
+    checkouts: createCheckoutsRepository(db, postgres, clock),
+    orders: createOrdersRepository(db, postgres, clock),
+    sealed: createSealedValuesRepository(db, postgres),
+    leases: createLeasesRepository(db, postgres, clock),
     budgets: createBudgetsRepository(pool),
     health: healthProbe(pool),
     close: () => (closed ??= pool.end()),

@@ -1,0 +1,177 @@
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import type { Clock } from '../../clock';
+import type { Dialect } from '../db/dialect';
+import { precompile } from '../db/precompile';
+import type { Database } from '../db/schema';
+import type { CartLineRecord, CartLineWrite, CartRecord, CartsRepository, LineProduct } from '../port';
+import type { DbBool } from '../db/schema';
+import { cartReads, type CartRow, type WriteRow } from './cart-reads';
+
+/**
+ * Carts. writeLine is a compare-and-set: `UPDATE carts … WHERE id AND version AND status = 'open'`. On
+ * PostgreSQL (READ COMMITTED) a concurrent UPDATE of the same cart waits for the row lock and then re-checks
+ * the WHERE against the committed row, whose version has moved: it changes nothing and the caller re-reads.
+ * There the bump and the line's write are ONE statement (a CTE; its UPDATE holds the row lock until the
+ * statement's implicit COMMIT), one round trip for the second-hottest request; on SQLite, whose CTEs cannot
+ * write, they are one transaction, which nothing else can interleave with. The cart reads are one statement
+ * each (storage/shared/cart-reads.ts).
+ */
+export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, clock: Clock): CartsRepository {
+  const reads = cartReads(db, dialect);
+
+  // Every statement of a line write, precompiled (db/precompile.ts): PATCH …/items is the hottest write.
+  type Slot = (name: keyof WriteValues) => never;
+  /** The compare-and-set of a write that moves the version (with the cart's new currency and expiry). */
+  const bump = (q: Kysely<Database>, p: Slot) =>
+    q
+      .updateTable('carts')
+      .set((eb) => ({ version: eb('version', '+', 1), currency: p('currency'), updated_at: p('now'), expires_at: p('expiresAt') }))
+      .where('id', '=', p('cartId'))
+      .where('version', '=', p('version'))
+      .where('status', '=', 'open');
+  // One statement, one table written. On PostgreSQL the cart row is read FOR SHARE, so a concurrent
+  // checkouts.create (which updates that row) waits for this write, or this one waits for it and then finds the
+  // version moved: a session never freezes a stale quantity.
+  const setQuantity = precompile<WriteValues, never>(db, (p: Slot) =>
+    db
+      .updateTable('cart_items')
+      .set({ quantity: p('quantity') })
+      .where('cart_id', '=', p('cartId'))
+      .where('product_id', '=', p('productId'))
+      .where((eb) => eb.exists(dialect.forShare(eb.selectFrom('carts').select('id').where('id', '=', p('cartId')).where('version', '=', p('version')).where('status', '=', 'open')))),
+  );
+  const count = (eb: ExpressionBuilder<{ claimed: { id: string } }, 'claimed'>) => eb.fn.countAll<number>().as('n');
+  const claimed = (p: Slot) => db.with('claimed', (qc) => bump(qc as Kysely<Database>, p).returning('id'));
+  // PostgreSQL: the bump and the line's write in ONE statement (the CTE's UPDATE holds the row lock to COMMIT).
+  const bumpAndRemove = precompile<WriteValues, { n: number }>(db, (p: Slot) =>
+    claimed(p)
+      .with('written', (qc) => qc.deleteFrom('cart_items').where('cart_id', 'in', qc.selectFrom('claimed').select('id')).where('product_id', '=', p('productId')))
+      .selectFrom('claimed')
+      .select(count),
+  );
+  const bumpAndSet = precompile<WriteValues, { n: number }>(db, (p: Slot) =>
+    claimed(p)
+      .with('written', (qc) =>
+        qc
+          .insertInto('cart_items')
+          .columns(['cart_id', 'product_id', 'quantity', 'added_at'])
+          .expression(qc.selectFrom('claimed').select(['id', sql.val(p('productId')).as('p'), sql.val(p('quantity')).as('q'), sql.val(p('now')).as('t')]))
+          .onConflict((oc) => oc.columns(['cart_id', 'product_id']).doUpdateSet((eb) => ({ quantity: eb.ref('excluded.quantity') }))),
+      )
+      .selectFrom('claimed')
+      .select(count),
+  );
+  // SQLite: the same two statements, one transaction.
+  const bumpOnly = precompile<WriteValues, never>(db, (p: Slot) => bump(db, p));
+  const removeLine = precompile<WriteValues, never>(db, (p: Slot) => db.deleteFrom('cart_items').where('cart_id', '=', p('cartId')).where('product_id', '=', p('productId')));
+  const setLine = precompile<WriteValues, never>(db, (p: Slot) =>
+    db
+      .insertInto('cart_items')
+      .values({ cart_id: p('cartId'), product_id: p('productId'), quantity: p('quantity'), added_at: p('now') })
+      .onConflict((oc) => oc.columns(['cart_id', 'product_id']).doUpdateSet((eb) => ({ quantity: eb.ref('excluded.quantity') }))),
+  );
+
+  const writeLine = async (w: CartLineWrite): Promise<boolean> => {
+    const values: WriteValues = { ...w, now: clock.now() };
+    if (w.keepVersion) return (await setQuantity(values)).numAffectedRows === 1n;
+    if (dialect.writesInCte) return Number((await (w.quantity === 0 ? bumpAndRemove : bumpAndSet)(values)).rows[0].n) === 1;
+    return dialect.transaction(db, async (trx) => {
+      if ((await bumpOnly(values, trx)).numAffectedRows === 0n) return false;
+      await (w.quantity === 0 ? removeLine : setLine)(values, trx);
+      return true;
+    });
+  };
+
+  return {
+    create: ({ id, storeId, currency, expiresAt }) =>
+      dialect.transaction(db, async (trx) => {
+        const now = clock.now();
+        await trx.insertInto('carts').values({ id, store_id: storeId, currency, status: 'open', version: 0, created_at: now, updated_at: now, expires_at: expiresAt }).execute();
+        return cartOf(id, await reads.whole(trx, id), dialect)!;
+      }),
+    // One statement each: straight to the pool (GET /api/carts/:id, the hottest request, is one round trip).
+    get: async (cartId) => cartOf(cartId, await reads.whole(db, cartId), dialect),
+    getWithProduct: async (cartId, productId) => {
+      const rows = await reads.withProduct(cartId, productId);
+      return { cart: cartOf(cartId, rows, dialect), product: rows[0] ? targetOf(rows[0], productId, dialect) : null };
+    },
+    writeLine,
+    storeIdOf: async (cartId) => (await db.selectFrom('carts').select('store_id').where('id', '=', cartId).executeTakeFirst())?.store_id ?? null,
+    purgeExpired: () =>
+      dialect.transaction(db, async (trx) => {
+        const now = clock.now();
+        await trx.deleteFrom('cart_claims').where('expires_at', '<=', now).execute();
+        return Number((await trx.deleteFrom('carts').where('expires_at', '<=', now).executeTakeFirst()).numDeletedRows);
+      }),
+    // One statement: a concurrent INSERT of the same cart_id waits for this one's commit and then sees the
+    // committed claim (ON CONFLICT re-checks the WHERE against it), so exactly one caller gets the row.
+    claim: async (cartId, owner, ttlMs) => {
+      const now = clock.now();
+      const r = await db
+        .insertInto('cart_claims')
+        .values({ cart_id: cartId, owner, expires_at: now + ttlMs })
+        .onConflict((oc) =>
+          oc
+            .column('cart_id')
+            .doUpdateSet((eb) => ({ owner: eb.ref('excluded.owner'), expires_at: eb.ref('excluded.expires_at') }))
+            .where((eb) => eb.or([eb('cart_claims.owner', '=', eb.ref('excluded.owner')), eb('cart_claims.expires_at', '<=', now)])),
+        )
+        .executeTakeFirst();
+      return r.numInsertedOrUpdatedRows === 1n;
+    },
+    releaseClaim: async (cartId, owner) => void (await db.deleteFrom('cart_claims').where('cart_id', '=', cartId).where('owner', '=', owner).execute()),
+  };
+}
+
+/** The values of a line write, by slot name. */
+type WriteValues = CartLineWrite & { now: number };
+
+/** The cart of a whole-cart read, its lines in the order they were added (null without a row: no such cart). */
+function cartOf(cartId: string, rows: CartRow[], dialect: Dialect): CartRecord | null {
+  const first = rows[0];
+  if (!first) return null;
+  // Sorting a handful of lines here is cheaper than the engine's sort for ORDER BY (SQLite builds a temp b-tree).
+  rows.sort((a, b) => (a.added_at ?? 0) - (b.added_at ?? 0) || (a.line_seq ?? 0) - (b.line_seq ?? 0));
+  const lines: CartLineRecord[] = [];
+  for (const r of rows) {
+    if (r.product_id === null) continue;
+    lines.push({ product_id: r.product_id, quantity: r.quantity!, added_at: r.added_at!, product: lineProductOf(r, r.product_id, dialect) });
+  }
+  return {
+    id: cartId, store_id: first.store_id, currency: first.currency, status: first.status, version: first.version, created_at: first.created_at,
+    updated_at: first.updated_at, expires_at: first.expires_at, lines, store_ships: dialect.isTrue(first.store_ships), free_shipping_over: first.free_shipping_over,
+  };
+}
+
+/** A product's pricing columns as a read row has them (all null when the left join found none). */
+interface ProductCols {
+  name: string | null;
+  unit_amount: number | null;
+  currency: string | null;
+  active: DbBool | null;
+  max_quantity: number | null;
+  weight_grams: number | null;
+  shippable: DbBool | null;
+}
+
+function productOf(id: string, c: ProductCols, dialect: Dialect): LineProduct | null {
+  if (c.name === null) return null;
+  return {
+    id, name: c.name, unit_amount: c.unit_amount!, currency: c.currency!, active: dialect.isTrue(c.active), max_quantity: c.max_quantity,
+    weight_grams: c.weight_grams, shippable: dialect.isTrue(c.shippable),
+  };
+}
+
+/** The product of a cart line (null when the catalog no longer has it). */
+const lineProductOf = (r: CartRow, id: string, dialect: Dialect) =>
+  productOf(id, {
+    name: r.p_name, unit_amount: r.p_unit_amount, currency: r.p_currency, active: r.p_active, max_quantity: r.p_max_quantity,
+    weight_grams: r.p_weight_grams, shippable: r.p_shippable,
+  }, dialect);
+
+/** The product a write is about (null when the store has no such product). */
+const targetOf = (r: WriteRow, id: string, dialect: Dialect) =>
+  productOf(id, {
+    name: r.t_name, unit_amount: r.t_unit_amount, currency: r.t_currency, active: r.t_active, max_quantity: r.t_max_quantity,
+    weight_grams: r.t_weight_grams, shippable: r.t_shippable,
+  }, dialect);

@@ -1,0 +1,128 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Clock } from '../../clock';
+import { Rollback, type Dialect } from '../db/dialect';
+import type { CheckoutsTable, Database } from '../db/schema';
+import type { CheckoutsRepository, NewCheckoutResult } from '../port';
+import { toCheckout } from '../rows';
+import { sameQuantities } from '../same-quantities';
+
+/**
+ * Checkout sessions.
+ * - create: the cart's version is bumped first by a compare-and-set UPDATE, which on PostgreSQL also takes the
+ *   cart's row lock until COMMIT: concurrent creates of one cart run one after the other, and the per-cart cap
+ *   is counted by a later statement of the same transaction, which (READ COMMITTED: a fresh snapshot per
+ *   statement) sees every session an earlier creator committed. Over the cap, or with other quantities than
+ *   the ones read, the transaction rolls back, version bump included.
+ * - saveDetails: one compare-and-set UPDATE on (open, no order, details_version); a concurrent recordPaid holds
+ *   the row forUpdate, so this waits for it, re-checks the WHERE against the paid row and changes nothing.
+ * - attachPaymentIntent: `UPDATE … WHERE payment_intent_id IS NULL`; a concurrent caller waits for the row
+ *   lock, re-checks the WHERE and changes nothing, then reads the winner's intent back.
+ */
+export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect, clock: Clock): CheckoutsRepository {
+  const tx = <T>(work: (trx: Kysely<Database>) => Promise<T>) => dialect.transaction(db, work);
+  const map = (row: Selectable<CheckoutsTable> | undefined) => (row ? toCheckout(row) : null);
+  const byId = async (q: Kysely<Database>, id: string) => map(await q.selectFrom('checkouts').selectAll().where('id', '=', id).executeTakeFirst());
+  const open = () => db.selectFrom('checkouts').selectAll().where('status', '=', 'open');
+
+  return {
+    create: (n) =>
+      tx<NewCheckoutResult>(async (trx) => {
+        const claimed = await trx
+          .updateTable('carts')
+          .set((eb) => ({ version: eb('version', '+', 1) }))
+          .where('id', '=', n.cartId)
+          .where('version', '=', n.cartVersion)
+          .where('status', '=', 'open')
+          .executeTakeFirst();
+        if (claimed.numUpdatedRows === 0n) return { status: 'cart_changed' };
+        // A quantity change keeps the version (carts.writeLine keepVersion): compare the lines themselves, read
+        // after our row lock, so any such write that committed before is seen.
+        const stored = await trx.selectFrom('cart_items').select(['product_id', 'quantity']).where('cart_id', '=', n.cartId).execute();
+        if (!sameQuantities(stored.map((r) => [r.product_id, r.quantity]), n.lineQuantities)) throw new Rollback<NewCheckoutResult>({ status: 'cart_changed' });
+        const now = clock.now();
+        const live = await trx
+          .selectFrom('checkouts')
+          .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('expires_at').as('first')])
+          .where('cart_id', '=', n.cartId)
+          .where('status', '=', 'open')
+          .where('expires_at', '>', now)
+          .executeTakeFirstOrThrow();
+        if (Number(live.n) >= n.maxLivePerCart) throw new Rollback<NewCheckoutResult>({ status: 'limit_reached', retryAt: live.first ?? now });
+        await trx
+          .insertInto('checkouts')
+          .values({
+            id: n.id, token_hash: n.tokenHash, store_id: n.storeId, cart_id: n.cartId, lines_json: JSON.stringify(n.lines), amount: n.amount,
+            subtotal: n.amount, currency: n.currency, livemode: dialect.bool(n.livemode), account_id: n.accountId, status: 'open',
+            created_at: now, expires_at: n.expiresAt,
+          })
+          .execute();
+        return { status: 'created', checkout: (await byId(trx, n.id))! };
+      }),
+    get: (id) => byId(db, id),
+    findByTokenHash: async (tokenHash) => map(await db.selectFrom('checkouts').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()),
+    saveDetails: async (d) => {
+      const row = await db
+        .updateTable('checkouts')
+        .set((eb) => ({ details_json: JSON.stringify(d.details), shipping_amount: d.shippingAmount, amount: d.amount, details_version: eb('details_version', '+', 1) }))
+        .where('id', '=', d.id)
+        .where('status', '=', 'open')
+        .where('order_id', 'is', null)
+        .where('details_version', '=', d.version)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) return { status: 'saved', checkout: toCheckout(row) };
+      return { status: 'changed', checkout: await byId(db, d.id) };
+    },
+    attachPaymentIntent: (id, paymentIntentId, clientSecretSealed, accountId) =>
+      tx(async (trx) => {
+        await trx
+          .updateTable('checkouts')
+          .set((eb) => ({
+            payment_intent_id: paymentIntentId,
+            sealed_client_secret: clientSecretSealed,
+            account_id: eb.fn.coalesce(eb.val(accountId ?? null), eb.ref('account_id')),
+          }))
+          .where('id', '=', id)
+          .where('payment_intent_id', 'is', null)
+          .execute();
+        return (await byId(trx, id))!;
+      }),
+    // One statement each below: straight to the pool.
+    sealClientSecret: async (id, sealed) =>
+      void (await db.updateTable('checkouts').set({ sealed_client_secret: sealed, client_secret: null }).where('id', '=', id).execute()),
+    listPlaintextSecrets: () =>
+      db.selectFrom('checkouts').select(['id', 'store_id', 'client_secret']).where('client_secret', 'is not', null).$narrowType<{ client_secret: string }>().execute(),
+    markSuperseded: async (id) =>
+      void (await db.updateTable('checkouts').set({ superseded_at: clock.now() }).where('id', '=', id).where('status', '=', 'open').where('superseded_at', 'is', null).execute()),
+    recordIntentStatus: async (id, status, checkedAt, readAt) =>
+      void (await db.updateTable('checkouts').set({ intent_status: status, intent_checked_at: checkedAt, intent_read_at: readAt }).where('id', '=', id).execute()),
+    claimIntentCheck: async (id, now, spacingMs) => {
+      const r = await db
+        .updateTable('checkouts')
+        .set({ intent_check_claimed_at: now })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('intent_check_claimed_at', 'is', null), eb('intent_check_claimed_at', '<=', now - spacingMs)]))
+        .executeTakeFirst();
+      return r.numUpdatedRows === 1n;
+    },
+    listToReconcile: async (since, storeId) => {
+      let q = open()
+        .where('payment_intent_id', 'is not', null)
+        .where('superseded_at', 'is', null)
+        .where((eb) => eb.or([eb('created_at', '>=', since), eb('intent_status', '=', 'processing')]));
+      if (storeId) q = q.where('store_id', '=', storeId);
+      return (await q.orderBy('created_at').execute()).map(toCheckout);
+    },
+    listOpenWithIntentForCart: async (cartId) =>
+      (await open().where('cart_id', '=', cartId).where('payment_intent_id', 'is not', null).execute()).map(toCheckout),
+    purgeAbandoned: async (before) => {
+      const r = await db
+        .deleteFrom('checkouts')
+        .where('status', '=', 'open')
+        .where('expires_at', '<', before)
+        .where((eb) => eb.or([eb('payment_intent_id', 'is', null), eb('superseded_at', 'is not', null), eb('intent_status', '=', 'canceled')]))
+        .executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+  };
+}
