@@ -1,20 +1,13 @@
 /**
- * The PostgreSQL adapter of the storage port (node-postgres, one Pool per process). Every method is one
- * transaction on one pooled client (db.ts inTransaction), under PostgreSQL's default READ COMMITTED; each
- * repository's header says how it keeps the port's concurrency guarantees with several server processes on
- * one database (row locks taken by conditional UPDATE/DELETE and SELECT … FOR UPDATE, INSERT … ON CONFLICT
- * on unique keys, and transaction-scoped advisory locks where SQLite relied on its single writer).
+ * The PostgreSQL adapter of the storage port (node-postgres, one Pool per process, READ COMMITTED): a use-case
+ * is one transaction on one pooled client, a single statement goes straight to the pool.
  *
- * Why a second hand-written query set instead of one typed builder (Kysely) over both engines: the SQLite
- * adapter is synchronous (better-sqlite3, prepared statements, a transaction that nothing else can interleave
- * with in the process), and this one is async with locks; sharing one implementation means moving SQLite to
- * Kysely's async dialect (wrapping better-sqlite3, losing the synchronous transaction that the SQLite
- * adapter's guarantees lean on, so adding BEGIN IMMEDIATE where it reads before it writes), writing the
- * schema once as Kysely migrations (or keeping two DDL sets as here), typing the tables as a Kysely
- * `Database` interface, and expressing the engine differences (FOR UPDATE and advisory locks are no-ops on
- * SQLite, GREATEST vs MAX, booleans 0/1 vs true/false, int8 parsing) in one place. That is a rewrite of all six
- * repositories and their migrations; within one session this adapter is hand-written and verified by the
- * same test suites as SQLite's (TEST_DATABASE=postgres, see test/run.mjs) — a follow-up for issue 10.
+ * Its repositories are the shared Kysely ones (storage/shared/, issue 23), given this pool and the
+ * PostgreSQL dialect (storage/db/dialect.ts, which states the one transaction rule and the engine differences);
+ * each states how it keeps the port's guarantees on both engines. What stays here is PostgreSQL's own: the pool
+ * (db.ts: int8 parser, statement timeout), the migrations runner and DDL (migrations.ts, schema.ts) and the
+ * readiness probe. SQLite still has its hand-written adapter until the one commit that switches it (mixing
+ * Kysely transactions with synchronous better-sqlite3 calls on one connection is not safe).
  */
 import type { Clock } from '../../clock';
 import { pendingReason, type Storage, type StorageHealth } from '../port';
