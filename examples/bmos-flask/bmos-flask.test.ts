@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../../test/support/app';
 import { submitConnectForm } from '../demo/connect-form';
+import { payShippedOrder } from '../demo/paid-order';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -160,6 +161,25 @@ describe('BMOS platform example (Flask)', { skip: missing }, () => {
     assert.equal(intent.status, 502);
     assert.equal((await status(id)).has_stripe, false);
     assert.match((await visit(`/stores/${id}`)).text, /stopped working/);
+  });
+
+  it('shows an order’s email, address and shipping on the store page', async () => {
+    const id = await createStore('Shipping Shop');
+    assert.equal((await visit(`/stores/${id}/products`, { name: 'Atlas', price: '30' })).status, 303);
+    assert.equal((await visit(`/stores/${id}/sync-catalog`, {})).status, 303);
+    const keys = emu.createAccount('Shipping Shop GmbH').keys.test;
+    assert.equal((await submitConnectForm((await visit(`/stores/${id}/connect-payments`)).location!, keys)).status, 303);
+    const order = await payShippedOrder({
+      serverUrl: server.url, internalSecret: server.internalSecret, emulatorUrl: emu.url,
+      storeId: id, productId: 'atlas', origin: 'https://shop.example.com', keys,
+    });
+    assert.equal(order.amount, 3500);
+    const page = (await visit(`/stores/${id}`)).text;
+    const row = page.slice(page.indexOf(order.id));
+    assert.match(row, /35\.00 USD/);
+    assert.match(row, /ada@example\.com/);
+    assert.match(row, /Ada Lovelace<br>\s*Unter den Linden 1<br>\s*Hinterhaus<br>\s*10117 Berlin<br>\s*DE/);
+    assert.match(row, /Standard shipping · 5\.00 USD/);
   });
 
   it('never puts the internal secret in a page it serves', () => {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../../test/support/app';
 import { submitConnectForm } from '../demo/connect-form';
+import { payShippedOrder } from '../demo/paid-order';
 import { createPlatformApp } from './src/app';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -116,6 +117,25 @@ describe('BMOS platform example (Node, Koa)', () => {
     assert.equal(status.is_live_mode, true);
     const reused = await fetch(button.location!, { redirect: 'manual' });
     assert.equal(reused.status, 403);
+  });
+
+  it('shows an order’s email, address and shipping on the store page', async () => {
+    const id = await createStore('Shipping Shop');
+    assert.equal((await visit(`/stores/${id}/products`, { name: 'Atlas', price: '30' })).status, 303);
+    assert.equal((await visit(`/stores/${id}/sync-catalog`, {})).status, 303);
+    const keys = emu.createAccount('Shipping Shop GmbH').keys.test;
+    assert.equal((await submitConnectForm((await visit(`/stores/${id}/connect-payments`)).location!, keys)).status, 303);
+    const order = await payShippedOrder({
+      serverUrl: server.url, internalSecret: server.internalSecret, emulatorUrl: emu.url,
+      storeId: id, productId: 'atlas', origin: 'https://shop.example.com', keys,
+    });
+    assert.equal(order.amount, 3500);
+    const page = (await visit(`/stores/${id}`)).text;
+    const row = page.slice(page.indexOf(order.id));
+    assert.match(row, /35\.00 USD/);
+    assert.match(row, /ada@example\.com/);
+    assert.match(row, /Ada Lovelace<br>\s*Unter den Linden 1<br>\s*Hinterhaus<br>\s*10117 Berlin<br>\s*DE/);
+    assert.match(row, /Standard shipping · 5\.00 USD/);
   });
 
   it('shows checkout-best’s refusal when the platform has the wrong internal secret', async () => {

@@ -28,8 +28,21 @@ export const DEMO_PRODUCTS = [
     unit_amount: 2500,
     currency: 'usd',
     max_quantity: 5,
+    // Sent by email: a cart of gift cards only asks for no address and pays no shipping.
+    shippable: false,
   },
 ];
+
+/**
+ * The demo store's shipping (PUT /api/internal/stores/{id}/shipping): a few countries, one flat rate, free over
+ * $40, as the storefront's "Free shipping over $40" promises.
+ */
+export const DEMO_SHIPPING = {
+  countries: ['US', 'CA', 'GB', 'DE', 'FR'],
+  rates: [
+    { id: 'standard', display_name: 'Standard shipping', amount: 500, free_over: 4000, delivery_estimate: { min_days: 3, max_days: 5 } },
+  ],
+};
 
 /** The demo store's fixed id, so the storefront pages and bookmarks keep working across runs. */
 export const DEMO_STORE_ID = '5f0c6a8e-0d1b-4c7e-9a3f-2b6d8e4c1a90';

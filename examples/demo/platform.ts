@@ -41,6 +41,11 @@ export async function syncCatalog(api: InternalApi, storeId: string, products: u
   expectOk('Syncing the catalog', await api('PUT', `/api/internal/stores/${storeId}/products`, { products }), 200, 201);
 }
 
+/** Replaces the store's shipping settings (countries and rates). */
+export async function setShipping(api: InternalApi, storeId: string, shipping: unknown): Promise<void> {
+  expectOk('Setting the shipping', await api('PUT', `/api/internal/stores/${storeId}/shipping`, shipping), 200);
+}
+
 /** A fresh signed, single-use link to the connect form. */
 export async function connectLink(api: InternalApi, storeId: string, returnUrl?: string): Promise<string> {
   const body = returnUrl ? { return_url: returnUrl } : {};

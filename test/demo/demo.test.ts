@@ -6,9 +6,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
+import type { Order } from '../../server/src/wire';
 import { launchBrowser, saveScreenshot } from '../support/browser';
 import { startDemo, type DemoProcess } from './demo-process';
-import { addToCart, fillCard, pay, startCheckout, waitForWidget } from './shopper';
+import { addToCart, fillAddress, fillCard, pay, startCheckout, waitForWidget } from './shopper';
 
 /**
  * A browser as a person has it, but offline: no routes to the emulator (unlike the other browser tests), and
@@ -72,18 +73,24 @@ describe('npm run demo', () => {
     assert.match(readFileSync(join(dataDir, 'stripe-test-keys.txt'), 'utf8'), /sk_test_/);
   });
 
-  it('lets a shopper in an offline browser be declined with 4000 0000 0000 0002, then pay with 4242', async () => {
+  it('lets a shopper in an offline browser give an address, be declined with 4000 0000 0000 0002, then pay with 4242', async () => {
     const outside: string[] = [];
     const context = await offlineContext(browser, outside);
     try {
       const page = await context.newPage();
       await page.goto(`${demo.urls.storefront}/`);
       await addToCart(page, 'house-blend');
+      // The drawer keeps the storefront's promise: free shipping over $40.
+      await page.getByText('Add $26.00 for free shipping.').waitFor({ timeout: 10_000 });
       const frame = await startCheckout(page);
-      await fillCard(frame, '4000 0000 0000 0002');
+      await frame.getByLabel('Email').fill('ada@example.com');
+      await fillAddress(frame);
+      await frame.getByRole('radio', { name: /Standard shipping/ }).waitFor({ timeout: 10_000 });
+      await frame.getByRole('button', { name: 'Pay $19.00' }).waitFor({ timeout: 10_000 });
+      await fillCard(frame, '4000 0000 0000 0002', null);
       await pay(frame);
       await frame.getByText('Your card was declined.').waitFor({ timeout: 20_000 });
-      await fillCard(frame, '4242 4242 4242 4242');
+      await fillCard(frame, '4242 4242 4242 4242', null);
       await pay(frame);
       await frame.getByText('Thank you! Your payment was received.').waitFor({ timeout: 20_000 });
       await saveScreenshot(page, 'demo-paid');
@@ -91,10 +98,20 @@ describe('npm run demo', () => {
       const secret = /CHECKOUT_BEST_SECRET=(\S+)/.exec(readFileSync(join(dataDir, 'bmos.env'), 'utf8'))![1];
       const orders = (await (
         await fetch(`${demo.urls.server}/api/internal/stores/${demo.urls.storeId}/orders`, { headers: { 'X-Internal-Secret': secret } })
-      ).json()) as { data: Array<{ status: string; amount: number }> };
+      ).json()) as { data: Order[] };
       assert.equal(orders.data.length, 1);
-      assert.equal(orders.data[0].status, 'paid');
-      assert.equal(orders.data[0].amount, 1400);
+      const [order] = orders.data;
+      assert.equal(order.status, 'paid');
+      assert.equal(order.amount, 1900);
+      assert.deepEqual(order.amounts, { subtotal: 1400, shipping: 500, total: 1900 });
+      assert.deepEqual(order.customer, { email: 'ada@example.com', name: 'Ada Lovelace', phone: null });
+      assert.deepEqual(order.shipping, {
+        name: 'Ada Lovelace',
+        phone: null,
+        address: { line1: 'Unter den Linden 1', line2: null, city: 'Berlin', state: null, postal_code: '10117', country: 'DE' },
+        rate: { id: 'standard', display_name: 'Standard shipping', amount: 500 },
+        delivery_estimate: { min_days: 3, max_days: 5 },
+      });
       assert.deepEqual(outside, [], 'the browser needed nothing but 127.0.0.1');
     } finally {
       await context.close();

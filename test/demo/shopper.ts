@@ -67,6 +67,19 @@ export async function fillCard(frame: FrameLocator, number: string, email: strin
   await frame.getByLabel('Security code').fill('123');
 }
 
+/** Types an address into the Address Element (the Stripe.js double's fields); Berlin unless told otherwise. */
+export async function fillAddress(
+  frame: FrameLocator,
+  a: { name?: string; country?: string; line1?: string; city?: string; postal_code?: string } = {},
+): Promise<void> {
+  const country = a.country ?? 'DE';
+  await frame.getByLabel('Country or region').selectOption(country);
+  await frame.getByLabel('Full name').fill(a.name ?? 'Ada Lovelace');
+  await frame.getByLabel('Address line 1').fill(a.line1 ?? 'Unter den Linden 1');
+  await frame.getByLabel('City').fill(a.city ?? 'Berlin');
+  await frame.getByLabel(country === 'US' ? 'ZIP' : 'Postal code').fill(a.postal_code ?? '10117');
+}
+
 /** Presses Pay. */
 export async function pay(frame: FrameLocator): Promise<void> {
   await frame.getByRole('button', { name: /^pay /i }).click();

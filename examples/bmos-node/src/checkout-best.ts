@@ -53,6 +53,15 @@ export interface Order {
   amount: number;
   currency: string;
   payment_intent_id: string;
+  /** Who bought: the checkout's email, and the name and phone of the shipping address. */
+  customer?: { email: string | null; name: string | null; phone: string | null };
+  /** Where it ships and how; null when nothing ships (or for orders of before shipping). */
+  shipping?: {
+    name: string;
+    phone: string | null;
+    address: { line1: string; line2: string | null; city: string; state: string | null; postal_code: string; country: string };
+    rate: { id: string; display_name: string; amount: number };
+  } | null;
   created_at: string;
 }
 

@@ -14,7 +14,8 @@ main{max-width:52rem;margin:1.5rem auto;padding:0 1rem}
 section{background:#fff;border:1px solid #dde1e8;border-radius:8px;padding:1rem 1.25rem;margin-bottom:1rem}
 label{display:block;margin:.4rem 0 .1rem}input{font:inherit;width:100%;box-sizing:border-box;padding:.35rem .5rem}
 .button,button{font:inherit;background:#635bff;color:#fff;border:0;border-radius:6px;padding:.5rem 1rem;display:inline-block;margin-top:.6rem;text-decoration:none;cursor:pointer}
-.ok{color:#11763a;font-weight:600}.bad{color:#b42318;font-weight:600}td,th{text-align:left;padding:.3rem .4rem}`;
+.ok{color:#11763a;font-weight:600}.bad{color:#b42318;font-weight:600}td,th{text-align:left;padding:.3rem .4rem;vertical-align:top}
+address{font-style:normal}`;
 
 /** Wraps page content in the dashboard's frame. */
 export function layout(title: string, body: string): string {
@@ -50,14 +51,29 @@ function paymentsSection(store: PlatformStore, status: StripeStatus): string {
   return `<p id="payments-status" class="bad">Not connected: this store cannot take payments yet.${why}</p>${link}Connect Payments</a>`;
 }
 
-/** One store: payments status, catalog, orders and the embed snippet. */
+/** An order's address and shipping rate, as a packer reads them; "Nothing to ship" without. */
+function shipsTo(o: Order): string {
+  const s = o.shipping;
+  if (!s) return 'Nothing to ship';
+  const a = s.address;
+  const lines = [s.name, a.line1, a.line2, a.state ? `${a.city}, ${a.state} ${a.postal_code}` : `${a.postal_code} ${a.city}`, a.country];
+  return `<address>${lines.filter(Boolean).map(esc).join('<br>')}</address>` +
+    `<small>${esc(s.rate.display_name)} · ${s.rate.amount ? money(s.rate.amount, o.currency) : 'free'}</small>`;
+}
+
+/** One store: payments status, catalog, orders (customer, address, shipping) and the embed snippet. */
 export function storePage(store: PlatformStore, status: StripeStatus, orders: Order[], checkoutBestUrl: string): string {
   const products = store.products
     .map((p) => `<tr><td><code>${esc(p.id)}</code></td><td>${esc(p.name)}</td><td>${money(p.unit_amount, p.currency)}</td></tr>`)
     .join('');
   const orderRows = orders
-    .map((o) => `<tr><td><code>${esc(o.id)}</code></td><td>${esc(o.status)}</td><td>${money(o.amount, o.currency)}</td></tr>`)
+    .map(
+      (o) =>
+        `<tr><td><code>${esc(o.id)}</code></td><td>${esc(o.status)}</td><td>${money(o.amount, o.currency)}</td>` +
+        `<td>${esc(o.customer?.email ?? '—')}</td><td>${shipsTo(o)}</td></tr>`,
+    )
     .join('');
+  const orderTable = `<table><tr><th>Order</th><th>Status</th><th>Amount</th><th>Customer</th><th>Ships to</th></tr>${orderRows}</table>`;
   const snippet = `<script src="${checkoutBestUrl}/widget.js" data-store-id="${store.checkout_best_store_id}" async></script>`;
   return layout(
     `${store.name} · BMOS`,
@@ -67,7 +83,7 @@ export function storePage(store: PlatformStore, status: StripeStatus, orders: Or
 <form method="post" action="/stores/${esc(store.id)}/sync-catalog"><button type="submit">Sync catalog to checkout</button></form>
 <form method="post" action="/stores/${esc(store.id)}/products"><label for="pname">Product name</label><input id="pname" name="name" required>
 <label for="pprice">Price</label><input id="pprice" name="price" placeholder="12.50" required><button type="submit">Add product</button></form></section>
-<section><h2>Recent orders</h2>${orderRows ? `<table>${orderRows}</table>` : '<p>No orders yet.</p>'}</section>
+<section><h2>Recent orders</h2>${orderRows ? orderTable : '<p>No orders yet.</p>'}</section>
 <section><h2>Add the checkout to your pages</h2><pre>${esc(snippet)}</pre></section>`,
   );
 }
