@@ -52,10 +52,10 @@ describe('a stored cart priced from the catalog as it is now', () => {
 
   it('drops lines whose product is gone, inactive or in another currency, and caps a lowered limit', () => {
     const cart = priceCart(record([
-      { product_id: 'tee', quantity: 4, product: product({ max_quantity: 2 }) },
-      { product_id: 'gone', quantity: 1, product: null },
-      { product_id: 'old', quantity: 1, product: product({ id: 'old', active: false }) },
-      { product_id: 'usd', quantity: 1, product: product({ id: 'usd', currency: 'usd' }) },
+      { product_id: 'tee', quantity: 4, added_at: 0, product: product({ max_quantity: 2 }) },
+      { product_id: 'gone', quantity: 1, added_at: 0, product: null },
+      { product_id: 'old', quantity: 1, added_at: 0, product: product({ id: 'old', active: false }) },
+      { product_id: 'usd', quantity: 1, added_at: 0, product: product({ id: 'usd', currency: 'usd' }) },
     ]), now)!;
     assert.deepEqual(cart.items.map((l) => [l.product_id, l.quantity]), [['tee', 2]]);
     assert.equal(cart.subtotal, 5000);
@@ -68,8 +68,8 @@ describe('a stored cart priced from the catalog as it is now', () => {
   });
 
   it('says shipping is calculated at checkout only when the store ships and a line is shippable', () => {
-    const gift = { product_id: 'gift', quantity: 1, product: product({ id: 'gift', shippable: false }) };
-    const tee = { product_id: 'tee', quantity: 1, product: product() };
+    const gift = { product_id: 'gift', quantity: 1, added_at: 0, product: product({ id: 'gift', shippable: false }) };
+    const tee = { product_id: 'tee', quantity: 1, added_at: 0, product: product() };
     assert.deepEqual([priceCart(record([gift]), now)!.requires_shipping, priceCart(record([gift]), now)!.free_shipping_over], [false, null]);
     assert.deepEqual([priceCart(record([gift, tee]), now)!.requires_shipping, priceCart(record([gift, tee]), now)!.free_shipping_over], [true, 4000]);
     assert.equal(priceCart(record([tee], { store_ships: false, free_shipping_over: null }), now)!.requires_shipping, false);

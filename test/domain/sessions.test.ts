@@ -87,12 +87,12 @@ describe('a store budget', () => {
   const memoryBudgets = (): BudgetsRepository => {
     const buckets = new Map<string, { tokens: number; at: number }>();
     return {
-      take: async (key, capacity, perMs, now, keep) => {
+      take: (key, capacity, perMs, now, keep) => {
         const b = buckets.get(key) ?? { tokens: capacity, at: now };
         const tokens = Math.min(capacity, b.tokens + Math.max(0, now - b.at) * perMs);
-        if (tokens < 1 + keep) return false;
+        if (tokens < 1 + keep) return Promise.resolve(false);
         buckets.set(key, { tokens: tokens - 1, at: Math.max(b.at, now) });
-        return true;
+        return Promise.resolve(true);
       },
     };
   };
@@ -105,8 +105,8 @@ describe('a store budget', () => {
     const clock = manualClock(10 * MINUTE);
     const deps = { budgets: memoryBudgets(), clock };
     const budget = { name: 'payment-intents', perMinute: 300 };
-    const fresh = async () => clock.now() - 1000;
-    const old = async () => clock.now() - 3 * MINUTE;
+    const fresh = () => Promise.resolve(clock.now() - 1000);
+    const old = () => Promise.resolve(clock.now() - 3 * MINUTE);
     let fromFresh = 0;
     for (let i = 0; i < 40; i++) if (await takeFromStoreBudget(deps, budget, 's', fresh)) fromFresh += 1;
     assert.equal(fromFresh, 24, '30 at once, 6 of them kept');
