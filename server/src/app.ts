@@ -10,6 +10,7 @@ import { checkoutApiRouter } from './routes/checkout';
 import { checkoutPageRouter } from './routes/checkout-page';
 import { connectRouter } from './routes/connect';
 import { internalApiGuard, internalRouter } from './routes/internal/index';
+import { openApiRouter } from './routes/openapi';
 import { statusRouter } from './routes/status';
 import { webhooksRouter } from './routes/webhooks';
 import { securityHeaders } from './security/headers';
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps, assets: AssetStore = createAssetStore()
     statusRouter(deps),
     connectRouter(deps),
     internalRouter(deps),
+    openApiRouter(deps),
     assetsRouter(assets),
     checkoutPageRouter(deps, assets),
   ];

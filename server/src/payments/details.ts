@@ -47,7 +47,7 @@ const addressSchema = z.strictObject({
     .refine((c) => COUNTRY_CODES.has(c), 'must be an ISO 3166-1 alpha-2 country code such as US'),
 });
 
-const detailsSchema = z.strictObject({
+export const detailsSchema = z.strictObject({
   email: z.string().trim().max(254).pipe(z.email()).optional(),
   shipping: z
     .strictObject({

@@ -40,7 +40,7 @@ const rateSchema = z.strictObject({
   delivery_estimate: z.strictObject({ min_days: days, max_days: days }).nullish(),
 });
 
-const settingsSchema = z.strictObject({
+export const settingsSchema = z.strictObject({
   countries: z.array(country).min(1, 'must name at least one country').max(300),
   rates: z.array(rateSchema).min(1, 'must hold at least one rate').max(MAX_RATES, `may hold at most ${MAX_RATES} rates`),
 });

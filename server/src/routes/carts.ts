@@ -15,8 +15,8 @@ import { retryAfterSeconds, takeFromStoreBudget } from '../security/store-budget
 import type { CartView } from '../wire';
 import { loadStore, STORE_ID_PATTERN } from './stores-view';
 
-const addItemBody = z.object({ product_id: z.string().min(1).max(200), quantity: z.unknown().optional() });
-const setQuantityBody = z.object({ quantity: z.unknown() });
+export const addItemBody = z.object({ product_id: z.string().min(1).max(200), quantity: z.unknown().optional() });
+export const setQuantityBody = z.object({ quantity: z.unknown() });
 
 /** The cart as the widget sees it; every number computed on the server. */
 export function cartAnswer(cart: Cart): CartView {

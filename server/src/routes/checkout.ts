@@ -12,7 +12,7 @@ import { findCart } from '../payments/carts';
 import { oncePerRequest, rateLimitsOf, shopperLimit, UNCOUNTED } from '../security/rate-limit';
 import { retryAfterSeconds, takeFromStoreBudget } from '../security/store-budget';
 
-const completeBody = z.object({
+export const completeBody = z.object({
   payment_intent_id: z.string().regex(/^pi_[A-Za-z0-9_]{1,100}$/, 'must be a PaymentIntent id (pi_…)'),
 });
 

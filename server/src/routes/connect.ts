@@ -15,7 +15,7 @@ import { LinkAlreadyUsedError, type Store } from '../storage/port';
 import { KeyProblem } from '../stripe/verify-keys';
 import { STORE_ID_PATTERN } from './stores-view';
 
-const formSchema = z.object({
+export const formSchema = z.object({
   store_id: z.string().max(100),
   return_url: z.string().max(2048).optional(),
   expires: z.string().max(20),

@@ -5,7 +5,7 @@ import { errors } from '../../errors';
 import { validate } from '../../http/body';
 import { loadStore } from '../stores-view';
 
-const pageQuery = z.object({
+export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   starting_after: z.string().min(1).max(100).optional(),
 });

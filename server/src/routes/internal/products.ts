@@ -22,7 +22,7 @@ const productSchema = z.object({
   weight_grams: z.number().int('must be a whole number of grams').min(0).max(10_000_000).nullish(),
   shippable: z.boolean().optional(),
 });
-const catalogSchema = z.object({ products: z.array(productSchema).max(1000) });
+export const catalogSchema = z.object({ products: z.array(productSchema).max(1000) });
 
 /** The platform's catalog upsert and list (`/api/internal/stores/:id/products`). */
 export function productsRouter(deps: AppDeps): Router {

@@ -16,18 +16,18 @@ const storeFields = {
   allowed_origins: z.array(origin).max(50).transform((list) => [...new Set(list.map((o) => new URL(o).origin))]),
   default_currency: z.string().regex(/^[a-zA-Z]{3}$/, 'default_currency must be a three-letter ISO code such as usd').transform((c) => c.toLowerCase()),
 };
-const createSchema = z.strictObject({
+export const createSchema = z.strictObject({
   id: z.string().toLowerCase().regex(STORE_ID_PATTERN, 'id must be a UUID').optional(),
   name: storeFields.name,
   allowed_origins: storeFields.allowed_origins.optional(),
   default_currency: storeFields.default_currency.optional(),
 });
-const patchSchema = z.strictObject({
+export const patchSchema = z.strictObject({
   name: storeFields.name.optional(),
   allowed_origins: storeFields.allowed_origins.optional(),
   default_currency: storeFields.default_currency.optional(),
 });
-const linkSchema = z.strictObject({
+export const linkSchema = z.strictObject({
   return_url: z.string().max(2048).refine(isHttpUrl, 'return_url must be an absolute http(s) URL').optional(),
   ttl_seconds: z.number().int().min(60).max(7 * 24 * 3600).default(30 * 60),
 });

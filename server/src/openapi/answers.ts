@@ -1,0 +1,329 @@
+/**
+ * The JSON answers of the HTTP API as zod schemas, for the OpenAPI document only (nothing validates answers at
+ * run time). They restate the TypeScript types the server builds its answers from (wire.ts and a few route
+ * helpers); answer-types.ts checks at compile time that each schema's inferred type and its TypeScript type
+ * are assignable both ways, so neither can change without the other. Objects are strict: an answer carrying
+ * a field the document does not name fails the OpenAPI test.
+ */
+import { z } from 'zod';
+
+/** Component metadata: the name under `#/components/schemas/` and its description. */
+export interface ComponentMeta {
+  id: string;
+  description?: string;
+}
+
+/** The answer schemas that become named components (everything registered here, nothing else). */
+export const answerComponents = z.registry<ComponentMeta>();
+
+function named<T extends z.ZodType>(schema: T, id: string, description: string): T {
+  answerComponents.add(schema, { id, description });
+  return schema;
+}
+
+const currency = z.string().regex(/^[a-z]{3}$/).describe('ISO 4217, lower case');
+const minor = z.number().int().min(0).describe('Minor units of the currency');
+const isoTime = z.iso.datetime().describe('ISO 8601');
+const country = z.string().regex(/^[A-Z]{2}$/).describe('ISO 3166-1 alpha-2');
+
+export const cartLine = named(
+  z.strictObject({
+    product_id: z.string(),
+    name: z.string(),
+    unit_amount: minor,
+    quantity: z.number().int().min(1),
+    line_total: minor,
+    shippable: z.boolean().optional(),
+    weight_grams: z.number().int().min(0).nullable().optional(),
+  }),
+  'CartLine',
+  'One priced cart line, computed on the server from the catalog (also a checkout session\'s frozen line).',
+);
+
+export const cartView = named(
+  z.strictObject({
+    id: z.string(),
+    store_id: z.string(),
+    currency,
+    items: z.array(cartLine),
+    subtotal: minor,
+    item_count: z.number().int().min(0),
+    requires_shipping: z.boolean(),
+    free_shipping_over: minor.nullable(),
+  }),
+  'Cart',
+  'The whole cart, as every cart endpoint answers it.',
+);
+
+export const checkoutSession = named(
+  z.strictObject({ token: z.string(), url: z.url(), expires_at: isoTime }),
+  'CheckoutSession',
+  'A new checkout session: its token (the capability), its page and when it expires.',
+);
+
+export const address = named(
+  z.strictObject({
+    line1: z.string(),
+    line2: z.string().nullable(),
+    city: z.string(),
+    state: z.string().nullable(),
+    postal_code: z.string(),
+    country,
+  }),
+  'Address',
+  "A postal address, in Stripe's shape.",
+);
+
+export const deliveryEstimate = named(
+  z.strictObject({ min_days: z.number().int().min(0), max_days: z.number().int().min(0) }),
+  'DeliveryEstimate',
+  'A delivery estimate in business days.',
+);
+
+export const shippingRateOption = named(
+  z.strictObject({ id: z.string(), display_name: z.string(), amount: minor, delivery_estimate: deliveryEstimate.nullable() }),
+  'ShippingRateOption',
+  'A shipping rate as the checkout offers it: its price for this cart and address.',
+);
+
+export const amounts = named(z.strictObject({ subtotal: minor, shipping: minor, total: minor }), 'Amounts', 'The money of a session or an order.');
+
+export const customer = named(
+  z.strictObject({ email: z.string().nullable(), name: z.string().nullable(), phone: z.string().nullable() }),
+  'Customer',
+  'Who bought: the email from the checkout, name and phone from the shipping address.',
+);
+
+export const shipping = named(
+  z.strictObject({
+    name: z.string(),
+    phone: z.string().nullable(),
+    address,
+    rate: z.strictObject({ id: z.string(), display_name: z.string(), amount: minor }),
+    delivery_estimate: deliveryEstimate.nullable(),
+  }),
+  'Shipping',
+  'Where an order goes and how.',
+);
+
+export const checkoutDetails = named(
+  z.strictObject({
+    email: z.string().nullable(),
+    shipping: shipping.nullable(),
+    shipping_rates: z.array(shippingRateOption),
+    amounts,
+    complete: z.boolean(),
+  }),
+  'CheckoutDetails',
+  'What the session knows of the shopper and the total the server computed from it.',
+);
+
+export const shippingRateSettings = named(
+  z.strictObject({
+    id: z.string(),
+    display_name: z.string(),
+    amount: minor,
+    countries: z.array(country).nullish(),
+    free_over: minor.nullish(),
+    weight_bands: z.array(z.strictObject({ min_grams: z.number().int().min(0), max_grams: z.number().int().nullable(), amount: minor })).nullish(),
+    delivery_estimate: deliveryEstimate.nullish(),
+  }),
+  'ShippingRateSettings',
+  'One shipping rate of a store, as stored (absent optionals read as null).',
+);
+
+export const shippingSettings = named(
+  z.strictObject({ countries: z.array(country), rates: z.array(shippingRateSettings) }),
+  'ShippingSettings',
+  "A store's shipping, as the platform set it.",
+);
+
+export const order = named(
+  z.strictObject({
+    id: z.string(),
+    store_id: z.string(),
+    checkout_id: z.string(),
+    status: z.enum(['paid', 'partially_refunded', 'refunded']),
+    amount: minor,
+    amount_refunded: minor,
+    currency,
+    items: z.array(cartLine),
+    payment_intent_id: z.string(),
+    livemode: z.boolean(),
+    customer_email: z.string().nullable().describe('The same as customer.email (kept for older integrations)'),
+    customer,
+    shipping: shipping.nullable(),
+    amounts,
+    created_at: isoTime,
+  }),
+  'Order',
+  'A paid order.',
+);
+
+export const checkoutView = named(
+  z.strictObject({
+    store: z.strictObject({ id: z.string(), name: z.string() }),
+    items: z.array(cartLine),
+    amount: minor,
+    currency,
+    requires_shipping: z.boolean(),
+    shipping_countries: z.array(country),
+    details: checkoutDetails,
+    publishable_key: z.string().nullable(),
+    is_live_mode: z.boolean(),
+    status: z.enum(['open', 'paid']),
+    expires_at: isoTime,
+    order: order.optional(),
+  }),
+  'CheckoutView',
+  'The frozen checkout session (with its order once paid).',
+);
+
+export const paymentIntentAnswer = named(
+  z.strictObject({ payment_intent_id: z.string(), client_secret: z.string(), publishable_key: z.string(), amount: minor, currency }),
+  'PaymentIntentAnswer',
+  "What the checkout page needs to mount Stripe's Payment Element.",
+);
+
+export const detailsAnswer = named(
+  z.strictObject({ details: checkoutDetails, amount: minor, currency }),
+  'DetailsAnswer',
+  'The stored details and the repriced total.',
+);
+
+export const completedAnswer = named(z.strictObject({ order }), 'CompletedAnswer', 'The order is recorded.');
+
+export const processingAnswer = named(
+  z.strictObject({ status: z.literal('processing'), payment_intent_id: z.string() }),
+  'ProcessingAnswer',
+  'Stripe is still processing the payment; ask again later.',
+);
+
+export const errorBody = named(
+  z.strictObject({
+    error: z.strictObject({
+      code: z.string().describe('Stable snake_case code of the error catalogue'),
+      message: z.string().describe('Safe to show to people'),
+      param: z.string().optional().describe('The request field the error is about'),
+    }),
+  }),
+  'Error',
+  'The body of every error answer.',
+);
+
+// ---- answers typed outside wire.ts (the internal API, probes, webhooks) ----
+
+export const store = named(
+  z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    allowed_origins: z.array(z.string()),
+    default_currency: currency,
+    created_at: isoTime,
+    updated_at: isoTime,
+  }),
+  'Store',
+  'A store, as the internal API answers it.',
+);
+
+export const stripeStatus = named(
+  z.strictObject({
+    store_id: z.string(),
+    has_stripe: z.boolean().describe('Can take payments now: keys stored and not known to be invalid'),
+    is_live_mode: z.boolean(),
+    account_id: z.string().nullable(),
+    account_name: z.string().nullable(),
+    key_type: z.enum(['secret', 'restricted']).nullable(),
+    key_status: z.enum(['valid', 'invalid']).nullable(),
+    webhooks: z.boolean(),
+    connected_at: isoTime.nullable(),
+    last_error: z.string().nullable(),
+  }),
+  'StripeStatus',
+  "A store's Stripe connection (never any key material).",
+);
+
+export const publicStripeStatus = named(
+  z.strictObject({ store_id: z.string(), has_stripe: z.boolean(), is_live_mode: z.boolean() }),
+  'PublicStripeStatus',
+  'Whether a store can take payments, for storefronts.',
+);
+
+export const connectLink = named(
+  z.strictObject({ url: z.url(), expires_at: isoTime }),
+  'ConnectLink',
+  'A signed, single-use link to the connect form.',
+);
+
+export const storeEvent = named(
+  z.strictObject({
+    id: z.number().int(),
+    type: z.enum(['store_created', 'connected', 'reconnected', 'account_changed', 'keys_invalid', 'disconnected']),
+    account_id: z.string().nullable(),
+    previous_account_id: z.string().nullable(),
+    livemode: z.boolean().nullable(),
+    message: z.string(),
+    created_at: isoTime,
+  }),
+  'StoreEvent',
+  "One entry of a store's audit trail.",
+);
+
+export const storeEvents = named(z.strictObject({ data: z.array(storeEvent) }), 'StoreEventList', "A store's audit trail, oldest first.");
+
+export const product = named(
+  z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    unit_amount: minor,
+    currency,
+    image_url: z.string().nullable(),
+    active: z.boolean(),
+    max_quantity: z.number().int().nullable(),
+    weight_grams: z.number().int().nullable(),
+    shippable: z.boolean(),
+  }),
+  'Product',
+  'A catalog product as the platform sees it.',
+);
+
+export const publicProduct = named(product.omit({ active: true }), 'PublicProduct', 'An active product as the widget sees it.');
+
+export const productList = named(z.strictObject({ data: z.array(product) }), 'ProductList', "A store's products.");
+
+export const publicProductList = named(z.strictObject({ data: z.array(publicProduct) }), 'PublicProductList', "A store's active products.");
+
+export const storeShipping = named(
+  z.strictObject({ store_id: z.string(), shipping: shippingSettings.nullable() }),
+  'StoreShipping',
+  "A store's shipping settings; null when it ships nothing.",
+);
+
+export const orderList = named(
+  z.strictObject({ object: z.literal('list'), data: z.array(order), has_more: z.boolean() }),
+  'OrderList',
+  "One page of a store's orders, newest first.",
+);
+
+export const health = named(z.strictObject({ ok: z.literal(true) }), 'Health', 'Liveness: the process serves.');
+
+export const ready = named(z.strictObject({ ready: z.literal(true) }), 'Ready', 'Readiness: take traffic.');
+
+export const notReady = named(
+  z.strictObject({ ready: z.literal(false), reason: z.string() }),
+  'NotReady',
+  "Not ready, and why (for the operator; deliberately not the error catalogue's shape).",
+);
+
+export const webhookReceipt = named(
+  z.strictObject({ received: z.literal(true), duplicate: z.boolean().describe('True when this event id was handled before') }),
+  'WebhookReceipt',
+  'The event was handled (or had been).',
+);
+
+export const openApiDocument = named(
+  z.looseObject({ openapi: z.string().regex(/^3\.1\.\d+$/), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }),
+  'OpenApiDocument',
+  'An OpenAPI 3.1 document.',
+);

@@ -1,0 +1,96 @@
+/** The platform's internal API (`/api/internal/…`, header `X-Internal-Secret`). */
+import { errors } from '../errors';
+import { pageQuery } from '../routes/internal/orders';
+import * as a from './answers';
+import { BODY, STORE_IN_PATH } from './errors';
+import { json, type Operation } from './operation';
+import { requests } from './requests';
+
+const STORE_ID = { id: 'The store id (a UUID, any case)' };
+const STORES = '/api/internal/stores';
+
+/** Every operation here is internal (the guard's 401 and 429 are added by the document). */
+const internal = (op: Omit<Operation, 'internal'>): Operation => ({ ...op, internal: true });
+
+export const internalOperations: Operation[] = [
+  internal({
+    method: 'post', path: STORES, operationId: 'createStore', tag: 'Stores', summary: 'Create a store (a platform may bring its own UUID)',
+    pathParams: {}, body: { schema: requests.createStore },
+    replies: { 201: json(a.store, 'The new store') },
+    errors: [...BODY, errors.storeExists],
+  }),
+  internal({
+    method: 'get', path: `${STORES}/{id}`, operationId: 'getStore', tag: 'Stores', summary: 'Read a store', pathParams: STORE_ID,
+    replies: { 200: json(a.store, 'The store') },
+    errors: STORE_IN_PATH,
+  }),
+  internal({
+    method: 'patch', path: `${STORES}/{id}`, operationId: 'updateStore', tag: 'Stores', summary: 'Change a store', pathParams: STORE_ID,
+    body: { schema: requests.patchStore },
+    replies: { 200: json(a.store, 'The store') },
+    errors: [...STORE_IN_PATH, ...BODY],
+  }),
+  internal({
+    method: 'post', path: `${STORES}/{id}/connect-link`, operationId: 'createConnectLink', tag: 'Stores',
+    summary: 'A signed, single-use link to the connect form', pathParams: STORE_ID,
+    body: { schema: requests.connectLink, required: false },
+    replies: { 200: json(a.connectLink, 'The link') },
+    errors: [...STORE_IN_PATH, ...BODY],
+  }),
+  internal({
+    method: 'get', path: `${STORES}/{id}/stripe-status`, operationId: 'getStripeStatus', tag: 'Stores', summary: "The store's Stripe connection",
+    pathParams: STORE_ID, replies: { 200: json(a.stripeStatus, 'The status') },
+    errors: STORE_IN_PATH,
+  }),
+  internal({
+    method: 'delete', path: `${STORES}/{id}/stripe`, operationId: 'disconnectStripe', tag: 'Stores',
+    summary: 'Disconnect the store from Stripe (settling its open payments first)', pathParams: STORE_ID,
+    replies: { 200: json(a.stripeStatus, 'The status, has_stripe false') },
+    errors: STORE_IN_PATH,
+  }),
+  internal({
+    method: 'get', path: `${STORES}/{id}/events`, operationId: 'listStoreEvents', tag: 'Stores', summary: "The store's audit trail", pathParams: STORE_ID,
+    replies: { 200: json(a.storeEvents, 'The events') },
+    errors: STORE_IN_PATH,
+  }),
+  internal({
+    method: 'put', path: `${STORES}/{id}/products`, operationId: 'upsertProducts', tag: 'Products',
+    summary: 'Upsert products (up to 512 KB; products not named are kept)', pathParams: STORE_ID,
+    body: { schema: requests.catalog },
+    replies: { 200: json(a.productList, 'The upserted products') },
+    errors: [...STORE_IN_PATH, ...BODY, errors.catalogCurrencyMismatch],
+  }),
+  internal({
+    method: 'get', path: `${STORES}/{id}/products`, operationId: 'listProducts', tag: 'Products', summary: 'Every product, inactive ones too',
+    pathParams: STORE_ID, replies: { 200: json(a.productList, 'The products') },
+    errors: STORE_IN_PATH,
+  }),
+  internal({
+    method: 'get', path: `${STORES}/{id}/shipping`, operationId: 'getShipping', tag: 'Shipping', summary: "The store's shipping settings",
+    pathParams: STORE_ID, replies: { 200: json(a.storeShipping, 'The settings (null: ships nothing)') },
+    errors: STORE_IN_PATH,
+  }),
+  internal({
+    method: 'put', path: `${STORES}/{id}/shipping`, operationId: 'setShipping', tag: 'Shipping', summary: "Replace the store's shipping settings",
+    pathParams: STORE_ID, body: { schema: requests.shippingSettings },
+    replies: { 200: json(a.storeShipping, 'The stored settings, normalised') },
+    errors: [...STORE_IN_PATH, ...BODY, errors.invalidShippingSettings],
+  }),
+  internal({
+    method: 'delete', path: `${STORES}/{id}/shipping`, operationId: 'deleteShipping', tag: 'Shipping', summary: 'Make the store ship nothing',
+    pathParams: STORE_ID, replies: { 200: json(a.storeShipping, 'shipping null') },
+    errors: STORE_IN_PATH,
+  }),
+  internal({
+    method: 'get', path: `${STORES}/{id}/orders`, operationId: 'listOrders', tag: 'Orders', summary: "A store's orders, newest first",
+    pathParams: STORE_ID, query: pageQuery,
+    replies: { 200: json(a.orderList, 'One page') },
+    errors: [...STORE_IN_PATH, errors.orderNotInStore],
+  }),
+  internal({
+    method: 'get', path: '/api/internal/orders/{id}', operationId: 'getOrder', tag: 'Orders', summary: 'One order',
+    pathParams: { id: 'The order id (`ord_…`)' },
+    replies: { 200: json(a.order, 'The order') },
+    errors: [errors.orderNotFound],
+  }),
+];
