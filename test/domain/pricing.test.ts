@@ -2,25 +2,16 @@
 // it is now, and the shipping rates a cart going to a country gets.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError } from '../../server/src/errors';
 import { priceCart } from '../../server/src/payments/carts';
 import { checkQuantity, MAX_AMOUNT, priceLine, totals } from '../../server/src/payments/money';
 import { freeShippingOver, parseShippingSettings, ratesFor, requiresShipping, shippableWeight } from '../../server/src/payments/shipping';
+import { refusal } from '../support/refusal';
 import type { CartRecord, LineProduct } from '../../server/src/storage/port';
 
 const product = (over: Partial<LineProduct> = {}): LineProduct => ({
   id: 'tee', name: 'Tee', unit_amount: 2500, currency: 'eur', active: true, max_quantity: null, weight_grams: 300, shippable: true, ...over,
 });
 
-function refusal(run: () => unknown): AppError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  return assert.fail('expected a refusal');
-}
 
 describe('lines and totals', () => {
   it('prices a line as unit amount times quantity and carries whether and how heavy it ships', () => {

@@ -3,11 +3,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualClock } from '../../server/src/clock';
-import { AppError } from '../../server/src/errors';
 import { parseDetailsInput, planDetails } from '../../server/src/payments/details';
 import { parseShippingSettings } from '../../server/src/payments/shipping';
 import { isDue } from '../../server/src/payments/sweep';
 import { burstOf, takeFromStoreBudget } from '../../server/src/security/store-budget';
+import { refusal } from '../support/refusal';
 import type { BudgetsRepository, Checkout, Store } from '../../server/src/storage/port';
 
 const MINUTE = 60_000;
@@ -26,15 +26,6 @@ const session = (over: Partial<Checkout> = {}): Checkout => ({
 const SHIPS = { countries: ['DE', 'FR'], rates: [{ id: 'std', display_name: 'Standard', amount: 500, free_over: 5000 }, { id: 'fast', display_name: 'Fast', amount: 1500, countries: ['DE'] }] };
 const address = (country: string) => ({ name: 'Ada', address: { line1: 'Str. 1', city: 'Berlin', postal_code: '10115', country } });
 
-function refusal(run: () => unknown): AppError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  return assert.fail('expected a refusal');
-}
 
 describe('a details change', () => {
   it('prices the cheapest rate for the address, and keeps a field left out', () => {
