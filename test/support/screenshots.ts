@@ -1,14 +1,15 @@
 // `npm run screenshots`: starts a fresh demo (temp data folder, free ports), walks it in headless Chromium and
-// writes the README's pictures to docs/screenshots/: the storefront, the open cart, the checkout overlay, the
-// connect form and its success page. Look at each after running it.
+// writes the README's pictures to docs/screenshots/: the storefront, the open cart (with the free-shipping progress,
+// then past it), the checkout overlay, the checkout page with email, address and rates, the connect form and its
+// success page. Look at each after running it.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { launchBrowser, newStripeContext } from './browser';
 import { startDemo } from '../demo/demo-process';
-import { addToCart, fillCard, openCart, startCheckout } from '../demo/shopper';
+import { addToCart, fillAddress, fillCard, openCart, startCheckout } from '../demo/shopper';
 
 const OUT = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'docs', 'screenshots');
 
@@ -37,13 +38,34 @@ async function main(): Promise<void> {
     await shot(page, 'storefront');
 
     await addToCart(page, 'house-blend');
+    await openCart(page);
+    await page.getByText(/for free shipping/).waitFor();
+    await shot(page, 'cart-free-shipping');
+    await page.keyboard.press('Escape');
     await addToCart(page, 'pour-over-kit');
     await openCart(page);
     await shot(page, 'cart-open');
 
     const frame = await startCheckout(page);
-    await fillCard(frame, '4242 4242 4242 4242');
+    await frame.getByLabel('Email').fill('ada@example.com');
+    await fillAddress(frame, { country: 'US', line1: '1 Main St', city: 'Arlington', postal_code: '22201' });
+    await frame.getByLabel('State').fill('VA');
+    await frame.getByRole('radio', { name: /Standard shipping/ }).waitFor();
+    await fillCard(frame, '4242 4242 4242 4242', null);
+    await frame.locator('.summary [data-shipping="0"]').waitFor();
     await shot(page, 'checkout-overlay');
+
+    // The same checkout on its own page, whole: email, address, the rate (free over $40), card and summary.
+    const checkoutUrl = await page.locator('iframe[src*="/checkout/"]').getAttribute('src');
+    const full = await context.newPage();
+    await full.goto(checkoutUrl!);
+    await full.getByRole('radio', { name: /Standard shipping/ }).waitFor({ timeout: 20_000 });
+    await fillCard(full as unknown as FrameLocator, '4242 4242 4242 4242', null);
+    await full.evaluate(() => window.scrollTo(0, 0));
+    await full.waitForTimeout(400);
+    await full.screenshot({ path: join(OUT, 'checkout-shipping.png'), fullPage: true });
+    console.log('  docs/screenshots/checkout-shipping.png');
+    await full.close();
 
     // The merchant's side: the signed connect form, filled with the emulator's test keys, and its success page.
     const keys = readTestKeys(dataDir);

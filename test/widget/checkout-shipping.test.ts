@@ -89,8 +89,8 @@ async function summary(page: Page) {
 
 /** Waits until the summary's total is `total` and nothing is being repriced. */
 async function waitForTotal(page: Page, total: number): Promise<void> {
-  await page.locator(`.summary [data-total="${total}"]`).waitFor({ timeout: 10_000 });
-  await page.locator('.pay-button:not(:disabled)').waitFor({ timeout: 10_000 });
+  await page.locator(`.summary [data-total="${total}"]`).waitFor({ timeout: 20_000 });
+  await page.locator('.pay-button:not(:disabled)').waitFor({ timeout: 20_000 });
 }
 
 /** The session's PaymentIntent as the emulator holds it (its id from the idempotent payment-intent call). */
@@ -123,7 +123,7 @@ describe('checkout page with shipping', () => {
     // Pressing the (aria-)disabled Pay says what is missing, by the fields, and takes focus to the first one.
     await payButton(page).focus();
     await page.keyboard.press('Enter');
-    await page.getByText('Your email address is incomplete.').waitFor({ timeout: 10_000 });
+    await page.getByText('Your email address is incomplete.').waitFor({ timeout: 20_000 });
     assert.equal(await page.getByLabel('Email').evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el), true);
     await checkAccessibility(page, 'checkout, missing details shown by their fields');
 
@@ -135,7 +135,7 @@ describe('checkout page with shipping', () => {
     await fillAddress(page, US);
     // Rates for a US address: Standard ($5, the cheapest, chosen) and Express ($15).
     const rates = page.getByRole('group', { name: 'Shipping method' });
-    await rates.getByRole('radio', { name: /Express/ }).waitFor({ timeout: 10_000 });
+    await rates.getByRole('radio', { name: /Express/ }).waitFor({ timeout: 20_000 });
     await waitForTotal(page, 3900 + 500);
     assert.equal(await rates.getByRole('radio', { name: /Standard/ }).isChecked(), true);
     assert.match(await rates.innerText(), /Standard[\s\S]*3–5 business days[\s\S]*\$5\.00[\s\S]*Express[\s\S]*1–2 business days[\s\S]*\$15\.00/);
@@ -211,7 +211,7 @@ describe('checkout page with shipping', () => {
     try {
       await fillAddress(page, CA);
       const alert = page.locator('.element-address + .form-error[role="alert"]');
-      await alert.waitFor({ timeout: 10_000 });
+      await alert.waitFor({ timeout: 20_000 });
       assert.equal(await alert.getAttribute('data-error-code'), 'shipping_country_unsupported');
       assert.match(await alert.innerText(), /does not ship to that country/);
       assert.equal(await payButton(page).getAttribute('aria-disabled'), 'true');
@@ -243,7 +243,7 @@ describe('checkout page with shipping', () => {
     assert.match(await page.locator('#cb-pay-hint').innerText(), /Enter your email to pay/);
     await checkAccessibility(page, 'checkout, nothing ships');
     await page.getByLabel('Email').fill('gift@example.com');
-    await page.locator('.pay-button:not([aria-disabled])').waitFor({ timeout: 10_000 });
+    await page.locator('.pay-button:not([aria-disabled])').waitFor({ timeout: 20_000 });
     await fillCard(page, '4242 4242 4242 4242', null);
     await payButton(page).click();
     await page.getByRole('heading', { name: /thank you/i }).waitFor({ timeout: 20_000 });
@@ -267,22 +267,22 @@ describe('checkout page with shipping', () => {
     await openShop(page, `${fx.shop.url}/`);
     await page.locator('[data-checkout-best-add="house-blend"]').click();
     const cart = drawer(page);
-    await cart.getByText('Add $26.00 for free shipping.').waitFor({ timeout: 10_000 });
+    await cart.getByText('Add $26.00 for free shipping.').waitFor({ timeout: 20_000 });
     await checkAccessibility(page, 'drawer, free-shipping progress');
     await saveScreenshot(page, 'drawer-free-shipping');
     // Past $40 the progress goes (whether shipping is free depends on the address: the checkout says), and the
     // checkout shows Free for an address the free-over rate applies to.
     await cart.getByRole('button', { name: /Increase quantity of House Blend/ }).click();
     await cart.getByRole('button', { name: /Increase quantity of House Blend/ }).click();
-    await cart.getByText('Shipping calculated at checkout.').waitFor({ timeout: 10_000 });
+    await cart.getByText('Shipping calculated at checkout.').waitFor({ timeout: 20_000 });
     await cart.getByRole('button', { name: /^checkout$/i }).click();
     const frame = checkoutFrame(page);
     await frame.getByLabel('Email').fill('linus@example.com');
     await fillAddress(frame, DE);
-    await frame.locator('.summary [data-shipping="0"]').waitFor({ timeout: 10_000 });
+    await frame.locator('.summary [data-shipping="0"]').waitFor({ timeout: 20_000 });
     assert.equal(await frame.locator('.summary [data-shipping]').innerText(), 'Free');
     assert.match(await frame.getByRole('radio', { name: /Standard/ }).locator('xpath=ancestor::label').innerText(), /Free/);
-    await frame.locator('.pay-button:not(:disabled):not([aria-disabled])').waitFor({ timeout: 10_000 });
+    await frame.locator('.pay-button:not(:disabled):not([aria-disabled])').waitFor({ timeout: 20_000 });
     assert.equal(await frame.locator('.pay-button').innerText(), 'Pay $42.00');
     await checkAccessibility(page, 'storefront under the checkout overlay');
     await checkAccessibility(page.frames().find((f) => f.url().includes('/checkout/'))!, 'checkout in the overlay, free shipping');
@@ -294,7 +294,7 @@ describe('checkout page with shipping', () => {
       const page = await fx.newPage();
       await openShop(page, `${fx.shop.url}/`);
       await page.locator('[data-checkout-best-add="ethiopia-guji"]').click();
-      await drawer(page).getByText('Shipping calculated at checkout.').waitFor({ timeout: 10_000 });
+      await drawer(page).getByText('Shipping calculated at checkout.').waitFor({ timeout: 20_000 });
       await checkAccessibility(page, 'drawer, shipping at checkout');
       // A gift card alone ships nothing: no shipping line at all.
       await drawer(page).getByRole('button', { name: /Remove Ethiopia Guji/ }).click();

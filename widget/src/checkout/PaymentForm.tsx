@@ -135,6 +135,9 @@ export function PaymentForm(props: PaymentFormProps): JSX.Element {
         const address = els.create('address', {
           mode: 'shipping',
           allowedCountries: view.shipping_countries,
+          // Stripe's autocomplete (on by default next to a Payment Element) needs https://maps.googleapis.com in the
+          // page's script-src and connect-src, which the checkout page's CSP does not allow (see README, CSP).
+          autocomplete: { mode: 'disabled' },
           ...(s0
             ? {
                 defaultValues: {
