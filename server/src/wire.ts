@@ -166,7 +166,7 @@ export interface Order {
   items: CartLine[];
   payment_intent_id: string;
   livemode: boolean;
-  /** Kept for integrations of before issue 20: the same as `customer.email`. */
+  /** Kept for integrations written before orders had a customer block: the same as `customer.email`. */
   customer_email: string | null;
   customer: Customer;
   /** Null for orders that ship nothing (a store without shipping settings, or only unshippable lines). */

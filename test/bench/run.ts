@@ -2,7 +2,7 @@
 // ratios say what our code costs on this machine. Not a test: it prints requests/s, p99 and the server
 // process's CPU time per request (steadier than requests/s on a busy machine).
 //
-// Also measures the CPU cost per Stripe call of the two ways to carry a merchant key (issue 4):
+// Also measures the CPU cost per Stripe call of the two ways to carry a merchant key:
 //   new Stripe(key) per call  vs  the server's way (stripe/client.ts): one shared client that holds no key,
 //   and a throwaway `forKey(key)` view of it that puts `{ apiKey }` into each call's options.
 // First measured 2026-11-26 with a hand-made shared client: new Stripe() per call 857–1380 µs CPU/call,
@@ -19,7 +19,7 @@
 // 0.41× → 0.40× (111–118 vs 92–124 µs CPU/req, bare 36–54): within the noise. Payment intent: 2.0–2.2 →
 // 1.5–2.1 ms CPU/req (the emulator runs in the same process); in its CPU profile forKey/new Stripe() fell
 // from 6.4 % of the server's samples to 0.1 %.
-// Goals (issue 4): GET ≥ 0.6× and PATCH ≥ 0.45× bare Koa, p99 < 20 ms at 32 connections. Second pass,
+// Goals: GET ≥ 0.6× and PATCH ≥ 0.45× bare Koa, p99 < 20 ms at 32 connections. Second pass,
 // 2026-11-26, e33223c vs b9fb60a alternately, 3 runs each (BENCH_PI_REQUESTS=100), medians: GET 0.52× → 0.63×
 // (47 → 40 µs CPU/req, bare 23–30), p99 2–3 ms; PATCH 0.37× → 0.43× (82 → 73 µs, bare 29–33; runs
 // 0.33/0.43/0.45), p99 7–8 ms. Changes: the two hot cart requests skip the router's matching, a cart write

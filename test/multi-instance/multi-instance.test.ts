@@ -1,4 +1,4 @@
-// Issue 10: three real server processes on one PostgreSQL database behind a round-robin proxy (see
+// Three real server processes on one PostgreSQL database behind a round-robin proxy (see
 // test/support/multi-instance.ts). Started once for the file and reused by every scenario, in order.
 // Skipped loudly when nothing answers on 127.0.0.1:5432, unless CI=true (then it fails), as test/run.mjs does.
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ if (SKIP) process.stderr.write(`\n########\n# multi-instance suite ${SKIP}\n####
 
 const CARD = '4242424242424242';
 
-describe('three instances on one database (issue 10)', { skip: SKIP, timeout: 120_000 }, () => {
+describe('three instances on one database', { skip: SKIP, timeout: 120_000 }, () => {
   let c: Cluster;
   let storeId: string;
   let keys: KeyPair;

@@ -1,4 +1,4 @@
-// Finding 1 of issue 14: a script must not grow a cart or its sessions without bound, and the sweep must not
+// A script must not grow a cart or its sessions without bound, and the sweep must not
 // keep paying Stripe calls for sessions nobody can use.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

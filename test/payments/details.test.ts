@@ -1,4 +1,4 @@
-// Issue 20: the shopper's email, shipping address and rate on a checkout session. The server prices the rate
+// The shopper's email, shipping address and rate on a checkout session. The server prices the rate
 // from the store's own settings, updates the session's PaymentIntent before it answers, and the order carries
 // everything; the browser's idea of an amount never enters.
 import { after, before, describe, it } from 'node:test';
@@ -30,7 +30,7 @@ const SHIPPING = {
 
 const ADDRESS = { name: 'Ada Lovelace', address: { line1: 'Hauptstr. 1', city: 'Berlin', postal_code: '10115', country: 'DE' } };
 
-describe('checkout details: email, shipping address and rate (issue 20)', () => {
+describe('checkout details: email, shipping address and rate', () => {
   let emu: StripeEmulator;
   let server: TestServer;
   let shop: Awaited<ReturnType<typeof openShop>>;

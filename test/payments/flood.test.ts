@@ -1,4 +1,4 @@
-// Load test of issue 14, finding 1: a card-testing flood from one client address (cart → item → checkout →
+// Load test: a card-testing flood from one client address (cart → item → checkout →
 // payment-intent chains as fast as it can, ignoring 429s and Retry-After) against a shopper on another address
 // (a new shopper on an address of its own each time) who checks out for real (… → confirm with pm_card_visa at the emulator → /complete → order). Counted at the
 // emulator: the PaymentIntents the flood got created on the merchant's account per (fake) minute. The flood

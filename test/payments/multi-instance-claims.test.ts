@@ -1,4 +1,4 @@
-// Issue 10: the invariants that used to live in process memory hold across instances. Two app instances on
+// The invariants that used to live in process memory hold across instances. Two app instances on
 // one database (server.twin(): the same SQLite file, or the same PostgreSQL database) stand in for two
 // server processes.
 import { after, before, describe, it } from 'node:test';

@@ -58,7 +58,7 @@ describe('restarts and many stores at once', () => {
     const lost = await inFlight;
     emu.faults.latencyMs = 0;
     assert.equal(lost.status, 500);
-    // The dead process still holds the cart's claim (issue 10); it would expire after CART_CLAIM_TTL_MS (30 s,
+    // The dead process still holds the cart's claim (in the database); it would expire after CART_CLAIM_TTL_MS (30 s,
     // see multi-instance-claims.test.ts for that wait): drop it here instead of waiting.
     assert.equal((await server.sql('SELECT * FROM cart_claims')).length, 1);
     await server.sql('DELETE FROM cart_claims');

@@ -1,4 +1,4 @@
-// Findings of the independent review (issue 21): payments after an account switch or a disconnect are
+// Findings of an independent review: payments after an account switch or a disconnect are
 // always found, no Stripe call amplification from /complete or the sweep, a fetched intent must be the
 // session's, and the event table does not grow forever. Each test failed before its fix.
 import { after, before, describe, it } from 'node:test';
@@ -26,7 +26,7 @@ const ordersOf = async (server: TestServer, storeId: string) =>
 
 const stripeCallsTo = (emu: StripeEmulator, path: string) => emu.requests.filter((r) => r.path.startsWith(path)).length;
 
-describe('review findings (issue 21)', () => {
+describe('findings of the independent review', () => {
   const clock = manualClock(Date.now());
   let emu: StripeEmulator;
   let server: TestServer;

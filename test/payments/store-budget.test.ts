@@ -1,4 +1,4 @@
-// Issue 21, "bursts cannot lock a store": a store's budget of PaymentIntents is a token bucket in the
+// Bursts cannot lock a store: a store's budget of PaymentIntents is a token bucket in the
 // database, smoothed (a burst gets a tenth of the minute, then the budget refills steadily) and shared by
 // the instances, with a share kept for carts made before the burst.
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// Finding 4 of issue 14: a 5xx on a route with a checkout token in its path logs the route template, not the
+// A 5xx on a route with a checkout token in its path logs the route template, not the
 // token (the token is a bearer credential for the session).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

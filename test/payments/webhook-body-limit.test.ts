@@ -1,4 +1,4 @@
-// Finding 8 of issue 14: a webhook path naming a store without a webhook secret is refused before its body is
+// A webhook path naming a store without a webhook secret is refused before its body is
 // buffered, so junk posts cost no 512 KB each.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

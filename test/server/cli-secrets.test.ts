@@ -1,4 +1,4 @@
-// Finding 8 of issue 14: the command-line tools never print the master key or the internal secret, even at
+// The command-line tools never print the master key or the internal secret, even at
 // LOG_LEVEL=debug and when they have something to log.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

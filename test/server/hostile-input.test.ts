@@ -1,4 +1,4 @@
-// The fuzz pass (issue 21): hostile requests at every route, on the engine TEST_DATABASE names (npm test
+// The fuzz pass: hostile requests at every route, on the engine TEST_DATABASE names (npm test
 // runs this file on SQLite and on PostgreSQL). Each must get a 4xx JSON error from the catalogue, never a
 // 5xx, and the log must stay quiet (no error lines): NUL and other control characters in paths, ids, query
 // strings and bodies; wrong types; huge strings; unknown fields.

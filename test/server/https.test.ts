@@ -1,4 +1,4 @@
-// Issue 14, finding 7: behind an appending proxy the client's own X-Forwarded-Proto comes first and the
+// Behind an appending proxy the client's own X-Forwarded-Proto comes first and the
 // proxy's last; the https guard must believe the proxy (the last entry), as ctx.ip believes the right-most
 // X-Forwarded-For entry.
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// Issue 14, findings 1 and 6: shopper rate limits per client address (IPv6 by /64) and per store on cart
+// Shopper rate limits per client address (IPv6 by /64) and per store on cart
 // create, item changes, checkout and payment-intent; and a limiter whose cost per request stays flat however
 // many clients it has seen. Clients on different addresses bind their sockets to other loopback addresses.
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// The multi-instance harness (issue 10): N real server processes started exactly as `npm start` starts
+// The multi-instance harness: N real server processes started exactly as `npm start` starts
 // server/src/main.ts, all on ONE fresh PostgreSQL database and one in-process Stripe emulator, behind a small
 // round-robin HTTP proxy (loopback only) that is their PUBLIC_URL. The proxy appends X-Forwarded-For like a
 // real one (the servers run with TRUST_PROXY=1) and, like nginx's `proxy_next_upstream error`, tries the next

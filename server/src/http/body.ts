@@ -39,7 +39,7 @@ export async function readJson(ctx: Context): Promise<unknown> {
       throw errors.invalidJson();
     }
   }
-  // No field of ours takes a NUL, and PostgreSQL cannot store one in text (issue 21): bad input, not a 500.
+  // No field of ours takes a NUL, and PostgreSQL cannot store one in text: bad input, not a 500.
   if (containsNul(data)) throw errors.invalidRequest('The request body contains a NUL character');
   return data;
 }

@@ -4,7 +4,7 @@ import { errors } from '../errors';
 /**
  * A control character in the URL, raw or percent-encoded (`%00`–`%1F`, `%7F`). No id, token or query value
  * of ours has one, and PostgreSQL refuses a NUL in text with an error that would otherwise surface as a 500
- * (issue 21), so such a request is answered before any route or query sees it.
+ * (a review found 500s and 1 KB error lines), so such a request is answered before any route or query sees it.
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_IN_URL = /%(?:[01][0-9a-f]|7f)|[\u0000-\u001f\u007f]/i;

@@ -29,7 +29,7 @@ export function checkoutApiRouter(deps: AppDeps): Router {
   const router = new Router({ sensitive: true });
   const inFlight: InFlight = new Map();
   const limits = rateLimitsOf(deps.config);
-  // Issue 14: per client address and per store; only a call that will create the session's PaymentIntent counts
+  // Per client address and per store; only a call that will create the session's PaymentIntent counts
   // (one answered with the intent the session already has, e.g. a reload, makes no Stripe call).
   const intentBudget = { name: 'payment-intents', perMinute: limits.storePaymentIntentsPerMinute };
   const limitIntents = shopperLimit({

@@ -1,6 +1,6 @@
 /**
- * A store's budget of an expensive call (checkout sessions, PaymentIntents) as a token bucket in the database
- * (issue 21): smoothed, so a burst cannot spend a minute's budget in a second and then lock the store's real
+ * A store's budget of an expensive call (checkout sessions, PaymentIntents) as a token bucket in the database:
+ * smoothed, so a burst cannot spend a minute's budget in a second and then lock the store's real
  * shoppers out for the rest of the minute, nor spend two minutes' worth across a window edge; and shared, so
  * several instances draw from one budget instead of each keeping its own counts.
  *
