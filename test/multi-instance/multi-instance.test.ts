@@ -15,7 +15,7 @@ if (SKIP) process.stderr.write(`\n########\n# multi-instance suite ${SKIP}\n####
 
 const CARD = '4242424242424242';
 
-describe('three instances on one database', { skip: SKIP, timeout: 120_000 }, () => {
+describe('three instances on one database', { skip: SKIP, timeout: 300_000 }, () => {
   let c: Cluster;
   let storeId: string;
   let keys: KeyPair;
