@@ -1,6 +1,7 @@
 // Builds the browser bundles into dist/:
 //   widget.js    IIFE for the script tag (minified, with a source map)
 //   widget.mjs   ESM for single-page apps: import { init } from '…/widget.mjs'
+//   widget.d.ts  the typings of both (init(), the API, events and payloads, window.CheckoutBest)
 //   widget.css   the widget's stylesheet; widget.js fetches it by its content-hashed name
 //   checkout.js  the hosted checkout page on our origin (Stripe.js is loaded at run time, never bundled)
 //   checkout.css the checkout page's stylesheet
@@ -12,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import esbuild from 'rollup-plugin-esbuild';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+// The typings of the JS API in one file: the bundling d.ts plugin people use with rollup (kept, not hand-rolled).
+import { dts } from 'rollup-plugin-dts';
 
 /** Comments and line breaks out; the rules are written compactly already. */
 const minifyCss = (path) => readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\n+/g, '');
@@ -56,6 +59,11 @@ export default [
     input: 'widget/src/esm.ts',
     output: { file: 'dist/widget.mjs', format: 'es', sourcemap: true },
     plugins: plugins(),
+  },
+  {
+    input: 'widget/src/typings.ts',
+    output: { file: 'dist/widget.d.ts', format: 'es' },
+    plugins: [dts({ tsconfig: 'tsconfig.json', compilerOptions: { noEmit: false, allowImportingTsExtensions: false } })],
   },
   {
     input: 'widget/src/checkout/main.tsx',

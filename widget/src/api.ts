@@ -3,7 +3,7 @@
  * failures: the page gets `null` and one `[checkout-best]` console line, never an exception.
  */
 import type { CartController } from './cart/state';
-import type { Emitter, Listener } from './events';
+import type { Emitter, EventName, Listener, WidgetListener } from './events';
 import { fill } from './i18n';
 import { errorText, type WidgetText } from './i18n/widget';
 import { warn } from './log';
@@ -17,8 +17,9 @@ export interface WidgetApi {
   close: () => void;
   getCart: () => Promise<Cart | null>;
   checkout: () => Promise<CheckoutSession | null>;
-  on: (event: string, fn: Listener) => void;
-  off: (event: string, fn?: Listener) => void;
+  /** Listens to one of EVENTS; an unknown name is logged, never thrown. */
+  on: <E extends EventName>(event: E, fn: WidgetListener<E>) => void;
+  off: <E extends EventName>(event: E, fn?: WidgetListener<E>) => void;
   openAdmin: (options: { connectUrl: string }) => void;
   destroy: () => void;
 }
@@ -53,8 +54,8 @@ export function createApi(c: ApiContext): WidgetApi {
     close: () => view.show({ drawer: false, overlay: null }),
     getCart: () => cart.load().catch((err) => (logFailure('getCart', err), null)),
     checkout: () => checkout(c),
-    on: (event, fn) => events.on(event, fn),
-    off: (event, fn) => events.off(event, fn),
+    on: (event, fn) => events.on(event, fn as Listener),
+    off: (event, fn) => events.off(event, fn as Listener | undefined),
     openAdmin(options) {
       const url = options?.connectUrl;
       // Keys may only be typed into our own origin, never into a page the storefront controls.

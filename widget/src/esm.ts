@@ -7,6 +7,8 @@ import { createWidget, type WidgetApi, type WidgetOptions } from './widget';
 
 export type { WidgetApi, WidgetOptions } from './widget';
 export type { Cart, CartItem } from './net/client';
+export type { EventName, WidgetEvents, WidgetListener } from './events';
+export type { Order, Amounts, Customer, Shipping, Address } from '../../server/src/wire';
 
 /** Options for `init`; like the script tag's data attributes. */
 export type InitOptions = Omit<WidgetOptions, 'baseUrl'> & { baseUrl?: string };

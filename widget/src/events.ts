@@ -1,5 +1,7 @@
 /** A tiny event emitter for the public JS API; a throwing listener is logged, never rethrown. */
+import type { Order } from '../../server/src/wire';
 import { warn } from './log';
+import type { Cart } from './net/client';
 
 /** The events a page can listen to with `CheckoutBest.on(...)`. */
 export const EVENTS = ['cart:updated', 'checkout:opened', 'checkout:completed', 'checkout:failed', 'stripe:connected'] as const;
@@ -7,6 +9,20 @@ export const EVENTS = ['cart:updated', 'checkout:opened', 'checkout:completed', 
 export type EventName = (typeof EVENTS)[number];
 /** A page's event callback. */
 export type Listener = (payload: unknown) => void;
+
+/** Each event's payload, as a page's listener receives it (the typings of `CheckoutBest.on`). */
+export interface WidgetEvents {
+  /** The cart as the server answered it; null once it was paid and forgotten. */
+  'cart:updated': Cart | null;
+  'checkout:opened': { url: string; expires_at: string };
+  /** The recorded order: items, amounts, customer and shipping. */
+  'checkout:completed': Order;
+  'checkout:failed': { code: string; message: string };
+  'stripe:connected': { store_id: string; is_live_mode: boolean };
+}
+
+/** A listener of one event, typed by its payload. */
+export type WidgetListener<E extends EventName> = (payload: WidgetEvents[E]) => void;
 
 /** The emitter behind `on`/`off`. */
 export interface Emitter {
