@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { components, operations } from './checkout-best-api';
 
 /** An error answer from checkout-best: its stable code, message and HTTP status. */
 export class CheckoutBestError extends Error {
@@ -12,58 +13,23 @@ export class CheckoutBestError extends Error {
   }
 }
 
-/** A store as checkout-best returns it (the fields this example uses). */
-export interface CheckoutBestStore {
-  id: string;
-  name: string;
-  allowed_origins: string[];
-  default_currency?: string;
-}
+/** Shapes of checkout-best's API, generated from its /openapi.json (`npm run openapi:types`), never hand-written. */
+type Schemas = components['schemas'];
+type JsonBody<Op> = Op extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+type JsonAnswer<Op, Status extends number> = Op extends { responses: { [S in Status]: { content: { 'application/json': infer A } } } } ? A : never;
 
+/** A store as checkout-best returns it. */
+export type CheckoutBestStore = Schemas['Store'];
+/** What creating a store takes (the platform may bring its own id). */
+export type NewStore = JsonBody<operations['createStore']>;
 /** A product as the catalog endpoint takes it; `unit_amount` is integer minor units. */
-export interface CatalogProduct {
-  id: string;
-  name: string;
-  description?: string;
-  unit_amount: number;
-  currency: string;
-  image_url?: string;
-  active?: boolean;
-  max_quantity?: number;
-}
-
+export type CatalogProduct = JsonBody<operations['upsertProducts']>['products'][number];
 /** The internal status answer: can the store take payments now, and with what. */
-export interface StripeStatus {
-  store_id: string;
-  has_stripe: boolean;
-  is_live_mode: boolean;
-  account_id?: string | null;
-  account_name?: string | null;
-  key_type?: 'secret' | 'restricted' | null;
-  key_status?: 'valid' | 'invalid' | null;
-  webhooks?: boolean;
-  connected_at?: string | null;
-  last_error?: string | null;
-}
-
-/** An order as the internal orders endpoint lists it. */
-export interface Order {
-  id: string;
-  status: string;
-  amount: number;
-  currency: string;
-  payment_intent_id: string;
-  /** Who bought: the checkout's email, and the name and phone of the shipping address. */
-  customer?: { email: string | null; name: string | null; phone: string | null };
-  /** Where it ships and how; null when nothing ships (or for orders of before shipping). */
-  shipping?: {
-    name: string;
-    phone: string | null;
-    address: { line1: string; line2: string | null; city: string; state: string | null; postal_code: string; country: string };
-    rate: { id: string; display_name: string; amount: number };
-  } | null;
-  created_at: string;
-}
+export type StripeStatus = Schemas['StripeStatus'];
+/** An order as the internal orders endpoint lists it: items, amounts, customer and shipping. */
+export type Order = Schemas['Order'];
+/** A signed connect link. */
+export type ConnectLink = JsonAnswer<operations['createConnectLink'], 200>;
 
 /** A client for checkout-best's internal API; the internal secret rides in `X-Internal-Secret`. */
 export class CheckoutBest {
@@ -78,7 +44,7 @@ export class CheckoutBest {
   }
 
   /** Creates a store; pass the platform's own id so both sides share it. */
-  createStore(input: { id?: string; name: string; allowed_origins?: string[]; default_currency?: string }) {
+  createStore(input: NewStore) {
     return this.call<CheckoutBestStore>('POST', '/api/internal/stores', input);
   }
 
@@ -90,7 +56,7 @@ export class CheckoutBest {
   /** A fresh signed, single-use link to the key entry form. */
   connectLink(storeId: string, returnUrl?: string) {
     const body = returnUrl ? { return_url: returnUrl } : {};
-    return this.call<{ url: string; expires_at: string | number }>(
+    return this.call<ConnectLink>(
       'POST',
       `/api/internal/stores/${enc(storeId)}/connect-link`,
       body,
@@ -104,7 +70,7 @@ export class CheckoutBest {
 
   /** The store's newest orders. */
   async orders(storeId: string, limit = 10): Promise<Order[]> {
-    const page = await this.call<{ data?: Order[] }>('GET', `/api/internal/stores/${enc(storeId)}/orders?limit=${limit}`);
+    const page = await this.call<Schemas['OrderList']>('GET', `/api/internal/stores/${enc(storeId)}/orders?limit=${limit}`);
     return page.data ?? [];
   }
 
