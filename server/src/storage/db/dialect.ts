@@ -47,6 +47,8 @@ export interface Dialect {
   readonly writesInCte: boolean;
   /** The larger of two numbers: GREATEST on PostgreSQL, the two-argument MAX on SQLite. */
   greatest(a: Expression<number>, b: Expression<number>): RawBuilder<number>;
+  /** The smaller of two numbers: LEAST on PostgreSQL, the two-argument MIN on SQLite. */
+  least(a: Expression<number>, b: Expression<number>): RawBuilder<number>;
   /** Serialises transactions on (namespace, key) until COMMIT: an advisory lock on PostgreSQL, nothing on SQLite. */
   lock(trx: Kysely<Database>, namespace: number, key: string): Promise<void>;
   /** The column that orders cart lines added in one millisecond: `cart_items.seq`, or SQLite's rowid. */
@@ -74,6 +76,7 @@ export const postgres: Dialect = {
   forShare: (qb) => qb.forShare(),
   writesInCte: true,
   greatest: (a, b) => sql<number>`GREATEST(${a}, ${b})`,
+  least: (a, b) => sql<number>`LEAST(${a}, ${b})`,
   lock: async (trx, namespace, key) => void (await sql`SELECT pg_advisory_xact_lock(${namespace}, hashtext(${key}))`.execute(trx)),
   lineSeq: 'seq',
   isUniqueViolation: (err) => (err as { code?: string } | null)?.code === '23505',
@@ -89,6 +92,7 @@ export const sqlite: Dialect = {
   forShare: (qb) => qb,
   writesInCte: false,
   greatest: (a, b) => sql<number>`MAX(${a}, ${b})`,
+  least: (a, b) => sql<number>`MIN(${a}, ${b})`,
   lock: () => Promise.resolve(),
   lineSeq: 'rowid',
   isUniqueViolation: (err) => /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test((err as { code?: string } | null)?.code ?? ''),

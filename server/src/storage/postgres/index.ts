@@ -12,7 +12,7 @@
 import type { Clock } from '../../clock';
 import { pendingReason, type Storage, type StorageHealth } from '../port';
 import { createPool, inTransaction, rows, type PgPool } from './db';
-import { createBudgetsRepository } from './budgets';
+import { createBudgetsRepository } from '../shared/budgets';
 import { kyselyOverPool, postgres } from '../db/dialect';
 import { createCartsRepository } from '../shared/carts';
 import { createCatalogRepository } from '../shared/catalog';
@@ -47,7 +47,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     orders: createOrdersRepository(db, postgres, clock),
     sealed: createSealedValuesRepository(db, postgres),
     leases: createLeasesRepository(db, postgres, clock),
-    budgets: createBudgetsRepository(pool),
+    budgets: createBudgetsRepository(db, postgres),
     health: healthProbe(pool),
     close: () => (closed ??= pool.end()),
   };
