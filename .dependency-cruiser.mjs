@@ -15,6 +15,22 @@ export default {
       from: {},
       to: { circular: true },
     },
+    {
+      name: 'storage-below-the-domain',
+      severity: 'error',
+      comment:
+        'The storage layer stores and fetches; it imports nothing from the domain (payments/, connect/) or the ' +
+        'routes. A type both need belongs in storage/port.ts or wire.ts.',
+      from: { path: '^server/src/storage/' },
+      to: { path: '^server/src/(payments|connect|routes)/' },
+    },
+    {
+      name: 'domain-below-the-routes',
+      severity: 'error',
+      comment: 'The domain (payments/, connect/) answers results and errors; it never imports the HTTP routes.',
+      from: { path: '^server/src/(payments|connect)/' },
+      to: { path: '^server/src/routes/' },
+    },
   ],
   options: {
     tsPreCompilationDeps: true,

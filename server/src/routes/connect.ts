@@ -10,7 +10,7 @@ import { ErrorPage, LinkErrorPage, StoreNotFoundPage, SuccessPage } from '../pag
 import { sendPage } from '../pages/render';
 import { verifyConnectLink, type ConnectLinkParams, type LinkProblem, type RawLinkFields } from '../security/connect-link';
 import { framingOrigin } from '../security/framing-origin';
-import { rateLimit } from '../security/rate-limit';
+import { rateLimit, rateLimitsOf } from '../security/rate-limit';
 import { LinkAlreadyUsedError, type Store } from '../storage/port';
 import { KeyProblem } from '../stripe/verify-keys';
 import { STORE_ID_PATTERN } from './stores-view';
@@ -34,7 +34,7 @@ type CheckedLink = { ok: true; params: ConnectLinkParams; signature: string; sto
 /** The public connect form (GET/POST /stripe/connect) and the success page. */
 export function connectRouter(deps: AppDeps): Router {
   const router = new Router({ sensitive: true });
-  const limit = rateLimit({ clock: deps.clock, windowMs: 60_000, max: deps.config.rateLimits?.connectPerMinute ?? 10 });
+  const limit = rateLimit({ clock: deps.clock, windowMs: 60_000, max: rateLimitsOf(deps.config).connectPerMinute });
 
   router.get('/stripe/connect', async (ctx) => {
     const link = await checkLink(deps, ctx.query);

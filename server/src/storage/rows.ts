@@ -2,7 +2,7 @@
  * Rows as both adapters read them, turned into the port's shapes, and the audit wording of a (re)connection:
  * one copy for SQLite and PostgreSQL. Booleans arrive as 0/1 from SQLite and as booleans from PostgreSQL.
  */
-import type { CartLine } from '../payments/money';
+import type { CartLine } from '../wire';
 import type { Customer, Shipping, ShippingSettings } from '../wire';
 import type { Checkout, Order, SessionDetails, Store, StoreEvent, StripeConnection } from './port';
 

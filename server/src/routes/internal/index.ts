@@ -7,7 +7,7 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { AppDeps } from '../../deps';
 import { requireInternalSecret } from '../../security/internal-auth';
-import { rateLimit } from '../../security/rate-limit';
+import { rateLimit, rateLimitsOf } from '../../security/rate-limit';
 import { ordersRouter } from './orders';
 import { productsRouter } from './products';
 import { shippingRouter } from './shipping';
@@ -24,7 +24,7 @@ export function internalRouter(deps: AppDeps): Router {
 
 /** Guards everything under /api/internal/: rate limit per client, then the X-Internal-Secret check. */
 export function internalApiGuard(deps: Pick<AppDeps, 'clock' | 'config'>): Middleware {
-  const limit = rateLimit({ clock: deps.clock, windowMs: 60_000, max: deps.config.rateLimits?.internalPerMinute ?? 1200 });
+  const limit = rateLimit({ clock: deps.clock, windowMs: 60_000, max: rateLimitsOf(deps.config).internalPerMinute });
   const auth = requireInternalSecret(deps.config.internalSecrets);
   return async (ctx, next) => {
     if (isInternalPath(ctx.path)) await limit(ctx, async () => {
