@@ -8,11 +8,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
-import { startTestServer } from '../../test/support/app';
+import { startTestServer, type TestServer } from '../../test/support/app';
 import { submitConnectForm } from '../demo/connect-form';
 import { payShippedOrder } from '../demo/paid-order';
 
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const probe = spawnSync('python3', ['-c', 'import flask, requests'], { encoding: 'utf8' });

@@ -5,12 +5,11 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
-import { startTestServer } from '../../test/support/app';
+import { startTestServer, type TestServer } from '../../test/support/app';
 import { submitConnectForm } from '../demo/connect-form';
 import { payShippedOrder } from '../demo/paid-order';
 import { createPlatformApp } from './src/app';
 
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 describe('BMOS platform example (Node, Koa)', () => {
   let emu: StripeEmulator;

@@ -56,16 +56,7 @@ export async function startCheckout(page: Page): Promise<FrameLocator> {
   return frame;
 }
 
-/**
- * Types the email every checkout asks for (unless `email` is null) and a test card with a future expiry into the
- * checkout (the Stripe.js double's fields).
- */
-export async function fillCard(frame: FrameLocator, number: string, email: string | null = 'shopper@example.com'): Promise<void> {
-  if (email !== null) await frame.getByLabel('Email').fill(email);
-  await frame.getByLabel('Card number').fill(number);
-  await frame.getByLabel('Expiration date').fill(`12 / ${(new Date().getFullYear() + 3) % 100}`);
-  await frame.getByLabel('Security code').fill('123');
-}
+export { fillCard } from '../support/browser';
 
 /** Types an address into the Address Element (the Stripe.js double's fields); Berlin unless told otherwise. */
 export async function fillAddress(

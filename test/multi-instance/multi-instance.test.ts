@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { call, confirmWithCard, PRODUCTS, type Answer } from '../payments/shop';
+import { call, confirmWithCard, intentsOfCart as intentsOf, PRODUCTS, type Answer } from '../payments/shop';
 import { submitConnectForm, type KeyPair } from '../support/app';
 import { PG_ADDRESS, postgresAnswers, runReconcile, startCluster, type Cluster, type Instance } from '../support/multi-instance';
 
@@ -36,10 +36,7 @@ describe('three instances on one database', { skip: SKIP, timeout: 300_000 }, ()
   };
   const ordersOf = async (paymentIntentId: string) => (await allOrders()).filter((o) => o.payment_intent_id === paymentIntentId);
   /** Every PaymentIntent the emulator holds for a cart (by our metadata). */
-  const intentsOfCart = async (cartId: string) => {
-    const list = await fetch(`${c.emu.url}/v1/payment_intents?limit=100`, { headers: { Authorization: `Bearer ${keys.secret}` } }).then((r) => r.json());
-    return (list.data as any[]).filter((pi) => pi.metadata.cart_id === cartId);
-  };
+  const intentsOfCart = (cartId: string) => intentsOf(c.emu, keys.secret, cartId);
   /** A cart with one line and a checkout session for it, through the proxy. */
   const newCheckout = async (base = c.proxyUrl) => {
     const cart = await call(base, 'POST', `/api/stores/${storeId}/carts`);

@@ -3,13 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, confirmWithCard, internal, openShop, type TestServer } from './shop';
-
-/** Every PaymentIntent the emulator holds for a cart, as Stripe sees them (searched by our metadata). */
-async function intentsOfCart(emu: StripeEmulator, secret: string, cartId: string) {
-  const list = await fetch(`${emu.url}/v1/payment_intents?limit=100`, { headers: { Authorization: `Bearer ${secret}` } }).then((r) => r.json());
-  return (list.data as any[]).filter((pi) => pi.metadata.cart_id === cartId);
-}
+import { call, checkoutFor, confirmWithCard, internal, openShop, intentsOfCart, type TestServer } from './shop';
 
 describe('at most one live PaymentIntent per cart', () => {
   let emu: StripeEmulator;

@@ -9,13 +9,7 @@ import { CART_CLAIM_TTL_MS, releaseInstanceClaims } from '../../server/src/payme
 import { reconcileIfLeader, RECONCILE_INTERVAL_MS, startReconcileLoop, SWEEP_LEASE, SWEEP_LEASE_SLACK_MS } from '../../server/src/payments/sweep';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, openShop, type TestServer } from './shop';
-
-/** Every PaymentIntent the emulator holds for a cart (searched by our metadata). */
-async function intentsOfCart(emu: StripeEmulator, secret: string, cartId: string) {
-  const list = await fetch(`${emu.url}/v1/payment_intents?limit=100`, { headers: { Authorization: `Bearer ${secret}` } }).then((r) => r.json());
-  return (list.data as any[]).filter((pi) => pi.metadata.cart_id === cartId);
-}
+import { call, checkoutFor, openShop, intentsOfCart, type TestServer } from './shop';
 
 /** The emulator's PaymentIntent retrieves (what a sweep costs), from request number `from` on. */
 function retrieves(emu: StripeEmulator, from: number) {

@@ -1,9 +1,9 @@
 // Helpers for the payment-flow tests: a connected store with a catalog, JSON calls to the app, and card
 // confirmation the way Stripe.js does it (publishable key + client_secret against the emulator).
 import type { StripeEmulator } from '../../emulator/src/index';
-import type { startTestServer } from '../support/app';
+import type { TestServer } from '../support/app';
 
-export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+export type { TestServer };
 
 /** A JSON answer: status, headers and parsed body. */
 export interface Answer<T = any> {
@@ -111,4 +111,10 @@ export async function pay(server: TestServer, emu: StripeEmulator, token: string
 /** PaymentIntents the emulator created (successful POST /v1/payment_intents). */
 export function createdIntents(emu: StripeEmulator) {
   return emu.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents' && r.status === 200 && !r.replayed);
+}
+
+/** Every PaymentIntent the emulator holds for a cart, as Stripe sees them (found by our metadata). */
+export async function intentsOfCart(emu: Pick<StripeEmulator, 'url'>, secret: string, cartId: string): Promise<any[]> {
+  const list = await fetch(`${emu.url}/v1/payment_intents?limit=100`, { headers: { Authorization: `Bearer ${secret}` } }).then((r) => r.json());
+  return (list.data as any[]).filter((pi) => pi.metadata.cart_id === cartId);
 }

@@ -5,7 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Frame, type Locator, type Page, type Route } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Frame, type FrameLocator, type Locator, type Page, type Route } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 
@@ -119,4 +119,15 @@ export async function checkAccessibility(target: Page | Frame, state: string): P
     throw new Error(`axe-core (WCAG 2.1 A/AA) found ${blocking.length} serious or critical violation(s) on ${state}:\n${text}`);
   }
   return findings;
+}
+
+/**
+ * Types the email every checkout asks for (unless `email` is null: the test typed its own) and a card with a future
+ * expiry into the checkout page (the overlay's frame, or a page).
+ */
+export async function fillCard(frame: FrameLocator | Page, number: string, email: string | null = 'shopper@example.com'): Promise<void> {
+  if (email !== null) await frame.getByLabel('Email').fill(email);
+  await frame.getByLabel('Card number').fill(number);
+  await frame.getByLabel('Expiration date').fill(`12 / ${(new Date().getFullYear() + 3) % 100}`);
+  await frame.getByLabel('Security code').fill('123');
 }

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { launchBrowser, newStripeContext } from './browser';
 import { startDemo } from '../demo/demo-process';
 import { addToCart, fillAddress, fillCard, openCart, startCheckout } from '../demo/shopper';
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     const full = await context.newPage();
     await full.goto(checkoutUrl!);
     await full.getByRole('radio', { name: /Standard shipping/ }).waitFor({ timeout: 20_000 });
-    await fillCard(full as unknown as FrameLocator, '4242 4242 4242 4242', null);
+    await fillCard(full, '4242 4242 4242 4242', null);
     await full.evaluate(() => window.scrollTo(0, 0));
     await full.waitForTimeout(400);
     await full.screenshot({ path: join(OUT, 'checkout-shipping.png'), fullPage: true });

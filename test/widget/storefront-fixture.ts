@@ -122,13 +122,4 @@ export async function eventsNamed(page: Page, name: string): Promise<unknown[]> 
   return page.evaluate((n) => (window as unknown as { __events: Array<[string, unknown]> }).__events.filter(([e]) => e === n).map(([, p]) => p), name);
 }
 
-/**
- * Types the email every checkout asks for (unless `email` is null: the test typed its own) and a card with a future
- * expiry into the checkout page (the overlay's frame, or a page).
- */
-export async function fillCard(frame: FrameLocator | Page, number: string, email: string | null = 'shopper@example.com'): Promise<void> {
-  if (email !== null) await frame.getByLabel('Email').fill(email);
-  await frame.getByLabel('Card number').fill(number);
-  await frame.getByLabel('Expiration date').fill(`12 / ${(new Date().getFullYear() + 3) % 100}`);
-  await frame.getByLabel('Security code').fill('123');
-}
+export { fillCard } from '../support/browser';
