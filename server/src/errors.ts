@@ -35,18 +35,18 @@ export function errorBody(code: string, message: string, param?: string): ErrorB
 }
 
 /** A catalogue entry: a factory that also names its code and status. */
-export interface ErrorFactory<A extends unknown[]> {
+export interface ErrorFactory<A extends unknown[], C extends string = string> {
   (...args: A): AppError;
-  readonly code: string;
+  readonly code: C;
   readonly status: number;
 }
 
-function def<A extends unknown[] = []>(
-  code: string,
+function def<A extends unknown[] = [], C extends string = string>(
+  code: C,
   status: number,
   message: string | ((...args: A) => string),
   headers?: (...args: A) => Record<string, string>,
-): ErrorFactory<A> {
+): ErrorFactory<A, C> {
   const make = (...args: A) =>
     new AppError(code, status, typeof message === 'string' ? message : message(...args), headers?.(...args) ?? {});
   return Object.assign(make, { code, status });
@@ -189,3 +189,6 @@ export const ERROR_CATALOGUE: { code: string; statuses: number[] }[] = (() => {
   for (const f of Object.values(errors)) byCode.set(f.code, (byCode.get(f.code) ?? new Set()).add(f.status));
   return [...byCode].map(([code, statuses]) => ({ code, statuses: [...statuses].sort() }));
 })();
+
+/** Every error code the server answers with (`{"error":{"code"}}`), as a union: the browser code compares against it. */
+export type ErrorCode = (typeof errors)[keyof typeof errors]['code'];

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ERROR_CATALOGUE } from '../../server/src/errors';
+import { ERROR_CATALOGUE, type ErrorCode } from '../../server/src/errors';
 import { checkoutText } from '../../server/src/i18n/checkout';
 import { widgetText } from '../../widget/src/i18n/widget';
 
@@ -59,3 +59,8 @@ describe('the error catalogue', () => {
     }
   });
 });
+
+// ErrorCode is the union of the catalogue's codes, not `string`: a misspelt code in the browser code fails to compile.
+export const knownCode: ErrorCode = 'invalid_email';
+// @ts-expect-error 'invalid_emial' is no code of the catalogue
+export const misspeltCode: ErrorCode = 'invalid_emial';

@@ -20,6 +20,7 @@ import { formatMoney } from '../cart/money';
 import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
 import type { CheckoutDetails, CheckoutDetailsInput, CheckoutView, DetailsAnswer } from '../../../server/src/wire';
+import type { ErrorCode } from '../../../server/src/errors';
 import type { CheckoutApi } from './api';
 import { detailsSync, type DetailsSync } from './details-sync';
 import { ErrorNote, shownError, type ShownError } from './ErrorNote';
@@ -230,7 +231,7 @@ export function PaymentForm(props: PaymentFormProps): JSX.Element {
   // Pay stays focusable and pressable while details are missing: pressing it shows which ones, by their fields.
   const missing = !details.complete || detailsError !== null;
   const note = detailsError && <ErrorNote error={detailsError} t={t} onRestart={props.onRestart} />;
-  const emailNote = detailsError?.code === 'invalid_email';
+  const emailNote = detailsError?.code === ('invalid_email' satisfies ErrorCode);
   return (
     <form class="pay-form" onSubmit={submit} aria-busy={busy ? 'true' : 'false'} noValidate>
       <h2 class="step" id="cb-step-contact">{t.contact}</h2>
