@@ -1,4 +1,4 @@
-// The checkout page with shipping (issue 22): email through the Link Authentication Element, the Address Element
+// The checkout page with shipping: email through the Link Authentication Element, the Address Element
 // limited to the store's countries, the rates, a summary that follows the server's repricing (and the PaymentIntent
 // at the emulator with it), and the order that comes out. Real server, real checkout.js, the Stripe.js double.
 import { after, before, describe, it } from 'node:test';

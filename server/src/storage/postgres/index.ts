@@ -2,7 +2,7 @@
  * The PostgreSQL adapter of the storage port (node-postgres, one Pool per process, READ COMMITTED): a use-case
  * is one transaction on one pooled client, a single statement goes straight to the pool.
  *
- * Its repositories are the shared Kysely ones (storage/shared/, issue 23), given this pool and the
+ * Its repositories are the shared Kysely ones (storage/shared/), given this pool and the
  * PostgreSQL dialect (storage/db/dialect.ts, which states the one transaction rule and the engine differences);
  * each states how it keeps the port's guarantees on both engines. What stays here is PostgreSQL's own: the pool
  * (db.ts: int8 parser, statement timeout), the migrations runner and DDL (migrations.ts, schema.ts) and the
@@ -37,7 +37,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
   // pg's Pool.end throws when called twice; a second close (a shutdown racing a failure path) just waits for the first.
   let closed: Promise<void> | undefined;
   // Kysely over the same pool (never destroyed itself: close() ends the pool once). The repositories move
-  // onto it one by one (issue 23); mixing is safe here, every method is async and takes its own client.
+  // onto it one by one; mixing is safe here, every method is async and takes its own client.
   const db = kyselyOverPool(pool);
   return {
     stores: createStoresRepository(db, postgres, clock),

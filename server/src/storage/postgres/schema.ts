@@ -152,7 +152,7 @@ CREATE TABLE retired_connections (
 CREATE INDEX retired_connections_store ON retired_connections (store_id);`,
   },
   {
-    // Issue 10: cross-instance locks as rows with an expiry (see the SQLite twin in sqlite/payments-schema.ts).
+    // Cross-instance locks as rows with an expiry (see the SQLite twin in sqlite/payments-schema.ts).
     id: '008_claims_and_leases',
     sql: `
 CREATE TABLE cart_claims (
@@ -167,7 +167,7 @@ CREATE TABLE leases (
 );`,
   },
   {
-    // Issue 20: shipping settings, product weights, the shopper's details on sessions and orders (SQLite twin:
+    // Shipping settings, product weights, the shopper's details on sessions and orders (SQLite twin:
     // shippingColumns in sqlite/payments-schema.ts).
     id: '009_shipping',
     sql: `
@@ -185,7 +185,7 @@ ALTER TABLE orders ADD COLUMN customer_json TEXT;
 ALTER TABLE orders ADD COLUMN shipping_json TEXT;`,
   },
   {
-    // Issue 21: the last Stripe read of a session's intent and the claim on the next (SQLite twin:
+    // The last Stripe read of a session's intent and the claim on the next (SQLite twin:
     // intentChecksColumns in sqlite/payments-schema.ts); the event purge's index.
     id: '010_intent_checks',
     sql: `
@@ -195,7 +195,7 @@ ALTER TABLE checkouts ADD COLUMN intent_read_at BIGINT;
 CREATE INDEX webhook_events_by_age ON webhook_events (received_at);`,
   },
   {
-    // Issue 21: token buckets shared by the instances (SQLite twin: budgetsSchema). UNLOGGED: a take is then
+    // Token buckets shared by the instances (SQLite twin: budgetsSchema). UNLOGGED: a take is then
     // one unlogged upsert (median 0.17-0.20 ms on the test machine, against 3.3-4.0 ms logged, which waits
     // for the WAL's fsync); a crash forgets the buckets, which only refills them.
     id: '011_budgets',

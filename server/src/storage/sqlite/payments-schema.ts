@@ -124,7 +124,7 @@ CREATE INDEX retired_connections_store ON retired_connections (store_id);
 `;
 
 /**
- * Migration `008_claims_and_leases`: the cross-instance locks of issue 10, as rows with an expiry (a dead
+ * Migration `008_claims_and_leases`: the cross-instance locks, as rows with an expiry (a dead
  * holder's simply expire). `cart_claims`: the one instance creating a PaymentIntent for a cart right now
  * (payments/claims.ts); no foreign key, a claim may outlive its cart by its TTL and goes with the cart purge.
  * `leases`: named work done by one instance at a time (the reconciliation sweep).
@@ -143,7 +143,7 @@ CREATE TABLE leases (
 `;
 
 /**
- * Migration `009_shipping` (issue 20): a store's shipping settings (JSON, with the lowest free-shipping
+ * Migration `009_shipping`: a store's shipping settings (JSON, with the lowest free-shipping
  * threshold kept beside it for the cart read), products' weight and whether they ship, and what a checkout
  * session and its order know of the shopper: email and shipping (JSON), the subtotal and shipping amount
  * beside the total (`amount`), and a version every details change bumps (compare-and-set).
@@ -164,7 +164,7 @@ ALTER TABLE orders ADD COLUMN shipping_json TEXT;
 `;
 
 /**
- * Migration `010_intent_checks` (issue 21): when the last Stripe read of a session's intent began (with the
+ * Migration `010_intent_checks`: when the last Stripe read of a session's intent began (with the
  * status it saw), and the claim on the next read, so /complete floods and the sweep read an intent at most
  * once a second across instances, and the sweep backs off unconfirmed intents; when a webhook event id may be
  * forgotten.
@@ -176,7 +176,7 @@ ALTER TABLE checkouts ADD COLUMN intent_read_at INTEGER;
 CREATE INDEX webhook_events_by_age ON webhook_events (received_at);
 `;
 
-/** Migration `011_budgets` (issue 21): token buckets shared by the instances (a store's smoothed budgets). */
+/** Migration `011_budgets`: token buckets shared by the instances (a store's smoothed budgets). */
 export const budgetsSchema = `
 CREATE TABLE budgets (
   key TEXT PRIMARY KEY,
