@@ -166,25 +166,38 @@ async function refuseClosed(deps: AppDeps, checkout: Checkout): Promise<void> {
   }
 }
 
-/** The PaymentIntent parameters of a session's details ('' clears a field, as the Stripe API has it). */
-export function intentDetailsParams(details: SessionDetails): Pick<Stripe.PaymentIntentUpdateParams, 'shipping' | 'receipt_email'> {
+/** A session's address as a PaymentIntent's `shipping` ('' for an absent optional field, as Stripe takes it). */
+function stripeShipping(s: Shipping): Stripe.PaymentIntentCreateParams.Shipping {
+  return {
+    name: s.name,
+    phone: s.phone ?? '',
+    address: {
+      line1: s.address.line1,
+      line2: s.address.line2 ?? '',
+      city: s.address.city,
+      state: s.address.state ?? '',
+      postal_code: s.address.postal_code,
+      country: s.address.country,
+    },
+  };
+}
+
+/**
+ * What a session's details set on its PaymentIntent when it is updated: '' clears a field, as the Stripe API
+ * has it, and `metadata.shipping_rate_id` names the rate the amount includes (levelToIntent reads it back).
+ */
+export function intentDetailsParams(details: SessionDetails): Pick<Stripe.PaymentIntentUpdateParams, 'shipping' | 'receipt_email' | 'metadata'> {
+  const s = details.shipping;
+  return { receipt_email: details.email ?? '', shipping: s ? stripeShipping(s) : '', metadata: { shipping_rate_id: s?.rate.id ?? '' } };
+}
+
+/** The same for a new PaymentIntent: only what the session already holds (create refuses ''). */
+export function newIntentDetailsParams(details: SessionDetails): Pick<Stripe.PaymentIntentCreateParams, 'shipping' | 'receipt_email'> & { metadata: Record<string, string> } {
   const s = details.shipping;
   return {
-    receipt_email: details.email ?? '',
-    shipping: s
-      ? {
-          name: s.name,
-          phone: s.phone ?? '',
-          address: {
-            line1: s.address.line1,
-            line2: s.address.line2 ?? '',
-            city: s.address.city,
-            state: s.address.state ?? '',
-            postal_code: s.address.postal_code,
-            country: s.address.country,
-          },
-        }
-      : '',
+    ...(details.email ? { receipt_email: details.email } : {}),
+    ...(s ? { shipping: stripeShipping(s) } : {}),
+    metadata: s ? { shipping_rate_id: s.rate.id } : {},
   };
 }
 
@@ -194,8 +207,6 @@ async function updateIntent(deps: AppDeps, checkout: Checkout, plan: Plan): Prom
       stripe.paymentIntents.update(checkout.payment_intent_id!, {
         amount: plan.amount,
         ...intentDetailsParams(plan.details),
-        // Names the rate the amount includes, so the order can be put level with the intent (levelToIntent).
-        metadata: { shipping_rate_id: plan.details.shipping?.rate.id ?? '' },
       }),
     );
   } catch (err) {

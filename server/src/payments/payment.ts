@@ -7,7 +7,7 @@ import type { Checkout, Order, StripeConnection } from '../storage/port';
 import type { PaymentIntentAnswer } from '../wire';
 import { withMerchantStripe } from '../stripe/merchant';
 import { findCart } from './carts';
-import { intentDetailsParams } from './details';
+import { newIntentDetailsParams } from './details';
 import { withCartClaim } from './claims';
 import { paymentIntentIdempotencyKey } from './ids';
 import { belongsTo } from './intents';
@@ -71,6 +71,8 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout
   if ((await findCart(deps, checkout.cart_id))?.status === 'closed') throw errors.cartClosed();
   await cancelOtherLiveIntents(deps, checkout).catch(mapPaymentError);
   let accountId: string | null = null;
+  // Details given before the intent existed (the page may send the email first).
+  const { metadata: detailsMetadata, ...details } = newIntentDetailsParams(checkout.details);
   const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe, connection }) => {
     // The account the intent lives on, which is not the session's when the store switched since it opened.
     accountId = connection.account_id;
@@ -79,15 +81,8 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout
         amount: checkout.amount,
         currency: checkout.currency,
         automatic_payment_methods: { enabled: true },
-        // Details given before the intent existed (the page sends the email early); '' would be refused here.
-        ...(checkout.details.email ? { receipt_email: checkout.details.email } : {}),
-        ...(checkout.details.shipping ? { shipping: intentDetailsParams(checkout.details).shipping as Stripe.PaymentIntentCreateParams.Shipping } : {}),
-        metadata: {
-          store_id: checkout.store_id,
-          cart_id: checkout.cart_id,
-          checkout_id: checkout.id,
-          ...(checkout.details.shipping ? { shipping_rate_id: checkout.details.shipping.rate.id } : {}),
-        },
+        ...details,
+        metadata: { store_id: checkout.store_id, cart_id: checkout.cart_id, checkout_id: checkout.id, ...detailsMetadata },
       },
       { idempotencyKey: paymentIntentIdempotencyKey(checkout.id) },
     );

@@ -53,11 +53,7 @@ export function checkoutApiRouter(deps: AppDeps): Router {
     clock: deps.clock,
     perAddress: limits.detailsPerMinute,
     perStore: limits.storeDetailsPerMinute,
-    storeOf: async (ctx) => {
-      const token = paramOf(ctx, 'token');
-      const checkout = CHECKOUT_TOKEN_PATTERN.test(token) ? await deps.storage.checkouts.findByTokenHash(hashToken(token)) : null;
-      return checkout ? checkout.store_id : null;
-    },
+    storeOf: async (ctx) => (await checkoutOf(ctx))?.store_id ?? null,
   });
   // Per address only: each session's Stripe reads are spaced in the database (payment.ts), whoever asks.
   const limitComplete = shopperLimit({ clock: deps.clock, perAddress: limits.completePerMinute, perStore: Number.MAX_SAFE_INTEGER, storeOf: () => null });
