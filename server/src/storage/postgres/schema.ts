@@ -1,11 +1,13 @@
+import { migrationsFor } from '../db/migrations';
+
 /**
  * The schema of SQLite's migrations 001–007 (storage/sqlite/*-schema.ts) as PostgreSQL DDL, with the same
  * migration ids. Mapping: INTEGER ms timestamps and amounts → BIGINT (parsed back to numbers, see db.ts),
  * 0/1 flags → BOOLEAN, AUTOINCREMENT keys → identities, JSON stays TEXT (written and read as JSON text, as
  * on SQLite). cart_items gets `seq`, standing in for SQLite's rowid as the tie-break of a cart's line order.
- * Never edit a shipped migration: add a new one on both engines.
+ * Never edit a shipped migration: new ones go in the one set of both engines (db/migrations.ts).
  */
-export const pgMigrations: { id: string; sql: string }[] = [
+const legacy: { id: string; sql: string }[] = [
   {
     id: '001_stores',
     sql: `
@@ -207,3 +209,6 @@ CREATE UNLOGGED TABLE budgets (
 );`,
   },
 ];
+
+/** Every migration of PostgreSQL: the legacy DDL above, then the one set of both engines (db/migrations.ts). */
+export const pgMigrations = [...legacy, ...migrationsFor('postgres')];

@@ -1,5 +1,6 @@
 import { cartVersionColumn, claimsAndLeasesSchema, checkoutsByCartIndex, retiredConnectionsSchema, checkoutSupersededColumn, paymentsSchema, sealedClientSecretColumn, shippingColumns, intentChecksColumns, budgetsSchema } from './payments-schema';
 import { storesSchema } from './stores-schema';
+import { migrationsFor } from '../db/migrations';
 
 /**
  * Schema migrations, applied in order once each. Never edit a shipped migration: add a new one.
@@ -26,3 +27,5 @@ migrations.push({ id: '008_claims_and_leases', sql: claimsAndLeasesSchema });
 migrations.push({ id: '009_shipping', sql: shippingColumns });
 migrations.push({ id: '010_intent_checks', sql: intentChecksColumns });
 migrations.push({ id: '011_budgets', sql: budgetsSchema });
+// From 012 on, one set for both engines (db/migrations.ts).
+migrations.push(...migrationsFor('sqlite'));
