@@ -29,7 +29,8 @@ import { createPostgresStorage } from '../storage/postgres/index';
 import { migrateInTransaction } from '../storage/postgres/migrations';
 import { appliedMigrations, type SqliteDatabase } from '../storage/sqlite/index';
 import { migrations as sqliteMigrations } from '../storage/sqlite/migrations';
-import { createSealedValuesRepository } from '../storage/sqlite/sealed';
+import { createSealedValuesRepository } from '../storage/shared/sealed';
+import { kyselyOverSqlite, sqlite } from '../storage/db/dialect';
 
 /** A refusal or failure worth one line on stderr and exit 1 (never carries a secret). */
 class CopyError extends Error {}
@@ -166,7 +167,7 @@ async function copy(): Promise<void> {
     if (unknown.length > 0) throw new CopyError(`--from: the schema of ${from} is newer than this version of checkout-best (unknown migrations ${unknown.join(', ')})`);
     if (missing.length > 0) throw new CopyError(`--from: ${from} is not at this release's schema (pending ${missing.join(', ')}); run DATABASE_PATH=${from} npm run migrate first`);
 
-    const sourceSealed = await createSealedValuesRepository(source).list();
+    const sourceSealed = await createSealedValuesRepository(kyselyOverSqlite(source), sqlite).list();
     const failedAtSource = unopenable(sourceSealed, sealer);
     if (failedAtSource.size > 0) {
       throw new CopyError(

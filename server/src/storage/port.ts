@@ -3,9 +3,9 @@
  * plain data (no callbacks run inside a transaction) and is ONE transaction of its own: it either happens
  * whole or not at all. Business rules (pricing, limits, the currency of a cart, when a payment counts) live
  * in the domain (payments/, connect/); a repository stores and reads rows, and enforces the invariants that
- * must hold under concurrency, which are stated on each method. The shared Kysely repositories
- * (storage/shared/, used on PostgreSQL) and the SQLite adapter (storage/sqlite/) implement it, and keep exactly
- * these guarantees with several server processes on one database (test/server/storage-conformance.test.ts).
+ * must hold under concurrency, which are stated on each method. The repositories are written once on Kysely
+ * (storage/shared/) and run on both engines, keeping exactly these guarantees with several server processes
+ * on one database (test/server/storage-conformance.test.ts).
  *
  * Repositories throw nothing HTTP-shaped: a rule broken at write time comes back as data (`{ ok: false, … }`
  * or null) for the domain to turn into a catalogue error. They only throw for real failures (I/O, a broken

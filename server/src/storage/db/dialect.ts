@@ -9,14 +9,15 @@
  * - PostgreSQL (READ COMMITTED, several processes): row locks from conditional UPDATE/DELETE, `forUpdate` reads,
  *   unique keys with ON CONFLICT, and `lock(trx, namespace, key)` (a transaction-scoped advisory lock) where
  *   nothing else would serialise two transactions.
- * - SQLite: Kysely's SqliteDriver has ONE connection and hands it to one user at a time (its mutex), and a
- *   transaction holds it from BEGIN IMMEDIATE to COMMIT: no other query of this process can run in between, and
- *   IMMEDIATE takes the file's write lock first, so another process (the reconcile CLI) waits too. No write can
- *   be lost between a read and the write that follows it; `forUpdate` and `lock` have nothing left to do.
+ * - SQLite: ONE connection, handed to one user at a time (db/sqlite-driver.ts), and a transaction holds it from
+ *   BEGIN IMMEDIATE to COMMIT: no other query of this process can run in between, and IMMEDIATE takes the
+ *   file's write lock first, so another process (the reconcile CLI) waits too (asynchronously: a statement
+ *   refused with SQLITE_BUSY is tried again, never blocking the event loop). No write can be lost between a
+ *   read and the write that follows it; `forUpdate` and `lock` have nothing left to do.
  */
-import { Kysely, PostgresDialect, sql, SqliteDialect, type Expression, type RawBuilder } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Expression, type RawBuilder } from 'kysely';
 import type { DbBool, Database } from './schema';
-import type BetterSqlite3 from 'better-sqlite3';
+import { kyselyOverSqlite, sqliteConnectionOf } from './sqlite-driver';
 import type pg from 'pg';
 
 /** Thrown inside `transaction` to roll it back and answer `value` instead (a refused write changes nothing). */
@@ -100,22 +101,34 @@ export const sqlite: Dialect = {
 };
 
 /**
- * SQLite's transaction. Kysely's own transaction() says BEGIN (deferred): a read-then-write would take the
- * write lock late and could fail with SQLITE_BUSY against another process. The connection is held for the
- * whole callback (the driver's mutex), so nothing else of this process runs in between.
+ * SQLite's transaction: BEGIN IMMEDIATE (Kysely's own says BEGIN, deferred: a read-then-write would take the
+ * write lock late and could fail with SQLITE_BUSY against another process). The connection is held for the
+ * whole callback (db/sqlite-driver.ts), so nothing else of this process runs in between; precompiled queries
+ * of the callback run on it directly (`holder`).
  */
 async function immediateTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  return db.connection().execute(async (conn) => {
-    await sql`BEGIN IMMEDIATE`.execute(conn);
-    try {
-      const result = await work(conn);
-      await sql`COMMIT`.execute(conn);
-      return result;
-    } catch (err) {
-      await sql`ROLLBACK`.execute(conn);
-      return unwrap<T>(err);
-    }
-  });
+  const connection = sqliteConnectionOf(db);
+  if (!connection) throw new Error('not a SQLite database of kyselyOverSqlite');
+  await connection.acquire();
+  try {
+    await connection.execute('BEGIN IMMEDIATE', []);
+  } catch (err) {
+    connection.release();
+    throw err;
+  }
+  const trx = (connection.holder = connection.held);
+  try {
+    const result = await work(trx);
+    connection.run('COMMIT', []);
+    return result;
+  } catch (err) {
+    // A failed statement may already have ended the transaction (SQLITE_FULL, an interrupted write).
+    if (connection.database.inTransaction) connection.run('ROLLBACK', []);
+    return unwrap<T>(err);
+  } finally {
+    connection.holder = null;
+    connection.release();
+  }
 }
 
 /** Kysely over the process's pg Pool (its int8 parser and statement timeout stay as postgres/db.ts sets them). */
@@ -123,7 +136,4 @@ export function kyselyOverPool(pool: pg.Pool): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-/** Kysely over an open better-sqlite3 connection (pragmas and migrations stay sqlite/index.ts's). */
-export function kyselyOverSqlite(db: BetterSqlite3.Database): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
-}
+export { kyselyOverSqlite };

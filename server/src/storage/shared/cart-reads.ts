@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../db/dialect';
-import { precompile } from '../db/precompile';
+import { precompileRows, type Columns } from '../db/precompile';
 import type { Database } from '../db/schema';
 
 /**
@@ -24,9 +24,10 @@ export function cartReads(db: Kysely<Database>, dialect: Dialect) {
         'p.name as p_name', 'p.unit_amount as p_unit_amount', 'p.currency as p_currency', 'p.active as p_active',
         'p.max_quantity as p_max_quantity', 'p.weight_grams as p_weight_grams', 'p.shippable as p_shippable',
       ]);
-  // Precompiled (db/precompile.ts): these run once per cart request, and the builder would cost as much as the query.
-  const wholeQuery = precompile<{ cartId: string }, CartRowOf<typeof whole>>(db, (p) => whole(db).where('c.id', '=', p('cartId')));
-  const withProductQuery = precompile(db, (p: (name: 'cartId' | 'productId') => never) =>
+  // Precompiled (db/precompile.ts): these run once per cart request, and the builder would cost as much as the
+  // query; rows as arrays, read through `columns`.
+  const wholeQuery = precompileRows<{ cartId: string }, CartRowOf<typeof whole>>(db, (p) => whole(db).where('c.id', '=', p('cartId')));
+  const withProductQuery = precompileRows(db, (p: (name: 'cartId' | 'productId') => never) =>
     whole(db)
       .leftJoin('products as t', (j) => j.onRef('t.store_id', '=', 'c.store_id').on('t.id', '=', p('productId')))
       .select([
@@ -36,15 +37,22 @@ export function cartReads(db: Kysely<Database>, dialect: Dialect) {
       .where('c.id', '=', p('cartId')),
   );
   return {
-    whole: async (q: Kysely<Database>, cartId: string) => (await wholeQuery({ cartId }, q)).rows,
-    withProduct: async (cartId: string, productId: string) => (await withProductQuery({ cartId, productId })).rows,
+    /** The columns of `whole`'s rows; `withProduct`'s rows have these and the target's after them. */
+    columns: wholeQuery.columns,
+    withProductColumns: withProductQuery.columns,
+    whole: (q: Kysely<Database>, cartId: string) => wholeQuery.run({ cartId }, q),
+    withProduct: (cartId: string, productId: string) => withProductQuery.run({ cartId, productId }),
   };
 }
+
+/** A row of a cart read: its values in select order. */
+export type RawRow = unknown[];
 
 /** The row type of a select built by `build`. */
 type CartRowOf<B extends (q: Kysely<Database>) => { execute(): Promise<unknown[]> }> = Awaited<ReturnType<ReturnType<B>['execute']>>[number];
 
-/** One row of the whole-cart read. */
-export type CartRow = Awaited<ReturnType<ReturnType<typeof cartReads>['whole']>>[number];
+type Reads = ReturnType<typeof cartReads>;
+/** One row of the whole-cart read, as an object (the names and types of `columns`). */
+export type CartRow = Reads['columns'] extends Columns<infer R> ? R : never;
 /** One row of a write's read: a whole-cart row and the product being written. */
-export type WriteRow = Awaited<ReturnType<ReturnType<typeof cartReads>['withProduct']>>[number];
+export type WriteRow = Reads['withProductColumns'] extends Columns<infer R> ? R : never;

@@ -1,11 +1,11 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Clock } from '../../clock';
 import type { Dialect } from '../db/dialect';
-import { precompile } from '../db/precompile';
+import { precompile, precompileRows } from '../db/precompile';
 import type { Database } from '../db/schema';
 import type { CartLineRecord, CartLineWrite, CartRecord, CartsRepository, LineProduct } from '../port';
 import type { DbBool } from '../db/schema';
-import { cartReads, type CartRow, type WriteRow } from './cart-reads';
+import { cartReads, type CartRow, type RawRow, type WriteRow } from './cart-reads';
 
 /**
  * Carts. writeLine is a compare-and-set: `UPDATE carts … WHERE id AND version AND status = 'open'`. On
@@ -18,6 +18,7 @@ import { cartReads, type CartRow, type WriteRow } from './cart-reads';
  */
 export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, clock: Clock): CartsRepository {
   const reads = cartReads(db, dialect);
+  const readers = rowReaders(reads);
 
   // Every statement of a line write, precompiled (db/precompile.ts): PATCH …/items is the hottest write.
   type Slot = (name: keyof WriteValues) => never;
@@ -71,6 +72,9 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
       .onConflict((oc) => oc.columns(['cart_id', 'product_id']).doUpdateSet((eb) => ({ quantity: eb.ref('excluded.quantity') }))),
   );
 
+  // Precompiled: every cart request looks its store up once (CORS and the rate limits).
+  const storeOf = precompileRows<{ cartId: string }, { store_id: string }>(db, (p) => db.selectFrom('carts').select('store_id').where('id', '=', p('cartId')));
+
   const writeLine = async (w: CartLineWrite): Promise<boolean> => {
     const values: WriteValues = { ...w, now: clock.now() };
     if (w.keepVersion) return (await setQuantity(values)).numAffectedRows === 1n;
@@ -87,16 +91,16 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
       dialect.transaction(db, async (trx) => {
         const now = clock.now();
         await trx.insertInto('carts').values({ id, store_id: storeId, currency, status: 'open', version: 0, created_at: now, updated_at: now, expires_at: expiresAt }).execute();
-        return cartOf(id, await reads.whole(trx, id), dialect)!;
+        return cartOf(id, await reads.whole(trx, id), dialect, readers)!;
       }),
     // One statement each: straight to the pool (GET /api/carts/:id, the hottest request, is one round trip).
-    get: async (cartId) => cartOf(cartId, await reads.whole(db, cartId), dialect),
+    get: async (cartId) => cartOf(cartId, await reads.whole(db, cartId), dialect, readers),
     getWithProduct: async (cartId, productId) => {
       const rows = await reads.withProduct(cartId, productId);
-      return { cart: cartOf(cartId, rows, dialect), product: rows[0] ? targetOf(rows[0], productId, dialect) : null };
+      return { cart: cartOf(cartId, rows, dialect, readers), product: rows[0] ? targetOf(rows[0], productId, dialect, readers) : null };
     },
     writeLine,
-    storeIdOf: async (cartId) => (await db.selectFrom('carts').select('store_id').where('id', '=', cartId).executeTakeFirst())?.store_id ?? null,
+    storeIdOf: async (cartId) => ((await storeOf.run({ cartId }))[0]?.[0] as string | undefined) ?? null,
     purgeExpired: () =>
       dialect.transaction(db, async (trx) => {
         const now = clock.now();
@@ -126,20 +130,37 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
 /** The values of a line write, by slot name. */
 type WriteValues = CartLineWrite & { now: number };
 
+/** Reads the cart rows' arrays by column name (`columns` of storage/shared/cart-reads.ts). */
+function rowReaders(reads: ReturnType<typeof cartReads>) {
+  const c = reads.columns;
+  const t = reads.withProductColumns;
+  return {
+    of: <K extends keyof CartRow>(r: RawRow, k: K) => r[c[k]] as CartRow[K],
+    target: <K extends keyof WriteRow>(r: RawRow, k: K) => r[t[k]] as WriteRow[K],
+  };
+}
+type Readers = ReturnType<typeof rowReaders>;
+
 /** The cart of a whole-cart read, its lines in the order they were added (null without a row: no such cart). */
-function cartOf(cartId: string, rows: CartRow[], dialect: Dialect): CartRecord | null {
+function cartOf(cartId: string, rows: RawRow[], dialect: Dialect, { of }: Readers): CartRecord | null {
   const first = rows[0];
   if (!first) return null;
   // Sorting a handful of lines here is cheaper than the engine's sort for ORDER BY (SQLite builds a temp b-tree).
-  rows.sort((a, b) => (a.added_at ?? 0) - (b.added_at ?? 0) || (a.line_seq ?? 0) - (b.line_seq ?? 0));
+  rows.sort((a, b) => (of(a, 'added_at') ?? 0) - (of(b, 'added_at') ?? 0) || (of(a, 'line_seq') ?? 0) - (of(b, 'line_seq') ?? 0));
   const lines: CartLineRecord[] = [];
   for (const r of rows) {
-    if (r.product_id === null) continue;
-    lines.push({ product_id: r.product_id, quantity: r.quantity!, added_at: r.added_at!, product: lineProductOf(r, r.product_id, dialect) });
+    const productId = of(r, 'product_id');
+    if (productId === null) continue;
+    const product = productOf(productId, {
+      name: of(r, 'p_name'), unit_amount: of(r, 'p_unit_amount'), currency: of(r, 'p_currency'), active: of(r, 'p_active'),
+      max_quantity: of(r, 'p_max_quantity'), weight_grams: of(r, 'p_weight_grams'), shippable: of(r, 'p_shippable'),
+    }, dialect);
+    lines.push({ product_id: productId, quantity: of(r, 'quantity')!, added_at: of(r, 'added_at')!, product });
   }
   return {
-    id: cartId, store_id: first.store_id, currency: first.currency, status: first.status, version: first.version, created_at: first.created_at,
-    updated_at: first.updated_at, expires_at: first.expires_at, lines, store_ships: dialect.isTrue(first.store_ships), free_shipping_over: first.free_shipping_over,
+    id: cartId, store_id: of(first, 'store_id'), currency: of(first, 'currency'), status: of(first, 'status'), version: of(first, 'version'),
+    created_at: of(first, 'created_at'), updated_at: of(first, 'updated_at'), expires_at: of(first, 'expires_at'), lines,
+    store_ships: dialect.isTrue(of(first, 'store_ships')), free_shipping_over: of(first, 'free_shipping_over'),
   };
 }
 
@@ -162,16 +183,9 @@ function productOf(id: string, c: ProductCols, dialect: Dialect): LineProduct | 
   };
 }
 
-/** The product of a cart line (null when the catalog no longer has it). */
-const lineProductOf = (r: CartRow, id: string, dialect: Dialect) =>
-  productOf(id, {
-    name: r.p_name, unit_amount: r.p_unit_amount, currency: r.p_currency, active: r.p_active, max_quantity: r.p_max_quantity,
-    weight_grams: r.p_weight_grams, shippable: r.p_shippable,
-  }, dialect);
-
 /** The product a write is about (null when the store has no such product). */
-const targetOf = (r: WriteRow, id: string, dialect: Dialect) =>
+const targetOf = (r: RawRow, id: string, dialect: Dialect, { target }: Readers) =>
   productOf(id, {
-    name: r.t_name, unit_amount: r.t_unit_amount, currency: r.t_currency, active: r.t_active, max_quantity: r.t_max_quantity,
-    weight_grams: r.t_weight_grams, shippable: r.t_shippable,
+    name: target(r, 't_name'), unit_amount: target(r, 't_unit_amount'), currency: target(r, 't_currency'), active: target(r, 't_active'),
+    max_quantity: target(r, 't_max_quantity'), weight_grams: target(r, 't_weight_grams'), shippable: target(r, 't_shippable'),
   }, dialect);

@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../../clock';
 import type { Dialect } from '../db/dialect';
-import type { Database, RetiredConnectionsTable, StoreEventsTable, StripeConnectionsTable } from '../db/schema';
+import { precompile } from '../db/precompile';
+import type { Database, StoresTable, RetiredConnectionsTable, StoreEventsTable, StripeConnectionsTable } from '../db/schema';
 import { LinkAlreadyUsedError, type RetiredConnection, type StoreEvent, type StoresRepository, type StripeConnection } from '../port';
 import { connectEvent, definedOnly, toStore, type NewEvent } from '../rows';
 
@@ -33,6 +34,8 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
     toConnection(await q.selectFrom('stripe_connections').select(CONN_COLUMNS).where('store_id', '=', storeId).executeTakeFirst());
   const getStore = async (q: Kysely<Database>, id: string, lock = false) =>
     toStore(await q.selectFrom('stores').selectAll().where('id', '=', id).$call((qb) => (lock ? dialect.forUpdate(qb) : qb)).executeTakeFirst());
+  // Precompiled: every cart request reads its store (CORS).
+  const storeById = precompile<{ id: string }, Selectable<StoresTable>>(db, (p) => db.selectFrom('stores').selectAll().where('id', '=', p('id')));
   const addEvent = (trx: Kysely<Database>, e: NewEvent) =>
     trx
       .insertInto('store_events')
@@ -52,7 +55,7 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
         await addEvent(trx, { store_id: row.id, type: 'store_created', account_id: null, previous_account_id: null, livemode: null, message: `Store "${row.name}" created` });
         return toStore(row);
       }),
-    get: (id) => getStore(db, id),
+    get: async (id) => toStore((await storeById({ id })).rows[0]),
     update: (id, patch) =>
       tx(async (trx) => {
         const current = await getStore(trx, id, true);

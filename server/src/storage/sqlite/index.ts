@@ -1,9 +1,11 @@
 /**
- * The SQLite adapter of the storage port (better-sqlite3, one connection, WAL). better-sqlite3 is
- * synchronous, so each method runs its whole transaction before its promise settles: nothing of another
- * request can interleave with it in this process, and SQLite's single writer (BEGIN IMMEDIATE where a
- * method reads before it writes) keeps the guarantees against other processes on the same file (the
- * reconcile CLI).
+ * The SQLite adapter of the storage port (better-sqlite3, one connection, WAL). Its repositories are the
+ * shared Kysely ones (storage/shared/), given this connection and the SQLite dialect (storage/db/dialect.ts,
+ * which states the one transaction rule). Why no interleaving can lose a write: the one connection is handed
+ * to one user at a time (db/sqlite-driver.ts), a use-case's transaction holds it from BEGIN IMMEDIATE to
+ * COMMIT, and IMMEDIATE takes the file's write lock first, so another process on the same file (the
+ * reconcile CLI) waits too. What stays here is SQLite's own: opening the file, its pragmas, the migrations
+ * runner and the legacy DDL (*-schema.ts), and the readiness probe.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -11,17 +13,19 @@ import { dirname } from 'node:path';
 import type { Clock } from '../../clock';
 import { pendingReason, type Storage, type StorageHealth } from '../port';
 import { run, type SqliteDatabase } from './db';
+import { kyselyOverSqlite, sqlite } from '../db/dialect';
+import { sqliteConnectionOf } from '../db/sqlite-driver';
+import { createBudgetsRepository } from '../shared/budgets';
+import { createCartsRepository } from '../shared/carts';
+import { createCatalogRepository } from '../shared/catalog';
+import { createCheckoutsRepository } from '../shared/checkouts';
+import { createLeasesRepository } from '../shared/leases';
+import { createOrdersRepository } from '../shared/orders';
+import { createSealedValuesRepository } from '../shared/sealed';
+import { createStoresRepository } from '../shared/stores';
+import { migrations } from './migrations';
 
 export type { SqliteDatabase };
-import { createCartsRepository } from './carts';
-import { createCatalogRepository } from './catalog';
-import { createCheckoutsRepository } from './checkouts';
-import { createBudgetsRepository } from './budgets';
-import { createLeasesRepository } from './leases';
-import { migrations } from './migrations';
-import { createOrdersRepository } from './orders';
-import { createSealedValuesRepository } from './sealed';
-import { createStoresRepository } from './stores';
 
 /**
  * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations (unless
@@ -39,18 +43,20 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
 }
 
 /** Builds the storage port over an open database. */
-export function createSqliteStorage(db: SqliteDatabase, clock: Clock): Storage {
+export function createSqliteStorage(file: SqliteDatabase, clock: Clock): Storage {
+  const db = kyselyOverSqlite(file);
   return {
-    stores: createStoresRepository(db, clock),
-    catalog: createCatalogRepository(db, clock),
-    carts: createCartsRepository(db, clock),
-    checkouts: createCheckoutsRepository(db, clock),
-    orders: createOrdersRepository(db, clock),
-    sealed: createSealedValuesRepository(db),
-    leases: createLeasesRepository(db, clock),
-    budgets: createBudgetsRepository(db),
-    health: healthProbe(db),
-    close: () => run(() => void db.close()),
+    stores: createStoresRepository(db, sqlite, clock),
+    catalog: createCatalogRepository(db, sqlite, clock),
+    carts: createCartsRepository(db, sqlite, clock),
+    checkouts: createCheckoutsRepository(db, sqlite, clock),
+    orders: createOrdersRepository(db, sqlite, clock),
+    sealed: createSealedValuesRepository(db, sqlite),
+    leases: createLeasesRepository(db, sqlite, clock),
+    budgets: createBudgetsRepository(db, sqlite),
+    health: healthProbe(file),
+    // Waits for the connection: a transaction still running finishes first.
+    close: () => sqliteConnectionOf(db)!.close(),
   };
 }
 
