@@ -17,6 +17,8 @@ import { createCartsRepository } from './carts';
 import { createCatalogRepository } from './catalog';
 import { createCheckoutsRepository } from './checkouts';
 import { createBudgetsRepository } from './budgets';
+import { kyselyOverSqlite, sqlite } from '../db/dialect';
+import { createDiscountsRepository } from '../shared/discounts';
 import { createLeasesRepository } from './leases';
 import { migrations } from './migrations';
 import { createOrdersRepository } from './orders';
@@ -49,6 +51,9 @@ export function createSqliteStorage(db: SqliteDatabase, clock: Clock): Storage {
     sealed: createSealedValuesRepository(db),
     leases: createLeasesRepository(db, clock),
     budgets: createBudgetsRepository(db),
+    // Interim, until SQLite moves onto the shared repositories: Kysely over the same connection is safe here only
+    // because every discounts method is ONE statement (no Kysely transaction can interleave with a synchronous one).
+    discounts: createDiscountsRepository(kyselyOverSqlite(db), sqlite, clock),
     health: healthProbe(db),
     close: () => run(() => void db.close()),
   };
