@@ -175,6 +175,12 @@ export const errors = {
   // ---- shipping settings (the platform's) ----
   invalidShippingSettings: def('invalid_shipping_settings', 422, (message: string) => message),
 
+  // ---- discount codes (the platform's) ----
+  invalidDiscount: def('invalid_discount', 422, (message: string) => message),
+  discountNotFound: def('discount_not_found', 404, 'Discount not found'),
+  discountCodeTaken: def('discount_code_taken', 409, (code: string) => `This store already has the code ${code} (codes match in any case)`),
+  discountChanged: def('discount_changed', 409, 'The discount was being changed by another request; read it again and retry'),
+
   // ---- orders and incoming webhooks ----
   orderNotFound: def('order_not_found', 404, 'Order not found'),
   orderNotInStore: def('order_not_found', 404, (orderId: string) => `No order '${orderId}' in this store`),

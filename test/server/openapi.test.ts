@@ -204,6 +204,18 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     const badRates = { countries: ['US'], rates: [{ id: 'x', display_name: 'X', amount: -1 }] };
     assert.equal((await api('put', '/api/internal/stores/{id}/shipping', id, { internal: true, body: badRates })).body.error.code, 'invalid_shipping_settings');
 
+    // ---- discount codes (internal) ----
+    const discounts = '/api/internal/stores/{id}/discounts';
+    const discount = (await api('post', discounts, id, { internal: true, body: { code: 'WELCOME10', percent_off: 10, product_ids: ['tee'], ends_at: '2030-01-01T00:00:00Z' } })).body;
+    assert.equal((await api('post', discounts, id, { internal: true, body: { code: 'welcome10', amount_off: 500, currency: 'eur' } })).body.error.code, 'discount_code_taken');
+    assert.equal((await api('post', discounts, id, { internal: true, body: { code: 'X', percent_off: 10 } })).body.error.code, 'invalid_discount');
+    assert.equal((await api('get', discounts, id, { internal: true })).body.data[0].id, discount.id);
+    const oneDiscount = { ...id, discount_id: discount.id as string };
+    assert.equal((await api('get', `${discounts}/{discount_id}`, oneDiscount, { internal: true })).body.code, 'WELCOME10');
+    assert.equal((await api('get', `${discounts}/{discount_id}`, { ...id, discount_id: 'disc_nope' }, { internal: true })).status, 404);
+    assert.equal((await api('patch', `${discounts}/{discount_id}`, oneDiscount, { internal: true, body: { active: false, min_subtotal: 1000 } })).body.active, false);
+    assert.equal((await api('patch', `${discounts}/{discount_id}`, oneDiscount, { internal: true, body: { percent_off: 0 } })).status, 422);
+
     // ---- connecting Stripe: link, form, success page ----
     const acct = emu.createAccount('OpenAPI Shop');
     const link = new URL((await api('post', '/api/internal/stores/{id}/connect-link', id, { internal: true, body: { return_url: 'https://platform.example/stores/1' } })).body.url);

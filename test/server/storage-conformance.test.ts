@@ -608,4 +608,45 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       assert.equal(await b.leases.acquire(otherLease, 'next', 60_000), false);
     });
   });
+
+  describe('discounts', () => {
+    const terms = { percent_off: 10, amount_off: null, currency: null, min_subtotal: null, product_ids: ['tee'], starts_at: null, ends_at: null,
+      max_redemptions: 5, once_per_email: false, free_shipping: false, active: true };
+    const newDiscount = (storeId: string, code: string) => ({ id: uid('disc_'), store_id: storeId, code, ...terms });
+
+    it('stores one discount per code and store in any case: of racing creates exactly one wins', async () => {
+      const store = await newStore();
+      const made = await Promise.all(racers().map((s, i) => s.discounts.create(newDiscount(store.id, i % 2 ? 'Spring' : 'SPRING'))));
+      const won = made.filter((m) => m.ok);
+      assert.equal(won.length, 1);
+      assert.deepEqual(made.filter((m) => !m.ok).map((m) => !m.ok && m.reason), Array(5).fill('code_taken'));
+      const winner = won[0].ok ? won[0].discount : assert.fail();
+      assert.deepEqual({ ...winner, id: '', code: '' }, { ...terms, id: '', code: '', store_id: store.id, times_redeemed: 0, version: 0, created_at: clock.now(), updated_at: clock.now() });
+      assert.deepEqual(await b.discounts.getByCode(store.id, 'spring'), winner);
+      assert.deepEqual(await b.discounts.get(store.id, winner.id), winner);
+      assert.equal(await b.discounts.get((await newStore()).id, winner.id), null, "another store's discount is not found");
+      assert.equal((await a.discounts.create(newDiscount((await newStore()).id, 'spring'))).ok, true, 'another store may use the code');
+    });
+
+    it('lists a store\'s discounts newest first', async () => {
+      const store = await newStore();
+      await a.discounts.create(newDiscount(store.id, 'FIRST'));
+      clock.advance(1);
+      await b.discounts.create(newDiscount(store.id, 'SECOND'));
+      assert.deepEqual((await a.discounts.list(store.id)).map((d) => d.code), ['SECOND', 'FIRST']);
+    });
+
+    it('writes an edit only over the version it was made from: of racing edits exactly one wins', async () => {
+      const store = await newStore();
+      const made = await a.discounts.create(newDiscount(store.id, 'EDIT'));
+      const d = made.ok ? made.discount : assert.fail();
+      const edits = await Promise.all(racers().map((s, i) => s.discounts.update(store.id, d.id, 0, { ...terms, max_redemptions: 10 + i, active: false })));
+      const written = edits.filter((e) => e !== null);
+      assert.equal(written.length, 1);
+      assert.deepEqual({ ...written[0], max_redemptions: 0 }, { ...d, max_redemptions: 0, active: false, version: 1 });
+      assert.equal(await a.discounts.update(store.id, d.id, 0, terms), null, 'a stale version writes nothing');
+      assert.equal(await a.discounts.update(store.id, uid('disc_'), 1, terms), null, 'no such discount');
+      assert.deepEqual(await b.discounts.get(store.id, d.id), written[0]);
+    });
+  });
 });

@@ -4,6 +4,7 @@
  * without `npm run typecheck` failing. Nothing here runs.
  */
 import type { z } from 'zod';
+import type { discountJson } from '../routes/internal/discounts';
 import type { Readiness } from '../routes/status';
 import type { storeJson, stripeStatusJson } from '../routes/stores-view';
 import type { OrderPage, Product, StoreEvent } from '../storage/port';
@@ -47,5 +48,6 @@ export type AnswerTypeChecks = [
   Expect<Mutual<Of<typeof answers.publicProduct>, Omit<Product, 'active'>>>,
   Expect<Mutual<Of<typeof answers.storeShipping>, { store_id: string; shipping: wire.ShippingSettings | null }>>,
   Expect<Mutual<Omit<Of<typeof answers.orderList>, 'object'>, OrderPage>>,
+  Expect<Mutual<Of<typeof answers.discount>, ReturnType<typeof discountJson>>>,
   Expect<Mutual<Of<typeof answers.ready> | Of<typeof answers.notReady>, Readiness>>,
 ];

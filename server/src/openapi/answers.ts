@@ -306,6 +306,32 @@ export const orderList = named(
   "One page of a store's orders, newest first.",
 );
 
+export const discount = named(
+  z.strictObject({
+    id: z.string().describe('`disc_…`'),
+    store_id: z.string(),
+    code: z.string().describe('As written; shoppers may type it in any case'),
+    percent_off: z.number().int().min(1).max(100).nullable(),
+    amount_off: minor.nullable(),
+    currency: currency.nullable().describe('What amount_off and min_subtotal are in: the store\'s currency; null without amounts'),
+    min_subtotal: minor.nullable(),
+    product_ids: z.array(z.string()).nullable().describe('The products it applies to; null: every product'),
+    starts_at: isoTime.nullable(),
+    ends_at: isoTime.nullable(),
+    max_redemptions: z.number().int().min(1).nullable(),
+    times_redeemed: z.number().int().min(0),
+    once_per_email: z.boolean(),
+    free_shipping: z.boolean(),
+    active: z.boolean(),
+    created_at: isoTime,
+    updated_at: isoTime,
+  }),
+  'Discount',
+  "A store's discount code and its terms.",
+);
+
+export const discountList = named(z.strictObject({ data: z.array(discount) }), 'DiscountList', "A store's discount codes, newest first.");
+
 export const health = named(z.strictObject({ ok: z.literal(true) }), 'Health', 'Liveness: the process serves.');
 
 export const ready = named(z.strictObject({ ready: z.literal(true) }), 'Ready', 'Readiness: take traffic.');

@@ -7,6 +7,7 @@ import { json, type Operation } from './operation';
 import { requests } from './requests';
 
 const STORE_ID = { id: 'The store id (a UUID, any case)' };
+const DISCOUNT_ID = { ...STORE_ID, discount_id: 'The discount id (`disc_…`)' };
 const STORES = '/api/internal/stores';
 
 /** Every operation here is internal (the guard's 401 and 429 are added by the document). */
@@ -80,6 +81,30 @@ export const internalOperations: Operation[] = [
     method: 'delete', path: `${STORES}/{id}/shipping`, operationId: 'deleteShipping', tag: 'Shipping', summary: 'Make the store ship nothing',
     pathParams: STORE_ID, replies: { 200: json(a.storeShipping, 'shipping null') },
     errors: STORE_IN_PATH,
+  }),
+  internal({
+    method: 'post', path: `${STORES}/{id}/discounts`, operationId: 'createDiscount', tag: 'Discounts',
+    summary: 'Create a discount code (percent_off or amount_off; unique per store in any case)', pathParams: STORE_ID,
+    body: { schema: requests.createDiscount },
+    replies: { 201: json(a.discount, 'The new discount') },
+    errors: [...STORE_IN_PATH, ...BODY, errors.invalidDiscount, errors.discountCodeTaken],
+  }),
+  internal({
+    method: 'get', path: `${STORES}/{id}/discounts`, operationId: 'listDiscounts', tag: 'Discounts', summary: "The store's discount codes, newest first",
+    pathParams: STORE_ID, replies: { 200: json(a.discountList, 'The discounts') },
+    errors: STORE_IN_PATH,
+  }),
+  internal({
+    method: 'get', path: `${STORES}/{id}/discounts/{discount_id}`, operationId: 'getDiscount', tag: 'Discounts', summary: 'One discount code',
+    pathParams: DISCOUNT_ID, replies: { 200: json(a.discount, 'The discount') },
+    errors: [...STORE_IN_PATH, errors.discountNotFound],
+  }),
+  internal({
+    method: 'patch', path: `${STORES}/{id}/discounts/{discount_id}`, operationId: 'updateDiscount', tag: 'Discounts',
+    summary: "Change a discount's terms (active: false withdraws it)", pathParams: DISCOUNT_ID,
+    body: { schema: requests.patchDiscount },
+    replies: { 200: json(a.discount, 'The discount as stored') },
+    errors: [...STORE_IN_PATH, ...BODY, errors.discountNotFound, errors.invalidDiscount, errors.discountChanged],
   }),
   internal({
     method: 'get', path: `${STORES}/{id}/orders`, operationId: 'listOrders', tag: 'Orders', summary: "A store's orders, newest first",

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { detailsSchema } from '../payments/details';
+import { createDiscountSchema, patchDiscountSchema } from '../payments/discounts';
 import { settingsSchema } from '../payments/shipping';
 import { addItemBody, setQuantityBody } from '../routes/carts';
 import { completeBody } from '../routes/checkout';
@@ -31,6 +32,8 @@ export const requests = {
   connectLink: named(linkSchema, 'ConnectLinkRequest', 'Where the merchant returns to, and how long the link works.'),
   catalog: named(catalogSchema, 'CatalogUpload', 'Products to upsert (products not named are kept).'),
   shippingSettings: named(settingsSchema, 'ShippingSettingsRequest', "The store's whole shipping settings."),
+  createDiscount: named(createDiscountSchema, 'CreateDiscountRequest', 'A new discount code and its terms; unknown fields are refused.'),
+  patchDiscount: named(patchDiscountSchema, 'UpdateDiscountRequest', "The terms to change (null clears one); the code itself never changes."),
   /** Not validated by a schema of ours (the route checks the signature, then the shape): what Stripe sends. */
   stripeEvent: named(
     z.looseObject({ id: z.string().min(1), type: z.string(), data: z.looseObject({ object: z.looseObject({}) }) }),

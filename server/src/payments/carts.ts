@@ -81,9 +81,14 @@ export function priceCart(record: CartRecord | null, now: number): Cart | null {
   };
 }
 
+/** The currency a store sells in: its catalog's (one per store), or its default before it has a catalog. */
+export async function storeCurrency(deps: Pick<AppDeps, 'storage'>, store: { id: string; default_currency: string }): Promise<string> {
+  return (await deps.storage.catalog.currencyOf(store.id)) ?? store.default_currency;
+}
+
 /** A new, empty cart of the store, in the store's catalog currency. */
 export async function createCart(deps: CartDeps, store: { id: string; default_currency: string }): Promise<Cart> {
-  const currency = (await deps.storage.catalog.currencyOf(store.id)) ?? store.default_currency;
+  const currency = await storeCurrency(deps, store);
   const now = deps.clock.now();
   const record = await deps.storage.carts.create({ id: newCartId(), storeId: store.id, currency, expiresAt: now + CART_IDLE_MS });
   return priceCart(record, now)!;

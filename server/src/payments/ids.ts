@@ -21,8 +21,8 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** An opaque id for rows nobody needs to guess (checkouts, orders): prefix + 96 random bits. */
-export function newId(prefix: 'chk' | 'ord'): string {
+/** An opaque id for rows nobody needs to guess (checkouts, orders, discounts): prefix + 96 random bits. */
+export function newId(prefix: 'chk' | 'ord' | 'disc'): string {
   return `${prefix}_${randomBytes(12).toString('base64url')}`;
 }
 

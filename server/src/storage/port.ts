@@ -33,6 +33,8 @@ export interface Storage {
   leases: LeasesRepository;
   /** Token buckets shared by every instance: a store's smoothed budget of expensive calls. */
   budgets: BudgetsRepository;
+  /** A store's discount codes and their terms. */
+  discounts: DiscountsRepository;
   /**
    * A cheap readiness probe (GET /readyz): one trivial query, and whether every migration this code knows is
    * applied (checked until it is, then remembered: migrations only ever add). `ok: false` with a reason for a
@@ -578,4 +580,65 @@ export interface BudgetsRepository {
    * otherwise. One atomic statement: concurrent takers on any instance never take the same token.
    */
   take(key: string, capacity: number, perMs: number, now: number, keep: number): Promise<boolean>;
+}
+
+// ---- discount codes ----
+
+/** A store's discount code and its terms; amounts in `currency`'s minor units, times in ms. */
+export interface Discount extends DiscountTerms {
+  id: string;
+  store_id: string;
+  /** As the platform wrote it; matched in any case. */
+  code: string;
+  /** Orders that used it so far. */
+  times_redeemed: number;
+  /** Raised by every edit of the terms: an edit is written only over the version it was made from. */
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** What a discount takes off and when it applies: the settings the platform sets, stored as one whole. */
+export interface DiscountTerms {
+  /** 1–100; null when the code takes an amount off (or only makes shipping free). */
+  percent_off: number | null;
+  amount_off: number | null;
+  /** The store's currency when an amount (amount_off, min_subtotal) is set, else null. */
+  currency: string | null;
+  min_subtotal: number | null;
+  /** The products it applies to; null: every product. */
+  product_ids: string[] | null;
+  starts_at: number | null;
+  ends_at: number | null;
+  max_redemptions: number | null;
+  once_per_email: boolean;
+  free_shipping: boolean;
+  active: boolean;
+}
+
+/** A new discount (the id is chosen by the caller). */
+export interface NewDiscount extends DiscountTerms {
+  id: string;
+  store_id: string;
+  code: string;
+}
+
+/** Discount codes, per store. Every method here is one statement. */
+export interface DiscountsRepository {
+  /**
+   * Stores a new discount with its counters at zero; `{ ok: false }` when the store already has this code in
+   * any case (the unique key on the upper-cased code decides a race: exactly one of two creates wins).
+   */
+  create(input: NewDiscount): Promise<{ ok: true; discount: Discount } | { ok: false; reason: 'code_taken' }>;
+  /** Every discount of a store, newest first. */
+  list(storeId: string): Promise<Discount[]>;
+  /** One discount of a store by id; null when unknown or another store's. */
+  get(storeId: string, id: string): Promise<Discount | null>;
+  /** One discount of a store by its code, in any case; null when none. */
+  getByCode(storeId: string, code: string): Promise<Discount | null>;
+  /**
+   * Replaces the terms of a discount that is still at `version` (compare-and-set; the counters are kept) and
+   * raises its version; null when it is not (another edit came first: read it again) or there is no such discount.
+   */
+  update(storeId: string, id: string, version: number, terms: DiscountTerms): Promise<Discount | null>;
 }

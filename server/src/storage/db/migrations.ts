@@ -45,6 +45,53 @@ export interface SharedMigration {
 /** The migrations after 011, in order. */
 export const sharedMigrations: SharedMigration[] = [];
 
+// 012: a store's discount codes, and the redemptions that count against their limits. A code is unique per
+// store whatever its case (`code_key` is the upper-cased code). `times_redeemed` is the counter a conditional
+// UPDATE raises when an order is recorded; `version` guards the platform's edits (compare-and-set), so the
+// settings stored are always one validated whole. A redemption is one row per discount and order (recording an
+// order twice counts once); `email_key` is set only for once-per-email codes, where the unique key refuses a
+// second order of the same shopper however the two race (NULLs never collide).
+sharedMigrations.push({
+  id: '012_discounts',
+  sql: (t) => `
+CREATE TABLE discounts (
+  id TEXT PRIMARY KEY,
+  store_id TEXT NOT NULL REFERENCES stores (id) ON DELETE CASCADE,
+  code TEXT NOT NULL,
+  code_key TEXT NOT NULL,
+  percent_off ${t.int},
+  amount_off ${t.int},
+  currency TEXT,
+  min_subtotal ${t.int},
+  product_ids TEXT,
+  starts_at ${t.int},
+  ends_at ${t.int},
+  max_redemptions ${t.int},
+  once_per_email ${t.bool} NOT NULL DEFAULT ${t.false},
+  free_shipping ${t.bool} NOT NULL DEFAULT ${t.false},
+  active ${t.bool} NOT NULL DEFAULT ${t.true},
+  times_redeemed ${t.int} NOT NULL DEFAULT 0,
+  version ${t.int} NOT NULL DEFAULT 0,
+  created_at ${t.int} NOT NULL,
+  updated_at ${t.int} NOT NULL,
+  CHECK (percent_off IS NULL OR amount_off IS NULL),
+  CHECK (percent_off IS NULL OR (percent_off >= 1 AND percent_off <= 100)),
+  CHECK (amount_off IS NULL OR amount_off >= 1),
+  CHECK (times_redeemed >= 0)
+);
+CREATE UNIQUE INDEX discounts_store_code ON discounts (store_id, code_key);
+CREATE TABLE discount_redemptions (
+  discount_id TEXT NOT NULL REFERENCES discounts (id) ON DELETE CASCADE,
+  order_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  email_key TEXT,
+  created_at ${t.int} NOT NULL,
+  PRIMARY KEY (discount_id, order_id)
+);
+CREATE UNIQUE INDEX discount_redemptions_email ON discount_redemptions (discount_id, email_key);
+`,
+});
+
 /** The shared set as one engine's list of `{ id, sql }`. */
 export function migrationsFor(engine: 'sqlite' | 'postgres'): { id: string; sql: string }[] {
   return sharedMigrations.map((m) => ({ id: m.id, sql: m.sql(DDL[engine]) }));

@@ -208,6 +208,42 @@ export interface BudgetsTable {
   updated_at: number;
 }
 
+/** Migration 012: a store's discount code and its terms (amounts in `currency`, times in ms). */
+export interface DiscountsTable {
+  id: string;
+  store_id: string;
+  /** As the platform wrote it (trimmed). */
+  code: string;
+  /** The code upper-cased: unique per store. */
+  code_key: string;
+  percent_off: number | null;
+  amount_off: number | null;
+  currency: string | null;
+  min_subtotal: number | null;
+  /** JSON array of product ids; null: every product. */
+  product_ids: string | null;
+  starts_at: number | null;
+  ends_at: number | null;
+  max_redemptions: number | null;
+  once_per_email: Defaulted<DbBool>;
+  free_shipping: Defaulted<DbBool>;
+  active: Defaulted<DbBool>;
+  times_redeemed: Defaulted<number>;
+  /** Raised by every edit of the terms (not by redemptions): the compare-and-set of an edit. */
+  version: Defaulted<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Migration 012: one order's use of a discount; `email_key` only for once-per-email codes. */
+export interface DiscountRedemptionsTable {
+  discount_id: string;
+  order_id: string;
+  store_id: string;
+  email_key: string | null;
+  created_at: number;
+}
+
 /** The migrations' own bookkeeping (both runners). */
 export interface SchemaMigrationsTable {
   id: string;
@@ -230,5 +266,7 @@ export interface Database {
   cart_claims: CartClaimsTable;
   leases: LeasesTable;
   budgets: BudgetsTable;
+  discounts: DiscountsTable;
+  discount_redemptions: DiscountRedemptionsTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -17,6 +17,7 @@ import { kyselyOverPool, postgres } from '../db/dialect';
 import { createCartsRepository } from '../shared/carts';
 import { createCatalogRepository } from '../shared/catalog';
 import { createCheckoutsRepository } from '../shared/checkouts';
+import { createDiscountsRepository } from '../shared/discounts';
 import { createLeasesRepository } from '../shared/leases';
 import { createOrdersRepository } from '../shared/orders';
 import { createSealedValuesRepository } from '../shared/sealed';
@@ -48,6 +49,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     sealed: createSealedValuesRepository(db, postgres),
     leases: createLeasesRepository(db, postgres, clock),
     budgets: createBudgetsRepository(db, postgres),
+    discounts: createDiscountsRepository(db, postgres, clock),
     health: healthProbe(pool),
     close: () => (closed ??= pool.end()),
   };

@@ -19,6 +19,7 @@ import { createBudgetsRepository } from '../shared/budgets';
 import { createCartsRepository } from '../shared/carts';
 import { createCatalogRepository } from '../shared/catalog';
 import { createCheckoutsRepository } from '../shared/checkouts';
+import { createDiscountsRepository } from '../shared/discounts';
 import { createLeasesRepository } from '../shared/leases';
 import { createOrdersRepository } from '../shared/orders';
 import { createSealedValuesRepository } from '../shared/sealed';
@@ -54,6 +55,7 @@ export function createSqliteStorage(file: SqliteDatabase, clock: Clock): Storage
     sealed: createSealedValuesRepository(db, sqlite),
     leases: createLeasesRepository(db, sqlite, clock),
     budgets: createBudgetsRepository(db, sqlite),
+    discounts: createDiscountsRepository(db, sqlite, clock),
     health: healthProbe(file),
     // Waits for the connection: a transaction still running finishes first.
     close: () => sqliteConnectionOf(db)!.close(),
