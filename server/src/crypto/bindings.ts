@@ -21,6 +21,21 @@ export function clientSecretBinding(checkout: { id: string; store_id: string }):
   return { storeId: checkout.store_id, purpose: 'checkout_client_secret', rowId: checkout.id };
 }
 
+/**
+ * The "store" of a platform webhook endpoint's boxes: an endpoint belongs to the platform, not to one store,
+ * and no store id (a UUID) can be spelt like this.
+ */
+export const PLATFORM_BINDING_STORE = 'platform';
+
+/**
+ * `webhook_endpoints.secret_sealed` (current) or `.previous_secret_sealed` (previous) of an endpoint (the row is
+ * the endpoint): the two columns have purposes of their own, so neither box opens in the other's place.
+ */
+export function webhookEndpointSecretBinding(endpointId: string, which: 'current' | 'previous'): SealBinding {
+  const purpose = which === 'current' ? 'platform_webhook_secret' : 'platform_webhook_previous_secret';
+  return { storeId: PLATFORM_BINDING_STORE, purpose, rowId: endpointId };
+}
+
 /** The purpose of each sealed column. */
 export const PURPOSE_OF_COLUMN: Record<SealedValueRef['column'], SealPurpose> = {
   secret_key_sealed: 'stripe_secret_key',

@@ -35,6 +35,7 @@ const TAGS: Record<Tag, string> = {
   Products: "Internal: a store's catalog",
   Shipping: "Internal: a store's shipping settings",
   Orders: 'Internal: orders',
+  WebhookEndpoints: "Internal: the platform's webhook endpoints and their signing secrets",
   Meta: 'This document',
 };
 

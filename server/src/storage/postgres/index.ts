@@ -21,6 +21,7 @@ import { createLeasesRepository } from '../shared/leases';
 import { createOrdersRepository } from '../shared/orders';
 import { createSealedValuesRepository } from '../shared/sealed';
 import { createStoresRepository } from '../shared/stores';
+import { createWebhookEndpointsRepository } from '../shared/webhook-endpoints';
 import { migrate, SchemaTooNewError } from './migrations';
 import { pgMigrations } from './schema';
 
@@ -48,6 +49,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     sealed: createSealedValuesRepository(db, postgres),
     leases: createLeasesRepository(db, postgres, clock),
     budgets: createBudgetsRepository(db, postgres),
+    webhookEndpoints: createWebhookEndpointsRepository(db, postgres, clock),
     health: healthProbe(pool),
     close: () => (closed ??= pool.end()),
   };

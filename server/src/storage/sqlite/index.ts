@@ -22,6 +22,8 @@ import { migrations } from './migrations';
 import { createOrdersRepository } from './orders';
 import { createSealedValuesRepository } from './sealed';
 import { createStoresRepository } from './stores';
+import { kyselyOverSqlite, sqlite } from '../db/dialect';
+import { createWebhookEndpointsRepository } from '../shared/webhook-endpoints';
 
 /**
  * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations (unless
@@ -49,6 +51,10 @@ export function createSqliteStorage(db: SqliteDatabase, clock: Clock): Storage {
     sealed: createSealedValuesRepository(db),
     leases: createLeasesRepository(db, clock),
     budgets: createBudgetsRepository(db),
+    // Interim, until SQLite moves onto the shared repositories: Kysely over this same connection beside the
+    // synchronous repositories is safe ONLY because every method of this one is a single statement (no Kysely
+    // transaction stays open across an await for a synchronous one to run into).
+    webhookEndpoints: createWebhookEndpointsRepository(kyselyOverSqlite(db), sqlite, clock),
     health: healthProbe(db),
     close: () => run(() => void db.close()),
   };
