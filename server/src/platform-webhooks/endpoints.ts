@@ -4,6 +4,7 @@
  * rotation rule. The routes (routes/internal/webhook-endpoints.ts) parse and answer; the rules are here.
  */
 import { z } from 'zod';
+import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { webhookEndpointSecretBinding } from '../crypto/bindings';
@@ -15,7 +16,15 @@ import { EVENT_TYPES } from './events';
 import { newEndpointId, newSigningSecret, ROTATION_OVERLAP_MS } from './secret';
 
 /** What the use-cases need. */
-export type EndpointDeps = { storage: Storage; sealer: Sealer; clock: Clock; config: Pick<Config, 'env'> };
+export type EndpointDeps = { storage: Storage; sealer: Sealer; clock: Clock; config: Pick<Config, 'env'>; logger: Logger };
+
+/**
+ * Logs a change of an endpoint for operators: its id, its URL's origin (a platform may put a token in the
+ * path or query) and its event types; never a secret.
+ */
+export function logEndpointChange(logger: Logger, what: string, e: WebhookEndpoint): void {
+  logger.info({ webhook_endpoint_id: e.id, origin: new URL(e.url).origin, event_types: e.event_types, enabled: e.enabled }, `webhook endpoint ${what}`);
+}
 
 /** Longer URLs are refused (browsers and proxies cap near here; ours are stored and shown in full). */
 export const MAX_URL_LENGTH = 2048;
@@ -93,6 +102,7 @@ export async function createEndpoint(deps: EndpointDeps, input: CreateInput): Pr
     enabled: input.enabled ?? true,
     secret_sealed: deps.sealer.seal(webhookEndpointSecretBinding(id, 'current'), secret),
   });
+  logEndpointChange(deps.logger, 'created', endpoint);
   return { endpoint, secret };
 }
 
@@ -110,7 +120,14 @@ export async function updateEndpoint(deps: EndpointDeps, id: string, patch: Patc
   await checkStoresExist(deps.storage, patch.store_ids);
   const updated = await deps.storage.webhookEndpoints.update(id, { ...patch, url: endpointUrl });
   if (!updated) throw errors.webhookEndpointNotFound();
+  logEndpointChange(deps.logger, 'changed', updated);
   return updated;
+}
+
+/** Removes an endpoint: 404 `webhook_endpoint_not_found` when there is none. */
+export async function deleteEndpoint(deps: Pick<EndpointDeps, 'storage' | 'logger'>, id: string): Promise<void> {
+  if (!(await deps.storage.webhookEndpoints.delete(id))) throw errors.webhookEndpointNotFound();
+  deps.logger.info({ webhook_endpoint_id: id }, 'webhook endpoint deleted');
 }
 
 /**
@@ -129,7 +146,10 @@ export async function rotateSecret(deps: EndpointDeps, id: string): Promise<{ en
       previousSealed: deps.sealer.seal(webhookEndpointSecretBinding(id, 'previous'), former),
       previousExpiresAt: deps.clock.now() + ROTATION_OVERLAP_MS,
     });
-    if (endpoint) return { endpoint, secret };
+    if (endpoint) {
+      logEndpointChange(deps.logger, 'secret rotated', endpoint);
+      return { endpoint, secret };
+    }
   }
   throw errors.webhookEndpointBusy();
 }

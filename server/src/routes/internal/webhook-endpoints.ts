@@ -1,10 +1,10 @@
 import Router from '@koa/router';
 import type { AppDeps } from '../../deps';
-import { errors } from '../../errors';
 import { readBody } from '../../http/body';
 import {
   createEndpoint,
   createEndpointSchema,
+  deleteEndpoint,
   endpointJson,
   loadEndpoint,
   patchEndpointSchema,
@@ -41,7 +41,7 @@ export function webhookEndpointsRouter(deps: AppDeps): Router {
   });
 
   router.delete('/:id', async (ctx) => {
-    if (!(await deps.storage.webhookEndpoints.delete(ctx.params.id))) throw errors.webhookEndpointNotFound();
+    await deleteEndpoint(deps, ctx.params.id);
     ctx.body = { id: ctx.params.id, deleted: true };
   });
 
