@@ -41,14 +41,16 @@ export const PURPOSE_OF_COLUMN: Record<SealedValueRef['column'], SealPurpose> = 
   secret_key_sealed: 'stripe_secret_key',
   webhook_secret_sealed: 'stripe_webhook_secret',
   sealed_client_secret: 'checkout_client_secret',
+  secret_sealed: 'platform_webhook_secret',
+  previous_secret_sealed: 'platform_webhook_previous_secret',
 };
 
 /**
  * The binding of a value listed by the SealedValuesRepository (key rotation, the v1 upgrade). A retired
  * connection holds its former connection's boxes unchanged, so its row is the store too: a store's key
- * opens as that store's key in either table, and nowhere else.
+ * opens as that store's key in either table, and nowhere else. A webhook endpoint's row is the endpoint.
  */
 export function bindingOf(value: SealedValueRef & { storeId: string }): SealBinding {
-  const rowId = value.table === 'checkouts' ? value.rowId : value.storeId;
+  const rowId = value.table === 'checkouts' || value.table === 'webhook_endpoints' ? value.rowId : value.storeId;
   return { storeId: value.storeId, purpose: PURPOSE_OF_COLUMN[value.column], rowId };
 }

@@ -548,9 +548,12 @@ export interface LeasesRepository {
 
 /** Where a sealed value lives. */
 export interface SealedValueRef {
-  table: 'stripe_connections' | 'retired_connections' | 'checkouts';
-  column: 'secret_key_sealed' | 'webhook_secret_sealed' | 'sealed_client_secret';
-  /** The row's key (store id for connections, the row id for retired ones, checkout id for checkouts). */
+  table: 'stripe_connections' | 'retired_connections' | 'checkouts' | 'webhook_endpoints';
+  column: 'secret_key_sealed' | 'webhook_secret_sealed' | 'sealed_client_secret' | 'secret_sealed' | 'previous_secret_sealed';
+  /**
+   * The row's key (store id for connections, the row id for retired ones, checkout id for checkouts, endpoint id
+   * for the platform's webhook endpoints, whose store is crypto/bindings.ts's PLATFORM_BINDING_STORE).
+   */
   rowId: string;
 }
 
