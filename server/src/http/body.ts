@@ -52,9 +52,7 @@ export function validate<T>(schema: ZodType<T>, data: unknown, as: (message: str
   const parsed = schema.safeParse(data);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  // An unknown field is named by its own key (its issue's path is the object holding it).
-  const path = issue?.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : (issue?.path ?? []);
-  const param = path.length ? path.join('.') : undefined;
+  const param = issue?.path.length ? issue.path.join('.') : undefined;
   const error = as(`${param ? `${param}: ` : ''}${issue?.message ?? 'invalid input'}`);
   throw param ? error.about(param) : error;
 }
