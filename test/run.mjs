@@ -1,6 +1,6 @@
 // Runs every *.test.ts under test/, emulator/ and examples/ with Node's own test runner (tsx loads TypeScript).
 // Node 20's --test takes no globs, so the files are listed here. A full run (no arguments) then runs the
-// storage-dependent suites (test/payments, test/server) a second time on PostgreSQL (TEST_DATABASE=postgres,
+// storage-dependent suites (test/payments, test/server, test/platform) a second time on PostgreSQL (TEST_DATABASE=postgres,
 // each test server on a throw-away database at 127.0.0.1:5432); that pass is skipped loudly when nothing
 // answers there, and fails the run instead when CI=true. With file arguments the files run once, on the
 // engine TEST_DATABASE names (SQLite by default).
@@ -49,10 +49,10 @@ if (only.length) process.exit(runTests(only, process.env));
 const files = [...findTests('test'), ...findTests('emulator'), ...findTests('examples')].sort();
 const first = runTests(files, { ...process.env, TEST_DATABASE: 'sqlite' });
 
-const storageSuites = [...findTests(join('test', 'payments')), ...findTests(join('test', 'server'))].sort();
+const storageSuites = [...findTests(join('test', 'payments')), ...findTests(join('test', 'server')), ...findTests(join('test', 'platform'))].sort();
 let second = 0;
 if (await postgresAnswers()) {
-  process.stdout.write(`\n# PostgreSQL pass: ${storageSuites.length} files of test/payments and test/server with TEST_DATABASE=postgres\n`);
+  process.stdout.write(`\n# PostgreSQL pass: ${storageSuites.length} files of test/payments, test/server and test/platform with TEST_DATABASE=postgres\n`);
   second = runTests(storageSuites, { ...process.env, TEST_DATABASE: 'postgres' });
 } else if (process.env.CI === 'true') {
   process.stderr.write('\nPostgreSQL pass FAILED: nothing answers on 127.0.0.1:5432 (CI=true requires it; see .ci/run)\n');

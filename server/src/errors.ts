@@ -187,6 +187,10 @@ export const errors = {
   webhookSignatureInvalid: def('webhook_signature_invalid', 400, 'Webhook signature is missing, wrong or too old'),
   invalidWebhookEvent: def('invalid_webhook_event', 400, 'The event needs a string id and type and a data.object'),
   orderNotRecordedYet: def('order_not_recorded_yet', 409, 'The refunded payment has no order yet; deliver this event again later'),
+
+  // ---- the platform's webhook endpoints ----
+  webhookEndpointNotFound: def('webhook_endpoint_not_found', 404, 'Webhook endpoint not found'),
+  webhookEndpointBusy: def('webhook_endpoint_busy', 409, 'The endpoint\'s secret was being rotated meanwhile; try again'),
 };
 
 /** Every code with the statuses it is answered with (a few codes keep one status per situation, e.g. 422 vs 502). */

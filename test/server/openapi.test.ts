@@ -301,6 +301,23 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     assert.equal((await api('get', '/api/internal/orders/{id}', { id: paid.id }, { internal: true })).body.shipping.rate.id, 'standard');
     assert.equal((await api('get', '/api/internal/orders/{id}', { id: 'ord_nope' }, { internal: true })).status, 404);
 
+    // ---- the platform's webhook endpoints (internal) ----
+    const endpoints = '/api/internal/webhook-endpoints';
+    const created = await api('post', endpoints, {}, { internal: true, body: { url: 'http://127.0.0.1:9/hooks', event_types: ['order.paid'], store_ids: [store.id] } });
+    assert.equal(created.status, 201);
+    const ep = { id: created.body.id as string };
+    assert.equal((await api('post', endpoints, {}, { internal: true, body: { url: 'ftp://x', event_types: ['order.paid'] } })).status, 400);
+    assert.equal((await api('get', endpoints, {}, { internal: true })).body.data[0].id, ep.id);
+    assert.equal((await api('get', `${endpoints}/{id}`, ep, { internal: true })).body.url, 'http://127.0.0.1:9/hooks');
+    assert.equal((await api('get', `${endpoints}/{id}`, { id: 'we_nope' }, { internal: true })).status, 404);
+    assert.equal((await api('patch', `${endpoints}/{id}`, ep, { internal: true, body: { enabled: false } })).body.enabled, false);
+    assert.equal((await api('patch', `${endpoints}/{id}`, ep, { internal: true, body: { event_types: ['order.shipped'] } })).status, 400);
+    assert.equal((await api('patch', `${endpoints}/{id}`, { id: 'we_nope' }, { internal: true, body: {} })).status, 404);
+    assert.match((await api('post', `${endpoints}/{id}/rotate-secret`, ep, { internal: true })).body.secret, /^whsec_/);
+    assert.equal((await api('post', `${endpoints}/{id}/rotate-secret`, { id: 'we_nope' }, { internal: true })).status, 404);
+    assert.equal((await api('delete', `${endpoints}/{id}`, ep, { internal: true })).body.deleted, true);
+    assert.equal((await api('delete', `${endpoints}/{id}`, ep, { internal: true })).status, 404);
+
     // ---- webhooks ----
     await emu.webhooks.idle();
     const delivered = emu.webhooks.deliveries.find((d) => d.eventType === 'payment_intent.succeeded' && d.ok);

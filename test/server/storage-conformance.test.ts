@@ -577,6 +577,35 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
     });
   });
 
+  describe('webhook endpoints', () => {
+    const endpoint = () => ({ id: uid('we_'), url: 'https://bmos.example/hooks', event_types: ['order.paid'], store_ids: null, enabled: true, secret_sealed: 'sealed-whsec-1' });
+
+    it('stores an endpoint that the other instance reads back, changes only the fields given, and deletes it once', async () => {
+      const made = await a.webhookEndpoints.create({ ...endpoint(), store_ids: ['st_1', 'st_2'] });
+      assert.deepEqual(await b.webhookEndpoints.get(made.id), made);
+      assert.deepEqual([made.enabled, made.disabled_reason, made.previous_secret_sealed, made.previous_secret_expires_at, made.created_at], [true, null, null, null, clock.now()]);
+      assert.ok((await b.webhookEndpoints.list()).some((e) => e.id === made.id));
+      clock.advance(1000);
+      const changed = (await b.webhookEndpoints.update(made.id, { enabled: false, store_ids: null }))!;
+      assert.deepEqual(changed, { ...made, enabled: false, store_ids: null, updated_at: made.created_at + 1000 });
+      assert.equal(await a.webhookEndpoints.update(uid('we_'), { enabled: true }), null);
+      const deleted = await Promise.all(racers().map((s) => s.webhookEndpoints.delete(made.id)));
+      assert.equal(deleted.filter(Boolean).length, 1);
+      assert.equal(await a.webhookEndpoints.get(made.id), null);
+    });
+
+    it('applies exactly one of concurrent rotations from the same secret, and none from a stale one', async () => {
+      const made = await a.webhookEndpoints.create(endpoint());
+      const rotation = (i: number) => ({ from: 'sealed-whsec-1', secretSealed: `sealed-whsec-2-${i}`, previousSealed: 'sealed-prev-1', previousExpiresAt: clock.now() + HOUR });
+      const rotated = await Promise.all(racers().map((s, i) => s.webhookEndpoints.rotateSecret(made.id, rotation(i))));
+      const winner = rotated.filter((r) => r !== null);
+      assert.equal(winner.length, 1);
+      assert.deepEqual(await b.webhookEndpoints.get(made.id), winner[0]);
+      assert.deepEqual([winner[0].previous_secret_sealed, winner[0].previous_secret_expires_at], ['sealed-prev-1', clock.now() + HOUR]);
+      assert.equal(await a.webhookEndpoints.rotateSecret(made.id, rotation(9)), null, 'the secret it was computed from is gone');
+    });
+  });
+
   describe('leases', () => {
     it('grants a free lease to one of concurrent callers; the holder renews, others wait for its expiry or release', async () => {
       const name = uid('sweep_');

@@ -27,10 +27,24 @@ import nacl from 'tweetnacl';
 const VERSION = 'v2';
 const SUBKEY_LABEL = 'checkout-best/seal/v2\0';
 
-/** What a sealed value is: the Stripe secret (or restricted) key, the webhook signing secret, a client_secret. */
-export type SealPurpose = 'stripe_secret_key' | 'stripe_webhook_secret' | 'checkout_client_secret';
+/**
+ * What a sealed value is: the Stripe secret (or restricted) key, the webhook signing secret, a client_secret,
+ * or a signing secret of the platform's webhook endpoints (current, or previous during a rotation's overlap).
+ */
+export type SealPurpose =
+  | 'stripe_secret_key'
+  | 'stripe_webhook_secret'
+  | 'checkout_client_secret'
+  | 'platform_webhook_secret'
+  | 'platform_webhook_previous_secret';
 
-const PURPOSES: readonly SealPurpose[] = ['stripe_secret_key', 'stripe_webhook_secret', 'checkout_client_secret'];
+const PURPOSES: readonly SealPurpose[] = [
+  'stripe_secret_key',
+  'stripe_webhook_secret',
+  'checkout_client_secret',
+  'platform_webhook_secret',
+  'platform_webhook_previous_secret',
+];
 
 /**
  * The place a box is sealed for: its store, its purpose, and the id of the row that holds it (the store id

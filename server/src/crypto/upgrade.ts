@@ -115,6 +115,9 @@ async function misplaced(deps: UpgradeDeps, v: SealedValue, value: string): Prom
     case 'webhook_secret_sealed':
       if (v.rowId !== v.storeId) return 'the row is not the store';
       return WEBHOOK_SECRET.test(value) ? null : 'the value is not a webhook signing secret';
+    case 'secret_sealed':
+    case 'previous_secret_sealed':
+      return 'webhook endpoint secrets were never sealed as v1';
     case 'sealed_client_secret': {
       const checkout = await deps.storage.checkouts.get(v.rowId);
       if (!checkout || checkout.store_id !== v.storeId) return 'the session is gone or belongs to another store';

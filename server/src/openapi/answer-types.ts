@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { discountJson } from '../routes/internal/discounts';
 import type { Readiness } from '../routes/status';
 import type { storeJson, stripeStatusJson } from '../routes/stores-view';
+import type { endpointJson } from '../platform-webhooks/endpoints';
 import type { OrderPage, Product, StoreEvent } from '../storage/port';
 import type * as wire from '../wire';
 import type * as answers from './answers';
@@ -50,4 +51,6 @@ export type AnswerTypeChecks = [
   Expect<Mutual<Omit<Of<typeof answers.orderList>, 'object'>, OrderPage>>,
   Expect<Mutual<Of<typeof answers.discount>, ReturnType<typeof discountJson>>>,
   Expect<Mutual<Of<typeof answers.ready> | Of<typeof answers.notReady>, Readiness>>,
+  Expect<Mutual<Of<typeof answers.webhookEndpoint>, ReturnType<typeof endpointJson>>>,
+  Expect<Mutual<Of<typeof answers.webhookEndpointWithSecret>, ReturnType<typeof endpointJson> & { secret: string }>>,
 ];

@@ -331,6 +331,35 @@ export const discount = named(
 );
 
 export const discountList = named(z.strictObject({ data: z.array(discount) }), 'DiscountList', "A store's discount codes, newest first.");
+export const webhookEndpoint = named(
+  z.strictObject({
+    id: z.string().describe('`we_…`'),
+    url: z.string(),
+    event_types: z.array(z.string()),
+    store_ids: z.array(z.string()).nullable().describe('null: every store'),
+    enabled: z.boolean(),
+    disabled_reason: z.string().nullable().describe('Why checkout-best disabled it; null when enabled or disabled by the platform'),
+    previous_secret_expires_at: isoTime.nullable().describe('Until when the secret before the last rotation still signs too'),
+    created_at: isoTime,
+    updated_at: isoTime,
+  }),
+  'WebhookEndpoint',
+  "An endpoint of the platform that receives events (never its secret).",
+);
+
+export const webhookEndpointWithSecret = named(
+  webhookEndpoint.extend({ secret: z.string().regex(/^whsec_/).describe('The signing secret (Standard Webhooks); shown only in this answer') }),
+  'WebhookEndpointWithSecret',
+  'An endpoint just created or with a secret just rotated, with its new signing secret.',
+);
+
+export const webhookEndpointList = named(z.strictObject({ data: z.array(webhookEndpoint) }), 'WebhookEndpointList', 'Every endpoint, oldest first.');
+
+export const deletedWebhookEndpoint = named(
+  z.strictObject({ id: z.string(), deleted: z.literal(true) }),
+  'DeletedWebhookEndpoint',
+  'The endpoint is gone.',
+);
 
 export const health = named(z.strictObject({ ok: z.literal(true) }), 'Health', 'Liveness: the process serves.');
 

@@ -36,6 +36,7 @@ const TAGS: Record<Tag, string> = {
   Shipping: "Internal: a store's shipping settings",
   Discounts: "Internal: a store's discount codes",
   Orders: 'Internal: orders',
+  WebhookEndpoints: "Internal: the platform's webhook endpoints and their signing secrets",
   Meta: 'This document',
 };
 

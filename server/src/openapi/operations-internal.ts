@@ -9,6 +9,8 @@ import { requests } from './requests';
 const STORE_ID = { id: 'The store id (a UUID, any case)' };
 const DISCOUNT_ID = { ...STORE_ID, discount_id: 'The discount id (`disc_…`)' };
 const STORES = '/api/internal/stores';
+const ENDPOINTS = '/api/internal/webhook-endpoints';
+const ENDPOINT_ID = { id: 'The endpoint id (`we_…`)' };
 
 /** Every operation here is internal (the guard's 401 and 429 are added by the document). */
 const internal = (op: Omit<Operation, 'internal'>): Operation => ({ ...op, internal: true });
@@ -117,5 +119,40 @@ export const internalOperations: Operation[] = [
     pathParams: { id: 'The order id (`ord_…`)' },
     replies: { 200: json(a.order, 'The order') },
     errors: [errors.orderNotFound],
+  }),
+  internal({
+    method: 'post', path: ENDPOINTS, operationId: 'createWebhookEndpoint', tag: 'WebhookEndpoints',
+    summary: 'Add an endpoint; the answer carries its signing secret, once', pathParams: {},
+    body: { schema: requests.createWebhookEndpoint },
+    replies: { 201: json(a.webhookEndpointWithSecret, 'The endpoint and its secret') },
+    errors: BODY,
+  }),
+  internal({
+    method: 'get', path: ENDPOINTS, operationId: 'listWebhookEndpoints', tag: 'WebhookEndpoints', summary: 'Every endpoint', pathParams: {},
+    replies: { 200: json(a.webhookEndpointList, 'The endpoints') },
+    errors: [],
+  }),
+  internal({
+    method: 'get', path: `${ENDPOINTS}/{id}`, operationId: 'getWebhookEndpoint', tag: 'WebhookEndpoints', summary: 'Read an endpoint',
+    pathParams: ENDPOINT_ID, replies: { 200: json(a.webhookEndpoint, 'The endpoint') },
+    errors: [errors.webhookEndpointNotFound],
+  }),
+  internal({
+    method: 'patch', path: `${ENDPOINTS}/{id}`, operationId: 'updateWebhookEndpoint', tag: 'WebhookEndpoints',
+    summary: 'Change an endpoint (url, events, stores, enabled)', pathParams: ENDPOINT_ID,
+    body: { schema: requests.patchWebhookEndpoint },
+    replies: { 200: json(a.webhookEndpoint, 'The endpoint') },
+    errors: [...BODY, errors.webhookEndpointNotFound],
+  }),
+  internal({
+    method: 'delete', path: `${ENDPOINTS}/{id}`, operationId: 'deleteWebhookEndpoint', tag: 'WebhookEndpoints', summary: 'Remove an endpoint',
+    pathParams: ENDPOINT_ID, replies: { 200: json(a.deletedWebhookEndpoint, 'Removed') },
+    errors: [errors.webhookEndpointNotFound],
+  }),
+  internal({
+    method: 'post', path: `${ENDPOINTS}/{id}/rotate-secret`, operationId: 'rotateWebhookEndpointSecret', tag: 'WebhookEndpoints',
+    summary: 'Roll the signing secret; the former one keeps signing beside it for 24 hours', pathParams: ENDPOINT_ID,
+    replies: { 200: json(a.webhookEndpointWithSecret, 'The endpoint and its new secret') },
+    errors: [errors.webhookEndpointNotFound, errors.webhookEndpointBusy],
   }),
 ];

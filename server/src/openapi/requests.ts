@@ -9,6 +9,7 @@ import { settingsSchema } from '../payments/shipping';
 import { addItemBody, setQuantityBody } from '../routes/carts';
 import { completeBody } from '../routes/checkout';
 import { formSchema } from '../routes/connect';
+import { createEndpointSchema, patchEndpointSchema } from '../platform-webhooks/endpoints';
 import { catalogSchema } from '../routes/internal/products';
 import { createSchema, linkSchema, patchSchema } from '../routes/internal/stores';
 import type { ComponentMeta } from './answers';
@@ -34,6 +35,8 @@ export const requests = {
   shippingSettings: named(settingsSchema, 'ShippingSettingsRequest', "The store's whole shipping settings."),
   createDiscount: named(createDiscountSchema, 'CreateDiscountRequest', 'A new discount code and its terms; unknown fields are refused.'),
   patchDiscount: named(patchDiscountSchema, 'UpdateDiscountRequest', "The terms to change (null clears one); the code itself never changes."),
+  createWebhookEndpoint: named(createEndpointSchema, 'CreateWebhookEndpointRequest', 'A new endpoint: its URL (https in production), the event types it wants, optionally the stores (default: every store).'),
+  patchWebhookEndpoint: named(patchEndpointSchema, 'UpdateWebhookEndpointRequest', 'The fields to change; store_ids null means every store.'),
   /** Not validated by a schema of ours (the route checks the signature, then the shape): what Stripe sends. */
   stripeEvent: named(
     z.looseObject({ id: z.string().min(1), type: z.string(), data: z.looseObject({ object: z.looseObject({}) }) }),

@@ -35,6 +35,8 @@ export interface Storage {
   budgets: BudgetsRepository;
   /** A store's discount codes and their terms. */
   discounts: DiscountsRepository;
+  /** The platform's webhook endpoints, with their sealed signing secrets. */
+  webhookEndpoints: WebhookEndpointsRepository;
   /**
    * A cheap readiness probe (GET /readyz): one trivial query, and whether every migration this code knows is
    * applied (checked until it is, then remembered: migrations only ever add). `ok: false` with a reason for a
@@ -548,9 +550,12 @@ export interface LeasesRepository {
 
 /** Where a sealed value lives. */
 export interface SealedValueRef {
-  table: 'stripe_connections' | 'retired_connections' | 'checkouts';
-  column: 'secret_key_sealed' | 'webhook_secret_sealed' | 'sealed_client_secret';
-  /** The row's key (store id for connections, the row id for retired ones, checkout id for checkouts). */
+  table: 'stripe_connections' | 'retired_connections' | 'checkouts' | 'webhook_endpoints';
+  column: 'secret_key_sealed' | 'webhook_secret_sealed' | 'sealed_client_secret' | 'secret_sealed' | 'previous_secret_sealed';
+  /**
+   * The row's key (store id for connections, the row id for retired ones, checkout id for checkouts, endpoint id
+   * for the platform's webhook endpoints, whose store is crypto/bindings.ts's PLATFORM_BINDING_STORE).
+   */
   rowId: string;
 }
 
@@ -598,6 +603,26 @@ export interface Discount extends DiscountTerms {
   updated_at: number;
 }
 
+// ---- the platform's webhook endpoints ----
+
+/** An endpoint of the platform that receives our events; its secrets only sealed. */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  event_types: string[];
+  /** The stores whose events it receives; null: every store. */
+  store_ids: string[] | null;
+  enabled: boolean;
+  /** Why checkout-best disabled it (null when enabled, or disabled by the platform). */
+  disabled_reason: string | null;
+  secret_sealed: string;
+  /** The secret before the last rotation, still signing until `previous_secret_expires_at`. */
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 /** What a discount takes off and when it applies: the settings the platform sets, stored as one whole. */
 export interface DiscountTerms {
   /** 1–100; null when the code takes an amount off (or only makes shipping free). */
@@ -641,4 +666,41 @@ export interface DiscountsRepository {
    * raises its version; null when it is not (another edit came first: read it again) or there is no such discount.
    */
   update(storeId: string, id: string, version: number, terms: DiscountTerms): Promise<Discount | null>;
+}
+
+/** What it takes to add an endpoint: everything but the times. */
+export type NewWebhookEndpoint = Omit<WebhookEndpoint, 'disabled_reason' | 'previous_secret_sealed' | 'previous_secret_expires_at' | 'created_at' | 'updated_at'>;
+
+/** The fields a platform may change; those left out stay. */
+export interface WebhookEndpointPatch {
+  url?: string;
+  event_types?: string[];
+  store_ids?: string[] | null;
+  enabled?: boolean;
+}
+
+/** A secret rotation, computed by the domain from the row it read. */
+export interface SecretRotation {
+  /** The sealed secret the rotation was computed from: the rotation applies only while it is still current. */
+  from: string;
+  secretSealed: string;
+  previousSealed: string;
+  previousExpiresAt: number;
+}
+
+/** The platform's webhook endpoints. Every method is one statement (atomic on its own, on either engine). */
+export interface WebhookEndpointsRepository {
+  create(endpoint: NewWebhookEndpoint): Promise<WebhookEndpoint>;
+  get(id: string): Promise<WebhookEndpoint | null>;
+  /** Every endpoint, oldest first. */
+  list(): Promise<WebhookEndpoint[]>;
+  /** Applies the given fields (enabling clears `disabled_reason`); null for an unknown endpoint. */
+  update(id: string, patch: WebhookEndpointPatch): Promise<WebhookEndpoint | null>;
+  /** Removes the endpoint; false when there was none. */
+  delete(id: string): Promise<boolean>;
+  /**
+   * Installs a new secret and keeps the former one as previous, only while `rotation.from` is still the
+   * current secret (compare-and-set: of two concurrent rotations one wins); null otherwise or for an unknown endpoint.
+   */
+  rotateSecret(id: string, rotation: SecretRotation): Promise<WebhookEndpoint | null>;
 }

@@ -92,6 +92,29 @@ CREATE UNIQUE INDEX discount_redemptions_email ON discount_redemptions (discount
 `,
 });
 
+// The platform's webhook endpoints. Secrets are sealed (crypto/bindings.ts, webhookEndpointSecretBinding):
+// the current one, and after a rotation the one before it until `previous_secret_expires_at`, so a receiver
+// has time to switch. JSON lists are TEXT; `store_ids` NULL means every store.
+sharedMigrations.push({
+  id: '013_webhook_endpoints',
+  sql: (t) => `
+    CREATE TABLE webhook_endpoints (
+      id TEXT PRIMARY KEY,
+      url TEXT NOT NULL,
+      event_types TEXT NOT NULL,
+      store_ids TEXT,
+      enabled ${t.bool} NOT NULL DEFAULT ${t.true},
+      disabled_reason TEXT,
+      secret_sealed TEXT NOT NULL,
+      previous_secret_sealed TEXT,
+      previous_secret_expires_at ${t.int},
+      created_at ${t.int} NOT NULL,
+      updated_at ${t.int} NOT NULL
+    );
+    CREATE INDEX webhook_endpoints_created ON webhook_endpoints (created_at, id);
+  `,
+});
+
 /** The shared set as one engine's list of `{ id, sql }`. */
 export function migrationsFor(engine: 'sqlite' | 'postgres'): { id: string; sql: string }[] {
   return sharedMigrations.map((m) => ({ id: m.id, sql: m.sql(DDL[engine]) }));

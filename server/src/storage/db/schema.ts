@@ -1,5 +1,5 @@
 /**
- * Every table as migrations 001–011 leave it, on both engines (sqlite/*-schema.ts and postgres/schema.ts): the
+ * Every table as migrations 001–011 (and the shared set of storage/db/migrations.ts) leave it, on both engines (sqlite/*-schema.ts and postgres/schema.ts): the
  * one `Database` type the Kysely repositories are written against. Column types are what a query hands back
  * over either driver: BIGINT arrives as a number (the pg pool's int8 parser, postgres/db.ts), and a flag as
  * `DbBool` (SQLite's 0/1, PostgreSQL's boolean; dialect.ts turns it into a boolean and back). JSON columns are
@@ -235,6 +235,23 @@ export interface DiscountsTable {
   updated_at: number;
 }
 
+/** Migration 013: an endpoint of the platform that receives our events (secrets only sealed). */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  /** JSON array of event types. */
+  event_types: string;
+  /** JSON array of store ids; null: every store. */
+  store_ids: string | null;
+  enabled: Defaulted<DbBool>;
+  disabled_reason: Defaulted<string | null>;
+  secret_sealed: string;
+  previous_secret_sealed: Defaulted<string | null>;
+  previous_secret_expires_at: Defaulted<number | null>;
+  created_at: number;
+  updated_at: number;
+}
+
 /** Migration 012: one order's use of a discount; `email_key` only for once-per-email codes. */
 export interface DiscountRedemptionsTable {
   discount_id: string;
@@ -268,5 +285,6 @@ export interface Database {
   budgets: BudgetsTable;
   discounts: DiscountsTable;
   discount_redemptions: DiscountRedemptionsTable;
+  webhook_endpoints: WebhookEndpointsTable;
   schema_migrations: SchemaMigrationsTable;
 }

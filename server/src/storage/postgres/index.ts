@@ -22,6 +22,7 @@ import { createLeasesRepository } from '../shared/leases';
 import { createOrdersRepository } from '../shared/orders';
 import { createSealedValuesRepository } from '../shared/sealed';
 import { createStoresRepository } from '../shared/stores';
+import { createWebhookEndpointsRepository } from '../shared/webhook-endpoints';
 import { migrate, SchemaTooNewError } from './migrations';
 import { pgMigrations } from './schema';
 
@@ -50,6 +51,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     leases: createLeasesRepository(db, postgres, clock),
     budgets: createBudgetsRepository(db, postgres),
     discounts: createDiscountsRepository(db, postgres, clock),
+    webhookEndpoints: createWebhookEndpointsRepository(db, postgres, clock),
     health: healthProbe(pool),
     close: () => (closed ??= pool.end()),
   };

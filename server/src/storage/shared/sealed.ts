@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { PLATFORM_BINDING_STORE } from '../../crypto/bindings';
 import { Rollback, type Dialect } from '../db/dialect';
 import type { Database } from '../db/schema';
 import type { SealedValue, SealedValueRef, SealedValuesRepository } from '../port';
@@ -10,7 +11,7 @@ import type { SealedValue, SealedValueRef, SealedValuesRepository } from '../por
  */
 export function createSealedValuesRepository(db: Kysely<Database>, dialect: Dialect): SealedValuesRepository {
   return {
-    // Three reads, one use-case: one transaction, so a rotation lists one state of the database.
+    // Four reads, one use-case: one transaction, so a rotation lists one state of the database.
     list: () =>
       dialect.transaction(db, async (trx) => {
         const out: SealedValue[] = [];
@@ -38,6 +39,12 @@ export function createSealedValuesRepository(db: Kysely<Database>, dialect: Dial
           .execute();
         for (const r of checkouts) {
           out.push({ table: 'checkouts', column: 'sealed_client_secret', rowId: r.id, storeId: r.store_id, sealed: r.sealed_client_secret });
+        }
+        const endpoints = await trx.selectFrom('webhook_endpoints').select(['id', 'secret_sealed', 'previous_secret_sealed']).orderBy('id').execute();
+        for (const r of endpoints) {
+          const at = { table: 'webhook_endpoints', rowId: r.id, storeId: PLATFORM_BINDING_STORE } as const;
+          out.push({ ...at, column: 'secret_sealed', sealed: r.secret_sealed });
+          if (r.previous_secret_sealed) out.push({ ...at, column: 'previous_secret_sealed', sealed: r.previous_secret_sealed });
         }
         return out;
       }),

@@ -27,6 +27,7 @@ import { createStoresRepository } from '../shared/stores';
 import { migrations } from './migrations';
 
 export type { SqliteDatabase };
+import { createWebhookEndpointsRepository } from '../shared/webhook-endpoints';
 
 /**
  * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations (unless
@@ -56,6 +57,7 @@ export function createSqliteStorage(file: SqliteDatabase, clock: Clock): Storage
     leases: createLeasesRepository(db, sqlite, clock),
     budgets: createBudgetsRepository(db, sqlite),
     discounts: createDiscountsRepository(db, sqlite, clock),
+    webhookEndpoints: createWebhookEndpointsRepository(db, sqlite, clock),
     health: healthProbe(file),
     // Waits for the connection: a transaction still running finishes first.
     close: () => sqliteConnectionOf(db)!.close(),
