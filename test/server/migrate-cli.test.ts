@@ -59,10 +59,14 @@ describe(`npm run migrate (${TEST_ENGINE})`, () => {
     await sql(`DELETE FROM schema_migrations WHERE id = '${known.at(-1)}'`);
     // The last migration's table exists already: drop it so it can be applied again (the newest migration
     // names the one table it creates here).
-    const createdBy: Record<string, string> = { '011_budgets': 'budgets', '013_webhook_endpoints': 'webhook_endpoints' };
-    const table = createdBy[known.at(-1)!];
-    assert.ok(table, `name the table ${known.at(-1)} creates in this test`);
-    await sql(`DROP TABLE ${table};`);
+    const undo: Record<string, string> = {
+      '011_budgets': 'DROP TABLE budgets;',
+      '013_webhook_endpoints': 'DROP TABLE webhook_endpoints;',
+      '016_stock': 'DROP TABLE stock_reservations; ALTER TABLE products DROP COLUMN stock; ALTER TABLE orders DROP COLUMN oversold;',
+    };
+    const statements = undo[known.at(-1)!];
+    assert.ok(statements, `name what ${known.at(-1)} creates in this test`);
+    for (const statement of statements.split(';').filter((x) => x.trim())) await sql(`${statement};`);
     const res = migrate();
     assert.equal(res.status, 0, res.stderr);
     assert.match(res.stdout, new RegExp(`applied 1 migration:\\n  ${known.at(-1)}\\n$`));

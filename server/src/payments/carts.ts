@@ -9,6 +9,7 @@ import { errors } from '../errors';
 import type { CartRecord, LineProduct } from '../storage/port';
 import { newCartId } from './ids';
 import { checkQuantity, priceLine, totals, type CartLine } from './money';
+import { checkAvailable } from './stock';
 
 /** Idle carts are forgotten after this long without a change. */
 export const CART_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -158,6 +159,7 @@ async function changeLine(
     if (isNewLine && record!.lines.length >= MAX_CART_LINES) throw errors.cartFull(MAX_CART_LINES);
     const quantity = decide(current, product);
     checkQuantity(quantity, product);
+    checkAvailable(quantity, current, product);
     const currency = cartCurrency(record!, product);
     // A new quantity of a line already there, nothing else changing: one table written (see CartLineWrite).
     const keepVersion = !isNewLine && currency === record!.currency && record!.expires_at - CART_IDLE_MS + TOUCH_EVERY_MS > now;

@@ -51,6 +51,7 @@ export async function openCheckout(
     });
     // The cart changed between our read and the write: freeze what it is now instead.
     if (created.status === 'cart_changed') continue;
+    if (created.status === 'out_of_stock') throw errors.outOfStock(created.productId, created.available);
     if (created.status === 'limit_reached') {
       throw errors.tooManyCheckouts(Math.max(1, Math.ceil((created.retryAt - deps.clock.now()) / 1000)));
     }

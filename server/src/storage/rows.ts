@@ -90,6 +90,7 @@ export interface OrderRow {
   shipping_amount: number;
   customer_json: string | null;
   shipping_json: string | null;
+  oversold: DbBool;
 }
 
 /** An order as the port (and the internal API) shows it. */
@@ -109,6 +110,7 @@ export function toOrder(row: OrderRow): Order {
     customer: row.customer_json ? (JSON.parse(row.customer_json) as Customer) : { email: row.customer_email, name: null, phone: null },
     shipping: row.shipping_json ? (JSON.parse(row.shipping_json) as Shipping) : null,
     amounts: { subtotal: row.subtotal ?? row.amount, shipping: row.shipping_amount, total: row.amount },
+    oversold: isTrue(row.oversold),
     created_at: new Date(row.created_at).toISOString(),
   };
 }

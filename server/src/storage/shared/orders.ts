@@ -4,6 +4,7 @@ import { LOCKS, Rollback, type Dialect } from '../db/dialect';
 import type { Database, OrdersTable } from '../db/schema';
 import type { OrdersRepository, PaidPayment, RecordPaidResult, RefundResult, StripeEventRef } from '../port';
 import { orderDetailsOf, toOrder } from '../rows';
+import { sellLines, type StockLine } from './stock';
 
 /**
  * Orders and the Stripe events already handled.
@@ -70,6 +71,12 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
       .set((eb) => ({ status: 'closed', version: eb('version', '+', 1), updated_at: now }))
       .where('id', '=', chk.cart_id)
       .execute();
+    // After the cart's row lock (the order checkouts.create takes its locks in): reservations become a sale.
+    const lines = JSON.parse(chk.lines_json) as StockLine[];
+    if (await sellLines(trx, dialect, { checkoutId: chk.id, storeId: chk.store_id, lines, now })) {
+      await trx.updateTable('orders').set({ oversold: dialect.bool(true) }).where('id', '=', p.orderId).execute();
+      return { status: 'created', order: { ...toOrder(row), oversold: true } };
+    }
     return { status: 'created', order: toOrder(row) };
   };
 
