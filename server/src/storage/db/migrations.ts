@@ -136,6 +136,7 @@ sharedMigrations.push({
     );
     CREATE INDEX stock_reservations_product ON stock_reservations (store_id, product_id, expires_at);
     CREATE INDEX stock_reservations_expiry ON stock_reservations (expires_at);
+    CREATE INDEX stock_reservations_cart ON stock_reservations (cart_id);
   `,
 });
 

@@ -35,8 +35,22 @@ export interface StockLine {
   quantity: number;
 }
 
-/** Sorted by product id: the order every transaction takes the products' locks in. */
-const inLockOrder = (lines: StockLine[]) => [...lines].sort((a, b) => (a.product_id < b.product_id ? -1 : a.product_id > b.product_id ? 1 : 0));
+/**
+ * The lines whose product keeps stock (one statement; a store without stock pays nothing more), sorted by product
+ * id: the order every transaction takes the products' locks in.
+ */
+async function stockedLines(trx: Kysely<Database>, storeId: string, lines: StockLine[]): Promise<StockLine[]> {
+  if (lines.length === 0) return [];
+  const rows = await trx
+    .selectFrom('products')
+    .select('id')
+    .where('store_id', '=', storeId)
+    .where('id', 'in', lines.map((l) => l.product_id))
+    .where('stock', 'is not', null)
+    .execute();
+  const stocked = new Set(rows.map((r) => r.id));
+  return lines.filter((l) => stocked.has(l.product_id)).sort((a, b) => (a.product_id < b.product_id ? -1 : a.product_id > b.product_id ? 1 : 0));
+}
 
 const lockProduct = (trx: Kysely<Database>, dialect: Dialect, storeId: string, productId: string) =>
   dialect.lock(trx, LOCKS.stock, `${storeId}/${productId}`);
@@ -52,7 +66,7 @@ export async function reserveLines(
   r: { checkoutId: string; storeId: string; cartId: string; lines: StockLine[]; expiresAt: number; now: number },
 ): Promise<{ productId: string; available: number } | null> {
   await trx.deleteFrom('stock_reservations').where('cart_id', '=', r.cartId).execute();
-  for (const line of inLockOrder(r.lines)) {
+  for (const line of await stockedLines(trx, r.storeId, r.lines)) {
     await lockProduct(trx, dialect, r.storeId, line.product_id);
     const inserted = await trx
       .insertInto('stock_reservations')
@@ -76,7 +90,7 @@ export async function reserveLines(
       .where('p.store_id', '=', r.storeId)
       .where('p.id', '=', line.product_id)
       .executeTakeFirst();
-    // Unlimited (or gone from the catalog since the cart was priced): nothing to hold.
+    // Made unlimited (or removed) since the first read: nothing to hold.
     if (!p || p.stock === null) continue;
     return { productId: line.product_id, available: Math.max(0, Number(p.available)) };
   }
@@ -100,7 +114,7 @@ export async function sellLines(
   s: { checkoutId: string; storeId: string; lines: StockLine[]; now: number },
 ): Promise<boolean> {
   let oversold = false;
-  for (const line of inLockOrder(s.lines)) {
+  for (const line of await stockedLines(trx, s.storeId, s.lines)) {
     await lockProduct(trx, dialect, s.storeId, line.product_id);
     const product = trx.updateTable('products').where('store_id', '=', s.storeId).where('id', '=', line.product_id).where('stock', 'is not', null);
     const sold = await product
