@@ -174,6 +174,7 @@ export const errors = {
 
   // ---- shipping settings (the platform's) ----
   invalidShippingSettings: def('invalid_shipping_settings', 422, (message: string) => message),
+  invalidTaxSettings: def('invalid_tax_settings', 422, (message: string) => message),
 
   // ---- discount codes (the platform's) ----
   invalidDiscount: def('invalid_discount', 422, (message: string) => message),

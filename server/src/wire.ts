@@ -253,3 +253,35 @@ export interface CheckoutPageConfig {
   accent: string;
   view: CheckoutView;
 }
+
+/**
+ * A store's tax, as the platform sets it (`PUT /api/internal/stores/:id/tax`): `included` (prices already
+ * hold every tax and no tax line is shown: the behaviour of a store without settings) or `rates` (a table by
+ * country and, for the US and Canada, by state or province).
+ */
+export type TaxSettings = { mode: 'included' } | { mode: 'rates'; tax_shipping: boolean; rates: TaxRateSettings[] };
+
+/** One rate of a store's table. */
+export interface TaxRateSettings {
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  /** For US and CA only: the state or province code (`CA`, `ON`); null: the whole country. */
+  state: string | null;
+  /** Percent, up to three decimals (19, 8.875). */
+  percentage: number;
+  /** True: prices already hold this tax (VAT in the EU); false: it is added on top (US sales tax). */
+  inclusive: boolean;
+  /** What the shopper reads: "VAT", "Sales tax". */
+  display_name: string;
+  /** Only products of this tax category (a reduced rate); null: every product without a rate of its own. */
+  tax_category: string | null;
+}
+
+/** One line of tax on a session or an order. */
+export interface TaxLine {
+  display_name: string;
+  percentage: number;
+  inclusive: boolean;
+  /** Minor units. Inclusive taxes are part of the prices; exclusive ones are added to the total. */
+  amount: number;
+}

@@ -138,6 +138,28 @@ export const shippingSettings = named(
   "A store's shipping, as the platform set it.",
 );
 
+export const taxRateSettings = named(
+  z.strictObject({
+    country,
+    state: z.string().nullable().describe('US and CA only: the state or province; null: the whole country'),
+    percentage: z.number().describe('Percent, up to three decimals'),
+    inclusive: z.boolean().describe('True: prices hold this tax (VAT); false: added on top (sales tax)'),
+    display_name: z.string(),
+    tax_category: z.string().nullable().describe('Only products of this category; null: every product without a rate of its own'),
+  }),
+  'TaxRateSettings',
+  'One tax rate of a store.',
+);
+
+export const taxSettings = named(
+  z.union([
+    z.strictObject({ mode: z.literal('included') }),
+    z.strictObject({ mode: z.literal('rates'), tax_shipping: z.boolean(), rates: z.array(taxRateSettings) }),
+  ]),
+  'TaxSettings',
+  "A store's tax, as the platform set it.",
+);
+
 export const order = named(
   z.strictObject({
     id: z.string(),
@@ -293,6 +315,12 @@ export const publicProduct = named(product.omit({ active: true }), 'PublicProduc
 export const productList = named(z.strictObject({ data: z.array(product) }), 'ProductList', "A store's products.");
 
 export const publicProductList = named(z.strictObject({ data: z.array(publicProduct) }), 'PublicProductList', "A store's active products.");
+
+export const storeTax = named(
+  z.strictObject({ store_id: z.string(), tax: taxSettings.nullable() }),
+  'StoreTax',
+  "A store's tax settings; null when it has none (prices include every tax).",
+);
 
 export const storeShipping = named(
   z.strictObject({ store_id: z.string(), shipping: shippingSettings.nullable() }),

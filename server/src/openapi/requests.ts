@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { detailsSchema } from '../payments/details';
 import { createDiscountSchema, patchDiscountSchema } from '../payments/discounts';
 import { settingsSchema } from '../payments/shipping';
+import { taxSettingsSchema } from '../payments/tax';
 import { addItemBody, setQuantityBody } from '../routes/carts';
 import { completeBody } from '../routes/checkout';
 import { formSchema } from '../routes/connect';
@@ -33,6 +34,7 @@ export const requests = {
   connectLink: named(linkSchema, 'ConnectLinkRequest', 'Where the merchant returns to, and how long the link works.'),
   catalog: named(catalogSchema, 'CatalogUpload', 'Products to upsert (products not named are kept).'),
   shippingSettings: named(settingsSchema, 'ShippingSettingsRequest', "The store's whole shipping settings."),
+  taxSettings: named(taxSettingsSchema, 'TaxSettingsRequest', "The store's whole tax settings: included (prices hold every tax) or a table of rates."),
   createDiscount: named(createDiscountSchema, 'CreateDiscountRequest', 'A new discount code and its terms; unknown fields are refused.'),
   patchDiscount: named(patchDiscountSchema, 'UpdateDiscountRequest', "The terms to change (null clears one); the code itself never changes."),
   createWebhookEndpoint: named(createEndpointSchema, 'CreateWebhookEndpointRequest', 'A new endpoint: its URL (https in production), the event types it wants, optionally the stores (default: every store).'),

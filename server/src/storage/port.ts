@@ -11,7 +11,7 @@
  * or null) for the domain to turn into a catalogue error. They only throw for real failures (I/O, a broken
  * database) and the typed `LinkAlreadyUsedError`.
  */
-import type { CartLine, Order, Shipping, ShippingSettings } from '../wire';
+import type { CartLine, Order, Shipping, ShippingSettings, TaxSettings } from '../wire';
 
 export type { Order, Shipping, ShippingSettings };
 
@@ -37,6 +37,8 @@ export interface Storage {
   discounts: DiscountsRepository;
   /** The platform's webhook endpoints, with their sealed signing secrets. */
   webhookEndpoints: WebhookEndpointsRepository;
+  /** Each store's tax settings. */
+  tax: TaxSettingsRepository;
   /**
    * A cheap readiness probe (GET /readyz): one trivial query, and whether every migration this code knows is
    * applied (checked until it is, then remembered: migrations only ever add). `ok: false` with a reason for a
@@ -703,4 +705,14 @@ export interface WebhookEndpointsRepository {
    * current secret (compare-and-set: of two concurrent rotations one wins); null otherwise or for an unknown endpoint.
    */
   rotateSecret(id: string, rotation: SecretRotation): Promise<WebhookEndpoint | null>;
+}
+
+// ---- tax ----
+
+/** A store's tax settings. Every method is one statement. */
+export interface TaxSettingsRepository {
+  /** The store's settings; null when it has none (prices include every tax). */
+  get(storeId: string): Promise<TaxSettings | null>;
+  /** Replaces the store's settings whole (null removes them); false for an unknown store (its key refuses the row). */
+  set(storeId: string, settings: TaxSettings | null): Promise<boolean>;
 }

@@ -119,3 +119,15 @@ sharedMigrations.push({
 export function migrationsFor(engine: 'sqlite' | 'postgres'): { id: string; sql: string }[] {
   return sharedMigrations.map((m) => ({ id: m.id, sql: m.sql(DDL[engine]) }));
 }
+
+// 017: a store's tax settings, as one validated whole (payments/tax.ts); a store without a row has prices
+// that include every tax. A table of its own, not a column of stores: the hot cart reads never need it.
+sharedMigrations.push({
+  id: '017_tax_settings',
+  sql: (t) => `
+CREATE TABLE tax_settings (
+  store_id TEXT PRIMARY KEY REFERENCES stores (id) ON DELETE CASCADE,
+  settings_json TEXT NOT NULL,
+  updated_at ${t.int} NOT NULL
+);`,
+});

@@ -235,6 +235,13 @@ export interface DiscountsTable {
   updated_at: number;
 }
 
+/** Migration 017: a store's tax settings (payments/tax.ts), JSON. */
+export interface TaxSettingsTable {
+  store_id: string;
+  settings_json: string;
+  updated_at: number;
+}
+
 /** Migration 013: an endpoint of the platform that receives our events (secrets only sealed). */
 export interface WebhookEndpointsTable {
   id: string;
@@ -286,5 +293,6 @@ export interface Database {
   discounts: DiscountsTable;
   discount_redemptions: DiscountRedemptionsTable;
   webhook_endpoints: WebhookEndpointsTable;
+  tax_settings: TaxSettingsTable;
   schema_migrations: SchemaMigrationsTable;
 }

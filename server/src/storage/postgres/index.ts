@@ -22,6 +22,7 @@ import { createLeasesRepository } from '../shared/leases';
 import { createOrdersRepository } from '../shared/orders';
 import { createSealedValuesRepository } from '../shared/sealed';
 import { createStoresRepository } from '../shared/stores';
+import { createTaxSettingsRepository } from '../shared/tax-settings';
 import { createWebhookEndpointsRepository } from '../shared/webhook-endpoints';
 import { migrate, SchemaTooNewError } from './migrations';
 import { pgMigrations } from './schema';
@@ -52,6 +53,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     budgets: createBudgetsRepository(db, postgres),
     discounts: createDiscountsRepository(db, postgres, clock),
     webhookEndpoints: createWebhookEndpointsRepository(db, postgres, clock),
+    tax: createTaxSettingsRepository(db, clock),
     health: healthProbe(pool),
     close: () => (closed ??= pool.end()),
   };

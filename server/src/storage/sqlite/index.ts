@@ -24,6 +24,7 @@ import { createLeasesRepository } from '../shared/leases';
 import { createOrdersRepository } from '../shared/orders';
 import { createSealedValuesRepository } from '../shared/sealed';
 import { createStoresRepository } from '../shared/stores';
+import { createTaxSettingsRepository } from '../shared/tax-settings';
 import { migrations } from './migrations';
 
 export type { SqliteDatabase };
@@ -58,6 +59,7 @@ export function createSqliteStorage(file: SqliteDatabase, clock: Clock): Storage
     budgets: createBudgetsRepository(db, sqlite),
     discounts: createDiscountsRepository(db, sqlite, clock),
     webhookEndpoints: createWebhookEndpointsRepository(db, sqlite, clock),
+    tax: createTaxSettingsRepository(db, clock),
     health: healthProbe(file),
     // Waits for the connection: a transaction still running finishes first.
     close: () => sqliteConnectionOf(db)!.close(),
