@@ -87,6 +87,8 @@ const envSchema = z.object({
   RATE_LIMIT_DETAILS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.detailsPerMinute),
   RATE_LIMIT_STORE_DETAILS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.storeDetailsPerMinute),
   RATE_LIMIT_COMPLETE_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.completePerMinute),
+  RATE_LIMIT_DISCOUNT_CODES_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.discountCodesPerMinute),
+  RATE_LIMIT_CART_DISCOUNT_CODES_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.cartDiscountCodesPerMinute),
 });
 
 /**
@@ -138,6 +140,8 @@ export function loadConfig(env: Record<string, string | undefined>, warn: Config
       detailsPerMinute: e.RATE_LIMIT_DETAILS_PER_MINUTE,
       storeDetailsPerMinute: e.RATE_LIMIT_STORE_DETAILS_PER_MINUTE,
       completePerMinute: e.RATE_LIMIT_COMPLETE_PER_MINUTE,
+      discountCodesPerMinute: e.RATE_LIMIT_DISCOUNT_CODES_PER_MINUTE,
+      cartDiscountCodesPerMinute: e.RATE_LIMIT_CART_DISCOUNT_CODES_PER_MINUTE,
     },
   };
 }

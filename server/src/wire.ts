@@ -41,6 +41,27 @@ export interface CartView {
    * has one or nothing ships: the drawer says "Add $7.50 for free shipping" while `subtotal` is below it.
    */
   free_shipping_over: number | null;
+  /** The code the shopper applied, while it applies to this cart (null: none, or it no longer applies). */
+  discount: CartDiscount | null;
+  /** `subtotal − discount.amount`: what the lines cost before shipping (and tax) at checkout. */
+  total: number;
+}
+
+/** A discount code as the cart shows it; `amount` computed on the server. */
+export interface CartDiscount {
+  code: string;
+  /** Minor units taken off the subtotal. */
+  amount: number;
+  /** True when the code also makes shipping free (the chosen rate costs 0 at checkout). */
+  free_shipping: boolean;
+  /** True when `amount` is less than the code's terms say: the lines are worth less, or the total hit Stripe's minimum charge. */
+  capped: boolean;
+}
+
+/** The code an order was paid with and what it took off. */
+export interface OrderDiscount {
+  code: string;
+  amount: number;
 }
 
 /** `POST /api/carts/:id/checkout` (201): the new checkout session's page. */
@@ -81,7 +102,10 @@ export interface ShippingRateOption {
 /** The money of a session or order; discount and tax slot in beside shipping later. */
 export interface Amounts {
   subtotal: number;
+  /** What a discount code took off the subtotal (0: none). */
+  discount: number;
   shipping: number;
+  /** `subtotal − discount + shipping`. */
   total: number;
 }
 
@@ -171,6 +195,8 @@ export interface Order {
   customer: Customer;
   /** Null for orders that ship nothing (a store without shipping settings, or only unshippable lines). */
   shipping: Shipping | null;
+  /** The discount code the order was paid with (null: none; orders from before discounts too). */
+  discount: OrderDiscount | null;
   amounts: Amounts;
   /** ISO 8601. */
   created_at: string;

@@ -259,6 +259,11 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     assert.equal((await api('get', '/api/carts/{id}', cart)).body.requires_shipping, true);
     assert.equal((await api('get', '/api/carts/{id}', { id: 'cart_nope' })).status, 404);
     assert.equal((await api('put', '/api/carts/{id}', cart)).status, 405);
+    assert.equal((await api('post', discounts, id, { internal: true, body: { code: 'TENOFF', percent_off: 10 } })).status, 201);
+    assert.equal((await api('post', '/api/carts/{id}/discount', cart, { body: { code: 'welcome10' } })).body.error.code, 'discount_not_found');
+    assert.equal((await api('post', '/api/carts/{id}/discount', cart, { body: { code: 7 } })).status, 400);
+    assert.equal((await api('post', '/api/carts/{id}/discount', cart, { body: { code: 'tenoff' } })).body.discount.code, 'TENOFF');
+    assert.equal((await api('delete', '/api/carts/{id}/discount', cart)).body.discount, null);
     const session = (await api('post', '/api/carts/{id}/checkout', cart)).body;
     const token = { token: session.token as string };
 

@@ -40,6 +40,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/carts/{id}/discount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a discount code (replacing the one applied)
+         * @description Refusals are 422 (the code is a field of the request, not a resource): `discount_not_found` also for an inactive code. Every try counts against guessing, per client address and per cart (429). CORS: only the store's `allowed_origins` (an unknown cart's 404 is readable from any origin); preflight `OPTIONS` answers 204.
+         */
+        post: operations["applyCartDiscount"];
+        /**
+         * Remove the discount code
+         * @description CORS: only the store's `allowed_origins` (an unknown cart's 404 is readable from any origin); preflight `OPTIONS` answers 204.
+         */
+        delete: operations["removeCartDiscount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/carts/{id}/items": {
         parameters: {
             query?: never;
@@ -687,15 +711,26 @@ export interface components {
             postal_code: string;
             state: string | null;
         };
-        /** @description The money of a session or an order. */
+        /** @description The money of a session or an order: subtotal − discount + shipping = total. */
         Amounts: {
+            discount: number;
             shipping: number;
             subtotal: number;
             total: number;
         };
+        /** @description The code the shopper typed (matched in any case). */
+        ApplyDiscountRequest: {
+            code: string;
+        };
         /** @description The whole cart, as every cart endpoint answers it. */
         Cart: {
             currency: string;
+            discount: {
+                amount: number;
+                capped: boolean;
+                code: string;
+                free_shipping: boolean;
+            } | null;
             free_shipping_over: number | null;
             id: string;
             item_count: number;
@@ -703,6 +738,7 @@ export interface components {
             requires_shipping: boolean;
             store_id: string;
             subtotal: number;
+            total: number;
         };
         /** @description One priced cart line, computed on the server from the catalog (also a checkout session's frozen line). */
         CartLine: {
@@ -739,6 +775,7 @@ export interface components {
         };
         /** @description What the shopper typed; every field optional, a field left out keeps its stored value. */
         CheckoutDetailsRequest: {
+            discount_code?: string | null;
             email?: string;
             shipping?: {
                 address: {
@@ -938,6 +975,10 @@ export interface components {
             currency: string;
             customer: components["schemas"]["Customer"];
             customer_email: string | null;
+            discount: {
+                amount: number;
+                code: string;
+            } | null;
             id: string;
             items: components["schemas"]["CartLine"][];
             livemode: boolean;
@@ -1437,7 +1478,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `cart_empty`, `amount_too_large` */
+            /** @description `cart_empty`, `amount_too_large`, `discount_exhausted` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1446,7 +1487,257 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "cart_empty" | "amount_too_large";
+                            code?: "cart_empty" | "amount_too_large" | "discount_exhausted";
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "rate_limited";
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    applyCartDiscount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cart id (`cart_…`): the capability */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyDiscountRequest"];
+            };
+        };
+        responses: {
+            /** @description The cart with the code applied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            /** @description `invalid_json`, `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_json" | "invalid_request";
+                        };
+                    };
+                };
+            };
+            /** @description `https_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "https_required";
+                        };
+                    };
+                };
+            };
+            /** @description `cart_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "cart_not_found";
+                        };
+                    };
+                };
+            };
+            /** @description `cart_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "cart_closed";
+                        };
+                    };
+                };
+            };
+            /** @description `body_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "body_too_large";
+                        };
+                    };
+                };
+            };
+            /** @description `discount_not_found`, `discount_expired`, `discount_minimum_not_met`, `discount_not_applicable`, `discount_exhausted` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "discount_not_found" | "discount_expired" | "discount_minimum_not_met" | "discount_not_applicable" | "discount_exhausted";
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "rate_limited";
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    removeCartDiscount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cart id (`cart_…`): the capability */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cart without a code */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            /** @description `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    };
+                };
+            };
+            /** @description `https_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "https_required";
+                        };
+                    };
+                };
+            };
+            /** @description `cart_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "cart_not_found";
+                        };
+                    };
+                };
+            };
+            /** @description `cart_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "cart_closed";
                         };
                     };
                 };
@@ -2280,7 +2571,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `invalid_email`, `invalid_address`, `shipping_country_unsupported`, `shipping_rate_unavailable`, `amount_too_large`, `stripe_invalid_request` */
+            /** @description `invalid_email`, `invalid_address`, `shipping_country_unsupported`, `shipping_rate_unavailable`, `amount_too_large`, `stripe_invalid_request`, `discount_not_found`, `discount_expired`, `discount_minimum_not_met`, `discount_not_applicable`, `discount_exhausted`, `discount_already_used` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2289,7 +2580,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "invalid_email" | "invalid_address" | "shipping_country_unsupported" | "shipping_rate_unavailable" | "amount_too_large" | "stripe_invalid_request";
+                            code?: "invalid_email" | "invalid_address" | "shipping_country_unsupported" | "shipping_rate_unavailable" | "amount_too_large" | "stripe_invalid_request" | "discount_not_found" | "discount_expired" | "discount_minimum_not_met" | "discount_not_applicable" | "discount_exhausted" | "discount_already_used";
                         };
                     };
                 };

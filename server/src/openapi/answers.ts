@@ -50,6 +50,16 @@ export const cartView = named(
     item_count: z.number().int().min(0),
     requires_shipping: z.boolean(),
     free_shipping_over: minor.nullable(),
+    discount: z
+      .strictObject({
+        code: z.string(),
+        amount: minor.describe('Taken off the subtotal'),
+        free_shipping: z.boolean().describe('Shipping costs nothing at checkout'),
+        capped: z.boolean().describe('Less than the terms say: the lines are worth less, or the total reached Stripe\'s minimum charge'),
+      })
+      .nullable()
+      .describe('The applied code while it applies to this cart (the cart keeps a code that stops applying and shows null)'),
+    total: minor.describe('subtotal − discount.amount (shipping and tax come at checkout)'),
   }),
   'Cart',
   'The whole cart, as every cart endpoint answers it.',
@@ -86,7 +96,11 @@ export const shippingRateOption = named(
   'A shipping rate as the checkout offers it: its price for this cart and address.',
 );
 
-export const amounts = named(z.strictObject({ subtotal: minor, shipping: minor, total: minor }), 'Amounts', 'The money of a session or an order.');
+export const amounts = named(
+  z.strictObject({ subtotal: minor, discount: minor, shipping: minor, total: minor }),
+  'Amounts',
+  'The money of a session or an order: subtotal − discount + shipping = total.',
+);
 
 export const customer = named(
   z.strictObject({ email: z.string().nullable(), name: z.string().nullable(), phone: z.string().nullable() }),
@@ -175,6 +189,7 @@ export const order = named(
     customer_email: z.string().nullable().describe('The same as customer.email (kept for older integrations)'),
     customer,
     shipping: shipping.nullable(),
+    discount: z.strictObject({ code: z.string(), amount: minor }).nullable().describe('The code the order was paid with (null: none)'),
     amounts,
     created_at: isoTime,
   }),

@@ -257,7 +257,18 @@ export interface CartRecord {
   /** Read with the cart (same statement): whether its store has shipping settings, and their lowest free-over. */
   store_ships: boolean;
   free_shipping_over: number | null;
+  /** The discount the shopper applied, read in the same statement (null: none). */
+  discount: AppliedDiscount | null;
 }
+
+/** What a session keeps of its discount: the terms it was priced with, whatever the platform changes later. */
+export interface SessionDiscount extends Pick<DiscountTerms, 'percent_off' | 'amount_off' | 'product_ids' | 'free_shipping' | 'once_per_email'> {
+  id: string;
+  code: string;
+}
+
+/** A discount as a cart read brings it along: its terms and its counter. */
+export type AppliedDiscount = Omit<Discount, 'store_id' | 'version' | 'created_at' | 'updated_at'>;
 
 /** One change of a cart, made only if nobody changed the cart since it was read at `version`. */
 export interface CartLineWrite {
@@ -293,6 +304,11 @@ export interface CartsRepository {
    * the two are serialised (the cart row is locked for share), so a session never freezes a stale quantity.
    */
   writeLine(change: CartLineWrite): Promise<boolean>;
+  /**
+   * Compare-and-set: remembers the discount the shopper applied (null removes it) and bumps the version, only
+   * if the cart is still open and at `version`; false (nothing written) otherwise, and the caller re-reads.
+   */
+  setDiscount(cartId: string, version: number, discountId: string | null): Promise<boolean>;
   /** The owning store of a cart (for CORS), without loading the cart. */
   storeIdOf(cartId: string): Promise<string | null>;
   /** Deletes carts whose expiry has passed (and cart claims whose TTL has run out); returns how many carts. */
@@ -319,11 +335,14 @@ export interface Checkout {
   store_id: string;
   cart_id: string;
   lines: CartLine[];
-  /** The total the session charges now: `subtotal + shipping_amount`; its PaymentIntent's amount. */
+  /** The total the session charges now: `subtotal − discount_amount + shipping_amount`; its PaymentIntent's amount. */
   amount: number;
   /** The frozen lines' sum (for sessions from before migration 010: `amount`). */
   subtotal: number;
   shipping_amount: number;
+  /** The discount code frozen when the session opened (null: none), and what it takes off at the current details. */
+  discount: SessionDiscount | null;
+  discount_amount: number;
   /** What the shopper told us (email, address and chosen rate), kept with the rate's price at that time. */
   details: SessionDetails;
   /** Grows with every details change: the compare-and-set of saveDetails. */
@@ -367,8 +386,12 @@ export interface DetailsChange {
   version: number;
   details: SessionDetails;
   shippingAmount: number;
-  /** The new total: the session's subtotal plus shippingAmount. */
+  /** What the session's discount takes off with these details (its cap depends on the shipping); default 0. */
+  discountAmount?: number;
+  /** The new total: the session's subtotal minus discountAmount plus shippingAmount. */
   amount: number;
+  /** The session's new discount (a code applied or removed at checkout); undefined keeps it. */
+  discount?: SessionDiscount | null;
 }
 
 /** What it takes to open a checkout session: the cart as the domain read and priced it. */
@@ -382,7 +405,11 @@ export interface NewCheckout {
   /** The stored quantity of every line of the cart at that read (a quantity change keeps the version). */
   lineQuantities: Record<string, number>;
   lines: CartLine[];
+  /** The lines' sum (default: `amount`), and the total: subtotal minus the discount. */
+  subtotal?: number;
   amount: number;
+  /** The cart's code as the session freezes it, with what it takes off and whether it has a limit to reserve. */
+  discount?: { frozen: SessionDiscount; amount: number; limited: boolean } | null;
   currency: string;
   livemode: boolean;
   /** The account of the store's connection when the session was made. */
@@ -398,7 +425,9 @@ export type NewCheckoutResult =
   /** The cart is no longer open or no longer at the version read: read it again. */
   | { status: 'cart_changed' }
   /** The cart already has `maxLivePerCart` unexpired sessions; the oldest expires at `retryAt`. */
-  | { status: 'limit_reached'; retryAt: number };
+  | { status: 'limit_reached'; retryAt: number }
+  /** The discount's redemptions and other carts' reservations leave no room (nothing stored). */
+  | { status: 'discount_exhausted' };
 
 /** Checkout sessions. */
 export interface CheckoutsRepository {
@@ -407,6 +436,10 @@ export interface CheckoutsRepository {
    * lines still have `lineQuantities`, so a session never freezes lines the cart no longer has ('cart_changed'
    * otherwise), and only while the cart has fewer than
    * `maxLivePerCart` unexpired sessions (the version check serialises concurrent creates of one cart).
+   * A limited discount is reserved for the cart until the session expires in the same transaction
+   * (storage/shared/discount-limits.ts): redemptions plus other carts' unexpired reservations never exceed
+   * `max_redemptions`, however many sessions race on however many instances ('discount_exhausted' otherwise,
+   * nothing stored). A cart's newer session renews its reservation instead of taking a second use.
    */
   create(input: NewCheckout): Promise<NewCheckoutResult>;
   get(id: string): Promise<Checkout | null>;
@@ -503,6 +536,10 @@ export interface OrdersRepository {
    * for one intent make one order ('created' for one, 'existing' for the rest). Checked in the same
    * transaction: the session exists, holds no other intent, and its amount and currency equal the payment's.
    * The order copies the session's details (email, shipping, subtotal and shipping amount) in that transaction.
+   * The session's discount is redeemed in that same transaction (storage/shared/discount-limits.ts): one
+   * redemption row per (discount, order) and `times_redeemed + 1`, so recording twice counts once; the cart's
+   * reservation is released. A paid order is never refused for its code: past the limit it is recorded at the
+   * price paid and its redemption row says `over_limit` ('exhausted' or 'email_reused').
    */
   recordPaid(payment: PaidPayment): Promise<RecordPaidResult>;
   /**
@@ -650,7 +687,7 @@ export interface NewDiscount extends DiscountTerms {
   code: string;
 }
 
-/** Discount codes, per store. Every method here is one statement. */
+/** Discount codes, per store. Every method here is one statement, but `reserve` (one transaction). */
 export interface DiscountsRepository {
   /**
    * Stores a new discount with its counters at zero; `{ ok: false }` when the store already has this code in
@@ -668,6 +705,16 @@ export interface DiscountsRepository {
    * raises its version; null when it is not (another edit came first: read it again) or there is no such discount.
    */
   update(storeId: string, id: string, version: number, terms: DiscountTerms): Promise<Discount | null>;
+  /** Whether an order paid with `email` (in any case) redeemed the discount: once-per-email codes. */
+  redeemedByEmail(discountId: string, email: string): Promise<boolean>;
+  /**
+   * Reserves one use of a limited discount for the cart until `expiresAt`, in one transaction under the
+   * discount's row lock (as checkouts.create does): false when redemptions plus other carts' unexpired
+   * reservations leave no room. The cart's own reservation is renewed (or moved to this discount).
+   */
+  reserve(discountId: string, cartId: string, expiresAt: number): Promise<boolean>;
+  /** Gives the cart's reservation of the discount back (one statement; another discount's stays). */
+  release(cartId: string, discountId: string): Promise<void>;
 }
 
 /** What it takes to add an endpoint: everything but the times. */

@@ -115,6 +115,32 @@ sharedMigrations.push({
   `,
 });
 
+// 014: discount codes at checkout. A cart remembers the discount the shopper applied (`carts.discount_id`, read
+// in the cart's one statement by a join). A session freezes the discount it was priced with (`discount_json`:
+// code, terms and amount) and holds a reservation until it expires: the limit counts redemptions plus
+// unexpired reservations, checked and written in one transaction under the discount's row lock (see
+// storage/shared/discount-limits.ts). A reservation is per cart: the newest session of a cart (a second tab)
+// renews it instead of taking a second use. An order keeps the code and amount it was paid with; a redemption whose
+// order paid after the code ran out (or reused a once-per-email code) says so in `over_limit`.
+sharedMigrations.push({
+  id: '014_discount_checkout',
+  sql: (t) => `
+ALTER TABLE carts ADD COLUMN discount_id TEXT;
+ALTER TABLE checkouts ADD COLUMN discount_json TEXT;
+ALTER TABLE checkouts ADD COLUMN discount_amount ${t.int} NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN discount_code TEXT;
+ALTER TABLE orders ADD COLUMN discount_amount ${t.int} NOT NULL DEFAULT 0;
+ALTER TABLE discount_redemptions ADD COLUMN over_limit TEXT;
+CREATE TABLE discount_reservations (
+  cart_id TEXT PRIMARY KEY,
+  discount_id TEXT NOT NULL REFERENCES discounts (id) ON DELETE CASCADE,
+  expires_at ${t.int} NOT NULL,
+  created_at ${t.int} NOT NULL
+);
+CREATE INDEX discount_reservations_live ON discount_reservations (discount_id, expires_at);
+`,
+});
+
 /** The shared set as one engine's list of `{ id, sql }`. */
 export function migrationsFor(engine: 'sqlite' | 'postgres'): { id: string; sql: string }[] {
   return sharedMigrations.map((m) => ({ id: m.id, sql: m.sql(DDL[engine]) }));

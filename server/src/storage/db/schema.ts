@@ -92,6 +92,8 @@ export interface CartsTable {
   updated_at: number;
   expires_at: number;
   version: Defaulted<number>;
+  /** Migration 014: the discount the shopper applied (null: none). */
+  discount_id: Defaulted<string | null>;
 }
 
 /** Migration 002: a cart line. */
@@ -139,6 +141,9 @@ export interface CheckoutsTable {
   intent_checked_at: Defaulted<number | null>;
   intent_read_at: Defaulted<number | null>;
   intent_check_claimed_at: Defaulted<number | null>;
+  /** Migration 014: JSON SessionDiscount (null: none) and the amount it takes off now. */
+  discount_json: Defaulted<string | null>;
+  discount_amount: Defaulted<number>;
 }
 
 /** Migration 002 (+ 009): a paid order; `seq` orders a store's pages. */
@@ -165,6 +170,9 @@ export interface OrdersTable {
   /** JSON Customer and JSON Shipping. */
   customer_json: Defaulted<string | null>;
   shipping_json: Defaulted<string | null>;
+  /** Migration 014: the code the order was paid with and what it took off (null / 0: none). */
+  discount_code: Defaulted<string | null>;
+  discount_amount: Defaulted<number>;
 }
 
 /** Migration 002: the Stripe events already handled, per store. */
@@ -266,6 +274,16 @@ export interface DiscountRedemptionsTable {
   store_id: string;
   email_key: string | null;
   created_at: number;
+  /** Migration 014: why this paid order went past the code's limits ('exhausted', 'email_reused'), else null. */
+  over_limit: Defaulted<string | null>;
+}
+
+/** Migration 014: a session's hold on one use of a limited discount, until the session expires. */
+export interface DiscountReservationsTable {
+  cart_id: string;
+  discount_id: string;
+  expires_at: number;
+  created_at: number;
 }
 
 /** The migrations' own bookkeeping (both runners). */
@@ -292,6 +310,7 @@ export interface Database {
   budgets: BudgetsTable;
   discounts: DiscountsTable;
   discount_redemptions: DiscountRedemptionsTable;
+  discount_reservations: DiscountReservationsTable;
   webhook_endpoints: WebhookEndpointsTable;
   tax_settings: TaxSettingsTable;
   schema_migrations: SchemaMigrationsTable;

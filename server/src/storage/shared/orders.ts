@@ -4,6 +4,7 @@ import { LOCKS, Rollback, type Dialect } from '../db/dialect';
 import type { Database, OrdersTable } from '../db/schema';
 import type { OrdersRepository, PaidPayment, RecordPaidResult, RefundResult, StripeEventRef } from '../port';
 import { orderDetailsOf, toOrder } from '../rows';
+import { redeemDiscount } from './discount-limits';
 
 /**
  * Orders and the Stripe events already handled.
@@ -41,7 +42,7 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
       .forUpdate(
         trx
           .selectFrom('checkouts')
-          .select(['id', 'store_id', 'cart_id', 'lines_json', 'payment_intent_id', 'amount', 'currency', 'subtotal', 'shipping_amount', 'details_json'])
+          .select(['id', 'store_id', 'cart_id', 'lines_json', 'payment_intent_id', 'amount', 'currency', 'subtotal', 'shipping_amount', 'details_json', 'discount_json', 'discount_amount'])
           .where('id', '=', p.checkoutId),
       )
       .executeTakeFirst();
@@ -56,7 +57,7 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
         id: p.orderId, store_id: chk.store_id, checkout_id: chk.id, cart_id: chk.cart_id, status: 'paid', amount: p.amount, currency: p.currency,
         items_json: chk.lines_json, payment_intent_id: p.paymentIntentId, livemode: dialect.bool(p.livemode), customer_email: d.customer_email,
         source: p.source, created_at: now, updated_at: now, subtotal: d.subtotal, shipping_amount: d.shipping_amount, customer_json: d.customer_json,
-        shipping_json: d.shipping_json,
+        shipping_json: d.shipping_json, discount_code: d.discount_code, discount_amount: d.discount_amount,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -70,6 +71,8 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
       .set((eb) => ({ status: 'closed', version: eb('version', '+', 1), updated_at: now }))
       .where('id', '=', chk.cart_id)
       .execute();
+    // After the cart's row lock, as checkouts.create takes them (cart, then discount): no lock-order deadlock.
+    await redeemDiscount(trx, dialect, { discountJson: chk.discount_json, cartId: chk.cart_id, orderId: p.orderId, storeId: chk.store_id, email: d.customer_email, now });
     return { status: 'created', order: toOrder(row) };
   };
 
