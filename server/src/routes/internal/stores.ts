@@ -6,6 +6,7 @@ import { errors } from '../../errors';
 import { readBody } from '../../http/body';
 import { settleWithin } from '../../connect/connect-store';
 import { settleInBackground } from '../../payments/settle';
+import { storeDisconnected } from '../../platform-webhooks/announce';
 import { buildConnectUrl, signConnectLink } from '../../security/connect-link';
 import { isHttpUrl } from '../connect';
 import { loadStore, STORE_ID_PATTERN, storeJson, stripeStatusJson } from '../stores-view';
@@ -75,7 +76,7 @@ export function storesRouter(deps: AppDeps): Router {
 
   router.delete('/:id/stripe', async (ctx) => {
     const store = await loadStore(deps, ctx.params.id);
-    const removed = await stores.disconnect(store.id);
+    const removed = await stores.disconnect(store.id, storeDisconnected(deps.clock));
     if (removed) {
       deps.logger.info({ store_id: store.id, account_id: removed.account_id }, 'store disconnected from Stripe');
       // Orders paid on the old key must exist before that key and its webhook endpoint are gone.

@@ -23,6 +23,7 @@ import { createOrdersRepository } from '../shared/orders';
 import { createSealedValuesRepository } from '../shared/sealed';
 import { createStoresRepository } from '../shared/stores';
 import { createWebhookEndpointsRepository } from '../shared/webhook-endpoints';
+import { createWebhookDeliveriesRepository } from '../shared/outbox';
 import { migrate, SchemaTooNewError } from './migrations';
 import { pgMigrations } from './schema';
 
@@ -52,6 +53,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     budgets: createBudgetsRepository(db, postgres),
     discounts: createDiscountsRepository(db, postgres, clock),
     webhookEndpoints: createWebhookEndpointsRepository(db, postgres, clock),
+    webhookDeliveries: createWebhookDeliveriesRepository(db, postgres, clock),
     health: healthProbe(pool),
     close: () => (closed ??= pool.end()),
   };

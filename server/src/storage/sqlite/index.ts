@@ -28,6 +28,7 @@ import { migrations } from './migrations';
 
 export type { SqliteDatabase };
 import { createWebhookEndpointsRepository } from '../shared/webhook-endpoints';
+import { createWebhookDeliveriesRepository } from '../shared/outbox';
 
 /**
  * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations (unless
@@ -58,6 +59,7 @@ export function createSqliteStorage(file: SqliteDatabase, clock: Clock): Storage
     budgets: createBudgetsRepository(db, sqlite),
     discounts: createDiscountsRepository(db, sqlite, clock),
     webhookEndpoints: createWebhookEndpointsRepository(db, sqlite, clock),
+    webhookDeliveries: createWebhookDeliveriesRepository(db, sqlite, clock),
     health: healthProbe(file),
     // Waits for the connection: a transaction still running finishes first.
     close: () => sqliteConnectionOf(db)!.close(),
