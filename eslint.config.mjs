@@ -25,7 +25,7 @@ export default defineConfig(
       parserOptions: {
         projectService: {
           // The root config files are in no tsconfig; they get TypeScript's default project.
-          allowDefaultProject: ['*.mjs', 'test/*.mjs'],
+          allowDefaultProject: ['*.mjs', 'test/*.mjs', 'scripts/*.mjs'],
         },
         tsconfigRootDir: import.meta.dirname,
       },

@@ -37,7 +37,7 @@ const announce = (type: EventType, id = uid('evt_')): Announce<StripeConnection>
 });
 const endpoint = (over: { event_types?: string[]; store_ids?: string[] | null; enabled?: boolean } = {}) =>
   a.webhookEndpoints.create({ id: uid('we_'), url: 'https://bmos.example/hooks', event_types: ['store.stripe.connected'], store_ids: null, enabled: true, secret_sealed: 's', ...over });
-const newStore = async () => (await a.stores.create({ id: uid('st_'), name: 'Outbox Shop' }))!;
+const newStore = async () => (await a.stores.create({ id: uid('st_'), name: 'Outbox Shop', allowed_origins: [], default_currency: 'usd' }))!;
 const delivered: DeliveryOutcome = { status: 'delivered', nextAttemptAt: null, statusCode: 200, error: null, disableEndpoint: null };
 
 describe(`the platform's outbox on ${TEST_ENGINE === 'postgres' ? 'PostgreSQL' : 'SQLite'}`, () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -176,6 +176,26 @@ describe('the server process (npm start)', () => {
 });
 
 /** Waits for the server's listening line; answers its port and a reader of everything it printed so far. */
+describe('the built server (dist/server.mjs, as npm start runs it)', () => {
+  it('runs without TypeScript, finds the bundles and package.json from dist/, and stops cleanly', async (t) => {
+    if (!existsSync('dist/server.mjs')) return t.skip('dist/server.mjs is not built (npm run build)');
+    const dir = mkdtempSync(join(tmpdir(), 'cb-built-'));
+    const child = spawn(process.execPath, ['dist/server.mjs'], {
+      env: { ...baseEnv(), PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'db.sqlite') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const { port, output } = await listening(child);
+    const base = `http://127.0.0.1:${port}`;
+    assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { ok: true });
+    assert.equal((await fetch(`${base}/widget.js`)).status, 200, 'the widget bundle is served from dist/');
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { info: { version: string } };
+    assert.equal(doc.info.version, (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, output());
+  });
+});
+
 async function listening(child: ChildProcess): Promise<{ port: number; output: () => string }> {
   let out = '';
   child.stdout!.on('data', (c) => (out += c));

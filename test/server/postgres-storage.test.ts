@@ -46,7 +46,7 @@ describe('the PostgreSQL adapter with two processes on one database', { skip }, 
     store_id: storeId, account_id: `acct_${n}`, account_name: null, publishable_key: `pk_test_${n}`, secret_key_sealed: `sealed-${n}`,
     key_type: 'secret', livemode: false, key_status: 'valid', webhook_endpoint_id: null, webhook_secret_sealed: null, connected_at: Date.now(), last_error: null,
   });
-  const newStore = async () => (await a.stores.create({ id: randomBytes(8).toString('hex'), name: 'Race Shop' }))!;
+  const newStore = async () => (await a.stores.create({ id: randomBytes(8).toString('hex'), name: 'Race Shop', allowed_origins: [], default_currency: 'usd' }))!;
 
   it('applied each migration once, and an instance refuses a schema newer than its code', async () => {
     const ids = (await admin('SELECT id FROM schema_migrations ORDER BY id', url)).rows.map((r: { id: string }) => r.id);
@@ -63,7 +63,7 @@ describe('the PostgreSQL adapter with two processes on one database', { skip }, 
 
   it('creates a store id once', async () => {
     const id = randomBytes(8).toString('hex');
-    const made = await Promise.all(both().map((s) => s.stores.create({ id, name: 'Same' })));
+    const made = await Promise.all(both().map((s) => s.stores.create({ id, name: 'Same', allowed_origins: [], default_currency: 'usd' })));
     assert.equal(made.filter(Boolean).length, 1);
   });
 

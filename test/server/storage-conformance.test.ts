@@ -25,7 +25,7 @@ before(async () => {
 });
 after(() => db.destroy());
 
-const newStore = async () => (await a.stores.create({ id: uid('st_'), name: 'Conformance Shop' }))!;
+const newStore = async () => (await a.stores.create({ id: uid('st_'), name: 'Conformance Shop', allowed_origins: [], default_currency: 'usd' }))!;
 const conn = (storeId: string, n: number, over: Partial<StripeConnection> = {}): StripeConnection => ({
   store_id: storeId, account_id: `acct_${n}`, account_name: `Account ${n}`, publishable_key: `pk_test_${n}`, secret_key_sealed: `sealed-sk-${n}`,
   key_type: 'secret', livemode: false, key_status: 'valid', webhook_endpoint_id: `we_${n}`, webhook_secret_sealed: `sealed-wh-${n}`,
@@ -77,9 +77,9 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
   });
 
   describe('stores', () => {
-    it('creates a store with its defaults and records store_created; a taken id answers null', async () => {
+    it('creates a store as given and records store_created; a taken id answers null', async () => {
       const id = uid('st_');
-      const made = await Promise.all(racers().map((s) => s.stores.create({ id, name: 'Twice', allowed_origins: ['https://a.example'] })));
+      const made = await Promise.all(racers().map((s) => s.stores.create({ id, name: 'Twice', allowed_origins: ['https://a.example'], default_currency: 'usd' })));
       assert.equal(made.filter(Boolean).length, 1);
       const store = (await b.stores.get(id))!;
       assert.deepEqual({ ...store, created_at: 0, updated_at: 0 }, {

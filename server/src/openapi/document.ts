@@ -4,9 +4,9 @@
  * operation the catalogue errors it may answer with. Pure: the same operations always make the same document.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { ROOT } from '../paths';
 import { answerComponents, type ComponentMeta } from './answers';
 import { codesByStatus, ERROR_HEADERS, EVERY_REQUEST, INTERNAL, NO_OPERATION, WRITES, type ErrorSpec } from './errors';
 import type { Operation, Reply, Tag } from './operation';
@@ -144,7 +144,7 @@ function operation(op: Operation): Json {
 }
 
 const packageVersion = (): string => {
-  const file = resolve(dirname(fileURLToPath(import.meta.url)), '../../../package.json');
+  const file = join(ROOT, 'package.json');
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 };
 

@@ -8,13 +8,13 @@
 import Router from '@koa/router';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import type { Context } from 'koa';
 import { errors } from '../errors';
 
-/** Where `npm run build` writes the bundles. */
-export const DIST_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../dist');
+import { DIST_DIR } from '../paths';
+
+export { DIST_DIR };
 
 const SOURCES = ['widget.js', 'widget.mjs', 'widget.css', 'checkout.js', 'checkout.css'];
 const TYPES: Record<string, string> = {

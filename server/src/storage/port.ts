@@ -87,8 +87,8 @@ export interface Store {
 export interface NewStore {
   id: string;
   name: string;
-  allowed_origins?: string[];
-  default_currency?: string;
+  allowed_origins: string[];
+  default_currency: string;
 }
 
 /** The fields a platform may change. */

@@ -1,13 +1,8 @@
 import Router from '@koa/router';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
-import { errors } from '../../errors';
 import { readBody } from '../../http/body';
-import { settleWithin } from '../../connect/connect-store';
-import { settleInBackground } from '../../payments/settle';
-import { storeDisconnected } from '../../platform-webhooks/announce';
-import { buildConnectUrl, signConnectLink } from '../../security/connect-link';
+import { connectLinkFor, createStore, disconnectStore } from '../../connect/stores';
 import { isHttpUrl } from '../connect';
 import { loadStore, STORE_ID_PATTERN, storeJson, stripeStatusJson } from '../stores-view';
 
@@ -39,9 +34,7 @@ export function storesRouter(deps: AppDeps): Router {
   const stores = deps.storage.stores;
 
   router.post('/', async (ctx) => {
-    const input = await readBody(ctx, createSchema);
-    const store = await stores.create({ ...input, id: input.id ?? randomUUID() });
-    if (!store) throw errors.storeExists();
+    const store = await createStore(deps, await readBody(ctx, createSchema));
     ctx.status = 201;
     ctx.body = storeJson(store);
   });
@@ -59,14 +52,7 @@ export function storesRouter(deps: AppDeps): Router {
   router.post('/:id/connect-link', async (ctx) => {
     const store = await loadStore(deps, ctx.params.id);
     const input = await readBody(ctx, linkSchema);
-    const secret = deps.config.internalSecrets[0];
-    const params = { storeId: store.id, returnUrl: input.return_url ?? '', expires: Math.floor(deps.clock.now() / 1000) + input.ttl_seconds };
-    // Identical fields make an identical link; if that one was just used, a second later is a fresh link.
-    while (await stores.isLinkUsed(signConnectLink(secret, params))) params.expires += 1;
-    ctx.body = {
-      url: buildConnectUrl(deps.config.publicUrl, secret, params),
-      expires_at: new Date(params.expires * 1000).toISOString(),
-    };
+    ctx.body = await connectLinkFor(deps, store.id, input.return_url ?? '', input.ttl_seconds);
   });
 
   router.get('/:id/stripe-status', async (ctx) => {
@@ -76,12 +62,7 @@ export function storesRouter(deps: AppDeps): Router {
 
   router.delete('/:id/stripe', async (ctx) => {
     const store = await loadStore(deps, ctx.params.id);
-    const removed = await stores.disconnect(store.id, storeDisconnected(deps.clock));
-    if (removed) {
-      deps.logger.info({ store_id: store.id, account_id: removed.account_id }, 'store disconnected from Stripe');
-      // Orders paid on the old key must exist before that key and its webhook endpoint are gone.
-      await settleWithin(settleInBackground(deps, removed, null, null));
-    }
+    await disconnectStore(deps, store.id);
     ctx.body = stripeStatusJson(store.id, null);
   });
 

@@ -48,8 +48,8 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
       tx(async (trx) => {
         const now = clock.now();
         const row = {
-          id: input.id, name: input.name, allowed_origins: JSON.stringify(input.allowed_origins ?? []),
-          default_currency: input.default_currency ?? 'usd', created_at: now, updated_at: now,
+          id: input.id, name: input.name, allowed_origins: JSON.stringify(input.allowed_origins),
+          default_currency: input.default_currency, created_at: now, updated_at: now,
         };
         const r = await trx.insertInto('stores').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
         if (r.numInsertedOrUpdatedRows !== 1n) return null;
