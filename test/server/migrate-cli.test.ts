@@ -67,6 +67,7 @@ describe(`npm run migrate (${TEST_ENGINE})`, () => {
         'ALTER TABLE checkouts DROP COLUMN discount_amount', 'ALTER TABLE orders DROP COLUMN discount_code', 'ALTER TABLE orders DROP COLUMN discount_amount',
         'ALTER TABLE discount_redemptions DROP COLUMN over_limit',
       ],
+      '015_platform_events': ['DROP TABLE webhook_deliveries', 'DROP TABLE platform_events', 'ALTER TABLE webhook_endpoints DROP COLUMN failing_since'],
       '017_tax_settings': ['DROP TABLE tax_settings'],
     };
     const statements = undo[known.at(-1)!];

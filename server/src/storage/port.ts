@@ -39,6 +39,8 @@ export interface Storage {
   webhookEndpoints: WebhookEndpointsRepository;
   /** Each store's tax settings. */
   tax: TaxSettingsRepository;
+  /** The outbox's deliveries to those endpoints: claimed, attempted and settled by the delivery worker. */
+  webhookDeliveries: WebhookDeliveriesRepository;
   /**
    * A cheap readiness probe (GET /readyz): one trivial query, and whether every migration this code knows is
    * applied (checked until it is, then remembered: migrations only ever add). `ok: false` with a reason for a
@@ -147,16 +149,16 @@ export interface StoresRepository {
    * burns once: of concurrent calls with one signature exactly one succeeds, the others throw
    * LinkAlreadyUsedError and change nothing. Returns the connection it replaced, or null.
    */
-  saveConnection(conn: StripeConnection, link: UsedLink): Promise<StripeConnection | null>;
+  saveConnection(conn: StripeConnection, link: UsedLink, announce?: Announce<StripeConnection>): Promise<StripeConnection | null>;
   /** True when a connect link with this signature was already used. */
   isLinkUsed(signature: string): Promise<boolean>;
   /**
    * Flips a valid key_status to invalid with a reason and records `keys_invalid`; true only for the one call
    * that flipped it (concurrent callers: exactly one true).
    */
-  markKeyInvalid(storeId: string, reason: string): Promise<boolean>;
+  markKeyInvalid(storeId: string, reason: string, announce?: Announce<StripeConnection>): Promise<boolean>;
   /** Removes the connection and records `disconnected`; returns it, or null (only one caller gets it). */
-  disconnect(storeId: string): Promise<StripeConnection | null>;
+  disconnect(storeId: string, announce?: Announce<StripeConnection>): Promise<StripeConnection | null>;
   /** The store's audit trail, oldest first. */
   listEvents(storeId: string): Promise<StoreEvent[]>;
   /** The sealed webhook signing secret of the store's current endpoint (open with sealer.open(webhookSecretBinding(storeId), …)). */
@@ -541,19 +543,24 @@ export interface OrdersRepository {
    * reservation is released. A paid order is never refused for its code: past the limit it is recorded at the
    * price paid and its redemption row says `over_limit` ('exhausted' or 'email_reused').
    */
-  recordPaid(payment: PaidPayment): Promise<RecordPaidResult>;
+  recordPaid(payment: PaidPayment, announce?: Announce<Order>): Promise<RecordPaidResult>;
   /**
    * The webhook's recordPaid: remembers the event and records the payment in one transaction; null (and no
    * change) when the event was handled before. The event is remembered whatever the result.
    */
-  recordPaidFromEvent(storeId: string, event: StripeEventRef, payment: PaidPayment): Promise<RecordPaidResult | null>;
+  recordPaidFromEvent(storeId: string, event: StripeEventRef, payment: PaidPayment, announce?: Announce<Order>): Promise<RecordPaidResult | null>;
   /**
    * Remembers the event and raises the refunded amount of the store's order paid by `paymentIntentId`
    * (amounts only grow: a late event for a smaller refund changes nothing), in one transaction. An intent of
    * one of the store's open sessions without an order yet is refused and the event not remembered, so
    * Stripe delivers it again.
    */
-  recordRefundFromEvent(storeId: string, event: StripeEventRef, refund: { paymentIntentId: string; amountRefunded: number }): Promise<RefundResult>;
+  recordRefundFromEvent(
+    storeId: string,
+    event: StripeEventRef,
+    refund: { paymentIntentId: string; amountRefunded: number },
+    announce?: Announce<Order>,
+  ): Promise<RefundResult>;
   /** Remembers an event that changes nothing; false when it was handled before. */
   noteEvent(storeId: string, event: StripeEventRef): Promise<boolean>;
   /** Forgets the ids of events received before `before` (ms), past Stripe's retry horizon; returns how many. */
@@ -762,4 +769,81 @@ export interface TaxSettingsRepository {
   get(storeId: string): Promise<TaxSettings | null>;
   /** Replaces the store's settings whole (null removes them); false for an unknown store (its key refuses the row). */
   set(storeId: string, settings: TaxSettings | null): Promise<boolean>;
+}
+
+// ---- the platform's outbox: events and their deliveries ----
+
+/**
+ * An event for the platform, as the domain built it (platform-webhooks/events.ts). Written in the same
+ * transaction as the change it reports, with one delivery per endpoint that `subscribes` (asked of every
+ * enabled endpoint at that moment: the rule is the domain's, the repository only applies it).
+ */
+export interface OutboxEvent {
+  id: string;
+  type: string;
+  store_id: string;
+  created_at: number;
+  /** JSON: the object as the internal API shows it. */
+  payload: string;
+  subscribes(endpoint: WebhookEndpoint): boolean;
+}
+
+/**
+ * The domain's announcement of a change, given what the use-case wrote (the order, the connection): the
+ * event to store, or null when there is nothing to report. A use-case that takes one calls it inside its
+ * transaction, after the change and only when it applied; left out, no event is written (storage tests).
+ */
+export type Announce<T> = (written: T) => OutboxEvent | null;
+
+/** A delivery an instance has claimed, with what sending it takes. */
+export interface ClaimedDelivery {
+  seq: number;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  store_id: string;
+  payload: string;
+  event_created_at: number;
+  /** Attempts made before this one. */
+  attempts: number;
+  created_at: number;
+  url: string;
+  secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: number | null;
+  /** When the endpoint's deliveries began failing; null when the last one went through. */
+  failing_since: number | null;
+}
+
+/** How one attempt ended, as the worker (the domain) decided it. */
+export interface DeliveryOutcome {
+  status: 'delivered' | 'pending' | 'failed';
+  /** When to try again (pending only). */
+  nextAttemptAt: number | null;
+  statusCode: number | null;
+  error: string | null;
+  /** Set to disable the endpoint with this reason (it failed for too long). */
+  disableEndpoint: string | null;
+}
+
+/**
+ * The deliveries of the outbox. Claims are rows (`claimed_by` until `claim_expires_at`), so several instances
+ * share the work and a dead one's claims expire.
+ */
+export interface WebhookDeliveriesRepository {
+  /**
+   * Claims for `owner` until now + `claimMs` the oldest due pending delivery of up to `limit` enabled
+   * endpoints that have none claimed (one delivery in flight per endpoint, so an endpoint gets its events in
+   * the order they were written, retries aside). Concurrent claims on either engine never claim one delivery
+   * twice, nor two of one endpoint.
+   */
+  claim(owner: string, limit: number, claimMs: number): Promise<ClaimedDelivery[]>;
+  /**
+   * Records an attempt of a delivery `owner` still claims and releases the claim; a success clears the
+   * endpoint's `failing_since`, a failure sets it if unset (and may disable the endpoint). False when the
+   * claim was lost meanwhile (expired and taken by another instance): nothing is written.
+   */
+  settle(seq: number, owner: string, outcome: DeliveryOutcome): Promise<boolean>;
+  /** Drops `owner`'s claims (a stopping instance), so others need not wait out their expiry. */
+  release(owner: string): Promise<number>;
 }

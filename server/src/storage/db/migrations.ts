@@ -141,6 +141,47 @@ CREATE INDEX discount_reservations_live ON discount_reservations (discount_id, e
 `,
 });
 
+// 015: the platform's outbox. An event is written in the same transaction as the change it reports (an order
+// recorded, a refund applied, a store's Stripe connection changed), together with one delivery row per endpoint
+// subscribed to it at that moment (fan-out at write time). `payload` is the object as the internal API shows it
+// (JSON). A delivery is claimed by an instance (`claimed_by` until `claim_expires_at`: a dead instance's claim
+// simply expires), retried at `next_attempt_at`, and ends `delivered` or `failed`; `seq` is the order events
+// were written in, which is the order an endpoint receives them in while it is healthy. `failing_since` marks
+// an endpoint whose deliveries fail since then (cleared by a success): failing 3 days, it is disabled.
+sharedMigrations.push({
+  id: '015_platform_events',
+  sql: (t) => `
+    CREATE TABLE platform_events (
+      seq ${t.serialKey},
+      id TEXT NOT NULL UNIQUE,
+      type TEXT NOT NULL,
+      store_id TEXT NOT NULL,
+      payload TEXT NOT NULL,
+      created_at ${t.int} NOT NULL
+    );
+    CREATE INDEX platform_events_store ON platform_events (store_id, seq);
+    CREATE TABLE webhook_deliveries (
+      seq ${t.serialKey},
+      endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+      event_id TEXT NOT NULL REFERENCES platform_events (id) ON DELETE CASCADE,
+      status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+      attempts ${t.int} NOT NULL DEFAULT 0,
+      next_attempt_at ${t.int} NOT NULL,
+      claimed_by TEXT,
+      claim_expires_at ${t.int},
+      last_status_code ${t.int},
+      last_error TEXT,
+      last_attempt_at ${t.int},
+      created_at ${t.int} NOT NULL,
+      UNIQUE (endpoint_id, event_id)
+    );
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+    CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, status, seq);
+    CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
+    ALTER TABLE webhook_endpoints ADD COLUMN failing_since ${t.int};
+  `,
+});
+
 /** The shared set as one engine's list of `{ id, sql }`. */
 export function migrationsFor(engine: 'sqlite' | 'postgres'): { id: string; sql: string }[] {
   return sharedMigrations.map((m) => ({ id: m.id, sql: m.sql(DDL[engine]) }));

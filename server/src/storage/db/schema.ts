@@ -265,6 +265,35 @@ export interface WebhookEndpointsTable {
   previous_secret_expires_at: Defaulted<number | null>;
   created_at: number;
   updated_at: number;
+  /** Migration 015: when its deliveries began failing (null: the last one went through, or none failed). */
+  failing_since: Defaulted<number | null>;
+}
+
+/** Migration 015: one event for the platform, written with the change it reports. */
+export interface PlatformEventsTable {
+  seq: Generated<number>;
+  id: string;
+  type: string;
+  store_id: string;
+  /** JSON: the object as the internal API shows it. */
+  payload: string;
+  created_at: number;
+}
+
+/** Migration 015: one event's delivery to one endpoint. */
+export interface WebhookDeliveriesTable {
+  seq: Generated<number>;
+  endpoint_id: string;
+  event_id: string;
+  status: Defaulted<'pending' | 'delivered' | 'failed'>;
+  attempts: Defaulted<number>;
+  next_attempt_at: number;
+  claimed_by: Defaulted<string | null>;
+  claim_expires_at: Defaulted<number | null>;
+  last_status_code: Defaulted<number | null>;
+  last_error: Defaulted<string | null>;
+  last_attempt_at: Defaulted<number | null>;
+  created_at: number;
 }
 
 /** Migration 012: one order's use of a discount; `email_key` only for once-per-email codes. */
@@ -313,5 +342,7 @@ export interface Database {
   discount_reservations: DiscountReservationsTable;
   webhook_endpoints: WebhookEndpointsTable;
   tax_settings: TaxSettingsTable;
+  platform_events: PlatformEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -24,6 +24,7 @@ import { createSealedValuesRepository } from '../shared/sealed';
 import { createStoresRepository } from '../shared/stores';
 import { createTaxSettingsRepository } from '../shared/tax-settings';
 import { createWebhookEndpointsRepository } from '../shared/webhook-endpoints';
+import { createWebhookDeliveriesRepository } from '../shared/outbox';
 import { migrate, SchemaTooNewError } from './migrations';
 import { pgMigrations } from './schema';
 
@@ -54,6 +55,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     discounts: createDiscountsRepository(db, postgres, clock),
     webhookEndpoints: createWebhookEndpointsRepository(db, postgres, clock),
     tax: createTaxSettingsRepository(db, clock),
+    webhookDeliveries: createWebhookDeliveriesRepository(db, postgres, clock),
     health: healthProbe(pool),
     close: () => (closed ??= pool.end()),
   };

@@ -2,9 +2,10 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../../clock';
 import { LOCKS, Rollback, type Dialect } from '../db/dialect';
 import type { Database, OrdersTable } from '../db/schema';
-import type { OrdersRepository, PaidPayment, RecordPaidResult, RefundResult, StripeEventRef } from '../port';
+import type { Announce, Order, OrdersRepository, PaidPayment, RecordPaidResult, RefundResult, StripeEventRef } from '../port';
 import { orderDetailsOf, toOrder } from '../rows';
 import { redeemDiscount } from './discount-limits';
+import { writeAnnounced } from './outbox';
 
 /**
  * Orders and the Stripe events already handled.
@@ -34,7 +35,7 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
     return r.numInsertedOrUpdatedRows === 1n;
   };
 
-  const recordPaid = async (trx: Kysely<Database>, p: PaidPayment): Promise<RecordPaidResult> => {
+  const recordPaid = async (trx: Kysely<Database>, p: PaidPayment, announce?: Announce<Order>): Promise<RecordPaidResult> => {
     await dialect.lock(trx, LOCKS.intent, p.paymentIntentId);
     const existing = await orderBy(trx, 'payment_intent_id', p.paymentIntentId);
     if (existing) return { status: 'existing', order: existing };
@@ -73,13 +74,15 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
       .execute();
     // After the cart's row lock, as checkouts.create takes them (cart, then discount): no lock-order deadlock.
     await redeemDiscount(trx, dialect, { discountJson: chk.discount_json, cartId: chk.cart_id, orderId: p.orderId, storeId: chk.store_id, email: d.customer_email, now });
+    await writeAnnounced(trx, dialect, announce, toOrder(row)); // the platform's order.paid, in this transaction
     return { status: 'created', order: toOrder(row) };
   };
 
   return {
-    recordPaid: (payment) => tx((trx) => recordPaid(trx, payment)),
-    recordPaidFromEvent: (storeId, event, payment) => tx(async (trx) => ((await remember(trx, storeId, event)) ? recordPaid(trx, payment) : null)),
-    recordRefundFromEvent: (storeId, event, r) =>
+    recordPaid: (payment, announce) => tx((trx) => recordPaid(trx, payment, announce)),
+    recordPaidFromEvent: (storeId, event, payment, announce) =>
+      tx(async (trx) => ((await remember(trx, storeId, event)) ? recordPaid(trx, payment, announce) : null)),
+    recordRefundFromEvent: (storeId, event, r, announce) =>
       tx<RefundResult>(async (trx) => {
         if (!(await remember(trx, storeId, event))) return { status: 'duplicate' };
         // A charge's amount_refunded only grows, but Stripe may deliver an older charge.refunded after a newer
@@ -98,7 +101,10 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
           .where('payment_intent_id', '=', r.paymentIntentId)
           .execute();
         const order = await orderBy(trx, 'payment_intent_id', r.paymentIntentId);
-        if (order && order.store_id === storeId) return { status: 'applied', order };
+        if (order && order.store_id === storeId) {
+          await writeAnnounced(trx, dialect, announce, order);
+          return { status: 'applied', order };
+        }
         const open = await trx
           .selectFrom('checkouts')
           .select('id')

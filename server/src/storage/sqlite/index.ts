@@ -29,6 +29,7 @@ import { migrations } from './migrations';
 
 export type { SqliteDatabase };
 import { createWebhookEndpointsRepository } from '../shared/webhook-endpoints';
+import { createWebhookDeliveriesRepository } from '../shared/outbox';
 
 /**
  * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations (unless
@@ -60,6 +61,7 @@ export function createSqliteStorage(file: SqliteDatabase, clock: Clock): Storage
     discounts: createDiscountsRepository(db, sqlite, clock),
     webhookEndpoints: createWebhookEndpointsRepository(db, sqlite, clock),
     tax: createTaxSettingsRepository(db, clock),
+    webhookDeliveries: createWebhookDeliveriesRepository(db, sqlite, clock),
     health: healthProbe(file),
     // Waits for the connection: a transaction still running finishes first.
     close: () => sqliteConnectionOf(db)!.close(),
