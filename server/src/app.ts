@@ -13,6 +13,7 @@ import { internalApiGuard, internalRouter } from './routes/internal/index';
 import { openApiRouter } from './routes/openapi';
 import { statusRouter } from './routes/status';
 import { webhooksRouter } from './routes/webhooks';
+import { codeGuessLimit } from './security/code-guess-limit';
 import { securityHeaders } from './security/headers';
 import { requireHttps } from './security/https';
 
@@ -30,11 +31,12 @@ export function createApp(deps: AppDeps, assets: AssetStore = createAssetStore()
   app.use(internalApiGuard(deps));
   // One router per resource (routes/), in this order: the cart routes are the hottest, so they match first,
   // and GET cart / PATCH item skip the router's matching through the same router's own layers.
-  const carts = cartsRouter(deps);
+  const codeGuesses = codeGuessLimit(deps);
+  const carts = cartsRouter(deps, codeGuesses);
   app.use(hotRoutes(carts, HOT_CART_ROUTES));
   const routers = [
     carts,
-    checkoutApiRouter(deps),
+    checkoutApiRouter(deps, codeGuesses),
     catalogRouter(deps),
     webhooksRouter(deps),
     statusRouter(deps),

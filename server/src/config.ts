@@ -32,6 +32,11 @@ export interface Config {
    * accepting connections, so load balancers that probe /readyz take it out first. 0 stops accepting at once.
    */
   shutdownDelayMs?: number;
+  /**
+   * The platform-webhook delivery worker (platform-webhooks/worker.ts): `enabled: false` keeps it from
+   * starting (a server started for tests that drive it themselves); the rest override its settings.
+   */
+  webhookDelivery?: { enabled?: boolean; timeoutMs?: number; pollIntervalMs?: number };
   /** Requests per minute, per client address group (IPv6 by /64) or per store; a missing one means its default in security/rate-limit.ts. */
   rateLimits?: Partial<RateLimits>;
 }
@@ -74,6 +79,7 @@ const envSchema = z.object({
   STRIPE_JS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a Stripe.js script' }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   TRUST_PROXY: flag,
+  WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(100).max(60_000, 'must be at most 60000').default(10_000),
   RATE_LIMIT_CONNECT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_INTERNAL_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   RATE_LIMIT_CARTS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.cartsPerMinute),
@@ -87,6 +93,8 @@ const envSchema = z.object({
   RATE_LIMIT_DETAILS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.detailsPerMinute),
   RATE_LIMIT_STORE_DETAILS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.storeDetailsPerMinute),
   RATE_LIMIT_COMPLETE_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.completePerMinute),
+  RATE_LIMIT_DISCOUNT_CODES_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.discountCodesPerMinute),
+  RATE_LIMIT_CART_DISCOUNT_CODES_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.cartDiscountCodesPerMinute),
 });
 
 /**
@@ -124,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>, warn: Config
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    webhookDelivery: { timeoutMs: e.WEBHOOK_TIMEOUT_MS },
     rateLimits: {
       connectPerMinute: e.RATE_LIMIT_CONNECT_PER_MINUTE,
       internalPerMinute: e.RATE_LIMIT_INTERNAL_PER_MINUTE,
@@ -138,6 +147,8 @@ export function loadConfig(env: Record<string, string | undefined>, warn: Config
       detailsPerMinute: e.RATE_LIMIT_DETAILS_PER_MINUTE,
       storeDetailsPerMinute: e.RATE_LIMIT_STORE_DETAILS_PER_MINUTE,
       completePerMinute: e.RATE_LIMIT_COMPLETE_PER_MINUTE,
+      discountCodesPerMinute: e.RATE_LIMIT_DISCOUNT_CODES_PER_MINUTE,
+      cartDiscountCodesPerMinute: e.RATE_LIMIT_CART_DISCOUNT_CODES_PER_MINUTE,
     },
   };
 }

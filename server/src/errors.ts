@@ -196,12 +196,21 @@ export const errors = {
 
   // ---- shipping settings (the platform's) ----
   invalidShippingSettings: def('invalid_shipping_settings', 422, (message: string) => message),
+  invalidTaxSettings: def('invalid_tax_settings', 422, (message: string) => message),
 
   // ---- discount codes (the platform's) ----
   invalidDiscount: def('invalid_discount', 422, (message: string) => message),
   discountNotFound: def('discount_not_found', 404, 'Discount not found'),
   discountCodeTaken: def('discount_code_taken', 409, (code: string) => `This store already has the code ${code} (codes match in any case)`),
   discountChanged: def('discount_changed', 409, 'The discount was being changed by another request; read it again and retry'),
+
+  // ---- discount codes (the shopper's): 422, the code typed is a field of the request, not a resource ----
+  discountCodeUnknown: def('discount_not_found', 422, 'This discount code does not exist; check the spelling'),
+  discountExpired: def('discount_expired', 422, (message: string) => message),
+  discountMinimumNotMet: def('discount_minimum_not_met', 422, (missing: string, minimum: string) => `Add ${missing} more to use this code (it needs a subtotal of ${minimum})`),
+  discountNotApplicable: def('discount_not_applicable', 422, 'This code does not apply to any product in the cart'),
+  discountExhausted: def('discount_exhausted', 422, 'This code has been used up'),
+  discountAlreadyUsed: def('discount_already_used', 422, 'This code was already used with this email address'),
 
   // ---- orders and incoming webhooks ----
   orderNotFound: def('order_not_found', 404, 'Order not found'),

@@ -7,6 +7,7 @@ import { upgradeSealedValues } from './crypto/upgrade';
 import { buildDeps, StorageOpenError, type AppDeps } from './deps';
 import { releaseInstanceClaims } from './payments/claims';
 import { startReconcileLoop } from './payments/sweep';
+import { startDeliveryWorker } from './platform-webhooks/worker';
 
 async function start(): Promise<void> {
   const warnings: string[] = [];
@@ -54,6 +55,9 @@ async function start(): Promise<void> {
   });
   // background jobs of the payment flow
   const stopSweep = startReconcileLoop(deps); // sweeps now and every 5 minutes; its timer is unref'd
+  // the platform's webhooks: claims due deliveries every second (a backlog at once); its timer is unref'd
+  const { enabled: deliver = true, ...delivery } = config.webhookDelivery ?? {};
+  const stopDelivering = deliver ? startDeliveryWorker(deps, delivery) : () => Promise.resolve();
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -61,6 +65,7 @@ async function start(): Promise<void> {
     // (so load balancers that probe it take this instance out before it stops accepting connections).
     deps.lifecycle.stopping = true;
     stopSweep(); // no new sweep starts; one already running finishes or fails on the closed storage (logged)
+    const delivering = stopDelivering(); // no new pass starts; the one in flight settles its attempts
     const delayMs = config.shutdownDelayMs ?? 0;
     deps.logger.info({ signal, delay_ms: delayMs }, 'stopping: not ready; finishing open requests');
     setTimeout(() => {
@@ -70,7 +75,8 @@ async function start(): Promise<void> {
         clearTimeout(force);
         // Drop this instance's cart claims and sweep lease (no request runs any more), so the other instances
         // need not wait out their TTLs; releaseInstanceClaims never throws.
-        releaseInstanceClaims(deps)
+        delivering
+          .then(() => releaseInstanceClaims(deps))
           .then(() => deps.storage.close())
           .catch((err: unknown) => deps.logger.error({ err }, 'closing the database failed'))
           .finally(() => {

@@ -41,6 +41,27 @@ export interface CartView {
    * has one or nothing ships: the drawer says "Add $7.50 for free shipping" while `subtotal` is below it.
    */
   free_shipping_over: number | null;
+  /** The code the shopper applied, while it applies to this cart (null: none, or it no longer applies). */
+  discount: CartDiscount | null;
+  /** `subtotal − discount.amount`: what the lines cost before shipping (and tax) at checkout. */
+  total: number;
+}
+
+/** A discount code as the cart shows it; `amount` computed on the server. */
+export interface CartDiscount {
+  code: string;
+  /** Minor units taken off the subtotal. */
+  amount: number;
+  /** True when the code also makes shipping free (the chosen rate costs 0 at checkout). */
+  free_shipping: boolean;
+  /** True when `amount` is less than the code's terms say: the lines are worth less, or the total hit Stripe's minimum charge. */
+  capped: boolean;
+}
+
+/** The code an order was paid with and what it took off. */
+export interface OrderDiscount {
+  code: string;
+  amount: number;
 }
 
 /** `POST /api/carts/:id/checkout` (201): the new checkout session's page. */
@@ -81,7 +102,10 @@ export interface ShippingRateOption {
 /** The money of a session or order; discount and tax slot in beside shipping later. */
 export interface Amounts {
   subtotal: number;
+  /** What a discount code took off the subtotal (0: none). */
+  discount: number;
   shipping: number;
+  /** `subtotal − discount + shipping`. */
   total: number;
 }
 
@@ -171,6 +195,8 @@ export interface Order {
   customer: Customer;
   /** Null for orders that ship nothing (a store without shipping settings, or only unshippable lines). */
   shipping: Shipping | null;
+  /** The discount code the order was paid with (null: none; orders from before discounts too). */
+  discount: OrderDiscount | null;
   amounts: Amounts;
   /** The payment succeeded after its reservation lapsed and the stock was gone: recorded anyway, to ship or refund. */
   oversold: boolean;
@@ -262,4 +288,36 @@ export interface CheckoutPageConfig {
   /** A CSS hex colour. */
   accent: string;
   view: CheckoutView;
+}
+
+/**
+ * A store's tax, as the platform sets it (`PUT /api/internal/stores/:id/tax`): `included` (prices already
+ * hold every tax and no tax line is shown: the behaviour of a store without settings) or `rates` (a table by
+ * country and, for the US and Canada, by state or province).
+ */
+export type TaxSettings = { mode: 'included' } | { mode: 'rates'; tax_shipping: boolean; rates: TaxRateSettings[] };
+
+/** One rate of a store's table. */
+export interface TaxRateSettings {
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  /** For US and CA only: the state or province code (`CA`, `ON`); null: the whole country. */
+  state: string | null;
+  /** Percent, up to three decimals (19, 8.875). */
+  percentage: number;
+  /** True: prices already hold this tax (VAT in the EU); false: it is added on top (US sales tax). */
+  inclusive: boolean;
+  /** What the shopper reads: "VAT", "Sales tax". */
+  display_name: string;
+  /** Only products of this tax category (a reduced rate); null: every product without a rate of its own. */
+  tax_category: string | null;
+}
+
+/** One line of tax on a session or an order. */
+export interface TaxLine {
+  display_name: string;
+  percentage: number;
+  inclusive: boolean;
+  /** Minor units. Inclusive taxes are part of the prices; exclusive ones are added to the total. */
+  amount: number;
 }

@@ -38,7 +38,7 @@ describe('a stored cart priced from the catalog as it is now', () => {
   const now = 1_000_000;
   const record = (lines: CartRecord['lines'], over: Partial<CartRecord> = {}): CartRecord => ({
     id: 'cart_1', store_id: 's', currency: 'eur', status: 'open', version: 3, created_at: 1, updated_at: 2, expires_at: now + 1,
-    lines, store_ships: true, free_shipping_over: 4000, ...over,
+    lines, store_ships: true, free_shipping_over: 4000, discount: null, ...over,
   });
 
   it('drops lines whose product is gone, inactive or in another currency, and caps a lowered limit', () => {

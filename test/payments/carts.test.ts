@@ -53,7 +53,7 @@ describe('catalog and carts', () => {
   it('creates an empty cart with an unguessable url-safe id', async () => {
     const res = await call(server.url, 'POST', `/api/stores/${storeId}/carts`);
     assert.equal(res.status, 201);
-    assert.deepEqual(res.body, { id: res.body.id, store_id: storeId, currency: 'eur', items: [], subtotal: 0, item_count: 0, requires_shipping: false, free_shipping_over: null });
+    assert.deepEqual(res.body, { id: res.body.id, store_id: storeId, currency: 'eur', items: [], subtotal: 0, item_count: 0, requires_shipping: false, free_shipping_over: null, discount: null, total: 0 });
     assert.match(res.body.id, /^cart_[A-Za-z0-9_-]{22}$/);
     assert.equal(Buffer.from(res.body.id.slice(5), 'base64url').length, 16);
   });

@@ -45,6 +45,8 @@ describe('loadConfig', () => {
       detailsPerMinute: 60,
       storeDetailsPerMinute: 3000,
       completePerMinute: 60,
+      discountCodesPerMinute: 30,
+      cartDiscountCodesPerMinute: 10,
     });
     assert.throws(() => loadConfig({ ...prod, RATE_LIMIT_CHECKOUTS_PER_MINUTE: '0' }), /RATE_LIMIT_CHECKOUTS_PER_MINUTE/);
     assert.throws(() => loadConfig({ ...prod, RATE_LIMIT_STORE_CHECKOUTS_PER_MINUTE: 'lots' }), /RATE_LIMIT_STORE_CHECKOUTS_PER_MINUTE must be a whole number/);

@@ -57,16 +57,23 @@ describe(`npm run migrate (${TEST_ENGINE})`, () => {
 
   it('applies only what is pending', async () => {
     await sql(`DELETE FROM schema_migrations WHERE id = '${known.at(-1)}'`);
-    // The last migration's table exists already: drop it so it can be applied again (the newest migration
-    // names the one table it creates here).
-    const undo: Record<string, string> = {
-      '011_budgets': 'DROP TABLE budgets;',
-      '013_webhook_endpoints': 'DROP TABLE webhook_endpoints;',
-      '016_stock': 'DROP TABLE stock_reservations; ALTER TABLE products DROP COLUMN stock; ALTER TABLE orders DROP COLUMN oversold;',
+    // What the last migration made exists already: undo it so it can be applied again (the newest migration
+    // names here the statements that undo it).
+    const undo: Record<string, string[]> = {
+      '011_budgets': ['DROP TABLE budgets'],
+      '013_webhook_endpoints': ['DROP TABLE webhook_endpoints'],
+      '014_discount_checkout': [
+        'DROP TABLE discount_reservations', 'ALTER TABLE carts DROP COLUMN discount_id', 'ALTER TABLE checkouts DROP COLUMN discount_json',
+        'ALTER TABLE checkouts DROP COLUMN discount_amount', 'ALTER TABLE orders DROP COLUMN discount_code', 'ALTER TABLE orders DROP COLUMN discount_amount',
+        'ALTER TABLE discount_redemptions DROP COLUMN over_limit',
+      ],
+      '015_platform_events': ['DROP TABLE webhook_deliveries', 'DROP TABLE platform_events', 'ALTER TABLE webhook_endpoints DROP COLUMN failing_since'],
+      '016_stock': ['DROP TABLE stock_reservations', 'ALTER TABLE products DROP COLUMN stock', 'ALTER TABLE orders DROP COLUMN oversold'],
+      '017_tax_settings': ['DROP TABLE tax_settings'],
     };
     const statements = undo[known.at(-1)!];
-    assert.ok(statements, `name what ${known.at(-1)} creates in this test`);
-    for (const statement of statements.split(';').filter((x) => x.trim())) await sql(`${statement};`);
+    assert.ok(statements, `name the statements that undo ${known.at(-1)} in this test`);
+    for (const statement of statements) await sql(`${statement};`);
     const res = migrate();
     assert.equal(res.status, 0, res.stderr);
     assert.match(res.stdout, new RegExp(`applied 1 migration:\\n  ${known.at(-1)}\\n$`));

@@ -211,6 +211,13 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     const badRates = { countries: ['US'], rates: [{ id: 'x', display_name: 'X', amount: -1 }] };
     assert.equal((await api('put', '/api/internal/stores/{id}/shipping', id, { internal: true, body: badRates })).body.error.code, 'invalid_shipping_settings');
 
+    // ---- tax settings (internal) ----
+    assert.equal((await api('get', '/api/internal/stores/{id}/tax', id, { internal: true })).body.tax, null);
+    const taxRates = { mode: 'rates', tax_shipping: true, rates: [{ country: 'us', state: 'ca', percentage: 7.25, inclusive: false, display_name: 'Sales tax' }] };
+    assert.equal((await api('put', '/api/internal/stores/{id}/tax', id, { internal: true, body: taxRates })).body.tax.rates[0].state, 'CA');
+    assert.equal((await api('put', '/api/internal/stores/{id}/tax', id, { internal: true, body: { mode: 'rates', rates: [] } })).body.error.code, 'invalid_tax_settings');
+    assert.equal((await api('delete', '/api/internal/stores/{id}/tax', id, { internal: true })).body.tax, null);
+
     // ---- discount codes (internal) ----
     const discounts = '/api/internal/stores/{id}/discounts';
     const discount = (await api('post', discounts, id, { internal: true, body: { code: 'WELCOME10', percent_off: 10, product_ids: ['tee'], ends_at: '2030-01-01T00:00:00Z' } })).body;
@@ -259,6 +266,11 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     assert.equal((await api('get', '/api/carts/{id}', cart)).body.requires_shipping, true);
     assert.equal((await api('get', '/api/carts/{id}', { id: 'cart_nope' })).status, 404);
     assert.equal((await api('put', '/api/carts/{id}', cart)).status, 405);
+    assert.equal((await api('post', discounts, id, { internal: true, body: { code: 'TENOFF', percent_off: 10 } })).status, 201);
+    assert.equal((await api('post', '/api/carts/{id}/discount', cart, { body: { code: 'welcome10' } })).body.error.code, 'discount_not_found');
+    assert.equal((await api('post', '/api/carts/{id}/discount', cart, { body: { code: 7 } })).status, 400);
+    assert.equal((await api('post', '/api/carts/{id}/discount', cart, { body: { code: 'tenoff' } })).body.discount.code, 'TENOFF');
+    assert.equal((await api('delete', '/api/carts/{id}/discount', cart)).body.discount, null);
     const session = (await api('post', '/api/carts/{id}/checkout', cart)).body;
     const token = { token: session.token as string };
 

@@ -62,6 +62,8 @@ const UNTHROTTLED: Required<NonNullable<Config['rateLimits']>> = {
   detailsPerMinute: 1_000_000,
   storeDetailsPerMinute: 1_000_000,
   completePerMinute: 1_000_000,
+  discountCodesPerMinute: 1_000_000,
+  cartDiscountCodesPerMinute: 1_000_000,
 };
 
 /** The engine under test: TEST_DATABASE=postgres runs the suites on PostgreSQL (see test/run.mjs). */

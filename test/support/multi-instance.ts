@@ -83,6 +83,8 @@ const UNTHROTTLED: Record<string, string> = {
   RATE_LIMIT_DETAILS_PER_MINUTE: '1000000',
   RATE_LIMIT_STORE_DETAILS_PER_MINUTE: '1000000',
   RATE_LIMIT_COMPLETE_PER_MINUTE: '1000000',
+  RATE_LIMIT_DISCOUNT_CODES_PER_MINUTE: '1000000',
+  RATE_LIMIT_CART_DISCOUNT_CODES_PER_MINUTE: '1000000',
 };
 
 /** Settings of the parent's environment that must not leak into the instances. */

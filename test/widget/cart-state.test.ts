@@ -15,7 +15,7 @@ function memoryCartApi() {
     if (!c) throw new ApiError('cart_not_found', 'Cart not found', 404);
     if (c.closed) throw new ApiError('cart_closed', 'Cart is closed', 409);
     const items = [...c.lines].map(([p, q]) => ({ product_id: p, name: PRICES[p][0], unit_amount: PRICES[p][1], quantity: q, line_total: PRICES[p][1] * q }));
-    return { id, store_id: 's1', currency: 'eur', items, subtotal: items.reduce((s, i) => s + i.line_total, 0), item_count: items.reduce((s, i) => s + i.quantity, 0), requires_shipping: false, free_shipping_over: null };
+    return { id, store_id: 's1', currency: 'eur', items, subtotal: items.reduce((s, i) => s + i.line_total, 0), item_count: items.reduce((s, i) => s + i.quantity, 0), requires_shipping: false, free_shipping_over: null, discount: null, total: items.reduce((s, i) => s + i.line_total, 0) };
   };
   const tick = () => new Promise((r) => setTimeout(r, 5));
   const api: CartApi = {
@@ -154,7 +154,7 @@ describe('cart state', () => {
 
   it('recomputes line and cart totals from the unit prices when a quantity changes', () => {
     const c: Cart = {
-      id: 'c', store_id: 's', currency: 'eur', subtotal: 0, item_count: 0, requires_shipping: false, free_shipping_over: null,
+      id: 'c', store_id: 's', currency: 'eur', subtotal: 0, item_count: 0, requires_shipping: false, free_shipping_over: null, discount: null, total: 0,
       items: [{ product_id: 'a', name: 'A', unit_amount: 250, quantity: 1, line_total: 250 }, { product_id: 'b', name: 'B', unit_amount: 100, quantity: 1, line_total: 100 }],
     };
     const next = withQuantity(c, 'a', 3);

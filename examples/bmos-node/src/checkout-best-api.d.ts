@@ -40,6 +40,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/carts/{id}/discount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a discount code (replacing the one applied)
+         * @description Refusals are 422 (the code is a field of the request, not a resource): `discount_not_found` also for an inactive code. Every try counts against guessing, per client address and per cart (429). CORS: only the store's `allowed_origins` (an unknown cart's 404 is readable from any origin); preflight `OPTIONS` answers 204.
+         */
+        post: operations["applyCartDiscount"];
+        /**
+         * Remove the discount code
+         * @description CORS: only the store's `allowed_origins` (an unknown cart's 404 is readable from any origin); preflight `OPTIONS` answers 204.
+         */
+        delete: operations["removeCartDiscount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/carts/{id}/items": {
         parameters: {
             query?: never;
@@ -379,6 +403,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/internal/stores/{id}/tax": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The store's tax settings */
+        get: operations["getTax"];
+        /** Replace the store's tax settings */
+        put: operations["setTax"];
+        post?: never;
+        /** Remove the tax settings (prices include every tax) */
+        delete: operations["deleteTax"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/internal/webhook-endpoints": {
         parameters: {
             query?: never;
@@ -685,15 +728,26 @@ export interface components {
             postal_code: string;
             state: string | null;
         };
-        /** @description The money of a session or an order. */
+        /** @description The money of a session or an order: subtotal − discount + shipping = total. */
         Amounts: {
+            discount: number;
             shipping: number;
             subtotal: number;
             total: number;
         };
+        /** @description The code the shopper typed (matched in any case). */
+        ApplyDiscountRequest: {
+            code: string;
+        };
         /** @description The whole cart, as every cart endpoint answers it. */
         Cart: {
             currency: string;
+            discount: {
+                amount: number;
+                capped: boolean;
+                code: string;
+                free_shipping: boolean;
+            } | null;
             free_shipping_over: number | null;
             id: string;
             item_count: number;
@@ -701,6 +755,7 @@ export interface components {
             requires_shipping: boolean;
             store_id: string;
             subtotal: number;
+            total: number;
         };
         /** @description One priced cart line, computed on the server from the catalog (also a checkout session's frozen line). */
         CartLine: {
@@ -738,6 +793,7 @@ export interface components {
         };
         /** @description What the shopper typed; every field optional, a field left out keeps its stored value. */
         CheckoutDetailsRequest: {
+            discount_code?: string | null;
             email?: string;
             shipping?: {
                 address: {
@@ -940,6 +996,10 @@ export interface components {
             currency: string;
             customer: components["schemas"]["Customer"];
             customer_email: string | null;
+            discount: {
+                amount: number;
+                code: string;
+            } | null;
             id: string;
             items: components["schemas"]["CartLine"][];
             livemode: boolean;
@@ -1117,6 +1177,11 @@ export interface components {
             shipping: components["schemas"]["ShippingSettings"] | null;
             store_id: string;
         };
+        /** @description A store's tax settings; null when it has none (prices include every tax). */
+        StoreTax: {
+            store_id: string;
+            tax: components["schemas"]["TaxSettings"] | null;
+        };
         /** @description A Stripe event (https://docs.stripe.com/api/events/object); handled: payment_intent.succeeded, charge.refunded. */
         StripeEvent: {
             data: {
@@ -1143,6 +1208,43 @@ export interface components {
             last_error: string | null;
             store_id: string;
             webhooks: boolean;
+        };
+        /** @description One tax rate of a store. */
+        TaxRateSettings: {
+            country: string;
+            display_name: string;
+            inclusive: boolean;
+            percentage: number;
+            state: string | null;
+            tax_category: string | null;
+        };
+        /** @description A store's tax, as the platform set it. */
+        TaxSettings: {
+            /** @constant */
+            mode: "included";
+        } | {
+            /** @constant */
+            mode: "rates";
+            rates: components["schemas"]["TaxRateSettings"][];
+            tax_shipping: boolean;
+        };
+        /** @description The store's whole tax settings: included (prices hold every tax) or a table of rates. */
+        TaxSettingsRequest: {
+            /** @constant */
+            mode: "included";
+        } | {
+            /** @constant */
+            mode: "rates";
+            rates: {
+                country: string;
+                display_name: string;
+                inclusive: boolean;
+                percentage: number;
+                state?: string | null;
+                tax_category?: string | null;
+            }[];
+            /** @default false */
+            tax_shipping: boolean;
         };
         /** @description The terms to change (null clears one); the code itself never changes. */
         UpdateDiscountRequest: {
@@ -1406,7 +1508,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `cart_empty`, `amount_too_large` */
+            /** @description `cart_empty`, `amount_too_large`, `discount_exhausted` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1415,7 +1517,257 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "cart_empty" | "amount_too_large";
+                            code?: "cart_empty" | "amount_too_large" | "discount_exhausted";
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "rate_limited";
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    applyCartDiscount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cart id (`cart_…`): the capability */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyDiscountRequest"];
+            };
+        };
+        responses: {
+            /** @description The cart with the code applied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            /** @description `invalid_json`, `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_json" | "invalid_request";
+                        };
+                    };
+                };
+            };
+            /** @description `https_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "https_required";
+                        };
+                    };
+                };
+            };
+            /** @description `cart_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "cart_not_found";
+                        };
+                    };
+                };
+            };
+            /** @description `cart_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "cart_closed";
+                        };
+                    };
+                };
+            };
+            /** @description `body_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "body_too_large";
+                        };
+                    };
+                };
+            };
+            /** @description `discount_not_found`, `discount_expired`, `discount_minimum_not_met`, `discount_not_applicable`, `discount_exhausted` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "discount_not_found" | "discount_expired" | "discount_minimum_not_met" | "discount_not_applicable" | "discount_exhausted";
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "rate_limited";
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    removeCartDiscount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cart id (`cart_…`): the capability */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cart without a code */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            /** @description `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    };
+                };
+            };
+            /** @description `https_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "https_required";
+                        };
+                    };
+                };
+            };
+            /** @description `cart_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "cart_not_found";
+                        };
+                    };
+                };
+            };
+            /** @description `cart_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "cart_closed";
                         };
                     };
                 };
@@ -2249,7 +2601,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `invalid_email`, `invalid_address`, `shipping_country_unsupported`, `shipping_rate_unavailable`, `amount_too_large`, `stripe_invalid_request` */
+            /** @description `invalid_email`, `invalid_address`, `shipping_country_unsupported`, `shipping_rate_unavailable`, `amount_too_large`, `stripe_invalid_request`, `discount_not_found`, `discount_expired`, `discount_minimum_not_met`, `discount_not_applicable`, `discount_exhausted`, `discount_already_used` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2258,7 +2610,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "invalid_email" | "invalid_address" | "shipping_country_unsupported" | "shipping_rate_unavailable" | "amount_too_large" | "stripe_invalid_request";
+                            code?: "invalid_email" | "invalid_address" | "shipping_country_unsupported" | "shipping_rate_unavailable" | "amount_too_large" | "stripe_invalid_request" | "discount_not_found" | "discount_expired" | "discount_minimum_not_met" | "discount_not_applicable" | "discount_exhausted" | "discount_already_used";
                         };
                     };
                 };
@@ -4661,6 +5013,351 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description `store_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "store_not_found";
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "rate_limited";
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getTax: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id (a UUID, any case) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings (null: prices include every tax) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreTax"];
+                };
+            };
+            /** @description `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description `store_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "store_not_found";
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "rate_limited";
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    setTax: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id (a UUID, any case) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaxSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The stored settings, normalised */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreTax"];
+                };
+            };
+            /** @description `invalid_request`, `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request" | "invalid_json";
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description `https_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "https_required";
+                        };
+                    };
+                };
+            };
+            /** @description `store_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "store_not_found";
+                        };
+                    };
+                };
+            };
+            /** @description `body_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "body_too_large";
+                        };
+                    };
+                };
+            };
+            /** @description `invalid_tax_settings` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_tax_settings";
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "rate_limited";
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteTax: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id (a UUID, any case) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description tax null */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreTax"];
+                };
+            };
+            /** @description `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description `https_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "https_required";
                         };
                     };
                 };

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { secretKeyBinding, webhookSecretBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import { settleInBackground } from '../payments/settle';
+import { storeConnected } from '../platform-webhooks/announce';
 import type { Store, StripeConnection, UsedLink } from '../storage/port';
 import { registerWebhook, verifyKeys } from '../stripe/verify-keys';
 
@@ -41,7 +42,7 @@ export async function connectStore(
   };
   let previous: StripeConnection | null;
   try {
-    previous = await deps.storage.stores.saveConnection(conn, link);
+    previous = await deps.storage.stores.saveConnection(conn, link, storeConnected(deps.clock));
   } catch (err) {
     // The link was burnt by a concurrent submit; do not leave our new endpoint behind.
     if (webhook.id) await deleteEndpoint(deps, client, webhook.id, store.id);

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
 import { settleInBackground } from '../payments/settle';
+import { storeDisconnected } from '../platform-webhooks/announce';
 import { buildConnectUrl, signConnectLink } from '../security/connect-link';
 import type { Store } from '../storage/port';
 import { settleWithin } from './connect-store';
@@ -55,7 +56,7 @@ export async function connectLinkFor(
  * endpoint are gone, so the settling of its open sessions is waited for (within a bound) before answering.
  */
 export async function disconnectStore(deps: AppDeps, storeId: string): Promise<void> {
-  const removed = await deps.storage.stores.disconnect(storeId);
+  const removed = await deps.storage.stores.disconnect(storeId, storeDisconnected(deps.clock));
   if (!removed) return;
   deps.logger.info({ store_id: storeId, account_id: removed.account_id }, 'store disconnected from Stripe');
   await settleWithin(settleInBackground(deps, removed, null, null));

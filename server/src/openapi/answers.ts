@@ -50,6 +50,16 @@ export const cartView = named(
     item_count: z.number().int().min(0),
     requires_shipping: z.boolean(),
     free_shipping_over: minor.nullable(),
+    discount: z
+      .strictObject({
+        code: z.string(),
+        amount: minor.describe('Taken off the subtotal'),
+        free_shipping: z.boolean().describe('Shipping costs nothing at checkout'),
+        capped: z.boolean().describe('Less than the terms say: the lines are worth less, or the total reached Stripe\'s minimum charge'),
+      })
+      .nullable()
+      .describe('The applied code while it applies to this cart (the cart keeps a code that stops applying and shows null)'),
+    total: minor.describe('subtotal − discount.amount (shipping and tax come at checkout)'),
   }),
   'Cart',
   'The whole cart, as every cart endpoint answers it.',
@@ -86,7 +96,11 @@ export const shippingRateOption = named(
   'A shipping rate as the checkout offers it: its price for this cart and address.',
 );
 
-export const amounts = named(z.strictObject({ subtotal: minor, shipping: minor, total: minor }), 'Amounts', 'The money of a session or an order.');
+export const amounts = named(
+  z.strictObject({ subtotal: minor, discount: minor, shipping: minor, total: minor }),
+  'Amounts',
+  'The money of a session or an order: subtotal − discount + shipping = total.',
+);
 
 export const customer = named(
   z.strictObject({ email: z.string().nullable(), name: z.string().nullable(), phone: z.string().nullable() }),
@@ -138,6 +152,28 @@ export const shippingSettings = named(
   "A store's shipping, as the platform set it.",
 );
 
+export const taxRateSettings = named(
+  z.strictObject({
+    country,
+    state: z.string().nullable().describe('US and CA only: the state or province; null: the whole country'),
+    percentage: z.number().describe('Percent, up to three decimals'),
+    inclusive: z.boolean().describe('True: prices hold this tax (VAT); false: added on top (sales tax)'),
+    display_name: z.string(),
+    tax_category: z.string().nullable().describe('Only products of this category; null: every product without a rate of its own'),
+  }),
+  'TaxRateSettings',
+  'One tax rate of a store.',
+);
+
+export const taxSettings = named(
+  z.union([
+    z.strictObject({ mode: z.literal('included') }),
+    z.strictObject({ mode: z.literal('rates'), tax_shipping: z.boolean(), rates: z.array(taxRateSettings) }),
+  ]),
+  'TaxSettings',
+  "A store's tax, as the platform set it.",
+);
+
 export const order = named(
   z.strictObject({
     id: z.string(),
@@ -153,6 +189,7 @@ export const order = named(
     customer_email: z.string().nullable().describe('The same as customer.email (kept for older integrations)'),
     customer,
     shipping: shipping.nullable(),
+    discount: z.strictObject({ code: z.string(), amount: minor }).nullable().describe('The code the order was paid with (null: none)'),
     amounts,
     oversold: z.boolean().describe('Paid after its stock reservation lapsed and the stock was gone; recorded anyway'),
     created_at: isoTime,
@@ -300,6 +337,12 @@ export const publicProduct = named(product.omit({ active: true, stock: true, res
 export const productList = named(z.strictObject({ data: z.array(product) }), 'ProductList', "A store's products.");
 
 export const publicProductList = named(z.strictObject({ data: z.array(publicProduct) }), 'PublicProductList', "A store's active products.");
+
+export const storeTax = named(
+  z.strictObject({ store_id: z.string(), tax: taxSettings.nullable() }),
+  'StoreTax',
+  "A store's tax settings; null when it has none (prices include every tax).",
+);
 
 export const storeShipping = named(
   z.strictObject({ store_id: z.string(), shipping: shippingSettings.nullable() }),

@@ -34,6 +34,7 @@ const TAGS: Record<Tag, string> = {
   Stores: 'Internal: stores, connect links, Stripe status, audit trail',
   Products: "Internal: a store's catalog",
   Shipping: "Internal: a store's shipping settings",
+  Tax: "Internal: a store's tax settings",
   Discounts: "Internal: a store's discount codes",
   Orders: 'Internal: orders',
   WebhookEndpoints: "Internal: the platform's webhook endpoints and their signing secrets",

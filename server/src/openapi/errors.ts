@@ -50,3 +50,8 @@ export function codesByStatus(specs: ErrorSpec[]): Map<number, string[]> {
   }
   return new Map([...byStatus].sort(([a], [b]) => a - b));
 }
+
+/** What a shopper's code may be refused with (payments/discount-rules.ts). */
+export const DISCOUNT_REFUSALS = [
+  errors.discountCodeUnknown, errors.discountExpired, errors.discountMinimumNotMet, errors.discountNotApplicable, errors.discountExhausted,
+];

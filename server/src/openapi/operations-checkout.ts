@@ -1,7 +1,7 @@
 /** The checkout page and its JSON API (same origin as the page; answers `Cache-Control: no-store`). */
 import { errors } from '../errors';
 import * as a from './answers';
-import { BODY, MERCHANT_STRIPE, STRIPE_PAYMENT } from './errors';
+import { BODY, DISCOUNT_REFUSALS, MERCHANT_STRIPE, STRIPE_PAYMENT } from './errors';
 import { html, json, type Operation } from './operation';
 import { requests } from './requests';
 
@@ -52,7 +52,8 @@ export const checkoutOperations: Operation[] = [
     errors: [
       ...LIVE_SESSION, ...BODY, ...MERCHANT_STRIPE, errors.invalidEmail, errors.invalidAddress, errors.shippingCountryUnsupported,
       errors.shippingRateUnavailable, errors.detailsLocked, errors.cartClosed, errors.checkoutSuperseded, errors.cartTooLarge,
-      errors.stripeInvalidRequest, errors.paymentInProgress, errors.rateLimited, errors.storeRateLimited,
+      errors.stripeInvalidRequest, errors.paymentInProgress, errors.rateLimited, errors.storeRateLimited, ...DISCOUNT_REFUSALS,
+      errors.discountAlreadyUsed,
     ],
   },
   {

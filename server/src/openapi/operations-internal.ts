@@ -92,6 +92,22 @@ export const internalOperations: Operation[] = [
     errors: STORE_IN_PATH,
   }),
   internal({
+    method: 'get', path: `${STORES}/{id}/tax`, operationId: 'getTax', tag: 'Tax', summary: "The store's tax settings",
+    pathParams: STORE_ID, replies: { 200: json(a.storeTax, 'The settings (null: prices include every tax)') },
+    errors: STORE_IN_PATH,
+  }),
+  internal({
+    method: 'put', path: `${STORES}/{id}/tax`, operationId: 'setTax', tag: 'Tax', summary: "Replace the store's tax settings",
+    pathParams: STORE_ID, body: { schema: requests.taxSettings },
+    replies: { 200: json(a.storeTax, 'The stored settings, normalised') },
+    errors: [...STORE_IN_PATH, ...BODY, errors.invalidTaxSettings],
+  }),
+  internal({
+    method: 'delete', path: `${STORES}/{id}/tax`, operationId: 'deleteTax', tag: 'Tax', summary: 'Remove the tax settings (prices include every tax)',
+    pathParams: STORE_ID, replies: { 200: json(a.storeTax, 'tax null') },
+    errors: STORE_IN_PATH,
+  }),
+  internal({
     method: 'post', path: `${STORES}/{id}/discounts`, operationId: 'createDiscount', tag: 'Discounts',
     summary: 'Create a discount code (percent_off or amount_off; unique per store in any case)', pathParams: STORE_ID,
     body: { schema: requests.createDiscount },

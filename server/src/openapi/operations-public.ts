@@ -2,7 +2,7 @@
 import { errors } from '../errors';
 import { formSchema } from '../routes/connect';
 import * as a from './answers';
-import { BODY, STORE_IN_PATH } from './errors';
+import { BODY, DISCOUNT_REFUSALS, STORE_IN_PATH } from './errors';
 import { html, json, type Operation } from './operation';
 import { requests } from './requests';
 
@@ -56,11 +56,27 @@ export const publicOperations: Operation[] = [
     errors: CART_WRITE,
   },
   {
+    method: 'post', path: '/api/carts/{id}/discount', operationId: 'applyCartDiscount', tag: 'Carts',
+    summary: 'Apply a discount code (replacing the one applied)',
+    description: `Refusals are 422 (the code is a field of the request, not a resource): \`discount_not_found\` also for an inactive code. Every try counts against guessing, per client address and per cart (429). ${CART_CORS}`,
+    pathParams: { id: CART_ID },
+    body: { schema: requests.applyDiscount },
+    replies: { 200: json(a.cartView, 'The cart with the code applied') },
+    errors: [...BODY, ...CART_WRITE, ...DISCOUNT_REFUSALS],
+  },
+  {
+    method: 'delete', path: '/api/carts/{id}/discount', operationId: 'removeCartDiscount', tag: 'Carts',
+    summary: 'Remove the discount code', description: CART_CORS,
+    pathParams: { id: CART_ID },
+    replies: { 200: json(a.cartView, 'The cart without a code') },
+    errors: CART_WRITE,
+  },
+  {
     method: 'post', path: '/api/carts/{id}/checkout', operationId: 'openCheckout', tag: 'Carts',
     summary: 'Open a checkout session: freeze the lines and amount, issue a token', description: CART_CORS,
     pathParams: { id: CART_ID },
     replies: { 201: json(a.checkoutSession, 'The new session') },
-    errors: [...CART_WRITE, errors.storeNotConnected, errors.cartEmpty, errors.cartTooLarge, errors.tooManyCheckouts, errors.outOfStock],
+    errors: [...CART_WRITE, errors.storeNotConnected, errors.cartEmpty, errors.cartTooLarge, errors.tooManyCheckouts, errors.discountExhausted, errors.outOfStock],
   },
   {
     method: 'get', path: '/stripe/status/{store_id}', operationId: 'getPublicStripeStatus', tag: 'Status',

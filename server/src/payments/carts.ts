@@ -7,6 +7,8 @@
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
 import type { CartRecord, LineProduct } from '../storage/port';
+import type { CartDiscount } from '../wire';
+import { cartDiscountOf, discountRefusal, freezeDiscount, type SessionDiscount } from './discount-rules';
 import { newCartId } from './ids';
 import { checkQuantity, priceLine, totals, type CartLine } from './money';
 import { checkAvailable } from './stock';
@@ -39,6 +41,13 @@ export interface Cart {
   /** The store ships and a line is a physical good (see CartView). */
   requires_shipping: boolean;
   free_shipping_over: number | null;
+  /** The applied code while it applies (see discount-rules.ts), what it takes off, and the total after it. */
+  discount: CartDiscount | null;
+  total: number;
+  /** What a checkout session freezes of the applied code (null when none applies). */
+  applied_discount: SessionDiscount | null;
+  /** True when the applied code has a redemption limit: a session reserves one use of it. */
+  discount_limited: boolean;
   /** The stored quantity of every line (priced or not), which a checkout session checks it froze. */
   line_quantities: Record<string, number>;
   created_at: number;
@@ -64,6 +73,9 @@ export function priceCart(record: CartRecord | null, now: number): Cart | null {
   const shipsAny = record.store_ships && items.some((l) => l.shippable !== false);
   const line_quantities: Record<string, number> = {};
   for (const line of record.lines) line_quantities[line.product_id] = line.quantity;
+  const d = record.discount;
+  const applied = d && !discountRefusal(d, { currency: record.currency, subtotal, items }, now) ? freezeDiscount(d) : null;
+  const discount = applied ? cartDiscountOf(applied, { currency: record.currency, subtotal, items }).view : null;
   return {
     id: record.id,
     store_id: record.store_id,
@@ -75,6 +87,10 @@ export function priceCart(record: CartRecord | null, now: number): Cart | null {
     item_count,
     requires_shipping: shipsAny,
     free_shipping_over: shipsAny ? record.free_shipping_over : null,
+    discount,
+    total: subtotal - (discount?.amount ?? 0),
+    applied_discount: applied,
+    discount_limited: applied !== null && d!.max_redemptions !== null,
     line_quantities,
     created_at: record.created_at,
     updated_at: record.updated_at,

@@ -27,6 +27,9 @@ import { withCartClaim } from './claims';
 import { COUNTRY_CODES } from './countries';
 import { MAX_AMOUNT } from './money';
 import { amountsOf, ratesFor, requiresShipping, shipsTo } from './shipping';
+import { priceDiscount } from './discount-pricing';
+import { sessionDiscountAfter } from './session-discount';
+import type { SessionDiscount } from './discount-rules';
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) =>
@@ -57,6 +60,8 @@ export const detailsSchema = z.strictObject({
     })
     .optional(),
   shipping_rate_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a shipping rate id').optional(),
+  /** A code to apply (as typed; one the store does not have is 422 discount_not_found), or null to remove it. */
+  discount_code: z.string().max(100, 'must be at most 100 characters').nullable().optional(),
 });
 
 export type DetailsInput = z.infer<typeof detailsSchema>;
@@ -76,29 +81,42 @@ export function parseDetailsInput(data: unknown): DetailsInput {
   throw param ? errors.invalidRequest(message).about(param) : errors.invalidRequest(message);
 }
 
-/** What a change makes of a session: its new details and total. */
+/** What a change makes of a session: its new details, discount and total. */
 interface Plan {
   details: SessionDetails;
   shippingAmount: number;
+  discountAmount: number;
+  /** The session's discount after the change (undefined: unchanged). */
+  discount?: SessionDiscount | null;
   amount: number;
+}
+
+/**
+ * The money of a session's lines with a shipping price: the discount (capped by the lines and Stripe's minimum
+ * charge, discount-pricing.ts), shipping (0 with a free-shipping code) and the total.
+ */
+function priced(checkout: Checkout, discount: SessionDiscount | null, ratePrice: number) {
+  const discountAmount = discount ? priceDiscount(discount, { currency: checkout.currency, lines: checkout.lines, shipping: ratePrice }).amount : 0;
+  const shippingAmount = discount?.free_shipping ? 0 : ratePrice;
+  return { discountAmount, shippingAmount, amount: checkout.subtotal - discountAmount + shippingAmount };
 }
 
 /**
  * Merges the change into what the session holds and prices it (pure): a field left out keeps its value; the
  * rate is the one asked for, else the one chosen before if it still applies, else the cheapest.
  */
-export function planDetails(store: Store | null, checkout: Checkout, input: DetailsInput): Plan {
+export function planDetails(store: Store | null, checkout: Checkout, input: DetailsInput, discount: SessionDiscount | null = checkout.discount): Plan {
   const settings = store?.shipping ?? null;
   const email = input.email ?? checkout.details.email;
   if (!settings || !requiresShipping(settings, checkout.lines)) {
     // Nothing ships: an address sent anyway is not kept (the order carries no shipping block).
-    return { details: { email, shipping: null }, shippingAmount: 0, amount: checkout.subtotal };
+    return { details: { email, shipping: null }, ...priced(checkout, discount, 0) };
   }
   const previous = checkout.details.shipping;
   const contact = input.shipping ?? (previous ? { name: previous.name, phone: previous.phone, address: previous.address } : null);
   if (!contact) {
     if (input.shipping_rate_id) throw errors.shippingRateUnavailable('Enter a shipping address before choosing a shipping rate').about('shipping_rate_id');
-    return { details: { email, shipping: null }, shippingAmount: 0, amount: checkout.subtotal };
+    return { details: { email, shipping: null }, ...priced(checkout, discount, 0) };
   }
   const country = contact.address.country;
   if (!shipsTo(settings, country)) throw errors.shippingCountryUnsupported(country).about('shipping.address.country');
@@ -114,9 +132,9 @@ export function planDetails(store: Store | null, checkout: Checkout, input: Deta
     rate: { id: rate.id, display_name: rate.display_name, amount: rate.amount },
     delivery_estimate: rate.delivery_estimate,
   };
-  const amount = checkout.subtotal + rate.amount;
-  if (amount > MAX_AMOUNT) throw errors.cartTooLarge();
-  return { details: { email, shipping }, shippingAmount: rate.amount, amount };
+  const money = priced(checkout, discount, rate.amount);
+  if (money.amount > MAX_AMOUNT) throw errors.cartTooLarge();
+  return { details: { email, shipping }, ...money };
 }
 
 /** The details part of the checkout view: what is stored, the rates for its address, the amounts. */
@@ -128,7 +146,7 @@ export function detailsView(store: Store | null, checkout: Checkout): CheckoutDe
     email: checkout.details.email,
     shipping,
     shipping_rates: settings && shipping && shipsTo(settings, shipping.address.country) ? ratesFor(settings, shipping.address.country, checkout.lines, checkout.subtotal) : [],
-    amounts: amountsOf(checkout.subtotal, checkout.shipping_amount),
+    amounts: amountsOf(checkout.subtotal, checkout.shipping_amount, checkout.discount_amount),
     complete: checkout.details.email !== null && (!required || shipping !== null),
   };
 }
@@ -144,10 +162,13 @@ export async function saveCheckoutDetails(deps: AppDeps, found: Checkout, input:
       if (!checkout) throw errors.checkoutNotFound();
       await refuseClosed(deps, checkout);
       const store = await deps.storage.stores.get(checkout.store_id);
-      const plan = planDetails(store, checkout, input);
+      const discount = await sessionDiscountAfter(deps, checkout, input);
+      const plan = { ...planDetails(store, checkout, input, discount), ...(discount !== checkout.discount ? { discount } : {}) };
       if (checkout.payment_intent_id) await updateIntent(deps, checkout, plan);
       const saved = await deps.storage.checkouts.saveDetails({ id: checkout.id, version: checkout.details_version, ...plan });
       if (saved.status === 'saved' && saved.checkout) {
+        // A removed (or replaced) limited code gives its use back once the session no longer holds it.
+        if (checkout.discount && saved.checkout.discount?.id !== checkout.discount.id) await deps.storage.discounts.release(checkout.cart_id, checkout.discount.id);
         return { details: detailsView(store, saved.checkout), amount: saved.checkout.amount, currency: saved.checkout.currency };
       }
     }

@@ -6,7 +6,7 @@ import { withMerchantStripe } from '../stripe/merchant';
 import { CANCELABLE_STATUSES } from './intents';
 import { recordFromPaymentIntent } from './record';
 
-type Deps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger'>;
+type Deps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>;
 
 /**
  * Keeps at most one live PaymentIntent per cart: before a session creates its intent, the intents of the

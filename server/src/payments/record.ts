@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { AppDeps } from '../deps';
 import type { Checkout, Order, PaidPayment, RecordPaidResult, StripeEventRef } from '../storage/port';
+import { orderPaid } from '../platform-webhooks/announce';
 import { levelToIntent } from './details';
 import { newId } from './ids';
 
@@ -16,7 +17,7 @@ export interface RecordResult {
   checkout: Checkout | null;
 }
 
-type RecordDeps = Pick<AppDeps, 'storage' | 'logger'>;
+type RecordDeps = Pick<AppDeps, 'storage' | 'logger' | 'clock'>;
 type Source = PaidPayment['source'];
 
 /** The checked payment, or why a PaymentIntent is not one of a session's payments. */
@@ -69,7 +70,7 @@ function logAmountMismatch(deps: RecordDeps, checkout: Checkout, paymentIntentId
 export async function recordFromPaymentIntent(deps: RecordDeps, storeId: string, pi: Stripe.PaymentIntent, source: Source): Promise<RecordResult> {
   const match = await matchPayment(deps, storeId, pi, source);
   if (match.problem) return { order: null, created: false, problem: match.problem, checkout: match.checkout };
-  return settled(deps, storeId, match, await deps.storage.orders.recordPaid(match.payment));
+  return settled(deps, storeId, match, await deps.storage.orders.recordPaid(match.payment, orderPaid(deps.clock)));
 }
 
 /**
@@ -87,7 +88,7 @@ export async function recordFromEvent(
     if (!(await deps.storage.orders.noteEvent(storeId, event))) return null;
     return { order: null, created: false, problem: match.problem, checkout: match.checkout };
   }
-  const result = await deps.storage.orders.recordPaidFromEvent(storeId, event, match.payment);
+  const result = await deps.storage.orders.recordPaidFromEvent(storeId, event, match.payment, orderPaid(deps.clock));
   return result && settled(deps, storeId, match, result);
 }
 

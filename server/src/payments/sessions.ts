@@ -42,7 +42,11 @@ export async function openCheckout(
       cartVersion: cart.version,
       lineQuantities: cart.line_quantities,
       lines: cart.items,
-      amount: cart.subtotal,
+      subtotal: cart.subtotal,
+      amount: cart.total,
+      discount: cart.applied_discount && cart.discount
+        ? { frozen: cart.applied_discount, amount: cart.discount.amount, limited: cart.discount_limited }
+        : null,
       currency: cart.currency,
       livemode: conn.livemode,
       accountId: conn.account_id,
@@ -52,6 +56,8 @@ export async function openCheckout(
     // The cart changed between our read and the write: freeze what it is now instead.
     if (created.status === 'cart_changed') continue;
     if (created.status === 'out_of_stock') throw errors.outOfStock(created.productId, created.available);
+    // The cart showed the code, but its last uses went to other carts' sessions meanwhile.
+    if (created.status === 'discount_exhausted') throw errors.discountExhausted();
     if (created.status === 'limit_reached') {
       throw errors.tooManyCheckouts(Math.max(1, Math.ceil((created.retryAt - deps.clock.now()) / 1000)));
     }

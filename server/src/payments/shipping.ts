@@ -138,7 +138,7 @@ export function shipsTo(settings: ShippingSettings, country: string): boolean {
   return settings.countries.includes(country);
 }
 
-/** The money of a session: discount and tax slot in here later. */
-export function amountsOf(subtotal: number, shipping: number): Amounts {
-  return { subtotal, shipping, total: subtotal + shipping };
+/** The money of a session: subtotal − discount + shipping = total (tax slots in here later). */
+export function amountsOf(subtotal: number, shipping: number, discount = 0): Amounts {
+  return { subtotal, discount, shipping, total: subtotal - discount + shipping };
 }

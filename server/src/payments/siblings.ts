@@ -2,7 +2,7 @@ import type { AppDeps } from '../deps';
 import { withMerchantStripe } from '../stripe/merchant';
 import type { RecordResult } from './record';
 
-type SiblingDeps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger'>;
+type SiblingDeps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>;
 
 /**
  * Once a cart is paid, cancels the PaymentIntents of its other unpaid sessions (a second tab, an overlay

@@ -9,3 +9,12 @@ export const EVENT_TYPES = [
 
 /** One of the event types we send. */
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/** How a delivery's body wraps an event: what a receiver reads (and verifies the signature over). */
+export interface EventEnvelope {
+  id: string;
+  type: EventType;
+  created_at: string;
+  store_id: string;
+  data: unknown;
+}

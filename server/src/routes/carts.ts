@@ -6,9 +6,11 @@ import { errors } from '../errors';
 import { readBody } from '../http/body';
 import { paramOf } from '../http/params';
 import { addItem, createCart, findCart, getOpenCart, removeItem, setQuantity, type Cart } from '../payments/carts';
+import { applyDiscount, applyDiscountBody, removeDiscount } from '../payments/cart-discount';
 import { CART_ID_PATTERN } from '../payments/ids';
 import { DEFAULT_MAX_QUANTITY } from '../payments/money';
 import { openCheckout } from '../payments/sessions';
+import type { CodeGuessLimit } from '../security/code-guess-limit';
 import { cors } from '../security/cors';
 import { oncePerRequest, rateLimitsOf, shopperLimit } from '../security/rate-limit';
 import { retryAfterSeconds, takeFromStoreBudget } from '../security/store-budget';
@@ -29,6 +31,8 @@ export function cartAnswer(cart: Cart): CartView {
     item_count: cart.item_count,
     requires_shipping: cart.requires_shipping,
     free_shipping_over: cart.free_shipping_over,
+    discount: cart.discount,
+    total: cart.total,
   };
 }
 
@@ -104,7 +108,7 @@ export const HOT_CART_ROUTES = [
  * The public cart API: create, read, add, change, remove, check out; CORS per store. Mounted first in the
  * app: GET cart and PATCH item are the hottest requests, and this router's few routes match fast.
  */
-export function cartsRouter(deps: AppDeps): Router {
+export function cartsRouter(deps: AppDeps, codeGuesses: CodeGuessLimit): Router {
   const router = new Router({ sensitive: true });
   const byStore = storeCors(deps, (ctx) => paramOf(ctx, 'store_id').toLowerCase() || null);
   const byCart = storeCors(deps, (ctx) => cartStoreOf(deps, ctx));
@@ -139,6 +143,18 @@ export function cartsRouter(deps: AppDeps): Router {
   });
   router.delete('/api/carts/:id/items/:product_id', byCart, limits.items, async (ctx) => {
     ctx.body = cartAnswer(await removeItem(deps, cartIdOf(ctx), ctx.params.product_id));
+  });
+
+  // A discount code: every try counts against guessing (per address and per cart), then the domain decides.
+  router.options('/api/carts/:id/discount', byCart);
+  router.post('/api/carts/:id/discount', byCart, async (ctx) => {
+    const id = cartIdOf(ctx);
+    const { code } = await readBody(ctx, applyDiscountBody);
+    await codeGuesses(ctx, (await cartStoreOf(deps, ctx)) ? id : null);
+    ctx.body = cartAnswer(await applyDiscount(deps, id, code));
+  });
+  router.delete('/api/carts/:id/discount', byCart, limits.items, async (ctx) => {
+    ctx.body = cartAnswer(await removeDiscount(deps, cartIdOf(ctx)));
   });
 
   router.options('/api/carts/:id/checkout', byCart);

@@ -1,3 +1,4 @@
+import type { CodeGuessLimit } from '../security/code-guess-limit';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
@@ -20,7 +21,7 @@ export const completeBody = z.object({
  * The JSON API of the checkout page (same origin as the page, so no CORS): the frozen session, its one
  * PaymentIntent, and completion. The token in the path is the capability; answers are never cached.
  */
-export function checkoutApiRouter(deps: AppDeps): Router {
+export function checkoutApiRouter(deps: AppDeps, codeGuesses: CodeGuessLimit): Router {
   /** The session a request's token names, read once per request. */
   const sessionOf = oncePerRequest((token: string) =>
     CHECKOUT_TOKEN_PATTERN.test(token) ? deps.storage.checkouts.findByTokenHash(hashToken(token)) : null,
@@ -75,6 +76,7 @@ export function checkoutApiRouter(deps: AppDeps): Router {
   router.post('/api/checkout/:token/details', limitDetails, async (ctx) => {
     const checkout = await findLiveCheckout(deps, ctx.params.token);
     const input = parseDetailsInput(await readJson(ctx));
+    if (typeof input.discount_code === 'string') await codeGuesses(ctx, checkout.cart_id);
     ctx.body = await saveCheckoutDetails(deps, checkout, input);
   });
 

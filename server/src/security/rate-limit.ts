@@ -26,6 +26,9 @@ export interface RateLimits {
   storeDetailsPerMinute: number;
   /** `/complete` calls per client address (each may read the intent at Stripe; see COMPLETE_READ_SPACING_MS). */
   completePerMinute: number;
+  /** Discount codes tried (on a cart or at checkout), per client address and per cart: against guessing. */
+  discountCodesPerMinute: number;
+  cartDiscountCodesPerMinute: number;
 }
 
 /**
@@ -48,6 +51,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   detailsPerMinute: 60,
   storeDetailsPerMinute: 3000,
   completePerMinute: 60,
+  discountCodesPerMinute: 30,
+  cartDiscountCodesPerMinute: 10,
 };
 
 /** The configured limits with the defaults filled in. */

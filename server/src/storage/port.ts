@@ -11,7 +11,7 @@
  * or null) for the domain to turn into a catalogue error. They only throw for real failures (I/O, a broken
  * database) and the typed `LinkAlreadyUsedError`.
  */
-import type { CartLine, Order, Shipping, ShippingSettings } from '../wire';
+import type { CartLine, Order, Shipping, ShippingSettings, TaxSettings } from '../wire';
 
 export type { Order, Shipping, ShippingSettings };
 
@@ -37,6 +37,10 @@ export interface Storage {
   discounts: DiscountsRepository;
   /** The platform's webhook endpoints, with their sealed signing secrets. */
   webhookEndpoints: WebhookEndpointsRepository;
+  /** Each store's tax settings. */
+  tax: TaxSettingsRepository;
+  /** The outbox's deliveries to those endpoints: claimed, attempted and settled by the delivery worker. */
+  webhookDeliveries: WebhookDeliveriesRepository;
   /**
    * A cheap readiness probe (GET /readyz): one trivial query, and whether every migration this code knows is
    * applied (checked until it is, then remembered: migrations only ever add). `ok: false` with a reason for a
@@ -145,16 +149,16 @@ export interface StoresRepository {
    * burns once: of concurrent calls with one signature exactly one succeeds, the others throw
    * LinkAlreadyUsedError and change nothing. Returns the connection it replaced, or null.
    */
-  saveConnection(conn: StripeConnection, link: UsedLink): Promise<StripeConnection | null>;
+  saveConnection(conn: StripeConnection, link: UsedLink, announce?: Announce<StripeConnection>): Promise<StripeConnection | null>;
   /** True when a connect link with this signature was already used. */
   isLinkUsed(signature: string): Promise<boolean>;
   /**
    * Flips a valid key_status to invalid with a reason and records `keys_invalid`; true only for the one call
    * that flipped it (concurrent callers: exactly one true).
    */
-  markKeyInvalid(storeId: string, reason: string): Promise<boolean>;
+  markKeyInvalid(storeId: string, reason: string, announce?: Announce<StripeConnection>): Promise<boolean>;
   /** Removes the connection and records `disconnected`; returns it, or null (only one caller gets it). */
-  disconnect(storeId: string): Promise<StripeConnection | null>;
+  disconnect(storeId: string, announce?: Announce<StripeConnection>): Promise<StripeConnection | null>;
   /** The store's audit trail, oldest first. */
   listEvents(storeId: string): Promise<StoreEvent[]>;
   /** The sealed webhook signing secret of the store's current endpoint (open with sealer.open(webhookSecretBinding(storeId), …)). */
@@ -279,7 +283,18 @@ export interface CartRecord {
   /** Read with the cart (same statement): whether its store has shipping settings, and their lowest free-over. */
   store_ships: boolean;
   free_shipping_over: number | null;
+  /** The discount the shopper applied, read in the same statement (null: none). */
+  discount: AppliedDiscount | null;
 }
+
+/** What a session keeps of its discount: the terms it was priced with, whatever the platform changes later. */
+export interface SessionDiscount extends Pick<DiscountTerms, 'percent_off' | 'amount_off' | 'product_ids' | 'free_shipping' | 'once_per_email'> {
+  id: string;
+  code: string;
+}
+
+/** A discount as a cart read brings it along: its terms and its counter. */
+export type AppliedDiscount = Omit<Discount, 'store_id' | 'version' | 'created_at' | 'updated_at'>;
 
 /** One change of a cart, made only if nobody changed the cart since it was read at `version`. */
 export interface CartLineWrite {
@@ -315,6 +330,11 @@ export interface CartsRepository {
    * the two are serialised (the cart row is locked for share), so a session never freezes a stale quantity.
    */
   writeLine(change: CartLineWrite): Promise<boolean>;
+  /**
+   * Compare-and-set: remembers the discount the shopper applied (null removes it) and bumps the version, only
+   * if the cart is still open and at `version`; false (nothing written) otherwise, and the caller re-reads.
+   */
+  setDiscount(cartId: string, version: number, discountId: string | null): Promise<boolean>;
   /** The owning store of a cart (for CORS), without loading the cart. */
   storeIdOf(cartId: string): Promise<string | null>;
   /** Deletes carts whose expiry has passed (and cart claims whose TTL has run out); returns how many carts. */
@@ -341,11 +361,14 @@ export interface Checkout {
   store_id: string;
   cart_id: string;
   lines: CartLine[];
-  /** The total the session charges now: `subtotal + shipping_amount`; its PaymentIntent's amount. */
+  /** The total the session charges now: `subtotal − discount_amount + shipping_amount`; its PaymentIntent's amount. */
   amount: number;
   /** The frozen lines' sum (for sessions from before migration 010: `amount`). */
   subtotal: number;
   shipping_amount: number;
+  /** The discount code frozen when the session opened (null: none), and what it takes off at the current details. */
+  discount: SessionDiscount | null;
+  discount_amount: number;
   /** What the shopper told us (email, address and chosen rate), kept with the rate's price at that time. */
   details: SessionDetails;
   /** Grows with every details change: the compare-and-set of saveDetails. */
@@ -389,8 +412,12 @@ export interface DetailsChange {
   version: number;
   details: SessionDetails;
   shippingAmount: number;
-  /** The new total: the session's subtotal plus shippingAmount. */
+  /** What the session's discount takes off with these details (its cap depends on the shipping); default 0. */
+  discountAmount?: number;
+  /** The new total: the session's subtotal minus discountAmount plus shippingAmount. */
   amount: number;
+  /** The session's new discount (a code applied or removed at checkout); undefined keeps it. */
+  discount?: SessionDiscount | null;
 }
 
 /** What it takes to open a checkout session: the cart as the domain read and priced it. */
@@ -404,7 +431,11 @@ export interface NewCheckout {
   /** The stored quantity of every line of the cart at that read (a quantity change keeps the version). */
   lineQuantities: Record<string, number>;
   lines: CartLine[];
+  /** The lines' sum (default: `amount`), and the total: subtotal minus the discount. */
+  subtotal?: number;
   amount: number;
+  /** The cart's code as the session freezes it, with what it takes off and whether it has a limit to reserve. */
+  discount?: { frozen: SessionDiscount; amount: number; limited: boolean } | null;
   currency: string;
   livemode: boolean;
   /** The account of the store's connection when the session was made. */
@@ -422,7 +453,9 @@ export type NewCheckoutResult =
   /** The cart already has `maxLivePerCart` unexpired sessions; the oldest expires at `retryAt`. */
   | { status: 'limit_reached'; retryAt: number }
   /** A stocked line could not be reserved: `available` is what is left of `productId` (nothing was stored). */
-  | { status: 'out_of_stock'; productId: string; available: number };
+  | { status: 'out_of_stock'; productId: string; available: number }
+  /** The discount's redemptions and other carts' reservations leave no room (nothing stored). */
+  | { status: 'discount_exhausted' };
 
 /** Checkout sessions. */
 export interface CheckoutsRepository {
@@ -439,6 +472,10 @@ export interface CheckoutsRepository {
    * transaction holds the only connection. Expired reservations stop counting by themselves (no release step
    * that could be missed); superseding a session or recording its intent as canceled deletes its reservations;
    * `orders.recordPaid` turns them into a sale.
+   * A limited discount is reserved for the cart until the session expires in the same transaction
+   * (storage/shared/discount-limits.ts): redemptions plus other carts' unexpired reservations never exceed
+   * `max_redemptions`, however many sessions race on however many instances ('discount_exhausted' otherwise,
+   * nothing stored). A cart's newer session renews its reservation instead of taking a second use.
    */
   create(input: NewCheckout): Promise<NewCheckoutResult>;
   get(id: string): Promise<Checkout | null>;
@@ -535,20 +572,29 @@ export interface OrdersRepository {
    * for one intent make one order ('created' for one, 'existing' for the rest). Checked in the same
    * transaction: the session exists, holds no other intent, and its amount and currency equal the payment's.
    * The order copies the session's details (email, shipping, subtotal and shipping amount) in that transaction.
+   * The session's discount is redeemed in that same transaction (storage/shared/discount-limits.ts): one
+   * redemption row per (discount, order) and `times_redeemed + 1`, so recording twice counts once; the cart's
+   * reservation is released. A paid order is never refused for its code: past the limit it is recorded at the
+   * price paid and its redemption row says `over_limit` ('exhausted' or 'email_reused').
    */
-  recordPaid(payment: PaidPayment): Promise<RecordPaidResult>;
+  recordPaid(payment: PaidPayment, announce?: Announce<Order>): Promise<RecordPaidResult>;
   /**
    * The webhook's recordPaid: remembers the event and records the payment in one transaction; null (and no
    * change) when the event was handled before. The event is remembered whatever the result.
    */
-  recordPaidFromEvent(storeId: string, event: StripeEventRef, payment: PaidPayment): Promise<RecordPaidResult | null>;
+  recordPaidFromEvent(storeId: string, event: StripeEventRef, payment: PaidPayment, announce?: Announce<Order>): Promise<RecordPaidResult | null>;
   /**
    * Remembers the event and raises the refunded amount of the store's order paid by `paymentIntentId`
    * (amounts only grow: a late event for a smaller refund changes nothing), in one transaction. An intent of
    * one of the store's open sessions without an order yet is refused and the event not remembered, so
    * Stripe delivers it again.
    */
-  recordRefundFromEvent(storeId: string, event: StripeEventRef, refund: { paymentIntentId: string; amountRefunded: number }): Promise<RefundResult>;
+  recordRefundFromEvent(
+    storeId: string,
+    event: StripeEventRef,
+    refund: { paymentIntentId: string; amountRefunded: number },
+    announce?: Announce<Order>,
+  ): Promise<RefundResult>;
   /** Remembers an event that changes nothing; false when it was handled before. */
   noteEvent(storeId: string, event: StripeEventRef): Promise<boolean>;
   /** Forgets the ids of events received before `before` (ms), past Stripe's retry horizon; returns how many. */
@@ -682,7 +728,7 @@ export interface NewDiscount extends DiscountTerms {
   code: string;
 }
 
-/** Discount codes, per store. Every method here is one statement. */
+/** Discount codes, per store. Every method here is one statement, but `reserve` (one transaction). */
 export interface DiscountsRepository {
   /**
    * Stores a new discount with its counters at zero; `{ ok: false }` when the store already has this code in
@@ -700,6 +746,16 @@ export interface DiscountsRepository {
    * raises its version; null when it is not (another edit came first: read it again) or there is no such discount.
    */
   update(storeId: string, id: string, version: number, terms: DiscountTerms): Promise<Discount | null>;
+  /** Whether an order paid with `email` (in any case) redeemed the discount: once-per-email codes. */
+  redeemedByEmail(discountId: string, email: string): Promise<boolean>;
+  /**
+   * Reserves one use of a limited discount for the cart until `expiresAt`, in one transaction under the
+   * discount's row lock (as checkouts.create does): false when redemptions plus other carts' unexpired
+   * reservations leave no room. The cart's own reservation is renewed (or moved to this discount).
+   */
+  reserve(discountId: string, cartId: string, expiresAt: number): Promise<boolean>;
+  /** Gives the cart's reservation of the discount back (one statement; another discount's stays). */
+  release(cartId: string, discountId: string): Promise<void>;
 }
 
 /** What it takes to add an endpoint: everything but the times. */
@@ -737,4 +793,91 @@ export interface WebhookEndpointsRepository {
    * current secret (compare-and-set: of two concurrent rotations one wins); null otherwise or for an unknown endpoint.
    */
   rotateSecret(id: string, rotation: SecretRotation): Promise<WebhookEndpoint | null>;
+}
+
+// ---- tax ----
+
+/** A store's tax settings. Every method is one statement. */
+export interface TaxSettingsRepository {
+  /** The store's settings; null when it has none (prices include every tax). */
+  get(storeId: string): Promise<TaxSettings | null>;
+  /** Replaces the store's settings whole (null removes them); false for an unknown store (its key refuses the row). */
+  set(storeId: string, settings: TaxSettings | null): Promise<boolean>;
+}
+
+// ---- the platform's outbox: events and their deliveries ----
+
+/**
+ * An event for the platform, as the domain built it (platform-webhooks/events.ts). Written in the same
+ * transaction as the change it reports, with one delivery per endpoint that `subscribes` (asked of every
+ * enabled endpoint at that moment: the rule is the domain's, the repository only applies it).
+ */
+export interface OutboxEvent {
+  id: string;
+  type: string;
+  store_id: string;
+  created_at: number;
+  /** JSON: the object as the internal API shows it. */
+  payload: string;
+  subscribes(endpoint: WebhookEndpoint): boolean;
+}
+
+/**
+ * The domain's announcement of a change, given what the use-case wrote (the order, the connection): the
+ * event to store, or null when there is nothing to report. A use-case that takes one calls it inside its
+ * transaction, after the change and only when it applied; left out, no event is written (storage tests).
+ */
+export type Announce<T> = (written: T) => OutboxEvent | null;
+
+/** A delivery an instance has claimed, with what sending it takes. */
+export interface ClaimedDelivery {
+  seq: number;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  store_id: string;
+  payload: string;
+  event_created_at: number;
+  /** Attempts made before this one. */
+  attempts: number;
+  created_at: number;
+  url: string;
+  secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: number | null;
+  /** When the endpoint's deliveries began failing; null when the last one went through. */
+  failing_since: number | null;
+}
+
+/** How one attempt ended, as the worker (the domain) decided it. */
+export interface DeliveryOutcome {
+  status: 'delivered' | 'pending' | 'failed';
+  /** When to try again (pending only). */
+  nextAttemptAt: number | null;
+  statusCode: number | null;
+  error: string | null;
+  /** Set to disable the endpoint with this reason (it failed for too long). */
+  disableEndpoint: string | null;
+}
+
+/**
+ * The deliveries of the outbox. Claims are rows (`claimed_by` until `claim_expires_at`), so several instances
+ * share the work and a dead one's claims expire.
+ */
+export interface WebhookDeliveriesRepository {
+  /**
+   * Claims for `owner` until now + `claimMs` the oldest due pending delivery of up to `limit` enabled
+   * endpoints that have none claimed (one delivery in flight per endpoint, so an endpoint gets its events in
+   * the order they were written, retries aside). Concurrent claims on either engine never claim one delivery
+   * twice, nor two of one endpoint.
+   */
+  claim(owner: string, limit: number, claimMs: number): Promise<ClaimedDelivery[]>;
+  /**
+   * Records an attempt of a delivery `owner` still claims and releases the claim; a success clears the
+   * endpoint's `failing_since`, a failure sets it if unset (and may disable the endpoint). False when the
+   * claim was lost meanwhile (expired and taken by another instance): nothing is written.
+   */
+  settle(seq: number, owner: string, outcome: DeliveryOutcome): Promise<boolean>;
+  /** Drops `owner`'s claims (a stopping instance), so others need not wait out their expiry. */
+  release(owner: string): Promise<number>;
 }

@@ -4,7 +4,7 @@
  */
 import type { CartLine } from '../wire';
 import type { Customer, Shipping, ShippingSettings } from '../wire';
-import type { Checkout, Order, SessionDetails, Store, StoreEvent, StripeConnection } from './port';
+import type { Checkout, Order, SessionDetails, SessionDiscount, Store, StoreEvent, StripeConnection } from './port';
 
 /** A boolean column as either engine returns it. */
 export type DbBool = boolean | number;
@@ -38,6 +38,9 @@ export interface CheckoutRow {
   shipping_amount: number;
   details_json: string | null;
   details_version: number;
+  /** Migration 014 (null / 0 on older rows). */
+  discount_json: string | null;
+  discount_amount: number;
 }
 
 const NO_DETAILS: SessionDetails = { email: null, shipping: null };
@@ -53,6 +56,8 @@ export function toCheckout(row: CheckoutRow): Checkout {
     amount: row.amount,
     subtotal: row.subtotal ?? row.amount,
     shipping_amount: row.shipping_amount,
+    discount: row.discount_json ? (JSON.parse(row.discount_json) as SessionDiscount) : null,
+    discount_amount: row.discount_amount ?? 0,
     details: row.details_json ? (JSON.parse(row.details_json) as SessionDetails) : NO_DETAILS,
     details_version: row.details_version,
     currency: row.currency,
@@ -90,6 +95,9 @@ export interface OrderRow {
   shipping_amount: number;
   customer_json: string | null;
   shipping_json: string | null;
+  /** Migration 014 (null / 0 on older rows). */
+  discount_code: string | null;
+  discount_amount: number;
   oversold: DbBool;
 }
 
@@ -109,7 +117,8 @@ export function toOrder(row: OrderRow): Order {
     customer_email: row.customer_email,
     customer: row.customer_json ? (JSON.parse(row.customer_json) as Customer) : { email: row.customer_email, name: null, phone: null },
     shipping: row.shipping_json ? (JSON.parse(row.shipping_json) as Shipping) : null,
-    amounts: { subtotal: row.subtotal ?? row.amount, shipping: row.shipping_amount, total: row.amount },
+    discount: row.discount_code ? { code: row.discount_code, amount: row.discount_amount } : null,
+    amounts: { subtotal: row.subtotal ?? row.amount, discount: row.discount_amount ?? 0, shipping: row.shipping_amount, total: row.amount },
     oversold: isTrue(row.oversold),
     created_at: new Date(row.created_at).toISOString(),
   };
@@ -121,6 +130,8 @@ export interface SessionMoneyRow {
   subtotal: number | null;
   shipping_amount: number;
   details_json: string | null;
+  discount_json: string | null;
+  discount_amount: number;
 }
 
 /**
@@ -137,6 +148,8 @@ export function orderDetailsOf(chk: SessionMoneyRow, paymentEmail: string | null
     shipping_json: details.shipping ? JSON.stringify(details.shipping) : null,
     subtotal: chk.subtotal ?? chk.amount,
     shipping_amount: chk.shipping_amount,
+    discount_code: chk.discount_json ? (JSON.parse(chk.discount_json) as SessionDiscount).code : null,
+    discount_amount: chk.discount_json ? chk.discount_amount : 0,
   };
 }
 

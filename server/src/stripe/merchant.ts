@@ -3,9 +3,10 @@ import { requireUsableConnection } from '../connect/connection';
 import { secretKeyBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
+import { storeKeysInvalid } from '../platform-webhooks/announce';
 import type { StripeConnection } from '../storage/port';
 
-type MerchantDeps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger'>;
+type MerchantDeps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>;
 
 /** What a call with a merchant's key gets besides the client: the stored connection (sealed fields only). */
 export interface MerchantContext {
@@ -45,6 +46,7 @@ export async function mapMerchantStripeError(deps: MerchantDeps, storeId: string
     const flipped = await deps.storage.stores.markKeyInvalid(
       storeId,
       'Stripe rejected the stored API key (authentication error); the merchant must reconnect',
+      storeKeysInvalid(deps.clock),
     );
     if (flipped) deps.logger.warn({ store_id: storeId }, 'store key_status flipped to invalid');
     return errors.storedKeyRejected();

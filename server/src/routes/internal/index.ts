@@ -1,6 +1,6 @@
 /**
  * The platform's internal API (`/api/internal/…`, header `X-Internal-Secret`): stores, connect links, Stripe
- * status, the audit trail, the catalog, shipping settings, discount codes, orders and the platform's webhook endpoints. The guard in front of the whole app (rate limit, then the
+ * status, the audit trail, the catalog, shipping and tax settings, discount codes, orders and the platform's webhook endpoints. The guard in front of the whole app (rate limit, then the
  * secret) catches every spelling of the path; the router checks the secret once more for all its routes.
  */
 import Router from '@koa/router';
@@ -12,6 +12,7 @@ import { discountsRouter } from './discounts';
 import { ordersRouter } from './orders';
 import { productsRouter } from './products';
 import { shippingRouter } from './shipping';
+import { taxRouter } from './tax';
 import { storesRouter } from './stores';
 import { webhookEndpointsRouter } from './webhook-endpoints';
 
@@ -20,7 +21,7 @@ export function internalRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/api/internal', sensitive: true });
   // Defence in depth: the router checks the secret itself too, should the guard in front ever be bypassed.
   router.use(requireInternalSecret(deps.config.internalSecrets));
-  for (const sub of [storesRouter(deps), productsRouter(deps), shippingRouter(deps), discountsRouter(deps), ordersRouter(deps), webhookEndpointsRouter(deps)]) {
+  for (const sub of [storesRouter(deps), productsRouter(deps), shippingRouter(deps), taxRouter(deps), discountsRouter(deps), ordersRouter(deps), webhookEndpointsRouter(deps)]) {
     router.use(sub.routes(), sub.allowedMethods());
   }
   return router;

@@ -39,6 +39,11 @@ export interface Dialect {
   isTrue(value: DbBool | null): boolean;
   /** `SELECT … FOR UPDATE` on PostgreSQL; unchanged on SQLite, whose transaction already excludes every writer. */
   forUpdate<Q extends { forUpdate(): Q }>(qb: Q): Q;
+  /**
+   * `… FOR UPDATE SKIP LOCKED` on PostgreSQL: claims rows no concurrent transaction holds (work queues);
+   * unchanged on SQLite, whose transaction runs alone.
+   */
+  forUpdateSkipLocked<Q extends { forUpdate(): Q; skipLocked(): Q }>(qb: Q): Q;
   /** `… FOR SHARE` on PostgreSQL (a row read that a concurrent UPDATE must wait for); unchanged on SQLite. */
   forShare<Q extends { forShare(): Q }>(qb: Q): Q;
   /**
@@ -74,6 +79,7 @@ export const postgres: Dialect = {
   bool: (value) => value,
   isTrue,
   forUpdate: (qb) => qb.forUpdate(),
+  forUpdateSkipLocked: (qb) => qb.forUpdate().skipLocked(),
   forShare: (qb) => qb.forShare(),
   writesInCte: true,
   greatest: (a, b) => sql<number>`GREATEST(${a}, ${b})`,
@@ -90,6 +96,7 @@ export const sqlite: Dialect = {
   bool: (value) => (value ? 1 : 0),
   isTrue,
   forUpdate: (qb) => qb,
+  forUpdateSkipLocked: (qb) => qb,
   forShare: (qb) => qb,
   writesInCte: false,
   greatest: (a, b) => sql<number>`MAX(${a}, ${b})`,

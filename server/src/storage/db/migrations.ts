@@ -115,6 +115,73 @@ sharedMigrations.push({
   `,
 });
 
+// 014: discount codes at checkout. A cart remembers the discount the shopper applied (`carts.discount_id`, read
+// in the cart's one statement by a join). A session freezes the discount it was priced with (`discount_json`:
+// code, terms and amount) and holds a reservation until it expires: the limit counts redemptions plus
+// unexpired reservations, checked and written in one transaction under the discount's row lock (see
+// storage/shared/discount-limits.ts). A reservation is per cart: the newest session of a cart (a second tab)
+// renews it instead of taking a second use. An order keeps the code and amount it was paid with; a redemption whose
+// order paid after the code ran out (or reused a once-per-email code) says so in `over_limit`.
+sharedMigrations.push({
+  id: '014_discount_checkout',
+  sql: (t) => `
+ALTER TABLE carts ADD COLUMN discount_id TEXT;
+ALTER TABLE checkouts ADD COLUMN discount_json TEXT;
+ALTER TABLE checkouts ADD COLUMN discount_amount ${t.int} NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN discount_code TEXT;
+ALTER TABLE orders ADD COLUMN discount_amount ${t.int} NOT NULL DEFAULT 0;
+ALTER TABLE discount_redemptions ADD COLUMN over_limit TEXT;
+CREATE TABLE discount_reservations (
+  cart_id TEXT PRIMARY KEY,
+  discount_id TEXT NOT NULL REFERENCES discounts (id) ON DELETE CASCADE,
+  expires_at ${t.int} NOT NULL,
+  created_at ${t.int} NOT NULL
+);
+CREATE INDEX discount_reservations_live ON discount_reservations (discount_id, expires_at);
+`,
+});
+
+// 015: the platform's outbox. An event is written in the same transaction as the change it reports (an order
+// recorded, a refund applied, a store's Stripe connection changed), together with one delivery row per endpoint
+// subscribed to it at that moment (fan-out at write time). `payload` is the object as the internal API shows it
+// (JSON). A delivery is claimed by an instance (`claimed_by` until `claim_expires_at`: a dead instance's claim
+// simply expires), retried at `next_attempt_at`, and ends `delivered` or `failed`; `seq` is the order events
+// were written in, which is the order an endpoint receives them in while it is healthy. `failing_since` marks
+// an endpoint whose deliveries fail since then (cleared by a success): failing 3 days, it is disabled.
+sharedMigrations.push({
+  id: '015_platform_events',
+  sql: (t) => `
+    CREATE TABLE platform_events (
+      seq ${t.serialKey},
+      id TEXT NOT NULL UNIQUE,
+      type TEXT NOT NULL,
+      store_id TEXT NOT NULL,
+      payload TEXT NOT NULL,
+      created_at ${t.int} NOT NULL
+    );
+    CREATE INDEX platform_events_store ON platform_events (store_id, seq);
+    CREATE TABLE webhook_deliveries (
+      seq ${t.serialKey},
+      endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+      event_id TEXT NOT NULL REFERENCES platform_events (id) ON DELETE CASCADE,
+      status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+      attempts ${t.int} NOT NULL DEFAULT 0,
+      next_attempt_at ${t.int} NOT NULL,
+      claimed_by TEXT,
+      claim_expires_at ${t.int},
+      last_status_code ${t.int},
+      last_error TEXT,
+      last_attempt_at ${t.int},
+      created_at ${t.int} NOT NULL,
+      UNIQUE (endpoint_id, event_id)
+    );
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+    CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, status, seq);
+    CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
+    ALTER TABLE webhook_endpoints ADD COLUMN failing_since ${t.int};
+  `,
+});
+
 // 016: stock. `products.stock` NULL means unlimited; it only ever moves by relative, conditional UPDATEs
 // (stock = stock ± n WHERE …), so a merchant's adjustment and a sale never overwrite each other. A reservation
 // holds units for one checkout session until `expires_at` (the session's expiry): what is available is the
@@ -144,3 +211,15 @@ sharedMigrations.push({
 export function migrationsFor(engine: 'sqlite' | 'postgres'): { id: string; sql: string }[] {
   return sharedMigrations.map((m) => ({ id: m.id, sql: m.sql(DDL[engine]) }));
 }
+
+// 017: a store's tax settings, as one validated whole (payments/tax.ts); a store without a row has prices
+// that include every tax. A table of its own, not a column of stores: the hot cart reads never need it.
+sharedMigrations.push({
+  id: '017_tax_settings',
+  sql: (t) => `
+CREATE TABLE tax_settings (
+  store_id TEXT PRIMARY KEY REFERENCES stores (id) ON DELETE CASCADE,
+  settings_json TEXT NOT NULL,
+  updated_at ${t.int} NOT NULL
+);`,
+});

@@ -94,6 +94,8 @@ export interface CartsTable {
   updated_at: number;
   expires_at: number;
   version: Defaulted<number>;
+  /** Migration 014: the discount the shopper applied (null: none). */
+  discount_id: Defaulted<string | null>;
 }
 
 /** Migration 002: a cart line. */
@@ -141,6 +143,9 @@ export interface CheckoutsTable {
   intent_checked_at: Defaulted<number | null>;
   intent_read_at: Defaulted<number | null>;
   intent_check_claimed_at: Defaulted<number | null>;
+  /** Migration 014: JSON SessionDiscount (null: none) and the amount it takes off now. */
+  discount_json: Defaulted<string | null>;
+  discount_amount: Defaulted<number>;
 }
 
 /** Migration 002 (+ 009): a paid order; `seq` orders a store's pages. */
@@ -167,6 +172,9 @@ export interface OrdersTable {
   /** JSON Customer and JSON Shipping. */
   customer_json: Defaulted<string | null>;
   shipping_json: Defaulted<string | null>;
+  /** Migration 014: the code the order was paid with and what it took off (null / 0: none). */
+  discount_code: Defaulted<string | null>;
+  discount_amount: Defaulted<number>;
   /** Migration 016: the sale took stock that was not there to spare (the money moved anyway). */
   oversold: Defaulted<DbBool>;
 }
@@ -249,6 +257,13 @@ export interface DiscountsTable {
   updated_at: number;
 }
 
+/** Migration 017: a store's tax settings (payments/tax.ts), JSON. */
+export interface TaxSettingsTable {
+  store_id: string;
+  settings_json: string;
+  updated_at: number;
+}
+
 /** Migration 013: an endpoint of the platform that receives our events (secrets only sealed). */
 export interface WebhookEndpointsTable {
   id: string;
@@ -264,6 +279,35 @@ export interface WebhookEndpointsTable {
   previous_secret_expires_at: Defaulted<number | null>;
   created_at: number;
   updated_at: number;
+  /** Migration 015: when its deliveries began failing (null: the last one went through, or none failed). */
+  failing_since: Defaulted<number | null>;
+}
+
+/** Migration 015: one event for the platform, written with the change it reports. */
+export interface PlatformEventsTable {
+  seq: Generated<number>;
+  id: string;
+  type: string;
+  store_id: string;
+  /** JSON: the object as the internal API shows it. */
+  payload: string;
+  created_at: number;
+}
+
+/** Migration 015: one event's delivery to one endpoint. */
+export interface WebhookDeliveriesTable {
+  seq: Generated<number>;
+  endpoint_id: string;
+  event_id: string;
+  status: Defaulted<'pending' | 'delivered' | 'failed'>;
+  attempts: Defaulted<number>;
+  next_attempt_at: number;
+  claimed_by: Defaulted<string | null>;
+  claim_expires_at: Defaulted<number | null>;
+  last_status_code: Defaulted<number | null>;
+  last_error: Defaulted<string | null>;
+  last_attempt_at: Defaulted<number | null>;
+  created_at: number;
 }
 
 /** Migration 012: one order's use of a discount; `email_key` only for once-per-email codes. */
@@ -272,6 +316,16 @@ export interface DiscountRedemptionsTable {
   order_id: string;
   store_id: string;
   email_key: string | null;
+  created_at: number;
+  /** Migration 014: why this paid order went past the code's limits ('exhausted', 'email_reused'), else null. */
+  over_limit: Defaulted<string | null>;
+}
+
+/** Migration 014: a session's hold on one use of a limited discount, until the session expires. */
+export interface DiscountReservationsTable {
+  cart_id: string;
+  discount_id: string;
+  expires_at: number;
   created_at: number;
 }
 
@@ -299,7 +353,11 @@ export interface Database {
   budgets: BudgetsTable;
   discounts: DiscountsTable;
   discount_redemptions: DiscountRedemptionsTable;
+  discount_reservations: DiscountReservationsTable;
   webhook_endpoints: WebhookEndpointsTable;
+  tax_settings: TaxSettingsTable;
+  platform_events: PlatformEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   stock_reservations: StockReservationsTable;
   schema_migrations: SchemaMigrationsTable;
 }

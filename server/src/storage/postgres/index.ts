@@ -22,7 +22,9 @@ import { createLeasesRepository } from '../shared/leases';
 import { createOrdersRepository } from '../shared/orders';
 import { createSealedValuesRepository } from '../shared/sealed';
 import { createStoresRepository } from '../shared/stores';
+import { createTaxSettingsRepository } from '../shared/tax-settings';
 import { createWebhookEndpointsRepository } from '../shared/webhook-endpoints';
+import { createWebhookDeliveriesRepository } from '../shared/outbox';
 import { migrate, SchemaTooNewError } from './migrations';
 import { pgMigrations } from './schema';
 
@@ -52,6 +54,8 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     budgets: createBudgetsRepository(db, postgres),
     discounts: createDiscountsRepository(db, postgres, clock),
     webhookEndpoints: createWebhookEndpointsRepository(db, postgres, clock),
+    tax: createTaxSettingsRepository(db, clock),
+    webhookDeliveries: createWebhookDeliveriesRepository(db, postgres, clock),
     health: healthProbe(pool),
     close: () => (closed ??= pool.end()),
   };

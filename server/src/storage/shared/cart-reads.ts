@@ -18,12 +18,18 @@ export function cartReads(db: Kysely<Database>, dialect: Dialect) {
       .leftJoin('stores as s', 's.id', 'c.store_id')
       .leftJoin('cart_items as ci', 'ci.cart_id', 'c.id')
       .leftJoin('products as p', (j) => j.onRef('p.store_id', '=', 'c.store_id').onRef('p.id', '=', 'ci.product_id'))
+      // The applied discount code's terms and counter (all null without one), so the cart is priced from this one read.
+      .leftJoin('discounts as d', 'd.id', 'c.discount_id')
       .select((eb) => [
         'c.store_id', 'c.currency', 'c.status', 'c.version', 'c.created_at', 'c.updated_at', 'c.expires_at',
         eb('s.shipping_json', 'is not', null).as('store_ships'), 's.free_shipping_over',
         'ci.product_id', 'ci.quantity', 'ci.added_at', lineSeq.as('line_seq'),
         'p.name as p_name', 'p.unit_amount as p_unit_amount', 'p.currency as p_currency', 'p.active as p_active',
         'p.max_quantity as p_max_quantity', 'p.weight_grams as p_weight_grams', 'p.shippable as p_shippable',
+        'd.id as d_id', 'd.code as d_code', 'd.percent_off as d_percent_off', 'd.amount_off as d_amount_off', 'd.currency as d_currency',
+        'd.min_subtotal as d_min_subtotal', 'd.product_ids as d_product_ids', 'd.starts_at as d_starts_at', 'd.ends_at as d_ends_at',
+        'd.max_redemptions as d_max_redemptions', 'd.times_redeemed as d_times_redeemed', 'd.once_per_email as d_once_per_email',
+        'd.free_shipping as d_free_shipping', 'd.active as d_active',
       ]);
   // Precompiled (db/precompile.ts): these run once per cart request, and the builder would cost as much as the
   // query; rows as arrays, read through `columns`.

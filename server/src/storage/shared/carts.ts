@@ -3,7 +3,7 @@ import type { Clock } from '../../clock';
 import type { Dialect } from '../db/dialect';
 import { precompile, precompileRows } from '../db/precompile';
 import type { Database } from '../db/schema';
-import type { CartLineRecord, CartLineWrite, CartRecord, CartsRepository, LineProduct } from '../port';
+import type { AppliedDiscount, CartLineRecord, CartLineWrite, CartRecord, CartsRepository, LineProduct } from '../port';
 import type { DbBool } from '../db/schema';
 import { cartReads, type CartRow, type RawRow, type WriteRow } from './cart-reads';
 
@@ -100,6 +100,17 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
       return { cart: cartOf(cartId, rows, dialect, readers), product: rows[0] ? targetOf(rows[0], productId, dialect, readers) : null };
     },
     writeLine,
+    // One statement: a compare-and-set like writeLine's, so a session never freezes another code than the one read.
+    setDiscount: async (cartId, version, discountId) => {
+      const r = await db
+        .updateTable('carts')
+        .set((eb) => ({ discount_id: discountId, version: eb('version', '+', 1), updated_at: clock.now() }))
+        .where('id', '=', cartId)
+        .where('version', '=', version)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
+      return r.numUpdatedRows === 1n;
+    },
     storeIdOf: async (cartId) => ((await storeOf.run({ cartId }))[0]?.[0] as string | undefined) ?? null,
     purgeExpired: () =>
       dialect.transaction(db, async (trx) => {
@@ -161,6 +172,21 @@ function cartOf(cartId: string, rows: RawRow[], dialect: Dialect, { of }: Reader
     id: cartId, store_id: of(first, 'store_id'), currency: of(first, 'currency'), status: of(first, 'status'), version: of(first, 'version'),
     created_at: of(first, 'created_at'), updated_at: of(first, 'updated_at'), expires_at: of(first, 'expires_at'), lines,
     store_ships: dialect.isTrue(of(first, 'store_ships')), free_shipping_over: of(first, 'free_shipping_over'),
+    discount: discountOf(first, dialect, of),
+  };
+}
+
+/** The applied discount of a cart read's row (null when the cart has none). */
+function discountOf(r: RawRow, dialect: Dialect, of: Readers['of']): AppliedDiscount | null {
+  const id = of(r, 'd_id');
+  if (id === null) return null;
+  const productIds = of(r, 'd_product_ids');
+  return {
+    id, code: of(r, 'd_code')!, percent_off: of(r, 'd_percent_off'), amount_off: of(r, 'd_amount_off'), currency: of(r, 'd_currency'),
+    min_subtotal: of(r, 'd_min_subtotal'), product_ids: productIds === null ? null : (JSON.parse(productIds) as string[]),
+    starts_at: of(r, 'd_starts_at'), ends_at: of(r, 'd_ends_at'), max_redemptions: of(r, 'd_max_redemptions'),
+    times_redeemed: of(r, 'd_times_redeemed')!, once_per_email: dialect.isTrue(of(r, 'd_once_per_email')),
+    free_shipping: dialect.isTrue(of(r, 'd_free_shipping')), active: dialect.isTrue(of(r, 'd_active')),
   };
 }
 

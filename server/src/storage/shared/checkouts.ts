@@ -6,6 +6,7 @@ import type { CheckoutsRepository, NewCheckoutResult } from '../port';
 import { toCheckout } from '../rows';
 import { sameQuantities } from '../same-quantities';
 import { releaseCheckout, reserveLines } from './stock';
+import { reserveDiscount } from './discount-limits';
 
 /**
  * Checkout sessions.
@@ -14,6 +15,7 @@ import { releaseCheckout, reserveLines } from './stock';
  *   is counted by a later statement of the same transaction, which (READ COMMITTED: a fresh snapshot per
  *   statement) sees every session an earlier creator committed. Over the cap, or with other quantities than
  *   the ones read, the transaction rolls back, version bump included.
+ *   A limited discount is reserved in the same transaction (discount-limits.ts), after the cart's row lock.
  * - saveDetails: one compare-and-set UPDATE on (open, no order, details_version); a concurrent recordPaid holds
  *   the row forUpdate, so this waits for it, re-checks the WHERE against the paid row and changes nothing.
  * - attachPaymentIntent: `UPDATE … WHERE payment_intent_id IS NULL`; a concurrent caller waits for the row
@@ -49,11 +51,14 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
           .where('expires_at', '>', now)
           .executeTakeFirstOrThrow();
         if (Number(live.n) >= n.maxLivePerCart) throw new Rollback<NewCheckoutResult>({ status: 'limit_reached', retryAt: live.first ?? now });
+        if (n.discount?.limited && !(await reserveDiscount(trx, dialect, { discountId: n.discount.frozen.id, cartId: n.cartId, expiresAt: n.expiresAt, now }))) {
+          throw new Rollback<NewCheckoutResult>({ status: 'discount_exhausted' });
+        }
         await trx
           .insertInto('checkouts')
           .values({
             id: n.id, token_hash: n.tokenHash, store_id: n.storeId, cart_id: n.cartId, lines_json: JSON.stringify(n.lines), amount: n.amount,
-            subtotal: n.amount, currency: n.currency, livemode: dialect.bool(n.livemode), account_id: n.accountId, status: 'open',
+            subtotal: n.subtotal ?? n.amount, discount_json: n.discount ? JSON.stringify(n.discount.frozen) : null, discount_amount: n.discount?.amount ?? 0, currency: n.currency, livemode: dialect.bool(n.livemode), account_id: n.accountId, status: 'open',
             created_at: now, expires_at: n.expiresAt,
           })
           .execute();
@@ -66,7 +71,11 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
     saveDetails: async (d) => {
       const row = await db
         .updateTable('checkouts')
-        .set((eb) => ({ details_json: JSON.stringify(d.details), shipping_amount: d.shippingAmount, amount: d.amount, details_version: eb('details_version', '+', 1) }))
+        .set((eb) => ({
+          details_json: JSON.stringify(d.details), shipping_amount: d.shippingAmount, discount_amount: d.discountAmount ?? 0, amount: d.amount,
+          ...(d.discount !== undefined ? { discount_json: d.discount ? JSON.stringify(d.discount) : null } : {}),
+          details_version: eb('details_version', '+', 1),
+        }))
         .where('id', '=', d.id)
         .where('status', '=', 'open')
         .where('order_id', 'is', null)

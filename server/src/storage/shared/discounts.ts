@@ -3,6 +3,7 @@ import type { Clock } from '../../clock';
 import type { Dialect } from '../db/dialect';
 import type { Database, DiscountsTable } from '../db/schema';
 import type { Discount, DiscountsRepository, DiscountTerms } from '../port';
+import { redeemedByEmail, reserveDiscount } from './discount-limits';
 
 /** Codes are ASCII (letters, digits, - and _), so upper-casing is the whole of "any case". */
 const keyOf = (code: string) => code.toUpperCase();
@@ -52,6 +53,11 @@ export function createDiscountsRepository(db: Kysely<Database>, dialect: Dialect
       const row = await ofStore(storeId).where('code_key', '=', keyOf(code)).executeTakeFirst();
       return row ? toDiscount(row) : null;
     },
+    redeemedByEmail: (discountId, email) => redeemedByEmail(db, discountId, email),
+    reserve: (discountId, cartId, expiresAt) =>
+      dialect.transaction(db, (trx) => reserveDiscount(trx, dialect, { discountId, cartId, expiresAt, now: clock.now() })),
+    release: async (cartId, discountId) =>
+      void (await db.deleteFrom('discount_reservations').where('cart_id', '=', cartId).where('discount_id', '=', discountId).execute()),
     update: async (storeId, id, version, terms) => {
       const row = await db
         .updateTable('discounts')

@@ -2,9 +2,11 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../../clock';
 import { LOCKS, Rollback, type Dialect } from '../db/dialect';
 import type { Database, OrdersTable } from '../db/schema';
-import type { OrdersRepository, PaidPayment, RecordPaidResult, RefundResult, StripeEventRef } from '../port';
+import type { Announce, Order, OrdersRepository, PaidPayment, RecordPaidResult, RefundResult, StripeEventRef } from '../port';
 import { orderDetailsOf, toOrder } from '../rows';
 import { sellLines, type StockLine } from './stock';
+import { redeemDiscount } from './discount-limits';
+import { writeAnnounced } from './outbox';
 
 /**
  * Orders and the Stripe events already handled.
@@ -34,7 +36,7 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
     return r.numInsertedOrUpdatedRows === 1n;
   };
 
-  const recordPaid = async (trx: Kysely<Database>, p: PaidPayment): Promise<RecordPaidResult> => {
+  const recordPaid = async (trx: Kysely<Database>, p: PaidPayment, announce?: Announce<Order>): Promise<RecordPaidResult> => {
     await dialect.lock(trx, LOCKS.intent, p.paymentIntentId);
     const existing = await orderBy(trx, 'payment_intent_id', p.paymentIntentId);
     if (existing) return { status: 'existing', order: existing };
@@ -42,7 +44,7 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
       .forUpdate(
         trx
           .selectFrom('checkouts')
-          .select(['id', 'store_id', 'cart_id', 'lines_json', 'payment_intent_id', 'amount', 'currency', 'subtotal', 'shipping_amount', 'details_json'])
+          .select(['id', 'store_id', 'cart_id', 'lines_json', 'payment_intent_id', 'amount', 'currency', 'subtotal', 'shipping_amount', 'details_json', 'discount_json', 'discount_amount'])
           .where('id', '=', p.checkoutId),
       )
       .executeTakeFirst();
@@ -57,7 +59,7 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
         id: p.orderId, store_id: chk.store_id, checkout_id: chk.id, cart_id: chk.cart_id, status: 'paid', amount: p.amount, currency: p.currency,
         items_json: chk.lines_json, payment_intent_id: p.paymentIntentId, livemode: dialect.bool(p.livemode), customer_email: d.customer_email,
         source: p.source, created_at: now, updated_at: now, subtotal: d.subtotal, shipping_amount: d.shipping_amount, customer_json: d.customer_json,
-        shipping_json: d.shipping_json,
+        shipping_json: d.shipping_json, discount_code: d.discount_code, discount_amount: d.discount_amount,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -71,19 +73,21 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
       .set((eb) => ({ status: 'closed', version: eb('version', '+', 1), updated_at: now }))
       .where('id', '=', chk.cart_id)
       .execute();
-    // After the cart's row lock (the order checkouts.create takes its locks in): reservations become a sale.
-    const lines = JSON.parse(chk.lines_json) as StockLine[];
-    if (await sellLines(trx, dialect, { checkoutId: chk.id, storeId: chk.store_id, lines, now })) {
-      await trx.updateTable('orders').set({ oversold: dialect.bool(true) }).where('id', '=', p.orderId).execute();
-      return { status: 'created', order: { ...toOrder(row), oversold: true } };
-    }
-    return { status: 'created', order: toOrder(row) };
+    // After the cart's row lock, as checkouts.create takes them (cart, then discount): no lock-order deadlock.
+    await redeemDiscount(trx, dialect, { discountJson: chk.discount_json, cartId: chk.cart_id, orderId: p.orderId, storeId: chk.store_id, email: d.customer_email, now });
+    // Then the products' locks (the same order again): the reservations become a sale.
+    const oversold = await sellLines(trx, dialect, { checkoutId: chk.id, storeId: chk.store_id, lines: JSON.parse(chk.lines_json) as StockLine[], now });
+    if (oversold) await trx.updateTable('orders').set({ oversold: dialect.bool(true) }).where('id', '=', p.orderId).execute();
+    const order = { ...toOrder(row), oversold };
+    await writeAnnounced(trx, dialect, announce, order); // the platform's order.paid, in this transaction
+    return { status: 'created', order };
   };
 
   return {
-    recordPaid: (payment) => tx((trx) => recordPaid(trx, payment)),
-    recordPaidFromEvent: (storeId, event, payment) => tx(async (trx) => ((await remember(trx, storeId, event)) ? recordPaid(trx, payment) : null)),
-    recordRefundFromEvent: (storeId, event, r) =>
+    recordPaid: (payment, announce) => tx((trx) => recordPaid(trx, payment, announce)),
+    recordPaidFromEvent: (storeId, event, payment, announce) =>
+      tx(async (trx) => ((await remember(trx, storeId, event)) ? recordPaid(trx, payment, announce) : null)),
+    recordRefundFromEvent: (storeId, event, r, announce) =>
       tx<RefundResult>(async (trx) => {
         if (!(await remember(trx, storeId, event))) return { status: 'duplicate' };
         // A charge's amount_refunded only grows, but Stripe may deliver an older charge.refunded after a newer
@@ -102,7 +106,10 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
           .where('payment_intent_id', '=', r.paymentIntentId)
           .execute();
         const order = await orderBy(trx, 'payment_intent_id', r.paymentIntentId);
-        if (order && order.store_id === storeId) return { status: 'applied', order };
+        if (order && order.store_id === storeId) {
+          await writeAnnounced(trx, dialect, announce, order);
+          return { status: 'applied', order };
+        }
         const open = await trx
           .selectFrom('checkouts')
           .select('id')

@@ -5,6 +5,7 @@ import { precompile } from '../db/precompile';
 import type { Database, StoresTable, RetiredConnectionsTable, StoreEventsTable, StripeConnectionsTable } from '../db/schema';
 import { LinkAlreadyUsedError, type RetiredConnection, type StoreEvent, type StoresRepository, type StripeConnection } from '../port';
 import { connectEvent, definedOnly, toStore, type NewEvent } from '../rows';
+import { writeAnnounced } from './outbox';
 
 const CONN_COLUMNS = [
   'store_id', 'account_id', 'account_name', 'publishable_key', 'secret_key_sealed', 'key_type', 'livemode', 'key_status',
@@ -79,7 +80,7 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
           .executeTakeFirst(),
       ),
     getConnection: (storeId) => getConnection(db, storeId),
-    saveConnection: (conn, link) =>
+    saveConnection: (conn, link, announce) =>
       tx(async (trx) => {
         await dialect.forUpdate(trx.selectFrom('stores').select('id').where('id', '=', conn.store_id)).execute();
         const previous = await getConnection(trx, conn.store_id);
@@ -97,24 +98,26 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
         await trx.deleteFrom('stripe_connections').where('store_id', '=', conn.store_id).execute();
         await trx.insertInto('stripe_connections').values({ ...conn, livemode: dialect.bool(conn.livemode) }).execute();
         await addEvent(trx, connectEvent(conn, previous));
+        await writeAnnounced(trx, dialect, announce, conn);
         return previous;
       }),
     isLinkUsed: async (signature) =>
       (await db.selectFrom('used_connect_links').select('signature').where('signature', '=', signature).executeTakeFirst()) !== undefined,
-    markKeyInvalid: (storeId, reason) =>
+    markKeyInvalid: (storeId, reason, announce) =>
       tx(async (trx) => {
         const conn = await trx
           .updateTable('stripe_connections')
           .set({ key_status: 'invalid', last_error: reason })
           .where('store_id', '=', storeId)
           .where('key_status', '=', 'valid')
-          .returning(['account_id', 'livemode'])
+          .returning(CONN_COLUMNS)
           .executeTakeFirst();
         if (!conn) return false;
         await addEvent(trx, { store_id: storeId, type: 'keys_invalid', account_id: conn.account_id, previous_account_id: null, livemode: dialect.isTrue(conn.livemode), message: reason });
+        await writeAnnounced(trx, dialect, announce, toConnection(conn)!);
         return true;
       }),
-    disconnect: (storeId) =>
+    disconnect: (storeId, announce) =>
       tx(async (trx) => {
         const previous = toConnection(await trx.deleteFrom('stripe_connections').where('store_id', '=', storeId).returning(CONN_COLUMNS).executeTakeFirst());
         if (!previous) return null;
@@ -122,6 +125,7 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
           store_id: storeId, type: 'disconnected', account_id: previous.account_id, previous_account_id: null, livemode: previous.livemode,
           message: 'Stripe keys removed; the store cannot take payments until it is connected again',
         });
+        await writeAnnounced(trx, dialect, announce, previous);
         return previous;
       }),
     listEvents: async (storeId) => (await db.selectFrom('store_events').selectAll().where('store_id', '=', storeId).orderBy('id').execute()).map(toEvent),

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock';
 import type { Dialect } from '../db/dialect';
 import type { Database, WebhookEndpointsTable } from '../db/schema';
 import type { WebhookEndpoint, WebhookEndpointsRepository } from '../port';
+import { toWebhookEndpoint } from './outbox';
 
 /**
  * The platform's webhook endpoints. Every method is ONE statement (INSERT/UPDATE/DELETE … RETURNING, or a
@@ -10,19 +11,7 @@ import type { WebhookEndpoint, WebhookEndpointsRepository } from '../port';
  * compare-and-set on the current sealed secret, so of two concurrent rotations exactly one applies.
  */
 export function createWebhookEndpointsRepository(db: Kysely<Database>, dialect: Dialect, clock: Clock): WebhookEndpointsRepository {
-  const fromRow = (r: Selectable<WebhookEndpointsTable>): WebhookEndpoint => ({
-    id: r.id,
-    url: r.url,
-    event_types: JSON.parse(r.event_types) as string[],
-    store_ids: r.store_ids === null ? null : (JSON.parse(r.store_ids) as string[]),
-    enabled: dialect.isTrue(r.enabled),
-    disabled_reason: r.disabled_reason,
-    secret_sealed: r.secret_sealed,
-    previous_secret_sealed: r.previous_secret_sealed,
-    previous_secret_expires_at: r.previous_secret_expires_at,
-    created_at: r.created_at,
-    updated_at: r.updated_at,
-  });
+  const fromRow = (r: Selectable<WebhookEndpointsTable>): WebhookEndpoint => toWebhookEndpoint(r, dialect);
   const storeIds = (ids: string[] | null) => (ids === null ? null : JSON.stringify(ids));
 
   return {

@@ -24,10 +24,12 @@ import { createLeasesRepository } from '../shared/leases';
 import { createOrdersRepository } from '../shared/orders';
 import { createSealedValuesRepository } from '../shared/sealed';
 import { createStoresRepository } from '../shared/stores';
+import { createTaxSettingsRepository } from '../shared/tax-settings';
 import { migrations } from './migrations';
 
 export type { SqliteDatabase };
 import { createWebhookEndpointsRepository } from '../shared/webhook-endpoints';
+import { createWebhookDeliveriesRepository } from '../shared/outbox';
 
 /**
  * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations (unless
@@ -58,6 +60,8 @@ export function createSqliteStorage(file: SqliteDatabase, clock: Clock): Storage
     budgets: createBudgetsRepository(db, sqlite),
     discounts: createDiscountsRepository(db, sqlite, clock),
     webhookEndpoints: createWebhookEndpointsRepository(db, sqlite, clock),
+    tax: createTaxSettingsRepository(db, clock),
+    webhookDeliveries: createWebhookDeliveriesRepository(db, sqlite, clock),
     health: healthProbe(file),
     // Waits for the connection: a transaction still running finishes first.
     close: () => sqliteConnectionOf(db)!.close(),
