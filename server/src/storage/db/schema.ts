@@ -144,6 +144,9 @@ export interface CheckoutsTable {
   /** Migration 014: JSON SessionDiscount (null: none) and the amount it takes off now. */
   discount_json: Defaulted<string | null>;
   discount_amount: Defaulted<number>;
+  /** Migration 018: the tax added on top (part of `amount`) and every tax line (JSON TaxLine[]; null: none). */
+  tax_amount: Defaulted<number>;
+  tax_lines_json: Defaulted<string | null>;
 }
 
 /** Migration 002 (+ 009): a paid order; `seq` orders a store's pages. */
@@ -173,6 +176,9 @@ export interface OrdersTable {
   /** Migration 014: the code the order was paid with and what it took off (null / 0: none). */
   discount_code: Defaulted<string | null>;
   discount_amount: Defaulted<number>;
+  /** Migration 018: the session's tax, copied when the order is recorded (0 / null: none). */
+  tax_amount: Defaulted<number>;
+  tax_lines_json: Defaulted<string | null>;
 }
 
 /** Migration 002: the Stripe events already handled, per store. */
