@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, internal, openShop, pay, type TestServer } from './shop';
+import { call, checkoutFor, confirmWithCard, internal, openShop, pay, type TestServer } from './shop';
 
 const SHIPPING = { countries: ['DE', 'US', 'JP'], rates: [{ id: 'standard', display_name: 'Standard', amount: 500 }] };
 const TAX = {
@@ -28,6 +28,11 @@ describe('tax at checkout', () => {
   let shop: Awaited<ReturnType<typeof openShop>>;
 
   const details = (token: string, body: unknown) => call(server.url, 'POST', `/api/checkout/${token}/details`, body);
+  const updateIntent = (id: string, form: Record<string, string>) =>
+    call(emu.url, 'POST', `/v1/payment_intents/${id}`, new URLSearchParams(form).toString(), {
+      Authorization: `Bearer ${shop.acct.keys.test.secret}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    });
   const intentAmount = async (id: string) => {
     const res = await fetch(`${emu.url}/v1/payment_intents/${id}`, { headers: { Authorization: `Bearer ${shop.acct.keys.test.secret}` } });
     return ((await res.json()) as { amount: number }).amount;
@@ -110,5 +115,32 @@ describe('tax at checkout', () => {
     assert.equal(res.status, 200, res.text);
     // (5000 − 500) × 7.25% = 326.25 → 326, shipping 36.
     assert.deepEqual([res.body.details.amounts.discount, res.body.details.amounts.tax, res.body.amount], [500, 362, 5362]);
+  });
+
+  it('refuses to record a payment of the total without its sales tax', async () => {
+    const { token } = await checkoutFor(server, shop.store.id, [['tee', 2]]);
+    const intent = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
+    assert.equal((await details(token, at('US', 'CA'))).body.amount, 5899);
+    assert.equal((await updateIntent(intent.payment_intent_id, { amount: '5500' })).status, 200);
+    await confirmWithCard(emu, intent.publishable_key, intent, '4242424242424242');
+    const done = await call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent.payment_intent_id });
+    assert.equal(done.status, 422, done.text);
+    assert.equal(done.body.error.code, 'payment_intent_mismatch');
+  });
+
+  it('records the taxed order when the instance stopped between updating the intent and saving the session', async () => {
+    const { token } = await checkoutFor(server, shop.store.id, [['tee', 2]]);
+    const intent = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
+    assert.equal((await details(token, at('DE'))).body.amount, 5500);
+    // What a crash after Stripe's update leaves: the intent ships to California with its sales tax, the session says Germany.
+    const moved = await updateIntent(intent.payment_intent_id, {
+      amount: '5899', 'shipping[name]': 'Ada Lovelace', 'shipping[address][line1]': 'Main St 1', 'shipping[address][city]': 'Somewhere',
+      'shipping[address][postal_code]': '12345', 'shipping[address][state]': 'CA', 'shipping[address][country]': 'US',
+    });
+    assert.equal(moved.status, 200, moved.text);
+    await confirmWithCard(emu, intent.publishable_key, intent, '4242424242424242');
+    const done = await call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent.payment_intent_id });
+    assert.equal(done.status, 200, done.text);
+    assert.deepEqual([done.body.order.amount, done.body.order.amounts.tax], [5899, 399]);
   });
 });

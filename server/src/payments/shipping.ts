@@ -138,7 +138,7 @@ export function shipsTo(settings: ShippingSettings, country: string): boolean {
   return settings.countries.includes(country);
 }
 
-/** The money of a session: subtotal − discount + shipping = total (tax slots in here later). */
+/** The money of a session: subtotal − discount + shipping + tax = total (`tax`: the exclusive part of `taxLines`). */
 export function amountsOf(subtotal: number, shipping: number, discount = 0, tax = 0, taxLines: TaxLine[] = []): Amounts {
   return { subtotal, discount, shipping, tax, tax_lines: taxLines, total: subtotal - discount + shipping + tax };
 }
