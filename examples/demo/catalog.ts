@@ -44,6 +44,23 @@ export const DEMO_SHIPPING = {
   ],
 };
 
+/**
+ * The demo store's tax (PUT /api/internal/stores/{id}/tax): sales tax added in a few US states, VAT inside the
+ * prices for Germany, France and the UK; shipping is taxed too. Canada has no rate here: no tax line.
+ */
+export const DEMO_TAX = {
+  mode: 'rates',
+  tax_shipping: true,
+  rates: [
+    { country: 'US', state: 'CA', percentage: 7.25, inclusive: false, display_name: 'Sales tax' },
+    { country: 'US', state: 'NY', percentage: 4, inclusive: false, display_name: 'Sales tax' },
+    { country: 'US', state: 'TX', percentage: 6.25, inclusive: false, display_name: 'Sales tax' },
+    { country: 'DE', percentage: 19, inclusive: true, display_name: 'VAT' },
+    { country: 'FR', percentage: 20, inclusive: true, display_name: 'TVA' },
+    { country: 'GB', percentage: 20, inclusive: true, display_name: 'VAT' },
+  ],
+};
+
 /** The demo store's fixed id, so the storefront pages and bookmarks keep working across runs. */
 export const DEMO_STORE_ID = '5f0c6a8e-0d1b-4c7e-9a3f-2b6d8e4c1a90';
 

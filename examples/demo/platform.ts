@@ -46,6 +46,11 @@ export async function setShipping(api: InternalApi, storeId: string, shipping: u
   expectOk('Setting the shipping', await api('PUT', `/api/internal/stores/${storeId}/shipping`, shipping), 200);
 }
 
+/** Replaces the store's tax settings (rates by country and US state). */
+export async function setTax(api: InternalApi, storeId: string, tax: unknown): Promise<void> {
+  expectOk('Setting the tax', await api('PUT', `/api/internal/stores/${storeId}/tax`, tax), 200);
+}
+
 /** A fresh signed, single-use link to the connect form. */
 export async function connectLink(api: InternalApi, storeId: string, returnUrl?: string): Promise<string> {
   const body = returnUrl ? { return_url: returnUrl } : {};

@@ -105,7 +105,11 @@ export interface Amounts {
   /** What a discount code took off the subtotal (0: none). */
   discount: number;
   shipping: number;
-  /** `subtotal − discount + shipping`. */
+  /** Tax charged on top of the prices (exclusive rates; 0 without tax settings or when every rate is inclusive). */
+  tax: number;
+  /** Every tax of the sale; `inclusive` ones are already inside the prices and shown only, the others make up `tax`. */
+  tax_lines: TaxLine[];
+  /** `subtotal − discount + shipping + tax`. */
   total: number;
 }
 

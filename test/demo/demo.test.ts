@@ -103,7 +103,7 @@ describe('npm run demo', () => {
       const [order] = orders.data;
       assert.equal(order.status, 'paid');
       assert.equal(order.amount, 1900);
-      assert.deepEqual(order.amounts, { subtotal: 1400, discount: 0, shipping: 500, total: 1900 });
+      assert.deepEqual(order.amounts, { subtotal: 1400, discount: 0, shipping: 500, tax: 0, tax_lines: [{ display_name: 'VAT', percentage: 19, inclusive: true, amount: 304 }], total: 1900 });
       assert.deepEqual(order.customer, { email: 'ada@example.com', name: 'Ada Lovelace', phone: null });
       assert.deepEqual(order.shipping, {
         name: 'Ada Lovelace',

@@ -68,7 +68,7 @@ describe('checkout details: email, shipping address and rate', () => {
       email: null,
       shipping: null,
       shipping_rates: [],
-      amounts: { subtotal: 4500, discount: 0, shipping: 0, total: 4500 },
+      amounts: { subtotal: 4500, discount: 0, shipping: 0, tax: 0, tax_lines: [], total: 4500 },
       complete: false,
     });
 
@@ -92,7 +92,7 @@ describe('checkout details: email, shipping address and rate', () => {
     assert.deepEqual(answer.body.details.shipping_rates.map((r: any) => [r.id, r.amount]), [['standard', 490], ['express', 1500], ['freight', 5000]]);
     assert.equal(answer.body.details.shipping.rate.id, 'standard');
     assert.deepEqual(answer.body.details.shipping.delivery_estimate, { min_days: 3, max_days: 5 });
-    assert.deepEqual(answer.body.details.amounts, { subtotal: 5000, discount: 0, shipping: 490, total: 5490 });
+    assert.deepEqual(answer.body.details.amounts, { subtotal: 5000, discount: 0, shipping: 490, tax: 0, tax_lines: [], total: 5490 });
     assert.equal(answer.body.amount, 5490);
     assert.equal(answer.body.details.complete, true);
 
@@ -218,7 +218,7 @@ describe('checkout details: email, shipping address and rate', () => {
     const { body } = await call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent.payment_intent_id });
     const order = body.order;
     assert.equal(order.amount, 2500 + 2400 + 1500);
-    assert.deepEqual(order.amounts, { subtotal: 4900, discount: 0, shipping: 1500, total: 6400 });
+    assert.deepEqual(order.amounts, { subtotal: 4900, discount: 0, shipping: 1500, tax: 0, tax_lines: [], total: 6400 });
     assert.equal(order.customer.email, 'ada@example.com');
     assert.equal(order.customer_email, 'ada@example.com');
     assert.equal(order.shipping.name, 'Ada Lovelace');
@@ -264,7 +264,7 @@ describe('checkout details: email, shipping address and rate', () => {
     const complete = await call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent.payment_intent_id });
     assert.equal(complete.status, 200, complete.text);
     assert.equal(complete.body.order.amount, 4000);
-    assert.deepEqual(complete.body.order.amounts, { subtotal: 2500, discount: 0, shipping: 1500, total: 4000 });
+    assert.deepEqual(complete.body.order.amounts, { subtotal: 2500, discount: 0, shipping: 1500, tax: 0, tax_lines: [], total: 4000 });
     assert.equal(complete.body.order.shipping.rate.id, 'express');
   });
 

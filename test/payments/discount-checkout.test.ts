@@ -55,11 +55,11 @@ describe('discount codes at checkout', () => {
     const opened = await checkout(cartId);
     assert.equal(opened.status, 201, opened.text);
     const view = await call(server.url, 'GET', `/api/checkout/${opened.body.token}`);
-    assert.deepEqual([view.body.amount, view.body.details.amounts], [4500, { subtotal: 5000, discount: 500, shipping: 0, total: 4500 }]);
+    assert.deepEqual([view.body.amount, view.body.details.amounts], [4500, { subtotal: 5000, discount: 500, shipping: 0, tax: 0, tax_lines: [], total: 4500 }]);
     const done = await complete(opened.body.token);
     assert.equal(done.status, 200, done.text);
     assert.deepEqual(done.body.order.discount, { code: 'WELCOME10', amount: 500 });
-    assert.deepEqual(done.body.order.amounts, { subtotal: 5000, discount: 500, shipping: 0, total: 4500 });
+    assert.deepEqual(done.body.order.amounts, { subtotal: 5000, discount: 500, shipping: 0, tax: 0, tax_lines: [], total: 4500 });
     const [pi] = await intentsOfCart(emu, shop.acct.keys.test.secret, cartId);
     assert.equal(pi.amount, 4500);
     const again = await call(server.url, 'POST', `/api/checkout/${opened.body.token}/complete`, { payment_intent_id: pi.id });
@@ -127,12 +127,12 @@ describe('discount codes at checkout', () => {
     await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
     const free = await details({ discount_code: 'shipfree' });
     assert.equal(free.status, 200, free.text);
-    assert.deepEqual(free.body.details.amounts, { subtotal: 2500, discount: 0, shipping: 0, total: 2500 });
+    assert.deepEqual(free.body.details.amounts, { subtotal: 2500, discount: 0, shipping: 0, tax: 0, tax_lines: [], total: 2500 });
     assert.equal((await intentsOfCart(emu, shop.acct.keys.test.secret, cartId))[0].amount, 2500);
     const unknown = await details({ discount_code: 'NOPE' });
     assert.deepEqual([unknown.status, unknown.body.error.code, unknown.body.error.param], [422, 'discount_not_found', 'discount_code']);
     const removed = await details({ discount_code: null });
-    assert.deepEqual(removed.body.details.amounts, { subtotal: 2500, discount: 0, shipping: 490, total: 2990 });
+    assert.deepEqual(removed.body.details.amounts, { subtotal: 2500, discount: 0, shipping: 490, tax: 0, tax_lines: [], total: 2990 });
     assert.equal((await intentsOfCart(emu, shop.acct.keys.test.secret, cartId))[0].amount, 2990);
   });
 

@@ -70,6 +70,10 @@ describe(`npm run migrate (${TEST_ENGINE})`, () => {
       '015_platform_events': ['DROP TABLE webhook_deliveries', 'DROP TABLE platform_events', 'ALTER TABLE webhook_endpoints DROP COLUMN failing_since'],
       '016_stock': ['DROP TABLE stock_reservations', 'ALTER TABLE products DROP COLUMN stock', 'ALTER TABLE orders DROP COLUMN oversold'],
       '017_tax_settings': ['DROP TABLE tax_settings'],
+      '018_tax_amounts': [
+        'ALTER TABLE checkouts DROP COLUMN tax_amount', 'ALTER TABLE checkouts DROP COLUMN tax_lines_json',
+        'ALTER TABLE orders DROP COLUMN tax_amount', 'ALTER TABLE orders DROP COLUMN tax_lines_json',
+      ],
     };
     const statements = undo[known.at(-1)!];
     assert.ok(statements, `name the statements that undo ${known.at(-1)} in this test`);

@@ -298,7 +298,7 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       assert.equal(made.status, 'created');
       const c = made.status === 'created' ? made.checkout : assert.fail();
       assert.deepEqual(c, {
-        id: input.id, token_hash: input.tokenHash, store_id: store.id, cart_id: cartId, lines: input.lines, amount: 1000, subtotal: 1000, shipping_amount: 0, discount: null, discount_amount: 0,
+        id: input.id, token_hash: input.tokenHash, store_id: store.id, cart_id: cartId, lines: input.lines, amount: 1000, subtotal: 1000, shipping_amount: 0, discount: null, discount_amount: 0, tax_amount: 0, tax_lines: [],
         details: { email: null, shipping: null }, details_version: 0, currency: 'usd', livemode: true, status: 'open', payment_intent_id: null,
         client_secret_sealed: null, legacy_client_secret: null, superseded_at: null, account_id: 'acct_1', intent_status: null, intent_checked_at: null, intent_read_at: null, order_id: null,
         created_at: clock.now(), expires_at: input.expiresAt,
@@ -439,7 +439,7 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       assert.deepEqual(order, {
         id: order.id, store_id: store.id, checkout_id: checkout.id, status: 'paid', amount: 800, amount_refunded: 0, currency: 'usd', items: teeLines(1),
         payment_intent_id: pi, livemode: false, customer_email: 'ada@example.com', customer: { email: 'ada@example.com', name: 'Ada', phone: '+44 20 0000' },
-        shipping, discount: null, amounts: { subtotal: 500, discount: 0, shipping: 300, total: 800 }, oversold: false, created_at: new Date(clock.now()).toISOString(),
+        shipping, discount: null, amounts: { subtotal: 500, discount: 0, shipping: 300, tax: 0, tax_lines: [], total: 800 }, oversold: false, created_at: new Date(clock.now()).toISOString(),
       });
       const chk = (await b.checkouts.get(checkout.id))!;
       assert.deepEqual([chk.status, chk.order_id], ['paid', order.id]);

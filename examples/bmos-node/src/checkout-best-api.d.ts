@@ -728,11 +728,13 @@ export interface components {
             postal_code: string;
             state: string | null;
         };
-        /** @description The money of a session or an order: subtotal − discount + shipping = total. */
+        /** @description The money of a session or an order: subtotal − discount + shipping + tax = total. */
         Amounts: {
             discount: number;
             shipping: number;
             subtotal: number;
+            tax: number;
+            tax_lines: components["schemas"]["TaxLine"][];
             total: number;
         };
         /** @description The code the shopper typed (matched in any case). */
@@ -1208,6 +1210,13 @@ export interface components {
             last_error: string | null;
             store_id: string;
             webhooks: boolean;
+        };
+        /** @description One tax of a session or an order, summed over the lines (and shipping) it applies to. */
+        TaxLine: {
+            amount: number;
+            display_name: string;
+            inclusive: boolean;
+            percentage: number;
         };
         /** @description One tax rate of a store. */
         TaxRateSettings: {

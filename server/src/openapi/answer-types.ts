@@ -26,6 +26,7 @@ export type AnswerTypeChecks = [
   Expect<Mutual<Of<typeof answers.deliveryEstimate>, wire.DeliveryEstimate>>,
   Expect<Mutual<Of<typeof answers.shippingRateOption>, wire.ShippingRateOption>>,
   Expect<Mutual<Of<typeof answers.amounts>, wire.Amounts>>,
+  Expect<Mutual<Of<typeof answers.taxLine>, wire.TaxLine>>,
   Expect<Mutual<Of<typeof answers.customer>, wire.Customer>>,
   Expect<Mutual<Of<typeof answers.shipping>, wire.Shipping>>,
   Expect<Mutual<Of<typeof answers.checkoutDetails>, wire.CheckoutDetails>>,

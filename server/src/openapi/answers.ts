@@ -96,10 +96,28 @@ export const shippingRateOption = named(
   'A shipping rate as the checkout offers it: its price for this cart and address.',
 );
 
+export const taxLine = named(
+  z.strictObject({
+    display_name: z.string(),
+    percentage: z.number(),
+    inclusive: z.boolean().describe('True: already inside the prices (VAT), shown only; false: added to the total (sales tax)'),
+    amount: minor,
+  }),
+  'TaxLine',
+  'One tax of a session or an order, summed over the lines (and shipping) it applies to.',
+);
+
 export const amounts = named(
-  z.strictObject({ subtotal: minor, discount: minor, shipping: minor, total: minor }),
+  z.strictObject({
+    subtotal: minor,
+    discount: minor,
+    shipping: minor,
+    tax: minor.describe('Tax charged on top of the prices: the sum of the exclusive tax_lines (0 without tax settings or an address)'),
+    tax_lines: z.array(taxLine).describe('Every tax of the sale; inclusive ones are inside the prices and not part of `tax`'),
+    total: minor,
+  }),
   'Amounts',
-  'The money of a session or an order: subtotal − discount + shipping = total.',
+  'The money of a session or an order: subtotal − discount + shipping + tax = total.',
 );
 
 export const customer = named(

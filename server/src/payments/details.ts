@@ -21,7 +21,7 @@ import type { AppDeps } from '../deps';
 import { AppError, errors } from '../errors';
 import type { Checkout, SessionDetails, Store } from '../storage/port';
 import { withMerchantStripe } from '../stripe/merchant';
-import type { CheckoutDetails, DetailsAnswer, Shipping } from '../wire';
+import type { CheckoutDetails, DetailsAnswer, Shipping, TaxLine } from '../wire';
 import { findCart } from './carts';
 import { withCartClaim } from './claims';
 import { COUNTRY_CODES } from './countries';
@@ -30,6 +30,8 @@ import { amountsOf, ratesFor, requiresShipping, shipsTo } from './shipping';
 import { priceDiscount } from './discount-pricing';
 import { sessionDiscountAfter } from './session-discount';
 import type { SessionDiscount } from './discount-rules';
+import { sessionTax } from './checkout-tax';
+import type { TaxAddress, TaxSettings } from './tax';
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) =>
@@ -86,6 +88,9 @@ interface Plan {
   details: SessionDetails;
   shippingAmount: number;
   discountAmount: number;
+  /** Tax added on top (exclusive rates) and every tax line, at the address of the details. */
+  taxAmount: number;
+  taxLines: TaxLine[];
   /** The session's discount after the change (undefined: unchanged). */
   discount?: SessionDiscount | null;
   amount: number;
@@ -93,30 +98,38 @@ interface Plan {
 
 /**
  * The money of a session's lines with a shipping price: the discount (capped by the lines and Stripe's minimum
- * charge, discount-pricing.ts), shipping (0 with a free-shipping code) and the total.
+ * charge, discount-pricing.ts), shipping (0 with a free-shipping code), the tax at `address` (checkout-tax.ts:
+ * on the lines after the discount and the shipping after it) and the total, which includes exclusive tax.
  */
-function priced(checkout: Checkout, discount: SessionDiscount | null, ratePrice: number) {
+function priced(checkout: Checkout, discount: SessionDiscount | null, ratePrice: number, tax: TaxSettings | null, address: TaxAddress | null) {
   const discountAmount = discount ? priceDiscount(discount, { currency: checkout.currency, lines: checkout.lines, shipping: ratePrice }).amount : 0;
   const shippingAmount = discount?.free_shipping ? 0 : ratePrice;
-  return { discountAmount, shippingAmount, amount: checkout.subtotal - discountAmount + shippingAmount };
+  const t = sessionTax(tax, address, checkout.lines, { terms: discount, amount: discountAmount }, shippingAmount);
+  return { discountAmount, shippingAmount, taxAmount: t.added, taxLines: t.lines, amount: checkout.subtotal - discountAmount + shippingAmount + t.added };
 }
 
 /**
  * Merges the change into what the session holds and prices it (pure): a field left out keeps its value; the
  * rate is the one asked for, else the one chosen before if it still applies, else the cheapest.
  */
-export function planDetails(store: Store | null, checkout: Checkout, input: DetailsInput, discount: SessionDiscount | null = checkout.discount): Plan {
+export function planDetails(
+  store: Store | null,
+  checkout: Checkout,
+  input: DetailsInput,
+  discount: SessionDiscount | null = checkout.discount,
+  tax: TaxSettings | null = null,
+): Plan {
   const settings = store?.shipping ?? null;
   const email = input.email ?? checkout.details.email;
   if (!settings || !requiresShipping(settings, checkout.lines)) {
     // Nothing ships: an address sent anyway is not kept (the order carries no shipping block).
-    return { details: { email, shipping: null }, ...priced(checkout, discount, 0) };
+    return { details: { email, shipping: null }, ...priced(checkout, discount, 0, tax, null) };
   }
   const previous = checkout.details.shipping;
   const contact = input.shipping ?? (previous ? { name: previous.name, phone: previous.phone, address: previous.address } : null);
   if (!contact) {
     if (input.shipping_rate_id) throw errors.shippingRateUnavailable('Enter a shipping address before choosing a shipping rate').about('shipping_rate_id');
-    return { details: { email, shipping: null }, ...priced(checkout, discount, 0) };
+    return { details: { email, shipping: null }, ...priced(checkout, discount, 0, tax, null) };
   }
   const country = contact.address.country;
   if (!shipsTo(settings, country)) throw errors.shippingCountryUnsupported(country).about('shipping.address.country');
@@ -132,7 +145,7 @@ export function planDetails(store: Store | null, checkout: Checkout, input: Deta
     rate: { id: rate.id, display_name: rate.display_name, amount: rate.amount },
     delivery_estimate: rate.delivery_estimate,
   };
-  const money = priced(checkout, discount, rate.amount);
+  const money = priced(checkout, discount, rate.amount, tax, contact.address);
   if (money.amount > MAX_AMOUNT) throw errors.cartTooLarge();
   return { details: { email, shipping }, ...money };
 }
@@ -146,7 +159,7 @@ export function detailsView(store: Store | null, checkout: Checkout): CheckoutDe
     email: checkout.details.email,
     shipping,
     shipping_rates: settings && shipping && shipsTo(settings, shipping.address.country) ? ratesFor(settings, shipping.address.country, checkout.lines, checkout.subtotal) : [],
-    amounts: amountsOf(checkout.subtotal, checkout.shipping_amount, checkout.discount_amount),
+    amounts: amountsOf(checkout.subtotal, checkout.shipping_amount, checkout.discount_amount, checkout.tax_amount, checkout.tax_lines),
     complete: checkout.details.email !== null && (!required || shipping !== null),
   };
 }
@@ -163,7 +176,8 @@ export async function saveCheckoutDetails(deps: AppDeps, found: Checkout, input:
       await refuseClosed(deps, checkout);
       const store = await deps.storage.stores.get(checkout.store_id);
       const discount = await sessionDiscountAfter(deps, checkout, input);
-      const plan = { ...planDetails(store, checkout, input, discount), ...(discount !== checkout.discount ? { discount } : {}) };
+      const tax = await deps.storage.tax.get(checkout.store_id);
+      const plan = { ...planDetails(store, checkout, input, discount, tax), ...(discount !== checkout.discount ? { discount } : {}) };
       if (checkout.payment_intent_id) await updateIntent(deps, checkout, plan);
       const saved = await deps.storage.checkouts.saveDetails({ id: checkout.id, version: checkout.details_version, ...plan });
       if (saved.status === 'saved' && saved.checkout) {
@@ -275,7 +289,7 @@ export async function levelToIntent(deps: Pick<AppDeps, 'storage'>, checkout: Ch
         : {}),
       ...(rateId ? { shipping_rate_id: rateId } : {}),
     });
-    plan = planDetails(await deps.storage.stores.get(checkout.store_id), checkout, input);
+    plan = planDetails(await deps.storage.stores.get(checkout.store_id), checkout, input, checkout.discount, await deps.storage.tax.get(checkout.store_id));
   } catch {
     return null;
   }

@@ -1,6 +1,6 @@
 /**
  * What a discount takes off a cart: a pure function of the discount's terms and the cart's lines, so the one
- * server-side total (subtotal − discount + shipping = total) never depends on anything the browser says.
+ * server-side total (subtotal − discount + shipping + tax = total) never depends on anything the browser says.
  * Whether the discount applies at all (active, in its time window, minimum met, limits) is decided before.
  */
 import { minimumCharge } from '../stripe/minimum-charge';

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { errors } from '../errors';
 import { validate } from '../http/body';
-import type { Amounts, CartLine, ShippingRateOption, ShippingRateSettings, ShippingSettings } from '../wire';
+import type { Amounts, CartLine, ShippingRateOption, ShippingRateSettings, ShippingSettings, TaxLine } from '../wire';
 import { COUNTRY_CODES } from './countries';
 import { MAX_AMOUNT } from './money';
 
@@ -138,7 +138,7 @@ export function shipsTo(settings: ShippingSettings, country: string): boolean {
   return settings.countries.includes(country);
 }
 
-/** The money of a session: subtotal − discount + shipping = total (tax slots in here later). */
-export function amountsOf(subtotal: number, shipping: number, discount = 0): Amounts {
-  return { subtotal, discount, shipping, total: subtotal - discount + shipping };
+/** The money of a session: subtotal − discount + shipping + tax = total (`tax`: the exclusive part of `taxLines`). */
+export function amountsOf(subtotal: number, shipping: number, discount = 0, tax = 0, taxLines: TaxLine[] = []): Amounts {
+  return { subtotal, discount, shipping, tax, tax_lines: taxLines, total: subtotal - discount + shipping + tax };
 }

@@ -11,7 +11,7 @@
  * or null) for the domain to turn into a catalogue error. They only throw for real failures (I/O, a broken
  * database) and the typed `LinkAlreadyUsedError`.
  */
-import type { CartLine, Order, Shipping, ShippingSettings, TaxSettings } from '../wire';
+import type { CartLine, Order, Shipping, ShippingSettings, TaxLine, TaxSettings } from '../wire';
 
 export type { Order, Shipping, ShippingSettings };
 
@@ -361,7 +361,7 @@ export interface Checkout {
   store_id: string;
   cart_id: string;
   lines: CartLine[];
-  /** The total the session charges now: `subtotal − discount_amount + shipping_amount`; its PaymentIntent's amount. */
+  /** The total the session charges now: `subtotal − discount_amount + shipping_amount + tax_amount`; its PaymentIntent's amount. */
   amount: number;
   /** The frozen lines' sum (for sessions from before migration 010: `amount`). */
   subtotal: number;
@@ -369,6 +369,9 @@ export interface Checkout {
   /** The discount code frozen when the session opened (null: none), and what it takes off at the current details. */
   discount: SessionDiscount | null;
   discount_amount: number;
+  /** Tax added on top of the prices at the current details (exclusive rates; 0: none), and every tax line. */
+  tax_amount: number;
+  tax_lines: TaxLine[];
   /** What the shopper told us (email, address and chosen rate), kept with the rate's price at that time. */
   details: SessionDetails;
   /** Grows with every details change: the compare-and-set of saveDetails. */
@@ -414,7 +417,10 @@ export interface DetailsChange {
   shippingAmount: number;
   /** What the session's discount takes off with these details (its cap depends on the shipping); default 0. */
   discountAmount?: number;
-  /** The new total: the session's subtotal minus discountAmount plus shippingAmount. */
+  /** The tax added on top with these details (default 0) and every tax line (default none). */
+  taxAmount?: number;
+  taxLines?: TaxLine[];
+  /** The new total: the session's subtotal minus discountAmount plus shippingAmount plus taxAmount. */
   amount: number;
   /** The session's new discount (a code applied or removed at checkout); undefined keeps it. */
   discount?: SessionDiscount | null;

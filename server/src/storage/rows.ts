@@ -3,7 +3,7 @@
  * one copy for SQLite and PostgreSQL. Booleans arrive as 0/1 from SQLite and as booleans from PostgreSQL.
  */
 import type { CartLine } from '../wire';
-import type { Customer, Shipping, ShippingSettings } from '../wire';
+import type { Customer, Shipping, ShippingSettings, TaxLine } from '../wire';
 import type { Checkout, Order, SessionDetails, SessionDiscount, Store, StoreEvent, StripeConnection } from './port';
 
 /** A boolean column as either engine returns it. */
@@ -41,6 +41,9 @@ export interface CheckoutRow {
   /** Migration 014 (null / 0 on older rows). */
   discount_json: string | null;
   discount_amount: number;
+  /** Migration 018 (0 / null on older rows: no tax). */
+  tax_amount: number;
+  tax_lines_json: string | null;
 }
 
 const NO_DETAILS: SessionDetails = { email: null, shipping: null };
@@ -58,6 +61,8 @@ export function toCheckout(row: CheckoutRow): Checkout {
     shipping_amount: row.shipping_amount,
     discount: row.discount_json ? (JSON.parse(row.discount_json) as SessionDiscount) : null,
     discount_amount: row.discount_amount ?? 0,
+    tax_amount: row.tax_amount ?? 0,
+    tax_lines: taxLinesOf(row.tax_lines_json),
     details: row.details_json ? (JSON.parse(row.details_json) as SessionDetails) : NO_DETAILS,
     details_version: row.details_version,
     currency: row.currency,
@@ -99,7 +104,13 @@ export interface OrderRow {
   discount_code: string | null;
   discount_amount: number;
   oversold: DbBool;
+  /** Migration 018 (0 / null on older rows: no tax). */
+  tax_amount: number;
+  tax_lines_json: string | null;
 }
+
+/** Stored tax lines (null on rows from before migration 018: none). */
+export const taxLinesOf = (json: string | null | undefined): TaxLine[] => (json ? (JSON.parse(json) as TaxLine[]) : []);
 
 /** An order as the port (and the internal API) shows it. */
 export function toOrder(row: OrderRow): Order {
@@ -118,7 +129,14 @@ export function toOrder(row: OrderRow): Order {
     customer: row.customer_json ? (JSON.parse(row.customer_json) as Customer) : { email: row.customer_email, name: null, phone: null },
     shipping: row.shipping_json ? (JSON.parse(row.shipping_json) as Shipping) : null,
     discount: row.discount_code ? { code: row.discount_code, amount: row.discount_amount } : null,
-    amounts: { subtotal: row.subtotal ?? row.amount, discount: row.discount_amount ?? 0, shipping: row.shipping_amount, total: row.amount },
+    amounts: {
+      subtotal: row.subtotal ?? row.amount,
+      discount: row.discount_amount ?? 0,
+      shipping: row.shipping_amount,
+      tax: row.tax_amount ?? 0,
+      tax_lines: taxLinesOf(row.tax_lines_json),
+      total: row.amount,
+    },
     oversold: isTrue(row.oversold),
     created_at: new Date(row.created_at).toISOString(),
   };
@@ -132,6 +150,8 @@ export interface SessionMoneyRow {
   details_json: string | null;
   discount_json: string | null;
   discount_amount: number;
+  tax_amount: number;
+  tax_lines_json: string | null;
 }
 
 /**
@@ -150,6 +170,8 @@ export function orderDetailsOf(chk: SessionMoneyRow, paymentEmail: string | null
     shipping_amount: chk.shipping_amount,
     discount_code: chk.discount_json ? (JSON.parse(chk.discount_json) as SessionDiscount).code : null,
     discount_amount: chk.discount_json ? chk.discount_amount : 0,
+    tax_amount: chk.tax_amount ?? 0,
+    tax_lines_json: chk.tax_lines_json ?? null,
   };
 }
 

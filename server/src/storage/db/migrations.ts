@@ -223,3 +223,16 @@ CREATE TABLE tax_settings (
   updated_at ${t.int} NOT NULL
 );`,
 });
+
+// 018: tax at checkout. A session keeps the tax its details were priced with: `tax_amount` is the part added on
+// top of the prices (exclusive rates, part of `amount`), `tax_lines_json` every line (JSON TaxLine[], inclusive
+// ones shown only). An order copies both from its session. Older rows read as no tax (0 / null).
+sharedMigrations.push({
+  id: '018_tax_amounts',
+  sql: (t) => `
+ALTER TABLE checkouts ADD COLUMN tax_amount ${t.int} NOT NULL DEFAULT 0;
+ALTER TABLE checkouts ADD COLUMN tax_lines_json TEXT;
+ALTER TABLE orders ADD COLUMN tax_amount ${t.int} NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN tax_lines_json TEXT;
+`,
+});

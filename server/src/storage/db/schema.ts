@@ -146,6 +146,9 @@ export interface CheckoutsTable {
   /** Migration 014: JSON SessionDiscount (null: none) and the amount it takes off now. */
   discount_json: Defaulted<string | null>;
   discount_amount: Defaulted<number>;
+  /** Migration 018: the tax added on top (part of `amount`) and every tax line (JSON TaxLine[]; null: none). */
+  tax_amount: Defaulted<number>;
+  tax_lines_json: Defaulted<string | null>;
 }
 
 /** Migration 002 (+ 009): a paid order; `seq` orders a store's pages. */
@@ -177,6 +180,9 @@ export interface OrdersTable {
   discount_amount: Defaulted<number>;
   /** Migration 016: the sale took stock that was not there to spare (the money moved anyway). */
   oversold: Defaulted<DbBool>;
+  /** Migration 018: the session's tax, copied when the order is recorded (0 / null: none). */
+  tax_amount: Defaulted<number>;
+  tax_lines_json: Defaulted<string | null>;
 }
 
 /** Migration 016: units held for one checkout session until it expires, is released or becomes a sale. */
