@@ -13,9 +13,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStripeEmulator } from '../emulator/src/index';
-import { DEMO_PRODUCTS, DEMO_SHIPPING, DEMO_TAX, DEMO_STORE_ID, DEMO_STORE_NAME } from './demo/catalog';
+import { DEMO_DISCOUNT, DEMO_PRODUCTS, DEMO_SHIPPING, DEMO_TAX, DEMO_STORE_ID, DEMO_STORE_NAME } from './demo/catalog';
 import type { MerchantKeys } from './demo/connect-form';
-import { connectKeys, connectLink, ensureStore, internalApi, setShipping, setTax, syncCatalog, type InternalApi } from './demo/platform';
+import { connectKeys, connectLink, ensureDiscount, ensureStore, internalApi, setShipping, setTax, syncCatalog, type InternalApi } from './demo/platform';
 import { freePort, startServerProcess } from './demo/server-process';
 import { startStaticServer } from './demo/static-server';
 import { storefrontRewrite, storefrontRoutes } from './demo/storefront';
@@ -106,6 +106,7 @@ async function prepareStore(api: InternalApi, storefrontUrl: string, keys: Merch
   await syncCatalog(api, DEMO_STORE_ID, DEMO_PRODUCTS);
   await setShipping(api, DEMO_STORE_ID, DEMO_SHIPPING);
   await setTax(api, DEMO_STORE_ID, DEMO_TAX);
+  await ensureDiscount(api, DEMO_STORE_ID, DEMO_DISCOUNT);
   await connectKeys(api, DEMO_STORE_ID, keys);
 }
 
@@ -185,7 +186,8 @@ function printBanner(u: {
   line('Pay with', '4242 4242 4242 4242, any future date, any CVC');
   line('Declined', '4000 0000 0000 0002 (and 4000 0000 0000 9995: insufficient funds)');
   line('Ships to', `${DEMO_SHIPPING.countries.join(', ')}: $5.00, free over $40 (the gift card ships nothing)`);
-  line('Tax', 'sales tax added in CA, NY, TX; VAT inside the prices for DE, FR, GB')
+  line('Tax', 'sales tax added in CA, NY, TX; VAT inside the prices for DE, FR, GB');
+  line('Discount code', `${DEMO_DISCOUNT.code} (${DEMO_DISCOUNT.percent_off}% off, on the checkout page)`);
   line('Store', `${DEMO_STORE_NAME} (${DEMO_STORE_ID}), test mode, emulator account ${u.accountId}`);
   line('Test keys', `${u.keysFile} (to paste into the connect form)`);
   line('Server log', u.logFile);

@@ -61,6 +61,9 @@ export const DEMO_TAX = {
   ],
 };
 
+/** The demo store's discount code: 10% off any cart (shown in the demo's banner and README). */
+export const DEMO_DISCOUNT = { code: 'WELCOME10', percent_off: 10 };
+
 /** The demo store's fixed id, so the storefront pages and bookmarks keep working across runs. */
 export const DEMO_STORE_ID = '5f0c6a8e-0d1b-4c7e-9a3f-2b6d8e4c1a90';
 

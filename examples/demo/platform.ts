@@ -51,6 +51,11 @@ export async function setTax(api: InternalApi, storeId: string, tax: unknown): P
   expectOk('Setting the tax', await api('PUT', `/api/internal/stores/${storeId}/tax`, tax), 200);
 }
 
+/** Creates a discount code; one the store already has (an earlier run's) is left as it is. */
+export async function ensureDiscount(api: InternalApi, storeId: string, discount: { code: string }): Promise<void> {
+  expectOk(`Creating the code ${discount.code}`, await api('POST', `/api/internal/stores/${storeId}/discounts`, discount), 201, 409);
+}
+
 /** A fresh signed, single-use link to the connect form. */
 export async function connectLink(api: InternalApi, storeId: string, returnUrl?: string): Promise<string> {
   const body = returnUrl ? { return_url: returnUrl } : {};

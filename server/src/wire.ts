@@ -138,6 +138,8 @@ export interface CheckoutDetailsInput {
   shipping?: { name: string; phone?: string | null; address: Address };
   /** The rate the shopper picked; absent: the cheapest one that applies. */
   shipping_rate_id?: string;
+  /** A discount code to apply (as typed), or null to remove the applied one. */
+  discount_code?: string | null;
 }
 
 /** What the session knows of the shopper and the total the server computed from it. */

@@ -158,8 +158,29 @@ describe('cart state', () => {
       items: [{ product_id: 'a', name: 'A', unit_amount: 250, quantity: 1, line_total: 250 }, { product_id: 'b', name: 'B', unit_amount: 100, quantity: 1, line_total: 100 }],
     };
     const next = withQuantity(c, 'a', 3);
-    assert.deepEqual([next.subtotal, next.item_count, next.items[0].line_total], [850, 4, 750]);
+    assert.deepEqual([next.subtotal, next.item_count, next.items[0].line_total, next.total], [850, 4, 750, 850]);
     assert.deepEqual(withQuantity(c, 'b', 0).items.map((i) => i.product_id), ['a']);
+  });
+
+  it('waits for the server instead of guessing the total of a cart with a discount code', async () => {
+    const line = { product_id: 'a', name: 'A', unit_amount: 1000, quantity: 1, line_total: 1000 };
+    const discounted: Cart = {
+      id: 'c', store_id: 's', currency: 'eur', subtotal: 1000, item_count: 1, requires_shipping: false, free_shipping_over: null,
+      discount: { code: 'WELCOME10', amount: 100, free_shipping: false, capped: false }, total: 900, items: [line],
+    };
+    let answer: (c: Cart) => void = () => undefined;
+    const api = {
+      getCart: () => Promise.resolve(discounted),
+      setQuantity: () => new Promise<Cart>((r) => (answer = r)),
+    } as unknown as CartApi;
+    const cart = createCartController(api, { get: () => 'c', set: () => undefined, clear: () => undefined });
+    await cart.load();
+    const changing = cart.setQuantity('a', 2);
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal(cart.getState().cart, discounted, 'no local re-total while the server reprices');
+    answer({ ...discounted, subtotal: 2000, item_count: 2, discount: { ...discounted.discount!, amount: 200 }, total: 1800, items: [{ ...line, quantity: 2, line_total: 2000 }] });
+    assert.equal((await changing)?.total, 1800);
+    assert.equal(cart.getState().cart?.total, 1800);
   });
 });
 

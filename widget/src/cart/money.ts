@@ -8,11 +8,12 @@ function formatterFor(currency: string, locale: string): Intl.NumberFormat {
   const key = `${locale}|${currency}`;
   let f = formatters.get(key);
   if (!f) {
+    const options: Intl.NumberFormatOptions = { style: 'currency', currency: currency.toUpperCase() };
     try {
-      f = new Intl.NumberFormat(locale, { style: 'currency', currency: currency.toUpperCase() });
+      f = new Intl.NumberFormat(locale, options);
     } catch {
       // A bad locale tag from the page must not break the cart: fall back to English.
-      f = new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() });
+      f = new Intl.NumberFormat('en', options);
     }
     formatters.set(key, f);
   }

@@ -40,17 +40,22 @@ export function isStaleCartError(err: unknown): boolean {
   return err instanceof ApiError && (STALE_CART.has(err.code) || err.status === 404);
 }
 
-/** Returns `cart` with one line's quantity changed and totals recomputed from the server's unit prices. */
+/**
+ * Returns `cart` with one line's quantity changed and totals recomputed from the server's unit prices.
+ * Only for a cart without a discount: what a code takes off is the server's to say.
+ */
 export function withQuantity(cart: Cart, productId: string, quantity: number): Cart {
   const items = cart.items
     .map((i) => (i.product_id === productId ? { ...i, quantity, line_total: i.unit_amount * quantity } : i))
     .filter((i) => i.quantity > 0);
-  return {
+  const next = {
     ...cart,
     items,
     subtotal: items.reduce((sum, i) => sum + i.line_total, 0),
     item_count: items.reduce((sum, i) => sum + i.quantity, 0),
   };
+  next.total = next.subtotal;
+  return next;
 }
 
 /** Builds the controller over the cart API and the remembered cart id. */
@@ -108,7 +113,8 @@ export function createCartController(api: CartApi, ids: CartIdStore): CartContro
     run(async () => {
       const before = state.cart;
       if (!before) return null;
-      set({ cart: withQuantity(before, productId, quantity) });
+      // With a code applied the new total is the server's to compute: wait for it rather than show a wrong one.
+      if (!before.discount) set({ cart: withQuantity(before, productId, quantity) });
       try {
         return accept(await call(before.id));
       } catch (err) {

@@ -6,6 +6,7 @@ import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
 import type { CheckoutDetails, CheckoutPageConfig, DetailsAnswer, Order } from '../../../server/src/wire';
 import { completeWithRetry, type CheckoutApi } from './api';
+import { DiscountField } from './DiscountField';
 import { ErrorNote, shownError, type ShownError } from './ErrorNote';
 import { isFramed, ownUrl, tellParent } from './parent';
 import { PaymentForm } from './PaymentForm';
@@ -38,6 +39,9 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
   // The polite live region's text: the new shipping price and total, said once whenever either changes.
   const [announcement, setAnnouncement] = useState('');
   const said = useRef(priceKey(view.details));
+  // The code applied on this page (the session's details carry only the amount) and its refusal.
+  const [code, setCode] = useState<string | null>(null);
+  const [codeError, setCodeError] = useState('');
   const onDetails = (answer: DetailsAnswer) => {
     setDetails(answer.details);
     setAmount(answer.amount);
@@ -57,6 +61,18 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
   const escape = () => document.querySelector('.pay-form[aria-busy="true"]') || close();
   // "Start again": the widget closes the overlay and shows the cart; full-page, back to the store.
   const restart = (isFramed() ? parentOrigin : config.backUrl) ? () => back('checkout-best:back-to-cart') : null;
+
+  // A code goes straight to /details (not through the form's sync: a refused code must not be sent again with
+  // the next address change); the answer reprices the summary, Pay and, through `amount`, the Payment Element.
+  const applyCode = async (typed: string | null) => {
+    try {
+      onDetails(await api.details({ discount_code: typed }));
+      setCode(typed);
+      setCodeError('');
+    } catch (err) {
+      setCodeError(shownError(t, err).message);
+    }
+  };
 
   const paid = async (intentId: string) => {
     const o = await completeWithRetry(api, intentId);
@@ -97,14 +113,16 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
   return (
     <main class="page">
       <Summary store={view.store.name} items={view.items} amounts={details.amounts} currency={view.currency}
-        ships={view.requires_shipping} rate={details.shipping?.rate.display_name ?? null} testMode={testMode} t={t} locale={locale} />
+        ships={view.requires_shipping} rate={details.shipping?.rate.display_name ?? null} testMode={testMode} t={t} locale={locale} code={code}>
+        <DiscountField code={code} applied={details.amounts.discount > 0} error={codeError} t={t} apply={(c) => void applyCode(c)} />
+      </Summary>
       <section class="payment" aria-label={t.title}>
         {testMode && <TestCards t={t} />}
         {returnError && <ErrorNote error={returnError} t={t} onRestart={restart} />}
         <PaymentForm view={view} details={details} amount={amount} onDetails={onDetails} api={api} t={t} locale={locale} lang={config.lang} accent={config.accent}
           returnUrl={ownUrl(config.lang, parentOrigin)} onRestart={restart} onPaid={paid} onFailed={failed} onEscape={escape} />
         <p class="secure">
-          <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
+          <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
             <path d="M7 11V8a5 5 0 0 1 10 0v3M5 11h14v10H5z" />
           </svg>
           {t.secure}

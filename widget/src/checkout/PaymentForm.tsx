@@ -218,6 +218,11 @@ export function PaymentForm(props: PaymentFormProps): JSX.Element {
     }
   };
 
+  // A total changed outside this form (a discount code in the summary): the Payment Element confirms the new amount.
+  useEffect(() => {
+    elements.current?.fetchUpdates().catch(() => undefined);
+  }, [props.amount]);
+
   // The form's handler: pay() shows what confirming throws itself; anything it lets through is shown too.
   const submit = (e: Event) => {
     pay(e).catch((err: unknown) => setError(shownError(t, err)));

@@ -41,7 +41,8 @@ export function Receipt({ order, store, t, locale, onContinue }: ReceiptProps): 
   return (
     <section class="receipt" aria-labelledby="cb-receipt-title">
       <div class="check" aria-hidden="true">
-        <svg viewBox="0 0 24 24" width="30" height="30" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round">
+        {/* Stroke and fill are in checkout.css (`svg{…}`), once rather than on each icon of the bundle. */}
+        <svg viewBox="0 0 24 24" width="30" height="30" stroke-width="2.4">
           <path d="M5 12.5l4.5 4.5L19 7.5" />
         </svg>
       </div>
@@ -69,16 +70,22 @@ export function Receipt({ order, store, t, locale, onContinue }: ReceiptProps): 
           </li>
         ))}
       </ul>
-      {ship && (
+      {(ship || order.discount) && (
         <dl class="subtotals compact">
           <div>
             <dt>{t.subtotal}</dt>
             <dd>{money(order.amounts.subtotal)}</dd>
           </div>
-          <div>
+          {order.discount && (
+            <div>
+              <dt>{t.discount} ({order.discount.code})</dt>
+              <dd data-discount={order.discount.amount}>−{money(order.discount.amount)}</dd>
+            </div>
+          )}
+          {ship && <div>
             <dt>{t.shipping} · {ship.rate.display_name}</dt>
-            <dd>{ship.rate.amount === 0 ? t.free : money(ship.rate.amount)}</dd>
-          </div>
+            <dd>{ship.rate.amount === 0 ? t.free : money(order.amounts.shipping)}</dd>
+          </div>}
           <div class="total">
             <dt>{t.total}</dt>
             <dd>{money(order.amounts.total)}</dd>

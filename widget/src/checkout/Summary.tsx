@@ -1,5 +1,5 @@
 /** The left column: store, test-mode badge, amount and the frozen lines. */
-import type { JSX } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import { formatMoney } from '../cart/money';
 import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
@@ -18,10 +18,14 @@ interface SummaryProps {
   testMode: boolean;
   t: CheckoutText;
   locale: string;
+  /** The applied code's name when the page knows it ("Discount (WELCOME10)"); the amount is `amounts.discount`. */
+  code: string | null;
+  /** The discount code field, under the lines. */
+  children: ComponentChildren;
 }
 
 /** Order summary (lines, subtotal, shipping, total) with a clear "Test mode" badge for test-mode stores. */
-export function Summary({ store, items, amounts, ships, rate, currency, testMode, t, locale }: SummaryProps): JSX.Element {
+export function Summary({ store, items, amounts, ships, rate, currency, testMode, t, locale, code, children }: SummaryProps): JSX.Element {
   const money = (n: number) => formatMoney(n, currency, locale);
   return (
     <section class="summary" aria-labelledby="cb-summary-title">
@@ -44,18 +48,25 @@ export function Summary({ store, items, amounts, ships, rate, currency, testMode
           </li>
         ))}
       </ul>
-      {ships && (
+      {children}
+      {(ships || amounts.discount > 0) && (
         <dl class="subtotals">
           <div>
             <dt>{t.subtotal}</dt>
             <dd data-subtotal={amounts.subtotal}>{money(amounts.subtotal)}</dd>
           </div>
-          <div>
+          {amounts.discount > 0 && (
+            <div>
+              <dt>{code ? `${t.discount} (${code})` : t.discount}</dt>
+              <dd data-discount={amounts.discount}>−{money(amounts.discount)}</dd>
+            </div>
+          )}
+          {ships && <div>
             <dt>{rate === null ? t.shipping : `${t.shipping} · ${rate}`}</dt>
             <dd data-shipping={rate === null ? '' : amounts.shipping} class={rate === null ? 'pending' : ''}>
               {rate === null ? t.shippingPending : amounts.shipping === 0 ? t.free : money(amounts.shipping)}
             </dd>
-          </div>
+          </div>}
         </dl>
       )}
       <div class="total-row">

@@ -25,13 +25,13 @@ export class ApiError extends Error {
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
 /** Sends one JSON request and returns the parsed body, or throws an ApiError. */
-export async function requestJson<T>(fetchFn: Fetch, url: string, method = 'GET', body?: unknown): Promise<T> {
+export async function requestJson<T>(fetchFn: Fetch, url: string, method = 'GET', body?: object): Promise<T> {
   let res: Response;
   try {
     res = await fetchFn(url, {
       method,
-      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body ? { 'content-type': 'application/json', accept: 'application/json' } : { accept: 'application/json' },
+      body: body && JSON.stringify(body),
       credentials: 'omit',
     });
   } catch {
