@@ -171,4 +171,17 @@ export const internalOperations: Operation[] = [
     replies: { 200: json(a.webhookEndpointWithSecret, 'The endpoint and its new secret') },
     errors: [errors.webhookEndpointNotFound, errors.webhookEndpointBusy],
   }),
+  internal({
+    method: 'get', path: `${ENDPOINTS}/{id}/deliveries`, operationId: 'listWebhookDeliveries', tag: 'WebhookEndpoints',
+    summary: "The endpoint's delivery log, newest first (`starting_after`: an event id)", pathParams: ENDPOINT_ID, query: pageQuery,
+    replies: { 200: json(a.webhookDeliveryList, 'One page') },
+    errors: [errors.invalidRequest, errors.webhookEndpointNotFound, errors.webhookDeliveryNotFound],
+  }),
+  internal({
+    method: 'post', path: `${ENDPOINTS}/{id}/deliveries/{event_id}/redeliver`, operationId: 'redeliverWebhookEvent', tag: 'WebhookEndpoints',
+    summary: 'Send an event again now (delivered or failed before; attempts are kept)',
+    pathParams: { ...ENDPOINT_ID, event_id: 'The event id (`evt_…`)' },
+    replies: { 200: json(a.webhookDelivery, 'The delivery, pending and due now') },
+    errors: [errors.webhookEndpointNotFound, errors.webhookDeliveryNotFound],
+  }),
 ];
