@@ -102,4 +102,17 @@ describe('the delivery log and redelivery', () => {
     assert.equal((await server.internal('GET', '/webhook-endpoints/we_nope/deliveries')).status, 404);
     assert.deepEqual((await log(ep.id)).data, []);
   });
+
+  it('refuses, in production, a delivery whose host resolves to a private address now, as a failed attempt', async () => {
+    const shop = await openShop(server, emu, 'SSRF Hooks');
+    // Saved in tests (127.0.0.1 allowed); delivered as production would, as if DNS had moved the host since.
+    const ep = (await server.internal('POST', '/webhook-endpoints', { url: rx.url, event_types: ['order.paid'], store_ids: [shop.store.id] })).body as { id: string };
+    await paidOrder(shop.store.id);
+    await emu.webhooks.idle();
+    const received = rx.received.length;
+    assert.equal(await deliverDue({ ...server.deps, config: { ...server.deps.config, env: 'production' } }, FAST), 1);
+    assert.equal(rx.received.length, received, 'nothing sent');
+    const [d] = (await log(ep.id)).data;
+    assert.deepEqual([d.status, d.attempts, d.last_status_code, d.last_error], ['pending', 1, null, 'not sent: host resolves to 127.0.0.1 (loopback)']);
+  });
 });

@@ -141,7 +141,7 @@ export const internalOperations: Operation[] = [
     summary: 'Add an endpoint; the answer carries its signing secret, once', pathParams: {},
     body: { schema: requests.createWebhookEndpoint },
     replies: { 201: json(a.webhookEndpointWithSecret, 'The endpoint and its secret') },
-    errors: BODY,
+    errors: [...BODY, errors.webhookUrlNotPublic],
   }),
   internal({
     method: 'get', path: ENDPOINTS, operationId: 'listWebhookEndpoints', tag: 'WebhookEndpoints', summary: 'Every endpoint', pathParams: {},
@@ -158,7 +158,7 @@ export const internalOperations: Operation[] = [
     summary: 'Change an endpoint (url, events, stores, enabled)', pathParams: ENDPOINT_ID,
     body: { schema: requests.patchWebhookEndpoint },
     replies: { 200: json(a.webhookEndpoint, 'The endpoint') },
-    errors: [...BODY, errors.webhookEndpointNotFound],
+    errors: [...BODY, errors.webhookEndpointNotFound, errors.webhookUrlNotPublic],
   }),
   internal({
     method: 'delete', path: `${ENDPOINTS}/{id}`, operationId: 'deleteWebhookEndpoint', tag: 'WebhookEndpoints', summary: 'Remove an endpoint',
