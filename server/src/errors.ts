@@ -17,21 +17,26 @@ export class AppError extends Error {
     readonly headers: Record<string, string> = {},
     /** The request field the error is about (`shipping.address.country`), as Stripe's errors name theirs. */
     readonly param?: string,
+    /** Machine-readable facts for the caller, answered beside code and message (`available` of out_of_stock). */
+    readonly extra: ErrorExtra = {},
   ) {
     super(message);
   }
 
   /** The same error about the field `param`. */
   about(param: string): AppError {
-    return new AppError(this.code, this.status, this.message, this.headers, param);
+    return new AppError(this.code, this.status, this.message, this.headers, param, this.extra);
   }
 }
+
+/** The extra fields an error may carry (ErrorBody lists them). */
+export type ErrorExtra = Partial<Pick<ErrorBody['error'], 'product_id' | 'available' | 'stock'>>;
 
 export type { ErrorBody };
 
 /** Builds the JSON body of an error answer. */
-export function errorBody(code: string, message: string, param?: string): ErrorBody {
-  return { error: param ? { code, message, param } : { code, message } };
+export function errorBody(code: string, message: string, param?: string, extra: ErrorExtra = {}): ErrorBody {
+  return { error: { code, message, ...(param ? { param } : {}), ...extra } };
 }
 
 /** A catalogue entry: a factory that also names its code and status. */
@@ -46,9 +51,10 @@ function def<A extends unknown[] = [], C extends string = string>(
   status: number,
   message: string | ((...args: A) => string),
   headers?: (...args: A) => Record<string, string>,
+  extra?: (...args: A) => ErrorExtra,
 ): ErrorFactory<A, C> {
   const make = (...args: A) =>
-    new AppError(code, status, typeof message === 'string' ? message : message(...args), headers?.(...args) ?? {});
+    new AppError(code, status, typeof message === 'string' ? message : message(...args), headers?.(...args) ?? {}, undefined, extra?.(...args));
   return Object.assign(make, { code, status });
 }
 
@@ -128,6 +134,22 @@ export const errors = {
   ),
   cartNotFound: def('cart_not_found', 404, 'Cart not found'),
   cartClosed: def('cart_closed', 409, 'This cart was checked out and paid; start a new cart'),
+  outOfStock: def(
+    'out_of_stock',
+    409,
+    (productId: string, available: number) =>
+      available > 0 ? `Only ${available} of '${productId}' left; lower the quantity` : `'${productId}' is sold out`,
+    undefined,
+    (productId: string, available: number) => ({ product_id: productId, available }),
+  ),
+  stockInsufficient: def(
+    'insufficient_stock',
+    409,
+    (productId: string, stock: number) => `Stock of '${productId}' cannot go below zero; ${stock} left`,
+    undefined,
+    (productId: string, stock: number) => ({ product_id: productId, stock }),
+  ),
+  stockUnlimited: def('stock_unlimited', 409, (productId: string) => `'${productId}' has no stock count (unlimited); set its stock in the catalog first`),
   cartEmpty: def('cart_empty', 422, 'The cart is empty'),
   cartTooLarge: def('amount_too_large', 422, 'The cart total is larger than a card payment may be'),
   cartFull: def('cart_full', 422, (max: number) => `A cart holds at most ${max} different products`),

@@ -198,6 +198,8 @@ export interface Order {
   /** The discount code the order was paid with (null: none; orders from before discounts too). */
   discount: OrderDiscount | null;
   amounts: Amounts;
+  /** The payment succeeded after its reservation lapsed and the stock was gone: recorded anyway, to ship or refund. */
+  oversold: boolean;
   /** ISO 8601. */
   created_at: string;
 }
@@ -258,7 +260,15 @@ export type CompleteAnswer = CompletedAnswer | ProcessingAnswer;
 /** The body of every error answer (4xx and 5xx): a stable snake_case code and a message safe to show. */
 export interface ErrorBody {
   /** `param`: the request field the error is about, when there is one (`shipping.address.country`). */
-  error: { code: string; message: string; param?: string };
+  error: {
+    code: string;
+    message: string;
+    param?: string;
+    /** out_of_stock and insufficient_stock: the product, and what is left of it (available to sell / on hand). */
+    product_id?: string;
+    available?: number;
+    stock?: number;
+  };
 }
 
 /**

@@ -68,6 +68,7 @@ describe(`npm run migrate (${TEST_ENGINE})`, () => {
         'ALTER TABLE discount_redemptions DROP COLUMN over_limit',
       ],
       '015_platform_events': ['DROP TABLE webhook_deliveries', 'DROP TABLE platform_events', 'ALTER TABLE webhook_endpoints DROP COLUMN failing_since'],
+      '016_stock': ['DROP TABLE stock_reservations', 'ALTER TABLE products DROP COLUMN stock', 'ALTER TABLE orders DROP COLUMN oversold'],
       '017_tax_settings': ['DROP TABLE tax_settings'],
     };
     const statements = undo[known.at(-1)!];

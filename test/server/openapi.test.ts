@@ -191,6 +191,13 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     const mixed = { products: [{ id: 'dollar', name: 'Dollar thing', unit_amount: 100, currency: 'usd' }] };
     assert.equal((await api('put', '/api/internal/stores/{id}/products', id, { internal: true, body: mixed })).body.error.code, 'currency_mismatch');
     await api('get', '/api/internal/stores/{id}/products', id, { internal: true });
+    const beans = { ...PRODUCTS[0], id: 'stocked-beans', stock: 5 };
+    assert.equal((await api('put', '/api/internal/stores/{id}/products', id, { internal: true, body: { products: [beans] } })).body.data.at(-1).available, 5);
+    const stock = '/api/internal/stores/{id}/products/{product_id}/stock';
+    const beansPath = { ...id, product_id: beans.id };
+    assert.equal((await api('post', stock, beansPath, { internal: true, body: { adjust: 2 } })).body.stock, 7);
+    assert.equal((await api('post', stock, beansPath, { internal: true, body: { adjust: -100 } })).body.error.stock, 7);
+    assert.equal((await api('post', stock, beansPath, { internal: true, body: { adjust: 0 } })).status, 400);
     await api('get', '/api/stores/{store_id}/products', { store_id: store.id });
     assert.equal((await api('get', '/api/internal/stores/{id}/shipping', id, { internal: true })).body.shipping, null);
     const settings = {

@@ -179,8 +179,8 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       ]);
       assert.ok(r.ok);
       assert.deepEqual(r.products.map((p) => p.id), ['a', 'c', 'b']);
-      assert.deepEqual(r.products[1], { id: 'c', name: 'C', description: 'third', unit_amount: 300, currency: 'usd', image_url: 'https://img.example/c.png', active: true, max_quantity: 3, weight_grams: 250, shippable: false });
-      assert.deepEqual(r.products[2], { id: 'b', name: 'B2', description: null, unit_amount: 0, currency: 'usd', image_url: null, active: false, max_quantity: null, weight_grams: null, shippable: true });
+      assert.deepEqual(r.products[1], { id: 'c', name: 'C', description: 'third', unit_amount: 300, currency: 'usd', image_url: 'https://img.example/c.png', active: true, max_quantity: 3, weight_grams: 250, shippable: false, stock: null, reserved: 0, available: null });
+      assert.deepEqual(r.products[2], { id: 'b', name: 'B2', description: null, unit_amount: 0, currency: 'usd', image_url: null, active: false, max_quantity: null, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null });
       assert.deepEqual((await a.catalog.listProducts(store.id, { activeOnly: true })).map((p) => p.id), ['a', 'c']);
       assert.equal(await a.catalog.currencyOf(store.id), 'usd');
     });
@@ -439,7 +439,7 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       assert.deepEqual(order, {
         id: order.id, store_id: store.id, checkout_id: checkout.id, status: 'paid', amount: 800, amount_refunded: 0, currency: 'usd', items: teeLines(1),
         payment_intent_id: pi, livemode: false, customer_email: 'ada@example.com', customer: { email: 'ada@example.com', name: 'Ada', phone: '+44 20 0000' },
-        shipping, discount: null, amounts: { subtotal: 500, discount: 0, shipping: 300, total: 800 }, created_at: new Date(clock.now()).toISOString(),
+        shipping, discount: null, amounts: { subtotal: 500, discount: 0, shipping: 300, total: 800 }, oversold: false, created_at: new Date(clock.now()).toISOString(),
       });
       const chk = (await b.checkouts.get(checkout.id))!;
       assert.deepEqual([chk.status, chk.order_id], ['paid', order.id]);
@@ -528,6 +528,87 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       const foreign = (await a.orders.recordPaid(payment(elsewhere.checkout.id, elsewhere.pi))).order!.id;
       assert.equal(await a.orders.listForStore(store.id, { limit: 2, startingAfter: foreign }), null);
       assert.deepEqual(await a.orders.listForStore(elsewhere.store.id, { limit: 2 }).then((p) => p?.data.map((o) => o.id)), [foreign]);
+    });
+  });
+
+  describe('stock', () => {
+    /** A store whose tee has `stock`, and `carts` open carts holding `quantity` tees each. */
+    async function stockedCarts(stock: number, carts: number, quantity = 1) {
+      const store = await newStore();
+      await a.catalog.upsertProducts(store.id, [{ id: 'tee', name: 'Tee', unit_amount: 500, currency: 'usd', stock }]);
+      const ids = [];
+      for (let i = 0; i < carts; i++) ids.push((await cartWithTee(quantity, store)).cartId);
+      return { store, carts: ids };
+    }
+    const tee = async (storeId: string) => (await a.catalog.listProducts(storeId)).find((p) => p.id === 'tee')!;
+    const created = (r: Awaited<ReturnType<Storage['checkouts']['create']>>) => (r.status === 'created' ? r.checkout : assert.fail(r.status));
+
+    it('adjusts stock relatively: concurrent adjustments all apply, none below zero, unlimited and unknown products refused', async () => {
+      const { store } = await stockedCarts(10, 0);
+      const results = await Promise.all(racers().map((s, i) => s.catalog.adjustStock(store.id, 'tee', i % 2 ? 3 : -2)));
+      assert.ok(results.every((r) => r.status === 'adjusted'));
+      assert.equal((await tee(store.id)).stock, 13);
+      const refused = await a.catalog.adjustStock(store.id, 'tee', -14);
+      assert.deepEqual([refused.status, refused.status === 'not_found' ? null : refused.product.stock], ['insufficient', 13]);
+      await a.catalog.upsertProducts(store.id, [{ id: 'free', name: 'Free', unit_amount: 1, currency: 'usd' }]);
+      assert.equal((await a.catalog.adjustStock(store.id, 'free', 1)).status, 'unlimited');
+      assert.equal((await a.catalog.adjustStock(store.id, 'nope', 1)).status, 'not_found');
+    });
+
+    it('reserves exactly the units there are for concurrent sessions on two instances; a refused one stores nothing', async () => {
+      const { store, carts } = await stockedCarts(3, 6);
+      const results = await Promise.all(carts.map((cartId, i) => racers()[i].checkouts.create(session(store.id, cartId, 1))));
+      assert.deepEqual(results.map((r) => r.status).sort(), ['created', 'created', 'created', 'out_of_stock', 'out_of_stock', 'out_of_stock']);
+      assert.deepEqual(results.find((r) => r.status === 'out_of_stock'), { status: 'out_of_stock', productId: 'tee', available: 0 });
+      assert.deepEqual([(await tee(store.id)).reserved, (await tee(store.id)).available], [3, 0]);
+      const refusedCart = carts[results.findIndex((r) => r.status === 'out_of_stock')];
+      assert.equal((await a.carts.get(refusedCart))!.version, 1, 'the version bump rolled back too');
+    });
+
+    it("shows a cart write the product's available without the cart's own reservation", async () => {
+      const { store, carts } = await stockedCarts(5, 2, 2);
+      created(await a.checkouts.create(session(store.id, carts[0], 1, 2)));
+      assert.equal((await b.carts.getWithProduct(carts[0], 'tee')).product!.available, 5);
+      assert.equal((await b.carts.getWithProduct(carts[1], 'tee')).product!.available, 3);
+    });
+
+    it('stops counting a reservation once it expires, and a newer session of the cart replaces the older one', async () => {
+      const { store, carts } = await stockedCarts(5, 1, 2);
+      created(await a.checkouts.create(session(store.id, carts[0], 1, 2, { expiresAt: clock.now() + 1000 })));
+      created(await a.checkouts.create(session(store.id, carts[0], 2, 2, { expiresAt: clock.now() + 1000 })));
+      assert.equal((await tee(store.id)).reserved, 2);
+      clock.advance(1001);
+      assert.equal((await tee(store.id)).reserved, 0);
+    });
+
+    it('releases the units of a superseded session and of one whose intent was canceled', async () => {
+      const { store, carts } = await stockedCarts(5, 2, 2);
+      const first = created(await a.checkouts.create(session(store.id, carts[0], 1, 2)));
+      const second = created(await a.checkouts.create(session(store.id, carts[1], 1, 2)));
+      await b.checkouts.markSuperseded(first.id);
+      assert.equal((await tee(store.id)).reserved, 2);
+      await b.checkouts.recordIntentStatus(second.id, 'canceled', clock.now(), clock.now());
+      assert.equal((await tee(store.id)).reserved, 0);
+    });
+
+    it('turns the reservation into a sale when the order is recorded; a sale of units held by others is recorded oversold, stock floored at 0', async () => {
+      const { store, carts } = await stockedCarts(1, 2);
+      const lapsed = created(await a.checkouts.create(session(store.id, carts[0], 1, 1, { expiresAt: clock.now() + 1000 })));
+      await a.checkouts.attachPaymentIntent(lapsed.id, 'pi_lapsed_' + uid(), 'sealed');
+      clock.advance(1001);
+      const held = created(await a.checkouts.create(session(store.id, carts[1], 1)));
+      await a.checkouts.attachPaymentIntent(held.id, 'pi_held_' + uid(), 'sealed');
+      const late = await b.orders.recordPaid(payment(lapsed.id, (await a.checkouts.get(lapsed.id))!.payment_intent_id!));
+      assert.deepEqual([late.status, late.order?.oversold, (await a.orders.get(late.order!.id))?.oversold], ['created', true, true]);
+      assert.equal((await tee(store.id)).stock, 0);
+      const ontime = await b.orders.recordPaid(payment(held.id, (await a.checkouts.get(held.id))!.payment_intent_id!));
+      assert.equal(ontime.order?.oversold, true, 'its unit was sold to the late payment');
+      const fresh = await stockedCarts(4, 1, 3);
+      const sale = created(await a.checkouts.create(session(fresh.store.id, fresh.carts[0], 1, 3)));
+      await a.checkouts.attachPaymentIntent(sale.id, 'pi_sale_' + uid(), 'sealed');
+      const sold = await a.orders.recordPaid(payment(sale.id, (await a.checkouts.get(sale.id))!.payment_intent_id!, { amount: 1500 }));
+      assert.equal(sold.order?.oversold, false);
+      assert.deepEqual([(await tee(fresh.store.id)).stock, (await tee(fresh.store.id)).reserved], [1, 0]);
     });
   });
 

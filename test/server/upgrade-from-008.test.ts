@@ -280,9 +280,9 @@ describe(`upgrading a database of the release at migration 008 (${TEST_ENGINE})`
       assert.ok(r.events[0].id < r.events[1].id);
 
       // The catalog; weight_grams and shippable (added by 009) read as "not given" and "ships".
-      const scarf = { id: 'scarf', name: 'Silk scarf', description: 'Hand-rolled hem', unit_amount: 4500, currency: 'eur', image_url: 'https://atelier.example/scarf.jpg', active: true, max_quantity: 3, weight_grams: null, shippable: true };
-      const mug = { id: 'mug', name: 'Mug', description: null, unit_amount: 1200, currency: 'eur', image_url: null, active: true, max_quantity: null, weight_grams: null, shippable: true };
-      const tote = { id: 'old-tote', name: 'Old tote', description: null, unit_amount: 900, currency: 'eur', image_url: null, active: false, max_quantity: null, weight_grams: null, shippable: true };
+      const scarf = { id: 'scarf', name: 'Silk scarf', description: 'Hand-rolled hem', unit_amount: 4500, currency: 'eur', image_url: 'https://atelier.example/scarf.jpg', active: true, max_quantity: 3, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null };
+      const mug = { id: 'mug', name: 'Mug', description: null, unit_amount: 1200, currency: 'eur', image_url: null, active: true, max_quantity: null, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null };
+      const tote = { id: 'old-tote', name: 'Old tote', description: null, unit_amount: 900, currency: 'eur', image_url: null, active: false, max_quantity: null, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null };
       assert.deepEqual(r.products, [scarf, mug, tote]);
       assert.deepEqual(r.activeProducts, [scarf, mug]);
       assert.equal(r.currency, 'eur');
@@ -315,7 +315,7 @@ describe(`upgrading a database of the release at migration 008 (${TEST_ENGINE})`
       const order: Order = {
         id: ORDER, store_id: STORE, checkout_id: CHECKOUT, status: 'partially_refunded', amount: AMOUNT, amount_refunded: 1200, currency: 'eur', items: LINES,
         payment_intent_id: INTENT, livemode: false, customer_email: EMAIL, customer: { email: EMAIL, name: null, phone: null }, shipping: null,
-        discount: null, amounts: { subtotal: AMOUNT, discount: 0, shipping: 0, total: AMOUNT }, created_at: new Date(PAID_AT).toISOString(),
+        discount: null, amounts: { subtotal: AMOUNT, discount: 0, shipping: 0, total: AMOUNT }, oversold: false, created_at: new Date(PAID_AT).toISOString(),
       };
       assert.deepEqual(r.order, order);
       assert.deepEqual(r.orderByIntent, order);

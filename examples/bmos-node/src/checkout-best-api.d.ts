@@ -333,6 +333,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/internal/stores/{id}/products/{product_id}/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a product's stock by ±n (one relative update: concurrent sales are never overwritten) */
+        post: operations["adjustStock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/internal/stores/{id}/shipping": {
         parameters: {
             query?: never;
@@ -795,6 +812,7 @@ export interface components {
                 max_quantity?: number | null;
                 name: string;
                 shippable?: boolean;
+                stock?: number | null;
                 unit_amount: number;
                 weight_grams?: number | null;
             }[];
@@ -967,9 +985,12 @@ export interface components {
         /** @description The body of every error answer. */
         Error: {
             error: {
+                available?: number;
                 code: string;
                 message: string;
                 param?: string;
+                product_id?: string;
+                stock?: number;
             };
         };
         /** @description Liveness: the process serves. */
@@ -1016,6 +1037,7 @@ export interface components {
             id: string;
             items: components["schemas"]["CartLine"][];
             livemode: boolean;
+            oversold: boolean;
             payment_intent_id: string;
             shipping: components["schemas"]["Shipping"] | null;
             /** @enum {string} */
@@ -1046,13 +1068,16 @@ export interface components {
         /** @description A catalog product as the platform sees it. */
         Product: {
             active: boolean;
+            available: number | null;
             currency: string;
             description: string | null;
             id: string;
             image_url: string | null;
             max_quantity: number | null;
             name: string;
+            reserved: number;
             shippable: boolean;
+            stock: number | null;
             unit_amount: number;
             weight_grams: number | null;
         };
@@ -1062,6 +1087,7 @@ export interface components {
         };
         /** @description An active product as the widget sees it. */
         PublicProduct: {
+            available: number | null;
             currency: string;
             description: string | null;
             id: string;
@@ -1148,6 +1174,10 @@ export interface components {
                     min_grams: number;
                 }[] | null;
             }[];
+        };
+        /** @description Units to add (positive) or take away (negative), relative to the stock as it is when applied. */
+        StockAdjustRequest: {
+            adjust: number;
         };
         /** @description A store, as the internal API answers it. */
         Store: {
@@ -1519,7 +1549,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `cart_closed`, `store_not_connected` */
+            /** @description `cart_closed`, `store_not_connected`, `out_of_stock` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1528,7 +1558,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "cart_closed" | "store_not_connected";
+                            code?: "cart_closed" | "store_not_connected" | "out_of_stock";
                         };
                     };
                 };
@@ -1896,7 +1926,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `cart_closed` */
+            /** @description `cart_closed`, `out_of_stock` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1905,7 +1935,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "cart_closed";
+                            code?: "cart_closed" | "out_of_stock";
                         };
                     };
                 };
@@ -2150,7 +2180,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `cart_closed` */
+            /** @description `cart_closed`, `out_of_stock` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2159,7 +2189,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "cart_closed";
+                            code?: "cart_closed" | "out_of_stock";
                         };
                     };
                 };
@@ -4346,6 +4376,163 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "currency_mismatch";
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry may succeed */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "rate_limited";
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    adjustStock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id (a UUID, any case) */
+                id: string;
+                /** @description The product id */
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockAdjustRequest"];
+            };
+        };
+        responses: {
+            /** @description The product with its new stock, reserved and available */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description `invalid_request`, `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request" | "invalid_json";
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description `https_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "https_required";
+                        };
+                    };
+                };
+            };
+            /** @description `store_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "store_not_found";
+                        };
+                    };
+                };
+            };
+            /** @description `insufficient_stock`, `stock_unlimited` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "insufficient_stock" | "stock_unlimited";
+                        };
+                    };
+                };
+            };
+            /** @description `body_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "body_too_large";
+                        };
+                    };
+                };
+            };
+            /** @description `product_not_found` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "product_not_found";
                         };
                     };
                 };

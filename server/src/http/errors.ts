@@ -23,7 +23,7 @@ export function errorMiddleware(logger: Logger): Koa.Middleware {
       if (e.status >= 500) logger.error({ err, method: ctx.method, route: matchedRoute(ctx), path_sha256: pathHash(ctx.path) }, 'request failed');
       ctx.status = e.status;
       for (const [k, v] of Object.entries(e.headers)) ctx.set(k, v);
-      ctx.body = errorBody(e.code, e.message, e.param);
+      ctx.body = errorBody(e.code, e.message, e.param, e.extra);
     }
   };
 }

@@ -191,6 +191,7 @@ export const order = named(
     shipping: shipping.nullable(),
     discount: z.strictObject({ code: z.string(), amount: minor }).nullable().describe('The code the order was paid with (null: none)'),
     amounts,
+    oversold: z.boolean().describe('Paid after its stock reservation lapsed and the stock was gone; recorded anyway'),
     created_at: isoTime,
   }),
   'Order',
@@ -242,6 +243,9 @@ export const errorBody = named(
       code: z.string().describe('Stable snake_case code of the error catalogue'),
       message: z.string().describe('Safe to show to people'),
       param: z.string().optional().describe('The request field the error is about'),
+      product_id: z.string().optional().describe('out_of_stock, insufficient_stock: the product'),
+      available: z.number().int().optional().describe('out_of_stock: how many can still be bought'),
+      stock: z.number().int().optional().describe('insufficient_stock: the stock on hand'),
     }),
   }),
   'Error',
@@ -320,12 +324,15 @@ export const product = named(
     max_quantity: z.number().int().nullable(),
     weight_grams: z.number().int().nullable(),
     shippable: z.boolean(),
+    stock: z.number().int().nullable().describe('Units on hand; null: unlimited'),
+    reserved: z.number().int().describe('Units held by unexpired checkout sessions'),
+    available: z.number().int().nullable().describe('stock − reserved (never below 0); null: unlimited'),
   }),
   'Product',
   'A catalog product as the platform sees it.',
 );
 
-export const publicProduct = named(product.omit({ active: true }), 'PublicProduct', 'An active product as the widget sees it.');
+export const publicProduct = named(product.omit({ active: true, stock: true, reserved: true }), 'PublicProduct', 'An active product as the widget sees it.');
 
 export const productList = named(z.strictObject({ data: z.array(product) }), 'ProductList', "A store's products.");
 

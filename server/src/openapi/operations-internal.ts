@@ -64,6 +64,13 @@ export const internalOperations: Operation[] = [
     errors: [...STORE_IN_PATH, ...BODY, errors.catalogCurrencyMismatch],
   }),
   internal({
+    method: 'post', path: `${STORES}/{id}/products/{product_id}/stock`, operationId: 'adjustStock', tag: 'Products',
+    summary: "Move a product's stock by ±n (one relative update: concurrent sales are never overwritten)",
+    pathParams: { ...STORE_ID, product_id: 'The product id' }, body: { schema: requests.stockAdjust },
+    replies: { 200: json(a.product, 'The product with its new stock, reserved and available') },
+    errors: [...STORE_IN_PATH, ...BODY, errors.productNotFound, errors.stockInsufficient, errors.stockUnlimited],
+  }),
+  internal({
     method: 'get', path: `${STORES}/{id}/products`, operationId: 'listProducts', tag: 'Products', summary: 'Every product, inactive ones too',
     pathParams: STORE_ID, replies: { 200: json(a.productList, 'The products') },
     errors: STORE_IN_PATH,

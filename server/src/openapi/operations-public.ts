@@ -38,7 +38,7 @@ export const publicOperations: Operation[] = [
     pathParams: { id: CART_ID },
     body: { schema: requests.addItem },
     replies: { 200: json(a.cartView, 'The cart') },
-    errors: [...BODY, ...CART_WRITE, errors.invalidQuantity, errors.productNotFound, errors.cartFull, errors.cartCurrencyMismatch],
+    errors: [...BODY, ...CART_WRITE, errors.invalidQuantity, errors.productNotFound, errors.cartFull, errors.cartCurrencyMismatch, errors.outOfStock],
   },
   {
     method: 'patch', path: '/api/carts/{id}/items/{product_id}', operationId: 'setCartItemQuantity', tag: 'Carts',
@@ -46,7 +46,7 @@ export const publicOperations: Operation[] = [
     pathParams: { id: CART_ID, product_id: 'The product id' },
     body: { schema: requests.setQuantity },
     replies: { 200: json(a.cartView, 'The cart') },
-    errors: [...BODY, ...CART_WRITE, errors.invalidQuantity, errors.productNotFound, errors.cartFull, errors.cartCurrencyMismatch],
+    errors: [...BODY, ...CART_WRITE, errors.invalidQuantity, errors.productNotFound, errors.cartFull, errors.cartCurrencyMismatch, errors.outOfStock],
   },
   {
     method: 'delete', path: '/api/carts/{id}/items/{product_id}', operationId: 'removeCartItem', tag: 'Carts',
@@ -76,7 +76,7 @@ export const publicOperations: Operation[] = [
     summary: 'Open a checkout session: freeze the lines and amount, issue a token', description: CART_CORS,
     pathParams: { id: CART_ID },
     replies: { 201: json(a.checkoutSession, 'The new session') },
-    errors: [...CART_WRITE, errors.storeNotConnected, errors.cartEmpty, errors.cartTooLarge, errors.tooManyCheckouts, errors.discountExhausted],
+    errors: [...CART_WRITE, errors.storeNotConnected, errors.cartEmpty, errors.cartTooLarge, errors.tooManyCheckouts, errors.discountExhausted, errors.outOfStock],
   },
   {
     method: 'get', path: '/stripe/status/{store_id}', operationId: 'getPublicStripeStatus', tag: 'Status',

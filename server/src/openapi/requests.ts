@@ -12,7 +12,7 @@ import { addItemBody, setQuantityBody } from '../routes/carts';
 import { completeBody } from '../routes/checkout';
 import { formSchema } from '../routes/connect';
 import { createEndpointSchema, patchEndpointSchema } from '../platform-webhooks/endpoints';
-import { catalogSchema } from '../routes/internal/products';
+import { catalogSchema, stockAdjustSchema } from '../routes/internal/products';
 import { createSchema, linkSchema, patchSchema } from '../routes/internal/stores';
 import type { ComponentMeta } from './answers';
 
@@ -35,6 +35,7 @@ export const requests = {
   patchStore: named(patchSchema, 'UpdateStoreRequest', 'The fields to change; unknown fields are refused.'),
   connectLink: named(linkSchema, 'ConnectLinkRequest', 'Where the merchant returns to, and how long the link works.'),
   catalog: named(catalogSchema, 'CatalogUpload', 'Products to upsert (products not named are kept).'),
+  stockAdjust: named(stockAdjustSchema, 'StockAdjustRequest', 'Units to add (positive) or take away (negative), relative to the stock as it is when applied.'),
   shippingSettings: named(settingsSchema, 'ShippingSettingsRequest', "The store's whole shipping settings."),
   taxSettings: named(taxSettingsSchema, 'TaxSettingsRequest', "The store's whole tax settings: included (prices hold every tax) or a table of rates."),
   createDiscount: named(createDiscountSchema, 'CreateDiscountRequest', 'A new discount code and its terms; unknown fields are refused.'),

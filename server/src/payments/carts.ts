@@ -11,6 +11,7 @@ import type { CartDiscount } from '../wire';
 import { cartDiscountOf, discountRefusal, freezeDiscount, type SessionDiscount } from './discount-rules';
 import { newCartId } from './ids';
 import { checkQuantity, priceLine, totals, type CartLine } from './money';
+import { checkAvailable } from './stock';
 
 /** Idle carts are forgotten after this long without a change. */
 export const CART_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -174,6 +175,7 @@ async function changeLine(
     if (isNewLine && record!.lines.length >= MAX_CART_LINES) throw errors.cartFull(MAX_CART_LINES);
     const quantity = decide(current, product);
     checkQuantity(quantity, product);
+    checkAvailable(quantity, current, product);
     const currency = cartCurrency(record!, product);
     // A new quantity of a line already there, nothing else changing: one table written (see CartLineWrite).
     const keepVersion = !isNewLine && currency === record!.currency && record!.expires_at - CART_IDLE_MS + TOUCH_EVERY_MS > now;

@@ -55,6 +55,7 @@ export async function openCheckout(
     });
     // The cart changed between our read and the write: freeze what it is now instead.
     if (created.status === 'cart_changed') continue;
+    if (created.status === 'out_of_stock') throw errors.outOfStock(created.productId, created.available);
     // The cart showed the code, but its last uses went to other carts' sessions meanwhile.
     if (created.status === 'discount_exhausted') throw errors.discountExhausted();
     if (created.status === 'limit_reached') {

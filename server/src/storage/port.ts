@@ -202,6 +202,12 @@ export interface Product {
   weight_grams: number | null;
   /** False for goods that need no address (a gift card). */
   shippable: boolean;
+  /** Units on hand; null = unlimited. */
+  stock: number | null;
+  /** Units held by unexpired reservations of checkout sessions. */
+  reserved: number;
+  /** stock − reserved (never below 0); null when unlimited. */
+  available: number | null;
 }
 
 /** A product as a platform sends it. */
@@ -216,7 +222,14 @@ export interface ProductInput {
   max_quantity?: number | null;
   weight_grams?: number | null;
   shippable?: boolean;
+  /** Left out: an existing product keeps its stock (a new one is unlimited); null: unlimited. */
+  stock?: number | null;
 }
+
+/** What `adjustStock` did. */
+export type StockAdjustResult =
+  | { status: 'adjusted' | 'insufficient' | 'unlimited'; product: Product }
+  | { status: 'not_found' };
 
 /** The catalog of each store. */
 export interface CatalogRepository {
@@ -229,12 +242,23 @@ export interface CatalogRepository {
   listProducts(storeId: string, options?: { activeOnly?: boolean }): Promise<Product[]>;
   /** The currency of the store's active products, or null without any. */
   currencyOf(storeId: string): Promise<string | null>;
+  /**
+   * Moves a product's stock by `delta` (±) in ONE relative, conditional UPDATE (`stock = stock + delta WHERE
+   * stock + delta >= 0`), so a concurrent sale or adjustment is never lost and stock never goes below zero
+   * ('insufficient', nothing changed). 'unlimited' (nothing changed) for a product without stock. Reservations
+   * are not checked: lowering stock under what sessions hold shows `available` 0, and a sale beyond the stock
+   * is recorded as oversold.
+   */
+  adjustStock(storeId: string, productId: string, delta: number): Promise<StockAdjustResult>;
 }
 
 // ---- carts ----
 
 /** What pricing a line needs of its product, as the catalog has it now. */
-export type LineProduct = Pick<Product, 'id' | 'name' | 'unit_amount' | 'currency' | 'active' | 'max_quantity' | 'weight_grams' | 'shippable'>;
+export type LineProduct = Pick<Product, 'id' | 'name' | 'unit_amount' | 'currency' | 'active' | 'max_quantity' | 'weight_grams' | 'shippable'> & {
+  /** Read only for the product a cart write is about: stock − live reservations of OTHER carts; null = unlimited. */
+  available?: number | null;
+};
 
 /** A cart line as stored, with the product it names as the catalog has it now (null if it is gone). */
 export interface CartLineRecord {
@@ -428,6 +452,8 @@ export type NewCheckoutResult =
   | { status: 'cart_changed' }
   /** The cart already has `maxLivePerCart` unexpired sessions; the oldest expires at `retryAt`. */
   | { status: 'limit_reached'; retryAt: number }
+  /** A stocked line could not be reserved: `available` is what is left of `productId` (nothing was stored). */
+  | { status: 'out_of_stock'; productId: string; available: number }
   /** The discount's redemptions and other carts' reservations leave no room (nothing stored). */
   | { status: 'discount_exhausted' };
 
@@ -438,6 +464,14 @@ export interface CheckoutsRepository {
    * lines still have `lineQuantities`, so a session never freezes lines the cart no longer has ('cart_changed'
    * otherwise), and only while the cart has fewer than
    * `maxLivePerCart` unexpired sessions (the version check serialises concurrent creates of one cart).
+   * In the same transaction every stocked line is reserved until the session's expiry, replacing the cart's
+   * earlier reservations ('out_of_stock', nothing stored, when one cannot be held). Never oversells across
+   * instances: each reservation is one conditional INSERT … SELECT … WHERE stock − live reservations ≥ n, taken
+   * on PostgreSQL under a per-product transaction lock (`LOCKS.stock`, products in id order, after the cart's
+   * row lock), so the next reserver's statement sees every reservation committed before it; on SQLite the
+   * transaction holds the only connection. Expired reservations stop counting by themselves (no release step
+   * that could be missed); superseding a session or recording its intent as canceled deletes its reservations;
+   * `orders.recordPaid` turns them into a sale.
    * A limited discount is reserved for the cart until the session expires in the same transaction
    * (storage/shared/discount-limits.ts): redemptions plus other carts' unexpired reservations never exceed
    * `max_redemptions`, however many sessions race on however many instances ('discount_exhausted' otherwise,

@@ -98,6 +98,7 @@ export interface OrderRow {
   /** Migration 014 (null / 0 on older rows). */
   discount_code: string | null;
   discount_amount: number;
+  oversold: DbBool;
 }
 
 /** An order as the port (and the internal API) shows it. */
@@ -118,6 +119,7 @@ export function toOrder(row: OrderRow): Order {
     shipping: row.shipping_json ? (JSON.parse(row.shipping_json) as Shipping) : null,
     discount: row.discount_code ? { code: row.discount_code, amount: row.discount_amount } : null,
     amounts: { subtotal: row.subtotal ?? row.amount, discount: row.discount_amount ?? 0, shipping: row.shipping_amount, total: row.amount },
+    oversold: isTrue(row.oversold),
     created_at: new Date(row.created_at).toISOString(),
   };
 }

@@ -2,9 +2,10 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import { AppError, errors } from '../../errors';
-import { readRawBody, validate } from '../../http/body';
+import { readBody, readRawBody, validate } from '../../http/body';
 import { upsertCatalog } from '../../payments/catalog';
 import { MAX_AMOUNT } from '../../payments/money';
+import { adjustStock, MAX_STOCK } from '../../payments/stock';
 import { loadStore } from '../stores-view';
 
 /** Catalog uploads may be larger than ordinary bodies. */
@@ -21,8 +22,12 @@ const productSchema = z.object({
   max_quantity: z.number().int().min(1).max(999).nullish(),
   weight_grams: z.number().int('must be a whole number of grams').min(0).max(10_000_000).nullish(),
   shippable: z.boolean().optional(),
+  stock: z.number().int('must be a whole number of units').min(0).max(MAX_STOCK).nullish(),
 });
 export const catalogSchema = z.object({ products: z.array(productSchema).max(1000) });
+export const stockAdjustSchema = z.strictObject({
+  adjust: z.number().int('must be a whole number of units').min(-MAX_STOCK).max(MAX_STOCK).refine((n) => n !== 0, 'must not be 0'),
+});
 
 /** The platform's catalog upsert and list (`/api/internal/stores/:id/products`). */
 export function productsRouter(deps: AppDeps): Router {
@@ -41,6 +46,12 @@ export function productsRouter(deps: AppDeps): Router {
     const ids = new Set(products.map((p) => p.id));
     if (ids.size !== products.length) throw errors.invalidRequest('products: ids must be unique');
     ctx.body = { data: await upsertCatalog(deps, store.id, products) };
+  });
+
+  router.post('/stores/:id/products/:product_id/stock', async (ctx) => {
+    const store = await loadStore(deps, ctx.params.id);
+    const { adjust } = await readBody(ctx, stockAdjustSchema);
+    ctx.body = await adjustStock(deps, store.id, ctx.params.product_id, adjust);
   });
 
   router.get('/stores/:id/products', async (ctx) => {

@@ -28,7 +28,7 @@ export class Rollback<T> extends Error {
 }
 
 /** Namespaces of the transaction-scoped locks `lock` takes (arbitrary constants, as in postgres/db.ts LOCK). */
-export const LOCKS = { catalog: 0x63625f63, intent: 0x63625f69 } as const;
+export const LOCKS = { catalog: 0x63625f63, intent: 0x63625f69, stock: 0x63625f73 } as const;
 
 /** The engine-specific half of every repository. */
 export interface Dialect {

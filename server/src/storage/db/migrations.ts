@@ -182,6 +182,31 @@ sharedMigrations.push({
   `,
 });
 
+// 016: stock. `products.stock` NULL means unlimited; it only ever moves by relative, conditional UPDATEs
+// (stock = stock ± n WHERE …), so a merchant's adjustment and a sale never overwrite each other. A reservation
+// holds units for one checkout session until `expires_at` (the session's expiry): what is available is the
+// stock minus the unexpired reservations, so an expired one needs no release. `cart_id` lets a cart's own hold
+// not count against itself. An order that took stock nobody could spare is flagged `oversold`.
+sharedMigrations.push({
+  id: '016_stock',
+  sql: (t) => `
+    ALTER TABLE products ADD COLUMN stock ${t.int} CHECK (stock IS NULL OR stock >= 0);
+    ALTER TABLE orders ADD COLUMN oversold ${t.bool} NOT NULL DEFAULT ${t.false};
+    CREATE TABLE stock_reservations (
+      checkout_id TEXT NOT NULL,
+      store_id TEXT NOT NULL,
+      product_id TEXT NOT NULL,
+      cart_id TEXT NOT NULL,
+      quantity ${t.int} NOT NULL CHECK (quantity >= 1),
+      expires_at ${t.int} NOT NULL,
+      PRIMARY KEY (checkout_id, product_id)
+    );
+    CREATE INDEX stock_reservations_product ON stock_reservations (store_id, product_id, expires_at);
+    CREATE INDEX stock_reservations_expiry ON stock_reservations (expires_at);
+    CREATE INDEX stock_reservations_cart ON stock_reservations (cart_id);
+  `,
+});
+
 /** The shared set as one engine's list of `{ id, sql }`. */
 export function migrationsFor(engine: 'sqlite' | 'postgres'): { id: string; sql: string }[] {
   return sharedMigrations.map((m) => ({ id: m.id, sql: m.sql(DDL[engine]) }));

@@ -80,6 +80,8 @@ export interface ProductsTable {
   updated_at: number;
   weight_grams: Defaulted<number | null>;
   shippable: Defaulted<DbBool>;
+  /** Migration 016: units on hand; null = unlimited. */
+  stock: Defaulted<number | null>;
 }
 
 /** Migration 002 (+ 006: version): a shopper's cart. */
@@ -173,6 +175,18 @@ export interface OrdersTable {
   /** Migration 014: the code the order was paid with and what it took off (null / 0: none). */
   discount_code: Defaulted<string | null>;
   discount_amount: Defaulted<number>;
+  /** Migration 016: the sale took stock that was not there to spare (the money moved anyway). */
+  oversold: Defaulted<DbBool>;
+}
+
+/** Migration 016: units held for one checkout session until it expires, is released or becomes a sale. */
+export interface StockReservationsTable {
+  checkout_id: string;
+  store_id: string;
+  product_id: string;
+  cart_id: string;
+  quantity: number;
+  expires_at: number;
 }
 
 /** Migration 002: the Stripe events already handled, per store. */
@@ -344,5 +358,6 @@ export interface Database {
   tax_settings: TaxSettingsTable;
   platform_events: PlatformEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  stock_reservations: StockReservationsTable;
   schema_migrations: SchemaMigrationsTable;
 }

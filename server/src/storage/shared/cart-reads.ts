@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../db/dialect';
 import { precompileRows, type Columns } from '../db/precompile';
 import type { Database } from '../db/schema';
+import { heldExpr } from './stock';
 
 /**
  * The whole-cart read, one statement: the cart, whether its store ships and its lowest free-over, and every
@@ -33,12 +34,13 @@ export function cartReads(db: Kysely<Database>, dialect: Dialect) {
   // Precompiled (db/precompile.ts): these run once per cart request, and the builder would cost as much as the
   // query; rows as arrays, read through `columns`.
   const wholeQuery = precompileRows<{ cartId: string }, CartRowOf<typeof whole>>(db, (p) => whole(db).where('c.id', '=', p('cartId')));
-  const withProductQuery = precompileRows(db, (p: (name: 'cartId' | 'productId') => never) =>
+  const withProductQuery = precompileRows(db, (p: (name: 'cartId' | 'productId' | 'now') => never) =>
     whole(db)
       .leftJoin('products as t', (j) => j.onRef('t.store_id', '=', 'c.store_id').on('t.id', '=', p('productId')))
       .select([
         't.name as t_name', 't.unit_amount as t_unit_amount', 't.currency as t_currency', 't.active as t_active',
-        't.max_quantity as t_max_quantity', 't.weight_grams as t_weight_grams', 't.shippable as t_shippable',
+        't.max_quantity as t_max_quantity', 't.weight_grams as t_weight_grams', 't.shippable as t_shippable', 't.stock as t_stock',
+        heldExpr(sql.ref('t.store_id'), sql.ref('t.id'), p('now'), { cart: sql.ref('c.id') }).as('t_held'),
       ])
       .where('c.id', '=', p('cartId')),
   );
@@ -47,7 +49,7 @@ export function cartReads(db: Kysely<Database>, dialect: Dialect) {
     columns: wholeQuery.columns,
     withProductColumns: withProductQuery.columns,
     whole: (q: Kysely<Database>, cartId: string) => wholeQuery.run({ cartId }, q),
-    withProduct: (cartId: string, productId: string) => withProductQuery.run({ cartId, productId }),
+    withProduct: (cartId: string, productId: string, now: number) => withProductQuery.run({ cartId, productId, now }),
   };
 }
 

@@ -96,7 +96,7 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
     // One statement each: straight to the pool (GET /api/carts/:id, the hottest request, is one round trip).
     get: async (cartId) => cartOf(cartId, await reads.whole(db, cartId), dialect, readers),
     getWithProduct: async (cartId, productId) => {
-      const rows = await reads.withProduct(cartId, productId);
+      const rows = await reads.withProduct(cartId, productId, clock.now());
       return { cart: cartOf(cartId, rows, dialect, readers), product: rows[0] ? targetOf(rows[0], productId, dialect, readers) : null };
     },
     writeLine,
@@ -210,8 +210,11 @@ function productOf(id: string, c: ProductCols, dialect: Dialect): LineProduct | 
 }
 
 /** The product a write is about (null when the store has no such product). */
-const targetOf = (r: RawRow, id: string, dialect: Dialect, { target }: Readers) =>
-  productOf(id, {
+const targetOf = (r: RawRow, id: string, dialect: Dialect, { target }: Readers): LineProduct | null => {
+  const product = productOf(id, {
     name: target(r, 't_name'), unit_amount: target(r, 't_unit_amount'), currency: target(r, 't_currency'), active: target(r, 't_active'),
     max_quantity: target(r, 't_max_quantity'), weight_grams: target(r, 't_weight_grams'), shippable: target(r, 't_shippable'),
   }, dialect);
+  const stock = target(r, 't_stock');
+  return product && { ...product, available: stock === null ? null : stock - Number(target(r, 't_held')) };
+};

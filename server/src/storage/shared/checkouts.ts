@@ -5,6 +5,7 @@ import type { CheckoutsTable, Database } from '../db/schema';
 import type { CheckoutsRepository, NewCheckoutResult } from '../port';
 import { toCheckout } from '../rows';
 import { sameQuantities } from '../same-quantities';
+import { releaseCheckout, reserveLines } from './stock';
 import { reserveDiscount } from './discount-limits';
 
 /**
@@ -61,6 +62,8 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
             created_at: now, expires_at: n.expiresAt,
           })
           .execute();
+        const short = await reserveLines(trx, dialect, { checkoutId: n.id, storeId: n.storeId, cartId: n.cartId, lines: n.lines, expiresAt: n.expiresAt, now });
+        if (short) throw new Rollback<NewCheckoutResult>({ status: 'out_of_stock', ...short });
         return { status: 'created', checkout: (await byId(trx, n.id))! };
       }),
     get: (id) => byId(db, id),
@@ -101,10 +104,17 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
       void (await db.updateTable('checkouts').set({ sealed_client_secret: sealed, client_secret: null }).where('id', '=', id).execute()),
     listPlaintextSecrets: () =>
       db.selectFrom('checkouts').select(['id', 'store_id', 'client_secret']).where('client_secret', 'is not', null).$narrowType<{ client_secret: string }>().execute(),
-    markSuperseded: async (id) =>
-      void (await db.updateTable('checkouts').set({ superseded_at: clock.now() }).where('id', '=', id).where('status', '=', 'open').where('superseded_at', 'is', null).execute()),
-    recordIntentStatus: async (id, status, checkedAt, readAt) =>
-      void (await db.updateTable('checkouts').set({ intent_status: status, intent_checked_at: checkedAt, intent_read_at: readAt }).where('id', '=', id).execute()),
+    markSuperseded: (id) =>
+      tx(async (trx) => {
+        await trx.updateTable('checkouts').set({ superseded_at: clock.now() }).where('id', '=', id).where('status', '=', 'open').where('superseded_at', 'is', null).execute();
+        await releaseCheckout(trx, id);
+      }),
+    recordIntentStatus: (id, status, checkedAt, readAt) =>
+      tx(async (trx) => {
+        await trx.updateTable('checkouts').set({ intent_status: status, intent_checked_at: checkedAt, intent_read_at: readAt }).where('id', '=', id).execute();
+        // A canceled intent can never be paid: its units go back now, not at the session's expiry.
+        if (status === 'canceled') await releaseCheckout(trx, id);
+      }),
     claimIntentCheck: async (id, now, spacingMs) => {
       const r = await db
         .updateTable('checkouts')
@@ -125,6 +135,8 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
     listOpenWithIntentForCart: async (cartId) =>
       (await open().where('cart_id', '=', cartId).where('payment_intent_id', 'is not', null).execute()).map(toCheckout),
     purgeAbandoned: async (before) => {
+      // Expired reservations no longer count; deleting them only keeps the table small.
+      await db.deleteFrom('stock_reservations').where('expires_at', '<', before).execute();
       const r = await db
         .deleteFrom('checkouts')
         .where('status', '=', 'open')

@@ -4,6 +4,7 @@ import { LOCKS, Rollback, type Dialect } from '../db/dialect';
 import type { Database, OrdersTable } from '../db/schema';
 import type { Announce, Order, OrdersRepository, PaidPayment, RecordPaidResult, RefundResult, StripeEventRef } from '../port';
 import { orderDetailsOf, toOrder } from '../rows';
+import { sellLines, type StockLine } from './stock';
 import { redeemDiscount } from './discount-limits';
 import { writeAnnounced } from './outbox';
 
@@ -74,8 +75,12 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
       .execute();
     // After the cart's row lock, as checkouts.create takes them (cart, then discount): no lock-order deadlock.
     await redeemDiscount(trx, dialect, { discountJson: chk.discount_json, cartId: chk.cart_id, orderId: p.orderId, storeId: chk.store_id, email: d.customer_email, now });
-    await writeAnnounced(trx, dialect, announce, toOrder(row)); // the platform's order.paid, in this transaction
-    return { status: 'created', order: toOrder(row) };
+    // Then the products' locks (the same order again): the reservations become a sale.
+    const oversold = await sellLines(trx, dialect, { checkoutId: chk.id, storeId: chk.store_id, lines: JSON.parse(chk.lines_json) as StockLine[], now });
+    if (oversold) await trx.updateTable('orders').set({ oversold: dialect.bool(true) }).where('id', '=', p.orderId).execute();
+    const order = { ...toOrder(row), oversold };
+    await writeAnnounced(trx, dialect, announce, order); // the platform's order.paid, in this transaction
+    return { status: 'created', order };
   };
 
   return {
