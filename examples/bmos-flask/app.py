@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
 
 from checkout_best import CheckoutBest, CheckoutBestError, sign_connect_link
+from webhooks import verify_webhook
 
 
 class StoreBook:
@@ -62,10 +63,18 @@ def slugify(name):
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "product"
 
 
-def create_app(checkout_best_url, secret, data_path=None):
-    """Builds the dashboard app; tests call this, ``main()`` serves it."""
+def create_app(checkout_best_url, secret, data_path=None, webhook_secret=None):
+    """Builds the dashboard app; tests call this, ``main()`` serves it.
+
+    With ``webhook_secret`` (our endpoint's ``whsec_…`` at checkout-best) store pages show the orders
+    checkout-best pushes to ``POST /checkout-best/events`` instead of polling for them.
+    """
     app = Flask(__name__)
+    pushed = {}  # checkout-best store id -> orders, newest first
+    seen = set()  # event ids already handled: a delivery may come twice
+    pushed_lock = threading.Lock()
     app.config["CHECKOUT_BEST_URL"] = checkout_best_url.rstrip("/")
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     client = CheckoutBest(checkout_best_url, secret)
     book = StoreBook(data_path)
 
@@ -80,6 +89,8 @@ def create_app(checkout_best_url, secret, data_path=None):
         return render_template("error.html", error=err), 502
 
     def recent_orders(store):
+        if webhook_secret:
+            return list(pushed.get(store["checkout_best_store_id"], []))
         # Orders are a nice-to-have on this page; a failure here must not hide the payments status.
         try:
             page = client.orders(store["checkout_best_store_id"], limit=10)
@@ -154,6 +165,19 @@ def create_app(checkout_best_url, secret, data_path=None):
         store = book.get(store_id)
         return jsonify(client.stripe_status(store["checkout_best_store_id"]))
 
+    @app.post("/checkout-best/events")
+    def checkout_best_event():
+        """checkout-best's events: verified on the raw body before parsing, answered at once."""
+        body = request.get_data(cache=False)
+        if not webhook_secret or not verify_webhook(webhook_secret, request.headers, body):
+            return jsonify(error={"code": "bad_signature", "message": "Signature missing, wrong or too old"}), 400
+        event = json.loads(body)
+        with pushed_lock:
+            if event["id"] not in seen and event["type"] == "order.paid":
+                pushed.setdefault(event["store_id"], []).insert(0, event["data"])
+            seen.add(event["id"])
+        return "", 204
+
     @app.get("/api/stores")
     def list_stores():
         return jsonify(stores=book.all())
@@ -168,7 +192,8 @@ def main():
     secret = os.environ.get("CHECKOUT_BEST_SECRET", "")
     if not secret:
         sys.exit("Set CHECKOUT_BEST_SECRET to checkout-best's INTERNAL_SECRET (see examples/bmos-flask/README.md)")
-    app = create_app(url, secret, os.environ.get("BMOS_DATA", "data/bmos-flask.json"))
+    app = create_app(url, secret, os.environ.get("BMOS_DATA", "data/bmos-flask.json"),
+                     webhook_secret=os.environ.get("CHECKOUT_BEST_WEBHOOK_SECRET") or None)
     host = os.environ.get("HOST", "127.0.0.1")
     server = make_server(host, int(os.environ.get("PORT", "5000")), app, threaded=True)
     # Printed so a person (or a test that asked for port 0) knows where it listens.

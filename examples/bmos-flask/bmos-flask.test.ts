@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer, type TestServer } from '../../test/support/app';
+import { deliverDue } from '../../server/src/platform-webhooks/worker';
 import { submitConnectForm } from '../demo/connect-form';
 import { payShippedOrder } from '../demo/paid-order';
 
@@ -179,6 +180,57 @@ describe('BMOS platform example (Flask)', { skip: missing }, () => {
     assert.match(row, /ada@example\.com/);
     assert.match(row, /Ada Lovelace<br>\s*Unter den Linden 1<br>\s*Hinterhaus<br>\s*10117 Berlin<br>\s*DE/);
     assert.match(row, /Standard shipping · 5\.00 USD/);
+  });
+
+  it('receives a signed order.paid from checkout-best and shows the order without polling', async () => {
+    // The endpoint first (its secret is the second dashboard's setting), pointed at that dashboard once it listens.
+    const internal = { 'X-Internal-Secret': server.internalSecret, 'Content-Type': 'application/json' };
+    const registered = await fetch(`${server.url}/api/internal/webhook-endpoints`, {
+      method: 'POST', headers: internal, body: JSON.stringify({ url: 'http://127.0.0.1:9/later', event_types: ['order.paid'] }),
+    });
+    const endpoint = (await registered.json()) as { id: string; secret: string };
+    const pushFlask = await startFlask({
+      CHECKOUT_BEST_URL: server.url, CHECKOUT_BEST_SECRET: server.internalSecret, CHECKOUT_BEST_WEBHOOK_SECRET: endpoint.secret,
+      BMOS_DATA: join(dataDir, 'push.json'),
+    });
+    try {
+      const patched = await fetch(`${server.url}/api/internal/webhook-endpoints/${endpoint.id}`, {
+        method: 'PATCH', headers: internal, body: JSON.stringify({ url: `${pushFlask.url}/checkout-best/events` }),
+      });
+      assert.equal(patched.status, 200);
+      const form = (path: string, fields: Record<string, string>) =>
+        fetch(`${pushFlask.url}${path}`, { method: 'POST', redirect: 'manual', body: new URLSearchParams(fields) });
+      const created = await form('/stores', { name: 'Push Shop', allowed_origins: 'https://shop.example.com', currency: 'usd' });
+      const id = /\/stores\/([0-9a-f-]{36})$/.exec(created.headers.get('location') ?? '')![1];
+      assert.equal((await form(`/stores/${id}/products`, { name: 'Globe', price: '40' })).status, 303);
+      assert.equal((await form(`/stores/${id}/sync-catalog`, {})).status, 303);
+      const keys = emu.createAccount('Push Shop LLC').keys.test;
+      const link = (await fetch(`${pushFlask.url}/stores/${id}/connect-payments`, { redirect: 'manual' })).headers.get('location')!;
+      assert.equal((await submitConnectForm(link, keys)).status, 303);
+      const order = await payShippedOrder({
+        serverUrl: server.url, internalSecret: server.internalSecret, emulatorUrl: emu.url,
+        storeId: id, productId: 'globe', origin: 'https://shop.example.com', keys,
+      });
+      while ((await deliverDue(server.deps)) > 0);
+      const page = await (await fetch(`${pushFlask.url}/stores/${id}`)).text();
+      assert.ok(page.includes(order.id), 'the pushed order on the store page');
+      assert.match(page.slice(page.indexOf(order.id)), /45\.00 USD/);
+      const log = await fetch(`${server.url}/api/internal/webhook-endpoints/${endpoint.id}/deliveries`, { headers: internal });
+      const [delivery] = ((await log.json()) as { data: Array<{ status: string; last_status_code: number }> }).data;
+      assert.deepEqual([delivery.status, delivery.last_status_code], ['delivered', 204]);
+      const forged = await fetch(`${pushFlask.url}/checkout-best/events`, {
+        method: 'POST',
+        headers: { 'webhook-id': 'evt_forged', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' },
+        body: '{"id":"evt_forged","type":"order.paid","store_id":"x","data":{}}',
+      });
+      assert.equal(forged.status, 400, 'a forged event is refused');
+      assert.ok(!pushFlask.output().includes(endpoint.secret), 'the webhook secret is never printed');
+    } finally {
+      const exited = new Promise((r) => pushFlask.child.once('exit', r));
+      pushFlask.child.kill('SIGTERM');
+      await exited;
+      await fetch(`${server.url}/api/internal/webhook-endpoints/${endpoint.id}`, { method: 'DELETE', headers: internal });
+    }
   });
 
   it('never puts the internal secret in a page it serves', () => {

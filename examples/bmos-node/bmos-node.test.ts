@@ -9,6 +9,9 @@ import { startTestServer, type TestServer } from '../../test/support/app';
 import { submitConnectForm } from '../demo/connect-form';
 import { payShippedOrder } from '../demo/paid-order';
 import { createPlatformApp } from './src/app';
+import { deliverDue } from '../../server/src/platform-webhooks/worker';
+import { sign } from '../../server/src/platform-webhooks/signature';
+import { verifyWebhook } from './src/webhooks';
 
 
 describe('BMOS platform example (Node, Koa)', () => {
@@ -135,6 +138,60 @@ describe('BMOS platform example (Node, Koa)', () => {
     assert.match(row, /ada@example\.com/);
     assert.match(row, /Ada Lovelace<br>\s*Unter den Linden 1<br>\s*Hinterhaus<br>\s*10117 Berlin<br>\s*DE/);
     assert.match(row, /Standard shipping · 5\.00 USD/);
+  });
+
+  it('receives a signed order.paid from checkout-best and shows the order without polling', async () => {
+    // A second dashboard that learns orders from webhooks only; its endpoint is registered like a platform would.
+    const webhooks = { secret: '' };
+    const pushApp = createPlatformApp({ checkoutBestUrl: server.url, secret: server.internalSecret, webhooks }).listen(0, '127.0.0.1');
+    await new Promise((r) => pushApp.once('listening', r));
+    const pushBase = `http://127.0.0.1:${(pushApp.address() as AddressInfo).port}`;
+    try {
+      const form = (path: string, fields: Record<string, string>) =>
+        fetch(`${pushBase}${path}`, { method: 'POST', redirect: 'manual', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+      const created = await form('/stores', { name: 'Push Shop', allowed_origins: 'https://shop.example.com', currency: 'usd' });
+      const id = /\/stores\/([0-9a-f-]{36})$/.exec(created.headers.get('location') ?? '')![1];
+      const endpoint = await fetch(`${server.url}/api/internal/webhook-endpoints`, {
+        method: 'POST',
+        headers: { 'X-Internal-Secret': server.internalSecret, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ url: `${pushBase}/checkout-best/events`, event_types: ['order.paid'], store_ids: [id] }),
+      });
+      assert.equal(endpoint.status, 201);
+      webhooks.secret = ((await endpoint.json()) as { secret: string }).secret;
+      assert.equal((await form(`/stores/${id}/products`, { name: 'Globe', price: '40' })).status, 303);
+      assert.equal((await form(`/stores/${id}/sync-catalog`, {})).status, 303);
+      const keys = emu.createAccount('Push Shop LLC').keys.test;
+      const link = (await fetch(`${pushBase}/stores/${id}/connect-payments`, { redirect: 'manual' })).headers.get('location')!;
+      assert.equal((await submitConnectForm(link, keys)).status, 303);
+      assert.doesNotMatch(await (await fetch(`${pushBase}/stores/${id}`)).text(), /ord_/, 'no order before the event');
+      const order = await payShippedOrder({
+        serverUrl: server.url, internalSecret: server.internalSecret, emulatorUrl: emu.url,
+        storeId: id, productId: 'globe', origin: 'https://shop.example.com', keys,
+      });
+      while ((await deliverDue(server.deps)) > 0);
+      const page = await (await fetch(`${pushBase}/stores/${id}`)).text();
+      assert.match(page.slice(page.indexOf(order.id)), /45\.00 USD/, 'the pushed order on the store page');
+      const forged = await fetch(`${pushBase}/checkout-best/events`, {
+        method: 'POST',
+        headers: { 'webhook-id': 'evt_forged', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' },
+        body: '{"id":"evt_forged","type":"order.paid","store_id":"x","data":{}}',
+      });
+      assert.equal(forged.status, 400, 'a forged event is refused');
+    } finally {
+      await new Promise((r) => pushApp.close(r));
+    }
+  });
+
+  it('verifies signatures independently: the right one within 5 minutes, either one during a rotation', () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const now = Date.now();
+    const ts = Math.floor(now / 1000);
+    const headers = (at: number, signature: string) => ({ 'webhook-id': 'evt_1', 'webhook-timestamp': String(at), 'webhook-signature': signature });
+    assert.equal(verifyWebhook(secret, headers(ts, sign(secret, 'evt_1', ts, '{}')), '{}', now), true);
+    assert.equal(verifyWebhook(secret, headers(ts, `v1,AAAA ${sign(secret, 'evt_1', ts, '{}')}`), '{}', now), true);
+    assert.equal(verifyWebhook(secret, headers(ts, sign(secret, 'evt_1', ts, '{}')), '{ }', now), false, 'another body');
+    assert.equal(verifyWebhook(secret, headers(ts - 301, sign(secret, 'evt_1', ts - 301, '{}')), '{}', now), false, 'too old');
+    assert.equal(verifyWebhook(secret, headers(ts, sign('whsec_' + Buffer.alloc(24).toString('base64'), 'evt_1', ts, '{}')), '{}', now), false);
   });
 
   it('shows checkout-best’s refusal when the platform has the wrong internal secret', async () => {

@@ -221,6 +221,8 @@ export const errors = {
 
   // ---- the platform's webhook endpoints ----
   webhookEndpointNotFound: def('webhook_endpoint_not_found', 404, 'Webhook endpoint not found'),
+  webhookUrlNotPublic: def('webhook_url_not_public', 422, (reason: string) => `url: ${reason}; in production an endpoint must be a public address`),
+  webhookDeliveryNotFound: def('webhook_delivery_not_found', 404, (eventId: string) => `No delivery of event '${eventId}' to this endpoint`),
   webhookEndpointBusy: def('webhook_endpoint_busy', 409, 'The endpoint\'s secret was being rotated meanwhile; try again'),
 };
 

@@ -288,6 +288,9 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
       shipping_rate_id: 'standard',
     };
     assert.equal((await api('post', '/api/checkout/{token}/details', token, { body: details })).body.details.complete, true);
+    // An endpoint listening before the order is paid, for the delivery log below.
+    const listening = { url: 'http://127.0.0.1:9/log', event_types: ['order.paid'], store_ids: [store.id] };
+    const logged = { id: (await api('post', '/api/internal/webhook-endpoints', {}, { internal: true, body: listening })).body.id as string };
     const intent = (await api('post', '/api/checkout/{token}/payment-intent', token)).body;
     assert.equal((await api('post', '/api/checkout/{token}/complete', token, { body: { payment_intent_id: intent.payment_intent_id } })).body.error.code, 'payment_incomplete');
     assert.equal((await api('post', '/api/checkout/{token}/complete', token, { body: { payment_intent_id: 'pi_someone_elses' } })).body.error.code, 'payment_intent_mismatch');
@@ -326,7 +329,7 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     assert.equal(created.status, 201);
     const ep = { id: created.body.id as string };
     assert.equal((await api('post', endpoints, {}, { internal: true, body: { url: 'ftp://x', event_types: ['order.paid'] } })).status, 400);
-    assert.equal((await api('get', endpoints, {}, { internal: true })).body.data[0].id, ep.id);
+    assert.ok((await api('get', endpoints, {}, { internal: true })).body.data.some((e: Json) => e.id === ep.id));
     assert.equal((await api('get', `${endpoints}/{id}`, ep, { internal: true })).body.url, 'http://127.0.0.1:9/hooks');
     assert.equal((await api('get', `${endpoints}/{id}`, { id: 'we_nope' }, { internal: true })).status, 404);
     assert.equal((await api('patch', `${endpoints}/{id}`, ep, { internal: true, body: { enabled: false } })).body.enabled, false);
@@ -334,6 +337,16 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     assert.equal((await api('patch', `${endpoints}/{id}`, { id: 'we_nope' }, { internal: true, body: {} })).status, 404);
     assert.match((await api('post', `${endpoints}/{id}/rotate-secret`, ep, { internal: true })).body.secret, /^whsec_/);
     assert.equal((await api('post', `${endpoints}/{id}/rotate-secret`, { id: 'we_nope' }, { internal: true })).status, 404);
+    const log = (await api('get', `${endpoints}/{id}/deliveries`, logged, { internal: true, query: { limit: '5' } })).body;
+    assert.deepEqual([log.data[0].event_type, log.has_more], ['order.paid', false]);
+    const deliveryOf = { ...logged, event_id: log.data[0].event_id as string };
+    assert.equal((await api('get', `${endpoints}/{id}/deliveries`, logged, { internal: true, query: { starting_after: 'evt_nope' } })).status, 404);
+    assert.equal((await api('get', `${endpoints}/{id}/deliveries`, logged, { internal: true, query: { limit: '0' } })).status, 400);
+    assert.equal((await api('get', `${endpoints}/{id}/deliveries`, { id: 'we_nope' }, { internal: true })).status, 404);
+    assert.equal((await api('post', `${endpoints}/{id}/deliveries/{event_id}/redeliver`, deliveryOf, { internal: true })).body.status, 'pending');
+    assert.equal((await api('post', `${endpoints}/{id}/deliveries/{event_id}/redeliver`, { ...logged, event_id: 'evt_nope' }, { internal: true })).status, 404);
+    assert.equal((await api('post', `${endpoints}/{id}/deliveries/{event_id}/redeliver`, { id: 'we_nope', event_id: 'evt_nope' }, { internal: true })).status, 404);
+    assert.equal((await api('delete', `${endpoints}/{id}`, logged, { internal: true })).body.deleted, true);
     assert.equal((await api('delete', `${endpoints}/{id}`, ep, { internal: true })).body.deleted, true);
     assert.equal((await api('delete', `${endpoints}/{id}`, ep, { internal: true })).status, 404);
 

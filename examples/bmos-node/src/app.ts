@@ -5,6 +5,7 @@ import getRawBody from 'raw-body';
 import { CheckoutBest, CheckoutBestError, signConnectLink } from './checkout-best';
 import { dashboardPage, errorPage, storePage } from './pages';
 import { slugify, StoreBook, toMinorUnits, type PlatformStore } from './store-book';
+import { verifyWebhook } from './webhooks';
 
 /** What the platform needs to know about checkout-best. */
 export interface PlatformOptions {
@@ -12,13 +13,23 @@ export interface PlatformOptions {
   /** checkout-best's INTERNAL_SECRET, from `CHECKOUT_BEST_SECRET`; never shown or logged. */
   secret: string;
   book?: StoreBook;
+  /**
+   * The signing secret of our webhook endpoint at checkout-best (`CHECKOUT_BEST_WEBHOOK_SECRET`, `whsec_…`).
+   * With it, store pages show the orders pushed to `POST /checkout-best/events` instead of polling.
+   */
+  webhooks?: { secret: string };
 }
+
+type Order = Awaited<ReturnType<CheckoutBest['orders']>>[number];
 
 /** Builds the BMOS dashboard as a Koa app: stores, catalog sync, "Connect Payments", status. */
 export function createPlatformApp(opts: PlatformOptions): Koa {
   const client = new CheckoutBest(opts.checkoutBestUrl, opts.secret);
   const book = opts.book ?? new StoreBook();
   const router = new Router();
+  /** Orders pushed by checkout-best, newest first, by store; and the event ids seen (deliveries may repeat). */
+  const pushed = new Map<string, Order[]>();
+  const seen = new Set<string>();
   const findStore = (id: string): PlatformStore => {
     const store = book.get(id);
     if (!store) throw new CheckoutBestError(404, 'store_not_found', 'No such store on this platform');
@@ -47,7 +58,9 @@ export function createPlatformApp(opts: PlatformOptions): Koa {
     const store = findStore(ctx.params.id);
     const status = await client.stripeStatus(store.checkout_best_store_id);
     // Orders are a nice-to-have here; their failure must not hide the payments status.
-    const orders = await client.orders(store.checkout_best_store_id).catch(() => []);
+    const orders = opts.webhooks
+      ? (pushed.get(store.checkout_best_store_id) ?? [])
+      : await client.orders(store.checkout_best_store_id).catch(() => []);
     ctx.body = storePage(store, status, orders, opts.checkoutBestUrl);
   });
 
@@ -88,6 +101,22 @@ export function createPlatformApp(opts: PlatformOptions): Koa {
 
   router.get('/api/stores/:id/payments-status', async (ctx) => {
     ctx.body = await client.stripeStatus(findStore(ctx.params.id).checkout_best_store_id);
+  });
+
+  // checkout-best's events: verified on the raw body before anything is parsed, answered at once.
+  router.post('/checkout-best/events', async (ctx) => {
+    const body = await getRawBody(ctx.req, { limit: '1mb', encoding: 'utf8' });
+    if (!opts.webhooks || !verifyWebhook(opts.webhooks.secret, ctx.headers, body)) {
+      ctx.status = 400;
+      ctx.body = { error: { code: 'bad_signature', message: 'Signature missing, wrong or too old' } };
+      return;
+    }
+    const event = JSON.parse(body) as { id: string; type: string; store_id: string; data: unknown };
+    if (!seen.has(event.id) && event.type === 'order.paid') {
+      pushed.set(event.store_id, [event.data as Order, ...(pushed.get(event.store_id) ?? [])]);
+    }
+    seen.add(event.id);
+    ctx.status = 204;
   });
 
   const app = new Koa();

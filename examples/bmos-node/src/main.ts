@@ -6,7 +6,12 @@ if (!secret) {
   console.error("Set CHECKOUT_BEST_SECRET to checkout-best's INTERNAL_SECRET (see examples/bmos-node/README.md)");
   process.exit(1);
 }
-const app = createPlatformApp({ checkoutBestUrl: process.env.CHECKOUT_BEST_URL ?? 'http://127.0.0.1:3000', secret });
+const webhookSecret = process.env.CHECKOUT_BEST_WEBHOOK_SECRET;
+const app = createPlatformApp({
+  checkoutBestUrl: process.env.CHECKOUT_BEST_URL ?? 'http://127.0.0.1:3000',
+  secret,
+  webhooks: webhookSecret ? { secret: webhookSecret } : undefined,
+});
 const host = process.env.HOST ?? '127.0.0.1';
 const server = app.listen(Number(process.env.PORT ?? 5001), host, () => {
   const address = server.address();

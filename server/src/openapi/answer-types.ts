@@ -8,6 +8,7 @@ import type { discountJson } from '../routes/internal/discounts';
 import type { Readiness } from '../routes/status';
 import type { storeJson, stripeStatusJson } from '../routes/stores-view';
 import type { endpointJson } from '../platform-webhooks/endpoints';
+import type { deliveryJson, listDeliveries } from '../platform-webhooks/delivery-log';
 import type { OrderPage, Product, StoreEvent } from '../storage/port';
 import type * as wire from '../wire';
 import type * as answers from './answers';
@@ -54,4 +55,6 @@ export type AnswerTypeChecks = [
   Expect<Mutual<Of<typeof answers.ready> | Of<typeof answers.notReady>, Readiness>>,
   Expect<Mutual<Of<typeof answers.webhookEndpoint>, ReturnType<typeof endpointJson>>>,
   Expect<Mutual<Of<typeof answers.webhookEndpointWithSecret>, ReturnType<typeof endpointJson> & { secret: string }>>,
+  Expect<Mutual<Of<typeof answers.webhookDelivery>, ReturnType<typeof deliveryJson>>>,
+  Expect<Mutual<Of<typeof answers.webhookDeliveryList>, Awaited<ReturnType<typeof listDeliveries>>>>,
 ];

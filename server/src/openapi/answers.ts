@@ -421,6 +421,28 @@ export const webhookEndpointWithSecret = named(
   'An endpoint just created or with a secret just rotated, with its new signing secret.',
 );
 
+export const webhookDelivery = named(
+  z.strictObject({
+    event_id: z.string().describe('`evt_…`: the `webhook-id` the endpoint received'),
+    event_type: z.string(),
+    status: z.enum(['pending', 'delivered', 'failed']).describe('failed: retried for 3 days without a 2xx'),
+    attempts: z.number().int().describe('Attempts made so far (a redelivery keeps counting)'),
+    last_status_code: z.number().int().nullable().describe("The last attempt's HTTP status; null when none came (timeout, refused)"),
+    last_error: z.string().nullable().describe('Why the last attempt failed; null after a success or before any attempt'),
+    last_attempt_at: isoTime.nullable(),
+    next_attempt_at: isoTime.nullable().describe('When it is due (pending only)'),
+    created_at: isoTime,
+  }),
+  'WebhookDelivery',
+  "One event's delivery to an endpoint.",
+);
+
+export const webhookDeliveryList = named(
+  z.strictObject({ object: z.literal('list'), data: z.array(webhookDelivery), has_more: z.boolean() }),
+  'WebhookDeliveryList',
+  "One page of an endpoint's deliveries, newest first.",
+);
+
 export const webhookEndpointList = named(z.strictObject({ data: z.array(webhookEndpoint) }), 'WebhookEndpointList', 'Every endpoint, oldest first.');
 
 export const deletedWebhookEndpoint = named(

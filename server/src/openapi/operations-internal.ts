@@ -148,7 +148,7 @@ export const internalOperations: Operation[] = [
     summary: 'Add an endpoint; the answer carries its signing secret, once', pathParams: {},
     body: { schema: requests.createWebhookEndpoint },
     replies: { 201: json(a.webhookEndpointWithSecret, 'The endpoint and its secret') },
-    errors: BODY,
+    errors: [...BODY, errors.webhookUrlNotPublic],
   }),
   internal({
     method: 'get', path: ENDPOINTS, operationId: 'listWebhookEndpoints', tag: 'WebhookEndpoints', summary: 'Every endpoint', pathParams: {},
@@ -165,7 +165,7 @@ export const internalOperations: Operation[] = [
     summary: 'Change an endpoint (url, events, stores, enabled)', pathParams: ENDPOINT_ID,
     body: { schema: requests.patchWebhookEndpoint },
     replies: { 200: json(a.webhookEndpoint, 'The endpoint') },
-    errors: [...BODY, errors.webhookEndpointNotFound],
+    errors: [...BODY, errors.webhookEndpointNotFound, errors.webhookUrlNotPublic],
   }),
   internal({
     method: 'delete', path: `${ENDPOINTS}/{id}`, operationId: 'deleteWebhookEndpoint', tag: 'WebhookEndpoints', summary: 'Remove an endpoint',
@@ -177,5 +177,18 @@ export const internalOperations: Operation[] = [
     summary: 'Roll the signing secret; the former one keeps signing beside it for 24 hours', pathParams: ENDPOINT_ID,
     replies: { 200: json(a.webhookEndpointWithSecret, 'The endpoint and its new secret') },
     errors: [errors.webhookEndpointNotFound, errors.webhookEndpointBusy],
+  }),
+  internal({
+    method: 'get', path: `${ENDPOINTS}/{id}/deliveries`, operationId: 'listWebhookDeliveries', tag: 'WebhookEndpoints',
+    summary: "The endpoint's delivery log, newest first (`starting_after`: an event id)", pathParams: ENDPOINT_ID, query: pageQuery,
+    replies: { 200: json(a.webhookDeliveryList, 'One page') },
+    errors: [errors.invalidRequest, errors.webhookEndpointNotFound, errors.webhookDeliveryNotFound],
+  }),
+  internal({
+    method: 'post', path: `${ENDPOINTS}/{id}/deliveries/{event_id}/redeliver`, operationId: 'redeliverWebhookEvent', tag: 'WebhookEndpoints',
+    summary: 'Send an event again now (delivered or failed before; attempts are kept)',
+    pathParams: { ...ENDPOINT_ID, event_id: 'The event id (`evt_…`)' },
+    replies: { 200: json(a.webhookDelivery, 'The delivery, pending and due now') },
+    errors: [errors.webhookEndpointNotFound, errors.webhookDeliveryNotFound],
   }),
 ];

@@ -11,6 +11,7 @@ import { webhookEndpointSecretBinding } from '../crypto/bindings';
 import type { Sealer } from '../crypto/seal';
 import { errors } from '../errors';
 import { STORE_ID_PATTERN } from '../routes/stores-view';
+import { refusedHost, resolveAll, type Resolve } from '../security/public-address';
 import type { Storage, WebhookEndpoint } from '../storage/port';
 import { EVENT_TYPES } from './events';
 import { newEndpointId, newSigningSecret, ROTATION_OVERLAP_MS } from './secret';
@@ -81,6 +82,17 @@ export function checkEndpointUrl(raw: string, env: Config['env']): string {
   return parsed.href;
 }
 
+/**
+ * The SSRF guard at the door: in production, 422 `webhook_url_not_public` naming `url` when the URL's host
+ * resolves to any loopback, private, link-local, CGNAT, unspecified or metadata address (security/public-address.ts).
+ * Development and tests deliver to 127.0.0.1. The worker checks again before each delivery (DNS changes).
+ */
+export async function checkPublicUrl(url: string, env: Config['env'], resolve: Resolve = resolveAll): Promise<void> {
+  if (env !== 'production') return;
+  const refused = await refusedHost(url, resolve);
+  if (refused) throw errors.webhookUrlNotPublic(refused).about('url');
+}
+
 /** Refuses store ids naming no store (`store_ids.N` names the first). */
 async function checkStoresExist(storage: Storage, ids: string[] | null | undefined): Promise<void> {
   for (const [i, id] of (ids ?? []).entries()) {
@@ -91,6 +103,7 @@ async function checkStoresExist(storage: Storage, ids: string[] | null | undefin
 /** Adds an endpoint; answers it with its new secret in plaintext (the only time it is shown, besides a rotation). */
 export async function createEndpoint(deps: EndpointDeps, input: CreateInput): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   const endpointUrl = checkEndpointUrl(input.url, deps.config.env);
+  await checkPublicUrl(endpointUrl, deps.config.env);
   await checkStoresExist(deps.storage, input.store_ids);
   const id = newEndpointId();
   const secret = newSigningSecret();
@@ -117,6 +130,7 @@ export async function loadEndpoint(deps: Pick<EndpointDeps, 'storage'>, id: stri
 export async function updateEndpoint(deps: EndpointDeps, id: string, patch: PatchInput): Promise<WebhookEndpoint> {
   await loadEndpoint(deps, id);
   const endpointUrl = patch.url === undefined ? undefined : checkEndpointUrl(patch.url, deps.config.env);
+  if (endpointUrl !== undefined) await checkPublicUrl(endpointUrl, deps.config.env);
   await checkStoresExist(deps.storage, patch.store_ids);
   const updated = await deps.storage.webhookEndpoints.update(id, { ...patch, url: endpointUrl });
   if (!updated) throw errors.webhookEndpointNotFound();

@@ -7,9 +7,11 @@
  * its events in the order they were written. A failing delivery waits for its retry while the endpoint's
  * later events go on: one event an endpoint keeps refusing delays nothing else (retries arrive out of order).
  */
+import type { Config } from '../config';
 import type { AppDeps } from '../deps';
+import { refusedHost } from '../security/public-address';
 import type { ClaimedDelivery } from '../storage/port';
-import { eventBody, outcomeOf, post, signatureHeader } from './delivery';
+import { eventBody, outcomeOf, post, signatureHeader, type AttemptResult } from './delivery';
 
 /** How the worker runs; the server's defaults are below, tests shorten them. */
 export interface WorkerSettings {
@@ -23,7 +25,7 @@ export interface WorkerSettings {
 
 export const DEFAULT_WORKER_SETTINGS: WorkerSettings = { pollIntervalMs: 1000, timeoutMs: 10_000, batch: 20 };
 
-type WorkerDeps = Pick<AppDeps, 'storage' | 'sealer' | 'clock' | 'logger' | 'instanceId'>;
+type WorkerDeps = Pick<AppDeps, 'storage' | 'sealer' | 'clock' | 'logger' | 'instanceId'> & { config: Pick<Config, 'env'> };
 
 /** The claim outlives the longest attempt by this much (a dead instance's work waits at most this long). */
 const CLAIM_SLACK_MS = 30_000;
@@ -56,7 +58,7 @@ async function attempt(deps: WorkerDeps, d: ClaimedDelivery, owner: string, time
     deps.logger.error({ webhook_endpoint_id: d.endpoint_id, err: (err as Error).message }, 'webhook secret could not be opened');
     headers = {};
   }
-  const result = headers['webhook-signature'] ? await post(d.url, headers, body, timeoutMs) : { statusCode: null, error: 'signing secret could not be opened' };
+  const result = headers['webhook-signature'] ? await send(deps, d.url, headers, body, timeoutMs) : { statusCode: null, error: 'signing secret could not be opened' };
   const outcome = outcomeOf(d, result, deps.clock.now());
   const settled = await deps.storage.webhookDeliveries.settle(d.seq, owner, outcome);
   const fields = {
@@ -71,6 +73,16 @@ async function attempt(deps: WorkerDeps, d: ClaimedDelivery, owner: string, time
   if (outcome.status === 'delivered') deps.logger.info(fields, 'webhook delivered');
   else deps.logger.warn({ ...fields, error: result.error, next_attempt_at: outcome.nextAttemptAt }, 'webhook delivery failed');
   if (settled && outcome.disableEndpoint) deps.logger.warn({ webhook_endpoint_id: d.endpoint_id, reason: outcome.disableEndpoint }, 'webhook endpoint disabled');
+}
+
+/**
+ * Posts unless the SSRF guard refuses the host (production only): DNS may point a host that was public when
+ * the endpoint was saved at a private address now. A refusal is a failed attempt, retried like any other.
+ */
+async function send(deps: WorkerDeps, url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<AttemptResult> {
+  const refused = deps.config.env === 'production' ? await refusedHost(url) : null;
+  if (refused) return { statusCode: null, error: `not sent: ${refused}` };
+  return post(url, headers, body, timeoutMs);
 }
 
 /**

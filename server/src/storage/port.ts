@@ -886,4 +886,31 @@ export interface WebhookDeliveriesRepository {
   settle(seq: number, owner: string, outcome: DeliveryOutcome): Promise<boolean>;
   /** Drops `owner`'s claims (a stopping instance), so others need not wait out their expiry. */
   release(owner: string): Promise<number>;
+  /** One page of an endpoint's deliveries, newest first; null when `startingAfter` is no event delivered to it. */
+  listForEndpoint(endpointId: string, page: { limit: number; startingAfter?: string }): Promise<DeliveryPage | null>;
+  /**
+   * Makes the endpoint's delivery of `eventId` pending and due now again, whatever its status, keeping its
+   * attempts (a claim in flight keeps its claim and settles as usual); answers it, or null when there is none.
+   */
+  redeliver(endpointId: string, eventId: string): Promise<DeliveryLogEntry | null>;
+}
+
+/** A delivery as the delivery log shows it (times in ms). */
+export interface DeliveryLogEntry {
+  event_id: string;
+  event_type: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_attempt_at: number | null;
+  /** When it is due (pending only). */
+  next_attempt_at: number | null;
+  created_at: number;
+}
+
+/** One page of the delivery log. */
+export interface DeliveryPage {
+  data: DeliveryLogEntry[];
+  has_more: boolean;
 }

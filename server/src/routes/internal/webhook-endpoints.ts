@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { AppDeps } from '../../deps';
-import { readBody } from '../../http/body';
+import { readBody, validate } from '../../http/body';
+import { listDeliveries, redeliver } from '../../platform-webhooks/delivery-log';
 import {
   createEndpoint,
   createEndpointSchema,
@@ -11,11 +12,12 @@ import {
   rotateSecret,
   updateEndpoint,
 } from '../../platform-webhooks/endpoints';
+import { pageQuery } from './orders';
 
 /**
  * The platform's webhook endpoints (`/api/internal/webhook-endpoints`): create (201, the signing secret in
- * plaintext, once), list, read, change, delete, and rotate the secret (the new secret, once). No other answer
- * carries a secret. Every refusal is a 4xx naming the field in `param`, with nothing stored.
+ * plaintext, once), list, read, change, delete, and rotate the secret (the new secret, once); its delivery
+ * log and redelivery. No other answer carries a secret. Every refusal is a 4xx naming the field in `param`, with nothing stored.
  */
 export function webhookEndpointsRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/webhook-endpoints', sensitive: true });
@@ -48,6 +50,15 @@ export function webhookEndpointsRouter(deps: AppDeps): Router {
   router.post('/:id/rotate-secret', async (ctx) => {
     const { endpoint, secret } = await rotateSecret(deps, ctx.params.id);
     ctx.body = { ...json(endpoint), secret };
+  });
+
+  router.get('/:id/deliveries', async (ctx) => {
+    const { limit, starting_after } = validate(pageQuery, ctx.query);
+    ctx.body = await listDeliveries(deps, ctx.params.id, { limit, startingAfter: starting_after });
+  });
+
+  router.post('/:id/deliveries/:event_id/redeliver', async (ctx) => {
+    ctx.body = await redeliver(deps, ctx.params.id, ctx.params.event_id);
   });
   return router;
 }

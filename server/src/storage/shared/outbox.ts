@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../../clock';
 import type { Dialect } from '../db/dialect';
 import type { Database, WebhookEndpointsTable } from '../db/schema';
-import type { Announce, ClaimedDelivery, WebhookDeliveriesRepository, WebhookEndpoint } from '../port';
+import type { Announce, ClaimedDelivery, DeliveryLogEntry, WebhookDeliveriesRepository, WebhookEndpoint } from '../port';
 
 /** An endpoint row as the port shows it (the domain's subscription rule reads it). */
 export function toWebhookEndpoint(r: Selectable<WebhookEndpointsTable>, dialect: Dialect): WebhookEndpoint {
@@ -42,6 +42,20 @@ export async function writeAnnounced<T>(trx: Kysely<Database>, dialect: Dialect,
     .values(recipients.map((e) => ({ endpoint_id: e.id, event_id: event.id, next_attempt_at: event.created_at, created_at: event.created_at })))
     .execute();
 }
+
+/** The delivery log's columns of an endpoint's deliveries. */
+const logEntries = (db: Kysely<Database>, endpointId: string) =>
+  db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('platform_events as e', 'e.id', 'd.event_id')
+    .select(['d.event_id', 'e.type as event_type', 'd.status', 'd.attempts', 'd.last_status_code', 'd.last_error', 'd.last_attempt_at', 'd.next_attempt_at', 'd.created_at'])
+    .where('d.endpoint_id', '=', endpointId);
+
+/** A log row as the port shows it: `next_attempt_at` only while pending (it keeps the last due time otherwise). */
+const toLogEntry = (r: Omit<DeliveryLogEntry, 'next_attempt_at'> & { next_attempt_at: number }): DeliveryLogEntry => ({
+  ...r,
+  next_attempt_at: r.status === 'pending' ? r.next_attempt_at : null,
+});
 
 /**
  * The outbox's deliveries. `claim` is one transaction: it locks endpoints with due work (PostgreSQL:
@@ -175,5 +189,27 @@ export function createWebhookDeliveriesRepository(db: Kysely<Database>, dialect:
             .executeTakeFirst()
         ).numUpdatedRows,
       ),
+    listForEndpoint: (endpointId, { limit, startingAfter }) =>
+      dialect.transaction(db, async (trx) => {
+        let before = Number.MAX_SAFE_INTEGER;
+        if (startingAfter) {
+          const at = await trx.selectFrom('webhook_deliveries').select('seq').where('endpoint_id', '=', endpointId).where('event_id', '=', startingAfter).executeTakeFirst();
+          if (!at) return null;
+          before = at.seq;
+        }
+        const rows = await logEntries(trx, endpointId).where('d.seq', '<', before).orderBy('d.seq', 'desc').limit(limit + 1).execute();
+        return { data: rows.slice(0, limit).map(toLogEntry), has_more: rows.length > limit };
+      }),
+    redeliver: (endpointId, eventId) =>
+      dialect.transaction(db, async (trx) => {
+        await trx
+          .updateTable('webhook_deliveries')
+          .set({ status: 'pending', next_attempt_at: clock.now() })
+          .where('endpoint_id', '=', endpointId)
+          .where('event_id', '=', eventId)
+          .execute();
+        const row = await logEntries(trx, endpointId).where('d.event_id', '=', eventId).executeTakeFirst();
+        return row ? toLogEntry(row) : null;
+      }),
   };
 }
