@@ -807,8 +807,10 @@ export interface WebhookEndpointsRepository {
 export interface TaxSettingsRepository {
   /** The store's settings; null when it has none (prices include every tax). */
   get(storeId: string): Promise<TaxSettings | null>;
-  /** Replaces the store's settings whole (null removes them); false for an unknown store (its key refuses the row). */
-  set(storeId: string, settings: TaxSettings | null): Promise<boolean>;
+  /** Replaces the store's settings whole; false for an unknown store (nothing is written). */
+  set(storeId: string, settings: TaxSettings): Promise<boolean>;
+  /** Removes the store's settings (its prices then include every tax). */
+  clear(storeId: string): Promise<void>;
 }
 
 // ---- the platform's outbox: events and their deliveries ----

@@ -26,7 +26,7 @@ export function taxRouter(deps: AppDeps): Router {
 
   router.delete('/stores/:id/tax', async (ctx) => {
     const store = await loadStore(deps, ctx.params.id);
-    await tax.set(store.id, null);
+    await tax.clear(store.id);
     ctx.body = { store_id: store.id, tax: null };
   });
   return router;

@@ -48,13 +48,7 @@ export function precompileRows<A extends object, R extends object>(
   const sqlite = sqliteConnectionOf(db);
   const run = async (values: A, q = db): Promise<unknown[][]> => {
     const parameters = bind(values);
-    if (sqlite?.mayRunNow(q, db)) {
-      try {
-        return sqlite.runRaw(compiled.sql, parameters);
-      } catch {
-        // SQLITE_BUSY and the like: the queued path below waits and reports as every query does.
-      }
-    }
+    if (sqlite?.mayRunNow(q, db)) return sqlite.executeRaw(compiled.sql, parameters);
     const { rows } = await q.executeQuery<Record<string, unknown>>({ ...compiled, parameters });
     return rows.map((row) => names.map((n) => row[n]));
   };

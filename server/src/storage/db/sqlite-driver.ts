@@ -50,20 +50,29 @@ export class SqliteConnection implements DatabaseConnection {
    * BUSY_TIMEOUT_MS). A statement that can run at once settles without any wait.
    */
   execute<R>(sqlText: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {
+    return this.#waitingOutLocks(() => this.run<R>(sqlText, parameters));
+  }
+
+  /** `execute` for a SELECT whose rows come back as arrays (`runRaw`). */
+  executeRaw(sqlText: string, parameters: readonly unknown[]): Promise<unknown[][]> {
+    return this.#waitingOutLocks(() => this.runRaw(sqlText, parameters));
+  }
+
+  #waitingOutLocks<T>(attempt: () => T): Promise<T> {
     try {
-      return Promise.resolve(this.run<R>(sqlText, parameters));
+      return Promise.resolve(attempt());
     } catch (err) {
-      if (isBusy(err)) return this.#retry<R>(sqlText, parameters);
+      if (isBusy(err)) return this.#retry(attempt);
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
-  async #retry<R>(sqlText: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {
+  async #retry<T>(attempt: () => T): Promise<T> {
     const deadline = Date.now() + BUSY_TIMEOUT_MS;
     for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
       await new Promise((resolve) => setTimeout(resolve, delay));
       try {
-        return this.run<R>(sqlText, parameters);
+        return attempt();
       } catch (err) {
         if (!isBusy(err) || Date.now() >= deadline) throw err;
       }

@@ -5,8 +5,8 @@ import type { TaxSettingsRepository } from '../port';
 import type { TaxSettings } from '../../wire';
 
 /**
- * Tax settings, one row per store holding the validated whole as JSON. `set` is ONE statement on either
- * engine: an upsert whose rows come from the store itself (`INSERT … SELECT … FROM stores WHERE id`), so an
+ * Tax settings, one row per store holding the validated whole as JSON. Each method is ONE statement on either
+ * engine; `set` is an upsert whose rows come from the store itself (`INSERT … SELECT … FROM stores WHERE id`), so an
  * unknown store writes nothing and answers false, and two concurrent saves leave one of them whole.
  */
 export function createTaxSettingsRepository(db: Kysely<Database>, clock: Clock): TaxSettingsRepository {
@@ -15,11 +15,8 @@ export function createTaxSettingsRepository(db: Kysely<Database>, clock: Clock):
       const row = await db.selectFrom('tax_settings').select('settings_json').where('store_id', '=', storeId).executeTakeFirst();
       return row ? (JSON.parse(row.settings_json) as TaxSettings) : null;
     },
+    clear: async (storeId) => void (await db.deleteFrom('tax_settings').where('store_id', '=', storeId).execute()),
     set: async (storeId, settings) => {
-      if (settings === null) {
-        await db.deleteFrom('tax_settings').where('store_id', '=', storeId).execute();
-        return (await db.selectFrom('stores').select('id').where('id', '=', storeId).executeTakeFirst()) !== undefined;
-      }
       const json = JSON.stringify(settings);
       const now = clock.now();
       const r = await db
