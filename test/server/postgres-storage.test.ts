@@ -132,7 +132,7 @@ describe('the PostgreSQL adapter with two processes on one database', { skip }, 
     assert.deepEqual(paid.map((p) => p.status).sort(), ['created', 'existing', 'existing', 'existing', 'existing', 'existing']);
     assert.equal(new Set(paid.map((p) => p.order?.id)).size, 1);
     const event = { id: `evt_${randomBytes(4).toString('hex')}`, type: 'charge.refunded' };
-    const refunds = await Promise.all(both().map((s) => s.orders.recordRefundFromEvent(store.id, event, { paymentIntentId: intent, amountRefunded: 100 })));
+    const refunds = await Promise.all(both().map((s) => s.orders.recordRefundFromEvent(store.id, event, { paymentIntentId: intent, amountRefunded: 100, status: 'partially_refunded' as const })));
     assert.deepEqual(refunds.map((r) => r.status).sort(), ['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
   });
 

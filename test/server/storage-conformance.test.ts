@@ -481,18 +481,18 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       const { store, checkout, pi } = await sessionWithIntent();
       const evt = () => ({ id: uid('evt_'), type: 'charge.refunded' });
       const unpaid = evt();
-      assert.deepEqual(await a.orders.recordRefundFromEvent(store.id, unpaid, { paymentIntentId: pi, amountRefunded: 100 }), { status: 'order_not_recorded_yet' });
+      assert.deepEqual(await a.orders.recordRefundFromEvent(store.id, unpaid, { paymentIntentId: pi, amountRefunded: 100, status: 'partially_refunded' as const }), { status: 'order_not_recorded_yet' });
       await a.orders.recordPaid(payment(checkout.id, pi));
-      const partial = await b.orders.recordRefundFromEvent(store.id, unpaid, { paymentIntentId: pi, amountRefunded: 100 });
+      const partial = await b.orders.recordRefundFromEvent(store.id, unpaid, { paymentIntentId: pi, amountRefunded: 100, status: 'partially_refunded' as const });
       assert.deepEqual(partial.status === 'applied' && [partial.order.status, partial.order.amount_refunded], ['partially_refunded', 100], 'the refused event was not remembered');
       const dup = evt();
-      const twice = await Promise.all(racers().map((s) => s.orders.recordRefundFromEvent(store.id, dup, { paymentIntentId: pi, amountRefunded: 500 })));
+      const twice = await Promise.all(racers().map((s) => s.orders.recordRefundFromEvent(store.id, dup, { paymentIntentId: pi, amountRefunded: 500, status: 'refunded' as const })));
       assert.deepEqual(twice.map((r) => r.status).sort(), ['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
-      const late = await a.orders.recordRefundFromEvent(store.id, evt(), { paymentIntentId: pi, amountRefunded: 200 });
+      const late = await a.orders.recordRefundFromEvent(store.id, evt(), { paymentIntentId: pi, amountRefunded: 200, status: 'partially_refunded' as const });
       assert.deepEqual(late.status === 'applied' && [late.order.status, late.order.amount_refunded], ['refunded', 500]);
-      assert.deepEqual(await a.orders.recordRefundFromEvent(store.id, evt(), { paymentIntentId: uid('pi_'), amountRefunded: 1 }), { status: 'not_ours' });
+      assert.deepEqual(await a.orders.recordRefundFromEvent(store.id, evt(), { paymentIntentId: uid('pi_'), amountRefunded: 1, status: 'partially_refunded' as const }), { status: 'not_ours' });
       const other = await newStore();
-      assert.deepEqual(await a.orders.recordRefundFromEvent(other.id, evt(), { paymentIntentId: pi, amountRefunded: 1 }), { status: 'not_ours' });
+      assert.deepEqual(await a.orders.recordRefundFromEvent(other.id, evt(), { paymentIntentId: pi, amountRefunded: 1, status: 'partially_refunded' as const }), { status: 'not_ours' });
     });
 
     it('remembers a plain event once per store', async () => {

@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps';
 import { errors } from '../errors';
 import { orderRefunded } from '../platform-webhooks/announce';
 import { recordFromEvent } from './record';
+import { refundOf } from './refunds';
 import { cancelSiblingsLater } from './siblings';
 
 /**
@@ -25,7 +26,7 @@ export async function applyStripeEvent(deps: AppDeps, storeId: string, event: St
       const charge = event.data.object;
       const piId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
       if (!piId) return deps.storage.orders.noteEvent(storeId, ref);
-      const refund = { paymentIntentId: piId, amountRefunded: charge.amount_refunded };
+      const refund = refundOf(charge, piId);
       const result = await deps.storage.orders.recordRefundFromEvent(storeId, ref, refund, orderRefunded(deps.clock, charge.amount_refunded));
       // Stripe does not order deliveries: a refund can come before the payment_intent.succeeded that makes the
       // order. The event was not remembered, so Stripe delivers it again once the order exists.

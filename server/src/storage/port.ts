@@ -558,6 +558,9 @@ export interface StripeEventRef {
   type: string;
 }
 
+/** An order's status after a refund (payments/refunds.ts decides which). */
+export type RefundedStatus = Exclude<Order['status'], 'paid'>;
+
 /** What a refund event did. */
 export type RefundResult =
   | { status: 'duplicate' | 'not_ours' }
@@ -590,15 +593,16 @@ export interface OrdersRepository {
    */
   recordPaidFromEvent(storeId: string, event: StripeEventRef, payment: PaidPayment, announce?: Announce<Order>): Promise<RecordPaidResult | null>;
   /**
-   * Remembers the event and raises the refunded amount of the store's order paid by `paymentIntentId`
-   * (amounts only grow: a late event for a smaller refund changes nothing), in one transaction. An intent of
+   * Remembers the event and raises the refunded amount of the store's order paid by `paymentIntentId` to
+   * `amountRefunded` with the `status` the domain gave it (amounts only grow: a late event for a smaller refund
+   * changes neither), in one transaction. An intent of
    * one of the store's open sessions without an order yet is refused and the event not remembered, so
    * Stripe delivers it again.
    */
   recordRefundFromEvent(
     storeId: string,
     event: StripeEventRef,
-    refund: { paymentIntentId: string; amountRefunded: number },
+    refund: { paymentIntentId: string; amountRefunded: number; status: RefundedStatus },
     announce?: Announce<Order>,
   ): Promise<RefundResult>;
   /** Remembers an event that changes nothing; false when it was handled before. */

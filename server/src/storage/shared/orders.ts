@@ -92,17 +92,15 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
       tx<RefundResult>(async (trx) => {
         if (!(await remember(trx, storeId, event))) return { status: 'duplicate' };
         // A charge's amount_refunded only grows, but Stripe may deliver an older charge.refunded after a newer
-        // one: keep the larger amount so a late partial-refund event cannot undo a full refund.
+        // one: the row keeps the larger amount and the status that came with it, so a late partial-refund event
+        // cannot undo a full refund. (Which status a refund means is the domain's rule: payments/refunds.ts.)
         await trx
           .updateTable('orders')
-          .set((eb) => {
-            const refunded = dialect.greatest(eb.ref('amount_refunded'), eb.val(r.amountRefunded));
-            return {
-              amount_refunded: refunded,
-              updated_at: clock.now(),
-              status: eb.case().when(refunded, '>=', eb.ref('amount')).then('refunded' as const).else('partially_refunded' as const).end(),
-            };
-          })
+          .set((eb) => ({
+            amount_refunded: dialect.greatest(eb.ref('amount_refunded'), eb.val(r.amountRefunded)),
+            updated_at: clock.now(),
+            status: eb.case().when(eb.ref('amount_refunded'), '<', eb.val(r.amountRefunded)).then(eb.val(r.status)).else(eb.ref('status')).end(),
+          }))
           .where('store_id', '=', storeId)
           .where('payment_intent_id', '=', r.paymentIntentId)
           .execute();
