@@ -3,7 +3,8 @@ import { secretKeyBinding, webhookSecretBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import { settleInBackground } from '../payments/settle';
 import { storeConnected } from '../platform-webhooks/announce';
-import type { Store, StripeConnection, UsedLink } from '../storage/port';
+import { errors } from '../errors';
+import { LinkAlreadyUsedError, type Store, type StripeConnection, type UsedLink } from '../storage/port';
 import { registerWebhook, verifyKeys } from '../stripe/verify-keys';
 
 /** The keys a merchant entered in the connect form. */
@@ -15,7 +16,7 @@ export interface EnteredKeys {
 /**
  * Connects a store: verifies the keys with Stripe, registers the webhook endpoint on the merchant's account,
  * then seals and stores everything and burns the link in one transaction. Nothing is stored unless every
- * check passed. The endpoint of an earlier connection is deleted afterwards (best effort).
+ * check passed; a link burnt meanwhile by a concurrent submit is `link_used`. The endpoint of an earlier connection is deleted afterwards (best effort).
  */
 export async function connectStore(
   deps: AppDeps,
@@ -46,7 +47,7 @@ export async function connectStore(
   } catch (err) {
     // The link was burnt by a concurrent submit; do not leave our new endpoint behind.
     if (webhook.id) await deleteEndpoint(deps, client, webhook.id, store.id);
-    throw err;
+    throw err instanceof LinkAlreadyUsedError ? errors.linkUsed() : err;
   }
   deps.logger.info({ store_id: store.id, account_id: conn.account_id, livemode: conn.livemode, key_type: conn.key_type, webhooks: webhook.id !== null }, 'store connected to Stripe');
   // Orders paid on the old key must exist before that key and its webhook endpoint are gone.

@@ -12,6 +12,9 @@ import { buildConnectUrl, signConnectLink } from '../security/connect-link';
 import type { Store } from '../storage/port';
 import { settleWithin } from './connect-store';
 
+/** Store ids are UUIDs (any version; platforms may bring their own), compared in lower case. */
+export const STORE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** The currency of a store created without one (its catalog's currency wins once it has products). */
 export const DEFAULT_CURRENCY = 'usd';
 

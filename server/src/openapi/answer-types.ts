@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { discountJson } from '../routes/internal/discounts';
 import type { Readiness } from '../routes/status';
-import type { storeJson, stripeStatusJson } from '../routes/stores-view';
+import type { storeJson, stripeStatusJson } from '../connect/views';
 import type { endpointJson } from '../platform-webhooks/endpoints';
 import type { deliveryJson, listDeliveries } from '../platform-webhooks/delivery-log';
 import type { OrderPage, Product, StoreEvent } from '../storage/port';

@@ -117,8 +117,8 @@ async function clientSecretOf(deps: AppDeps, checkout: Checkout): Promise<string
   return secret;
 }
 
-/** The answer of `/complete`: the order, or 202 while the payment is still processing. */
-export type CompleteResult = { status: 200; order: Order } | { status: 202; payment_intent_id: string };
+/** What `/complete` found: the order of a paid session, or a payment Stripe is still processing. */
+export type CompleteResult = { outcome: 'paid'; order: Order } | { outcome: 'processing'; payment_intent_id: string };
 
 /**
  * Checks the shopper's PaymentIntent with the merchant's key and records the order. Works after the
@@ -129,7 +129,7 @@ export async function completeCheckout(deps: AppDeps, token: string, paymentInte
   if (checkout.payment_intent_id && checkout.payment_intent_id !== paymentIntentId) throw errors.paymentIntentMismatch();
   if (checkout.order_id) {
     const order = await deps.storage.orders.get(checkout.order_id);
-    if (order) return { status: 200, order };
+    if (order) return { outcome: 'paid', order };
   }
   if (!checkout.payment_intent_id) {
     // No intent was ever handed out for this session, so the id cannot be its own: no Stripe call for it.
@@ -146,9 +146,9 @@ export async function completeCheckout(deps: AppDeps, token: string, paymentInte
   const recorded = await recordFromPaymentIntent(deps, checkout.store_id, pi, 'complete');
   const { order, problem } = recorded;
   cancelSiblingsLater(deps, recorded);
-  if (order) return { status: 200, order };
+  if (order) return { outcome: 'paid', order };
   if (problem === 'not_ours' || problem === 'intent_mismatch' || problem === 'amount_mismatch') throw errors.paymentIntentMismatch();
-  if (pi.status === 'processing') return { status: 202, payment_intent_id: pi.id };
+  if (pi.status === 'processing') return { outcome: 'processing', payment_intent_id: pi.id };
   if (pi.status === 'canceled' && (await deps.storage.checkouts.get(checkout.id))?.superseded_at) throw errors.checkoutSuperseded();
   throw notPaid(pi);
 }
@@ -186,8 +186,8 @@ async function readIntentSpaced(deps: AppDeps, checkout: Checkout, conn: StripeC
 /** The /complete answer from a session's stored read: its order, or what the intent's status means. */
 async function answerFromStored(deps: AppDeps, row: Checkout): Promise<CompleteResult> {
   const order = row.order_id ? await deps.storage.orders.get(row.order_id) : null;
-  if (order) return { status: 200, order };
-  if (row.intent_status === 'processing') return { status: 202, payment_intent_id: row.payment_intent_id! };
+  if (order) return { outcome: 'paid', order };
+  if (row.intent_status === 'processing') return { outcome: 'processing', payment_intent_id: row.payment_intent_id! };
   if (row.intent_status === 'canceled') throw row.superseded_at ? errors.checkoutSuperseded() : errors.paymentFailed('The payment was canceled');
   // Succeeded without an order: the read that saw it could not record it (another session's, another amount).
   if (row.intent_status === 'succeeded') throw errors.paymentIntentMismatch();

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
-import { stripeStatusJson } from '../routes/stores-view';
+import { stripeStatusJson } from '../connect/views';
 import type { Announce, Order, OutboxEvent, StripeConnection, WebhookEndpoint } from '../storage/port';
 import type { EventType } from './events';
 

@@ -10,7 +10,7 @@ import type { Config } from '../config';
 import { webhookEndpointSecretBinding } from '../crypto/bindings';
 import type { Sealer } from '../crypto/seal';
 import { errors } from '../errors';
-import { STORE_ID_PATTERN } from '../routes/stores-view';
+import { STORE_ID_PATTERN } from '../connect/stores';
 import { refusedHost, resolveAll, type Resolve } from '../security/public-address';
 import type { Storage, WebhookEndpoint } from '../storage/port';
 import { EVENT_TYPES } from './events';

@@ -15,7 +15,8 @@ import { cors } from '../security/cors';
 import { oncePerRequest, rateLimitsOf, shopperLimit } from '../security/rate-limit';
 import { retryAfterSeconds, takeFromStoreBudget } from '../security/store-budget';
 import type { CartView } from '../wire';
-import { loadStore, STORE_ID_PATTERN } from './stores-view';
+import { STORE_ID_PATTERN } from '../connect/stores';
+import { loadStore } from './stores-view';
 
 export const addItemBody = z.object({ product_id: z.string().min(1).max(200), quantity: z.unknown().optional() });
 export const setQuantityBody = z.object({ quantity: z.unknown() });

@@ -83,7 +83,7 @@ export function checkoutApiRouter(deps: AppDeps, codeGuesses: CodeGuessLimit): R
   router.post('/api/checkout/:token/complete', limitComplete, async (ctx) => {
     const { payment_intent_id } = await readBody(ctx, completeBody);
     const answer = await completeCheckout(deps, ctx.params.token, payment_intent_id);
-    if (answer.status === 202) {
+    if (answer.outcome === 'processing') {
       ctx.status = 202;
       ctx.body = { status: 'processing', payment_intent_id: answer.payment_intent_id };
     } else {

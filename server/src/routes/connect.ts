@@ -1,19 +1,19 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
+import { checkConnectLink, linkError, type ConnectLinkProblem } from '../connect/connect-link';
 import { connectStore } from '../connect/connect-store';
+import { STORE_ID_PATTERN } from '../connect/stores';
 import type { AppDeps } from '../deps';
 import { AppError, errors } from '../errors';
 import { readBody } from '../http/body';
 import { ConnectForm } from '../pages/connect-form';
 import { ErrorPage, LinkErrorPage, StoreNotFoundPage, SuccessPage } from '../pages/messages';
 import { sendPage } from '../pages/render';
-import { verifyConnectLink, type ConnectLinkParams, type LinkProblem, type RawLinkFields } from '../security/connect-link';
+import { verifyConnectLink, type ConnectLinkParams, type RawLinkFields } from '../security/connect-link';
 import { framingOrigin } from '../security/framing-origin';
 import { rateLimit, rateLimitsOf } from '../security/rate-limit';
-import { LinkAlreadyUsedError, type Store } from '../storage/port';
 import { KeyProblem } from '../stripe/verify-keys';
-import { STORE_ID_PATTERN } from './stores-view';
 
 export const formSchema = z.object({
   store_id: z.string().max(100),
@@ -28,16 +28,13 @@ export const formSchema = z.object({
 /** The only value the form's publishable field is ever refilled with. */
 const PUBLISHABLE_REFILL = /^pk_(test|live)_[A-Za-z0-9]+$/;
 
-/** A link checked against signature, expiry and burnt links, plus the store it is for. */
-type CheckedLink = { ok: true; params: ConnectLinkParams; signature: string; store: Store } | { ok: false; problem: LinkProblem | 'store_not_found' };
-
 /** The public connect form (GET/POST /stripe/connect) and the success page. */
 export function connectRouter(deps: AppDeps): Router {
   const router = new Router({ sensitive: true });
   const limit = rateLimit({ clock: deps.clock, windowMs: 60_000, max: rateLimitsOf(deps.config).connectPerMinute });
 
   router.get('/stripe/connect', async (ctx) => {
-    const link = await checkLink(deps, ctx.query);
+    const link = await checkConnectLink(deps, ctx.query);
     if (!link.ok) return sendLinkProblem(ctx, link.problem);
     const parentOrigin = framingOrigin(link.store, ctx.query.parent_origin);
     sendPage(ctx, (nonce) => ConnectForm({ nonce, storeName: link.store.name, link: formLink(link), parentOrigin }), {
@@ -45,16 +42,7 @@ export function connectRouter(deps: AppDeps): Router {
     });
   });
 
-  router.post('/stripe/connect', async (ctx) => {
-    try {
-      await limit(ctx, async () => {});
-      await submitForm(deps, ctx);
-    } catch (err) {
-      if (!(err instanceof AppError) || wantsJson(ctx)) throw err;
-      sendPage(ctx, (nonce) => ErrorPage({ nonce, title: pageTitle(err), message: err.message }), { status: err.status });
-      for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);
-    }
-  });
+  router.post('/stripe/connect', errorsAsPages, limit, (ctx) => submitForm(deps, ctx));
 
   router.get('/stripe/success/:store_id', async (ctx) => {
     const id = (ctx.params.store_id ?? '').toLowerCase();
@@ -77,7 +65,7 @@ export function connectRouter(deps: AppDeps): Router {
 
 async function submitForm(deps: AppDeps, ctx: Context): Promise<void> {
   const form = await readBody(ctx, formSchema);
-  const link = await checkLink(deps, form);
+  const link = await checkConnectLink(deps, form);
   if (!link.ok) {
     if (wantsJson(ctx)) throw linkError(link.problem);
     return sendLinkProblem(ctx, link.problem);
@@ -87,7 +75,6 @@ async function submitForm(deps: AppDeps, ctx: Context): Promise<void> {
   try {
     await connectStore(deps, link.store, keys, { signature: link.signature, expiresAt: link.params.expires * 1000 });
   } catch (err) {
-    if (err instanceof LinkAlreadyUsedError) throw errors.linkUsed();
     if (!(err instanceof KeyProblem) && !(err instanceof AppError && err.code === errors.stripeUnavailable.code)) throw err;
     deps.logger.info({ store_id: link.store.id, code: err.code }, 'connect form refused');
     if (wantsJson(ctx)) throw err;
@@ -108,32 +95,26 @@ async function submitForm(deps: AppDeps, ctx: Context): Promise<void> {
   ctx.redirect(`/stripe/success/${link.store.id}?${back}`);
 }
 
-async function checkLink(deps: AppDeps, raw: RawLinkFields): Promise<CheckedLink> {
-  const v = verifyConnectLink(deps.config.internalSecrets, raw, deps.clock.now());
-  if (!v.ok) return v;
-  if (!STORE_ID_PATTERN.test(v.params.storeId) || (v.params.returnUrl && !isHttpUrl(v.params.returnUrl))) {
-    return { ok: false, problem: 'link_invalid' };
-  }
-  if (await deps.storage.stores.isLinkUsed(v.signature)) return { ok: false, problem: 'link_used' };
-  const store = await deps.storage.stores.get(v.params.storeId);
-  if (!store) return { ok: false, problem: 'store_not_found' };
-  return { ...v, store };
-}
-
-function sendLinkProblem(ctx: Context, problem: LinkProblem | 'store_not_found'): void {
+function sendLinkProblem(ctx: Context, problem: ConnectLinkProblem): void {
   if (problem === 'store_not_found') return sendPage(ctx, (nonce) => StoreNotFoundPage({ nonce }), { status: 404 });
   sendPage(ctx, (nonce) => LinkErrorPage({ nonce, problem }), { status: 403 });
-}
-
-function linkError(problem: LinkProblem | 'store_not_found'): AppError {
-  const byProblem = { link_invalid: errors.linkInvalid, link_expired: errors.linkExpired, link_used: errors.linkUsed, store_not_found: errors.storeNotFound };
-  return byProblem[problem]();
 }
 
 function formLink(link: { params: ConnectLinkParams; signature: string }) {
   const p = link.params;
   return { store_id: p.storeId, return_url: p.returnUrl, expires: String(p.expires), signature: link.signature };
 }
+
+/** A refusal of the form's POST as a page for browsers (API clients asking for JSON get the JSON error). */
+const errorsAsPages: Middleware = async (ctx, next) => {
+  try {
+    await next();
+  } catch (err) {
+    if (!(err instanceof AppError) || wantsJson(ctx)) throw err;
+    sendPage(ctx, (nonce) => ErrorPage({ nonce, title: pageTitle(err), message: err.message }), { status: err.status });
+    for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);
+  }
+};
 
 function pageTitle(err: AppError): string {
   if (err.code === 'rate_limited') return 'Too many attempts';
@@ -145,14 +126,4 @@ function pageTitle(err: AppError): string {
 /** API clients (tests, platforms) ask for JSON; browsers get pages. */
 function wantsJson(ctx: Context): boolean {
   return ctx.accepts('html', 'json') === 'json';
-}
-
-/** True for absolute http(s) URLs, the only return addresses we will link to. */
-export function isHttpUrl(value: string): boolean {
-  try {
-    const u = new URL(value);
-    return u.protocol === 'https:' || u.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

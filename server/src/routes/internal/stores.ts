@@ -2,9 +2,10 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import { readBody } from '../../http/body';
-import { connectLinkFor, createStore, disconnectStore } from '../../connect/stores';
-import { isHttpUrl } from '../connect';
-import { loadStore, STORE_ID_PATTERN, storeJson, stripeStatusJson } from '../stores-view';
+import { isHttpUrl } from '../../connect/connect-link';
+import { connectLinkFor, createStore, disconnectStore, STORE_ID_PATTERN } from '../../connect/stores';
+import { storeJson, stripeStatusJson } from '../../connect/views';
+import { loadStore } from '../stores-view';
 
 const origin = z.string().max(200).refine(isOrigin, 'each allowed origin must look like https://shop.example.com (scheme, host, optional port; no path)');
 const storeFields = {
