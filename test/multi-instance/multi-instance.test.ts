@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { call, confirmWithCard, intentsOfCart as intentsOf, PRODUCTS, type Answer } from '../payments/shop';
+import { call, confirmWithCard, intentsOfCart as intentsOf, PRODUCTS, type Answer } from '../support/shop';
 import { submitConnectForm, type KeyPair } from '../support/app';
 import { PG_ADDRESS, postgresAnswers, runReconcile, startCluster, type Cluster, type Instance } from '../support/multi-instance';
 

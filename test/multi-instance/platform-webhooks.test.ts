@@ -3,7 +3,7 @@
 // event exactly once, signed. Skipped loudly when nothing answers on 127.0.0.1:5432, unless CI=true.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, confirmWithCard, PRODUCTS } from '../payments/shop';
+import { call, confirmWithCard, PRODUCTS } from '../support/shop';
 import { independentSignature, startReceiver, until } from '../platform/receiver';
 import { submitConnectForm } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';

@@ -7,7 +7,7 @@ import { hashToken } from '../../server/src/payments/ids';
 import { reconcilePayments } from '../../server/src/payments/sweep';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, createdIntents, internal, openShop, type TestServer } from './shop';
+import { call, checkoutFor, createdIntents, internal, openShop, type TestServer } from '../support/shop';
 
 const MINUTE = 60 * 1000;
 const DAY = 24 * 60 * MINUTE;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, confirmWithCard, internal, openShop, intentsOfCart, type TestServer } from './shop';
+import { call, checkoutFor, confirmWithCard, internal, openShop, intentsOfCart, type TestServer } from '../support/shop';
 
 describe('at most one live PaymentIntent per cart', () => {
   let emu: StripeEmulator;

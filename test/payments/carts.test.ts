@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
-import { call, internal, openShop, transcript, type TestServer } from './shop';
+import { call, internal, openShop, transcript, type TestServer } from '../support/shop';
 
 const SHOP_ORIGIN = 'https://shop.example';
 

@@ -5,7 +5,7 @@ import { manualClock } from '../../server/src/clock';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
-import { call, checkoutFor, confirmWithCard, internal, openShop, pay, transcript, type TestServer } from './shop';
+import { call, checkoutFor, confirmWithCard, internal, openShop, pay, transcript, type TestServer } from '../support/shop';
 
 describe('checkout sessions and payments', () => {
   const clock = manualClock(Date.now());

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, confirmWithCard, internal, openShop, pay, type TestServer } from './shop';
+import { call, checkoutFor, confirmWithCard, internal, openShop, pay, type TestServer } from '../support/shop';
 
 describe('payments made on a Stripe connection that goes away are not lost', () => {
   let emu: StripeEmulator;

@@ -7,7 +7,7 @@ import Stripe from 'stripe';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
-import { call, checkoutFor, confirmWithCard, internal, openShop, PRODUCTS, transcript, type TestServer } from './shop';
+import { call, checkoutFor, confirmWithCard, internal, openShop, PRODUCTS, transcript, type TestServer } from '../support/shop';
 
 const SHIPPING = {
   countries: ['DE', 'FR', 'US'],

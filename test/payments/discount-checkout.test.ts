@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, internal, intentsOfCart, openShop, pay, type TestServer } from './shop';
+import { call, internal, intentsOfCart, openShop, pay, type TestServer } from '../support/shop';
 
 const DAY = 24 * 60 * 60 * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, internal, openShop, type TestServer } from './shop';
+import { call, internal, openShop, type TestServer } from '../support/shop';
 
 const UNKNOWN_STORE = '00000000-0000-4000-8000-000000000000';
 

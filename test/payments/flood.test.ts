@@ -13,7 +13,7 @@ import { loadConfig } from '../../server/src/config';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { clientAt } from '../support/client-at';
-import { createdIntents, openShop, type TestServer } from './shop';
+import { createdIntents, openShop, type TestServer } from '../support/shop';
 
 const FLOOD_ADDRESS = '127.0.0.2';
 /** Each checkout is another shopper, on an address of its own from 127.0.1.1 on. */

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, internal, openShop, type Answer, type TestServer } from './shop';
+import { call, internal, openShop, type Answer, type TestServer } from '../support/shop';
 
 const SHOP_ORIGIN = 'https://hot.example';
 
@@ -20,7 +20,7 @@ function shape(res: Answer) {
   };
 }
 
-// GET /api/carts/:id and PATCH …/items/:product_id skip the router (routes/carts.ts hotCartPaths); a trailing
+// GET /api/carts/:id and PATCH …/items/:product_id skip the router (routes/hot-routes.ts, wired by routes/carts.ts); a trailing
 // slash or an escaped product id still goes through the router, so comparing the two proves them the same.
 describe('hot cart paths answer exactly as the router does', () => {
   let emu: StripeEmulator;

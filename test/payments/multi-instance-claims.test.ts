@@ -9,7 +9,7 @@ import { CART_CLAIM_TTL_MS, releaseInstanceClaims } from '../../server/src/payme
 import { reconcileIfLeader, RECONCILE_INTERVAL_MS, startReconcileLoop, SWEEP_LEASE, SWEEP_LEASE_SLACK_MS } from '../../server/src/payments/sweep';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, openShop, intentsOfCart, type TestServer } from './shop';
+import { call, checkoutFor, openShop, intentsOfCart, type TestServer } from '../support/shop';
 
 /** The emulator's PaymentIntent retrieves (what a sweep costs), from request number `from` on. */
 function retrieves(emu: StripeEmulator, from: number) {

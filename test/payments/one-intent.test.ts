@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
-import { call, checkoutFor, createdIntents, openShop, transcript, type TestServer } from './shop';
+import { call, checkoutFor, createdIntents, openShop, transcript, type TestServer } from '../support/shop';
 
 /** Intents the emulator holds for this checkout session (by our metadata), however they were made. */
 function intentsOf(emu: StripeEmulator, before: number) {

@@ -6,7 +6,7 @@ import { manualClock } from '../../server/src/clock';
 import { reconcilePayments } from '../../server/src/payments/sweep';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, internal, openShop, type TestServer } from './shop';
+import { call, checkoutFor, internal, openShop, type TestServer } from '../support/shop';
 
 const DAY = 24 * 60 * 60 * 1000;
 

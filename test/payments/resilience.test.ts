@@ -6,7 +6,7 @@ import { reconcilePayments } from '../../server/src/payments/sweep';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
-import { call, checkoutFor, createdIntents, internal, openShop, pay, transcript, type TestServer } from './shop';
+import { call, checkoutFor, createdIntents, internal, openShop, pay, transcript, type TestServer } from '../support/shop';
 
 describe('restarts and many stores at once', () => {
   let emu: StripeEmulator;

@@ -8,7 +8,7 @@ import { hashToken } from '../../server/src/payments/ids';
 import { reconcilePayments } from '../../server/src/payments/sweep';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, confirmWithCard, internal, openShop, type TestServer } from './shop';
+import { call, checkoutFor, confirmWithCard, internal, openShop, type TestServer } from '../support/shop';
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -7,7 +7,7 @@ import { signPayload, startStripeEmulator, type StripeEmulator } from '../../emu
 import { startTestServer } from '../support/app';
 import { sealV1 } from '../support/seal-v1';
 import { assertNoSecrets } from '../support/secrets';
-import { call, checkoutFor, internal, openShop, pay, type TestServer } from './shop';
+import { call, checkoutFor, internal, openShop, pay, type TestServer } from '../support/shop';
 
 describe('sealed columns cannot stand in for one another', () => {
   let emu: StripeEmulator;

@@ -6,7 +6,7 @@ import { Sealer } from '../../server/src/crypto/seal';
 import { sealLegacyClientSecrets } from '../../server/src/payments/sweep';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, internal, openShop, pay, type TestServer } from './shop';
+import { call, checkoutFor, internal, openShop, pay, type TestServer } from '../support/shop';
 
 describe('a checkout session pays only for itself, in its own mode, with a sealed client_secret', () => {
   let emu: StripeEmulator;

@@ -7,7 +7,7 @@ import { CHECKOUT_TTL_MS } from '../../server/src/payments/sessions';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { hashToken } from '../../server/src/payments/ids';
-import { call, checkoutFor, internal, openShop, pay, type TestServer } from './shop';
+import { call, checkoutFor, internal, openShop, pay, type TestServer } from '../support/shop';
 
 describe('stock and reservations', () => {
   const clock = manualClock(Date.now());

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { manualClock } from '../../server/src/clock';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, openShop, type TestServer } from './shop';
+import { call, checkoutFor, openShop, type TestServer } from '../support/shop';
 
 const PER_MINUTE = 60; // a burst of 10 (2 of them kept for established carts), then one a second
 

@@ -4,7 +4,7 @@ import { manualClock } from '../../server/src/clock';
 import { reconcilePayments } from '../../server/src/payments/sweep';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, confirmWithCard, openShop, type TestServer } from './shop';
+import { call, checkoutFor, confirmWithCard, openShop, type TestServer } from '../support/shop';
 
 const MINUTE = 60 * 1000;
 

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, openShop, type TestServer } from './shop';
+import { call, checkoutFor, openShop, type TestServer } from '../support/shop';
 
 describe('checkout tokens stay out of the error log', () => {
   let emu: StripeEmulator;

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer } from '../support/app';
-import { call, type TestServer } from './shop';
+import { call, type TestServer } from '../support/shop';
 
 describe('webhook posts for stores that have no webhook secret', () => {
   let server: TestServer;

@@ -5,7 +5,7 @@ import { reconcilePayments } from '../../server/src/payments/sweep';
 import { signPayload, startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
-import { call, checkoutFor, internal, openShop, pay, transcript, type TestServer } from './shop';
+import { call, checkoutFor, internal, openShop, pay, transcript, type TestServer } from '../support/shop';
 
 describe('orders from webhooks and the reconciliation sweep', () => {
   let emu: StripeEmulator;

@@ -12,7 +12,7 @@ import { deliverDue, startDeliveryWorker, workerOwner } from '../../server/src/p
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer, TEST_ENGINE, type TestServer } from '../support/app';
 import { assertNoSecrets } from '../support/secrets';
-import { call, checkoutFor, internal, openShop, pay } from '../payments/shop';
+import { call, checkoutFor, internal, openShop, pay } from '../support/shop';
 import { independentSignature, startReceiver, until, type Received } from './receiver';
 
 const HOUR = 3_600_000;

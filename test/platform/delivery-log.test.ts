@@ -8,7 +8,7 @@ import { RETRY_FOR_MS } from '../../server/src/platform-webhooks/delivery';
 import { deliverDue } from '../../server/src/platform-webhooks/worker';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer, type TestServer } from '../support/app';
-import { call, checkoutFor, openShop, pay } from '../payments/shop';
+import { call, checkoutFor, openShop, pay } from '../support/shop';
 import { startReceiver } from './receiver';
 
 const FAST = { timeoutMs: 300, pollIntervalMs: 20, batch: 20 };

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, openShop } from '../payments/shop';
+import { call, checkoutFor, openShop } from '../support/shop';
 
 /** Runs a CLI (async, so the in-process emulator keeps answering) and returns its exit code and output. */
 function runCli(script: string, env: Record<string, string>): Promise<{ code: number | null; out: string }> {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
-import { call, checkoutFor, internal, openShop, pay } from '../payments/shop';
+import { call, checkoutFor, internal, openShop, pay } from '../support/shop';
 import { startTestServer, TEST_ENGINE, type TestServer } from '../support/app';
 import { throwawayDatabase } from '../support/pg';
 

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, internal, openShop, type TestServer } from '../payments/shop';
+import { call, checkoutFor, internal, openShop, type TestServer } from '../support/shop';
 
 const NASTY_STRINGS = ['\u0000', 'a\u0000b', '\u0001', '\u007f', 'x'.repeat(100_000), '../../etc/passwd', '%00', '\ud800', '💥'.repeat(300), ''];
 const NASTY_VALUES: unknown[] = [...NASTY_STRINGS, null, true, 0, -1, 1.5, Number.MAX_VALUE, 2 ** 53 + 2, [], {}, { $gt: '' }, ['\u0000']];

@@ -13,7 +13,7 @@ import { signPayload, startStripeEmulator, type StripeEmulator } from '../../emu
 import { createApp } from '../../server/src/app';
 import { webhookSecretBinding } from '../../server/src/crypto/bindings';
 import { ERROR_CATALOGUE } from '../../server/src/errors';
-import { confirmWithCard, PRODUCTS } from '../payments/shop';
+import { confirmWithCard, PRODUCTS } from '../support/shop';
 import { startTestServer, type TestServer } from '../support/app';
 
 type Json = Record<string, any>;

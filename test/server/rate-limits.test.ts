@@ -10,7 +10,7 @@ import { rateLimit, RateLimitTable } from '../../server/src/security/rate-limit'
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { clientAt, type Client } from '../support/client-at';
-import { createdIntents, openShop, type TestServer } from '../payments/shop';
+import { createdIntents, openShop, type TestServer } from '../support/shop';
 
 const SHOP_ORIGIN = 'https://shop.example';
 type Limits = NonNullable<Config['rateLimits']>;

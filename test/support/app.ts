@@ -44,7 +44,7 @@ export interface TestStore {
   updated_at: string;
 }
 
-/** A running test server; see the contract in /work/notes/contracts.md. */
+/** A running test server: the app over HTTP, its database, the platform's client and restarts (startTestServer). */
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 /** The test server's rate limits: high enough that no test is throttled unless it sets a limit itself. */
@@ -75,20 +75,24 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-/**
- * Starts the app on 127.0.0.1:0 with a fresh temp SQLite file, or with TEST_DATABASE=postgres a fresh
- * PostgreSQL database `cb_test_<random>` (dropped by destroy()); `publicUrl` is set to its real URL.
- */
-export async function startTestServer(options: TestServerOptions = {}) {
+/** The test server's database: a temp dir (its SQLite file), and with TEST_DATABASE=postgres a fresh database. */
+async function throwawayDatabase(options: TestServerOptions): Promise<{ dir: string; pgDatabase?: string; drop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'checkout-best-test-'));
-  let pgDatabase: string | undefined;
-  if (TEST_ENGINE === 'postgres' && !options.env?.databaseUrl) {
-    pgDatabase = `cb_test_${randomBytes(8).toString('hex')}`;
-    await pgAdmin(`CREATE DATABASE ${pgDatabase}`);
-  }
-  const logs: string[] = [];
-  const clock = options.clock ?? systemClock;
-  const config: Config = {
+  const pgDatabase = TEST_ENGINE === 'postgres' && !options.env?.databaseUrl ? `cb_test_${randomBytes(8).toString('hex')}` : undefined;
+  if (pgDatabase) await pgAdmin(`CREATE DATABASE ${pgDatabase}`);
+  return {
+    dir,
+    pgDatabase,
+    async drop() {
+      rmSync(dir, { recursive: true, force: true });
+      if (pgDatabase) await pgAdmin(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
+    },
+  };
+}
+
+/** The configuration of a test server: fresh secrets, the emulator's URL, unthrottled unless the test sets limits. */
+function testConfig(options: TestServerOptions, dir: string, pgDatabase: string | undefined): Config {
+  return {
     env: 'test',
     port: 0,
     host: '127.0.0.1',
@@ -105,43 +109,35 @@ export async function startTestServer(options: TestServerOptions = {}) {
     // Unthrottled unless a test sets a limit: the limits it names replace these, the rest stay.
     rateLimits: { ...UNTHROTTLED, ...options.env?.rateLimits },
   };
-  const stripeSettings: Partial<StripeSettings> = { timeoutMs: 5000, maxNetworkRetries: 2, ...options.stripe };
+}
+
+/** An HTTP server on 127.0.0.1:0 whose app can be swapped (a restart without the process). */
+async function listenLocally(): Promise<{ url: string; serve(deps: AppDeps): void; close(): Promise<void> }> {
   const http: Server = createServer();
   // Longer than undici's idle sockets live: a test that pauses (a CLI run, a moved clock) must not reuse a socket
   // the server closed meanwhile (Node's default keep-alive timeout is 5 s), which fails as 'fetch failed'.
   http.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const port = (http.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
-  if (!options.env?.publicUrl) config.publicUrl = url;
-  let deps = await build();
-  await upgradeSealedValues(deps); // as main.ts does before it listens
   // Koa's callback settles every request itself (a failure becomes ctx.onerror's 500), so its promise never
-  // rejects; `handler` is looked up per request because restart() replaces it.
-  http.on('request', (req, res) => void handler(req, res));
-  let handler = createApp(deps).callback();
-
-  // The same composition root as the server: the same secrets scrubbed, the same storage and Stripe client.
-  function build(): Promise<AppDeps> {
-    return buildDeps(config, { clock, stripe: stripeSettings, logDestination: { write: (line: string) => void logs.push(line) } });
-  }
-
-  let closed = false;
-  /** Second instances opened by twin(), closed with this server. */
-  const twins: { close(): Promise<void> }[] = [];
-  const server = {
-    url,
-    dir,
-    config,
-    logs,
-    get deps() {
-      return deps;
+  // rejects; the handler is looked up per request because serve() replaces it.
+  let handler: ReturnType<ReturnType<typeof createApp>['callback']> | null = null;
+  http.on('request', (req, res) => void handler?.(req, res));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    serve(deps) {
+      handler = createApp(deps).callback();
     },
-    engine: config.databaseUrl ? ('postgres' as const) : ('sqlite' as const),
-    /** The database settings as environment variables, for the real server or a CLI run on the same data. */
-    get databaseEnv(): Record<string, string> {
-      return { DATABASE_PATH: config.databasePath, ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : {}) };
-    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
+}
+
+/** Direct access to a test server's database, whatever the engine, behind the app's back. */
+function databaseAccess(config: Config, dir: string) {
+  const access = {
     /**
      * Runs one SQL statement on the server's database directly, whatever the engine (`?` placeholders);
      * answers the rows (none for a write). For tests of what is at rest, and of rows planted behind the app.
@@ -175,21 +171,25 @@ export async function startTestServer(options: TestServerOptions = {}) {
         const files = readdirSync(dir).filter((f) => f.includes('sqlite')).map((f) => join(dir, f)).filter((f) => existsSync(f));
         return Buffer.concat(files.map((f) => readFileSync(f))).toString('latin1');
       }
-      const tables = await server.sql<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
+      const tables = await access.sql<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
       const parts: string[] = [];
       for (const { name } of tables) {
-        for (const row of await server.sql<{ r: string }>(`SELECT t::text AS r FROM "${name}" t`)) parts.push(`${name}: ${row.r}`);
+        for (const row of await access.sql<{ r: string }>(`SELECT t::text AS r FROM "${name}" t`)) parts.push(`${name}: ${row.r}`);
       }
       return parts.join('\n');
     },
-    get internalSecret() {
-      return config.internalSecrets[0];
-    },
+  };
+  return access;
+}
+
+/** The platform's side of a test: the internal API with the secret header, and stores made and connected through it. */
+function platformClient(url: string, secret: string) {
+  const platform = {
     /** Calls the internal API with the secret header; JSON in, parsed JSON out. */
     async internal<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
       const res = await fetch(`${url}/api/internal${path}`, {
         method,
-        headers: { 'X-Internal-Secret': config.internalSecrets[0], ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        headers: { 'X-Internal-Secret': secret, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
@@ -197,22 +197,67 @@ export async function startTestServer(options: TestServerOptions = {}) {
     },
     /** Creates a store through the internal API. */
     async createStore(input: { id?: string; name: string; allowed_origins?: string[]; default_currency?: string }): Promise<TestStore> {
-      const res = await server.internal<TestStore>('POST', '/stores', input);
+      const res = await platform.internal<TestStore>('POST', '/stores', input);
       if (res.status !== 201) throw new Error(`createStore failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
     },
     /** A signed connect link for the store, from the internal API. */
     async connectLink(storeId: string, body: { return_url?: string; ttl_seconds?: number } = {}): Promise<string> {
-      const res = await server.internal<{ url: string }>('POST', `/stores/${storeId}/connect-link`, body);
+      const res = await platform.internal<{ url: string }>('POST', `/stores/${storeId}/connect-link`, body);
       if (res.status !== 200) throw new Error(`connect-link failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.url;
     },
     /** The real flow: signed link → GET the form → POST the form. Throws unless it ends in the 303 to success. */
     async connectStore(storeId: string, keys: KeyPair): Promise<Response> {
-      const res = await submitConnectForm(await server.connectLink(storeId), keys);
+      const res = await submitConnectForm(await platform.connectLink(storeId), keys);
       if (res.status !== 303) throw new Error(`connectStore failed: ${res.status} ${(await res.text()).slice(0, 500)}`);
       return res;
     },
+  };
+  return platform;
+}
+
+/**
+ * Starts the app on 127.0.0.1:0 with a fresh temp SQLite file, or with TEST_DATABASE=postgres a fresh
+ * PostgreSQL database `cb_test_<random>` (dropped by destroy()); `publicUrl` is set to its real URL.
+ */
+export async function startTestServer(options: TestServerOptions = {}) {
+  const database = await throwawayDatabase(options);
+  const { dir } = database;
+  const logs: string[] = [];
+  const clock = options.clock ?? systemClock;
+  const config = testConfig(options, dir, database.pgDatabase);
+  const stripeSettings: Partial<StripeSettings> = { timeoutMs: 5000, maxNetworkRetries: 2, ...options.stripe };
+  const http = await listenLocally();
+  const { url } = http;
+  if (!options.env?.publicUrl) config.publicUrl = url;
+  // The same composition root as the server: the same secrets scrubbed, the same storage and Stripe client.
+  const build = () => buildDeps(config, { clock, stripe: stripeSettings, logDestination: { write: (line: string) => void logs.push(line) } });
+  let deps = await build();
+  await upgradeSealedValues(deps); // as main.ts does before it listens
+  http.serve(deps);
+
+  let closed = false;
+  /** Second instances opened by twin(), closed with this server. */
+  const twins: { close(): Promise<void> }[] = [];
+  const server = {
+    url,
+    dir,
+    config,
+    logs,
+    get deps() {
+      return deps;
+    },
+    engine: config.databaseUrl ? ('postgres' as const) : ('sqlite' as const),
+    /** The database settings as environment variables, for the real server or a CLI run on the same data. */
+    get databaseEnv(): Record<string, string> {
+      return { DATABASE_PATH: config.databasePath, ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : {}) };
+    },
+    ...databaseAccess(config, dir),
+    get internalSecret() {
+      return config.internalSecrets[0];
+    },
+    ...platformClient(url, config.internalSecrets[0]),
     /**
      * A second instance of the app on the same database (SQLite file or PostgreSQL database), config and
      * clock, with its own deps (own storage connection(s), own instanceId) and its own HTTP port: two server
@@ -220,22 +265,16 @@ export async function startTestServer(options: TestServerOptions = {}) {
      */
     async twin(): Promise<{ url: string; deps: AppDeps; close(): Promise<void> }> {
       const twinDeps = await build();
-      const twinHttp: Server = createServer();
-      twinHttp.keepAliveTimeout = 65_000;
-      const twinHandler = createApp(twinDeps).callback();
-      twinHttp.on('request', (req, res) => void twinHandler(req, res));
-      await new Promise<void>((resolve) => twinHttp.listen(0, '127.0.0.1', resolve));
+      const twinHttp = await listenLocally();
+      twinHttp.serve(twinDeps);
       let twinClosed = false;
       const twin = {
-        url: `http://127.0.0.1:${(twinHttp.address() as AddressInfo).port}`,
+        url: twinHttp.url,
         deps: twinDeps,
         async close(): Promise<void> {
           if (twinClosed) return;
           twinClosed = true;
-          await new Promise<void>((resolve) => {
-            twinHttp.close(() => resolve());
-            twinHttp.closeAllConnections();
-          });
+          await twinHttp.close();
           await twinDeps.storage.close();
         },
       };
@@ -247,10 +286,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
       if (closed) return;
       closed = true;
       for (const t of twins) await t.close();
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      });
+      await http.close();
       await deps.storage.close();
     },
     /** Reopens the same database (SQLite file or PostgreSQL database) with the same keys (a process restart without the process). */
@@ -259,13 +295,12 @@ export async function startTestServer(options: TestServerOptions = {}) {
       await deps.storage.close();
       deps = await build();
       await upgradeSealedValues(deps); // as main.ts does before it listens
-      handler = createApp(deps).callback();
+      http.serve(deps);
     },
     /** Closes and deletes the temp directory (and the throw-away PostgreSQL database). */
     async destroy(): Promise<void> {
       await server.close();
-      rmSync(dir, { recursive: true, force: true });
-      if (pgDatabase) await pgAdmin(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
+      await database.drop();
     },
   };
   return server;

@@ -1,7 +1,7 @@
 // Helpers for the payment-flow tests: a connected store with a catalog, JSON calls to the app, and card
 // confirmation the way Stripe.js does it (publishable key + client_secret against the emulator).
 import type { StripeEmulator } from '../../emulator/src/index';
-import type { TestServer } from '../support/app';
+import type { TestServer } from './app';
 
 export type { TestServer };
 
