@@ -59,7 +59,7 @@ describe('recording a paid PaymentIntent as an order', () => {
     assert.equal(first.created, true);
     assert.equal(first.problem, null);
     assert.deepEqual([first.order?.amount, first.order?.customer_email, first.order?.status], [1000, 'ada@example.com', 'paid']);
-    const again = await recordFromPaymentIntent(deps, p.store.id, intent(p), 'sweep');
+    const again = await recordFromPaymentIntent(deps, p.store.id, intent(p), 'reconcile');
     assert.deepEqual([again.created, again.order?.id], [false, first.order?.id]);
   });
 
