@@ -113,7 +113,7 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
   return (
     <main class="page">
       <Summary store={view.store.name} items={view.items} amounts={details.amounts} currency={view.currency}
-        ships={view.requires_shipping} rate={details.shipping?.rate.display_name ?? null} testMode={testMode} t={t} locale={locale} code={code}>
+        rate={view.requires_shipping ? details.shipping?.rate.display_name ?? null : undefined} testMode={testMode} t={t} locale={locale} code={code}>
         <DiscountField code={code} applied={details.amounts.discount > 0} error={codeError} t={t} apply={(c) => void applyCode(c)} />
       </Summary>
       <section class="payment" aria-label={t.title}>

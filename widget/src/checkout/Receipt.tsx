@@ -9,6 +9,7 @@ import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
 import type { Address, Order } from '../../../server/src/wire';
 import { estimateText } from './estimate';
+import { Items, Totals } from './Lines';
 
 interface ReceiptProps {
   order: Order;
@@ -59,39 +60,8 @@ export function Receipt({ order, store, t, locale, onContinue }: ReceiptProps): 
           <dd><code data-order-id="">{order.id}</code></dd>
         </div>
       </dl>
-      <ul class="items compact">
-        {order.items.map((i) => (
-          <li key={i.product_id}>
-            <span class="item-main">
-              <span class="item-name">{i.name}</span>
-              <span class="item-qty">{fill(t.qty, { n: i.quantity })}</span>
-            </span>
-            <span class="item-total">{money(i.line_total)}</span>
-          </li>
-        ))}
-      </ul>
-      {(ship || order.discount) && (
-        <dl class="subtotals compact">
-          <div>
-            <dt>{t.subtotal}</dt>
-            <dd>{money(order.amounts.subtotal)}</dd>
-          </div>
-          {order.discount && (
-            <div>
-              <dt>{t.discount} ({order.discount.code})</dt>
-              <dd data-discount={order.discount.amount}>−{money(order.discount.amount)}</dd>
-            </div>
-          )}
-          {ship && <div>
-            <dt>{t.shipping} · {ship.rate.display_name}</dt>
-            <dd>{ship.rate.amount === 0 ? t.free : money(order.amounts.shipping)}</dd>
-          </div>}
-          <div class="total">
-            <dt>{t.total}</dt>
-            <dd>{money(order.amounts.total)}</dd>
-          </div>
-        </dl>
-      )}
+      <Items items={order.items} money={money} t={t} />
+      <Totals amounts={order.amounts} code={order.discount?.code ?? null} rate={ship?.rate.display_name} money={money} t={t} />
       {ship && (
         <div class="ship-to" data-ship-to="">
           <p class="ship-title">{t.shipTo}</p>
