@@ -1,6 +1,6 @@
 /**
  * The order's lines and its money, written once for the summary (before paying) and the receipt (after), so
- * both read the same: subtotal, discount with its code, shipping, then the total.
+ * both read the same: subtotal, discount with its code, shipping, each tax, then the total.
  */
 import type { JSX } from 'preact';
 import { fill } from '../i18n';
@@ -39,12 +39,26 @@ interface TotalsProps {
   rate?: string | null;
   money: Money;
   t: CheckoutText;
+  locale: string;
 }
 
-/** Subtotal, discount and shipping when there are any, then the total (`data-*` hold minor units for tests). */
-export function Totals({ amounts: a, code, rate, money: m, t }: TotalsProps): JSX.Element {
+/** "7.25%", "19 %" in German; the plain number where the page's locale tag is one Intl refuses. */
+function percent(p: number, locale: string): string {
+  try {
+    return (p / 100).toLocaleString(locale, { style: 'percent', maximumFractionDigits: 3 });
+  } catch {
+    return `${p}%`;
+  }
+}
+
+/**
+ * Subtotal, discount, shipping and tax when there are any, then the total (`data-*` hold minor units for tests).
+ * A tax added on top reads "Sales tax (7.25%)" and is part of the total; one inside the prices reads "Includes
+ * VAT 19%", muted, as Stripe Checkout and Shopify show it: the total does not grow by it.
+ */
+export function Totals({ amounts: a, code, rate, money: m, t, locale }: TotalsProps): JSX.Element {
   const pending = rate === null;
-  const breakdown = rate !== undefined || a.discount > 0;
+  const breakdown = rate !== undefined || a.discount > 0 || a.tax_lines.length > 0;
   return (
     <dl class="subtotals">
       {breakdown && <div>
@@ -61,6 +75,12 @@ export function Totals({ amounts: a, code, rate, money: m, t }: TotalsProps): JS
           {pending ? t.shippingPending : a.shipping ? m(a.shipping) : t.free}
         </dd>
       </div>}
+      {a.tax_lines.map((l) => (
+        <div key={`${l.display_name}${l.percentage}${l.inclusive}`}>
+          <dt>{l.inclusive ? fill(t.taxIncluded, { name: l.display_name, rate: percent(l.percentage, locale) }) : `${l.display_name} (${percent(l.percentage, locale)})`}</dt>
+          <dd data-tax={l.amount} class={l.inclusive ? 'incl' : ''}>{m(l.amount)}</dd>
+        </div>
+      ))}
       <div class="total">
         <dt>{t.total}</dt>
         <dd data-total={a.total}>{m(a.total)}</dd>

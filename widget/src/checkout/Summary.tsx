@@ -8,7 +8,7 @@ import { initial, Items, Totals } from './Lines';
 interface SummaryProps {
   store: string;
   items: CartLine[];
-  /** The server's amounts for the session as it stands (subtotal, shipping, total). */
+  /** The server's amounts for the session as it stands (subtotal, discount, shipping, tax lines, total). */
   amounts: Amounts;
   /**
    * Shipping's row: the chosen rate's name once the session has an address and a rate (`amounts.shipping` is then
@@ -25,7 +25,7 @@ interface SummaryProps {
   children: ComponentChildren;
 }
 
-/** Order summary (lines, subtotal, discount, shipping, total) with a clear "Test mode" badge for test-mode stores. */
+/** Order summary (lines, subtotal, discount, shipping, tax, total) with a clear "Test mode" badge for test-mode stores. */
 export function Summary({ store, items, amounts, rate, currency, testMode, t, locale, code, children }: SummaryProps): JSX.Element {
   const money = (n: number) => formatMoney(n, currency, locale);
   return (
@@ -39,7 +39,7 @@ export function Summary({ store, items, amounts, rate, currency, testMode, t, lo
       <p class="amount" data-amount={amounts.total}>{money(amounts.total)}</p>
       <Items items={items} money={money} t={t} thumbs />
       {children}
-      <Totals amounts={amounts} code={code} rate={rate} money={money} t={t} />
+      <Totals amounts={amounts} code={code} rate={rate} money={money} t={t} locale={locale} />
     </section>
   );
 }
