@@ -39,8 +39,7 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
   // The polite live region's text: the new shipping price and total, said once whenever either changes.
   const [announcement, setAnnouncement] = useState('');
   const said = useRef(priceKey(view.details));
-  // The code applied on this page (the session's details carry only the amount) and its refusal.
-  const [code, setCode] = useState<string | null>(null);
+  // The refusal of the last code typed; the applied code itself is the server's (`details.discount`).
   const [codeError, setCodeError] = useState('');
   const onDetails = (answer: DetailsAnswer) => {
     setDetails(answer.details);
@@ -67,7 +66,6 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
   const applyCode = async (typed: string | null) => {
     try {
       onDetails(await api.details({ discount_code: typed }));
-      setCode(typed);
       setCodeError('');
     } catch (err) {
       setCodeError(shownError(t, err).message);
@@ -110,11 +108,13 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
     );
   }
   const testMode = !view.is_live_mode;
+  // As the store spells it, whether the shopper applied it here or in the cart before the checkout opened.
+  const code = details.discount?.code ?? null;
   return (
     <main class="page">
       <Summary store={view.store.name} items={view.items} amounts={details.amounts} currency={view.currency}
         rate={view.requires_shipping ? details.shipping?.rate.display_name ?? null : undefined} testMode={testMode} t={t} locale={locale} code={code}>
-        <DiscountField code={code} applied={details.amounts.discount > 0} error={codeError} t={t} apply={(c) => void applyCode(c)} />
+        <DiscountField code={code} error={codeError} t={t} apply={(c) => void applyCode(c)} />
       </Summary>
       <section class="payment" aria-label={t.title}>
         {testMode && <TestCards t={t} />}

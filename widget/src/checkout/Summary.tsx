@@ -19,7 +19,7 @@ interface SummaryProps {
   testMode: boolean;
   t: CheckoutText;
   locale: string;
-  /** The applied code's name when the page knows it ("Discount (WELCOME10)"); the amount is `amounts.discount`. */
+  /** The applied code as the store defined it ("Discount (WELCOME10)"); the amount is `amounts.discount`. */
   code: string | null;
   /** The discount code field, under the lines. */
   children: ComponentChildren;
