@@ -58,7 +58,7 @@ export interface CartDiscount {
   capped: boolean;
 }
 
-/** The code an order was paid with and what it took off. */
+/** The code an order was paid with (or a checkout session applies), as the store spells it, and what it takes off. */
 export interface OrderDiscount {
   code: string;
   amount: number;
@@ -149,6 +149,11 @@ export interface CheckoutDetails {
   shipping: Shipping | null;
   /** The rates that apply to the stored address and this cart (empty until there is an address). */
   shipping_rates: ShippingRateOption[];
+  /**
+   * The code the session applies, as the store defined it (`WELCOME10` whatever the shopper typed, in the cart or
+   * here), and `amounts.discount`; null: none. A free-shipping code takes 0 off and zeroes `amounts.shipping`.
+   */
+  discount: OrderDiscount | null;
   amounts: Amounts;
   /** True when everything the order needs is there (email, and address + rate when required). */
   complete: boolean;

@@ -68,6 +68,7 @@ describe('checkout details: email, shipping address and rate', () => {
       email: null,
       shipping: null,
       shipping_rates: [],
+      discount: null,
       amounts: { subtotal: 4500, discount: 0, shipping: 0, tax: 0, tax_lines: [], total: 4500 },
       complete: false,
     });

@@ -56,6 +56,8 @@ describe('discount codes at checkout', () => {
     assert.equal(opened.status, 201, opened.text);
     const view = await call(server.url, 'GET', `/api/checkout/${opened.body.token}`);
     assert.deepEqual([view.body.amount, view.body.details.amounts], [4500, { subtotal: 5000, discount: 500, shipping: 0, tax: 0, tax_lines: [], total: 4500 }]);
+    // The session names the cart's code as the store defined it, not as the shopper typed it.
+    assert.deepEqual(view.body.details.discount, { code: 'WELCOME10', amount: 500 });
     const done = await complete(opened.body.token);
     assert.equal(done.status, 200, done.text);
     assert.deepEqual(done.body.order.discount, { code: 'WELCOME10', amount: 500 });
@@ -128,11 +130,13 @@ describe('discount codes at checkout', () => {
     const free = await details({ discount_code: 'shipfree' });
     assert.equal(free.status, 200, free.text);
     assert.deepEqual(free.body.details.amounts, { subtotal: 2500, discount: 0, shipping: 0, tax: 0, tax_lines: [], total: 2500 });
+    assert.deepEqual(free.body.details.discount, { code: 'SHIPFREE', amount: 0 }, 'a free-shipping code is named though it takes nothing off');
     assert.equal((await intentsOfCart(emu, shop.acct.keys.test.secret, cartId))[0].amount, 2500);
     const unknown = await details({ discount_code: 'NOPE' });
     assert.deepEqual([unknown.status, unknown.body.error.code, unknown.body.error.param], [422, 'discount_not_found', 'discount_code']);
     const removed = await details({ discount_code: null });
     assert.deepEqual(removed.body.details.amounts, { subtotal: 2500, discount: 0, shipping: 490, tax: 0, tax_lines: [], total: 2990 });
+    assert.equal(removed.body.details.discount, null);
     assert.equal((await intentsOfCart(emu, shop.acct.keys.test.secret, cartId))[0].amount, 2990);
   });
 

@@ -1,6 +1,6 @@
 // `npm run screenshots`: starts a fresh demo (temp data folder, free ports), walks it in headless Chromium and
 // writes the README's pictures to docs/screenshots/: the storefront, the open cart (with the free-shipping progress,
-// then past it), the checkout overlay, the checkout page with email, address and rates, the connect form and its
+// then past it), the checkout overlay, the checkout page with email, address, rates and tax, the connect form and its
 // success page. Look at each after running it.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,14 +48,16 @@ async function main(): Promise<void> {
 
     const frame = await startCheckout(page);
     await frame.getByLabel('Email').fill('ada@example.com');
-    await fillAddress(frame, { country: 'US', line1: '1 Main St', city: 'Arlington', postal_code: '22201' });
-    await frame.getByLabel('State').fill('VA');
+    // California: the summary shows the demo store's sales tax line (7.25%) above the total.
+    await fillAddress(frame, { country: 'US', line1: '1 Grand Ave', city: 'Los Angeles', postal_code: '90012' });
+    await frame.getByLabel('State').fill('CA');
     await frame.getByRole('radio', { name: /Standard shipping/ }).waitFor();
     await fillCard(frame, '4242 4242 4242 4242', null);
     await frame.locator('.summary [data-shipping="0"]').waitFor();
+    await frame.locator('.summary [data-tax]').waitFor();
     await shot(page, 'checkout-overlay');
 
-    // The same checkout on its own page, whole: email, address, the rate (free over $40), card and summary.
+    // The same checkout on its own page, whole: email, address, the rate (free over $40), card and summary with tax.
     const checkoutUrl = await page.locator('iframe[src*="/checkout/"]').getAttribute('src');
     const full = await context.newPage();
     await full.goto(checkoutUrl!);

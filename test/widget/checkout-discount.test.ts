@@ -1,12 +1,13 @@
 // A discount code on the checkout page: a code the store does not have is refused next to the field, WELCOME10
 // takes 10% off in the summary, Pay and the PaymentIntent at the emulator follow, and the receipt and the order
-// carry the code. Real server, real checkout.js, the Stripe.js double.
+// carry the code; the page names the code as the store defined it, also when it was applied in the cart before
+// the checkout opened. Real server, real checkout.js, the Stripe.js double.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createStripeFactory } from '../../server/src/stripe/client';
 import type { Order } from '../../server/src/wire';
 import { checkAccessibility, saveScreenshot } from '../support/browser';
-import { fillCard, startShop, type ShopFixture } from './storefront-fixture';
+import { checkoutFrame, drawer, fillCard, openShop, startShop, type ShopFixture } from './storefront-fixture';
 
 let fx: ShopFixture;
 
@@ -62,7 +63,9 @@ describe('checkout page with a discount code', () => {
     const discountRow = page.locator('.summary [data-discount]');
     assert.equal(await discountRow.getAttribute('data-discount'), '390');
     assert.equal(await discountRow.innerText(), '−$3.90');
-    assert.match(await page.locator('.summary .subtotals').innerText(), /Discount \(welcome10\)/i);
+    // Typed in lower case, named as the store defined it: the server's answer carries the code.
+    assert.match(await page.locator('.summary .subtotals').innerText(), /Discount \(WELCOME10\)/);
+    assert.equal(await page.getByRole('button', { name: 'Remove code WELCOME10' }).innerText(), 'WELCOME10 ×');
     assert.equal(await message.innerText(), '');
     await page.locator('.pay-button', { hasText: 'Pay $35.10' }).waitFor({ timeout: 20_000 });
     assert.equal((await intentAtEmulator(token)).amount, 3510, 'the PaymentIntent follows the discounted total');
@@ -81,5 +84,35 @@ describe('checkout page with a discount code', () => {
     assert.equal(order.amount, 3510);
     assert.deepEqual(order.discount, { code: 'WELCOME10', amount: 390 });
     assert.equal((await intentAtEmulator(token)).amount, 3510);
+  });
+
+  it('names the code applied in the cart before the checkout opened, as the store defined it, and removes it there', async () => {
+    const page = await fx.newPage();
+    await openShop(page, `${fx.shop.url}/`);
+    await page.locator('[data-checkout-best-add="house-blend"]').click();
+    await drawer(page).getByText('House Blend, 250 g').waitFor({ timeout: 20_000 });
+    // The cart's code, applied over the cart API as the drawer applies it, typed in the shopper's own case.
+    const cart = await page.evaluate(() => (window as unknown as { CheckoutBest: { getCart(): { id: string } } }).CheckoutBest.getCart());
+    const applied = await fetch(`${fx.server.url}/api/carts/${cart.id}/discount`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Origin: fx.shop.url }, body: JSON.stringify({ code: 'Welcome10' }),
+    });
+    assert.equal(applied.status, 200, await applied.clone().text());
+    await drawer(page).getByRole('button', { name: /^checkout$/i }).click();
+
+    // House Blend $14.00, 10% off: $1.40, before anything is typed on the page.
+    const frame = checkoutFrame(page);
+    await frame.locator('.summary [data-total="1260"]').waitFor({ timeout: 20_000 });
+    const chip = frame.getByRole('button', { name: 'Remove code WELCOME10' });
+    assert.equal(await chip.innerText(), 'WELCOME10 ×');
+    assert.match(await frame.locator('.summary .subtotals').innerText(), /Discount \(WELCOME10\)\s*−\$1\.40/);
+    await frame.getByRole('button', { name: 'Pay $12.60' }).waitFor({ timeout: 20_000 });
+    await checkAccessibility(page.frames().find((f) => f.url().includes('/checkout/'))!, 'checkout, code from the cart');
+    await saveScreenshot(page, 'checkout-discount-from-cart');
+
+    await chip.click();
+    await frame.locator('.summary [data-total="1400"]').waitFor({ timeout: 20_000 });
+    assert.equal(await frame.locator('.summary [data-discount]').count(), 0);
+    assert.equal(await frame.getByRole('textbox', { name: 'Discount code' }).count(), 1);
+    await frame.getByRole('button', { name: 'Pay $14.00' }).waitFor({ timeout: 20_000 });
   });
 });

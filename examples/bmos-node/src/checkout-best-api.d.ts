@@ -823,6 +823,10 @@ export interface components {
         CheckoutDetails: {
             amounts: components["schemas"]["Amounts"];
             complete: boolean;
+            discount: {
+                amount: number;
+                code: string;
+            } | null;
             email: string | null;
             shipping: components["schemas"]["Shipping"] | null;
             shipping_rates: components["schemas"]["ShippingRateOption"][];

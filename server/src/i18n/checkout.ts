@@ -33,6 +33,7 @@ const en = {
   shippingMethod: 'Shipping method',
   subtotal: 'Subtotal',
   discount: 'Discount',
+  taxIncluded: 'Includes {name} {rate}',
   discountCode: 'Discount code',
   apply: 'Apply',
   removeCode: 'Remove code {code}',
@@ -51,12 +52,12 @@ const en = {
   totalNow: 'Shipping {shipping}. Total {total}.',
   error_shipping_country_unsupported: 'This store does not ship to that country. Please choose another address.',
   error_shipping_rate_unavailable: 'No shipping method of this store is available for this address and cart.',
-  error_details_locked: 'Your payment is already being processed, so your details can no longer change.',
+  error_details_locked: 'Your payment is being processed; your details can no longer change.',
   error_invalid_email: 'Enter a valid email address.',
   error_invalid_address: 'Please check your shipping address.',
-  error_checkout_superseded: 'This checkout was replaced by a newer one, probably in another tab or window. Nothing was charged here. Finish paying there, or start again from your cart.',
-  error_checkout_mode_changed: 'The store changed its payment settings while you were checking out. Nothing was charged. Please start again from your cart.',
-  error_payment_in_progress: 'A payment for this cart is already being processed in another tab or window. Please wait a moment for it to finish before paying again.',
+  error_checkout_superseded: 'This checkout was replaced by a newer one in another tab. Nothing was charged here: pay there, or start again.',
+  error_checkout_mode_changed: 'The store changed its payment settings. Nothing was charged: please start again.',
+  error_payment_in_progress: 'A payment for this cart is already processing in another tab. Please wait for it to finish.',
 };
 
 /** The keys every language provides. */
@@ -89,6 +90,7 @@ const de: CheckoutText = {
   shippingMethod: 'Versandart',
   subtotal: 'Zwischensumme',
   discount: 'Rabatt',
+  taxIncluded: 'inkl. {rate} {name}',
   discountCode: 'Rabattcode',
   apply: 'Einlösen',
   removeCode: 'Code {code} entfernen',
@@ -107,12 +109,12 @@ const de: CheckoutText = {
   totalNow: 'Versand {shipping}. Gesamt {total}.',
   error_shipping_country_unsupported: 'Dieser Shop liefert nicht in dieses Land. Bitte wählen Sie eine andere Adresse.',
   error_shipping_rate_unavailable: 'Für diese Adresse und diesen Warenkorb bietet der Shop keine Versandart an.',
-  error_details_locked: 'Ihre Zahlung wird bereits verarbeitet, Ihre Angaben lassen sich nicht mehr ändern.',
+  error_details_locked: 'Ihre Zahlung wird verarbeitet, Ihre Angaben lassen sich nicht mehr ändern.',
   error_invalid_email: 'Geben Sie eine gültige E-Mail-Adresse ein.',
   error_invalid_address: 'Bitte prüfen Sie Ihre Lieferadresse.',
-  error_checkout_superseded: 'Dieser Bezahlvorgang wurde durch einen neueren ersetzt, vermutlich in einem anderen Tab oder Fenster. Hier wurde nichts abgebucht. Bezahlen Sie dort oder beginnen Sie neu im Warenkorb.',
-  error_checkout_mode_changed: 'Der Shop hat während Ihres Bezahlvorgangs seine Zahlungseinstellungen geändert. Es wurde nichts abgebucht. Bitte beginnen Sie neu im Warenkorb.',
-  error_payment_in_progress: 'Eine Zahlung für diesen Warenkorb wird gerade in einem anderen Tab oder Fenster verarbeitet. Bitte warten Sie kurz, bis sie abgeschlossen ist, bevor Sie erneut bezahlen.',
+  error_checkout_superseded: 'Dieser Bezahlvorgang wurde in einem anderen Tab durch einen neueren ersetzt. Hier wurde nichts abgebucht: bezahlen Sie dort oder beginnen Sie neu.',
+  error_checkout_mode_changed: 'Der Shop hat seine Zahlungseinstellungen geändert. Es wurde nichts abgebucht: bitte beginnen Sie neu.',
+  error_payment_in_progress: 'Eine Zahlung für diesen Warenkorb läuft bereits in einem anderen Tab. Bitte warten Sie, bis sie abgeschlossen ist.',
 };
 
 const fr: CheckoutText = {
@@ -142,6 +144,7 @@ const fr: CheckoutText = {
   shippingMethod: 'Mode de livraison',
   subtotal: 'Sous-total',
   discount: 'Remise',
+  taxIncluded: 'Dont {name} {rate}',
   discountCode: 'Code de réduction',
   apply: 'Appliquer',
   removeCode: 'Retirer le code {code}',
@@ -160,12 +163,12 @@ const fr: CheckoutText = {
   totalNow: 'Livraison {shipping}. Total {total}.',
   error_shipping_country_unsupported: 'Cette boutique ne livre pas dans ce pays. Veuillez choisir une autre adresse.',
   error_shipping_rate_unavailable: 'Aucun mode de livraison de cette boutique n’est disponible pour cette adresse et ce panier.',
-  error_details_locked: 'Votre paiement est déjà en cours de traitement, vos informations ne peuvent plus changer.',
+  error_details_locked: 'Votre paiement est en cours, vos informations ne peuvent plus changer.',
   error_invalid_email: 'Saisissez une adresse e-mail valide.',
   error_invalid_address: 'Veuillez vérifier votre adresse de livraison.',
-  error_checkout_superseded: 'Ce paiement a été remplacé par un plus récent, sans doute dans un autre onglet ou une autre fenêtre. Rien n’a été débité ici. Terminez le paiement là-bas ou recommencez depuis votre panier.',
-  error_checkout_mode_changed: 'La boutique a modifié ses réglages de paiement pendant votre commande. Rien n’a été débité. Veuillez recommencer depuis votre panier.',
-  error_payment_in_progress: 'Un paiement pour ce panier est déjà en cours dans un autre onglet ou une autre fenêtre. Patientez un instant avant de payer à nouveau.',
+  error_checkout_superseded: 'Ce paiement a été remplacé par un plus récent dans un autre onglet. Rien n’a été débité ici : payez là-bas ou recommencez.',
+  error_checkout_mode_changed: 'La boutique a modifié ses réglages de paiement. Rien n’a été débité : veuillez recommencer.',
+  error_payment_in_progress: 'Un paiement pour ce panier est déjà en cours dans un autre onglet. Patientez jusqu’à ce qu’il se termine.',
 };
 
 /** The checkout page texts for `lang`. */

@@ -143,6 +143,10 @@ export const checkoutDetails = named(
     email: z.string().nullable(),
     shipping: shipping.nullable(),
     shipping_rates: z.array(shippingRateOption),
+    discount: z
+      .strictObject({ code: z.string().describe('As the store defined it, whatever the shopper typed'), amount: minor.describe('The same as amounts.discount') })
+      .nullable()
+      .describe('The code the session applies, from the cart or this page (null: none)'),
     amounts,
     complete: z.boolean(),
   }),

@@ -150,7 +150,7 @@ export function planDetails(
   return { details: { email, shipping }, ...money };
 }
 
-/** The details part of the checkout view: what is stored, the rates for its address, the amounts. */
+/** The details part of the checkout view: what is stored, the rates for its address, the applied code, the amounts. */
 export function detailsView(store: Store | null, checkout: Checkout): CheckoutDetails {
   const settings = store?.shipping ?? null;
   const required = requiresShipping(settings, checkout.lines);
@@ -159,6 +159,7 @@ export function detailsView(store: Store | null, checkout: Checkout): CheckoutDe
     email: checkout.details.email,
     shipping,
     shipping_rates: settings && shipping && shipsTo(settings, shipping.address.country) ? ratesFor(settings, shipping.address.country, checkout.lines, checkout.subtotal) : [],
+    discount: checkout.discount ? { code: checkout.discount.code, amount: checkout.discount_amount } : null,
     amounts: amountsOf(checkout.subtotal, checkout.shipping_amount, checkout.discount_amount, checkout.tax_amount, checkout.tax_lines),
     complete: checkout.details.email !== null && (!required || shipping !== null),
   };

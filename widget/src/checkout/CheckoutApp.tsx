@@ -39,8 +39,7 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
   // The polite live region's text: the new shipping price and total, said once whenever either changes.
   const [announcement, setAnnouncement] = useState('');
   const said = useRef(priceKey(view.details));
-  // The code applied on this page (the session's details carry only the amount) and its refusal.
-  const [code, setCode] = useState<string | null>(null);
+  // The refusal of the last code typed; the applied code itself is the server's (`details.discount`).
   const [codeError, setCodeError] = useState('');
   const onDetails = (answer: DetailsAnswer) => {
     setDetails(answer.details);
@@ -67,7 +66,6 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
   const applyCode = async (typed: string | null) => {
     try {
       onDetails(await api.details({ discount_code: typed }));
-      setCode(typed);
       setCodeError('');
     } catch (err) {
       setCodeError(shownError(t, err).message);
@@ -110,23 +108,21 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
     );
   }
   const testMode = !view.is_live_mode;
+  // As the store spells it, whether the shopper applied it here or in the cart before the checkout opened.
+  const code = details.discount?.code ?? null;
   return (
     <main class="page">
       <Summary store={view.store.name} items={view.items} amounts={details.amounts} currency={view.currency}
-        ships={view.requires_shipping} rate={details.shipping?.rate.display_name ?? null} testMode={testMode} t={t} locale={locale} code={code}>
-        <DiscountField code={code} applied={details.amounts.discount > 0} error={codeError} t={t} apply={(c) => void applyCode(c)} />
+        rate={view.requires_shipping ? details.shipping?.rate.display_name ?? null : undefined} testMode={testMode} t={t} locale={locale} code={code}>
+        <DiscountField code={code} error={codeError} t={t} apply={(c) => void applyCode(c)} />
       </Summary>
       <section class="payment" aria-label={t.title}>
         {testMode && <TestCards t={t} />}
         {returnError && <ErrorNote error={returnError} t={t} onRestart={restart} />}
         <PaymentForm view={view} details={details} amount={amount} onDetails={onDetails} api={api} t={t} locale={locale} lang={config.lang} accent={config.accent}
           returnUrl={ownUrl(config.lang, parentOrigin)} onRestart={restart} onPaid={paid} onFailed={failed} onEscape={escape} />
-        <p class="secure">
-          <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
-            <path d="M7 11V8a5 5 0 0 1 10 0v3M5 11h14v10H5z" />
-          </svg>
-          {t.secure}
-        </p>
+        {/* The lock before it is drawn by checkout.css (an icon costs the bundle nothing there). */}
+        <p class="secure">{t.secure}</p>
         {!isFramed() && config.backUrl && <a class="back" href={config.backUrl}>← {t.backToStore}</a>}
       </section>
       <p class="sr" role="status" aria-live="polite" aria-atomic="true" data-announcement="">{announcement}</p>

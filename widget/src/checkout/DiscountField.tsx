@@ -7,9 +7,8 @@ import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
 
 interface DiscountFieldProps {
-  /** The code applied on this page (null: none, or applied in the cart); `applied`: the session has a discount. */
+  /** The code the session applies, as the store defined it (null: none). */
   code: string | null;
-  applied: boolean;
   /** The refusal of the last code typed ('' when none). */
   error: string;
   t: CheckoutText;
@@ -18,12 +17,12 @@ interface DiscountFieldProps {
 }
 
 /** Field or chip, with the refusal under it. */
-export function DiscountField({ code, applied, error, t, apply }: DiscountFieldProps): JSX.Element {
+export function DiscountField({ code, error, t, apply }: DiscountFieldProps): JSX.Element {
   return (
     <div class="discount">
-      {applied ? (
-        <button type="button" class="chip" onClick={() => apply(null)} aria-label={fill(t.removeCode, { code: code ?? '' })}>
-          {code ?? t.discount} ×
+      {code ? (
+        <button type="button" class="chip" onClick={() => apply(null)} aria-label={fill(t.removeCode, { code })}>
+          {code} ×
         </button>
       ) : (
         <form class="code" onSubmit={(e) => {

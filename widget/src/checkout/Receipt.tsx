@@ -1,6 +1,6 @@
 /**
  * The receipt after a successful payment: amount, order id, where the receipt email went, the lines, subtotal,
- * shipping and total, where the order ships, and the way back to the store. All of it from the recorded order.
+ * discount, shipping, tax and total, where the order ships, and the way back to the store. All of it from the recorded order.
  */
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
@@ -9,6 +9,7 @@ import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
 import type { Address, Order } from '../../../server/src/wire';
 import { estimateText } from './estimate';
+import { Items, Totals } from './Lines';
 
 interface ReceiptProps {
   order: Order;
@@ -40,12 +41,8 @@ export function Receipt({ order, store, t, locale, onContinue }: ReceiptProps): 
   const ship = order.shipping;
   return (
     <section class="receipt" aria-labelledby="cb-receipt-title">
-      <div class="check" aria-hidden="true">
-        {/* Stroke and fill are in checkout.css (`svg{…}`), once rather than on each icon of the bundle. */}
-        <svg viewBox="0 0 24 24" width="30" height="30" stroke-width="2.4">
-          <path d="M5 12.5l4.5 4.5L19 7.5" />
-        </svg>
-      </div>
+      {/* The check mark is drawn by checkout.css: icons live in the stylesheet, not in the bundle. */}
+      <div class="check" aria-hidden="true" />
       <h1 id="cb-receipt-title" tabIndex={-1} ref={heading}>{t.thanks}</h1>
       <p class="muted">{fill(t.receiptFor, { store })}</p>
       {order.customer.email && <p class="muted" data-receipt-email="">{fill(t.receiptSent, { email: order.customer.email })}</p>}
@@ -59,39 +56,8 @@ export function Receipt({ order, store, t, locale, onContinue }: ReceiptProps): 
           <dd><code data-order-id="">{order.id}</code></dd>
         </div>
       </dl>
-      <ul class="items compact">
-        {order.items.map((i) => (
-          <li key={i.product_id}>
-            <span class="item-main">
-              <span class="item-name">{i.name}</span>
-              <span class="item-qty">{fill(t.qty, { n: i.quantity })}</span>
-            </span>
-            <span class="item-total">{money(i.line_total)}</span>
-          </li>
-        ))}
-      </ul>
-      {(ship || order.discount) && (
-        <dl class="subtotals compact">
-          <div>
-            <dt>{t.subtotal}</dt>
-            <dd>{money(order.amounts.subtotal)}</dd>
-          </div>
-          {order.discount && (
-            <div>
-              <dt>{t.discount} ({order.discount.code})</dt>
-              <dd data-discount={order.discount.amount}>−{money(order.discount.amount)}</dd>
-            </div>
-          )}
-          {ship && <div>
-            <dt>{t.shipping} · {ship.rate.display_name}</dt>
-            <dd>{ship.rate.amount === 0 ? t.free : money(order.amounts.shipping)}</dd>
-          </div>}
-          <div class="total">
-            <dt>{t.total}</dt>
-            <dd>{money(order.amounts.total)}</dd>
-          </div>
-        </dl>
-      )}
+      <Items items={order.items} money={money} t={t} />
+      <Totals amounts={order.amounts} code={order.discount?.code ?? null} rate={ship?.rate.display_name} money={money} t={t} locale={locale} />
       {ship && (
         <div class="ship-to" data-ship-to="">
           <p class="ship-title">{t.shipTo}</p>

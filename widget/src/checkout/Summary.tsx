@@ -1,78 +1,45 @@
 /** The left column: store, test-mode badge, amount and the frozen lines. */
 import type { ComponentChildren, JSX } from 'preact';
 import { formatMoney } from '../cart/money';
-import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
 import type { Amounts, CartLine } from '../../../server/src/wire';
+import { initial, Items, Totals } from './Lines';
 
 interface SummaryProps {
   store: string;
   items: CartLine[];
-  /** The server's amounts for the session as it stands (subtotal, shipping, total). */
+  /** The server's amounts for the session as it stands (subtotal, discount, shipping, tax lines, total). */
   amounts: Amounts;
-  /** True when shipping is part of this order; its row reads "Enter your address" until there is one. */
-  ships: boolean;
-  /** The chosen rate's name once the session has an address and a rate (`amounts.shipping` is then its price). */
-  rate: string | null;
+  /**
+   * Shipping's row: the chosen rate's name once the session has an address and a rate (`amounts.shipping` is then
+   * its price), null until then ("Enter your address"), undefined when nothing ships.
+   */
+  rate: string | null | undefined;
   currency: string;
   testMode: boolean;
   t: CheckoutText;
   locale: string;
-  /** The applied code's name when the page knows it ("Discount (WELCOME10)"); the amount is `amounts.discount`. */
+  /** The applied code as the store defined it ("Discount (WELCOME10)"); the amount is `amounts.discount`. */
   code: string | null;
   /** The discount code field, under the lines. */
   children: ComponentChildren;
 }
 
-/** Order summary (lines, subtotal, shipping, total) with a clear "Test mode" badge for test-mode stores. */
-export function Summary({ store, items, amounts, ships, rate, currency, testMode, t, locale, code, children }: SummaryProps): JSX.Element {
+/** Order summary (lines, subtotal, discount, shipping, tax, total) with a clear "Test mode" badge for test-mode stores. */
+export function Summary({ store, items, amounts, rate, currency, testMode, t, locale, code, children }: SummaryProps): JSX.Element {
   const money = (n: number) => formatMoney(n, currency, locale);
   return (
     <section class="summary" aria-labelledby="cb-summary-title">
       <div class="store">
-        <span class="store-mark" aria-hidden="true">{store.trim().charAt(0).toUpperCase() || '◆'}</span>
+        <span class="store-mark" aria-hidden="true">{initial(store) || '◆'}</span>
         <span class="store-name">{store}</span>
         {testMode && <span class="test-badge">{t.testMode}</span>}
       </div>
       <p class="amount-label" id="cb-summary-title">{t.summary}</p>
       <p class="amount" data-amount={amounts.total}>{money(amounts.total)}</p>
-      <ul class="items">
-        {items.map((i) => (
-          <li key={i.product_id}>
-            <span class="item-thumb" aria-hidden="true">{i.name.trim().charAt(0).toUpperCase()}</span>
-            <span class="item-main">
-              <span class="item-name">{i.name}</span>
-              <span class="item-qty">{fill(t.qty, { n: i.quantity })}</span>
-            </span>
-            <span class="item-total">{money(i.line_total)}</span>
-          </li>
-        ))}
-      </ul>
+      <Items items={items} money={money} t={t} thumbs />
       {children}
-      {(ships || amounts.discount > 0) && (
-        <dl class="subtotals">
-          <div>
-            <dt>{t.subtotal}</dt>
-            <dd data-subtotal={amounts.subtotal}>{money(amounts.subtotal)}</dd>
-          </div>
-          {amounts.discount > 0 && (
-            <div>
-              <dt>{code ? `${t.discount} (${code})` : t.discount}</dt>
-              <dd data-discount={amounts.discount}>−{money(amounts.discount)}</dd>
-            </div>
-          )}
-          {ships && <div>
-            <dt>{rate === null ? t.shipping : `${t.shipping} · ${rate}`}</dt>
-            <dd data-shipping={rate === null ? '' : amounts.shipping} class={rate === null ? 'pending' : ''}>
-              {rate === null ? t.shippingPending : amounts.shipping === 0 ? t.free : money(amounts.shipping)}
-            </dd>
-          </div>}
-        </dl>
-      )}
-      <div class="total-row">
-        <span>{t.total}</span>
-        <span data-total={amounts.total}>{money(amounts.total)}</span>
-      </div>
+      <Totals amounts={amounts} code={code} rate={rate} money={money} t={t} locale={locale} />
     </section>
   );
 }
