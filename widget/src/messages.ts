@@ -14,20 +14,12 @@ export type FrameMessage =
   | { type: 'checkout-best:back-to-cart' }
   | { type: 'checkout-best:stripe-connected'; store_id: string; is_live_mode: boolean };
 
-const TYPES = new Set([
-  'checkout-best:ready',
-  'checkout-best:checkout-completed',
-  'checkout-best:checkout-failed',
-  'checkout-best:close',
-  'checkout-best:back-to-cart',
-  'checkout-best:stripe-connected',
-]);
-
-/** Returns the message if it is one of ours from `origin` (and from `source`, when given), else null. */
+/**
+ * Returns the message if it is one of ours from `origin` (and from `source`, when given), else null. A type
+ * of ours the reader does not handle (a newer frame's) is simply not acted on, so the prefix is checked here.
+ */
 export function readFrameMessage(e: MessageEvent, origin: string, source?: unknown): FrameMessage | null {
-  if (e.origin !== origin) return null;
-  if (source !== undefined && e.source !== source) return null;
   const data = e.data as { type?: unknown } | null;
-  if (!data || typeof data !== 'object' || typeof data.type !== 'string' || !TYPES.has(data.type)) return null;
-  return data as FrameMessage;
+  const ours = e.origin === origin && (source === undefined || e.source === source) && /^checkout-best:/.test(String(data?.type));
+  return ours ? (data as FrameMessage) : null;
 }

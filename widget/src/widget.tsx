@@ -1,8 +1,11 @@
+/** @jsxRuntime classic */
+/** @jsx h */
 /**
  * Builds one widget: resolves the options, creates the shadow root and mounts the Preact UI once its
  * stylesheet is in, and wires the cart, the page's buttons and our frames to the public API.
  */
-import { render } from 'preact';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- `h` (and Fragment) are what the JSX pragma calls
+import { h, render } from 'preact';
 import { changeQuantity, createApi, type ApiContext, type WidgetApi } from './api';
 import { createCartController } from './cart/state';
 import { createCartIdStore } from './cart/storage';

@@ -30,14 +30,11 @@ export interface CartController {
 }
 
 /**
- * Error codes meaning "this cart id is no longer usable, start a new cart": the server answers 404
- * `cart_not_found` for an unknown or expired cart and 409 `cart_closed` for a paid one.
+ * True when the error says the remembered cart cannot be used any more, so a new one is started: the server
+ * answers 404 (`cart_not_found`) for an unknown or expired cart and 409 `cart_closed` for a paid one.
  */
-const STALE_CART = new Set(['cart_not_found', 'cart_closed', 'not_found']);
-
-/** True when the error says the remembered cart cannot be used any more. */
 export function isStaleCartError(err: unknown): boolean {
-  return err instanceof ApiError && (STALE_CART.has(err.code) || err.status === 404);
+  return err instanceof ApiError && (err.code === 'cart_closed' || err.status === 404);
 }
 
 /**

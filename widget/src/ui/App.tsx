@@ -1,5 +1,9 @@
+/** @jsxRuntime classic */
+/** @jsx h */
+/** @jsxFrag Fragment */
 /** The widget's root: floating cart button, drawer, overlays and the live region. */
-import { Component } from 'preact';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- `h` (and Fragment) are what the JSX pragma calls
+import { Component, Fragment, h } from 'preact';
 import type { CartController } from '../cart/state';
 import type { WidgetText } from '../i18n/widget';
 import type { Store } from '../store';
@@ -61,7 +65,7 @@ export class App extends Component<AppProps> {
       <div class={'root pos-' + position}>
         {view.launcher && (
           // Hidden rather than unmounted while a dialog is open, so focus can return to this very button.
-          <button type="button" class="launcher" hidden={view.drawer || !!view.overlay} aria-label={label} aria-haspopup="dialog" onClick={actions.open}>
+          <button class="launcher" hidden={view.drawer || !!view.overlay} aria-label={label} aria-haspopup="dialog" onClick={actions.open}>
             <Icon name="bag" size={26} />
             {count > 0 && <span class="badge" aria-hidden="true">{count > 99 ? '99+' : count}</span>}
           </button>

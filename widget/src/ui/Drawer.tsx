@@ -1,5 +1,11 @@
-/** The cart drawer: lines with steppers, subtotal, checkout, and the loading/empty/error states. */
-import type { JSX } from 'preact';
+/** @jsxRuntime classic */
+/** @jsx h */
+/**
+ * The cart drawer: lines with steppers, subtotal, checkout, and the loading/empty/error states. Its buttons
+ * carry no `type`: only inside a form would the default (submit) do anything.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- `h` (and Fragment) are what the JSX pragma calls
+import { h, type JSX } from 'preact';
 import type { CartState } from '../cart/state';
 import { formatMoney } from '../cart/money';
 import { errorText, type WidgetText } from '../i18n/widget';
@@ -36,7 +42,7 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
       <div class="head">
         <h2 id="cb-drawer-title">{t.cart}</h2>
         {count > 0 && <span class="pill">{count}</span>}
-        <button type="button" class="x" aria-label={t.close} onClick={actions.close} data-autofocus="">
+        <button class="x" aria-label={t.close} onClick={actions.close} data-autofocus="">
           <Icon name="close" />
         </button>
       </div>
@@ -46,7 +52,7 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
             <Icon name="alert" size={18} />
             <span>{errorText(t, state.error.code, state.error.message)}</span>
             {state.status === 'error' && (
-              <button type="button" class="link" onClick={actions.retry}>{t.retry}</button>
+              <button class="link" onClick={actions.retry}>{t.retry}</button>
             )}
           </div>
         )}
@@ -81,7 +87,7 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
             </p>
           )}
           <p class="note">{t.note}</p>
-          <button type="button" class="primary" onClick={actions.checkout} aria-disabled={checkingOut ? 'true' : undefined}>
+          <button class="primary" onClick={actions.checkout} aria-disabled={checkingOut ? 'true' : undefined}>
             {checkingOut ? <span class="spinner" aria-hidden="true" /> : <Icon name="lock" size={18} />}
             <span>{t.checkout}</span>
           </button>
@@ -110,15 +116,15 @@ function Line({ item, currency, t, locale, actions }: LineProps): JSX.Element {
         <p class="each">{fill(t.each, { price: formatMoney(item.unit_amount, currency, locale) })}</p>
         <div class="controls">
           <div class="stepper" role="group" aria-label={fill(t.quantityOf, name)}>
-            <button type="button" aria-label={fill(t.decrease, name)} disabled={item.quantity <= 1} onClick={() => set(item.quantity - 1)}>
+            <button aria-label={fill(t.decrease, name)} disabled={item.quantity <= 1} onClick={() => set(item.quantity - 1)}>
               <Icon name="minus" size={16} />
             </button>
             <span class="qty" aria-live="off">{item.quantity}</span>
-            <button type="button" aria-label={fill(t.increase, name)} disabled={item.quantity >= 99} onClick={() => set(item.quantity + 1)}>
+            <button aria-label={fill(t.increase, name)} disabled={item.quantity >= 99} onClick={() => set(item.quantity + 1)}>
               <Icon name="plus" size={16} />
             </button>
           </div>
-          <button type="button" class="remove" aria-label={fill(t.removeItem, name)} onClick={() => set(0)}>
+          <button class="remove" aria-label={fill(t.removeItem, name)} onClick={() => set(0)}>
             {t.remove}
           </button>
         </div>

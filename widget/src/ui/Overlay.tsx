@@ -1,8 +1,11 @@
+/** @jsxRuntime classic */
+/** @jsx h */
 /**
  * A page of our origin (the checkout, or the merchant connect form) in a modal iframe. The frame is
  * the only place card numbers or Stripe keys are typed; the host page never sees them.
  */
-import { Component } from 'preact';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- `h` (and Fragment) are what the JSX pragma calls
+import { Component, h } from 'preact';
 import { Dialog } from './Dialog';
 import { Icon } from './icons';
 
@@ -27,7 +30,7 @@ export class Overlay extends Component<OverlayProps, { loaded: boolean }> {
             <a class="newtab" href={url} target="_blank" rel="noopener">
               {newTabLabel} <Icon name="external" size={14} />
             </a>
-            <button type="button" class="x" aria-label={closeLabel} onClick={onClose}>
+            <button class="x" aria-label={closeLabel} onClick={onClose}>
               <Icon name="close" />
             </button>
           </div>
