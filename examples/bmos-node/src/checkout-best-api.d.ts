@@ -815,6 +815,7 @@ export interface components {
                 name: string;
                 shippable?: boolean;
                 stock?: number | null;
+                tax_category?: string | null;
                 unit_amount: number;
                 weight_grams?: number | null;
             }[];
@@ -1080,6 +1081,7 @@ export interface components {
             reserved: number;
             shippable: boolean;
             stock: number | null;
+            tax_category: string | null;
             unit_amount: number;
             weight_grams: number | null;
         };

@@ -345,12 +345,13 @@ export const product = named(
     stock: z.number().int().nullable().describe('Units on hand; null: unlimited'),
     reserved: z.number().int().describe('Units held by unexpired checkout sessions'),
     available: z.number().int().nullable().describe('stock − reserved (never below 0); null: unlimited'),
+    tax_category: z.string().nullable().describe("The tax category its lines are taxed by (a rate's tax_category, a Stripe tax code); null: none"),
   }),
   'Product',
   'A catalog product as the platform sees it.',
 );
 
-export const publicProduct = named(product.omit({ active: true, stock: true, reserved: true }), 'PublicProduct', 'An active product as the widget sees it.');
+export const publicProduct = named(product.omit({ active: true, stock: true, reserved: true, tax_category: true }), 'PublicProduct', 'An active product as the widget sees it.');
 
 export const productList = named(z.strictObject({ data: z.array(product) }), 'ProductList', "A store's products.");
 

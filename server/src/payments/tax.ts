@@ -21,7 +21,8 @@ export const MAX_TAX_RATES = 300;
 /** Countries whose rates may be set per state or province. */
 export const COUNTRIES_WITH_STATES = new Set(['US', 'CA']);
 
-const category = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1-40 lower-case letters, digits, _ or -');
+/** A tax category, as a rate and a product name it (`books`, `food-reduced`). */
+export const taxCategorySchema = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1-40 lower-case letters, digits, _ or -');
 const rateSchema = z.strictObject({
   country: z
     .string()
@@ -36,7 +37,7 @@ const rateSchema = z.strictObject({
     .refine((p) => Math.abs(p * 1000 - Math.round(p * 1000)) < 1e-6, 'may have at most three decimals'),
   inclusive: z.boolean(),
   display_name: z.string().trim().min(1, 'is required').max(50),
-  tax_category: category.nullish(),
+  tax_category: taxCategorySchema.nullish(),
 });
 
 export const taxSettingsSchema = z.discriminatedUnion('mode', [
