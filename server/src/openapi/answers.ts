@@ -187,9 +187,15 @@ export const taxSettings = named(
   z.union([
     z.strictObject({ mode: z.literal('included') }),
     z.strictObject({ mode: z.literal('rates'), tax_shipping: z.boolean(), rates: z.array(taxRateSettings) }),
+    z.strictObject({
+      mode: z.literal('stripe_tax'),
+      prices_include_tax: z.boolean().describe("True: prices hold the tax (Stripe's tax_behavior inclusive); false: added on top"),
+      tax_shipping: z.boolean().describe('False: shipping is left out of the calculation (untaxed)'),
+      tax_codes: z.record(z.string(), z.string()).describe('Stripe tax codes (txcd_…) by product tax category'),
+    }),
   ]),
   'TaxSettings',
-  "A store's tax, as the platform set it.",
+  "A store's tax, as the platform set it: included, a table of rates, or Stripe Tax on the merchant's account.",
 );
 
 export const order = named(
