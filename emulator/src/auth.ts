@@ -53,6 +53,7 @@ const PERMISSION_NAMES: Record<Resource, string> = {
   events: 'rak_event',
   refunds: 'rak_refund',
   charges: 'rak_charge',
+  tax: 'rak_tax',
 };
 
 /** Throws unless the caller's key may use an endpoint with these needs. */

@@ -12,6 +12,7 @@ import { Faults } from './faults';
 import { IdempotencyStore } from './idempotency';
 import { paymentIntentRoutes } from './payment-intents';
 import { refundRoutes } from './refunds';
+import { taxRoutes } from './tax';
 import { createRouter } from './router';
 import { handleRequest, type RequestLogEntry } from './server';
 import { EmulatorState, type AccountInfo, type Mode, type Permissions } from './state';
@@ -76,7 +77,7 @@ export interface StripeEmulator {
   close(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...accountRoutes, ...paymentIntentRoutes, ...refundRoutes, ...chargeRoutes, ...webhookEndpointRoutes, ...emulatorRoutes];
+const ROUTES: Route[] = [...accountRoutes, ...paymentIntentRoutes, ...refundRoutes, ...chargeRoutes, ...webhookEndpointRoutes, ...taxRoutes, ...emulatorRoutes];
 const route = createRouter(ROUTES);
 
 /** Starts an emulator on 127.0.0.1. */

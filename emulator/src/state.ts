@@ -5,6 +5,12 @@ import type Stripe from 'stripe';
 import { randomToken } from './ids';
 import type { Receipt } from './shipping';
 
+/** An account's Stripe Tax settings in one mode (tax.ts renders them into `tax.settings`). */
+export interface TaxSettingsRecord {
+  headOffice: Stripe.Address | null;
+  defaults: { tax_behavior: Stripe.Tax.Settings.Defaults.TaxBehavior | null; tax_code: string | null };
+}
+
 /** Test or live mode, decided by the key. */
 export type Mode = 'test' | 'live';
 
@@ -12,7 +18,7 @@ export type Mode = 'test' | 'live';
 export type Access = 'none' | 'read' | 'write';
 
 /** Resources a restricted key's permission set names. */
-export type Resource = 'account' | 'balance' | 'payment_intents' | 'webhook_endpoints' | 'events' | 'refunds' | 'charges';
+export type Resource = 'account' | 'balance' | 'payment_intents' | 'webhook_endpoints' | 'events' | 'refunds' | 'charges' | 'tax';
 
 /** A restricted key's permission set; resources left out are 'none'. */
 export type Permissions = Partial<Record<Resource, Access>>;
@@ -72,6 +78,10 @@ export interface Bucket {
   refunds: Map<string, Stripe.Refund>;
   events: Map<string, Stripe.Event>;
   webhookEndpoints: Map<string, Stripe.WebhookEndpoint & { secret: string }>;
+  /** Stripe Tax (tax.ts): pending until a head office is set. */
+  taxSettings: TaxSettingsRecord;
+  taxCalculations: Map<string, { calculation: Stripe.Tax.Calculation; lines: Omit<Stripe.Tax.TransactionLineItem, 'id' | 'type' | 'livemode'>[] }>;
+  taxTransactions: Map<string, Stripe.Tax.Transaction>;
 }
 
 /** An account: its public info and its two buckets. */
@@ -90,6 +100,9 @@ function emptyBucket(accountId: string, mode: Mode): Bucket {
     refunds: new Map(),
     events: new Map(),
     webhookEndpoints: new Map(),
+    taxSettings: { headOffice: null, defaults: { tax_behavior: null, tax_code: null } },
+    taxCalculations: new Map(),
+    taxTransactions: new Map(),
   };
 }
 

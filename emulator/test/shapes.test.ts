@@ -98,6 +98,17 @@ describe('stripe emulator: object shapes match Stripe\'s', () => {
     await stripe.webhookEndpoints.del(endpoint.id);
   });
 
+  it('returns tax.settings, tax.calculation and tax.transaction objects with Stripe\'s fields', async () => {
+    assertShape('tax.settings', await stripe.tax.settings.retrieve());
+    assertShape('tax.settings', await stripe.tax.settings.update({ head_office: { address: { country: 'US', state: 'CA', postal_code: '94080' } } }));
+    const calc = await stripe.tax.calculations.create({
+      currency: 'usd', line_items: [{ amount: 1499, reference: 'pizza' }], shipping_cost: { amount: 300 },
+      customer_details: { address: { line1: '354 Oyster Point Blvd', city: 'South San Francisco', state: 'CA', postal_code: '94080', country: 'US' }, address_source: 'shipping' },
+    });
+    assertShape('tax.calculation', calc);
+    assertShape('tax.transaction', await stripe.tax.transactions.createFromCalculation({ calculation: calc.id!, reference: 'myOrder_123' }));
+  });
+
   it('wraps lists in Stripe\'s list envelope', async () => {
     const res = await raw(emu, 'GET', '/v1/payment_intents?limit=1', { key: acct.keys.test.secret });
     assert.deepEqual(Object.keys(res.json).sort(), [...LIST_KEYS].sort());

@@ -197,6 +197,9 @@ export const errors = {
   // ---- shipping settings (the platform's) ----
   invalidShippingSettings: def('invalid_shipping_settings', 422, (message: string) => message),
   invalidTaxSettings: def('invalid_tax_settings', 422, (message: string) => message),
+  taxNotConfigured: def('tax_not_configured', 409, (message: string) => message),
+  /** At checkout: the store's Stripe Tax stopped working after its settings were saved. */
+  taxUnavailable: def('tax_not_configured', 409, 'This store cannot calculate tax right now; try again later or contact the store'),
 
   // ---- discount codes (the platform's) ----
   invalidDiscount: def('invalid_discount', 422, (message: string) => message),

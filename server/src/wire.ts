@@ -303,10 +303,22 @@ export interface CheckoutPageConfig {
 
 /**
  * A store's tax, as the platform sets it (`PUT /api/internal/stores/:id/tax`): `included` (prices already
- * hold every tax and no tax line is shown: the behaviour of a store without settings) or `rates` (a table by
- * country and, for the US and Canada, by state or province).
+ * hold every tax and no tax line is shown: the behaviour of a store without settings), `rates` (a table by
+ * country and, for the US and Canada, by state or province) or `stripe_tax` (Stripe Tax on the merchant's own
+ * account computes it).
  */
-export type TaxSettings = { mode: 'included' } | { mode: 'rates'; tax_shipping: boolean; rates: TaxRateSettings[] };
+export type TaxSettings = { mode: 'included' } | { mode: 'rates'; tax_shipping: boolean; rates: TaxRateSettings[] } | StripeTaxSettings;
+
+/** Stripe Tax on the merchant's account: what it is told about the store's prices and products. */
+export interface StripeTaxSettings {
+  mode: 'stripe_tax';
+  /** True: prices hold the tax (Stripe's `tax_behavior` inclusive, as VAT prices do); false: it is added on top. */
+  prices_include_tax: boolean;
+  /** False leaves shipping out of the calculation (untaxed); true lets Stripe tax it where the destination does. */
+  tax_shipping: boolean;
+  /** Stripe tax codes (`txcd_…`) by product tax category; products without one get the account's default code. */
+  tax_codes: Record<string, string>;
+}
 
 /** One rate of a store's table. */
 export interface TaxRateSettings {

@@ -13,6 +13,6 @@ describe('a discount spread over the lines tax sees', () => {
   });
 
   it('leaves the lines alone without a discount', () => {
-    assert.deepEqual(linesAfterDiscount([line('tee', 2500)], null, 0), [{ amount: 2500 }]);
+    assert.deepEqual(linesAfterDiscount([line('tee', 2500)], null, 0), [{ product_id: 'tee', amount: 2500, tax_category: null }]);
   });
 });

@@ -74,6 +74,12 @@ describe(`npm run migrate (${TEST_ENGINE})`, () => {
         'ALTER TABLE checkouts DROP COLUMN tax_amount', 'ALTER TABLE checkouts DROP COLUMN tax_lines_json',
         'ALTER TABLE orders DROP COLUMN tax_amount', 'ALTER TABLE orders DROP COLUMN tax_lines_json',
       ],
+      '019_stripe_tax': [
+        'DROP INDEX orders_tax_transaction_due', 'ALTER TABLE checkouts DROP COLUMN tax_calculation_id', 'ALTER TABLE orders DROP COLUMN tax_calculation_id',
+        'ALTER TABLE orders DROP COLUMN tax_transaction_id', 'ALTER TABLE orders DROP COLUMN tax_transaction_claimed_until',
+        'ALTER TABLE orders DROP COLUMN tax_transaction_error', 'ALTER TABLE orders DROP COLUMN tax_transaction_attempts',
+      ],
+      '020_product_tax_category': ['ALTER TABLE products DROP COLUMN tax_category'],
     };
     const statements = undo[known.at(-1)!];
     assert.ok(statements, `name the statements that undo ${known.at(-1)} in this test`);

@@ -179,8 +179,8 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       ]);
       assert.ok(r.ok);
       assert.deepEqual(r.products.map((p) => p.id), ['a', 'c', 'b']);
-      assert.deepEqual(r.products[1], { id: 'c', name: 'C', description: 'third', unit_amount: 300, currency: 'usd', image_url: 'https://img.example/c.png', active: true, max_quantity: 3, weight_grams: 250, shippable: false, stock: null, reserved: 0, available: null });
-      assert.deepEqual(r.products[2], { id: 'b', name: 'B2', description: null, unit_amount: 0, currency: 'usd', image_url: null, active: false, max_quantity: null, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null });
+      assert.deepEqual(r.products[1], { id: 'c', name: 'C', description: 'third', unit_amount: 300, currency: 'usd', image_url: 'https://img.example/c.png', active: true, max_quantity: 3, weight_grams: 250, shippable: false, stock: null, reserved: 0, available: null, tax_category: null });
+      assert.deepEqual(r.products[2], { id: 'b', name: 'B2', description: null, unit_amount: 0, currency: 'usd', image_url: null, active: false, max_quantity: null, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null, tax_category: null });
       assert.deepEqual((await a.catalog.listProducts(store.id, { activeOnly: true })).map((p) => p.id), ['a', 'c']);
       assert.equal(await a.catalog.currencyOf(store.id), 'usd');
     });

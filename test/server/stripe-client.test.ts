@@ -69,6 +69,19 @@ describe('the shared Stripe client', () => {
     for (const r of log) assert.equal(r.apiKey, acct.keys.test.secret);
   });
 
+  it('puts the key on calls of namespaces that also hold a back-reference to the client (stripe.tax)', async () => {
+    const acct = emu.createAccount('Namespaced');
+    const stripe = createStripeFactory(settings).forKey(acct.keys.test.secret);
+    const from = emu.requests.length;
+    assert.equal((await stripe.tax.settings.retrieve()).object, 'tax.settings');
+    await stripe.tax.settings.update({ head_office: { address: { country: 'DE' } } });
+    const calc = await stripe.tax.calculations.create({ currency: 'eur', line_items: [{ amount: 100 }], customer_details: { address: { country: 'DE' }, address_source: 'shipping' } });
+    await stripe.tax.transactions.createFromCalculation({ calculation: calc.id!, reference: 'ns-1' }, { idempotencyKey: `ns-${acct.id}` });
+    const log = emu.requests.slice(from);
+    assert.equal(log.length, 4);
+    for (const r of log) assert.deepEqual([r.status, r.apiKey], [200, acct.keys.test.secret]);
+  });
+
   it('refuses a call without a key before any request reaches Stripe, without hanging', async () => {
     const from = emu.requests.length;
     const keyless = createKeylessClient(settings);

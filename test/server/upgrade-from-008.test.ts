@@ -280,9 +280,9 @@ describe(`upgrading a database of the release at migration 008 (${TEST_ENGINE})`
       assert.ok(r.events[0].id < r.events[1].id);
 
       // The catalog; weight_grams and shippable (added by 009) read as "not given" and "ships".
-      const scarf = { id: 'scarf', name: 'Silk scarf', description: 'Hand-rolled hem', unit_amount: 4500, currency: 'eur', image_url: 'https://atelier.example/scarf.jpg', active: true, max_quantity: 3, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null };
-      const mug = { id: 'mug', name: 'Mug', description: null, unit_amount: 1200, currency: 'eur', image_url: null, active: true, max_quantity: null, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null };
-      const tote = { id: 'old-tote', name: 'Old tote', description: null, unit_amount: 900, currency: 'eur', image_url: null, active: false, max_quantity: null, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null };
+      const scarf = { id: 'scarf', name: 'Silk scarf', description: 'Hand-rolled hem', unit_amount: 4500, currency: 'eur', image_url: 'https://atelier.example/scarf.jpg', active: true, max_quantity: 3, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null, tax_category: null };
+      const mug = { id: 'mug', name: 'Mug', description: null, unit_amount: 1200, currency: 'eur', image_url: null, active: true, max_quantity: null, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null, tax_category: null };
+      const tote = { id: 'old-tote', name: 'Old tote', description: null, unit_amount: 900, currency: 'eur', image_url: null, active: false, max_quantity: null, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null, tax_category: null };
       assert.deepEqual(r.products, [scarf, mug, tote]);
       assert.deepEqual(r.activeProducts, [scarf, mug]);
       assert.equal(r.currency, 'eur');

@@ -815,6 +815,7 @@ export interface components {
                 name: string;
                 shippable?: boolean;
                 stock?: number | null;
+                tax_category?: string | null;
                 unit_amount: number;
                 weight_grams?: number | null;
             }[];
@@ -1084,6 +1085,7 @@ export interface components {
             reserved: number;
             shippable: boolean;
             stock: number | null;
+            tax_category: string | null;
             unit_amount: number;
             weight_grams: number | null;
         };
@@ -1265,7 +1267,7 @@ export interface components {
             state: string | null;
             tax_category: string | null;
         };
-        /** @description A store's tax, as the platform set it. */
+        /** @description A store's tax, as the platform set it: included, a table of rates, or Stripe Tax on the merchant's account. */
         TaxSettings: {
             /** @constant */
             mode: "included";
@@ -1274,8 +1276,16 @@ export interface components {
             mode: "rates";
             rates: components["schemas"]["TaxRateSettings"][];
             tax_shipping: boolean;
+        } | {
+            /** @constant */
+            mode: "stripe_tax";
+            prices_include_tax: boolean;
+            tax_codes: {
+                [key: string]: string;
+            };
+            tax_shipping: boolean;
         };
-        /** @description The store's whole tax settings: included (prices hold every tax) or a table of rates. */
+        /** @description The store's whole tax settings: included (prices hold every tax), a table of rates, or Stripe Tax on the merchant's account. */
         TaxSettingsRequest: {
             /** @constant */
             mode: "included";
@@ -1291,6 +1301,17 @@ export interface components {
                 tax_category?: string | null;
             }[];
             /** @default false */
+            tax_shipping: boolean;
+        } | {
+            /** @constant */
+            mode: "stripe_tax";
+            /** @default false */
+            prices_include_tax: boolean;
+            /** @default {} */
+            tax_codes: {
+                [key: string]: string;
+            };
+            /** @default true */
             tax_shipping: boolean;
         };
         /** @description The terms to change (null clears one); the code itself never changes. */
@@ -5307,6 +5328,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description `tax_not_configured`, `store_not_connected` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "tax_not_configured" | "store_not_connected";
+                        };
+                    };
+                };
+            };
             /** @description `body_too_large` */
             413: {
                 headers: {
@@ -5361,6 +5396,34 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description `invalid_api_key` */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_api_key";
+                        };
+                    };
+                };
+            };
+            /** @description `stripe_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "stripe_unavailable";
                         };
                     };
                 };

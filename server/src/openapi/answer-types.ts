@@ -48,7 +48,7 @@ export type AnswerTypeChecks = [
   Expect<Mutual<Of<typeof answers.publicStripeStatus>, Pick<ReturnType<typeof stripeStatusJson>, 'store_id' | 'has_stripe' | 'is_live_mode'>>>,
   Expect<Mutual<Of<typeof answers.storeEvent>, Omit<StoreEvent, 'store_id' | 'created_at'> & { created_at: string }>>,
   Expect<Mutual<Of<typeof answers.product>, Product>>,
-  Expect<Mutual<Of<typeof answers.publicProduct>, Omit<Product, 'active' | 'stock' | 'reserved'>>>,
+  Expect<Mutual<Of<typeof answers.publicProduct>, Omit<Product, 'active' | 'stock' | 'reserved' | 'tax_category'>>>,
   Expect<Mutual<Of<typeof answers.storeShipping>, { store_id: string; shipping: wire.ShippingSettings | null }>>,
   Expect<Mutual<Omit<Of<typeof answers.orderList>, 'object'>, OrderPage>>,
   Expect<Mutual<Of<typeof answers.discount>, ReturnType<typeof discountJson>>>,

@@ -191,9 +191,15 @@ export const taxSettings = named(
   z.union([
     z.strictObject({ mode: z.literal('included') }),
     z.strictObject({ mode: z.literal('rates'), tax_shipping: z.boolean(), rates: z.array(taxRateSettings) }),
+    z.strictObject({
+      mode: z.literal('stripe_tax'),
+      prices_include_tax: z.boolean().describe("True: prices hold the tax (Stripe's tax_behavior inclusive); false: added on top"),
+      tax_shipping: z.boolean().describe('False: shipping is left out of the calculation (untaxed)'),
+      tax_codes: z.record(z.string(), z.string()).describe('Stripe tax codes (txcd_…) by product tax category'),
+    }),
   ]),
   'TaxSettings',
-  "A store's tax, as the platform set it.",
+  "A store's tax, as the platform set it: included, a table of rates, or Stripe Tax on the merchant's account.",
 );
 
 export const order = named(
@@ -349,12 +355,13 @@ export const product = named(
     stock: z.number().int().nullable().describe('Units on hand; null: unlimited'),
     reserved: z.number().int().describe('Units held by unexpired checkout sessions'),
     available: z.number().int().nullable().describe('stock − reserved (never below 0); null: unlimited'),
+    tax_category: z.string().nullable().describe("The tax category its lines are taxed by (a rate's tax_category, a Stripe tax code); null: none"),
   }),
   'Product',
   'A catalog product as the platform sees it.',
 );
 
-export const publicProduct = named(product.omit({ active: true, stock: true, reserved: true }), 'PublicProduct', 'An active product as the widget sees it.');
+export const publicProduct = named(product.omit({ active: true, stock: true, reserved: true, tax_category: true }), 'PublicProduct', 'An active product as the widget sees it.');
 
 export const productList = named(z.strictObject({ data: z.array(product) }), 'ProductList', "A store's products.");
 

@@ -2,7 +2,7 @@
 import { errors } from '../errors';
 import { pageQuery } from '../routes/internal/orders';
 import * as a from './answers';
-import { BODY, STORE_IN_PATH } from './errors';
+import { BODY, MERCHANT_STRIPE, STORE_IN_PATH } from './errors';
 import { json, type Operation } from './operation';
 import { requests } from './requests';
 
@@ -100,7 +100,7 @@ export const internalOperations: Operation[] = [
     method: 'put', path: `${STORES}/{id}/tax`, operationId: 'setTax', tag: 'Tax', summary: "Replace the store's tax settings",
     pathParams: STORE_ID, body: { schema: requests.taxSettings },
     replies: { 200: json(a.storeTax, 'The stored settings, normalised') },
-    errors: [...STORE_IN_PATH, ...BODY, errors.invalidTaxSettings],
+    errors: [...STORE_IN_PATH, ...BODY, errors.invalidTaxSettings, errors.taxNotConfigured, ...MERCHANT_STRIPE],
   }),
   internal({
     method: 'delete', path: `${STORES}/{id}/tax`, operationId: 'deleteTax', tag: 'Tax', summary: 'Remove the tax settings (prices include every tax)',

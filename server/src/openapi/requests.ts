@@ -37,7 +37,7 @@ export const requests = {
   catalog: named(catalogSchema, 'CatalogUpload', 'Products to upsert (products not named are kept).'),
   stockAdjust: named(stockAdjustSchema, 'StockAdjustRequest', 'Units to add (positive) or take away (negative), relative to the stock as it is when applied.'),
   shippingSettings: named(settingsSchema, 'ShippingSettingsRequest', "The store's whole shipping settings."),
-  taxSettings: named(taxSettingsSchema, 'TaxSettingsRequest', "The store's whole tax settings: included (prices hold every tax) or a table of rates."),
+  taxSettings: named(taxSettingsSchema, 'TaxSettingsRequest', "The store's whole tax settings: included (prices hold every tax), a table of rates, or Stripe Tax on the merchant's account."),
   createDiscount: named(createDiscountSchema, 'CreateDiscountRequest', 'A new discount code and its terms; unknown fields are refused.'),
   patchDiscount: named(patchDiscountSchema, 'UpdateDiscountRequest', "The terms to change (null clears one); the code itself never changes."),
   createWebhookEndpoint: named(createEndpointSchema, 'CreateWebhookEndpointRequest', 'A new endpoint: its URL (https in production), the event types it wants, optionally the stores (default: every store).'),

@@ -10,9 +10,15 @@ import type { SessionDiscount } from './discount-rules';
 import type { CartLine } from '../wire';
 import { computeTax, NO_TAX, type TaxAddress, type TaxResult, type TaxSettings, type TaxableLine } from './tax';
 
-/** The lines' taxable amounts after `discount` minor units are taken off the lines it applies to. */
-export function linesAfterDiscount(lines: Pick<CartLine, 'product_id' | 'line_total'>[], discount: Pick<SessionDiscount, 'product_ids'> | null, amount: number): TaxableLine[] {
-  const out: TaxableLine[] = lines.map((l) => ({ amount: l.line_total }));
+/** A session's line as tax sees it: its product, total and the product's tax category (none: absent or null). */
+export type TaxedLine = Pick<CartLine, 'product_id' | 'line_total'> & { tax_category?: string | null };
+
+/**
+ * The lines' taxable amounts after `discount` minor units are taken off the lines it applies to, each with its
+ * product id and tax category.
+ */
+export function linesAfterDiscount(lines: TaxedLine[], discount: Pick<SessionDiscount, 'product_ids'> | null, amount: number): (TaxableLine & { product_id: string })[] {
+  const out = lines.map((l) => ({ product_id: l.product_id, amount: l.line_total, tax_category: l.tax_category ?? null }));
   if (!discount || amount <= 0) return out;
   const eligible = lines.map((_, i) => i).filter((i) => discount.product_ids === null || discount.product_ids.includes(lines[i].product_id));
   const base = eligible.reduce((sum, i) => sum + lines[i].line_total, 0);
@@ -34,7 +40,7 @@ export function linesAfterDiscount(lines: Pick<CartLine, 'product_id' | 'line_to
 export function sessionTax(
   settings: TaxSettings | null,
   address: TaxAddress | null,
-  lines: Pick<CartLine, 'product_id' | 'line_total'>[],
+  lines: TaxedLine[],
   discount: { terms: Pick<SessionDiscount, 'product_ids'> | null; amount: number },
   shipping: number,
 ): TaxResult {

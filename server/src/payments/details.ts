@@ -30,7 +30,7 @@ import { amountsOf, ratesFor, requiresShipping, shipsTo } from './shipping';
 import { priceDiscount } from './discount-pricing';
 import { sessionDiscountAfter } from './session-discount';
 import type { SessionDiscount } from './discount-rules';
-import { sessionTax } from './checkout-tax';
+import { sessionTax, type TaxedLine } from './checkout-tax';
 import type { TaxAddress, TaxSettings } from './tax';
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
@@ -101,11 +101,30 @@ interface Plan {
  * charge, discount-pricing.ts), shipping (0 with a free-shipping code), the tax at `address` (checkout-tax.ts:
  * on the lines after the discount and the shipping after it) and the total, which includes exclusive tax.
  */
-function priced(checkout: Checkout, discount: SessionDiscount | null, ratePrice: number, tax: TaxSettings | null, address: TaxAddress | null) {
+function priced(checkout: Checkout, discount: SessionDiscount | null, ratePrice: number, tax: TaxContext | null, address: TaxAddress | null) {
   const discountAmount = discount ? priceDiscount(discount, { currency: checkout.currency, lines: checkout.lines, shipping: ratePrice }).amount : 0;
   const shippingAmount = discount?.free_shipping ? 0 : ratePrice;
-  const t = sessionTax(tax, address, checkout.lines, { terms: discount, amount: discountAmount }, shippingAmount);
+  const t = sessionTax(tax?.settings ?? null, address, taxedLines(checkout, tax), { terms: discount, amount: discountAmount }, shippingAmount);
   return { discountAmount, shippingAmount, taxAmount: t.added, taxLines: t.lines, amount: checkout.subtotal - discountAmount + shippingAmount + t.added };
+}
+
+/** What tax needs of the store: its settings and the tax categories of the session's products. */
+export interface TaxContext {
+  settings: TaxSettings;
+  categories: Map<string, string>;
+}
+
+/** The session's lines with their products' tax categories. */
+export function taxedLines(checkout: Checkout, tax: TaxContext | null): TaxedLine[] {
+  return checkout.lines.map((l) => ({ product_id: l.product_id, line_total: l.line_total, tax_category: tax?.categories.get(l.product_id) ?? null }));
+}
+
+/** Reads the store's tax settings and, when it has any, its products' categories (one query each). */
+export async function loadTaxContext(deps: Pick<AppDeps, 'storage'>, checkout: Checkout): Promise<TaxContext | null> {
+  const settings = await deps.storage.tax.get(checkout.store_id);
+  if (!settings || settings.mode === 'included') return null;
+  const categories = await deps.storage.catalog.taxCategories(checkout.store_id, [...new Set(checkout.lines.map((l) => l.product_id))]);
+  return { settings, categories };
 }
 
 /**
@@ -117,7 +136,7 @@ export function planDetails(
   checkout: Checkout,
   input: DetailsInput,
   discount: SessionDiscount | null = checkout.discount,
-  tax: TaxSettings | null = null,
+  tax: TaxContext | null = null,
 ): Plan {
   const settings = store?.shipping ?? null;
   const email = input.email ?? checkout.details.email;
@@ -177,7 +196,7 @@ export async function saveCheckoutDetails(deps: AppDeps, found: Checkout, input:
       await refuseClosed(deps, checkout);
       const store = await deps.storage.stores.get(checkout.store_id);
       const discount = await sessionDiscountAfter(deps, checkout, input);
-      const tax = await deps.storage.tax.get(checkout.store_id);
+      const tax = await loadTaxContext(deps, checkout);
       const plan = { ...planDetails(store, checkout, input, discount, tax), ...(discount !== checkout.discount ? { discount } : {}) };
       if (checkout.payment_intent_id) await updateIntent(deps, checkout, plan);
       const saved = await deps.storage.checkouts.saveDetails({ id: checkout.id, version: checkout.details_version, ...plan });
@@ -290,7 +309,7 @@ export async function levelToIntent(deps: Pick<AppDeps, 'storage'>, checkout: Ch
         : {}),
       ...(rateId ? { shipping_rate_id: rateId } : {}),
     });
-    plan = planDetails(await deps.storage.stores.get(checkout.store_id), checkout, input, checkout.discount, await deps.storage.tax.get(checkout.store_id));
+    plan = planDetails(await deps.storage.stores.get(checkout.store_id), checkout, input, checkout.discount, await loadTaxContext(deps, checkout));
   } catch {
     return null;
   }

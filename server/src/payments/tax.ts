@@ -11,17 +11,20 @@
 import { z } from 'zod';
 import { errors } from '../errors';
 import { validate } from '../http/body';
-import type { TaxLine, TaxRateSettings, TaxSettings } from '../wire';
+import type { StripeTaxSettings, TaxLine, TaxRateSettings, TaxSettings } from '../wire';
 import { COUNTRY_CODES } from './countries';
 
-export type { TaxLine, TaxRateSettings, TaxSettings };
+export type { StripeTaxSettings, TaxLine, TaxRateSettings, TaxSettings };
 
 /** Rates one store may have. */
 export const MAX_TAX_RATES = 300;
+/** Tax codes one store may map its categories to. */
+export const MAX_TAX_CODES = 100;
 /** Countries whose rates may be set per state or province. */
 export const COUNTRIES_WITH_STATES = new Set(['US', 'CA']);
 
-const category = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1-40 lower-case letters, digits, _ or -');
+/** A tax category, as a rate and a product name it (`books`, `food-reduced`). */
+export const taxCategorySchema = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1-40 lower-case letters, digits, _ or -');
 const rateSchema = z.strictObject({
   country: z
     .string()
@@ -36,7 +39,7 @@ const rateSchema = z.strictObject({
     .refine((p) => Math.abs(p * 1000 - Math.round(p * 1000)) < 1e-6, 'may have at most three decimals'),
   inclusive: z.boolean(),
   display_name: z.string().trim().min(1, 'is required').max(50),
-  tax_category: category.nullish(),
+  tax_category: taxCategorySchema.nullish(),
 });
 
 export const taxSettingsSchema = z.discriminatedUnion('mode', [
@@ -45,6 +48,15 @@ export const taxSettingsSchema = z.discriminatedUnion('mode', [
     mode: z.literal('rates'),
     tax_shipping: z.boolean().default(false),
     rates: z.array(rateSchema).min(1, 'must hold at least one rate').max(MAX_TAX_RATES, `may hold at most ${MAX_TAX_RATES} rates`),
+  }),
+  z.strictObject({
+    mode: z.literal('stripe_tax'),
+    prices_include_tax: z.boolean().default(false),
+    tax_shipping: z.boolean().default(true),
+    tax_codes: z
+      .record(taxCategorySchema, z.string().regex(/^txcd_\d{8}$/, 'must be a Stripe tax code such as txcd_99999999'))
+      .refine((codes) => Object.keys(codes).length <= MAX_TAX_CODES, `may hold at most ${MAX_TAX_CODES} tax codes`)
+      .default({}),
   }),
 ]);
 
@@ -57,6 +69,7 @@ export const taxSettingsSchema = z.discriminatedUnion('mode', [
 export function parseTaxSettings(input: unknown): TaxSettings {
   const parsed = validate(taxSettingsSchema, input, errors.invalidTaxSettings);
   if (parsed.mode === 'included') return { mode: 'included' };
+  if (parsed.mode === 'stripe_tax') return parsed;
   const seen = new Set<string>();
   const rates = parsed.rates.map((r, i): TaxRateSettings => {
     const fail = (field: string, message: string) => errors.invalidTaxSettings(`rates.${i}.${field}: ${message}`).about(`rates.${i}.${field}`);

@@ -7,7 +7,7 @@ import { loadStore } from './stores-view';
 
 /** A product as the public widget sees it. */
 function publicProduct(p: Product) {
-  const { active: _active, stock: _stock, reserved: _reserved, ...rest } = p;
+  const { active: _active, stock: _stock, reserved: _reserved, tax_category: _taxCategory, ...rest } = p;
   return rest;
 }
 

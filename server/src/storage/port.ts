@@ -208,6 +208,8 @@ export interface Product {
   reserved: number;
   /** stock − reserved (never below 0); null when unlimited. */
   available: number | null;
+  /** The tax category its lines are taxed by (a rate's `tax_category`, a Stripe tax code); null: none. */
+  tax_category: string | null;
 }
 
 /** A product as a platform sends it. */
@@ -224,6 +226,8 @@ export interface ProductInput {
   shippable?: boolean;
   /** Left out: an existing product keeps its stock (a new one is unlimited); null: unlimited. */
   stock?: number | null;
+  /** Left out: an existing product keeps its category (a new one has none); null: none. */
+  tax_category?: string | null;
 }
 
 /** What `adjustStock` did. */
@@ -250,6 +254,8 @@ export interface CatalogRepository {
    * is recorded as oversold.
    */
   adjustStock(storeId: string, productId: string, delta: number): Promise<StockAdjustResult>;
+  /** The tax categories of the store's products among `productIds` that have one (by product id). */
+  taxCategories(storeId: string, productIds: string[]): Promise<Map<string, string>>;
 }
 
 // ---- carts ----

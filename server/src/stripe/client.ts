@@ -104,9 +104,11 @@ function isResource(value: unknown): boolean {
   return typeof (value as { _makeRequest?: unknown })?._makeRequest === 'function';
 }
 
-/** A namespace of resources (stripe.checkout, stripe.billing, …): a plain holder of resources. */
-function isNamespace(value: unknown): boolean {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const first: unknown = (Object.values(value) as unknown[]).find((v) => v !== null && typeof v === 'object');
-  return first !== undefined && (isResource(first) || isNamespace(first));
+/**
+ * A namespace of resources (stripe.checkout, stripe.tax, …): a plain holder of resources. Some namespaces hold a
+ * back-reference to the client first (`stripe.tax.stripe`), so every value is looked at, that one skipped.
+ */
+function isNamespace(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || depth > 2) return false;
+  return Object.entries(value).some(([k, v]) => k !== 'stripe' && v !== null && typeof v === 'object' && (isResource(v) || isNamespace(v, depth + 1)));
 }

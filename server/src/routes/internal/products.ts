@@ -6,6 +6,7 @@ import { readBody, readRawBody, validate } from '../../http/body';
 import { upsertCatalog } from '../../payments/catalog';
 import { MAX_AMOUNT } from '../../payments/money';
 import { adjustStock, MAX_STOCK } from '../../payments/stock';
+import { taxCategorySchema } from '../../payments/tax';
 import { loadStore } from '../stores-view';
 
 /** Catalog uploads may be larger than ordinary bodies. */
@@ -23,6 +24,8 @@ const productSchema = z.object({
   weight_grams: z.number().int('must be a whole number of grams').min(0).max(10_000_000).nullish(),
   shippable: z.boolean().optional(),
   stock: z.number().int('must be a whole number of units').min(0).max(MAX_STOCK).nullish(),
+  /** Left out: kept; null: none. */
+  tax_category: taxCategorySchema.nullish(),
 });
 export const catalogSchema = z.object({ products: z.array(productSchema).max(1000) });
 export const stockAdjustSchema = z.strictObject({

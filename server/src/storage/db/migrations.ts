@@ -236,3 +236,31 @@ ALTER TABLE orders ADD COLUMN tax_amount ${t.int} NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN tax_lines_json TEXT;
 `,
 });
+
+// 019: Stripe Tax. A session keeps the id of the Stripe Tax calculation its details were priced with (null: none,
+// or not in stripe_tax mode); an order copies it. Once the order is paid, the calculation becomes a tax
+// transaction on the merchant's account exactly once: `tax_transaction_id` is set when Stripe answered; until then
+// `tax_transaction_claimed_until` is the claim one instance holds while it asks (a conditional UPDATE takes it),
+// `tax_transaction_error` / `tax_transaction_attempts` what went wrong and how often (the sweep retries). The
+// partial index keeps the sweep's look for orders still owing a transaction cheap.
+sharedMigrations.push({
+  id: '019_stripe_tax',
+  sql: (t) => `
+ALTER TABLE checkouts ADD COLUMN tax_calculation_id TEXT;
+ALTER TABLE orders ADD COLUMN tax_calculation_id TEXT;
+ALTER TABLE orders ADD COLUMN tax_transaction_id TEXT;
+ALTER TABLE orders ADD COLUMN tax_transaction_claimed_until ${t.int};
+ALTER TABLE orders ADD COLUMN tax_transaction_error TEXT;
+ALTER TABLE orders ADD COLUMN tax_transaction_attempts ${t.int} NOT NULL DEFAULT 0;
+CREATE INDEX orders_tax_transaction_due ON orders (tax_transaction_claimed_until) WHERE tax_calculation_id IS NOT NULL AND tax_transaction_id IS NULL;
+`,
+});
+
+// 020: a product's tax category (payments/tax.ts: the same form as a rate's `tax_category`); null: none. A line is
+// taxed at its category's rate, or at Stripe Tax with the category's tax code.
+sharedMigrations.push({
+  id: '020_product_tax_category',
+  sql: () => `
+ALTER TABLE products ADD COLUMN tax_category TEXT;
+`,
+});

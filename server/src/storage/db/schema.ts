@@ -82,6 +82,8 @@ export interface ProductsTable {
   shippable: Defaulted<DbBool>;
   /** Migration 016: units on hand; null = unlimited. */
   stock: Defaulted<number | null>;
+  /** Migration 020: the product's tax category (null: none). */
+  tax_category: Defaulted<string | null>;
 }
 
 /** Migration 002 (+ 006: version): a shopper's cart. */
@@ -149,6 +151,8 @@ export interface CheckoutsTable {
   /** Migration 018: the tax added on top (part of `amount`) and every tax line (JSON TaxLine[]; null: none). */
   tax_amount: Defaulted<number>;
   tax_lines_json: Defaulted<string | null>;
+  /** Migration 019: the Stripe Tax calculation of the details (null: none). */
+  tax_calculation_id: Defaulted<string | null>;
 }
 
 /** Migration 002 (+ 009): a paid order; `seq` orders a store's pages. */
@@ -183,6 +187,12 @@ export interface OrdersTable {
   /** Migration 018: the session's tax, copied when the order is recorded (0 / null: none). */
   tax_amount: Defaulted<number>;
   tax_lines_json: Defaulted<string | null>;
+  /** Migration 019: the session's Stripe Tax calculation, and the tax transaction made of it once (null: not yet). */
+  tax_calculation_id: Defaulted<string | null>;
+  tax_transaction_id: Defaulted<string | null>;
+  tax_transaction_claimed_until: Defaulted<number | null>;
+  tax_transaction_error: Defaulted<string | null>;
+  tax_transaction_attempts: Defaulted<number>;
 }
 
 /** Migration 016: units held for one checkout session until it expires, is released or becomes a sale. */

@@ -6,7 +6,7 @@ import type { Database } from '../db/schema';
 import type { CatalogRepository, Product } from '../port';
 import { heldExpr } from './stock';
 
-const COLUMNS = ['id', 'name', 'description', 'unit_amount', 'currency', 'image_url', 'active', 'max_quantity', 'weight_grams', 'shippable', 'stock'] as const;
+const COLUMNS = ['id', 'name', 'description', 'unit_amount', 'currency', 'image_url', 'active', 'max_quantity', 'weight_grams', 'shippable', 'stock', 'tax_category'] as const;
 
 type UpsertResult = Awaited<ReturnType<CatalogRepository['upsertProducts']>>;
 
@@ -46,7 +46,7 @@ export function createCatalogRepository(db: Kysely<Database>, dialect: Dialect, 
               store_id: storeId, id: p.id, name: p.name, description: p.description ?? null, unit_amount: p.unit_amount, currency: p.currency,
               image_url: p.image_url ?? null, active: dialect.bool(p.active !== false), max_quantity: p.max_quantity ?? null, position: base + i,
               created_at: now, updated_at: now, weight_grams: p.weight_grams ?? null, shippable: dialect.bool(p.shippable !== false),
-              stock: p.stock ?? null,
+              stock: p.stock ?? null, tax_category: p.tax_category ?? null,
             })
             .onConflict((oc) =>
               oc.columns(['store_id', 'id']).doUpdateSet((eb) => ({
@@ -56,6 +56,7 @@ export function createCatalogRepository(db: Kysely<Database>, dialect: Dialect, 
                 weight_grams: eb.ref('excluded.weight_grams'), shippable: eb.ref('excluded.shippable'),
                 // Left out, stock stays as it is (sales keep moving it); null makes the product unlimited again.
                 stock: p.stock === undefined ? eb.ref('products.stock') : eb.ref('excluded.stock'),
+                tax_category: p.tax_category === undefined ? eb.ref('products.tax_category') : eb.ref('excluded.tax_category'),
               })),
             )
             .execute();
@@ -67,6 +68,17 @@ export function createCatalogRepository(db: Kysely<Database>, dialect: Dialect, 
     // One statement each: straight to the pool.
     listProducts: (storeId, options) => list(db, storeId, options?.activeOnly ?? false),
     currencyOf: async (storeId) => (await currencies(db, storeId))[0] ?? null,
+    taxCategories: async (storeId, productIds) => {
+      if (productIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('products')
+        .select(['id', 'tax_category'])
+        .where('store_id', '=', storeId)
+        .where('id', 'in', productIds)
+        .where('tax_category', 'is not', null)
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.tax_category!]));
+    },
     // One relative, conditional UPDATE: a concurrent sale or adjustment is never overwritten.
     adjustStock: async (storeId, productId, delta) => {
       const byId = db.updateTable('products').where('store_id', '=', storeId).where('id', '=', productId);
