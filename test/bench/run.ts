@@ -5,7 +5,10 @@
 // on loopback against the app and, in alternation, two bare Koa processes (baselines.ts): hello-world (a
 // fixed small JSON) and same-shape (the same answers without checks or database; the same Stripe call). The
 // Stripe emulator runs in a process of its own (emulator.ts). Knobs: BENCH_SECONDS (per run, default 4),
-// BENCH_PI_REQUESTS (default 1000), BENCH_ROWS (sqlite; default all).
+// BENCH_PI_REQUESTS (default 1000), BENCH_ROWS (sqlite,postgres; default all).
+// The postgres row runs one app process on a throwaway database on the test server (test/support/pg.ts;
+// skipped with a line when nothing answers there) and adds the physical floor for the GET: the app's one
+// cart-read statement on a bare pg Pool of the same size (baselines.ts), printed as app/floor.
 import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -15,14 +18,18 @@ import { makeFixtures, SHOP_ORIGIN, type Fixtures } from './fixtures';
 import { compare, CONNECTIONS, measure, type Figures, type Target } from './load';
 import { roundRobin } from './load';
 import { startScript, type Child } from './processes';
+import { PG_ADDRESS, postgresAnswers } from '../support/multi-instance';
+import { throwawayDatabase } from '../support/pg';
 import { formatTable, type Result } from './report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const PI_REQUESTS = Number(process.env.BENCH_PI_REQUESTS ?? 1000);
-const ROWS = (process.env.BENCH_ROWS ?? 'sqlite').split(',').map((s) => s.trim()).filter(Boolean);
+const ROWS = (process.env.BENCH_ROWS ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
 /** Carts the GET and PATCH runs go round: about one per connection, as many shoppers would be. */
 const CARTS = CONNECTIONS;
 const WARMUP_PI = 100;
+/** DATABASE_POOL_SIZE's default (config.ts): the app's pool, and the floor's. */
+const POOL_SIZE = '10';
 
 interface Emulator {
   url: string;
@@ -110,11 +117,27 @@ try {
   emulator = started.child;
   const emu = started.ready;
   const results: Result[] = [];
+  const notes: string[] = [];
   if (ROWS.includes('sqlite')) results.push(...(await runRow('sqlite', emu, 1, { DATABASE_PATH: join(dir, 'bench.sqlite') })));
+  const pgUp = ROWS.some((r) => r !== 'sqlite') && (await postgresAnswers());
+  if (ROWS.includes('postgres')) {
+    if (!pgUp) notes.push(`postgres row SKIPPED: nothing answers on ${PG_ADDRESS}`);
+    else {
+      const db = await throwawayDatabase();
+      try {
+        const database = { DATABASE_URL: db.url, DATABASE_POOL_SIZE: POOL_SIZE };
+        results.push(...(await runRow('postgres', emu, 1, database, { BENCH_DATABASE_URL: db.url, BENCH_POOL_SIZE: POOL_SIZE })));
+      } finally {
+        await stopAll();
+        await db.drop();
+      }
+    }
+  }
   const m = machine();
+  for (const note of notes) console.log(note);
   console.log(`\n${m.date}, ${m.nproc} CPUs (${m.cpu}), Node ${m.node}, commit ${m.commit}; ${CONNECTIONS} connections on loopback, ${SECONDS} s per GET/PATCH run (best of 2), ${PI_REQUESTS} payment intents per run\n`);
   console.log(formatTable(results));
-  console.log(JSON.stringify({ ...m, seconds: SECONDS, pi_requests: PI_REQUESTS, connections: CONNECTIONS, results }));
+  console.log(JSON.stringify({ ...m, seconds: SECONDS, pi_requests: PI_REQUESTS, connections: CONNECTIONS, notes, results }));
   failed = false;
 } finally {
   await stopAll();
