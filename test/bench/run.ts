@@ -5,10 +5,13 @@
 // on loopback against the app and, in alternation, two bare Koa processes (baselines.ts): hello-world (a
 // fixed small JSON) and same-shape (the same answers without checks or database; the same Stripe call). The
 // Stripe emulator runs in a process of its own (emulator.ts). Knobs: BENCH_SECONDS (per run, default 4),
-// BENCH_PI_REQUESTS (default 1000), BENCH_ROWS (sqlite,postgres; default all).
+// BENCH_PI_REQUESTS (default 1000), BENCH_ROWS (sqlite,postgres,cluster; default all).
 // The postgres row runs one app process on a throwaway database on the test server (test/support/pg.ts;
 // skipped with a line when nothing answers there) and adds the physical floor for the GET: the app's one
-// cart-read statement on a bare pg Pool of the same size (baselines.ts), printed as app/floor.
+// cart-read statement on a bare pg Pool of the same size (baselines.ts), printed as app/floor. The cluster
+// row runs three app processes on one throwaway database behind a round-robin keep-alive proxy in a process
+// of its own (proxy.ts; test/support/multi-instance.ts's proxy closes every connection and its instances run
+// server/src/main.ts under tsx in test mode, so the bench starts its own); the proxy's CPU is shown apart.
 import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -24,7 +27,7 @@ import { formatTable, type Result } from './report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const PI_REQUESTS = Number(process.env.BENCH_PI_REQUESTS ?? 1000);
-const ROWS = (process.env.BENCH_ROWS ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
+const ROWS = (process.env.BENCH_ROWS ?? 'sqlite,postgres,cluster').split(',').map((s) => s.trim()).filter(Boolean);
 /** Carts the GET and PATCH runs go round: about one per connection, as many shoppers would be. */
 const CARTS = CONNECTIONS;
 const WARMUP_PI = 100;
@@ -127,6 +130,18 @@ try {
       try {
         const database = { DATABASE_URL: db.url, DATABASE_POOL_SIZE: POOL_SIZE };
         results.push(...(await runRow('postgres', emu, 1, database, { BENCH_DATABASE_URL: db.url, BENCH_POOL_SIZE: POOL_SIZE })));
+      } finally {
+        await stopAll();
+        await db.drop();
+      }
+    }
+  }
+  if (ROWS.includes('cluster')) {
+    if (!pgUp) notes.push(`cluster row SKIPPED: nothing answers on ${PG_ADDRESS}`);
+    else {
+      const db = await throwawayDatabase();
+      try {
+        results.push(...(await runRow('cluster', emu, 3, { DATABASE_URL: db.url, DATABASE_POOL_SIZE: POOL_SIZE })));
       } finally {
         await stopAll();
         await db.drop();
