@@ -37,15 +37,17 @@ export async function measure(target: Target, opts: Omit<autocannon.Options, 'ur
   const side = target.sidePids ?? [];
   const [before, sideBefore] = [cpuOf(target.pids), cpuOf(side)];
   const start = performance.now();
-  const r = await autocannon({ connections: CONNECTIONS, ...opts, url: target.url });
-  // Wall time of our own: autocannon's `duration` is whole seconds, too coarse for the short payment-intent runs.
-  const seconds = (performance.now() - start) / 1000;
-  const requests = Math.max(1, r.requests.total);
+  let last = start;
+  // Runs of a fixed `amount` end on autocannon's one-second tick: time them to their last answer instead.
+  const requests = opts.requests?.map((r) => ({ ...r, onResponse: () => void (last = performance.now()) }));
+  const r = await autocannon({ connections: CONNECTIONS, ...opts, ...(requests ? { requests } : {}), url: target.url });
+  const seconds = ((opts.amount ? last : performance.now()) - start) / 1000;
+  const answered = Math.max(1, r.requests.total);
   return {
-    rps: requests / seconds,
+    rps: answered / seconds,
     p99: r.latency.p99,
-    cpu: (cpuOf(target.pids) - before) / requests,
-    sideCpu: (cpuOf(side) - sideBefore) / requests,
+    cpu: (cpuOf(target.pids) - before) / answered,
+    sideCpu: (cpuOf(side) - sideBefore) / answered,
     errors: r.errors + r.timeouts + r.non2xx,
     requests: r.requests.total,
   };

@@ -12,6 +12,8 @@
 // row runs three app processes on one throwaway database behind a round-robin keep-alive proxy in a process
 // of its own (proxy.ts; test/support/multi-instance.ts's proxy closes every connection and its instances run
 // server/src/main.ts under tsx in test mode, so the bench starts its own); the proxy's CPU is shown apart.
+// Memory: the first row's app process's RSS after start, after its fixtures and runs, and after each of
+// BENCH_MEMORY_ROUNDS (default 3; 0: none) rounds of 100,000 requests, GET and PATCH in turn.
 import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -20,7 +22,7 @@ import { childEnv, ensureBuilt, startApp, type AppUnderTest } from './app';
 import { makeFixtures, SHOP_ORIGIN, type Fixtures } from './fixtures';
 import { compare, CONNECTIONS, measure, type Figures, type Target } from './load';
 import { roundRobin } from './load';
-import { startScript, type Child } from './processes';
+import { rssMegabytes, startScript, type Child } from './processes';
 import { PG_ADDRESS, postgresAnswers } from '../support/multi-instance';
 import { throwawayDatabase } from '../support/pg';
 import { formatTable, type Result } from './report';
@@ -31,6 +33,8 @@ const ROWS = (process.env.BENCH_ROWS ?? 'sqlite,postgres,cluster').split(',').ma
 /** Carts the GET and PATCH runs go round: about one per connection, as many shoppers would be. */
 const CARTS = CONNECTIONS;
 const WARMUP_PI = 100;
+const MEMORY_ROUNDS = Number(process.env.BENCH_MEMORY_ROUNDS ?? 3);
+const MEMORY_ROUND_REQUESTS = 100_000;
 /** DATABASE_POOL_SIZE's default (config.ts): the app's pool, and the floor's. */
 const POOL_SIZE = '10';
 
@@ -83,15 +87,55 @@ async function measureRow(row: string, app: Target, fx: Fixtures, emu: Emulator,
   return results;
 }
 
+/** The RSS of one app process, MB: after start, after fixtures and the row's runs, after each round of GET+PATCH. */
+interface Memory {
+  row: string;
+  after_start: number;
+  after_runs: number;
+  after_rounds: number[];
+}
+
+/** Rounds of MEMORY_ROUND_REQUESTS requests, GET and PATCH in turn, with the app's RSS after each. */
+async function memoryRounds(row: string, app: Target, fx: Fixtures, afterStart: number): Promise<Memory> {
+  const pid = app.pids[0];
+  const memory: Memory = { row, after_start: afterStart, after_runs: rssMegabytes(pid), after_rounds: [] };
+  const headers = { origin: SHOP_ORIGIN, 'content-type': 'application/json' };
+  for (let round = 1; round <= MEMORY_ROUNDS; round++) {
+    log(`${row}: memory round ${round} of ${MEMORY_ROUNDS} (${MEMORY_ROUND_REQUESTS.toLocaleString('en-US')} requests)`);
+    const get = roundRobin('GET', fx.cartIds.map((id) => `/api/carts/${id}`), headers).requests!;
+    const patch = roundRobin('PATCH', fx.cartIds.map((id) => `/api/carts/${id}/items/mug`), headers).requests!;
+    const f = await measure(app, { amount: MEMORY_ROUND_REQUESTS, requests: [...get, ...patch] });
+    if (f.errors) log(`${row}: memory round ${round}: ${f.errors} errors`);
+    memory.after_rounds.push(rssMegabytes(pid));
+  }
+  return memory;
+}
+
+/** The memory figures as lines. */
+function formatMemory(m: Memory): string {
+  const mb = (n: number) => `${n.toFixed(0)} MB`;
+  const rounds = m.after_rounds.map((r, i) => `${((i + 1) * MEMORY_ROUND_REQUESTS).toLocaleString('en-US')}: ${mb(r)}`);
+  const growth = m.after_rounds.slice(1).map((r, i) => `${r - m.after_rounds[i] >= 0 ? '+' : ''}${(r - m.after_rounds[i]).toFixed(1)}`);
+  return [
+    `Memory, ${m.row} app process RSS: after start ${mb(m.after_start)}, after fixtures and runs ${mb(m.after_runs)}` +
+      (rounds.length ? `; after each further round of GET+PATCH ${rounds.join(', ')}` : ''),
+    ...(growth.length ? [`  growth between rounds: ${growth.join(', ')} MB`] : []),
+  ].join('\n');
+}
+
+let memory: Memory | undefined;
+
 /** Starts the app of one row, makes its fixtures and measures it; stops everything of the row after. */
 async function runRow(row: string, emu: Emulator, count: number, database: Record<string, string>, floorEnv?: Record<string, string>): Promise<Result[]> {
   log(`${row}: starting ${count} app process${count > 1 ? 'es' : ''}`);
   const app: AppUnderTest = await startApp({ count, database, stripeUrl: emu.url, dir, name: row });
   stops.push(() => app.stop());
+  const afterStart = rssMegabytes(app.instances[0].pid);
   log(`${row}: fixtures (${CARTS} carts, ${PI_REQUESTS + WARMUP_PI} checkout sessions) over HTTP`);
   const fx = await makeFixtures(app.url, app.internalSecret, emu.keys, CARTS, PI_REQUESTS + WARMUP_PI);
   const target: Target = { name: 'app', url: app.url, pids: app.instances.map((c) => c.pid), ...(app.proxy ? { sidePids: [app.proxy.pid] } : {}) };
   const results = await measureRow(row, target, fx, emu, floorEnv);
+  if (!memory) memory = await memoryRounds(row, target, fx, afterStart);
   await stopAll();
   return results;
 }
@@ -152,7 +196,8 @@ try {
   for (const note of notes) console.log(note);
   console.log(`\n${m.date}, ${m.nproc} CPUs (${m.cpu}), Node ${m.node}, commit ${m.commit}; ${CONNECTIONS} connections on loopback, ${SECONDS} s per GET/PATCH run (best of 2), ${PI_REQUESTS} payment intents per run\n`);
   console.log(formatTable(results));
-  console.log(JSON.stringify({ ...m, seconds: SECONDS, pi_requests: PI_REQUESTS, connections: CONNECTIONS, notes, results }));
+  if (memory) console.log(`\n${formatMemory(memory)}`);
+  console.log(JSON.stringify({ ...m, seconds: SECONDS, pi_requests: PI_REQUESTS, connections: CONNECTIONS, notes, results, memory }));
   failed = false;
 } finally {
   await stopAll();
