@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { call, checkoutFor, internal, openShop, PRODUCTS, type TestServer } from './shop';
+import { call, checkoutFor, internal, openShop, PRODUCTS, type TestServer } from '../support/shop';
 
 const SHIPPING = { countries: ['DE'], rates: [{ id: 'standard', display_name: 'Standard', amount: 0 }] };
 const TAX = {

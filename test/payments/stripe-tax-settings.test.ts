@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
-import { internal, openShop, type TestServer } from './shop';
+import { internal, openShop, type TestServer } from '../support/shop';
 
 /** Sets a head office on the emulator account, which makes its Stripe Tax active. */
 export async function activateStripeTax(emu: StripeEmulator, secretKey: string, country = 'DE'): Promise<void> {
