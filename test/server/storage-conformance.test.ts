@@ -758,5 +758,22 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       assert.equal(await a.discounts.update(store.id, uid('disc_'), 1, terms), null, 'no such discount');
       assert.deepEqual(await b.discounts.get(store.id, d.id), written[0]);
     });
+
+    it('keeps a live reservation of a limited code through the purge and drops it once expired', async () => {
+      const store = await newStore();
+      const made = await a.discounts.create({ ...newDiscount(store.id, 'ONCE'), max_redemptions: 1 });
+      const d = made.ok ? made.discount : assert.fail();
+      const frozen = { id: d.id, code: d.code, percent_off: 10, amount_off: null, product_ids: null, free_shipping: false, once_per_email: false };
+      const open = async () => {
+        const { cartId } = await cartWithTee(1, store);
+        return (await a.checkouts.create(session(store.id, cartId, 1, 1, { discount: { frozen, amount: 50, limited: true } }))).status;
+      };
+      assert.equal(await open(), 'created');
+      await b.checkouts.purgeAbandoned(clock.now());
+      assert.equal(await open(), 'discount_exhausted', 'the purge left the live reservation');
+      clock.advance(2 * HOUR);
+      await b.checkouts.purgeAbandoned(clock.now());
+      assert.equal(await open(), 'created', 'the expired reservation no longer holds the use');
+    });
   });
 });

@@ -533,7 +533,8 @@ export interface CheckoutsRepository {
   listOpenWithIntentForCart(cartId: string): Promise<Checkout[]>;
   /**
    * Deletes unpaid sessions that expired before `before` and can take no money: no intent, or superseded, or
-   * an intent last seen cancelled. Returns how many.
+   * an intent last seen cancelled, and the stock and discount reservations that expired before it (they no
+   * longer count). Returns how many sessions.
    */
   purgeAbandoned(before: number): Promise<number>;
 }

@@ -136,8 +136,9 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
     listOpenWithIntentForCart: async (cartId) =>
       (await open().where('cart_id', '=', cartId).where('payment_intent_id', 'is not', null).execute()).map(toCheckout),
     purgeAbandoned: async (before) => {
-      // Expired reservations no longer count; deleting them only keeps the table small.
+      // Expired reservations (of stock and of limited codes) no longer count; deleting them keeps the tables small.
       await db.deleteFrom('stock_reservations').where('expires_at', '<', before).execute();
+      await db.deleteFrom('discount_reservations').where('expires_at', '<', before).execute();
       const r = await db
         .deleteFrom('checkouts')
         .where('status', '=', 'open')
