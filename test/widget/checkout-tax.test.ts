@@ -81,6 +81,7 @@ describe('checkout page with tax', () => {
       'Subtotal\n$32.50', 'Shipping · Standard\n$5.00', 'Sales tax (7.25%)\n$2.72', 'Total\n$40.22',
     ]);
     assert.equal(await page.locator('.summary [data-tax]').getAttribute('data-tax'), '272');
+    assert.equal(await page.locator('[data-announcement]').innerText(), 'Shipping $5.00. Sales tax (7.25%) $2.72. Total $40.22.');
     assert.equal(await page.locator('.summary .amount').innerText(), '$40.22');
     assert.equal(await page.locator('.pay-button').innerText(), 'Pay $40.22');
     assert.equal((await intentAtEmulator(token)).amount, 4022, 'the PaymentIntent charges the total the page shows');
@@ -116,6 +117,7 @@ describe('checkout page with tax', () => {
       'Subtotal\n$32.50', 'Shipping · Standard\n$5.00', 'Includes VAT 19%\n$5.99', 'Total\n$37.50',
     ]);
     assert.equal(await page.locator('.pay-button').innerText(), 'Pay $37.50');
+    assert.equal(await page.locator('[data-announcement]').innerText(), 'Shipping $5.00. Includes VAT 19% $5.99. Total $37.50.');
     assert.equal((await intentAtEmulator(token)).amount, 3750);
     await checkAccessibility(page, 'checkout, VAT included');
     await saveScreenshot(page, 'checkout-tax-vat');

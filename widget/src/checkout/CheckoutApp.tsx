@@ -10,6 +10,7 @@ import { DiscountField } from './DiscountField';
 import { ErrorNote, shownError, type ShownError } from './ErrorNote';
 import { isFramed, ownUrl, tellParent } from './parent';
 import { PaymentForm } from './PaymentForm';
+import { taxLabel } from './Lines';
 import { Receipt } from './Receipt';
 import { Summary, TestCards } from './Summary';
 
@@ -25,8 +26,8 @@ function redirectReturn(): string | null {
   return q.get('payment_intent') && q.get('redirect_status') ? q.get('payment_intent') : null;
 }
 
-/** What the shopper hears about when it changes: whether shipping is priced, its price and the total. */
-const priceKey = (d: CheckoutDetails) => `${d.shipping?.rate.amount ?? '-'}/${d.amounts.total}`;
+/** What the shopper hears about when it changes: whether shipping is priced, its price, the taxes and the total. */
+const priceKey = (d: CheckoutDetails) => `${d.shipping?.rate.amount ?? '-'}/${d.amounts.tax_lines.map((l) => l.amount).join()}/${d.amounts.total}`;
 
 /** The whole checkout page. */
 export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
@@ -36,7 +37,7 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
   // The server's latest word on email, address, rate and total; every change of them answers a new one.
   const [details, setDetails] = useState<CheckoutDetails>(view.details);
   const [amount, setAmount] = useState(view.amount);
-  // The polite live region's text: the new shipping price and total, said once whenever either changes.
+  // The polite live region's text: the new shipping price, taxes and total, said once whenever one changes.
   const [announcement, setAnnouncement] = useState('');
   const said = useRef(priceKey(view.details));
   // The refusal of the last code typed; the applied code itself is the server's (`details.discount`).
@@ -49,7 +50,8 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
     said.current = key;
     const money = (n: number) => formatMoney(n, view.currency, locale);
     const a = answer.details.amounts;
-    setAnnouncement(answer.details.shipping ? fill(t.totalNow, { shipping: a.shipping ? money(a.shipping) : t.free, total: money(a.total) }) : '');
+    const tax = a.tax_lines.map((l) => `${taxLabel(l, t, locale)} ${money(l.amount)}. `).join('');
+    setAnnouncement(answer.details.shipping ? fill(t.totalNow, { shipping: a.shipping ? money(a.shipping) : t.free, tax, total: money(a.total) }) : '');
   };
   const back = (type: 'checkout-best:close' | 'checkout-best:back-to-cart') => {
     if (isFramed()) tellParent({ type }, parentOrigin);

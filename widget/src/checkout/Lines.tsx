@@ -5,7 +5,7 @@
 import type { JSX } from 'preact';
 import { fill } from '../i18n';
 import type { CheckoutText } from '../i18n/checkout';
-import type { Amounts, CartLine } from '../../../server/src/wire';
+import type { Amounts, CartLine, TaxLine } from '../../../server/src/wire';
 
 /** Formats minor units of the order's currency. */
 export type Money = (n: number) => string;
@@ -51,6 +51,12 @@ function percent(p: number, locale: string): string {
   }
 }
 
+/** "Sales tax (7.25%)" for a tax added on top, "Includes VAT 19%" for one inside the prices. */
+export function taxLabel(l: TaxLine, t: CheckoutText, locale: string): string {
+  const rate = percent(l.percentage, locale);
+  return l.inclusive ? fill(t.taxIncluded, { name: l.display_name, rate }) : `${l.display_name} (${rate})`;
+}
+
 /**
  * Subtotal, discount, shipping and tax when there are any, then the total (`data-*` hold minor units for tests).
  * A tax added on top reads "Sales tax (7.25%)" and is part of the total; one inside the prices reads "Includes
@@ -77,7 +83,7 @@ export function Totals({ amounts: a, code, rate, money: m, t, locale }: TotalsPr
       </div>}
       {a.tax_lines.map((l) => (
         <div key={`${l.display_name}${l.percentage}${l.inclusive}`}>
-          <dt>{l.inclusive ? fill(t.taxIncluded, { name: l.display_name, rate: percent(l.percentage, locale) }) : `${l.display_name} (${percent(l.percentage, locale)})`}</dt>
+          <dt>{taxLabel(l, t, locale)}</dt>
           <dd data-tax={l.amount} class={l.inclusive ? 'incl' : ''}>{m(l.amount)}</dd>
         </div>
       ))}
