@@ -2,6 +2,7 @@
  * Talks JSON to the checkout-best server; every failure becomes an ApiError with a stable code. The
  * bodies are the HTTP contract's (server/src/wire.ts), imported as types only.
  */
+import type { ErrorCode } from '../../../server/src/errors';
 import type { CartLine, CartView, CheckoutSession, ErrorBody } from '../../../server/src/wire';
 
 /** The whole cart, as every cart endpoint answers (the ESM build's public `Cart` type). */
@@ -10,10 +11,17 @@ export type Cart = CartView;
 export type CartItem = CartLine;
 export type { CheckoutSession };
 
+/**
+ * What an ApiError may say: a code of the server's catalogue (server/src/errors.ts), no answer at all
+ * (`network_error`), an answer without our JSON (`http_<status>`, from a proxy in between), or a payment the
+ * checkout page stopped waiting for (`payment_processing`).
+ */
+export type ClientErrorCode = ErrorCode | 'network_error' | `http_${number}` | 'payment_processing';
+
 /** An error answer (`{error:{code,message}}`) or a network failure (`network_error`). */
 export class ApiError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ClientErrorCode,
     message: string,
     readonly status = 0,
   ) {
@@ -41,7 +49,7 @@ export async function requestJson<T>(fetchFn: Fetch, url: string, method = 'GET'
   const data = (await res.json().catch(() => null)) as { error?: Partial<ErrorBody['error']> } | null;
   if (!res.ok) {
     const e = data?.error;
-    throw new ApiError(e?.code ?? 'http_' + res.status, e?.message ?? `Request failed (${res.status})`, res.status);
+    throw new ApiError((e?.code as ErrorCode | undefined) ?? `http_${res.status}`, e?.message ?? `Request failed (${res.status})`, res.status);
   }
   return data as T;
 }
