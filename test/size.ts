@@ -4,7 +4,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const KB = 1024;
-/** Budgets in gzip bytes (the widget issue): widget.js ≤ 12 KB, checkout.js ≤ 15 KB; CSS kept in check too. */
+/** Budgets in gzip bytes, what a storefront downloads: widget.js ≤ 12 KB, checkout.js ≤ 15 KB; CSS kept in check too. */
 const BUDGETS: Array<[file: string, gzipBudget: number]> = [
   ['dist/widget.js', 12 * KB],
   ['dist/widget.css', 3 * KB],
