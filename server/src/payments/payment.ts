@@ -72,7 +72,7 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout
   await cancelOtherLiveIntents(deps, checkout).catch(mapPaymentError);
   let accountId: string | null = null;
   // Details given before the intent existed (the page may send the email first).
-  const { metadata: detailsMetadata, ...details } = newIntentDetailsParams(checkout.details);
+  const { metadata: detailsMetadata, ...details } = newIntentDetailsParams(checkout.details, checkout.tax_calculation_id);
   const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe, connection }) => {
     // The account the intent lives on, which is not the session's when the store switched since it opened.
     accountId = connection.account_id;
