@@ -32,6 +32,7 @@ import { sessionDiscountAfter } from './session-discount';
 import type { SessionDiscount } from './discount-rules';
 import { sessionTax, type TaxedLine } from './checkout-tax';
 import { readStripeTax, sessionStripeTax, type StripeTaxResult } from './stripe-tax';
+import { intentDetailsParams } from './intent-details';
 import type { TaxAddress, TaxSettings } from './tax';
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
@@ -235,41 +236,6 @@ async function refuseClosed(deps: AppDeps, checkout: Checkout): Promise<void> {
     if (now?.status === 'paid' || now?.order_id) throw errors.detailsLocked();
     throw errors.cartClosed();
   }
-}
-
-/** A session's address as a PaymentIntent's `shipping` ('' for an absent optional field, as Stripe takes it). */
-function stripeShipping(s: Shipping): Stripe.PaymentIntentCreateParams.Shipping {
-  return {
-    name: s.name,
-    phone: s.phone ?? '',
-    address: {
-      line1: s.address.line1,
-      line2: s.address.line2 ?? '',
-      city: s.address.city,
-      state: s.address.state ?? '',
-      postal_code: s.address.postal_code,
-      country: s.address.country,
-    },
-  };
-}
-
-/**
- * What a session's details set on its PaymentIntent when it is updated: '' clears a field, as the Stripe API
- * has it, and `metadata.shipping_rate_id` names the rate the amount includes (levelToIntent reads it back).
- */
-export function intentDetailsParams(details: SessionDetails, taxCalculationId: string | null = null): Pick<Stripe.PaymentIntentUpdateParams, 'shipping' | 'receipt_email' | 'metadata'> {
-  const s = details.shipping;
-  return { receipt_email: details.email ?? '', shipping: s ? stripeShipping(s) : '', metadata: { shipping_rate_id: s?.rate.id ?? '', tax_calculation_id: taxCalculationId ?? '' } };
-}
-
-/** The same for a new PaymentIntent: only what the session already holds (create refuses ''). */
-export function newIntentDetailsParams(details: SessionDetails, taxCalculationId: string | null = null): Pick<Stripe.PaymentIntentCreateParams, 'shipping' | 'receipt_email'> & { metadata: Record<string, string> } {
-  const s = details.shipping;
-  return {
-    ...(details.email ? { receipt_email: details.email } : {}),
-    ...(s ? { shipping: stripeShipping(s) } : {}),
-    metadata: { ...(s ? { shipping_rate_id: s.rate.id } : {}), ...(taxCalculationId ? { tax_calculation_id: taxCalculationId } : {}) },
-  };
 }
 
 async function updateIntent(deps: AppDeps, checkout: Checkout, plan: Plan): Promise<void> {

@@ -7,7 +7,7 @@ import type { Checkout, Order, StripeConnection } from '../storage/port';
 import type { PaymentIntentAnswer } from '../wire';
 import { withMerchantStripe } from '../stripe/merchant';
 import { findCart } from './carts';
-import { newIntentDetailsParams } from './details';
+import { newIntentDetailsParams } from './intent-details';
 import { withCartClaim } from './claims';
 import { paymentIntentIdempotencyKey } from './ids';
 import { belongsTo } from './intents';
