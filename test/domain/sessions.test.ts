@@ -17,7 +17,7 @@ const store = (shipping: unknown): Store => ({
   shipping: shipping ? parseShippingSettings(shipping) : null,
 });
 const session = (over: Partial<Checkout> = {}): Checkout => ({
-  id: 'chk', token_hash: 'h', store_id: 's', cart_id: 'c', amount: 3000, subtotal: 3000, shipping_amount: 0, discount: null, discount_amount: 0, tax_amount: 0, tax_lines: [], currency: 'eur', livemode: false,
+  id: 'chk', token_hash: 'h', store_id: 's', cart_id: 'c', amount: 3000, subtotal: 3000, shipping_amount: 0, discount: null, discount_amount: 0, tax_amount: 0, tax_lines: [], tax_calculation_id: null, currency: 'eur', livemode: false,
   lines: [{ product_id: 'tee', name: 'Tee', unit_amount: 1500, quantity: 2, line_total: 3000, shippable: true, weight_grams: 200 }],
   details: { email: null, shipping: null }, details_version: 0, status: 'open', payment_intent_id: null, client_secret_sealed: null,
   legacy_client_secret: null, superseded_at: null, account_id: 'acct', intent_status: null, intent_checked_at: null, intent_read_at: null,

@@ -6,16 +6,7 @@ import assert from 'node:assert/strict';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 import { startTestServer } from '../support/app';
 import { internal, openShop, type TestServer } from '../support/shop';
-
-/** Sets a head office on the emulator account, which makes its Stripe Tax active. */
-export async function activateStripeTax(emu: StripeEmulator, secretKey: string, country = 'DE'): Promise<void> {
-  const res = await fetch(`${emu.url}/v1/tax/settings`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${secretKey}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ 'head_office[address][country]': country }).toString(),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
+import { activateStripeTax } from '../support/stripe-tax';
 
 describe('Stripe Tax as the tax mode (internal API)', () => {
   let emu: StripeEmulator;

@@ -298,7 +298,7 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       assert.equal(made.status, 'created');
       const c = made.status === 'created' ? made.checkout : assert.fail();
       assert.deepEqual(c, {
-        id: input.id, token_hash: input.tokenHash, store_id: store.id, cart_id: cartId, lines: input.lines, amount: 1000, subtotal: 1000, shipping_amount: 0, discount: null, discount_amount: 0, tax_amount: 0, tax_lines: [],
+        id: input.id, token_hash: input.tokenHash, store_id: store.id, cart_id: cartId, lines: input.lines, amount: 1000, subtotal: 1000, shipping_amount: 0, discount: null, discount_amount: 0, tax_amount: 0, tax_lines: [], tax_calculation_id: null,
         details: { email: null, shipping: null }, details_version: 0, currency: 'usd', livemode: true, status: 'open', payment_intent_id: null,
         client_secret_sealed: null, legacy_client_secret: null, superseded_at: null, account_id: 'acct_1', intent_status: null, intent_checked_at: null, intent_read_at: null, order_id: null,
         created_at: clock.now(), expires_at: input.expiresAt,

@@ -302,7 +302,7 @@ describe(`upgrading a database of the release at migration 008 (${TEST_ENGINE})`
 
       // The paid session: columns of 009/010 read with their defaults (subtotal = amount, no shipping, no details).
       assert.deepEqual(r.checkout, {
-        id: CHECKOUT, token_hash: 'hash_legacy_008', store_id: STORE, cart_id: CART, lines: LINES, amount: AMOUNT, subtotal: AMOUNT, shipping_amount: 0, discount: null, discount_amount: 0, tax_amount: 0, tax_lines: [],
+        id: CHECKOUT, token_hash: 'hash_legacy_008', store_id: STORE, cart_id: CART, lines: LINES, amount: AMOUNT, subtotal: AMOUNT, shipping_amount: 0, discount: null, discount_amount: 0, tax_amount: 0, tax_lines: [], tax_calculation_id: null,
         details: { email: null, shipping: null }, details_version: 0, currency: 'eur', livemode: false, status: 'paid', payment_intent_id: INTENT,
         client_secret_sealed: CLIENT_SECRET_SEALED, legacy_client_secret: null, superseded_at: null, account_id: 'acct_legacy008', intent_status: 'succeeded',
         intent_checked_at: null, intent_read_at: null, order_id: ORDER, created_at: T0 + 40, expires_at: T0 + 40 + 86_400_000,

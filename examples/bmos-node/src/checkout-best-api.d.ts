@@ -2648,7 +2648,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `store_not_connected`, `details_locked`, `cart_closed`, `checkout_superseded`, `payment_in_progress` */
+            /** @description `store_not_connected`, `details_locked`, `cart_closed`, `checkout_superseded`, `payment_in_progress`, `tax_not_configured` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2657,7 +2657,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "store_not_connected" | "details_locked" | "cart_closed" | "checkout_superseded" | "payment_in_progress";
+                            code?: "store_not_connected" | "details_locked" | "cart_closed" | "checkout_superseded" | "payment_in_progress" | "tax_not_configured";
                         };
                     };
                 };

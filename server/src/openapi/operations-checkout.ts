@@ -53,7 +53,7 @@ export const checkoutOperations: Operation[] = [
       ...LIVE_SESSION, ...BODY, ...MERCHANT_STRIPE, errors.invalidEmail, errors.invalidAddress, errors.shippingCountryUnsupported,
       errors.shippingRateUnavailable, errors.detailsLocked, errors.cartClosed, errors.checkoutSuperseded, errors.cartTooLarge,
       errors.stripeInvalidRequest, errors.paymentInProgress, errors.rateLimited, errors.storeRateLimited, ...DISCOUNT_REFUSALS,
-      errors.discountAlreadyUsed,
+      errors.discountAlreadyUsed, errors.taxUnavailable,
     ],
   },
   {

@@ -31,6 +31,8 @@ import { priceDiscount } from './discount-pricing';
 import { sessionDiscountAfter } from './session-discount';
 import type { SessionDiscount } from './discount-rules';
 import { sessionTax, type TaxedLine } from './checkout-tax';
+import { readStripeTax, sessionStripeTax, type StripeTaxResult } from './stripe-tax';
+import { intentDetailsParams } from './intent-details';
 import type { TaxAddress, TaxSettings } from './tax';
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
@@ -91,6 +93,8 @@ interface Plan {
   /** Tax added on top (exclusive rates) and every tax line, at the address of the details. */
   taxAmount: number;
   taxLines: TaxLine[];
+  /** The Stripe Tax calculation the tax came from (mode stripe_tax). */
+  taxCalculationId?: string | null;
   /** The session's discount after the change (undefined: unchanged). */
   discount?: SessionDiscount | null;
   amount: number;
@@ -184,6 +188,19 @@ export function detailsView(store: Store | null, checkout: Checkout): CheckoutDe
   };
 }
 
+/** What Stripe Tax is asked about for a plan (its address, the lines after its discount, its shipping). */
+function pricedFor(checkout: Checkout, tax: TaxContext, discount: SessionDiscount | null, plan: Plan) {
+  return { shipping: plan.details.shipping, lines: taxedLines(checkout, tax), discount, discountAmount: plan.discountAmount, shippingAmount: plan.shippingAmount };
+}
+
+/** A plan priced without tax, with a Stripe Tax calculation's tax added (none: no address yet). */
+function withTax<P extends Plan>(plan: P, tax: StripeTaxResult | null): P {
+  if (!tax) return { ...plan, taxCalculationId: null };
+  const amount = plan.amount + tax.added;
+  if (amount > MAX_AMOUNT) throw errors.cartTooLarge();
+  return { ...plan, taxAmount: tax.added, taxLines: tax.lines, taxCalculationId: tax.calculationId, amount };
+}
+
 /** How often a change is computed again after losing its compare-and-set (only a taken-over claim does that). */
 const ATTEMPTS = 3;
 
@@ -197,7 +214,8 @@ export async function saveCheckoutDetails(deps: AppDeps, found: Checkout, input:
       const store = await deps.storage.stores.get(checkout.store_id);
       const discount = await sessionDiscountAfter(deps, checkout, input);
       const tax = await loadTaxContext(deps, checkout);
-      const plan = { ...planDetails(store, checkout, input, discount, tax), ...(discount !== checkout.discount ? { discount } : {}) };
+      let plan = { ...planDetails(store, checkout, input, discount, tax), ...(discount !== checkout.discount ? { discount } : {}) };
+      if (tax?.settings.mode === 'stripe_tax') plan = withTax(plan, await sessionStripeTax(deps, checkout, tax.settings, pricedFor(checkout, tax, discount, plan)));
       if (checkout.payment_intent_id) await updateIntent(deps, checkout, plan);
       const saved = await deps.storage.checkouts.saveDetails({ id: checkout.id, version: checkout.details_version, ...plan });
       if (saved.status === 'saved' && saved.checkout) {
@@ -221,47 +239,12 @@ async function refuseClosed(deps: AppDeps, checkout: Checkout): Promise<void> {
   }
 }
 
-/** A session's address as a PaymentIntent's `shipping` ('' for an absent optional field, as Stripe takes it). */
-function stripeShipping(s: Shipping): Stripe.PaymentIntentCreateParams.Shipping {
-  return {
-    name: s.name,
-    phone: s.phone ?? '',
-    address: {
-      line1: s.address.line1,
-      line2: s.address.line2 ?? '',
-      city: s.address.city,
-      state: s.address.state ?? '',
-      postal_code: s.address.postal_code,
-      country: s.address.country,
-    },
-  };
-}
-
-/**
- * What a session's details set on its PaymentIntent when it is updated: '' clears a field, as the Stripe API
- * has it, and `metadata.shipping_rate_id` names the rate the amount includes (levelToIntent reads it back).
- */
-export function intentDetailsParams(details: SessionDetails): Pick<Stripe.PaymentIntentUpdateParams, 'shipping' | 'receipt_email' | 'metadata'> {
-  const s = details.shipping;
-  return { receipt_email: details.email ?? '', shipping: s ? stripeShipping(s) : '', metadata: { shipping_rate_id: s?.rate.id ?? '' } };
-}
-
-/** The same for a new PaymentIntent: only what the session already holds (create refuses ''). */
-export function newIntentDetailsParams(details: SessionDetails): Pick<Stripe.PaymentIntentCreateParams, 'shipping' | 'receipt_email'> & { metadata: Record<string, string> } {
-  const s = details.shipping;
-  return {
-    ...(details.email ? { receipt_email: details.email } : {}),
-    ...(s ? { shipping: stripeShipping(s) } : {}),
-    metadata: s ? { shipping_rate_id: s.rate.id } : {},
-  };
-}
-
 async function updateIntent(deps: AppDeps, checkout: Checkout, plan: Plan): Promise<void> {
   try {
     await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
       stripe.paymentIntents.update(checkout.payment_intent_id!, {
         amount: plan.amount,
-        ...intentDetailsParams(plan.details),
+        ...intentDetailsParams(plan.details, plan.taxCalculationId ?? null),
       }),
     );
   } catch (err) {
@@ -283,7 +266,7 @@ async function updateIntent(deps: AppDeps, checkout: Checkout, plan: Plan): Prom
  * any change). Null when nothing of the session explains the amount: the payment is then not recorded and
  * the mismatch is logged (record.ts).
  */
-export async function levelToIntent(deps: Pick<AppDeps, 'storage'>, checkout: Checkout, pi: Stripe.PaymentIntent): Promise<Checkout | null> {
+export async function levelToIntent(deps: Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>, checkout: Checkout, pi: Stripe.PaymentIntent): Promise<Checkout | null> {
   if (pi.currency !== checkout.currency) return null;
   const s = pi.shipping;
   const rateId = pi.metadata?.shipping_rate_id;
@@ -309,7 +292,15 @@ export async function levelToIntent(deps: Pick<AppDeps, 'storage'>, checkout: Ch
         : {}),
       ...(rateId ? { shipping_rate_id: rateId } : {}),
     });
-    plan = planDetails(await deps.storage.stores.get(checkout.store_id), checkout, input, checkout.discount, await loadTaxContext(deps, checkout));
+    const tax = await loadTaxContext(deps, checkout);
+    plan = planDetails(await deps.storage.stores.get(checkout.store_id), checkout, input, checkout.discount, tax);
+    // Under Stripe Tax the intent names the calculation its amount includes: read it back rather than ask again.
+    const calcId = pi.metadata?.tax_calculation_id;
+    if (tax?.settings.mode === 'stripe_tax' && calcId) {
+      const calc = await readStripeTax(deps, checkout.store_id, calcId);
+      if (!calc || calc.currency !== checkout.currency) return null;
+      plan = withTax(plan, calc);
+    }
   } catch {
     return null;
   }

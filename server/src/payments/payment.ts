@@ -7,7 +7,7 @@ import type { Checkout, Order, StripeConnection } from '../storage/port';
 import type { PaymentIntentAnswer } from '../wire';
 import { withMerchantStripe } from '../stripe/merchant';
 import { findCart } from './carts';
-import { newIntentDetailsParams } from './details';
+import { newIntentDetailsParams } from './intent-details';
 import { withCartClaim } from './claims';
 import { paymentIntentIdempotencyKey } from './ids';
 import { belongsTo } from './intents';
@@ -72,7 +72,7 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout
   await cancelOtherLiveIntents(deps, checkout).catch(mapPaymentError);
   let accountId: string | null = null;
   // Details given before the intent existed (the page may send the email first).
-  const { metadata: detailsMetadata, ...details } = newIntentDetailsParams(checkout.details);
+  const { metadata: detailsMetadata, ...details } = newIntentDetailsParams(checkout.details, checkout.tax_calculation_id);
   const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe, connection }) => {
     // The account the intent lives on, which is not the session's when the store switched since it opened.
     accountId = connection.account_id;

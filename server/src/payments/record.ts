@@ -4,6 +4,7 @@ import type { Checkout, Order, PaidPayment, RecordPaidResult, StripeEventRef } f
 import { orderPaid } from '../platform-webhooks/announce';
 import { levelToIntent } from './details';
 import { newId } from './ids';
+import { commitTaxTransaction } from './tax-transactions';
 
 /** Why a PaymentIntent could not become an order (or null when it did). */
 export type RecordProblem = 'not_ours' | 'intent_mismatch' | 'amount_mismatch' | 'not_succeeded';
@@ -17,7 +18,7 @@ export interface RecordResult {
   checkout: Checkout | null;
 }
 
-type RecordDeps = Pick<AppDeps, 'storage' | 'logger' | 'clock'>;
+type RecordDeps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>;
 type Source = PaidPayment['source'];
 
 /** The checked payment, or why a PaymentIntent is not one of a session's payments. */
@@ -70,7 +71,16 @@ function logAmountMismatch(deps: RecordDeps, checkout: Checkout, paymentIntentId
 export async function recordFromPaymentIntent(deps: RecordDeps, storeId: string, pi: Stripe.PaymentIntent, source: Source): Promise<RecordResult> {
   const match = await matchPayment(deps, storeId, pi, source);
   if (match.problem) return { order: null, created: false, problem: match.problem, checkout: match.checkout };
-  return settled(deps, storeId, match, await deps.storage.orders.recordPaid(match.payment, orderPaid(deps.clock)));
+  return reportTax(deps, settled(deps, storeId, match, await deps.storage.orders.recordPaid(match.payment, orderPaid(deps.clock))));
+}
+
+/**
+ * The caller that recorded an order priced by Stripe Tax makes its tax transaction (tax-transactions.ts: once,
+ * claimed; a failure is kept for the sweep and never fails the order).
+ */
+async function reportTax(deps: RecordDeps, result: RecordResult): Promise<RecordResult> {
+  if (result.created && result.order && result.checkout?.tax_calculation_id) await commitTaxTransaction(deps, result.order.id);
+  return result;
 }
 
 /**
@@ -89,7 +99,7 @@ export async function recordFromEvent(
     return { order: null, created: false, problem: match.problem, checkout: match.checkout };
   }
   const result = await deps.storage.orders.recordPaidFromEvent(storeId, event, match.payment, orderPaid(deps.clock));
-  return result && settled(deps, storeId, match, result);
+  return result && reportTax(deps, settled(deps, storeId, match, result));
 }
 
 function settled(deps: RecordDeps, storeId: string, match: Extract<Match, { problem: null }>, result: RecordPaidResult): RecordResult {

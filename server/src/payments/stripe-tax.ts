@@ -8,7 +8,10 @@ import type Stripe from 'stripe';
 import type { AppDeps } from '../deps';
 import { AppError, errors } from '../errors';
 import { withMerchantStripe } from '../stripe/merchant';
+import type { Checkout } from '../storage/port';
 import type { Shipping, StripeTaxSettings, TaxLine } from '../wire';
+import { linesAfterDiscount, type TaxedLine } from './checkout-tax';
+import type { SessionDiscount } from './discount-rules';
 import type { TaxableLine, TaxResult } from './tax';
 
 type StripeTaxDeps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>;
@@ -103,4 +106,32 @@ export function taxLinesOf(calc: Pick<Stripe.Tax.Calculation, 'tax_breakdown'>):
     lines.set(key, line);
   }
   return [...lines.values()];
+}
+
+/**
+ * What a session's details change costs in tax under Stripe Tax: a calculation for the lines after the discount
+ * and the shipping, or null without a shipping address (nothing to place the sale at: no tax yet).
+ */
+export async function sessionStripeTax(
+  deps: StripeTaxDeps,
+  checkout: Pick<Checkout, 'store_id' | 'currency'>,
+  settings: StripeTaxSettings,
+  priced: { shipping: Shipping | null; lines: TaxedLine[]; discount: Pick<SessionDiscount, 'product_ids'> | null; discountAmount: number; shippingAmount: number },
+): Promise<StripeTaxResult | null> {
+  if (!priced.shipping) return null;
+  const lines = linesAfterDiscount(priced.lines, priced.discount, priced.discountAmount);
+  return calculateStripeTax(deps, checkout.store_id, settings, checkout.currency, priced.shipping, lines, priced.shippingAmount);
+}
+
+/**
+ * A calculation read back by id (a PaymentIntent names the one its amount includes in `metadata.tax_calculation_id`):
+ * its tax as the session keeps it, with its total and currency. Null when Stripe does not know it.
+ */
+export async function readStripeTax(deps: StripeTaxDeps, storeId: string, calculationId: string): Promise<(StripeTaxResult & { total: number; currency: string }) | null> {
+  try {
+    const calc = await withMerchantStripe(deps, storeId, ({ stripe }) => stripe.tax.calculations.retrieve(calculationId));
+    return { calculationId, lines: taxLinesOf(calc), added: calc.tax_amount_exclusive, included: calc.tax_amount_inclusive, total: calc.amount_total, currency: calc.currency };
+  } catch {
+    return null;
+  }
 }

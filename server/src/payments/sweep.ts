@@ -7,6 +7,7 @@ import { abandonUnlessPaid } from './intents';
 import { recordFromPaymentIntent } from './record';
 import { madeWith, noteIntentStatus, openKey, releaseRetiredConnections } from './settle';
 import { cancelSiblingIntents } from './siblings';
+import { commitDueTaxTransactions } from './tax-transactions';
 
 /** How far back the sweep looks for unpaid sessions whose payment may have gone through. */
 export const RECONCILE_LOOKBACK_MS = 3 * 24 * 60 * 60 * 1000;
@@ -115,7 +116,9 @@ export async function reconcilePayments(deps: SweepDeps, options: SweepOptions =
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   if (retired.length) await releaseRetiredConnections(deps);
-  if (report.recorded || report.failed) deps.logger.info({ ...report }, 'reconciliation sweep');
+  // Tax transactions a paid order still owes (its recorder stopped, or Stripe failed): retried here.
+  const taxTransactions = await commitDueTaxTransactions(deps);
+  if (report.recorded || report.failed || taxTransactions) deps.logger.info({ ...report, tax_transactions: taxTransactions }, 'reconciliation sweep');
   return report;
 }
 

@@ -39,6 +39,8 @@ export interface Storage {
   webhookEndpoints: WebhookEndpointsRepository;
   /** Each store's tax settings. */
   tax: TaxSettingsRepository;
+  /** The Stripe Tax transaction each paid order with a calculation owes, claimed so it is made once. */
+  taxTransactions: TaxTransactionsRepository;
   /** The outbox's deliveries to those endpoints: claimed, attempted and settled by the delivery worker. */
   webhookDeliveries: WebhookDeliveriesRepository;
   /**
@@ -378,6 +380,8 @@ export interface Checkout {
   /** Tax added on top of the prices at the current details (exclusive rates; 0: none), and every tax line. */
   tax_amount: number;
   tax_lines: TaxLine[];
+  /** The Stripe Tax calculation the tax came from (mode stripe_tax); null: none. */
+  tax_calculation_id: string | null;
   /** What the shopper told us (email, address and chosen rate), kept with the rate's price at that time. */
   details: SessionDetails;
   /** Grows with every details change: the compare-and-set of saveDetails. */
@@ -426,6 +430,8 @@ export interface DetailsChange {
   /** The tax added on top with these details (default 0) and every tax line (default none). */
   taxAmount?: number;
   taxLines?: TaxLine[];
+  /** The Stripe Tax calculation of these details (default none). */
+  taxCalculationId?: string | null;
   /** The new total: the session's subtotal minus discountAmount plus shippingAmount plus taxAmount. */
   amount: number;
   /** The session's new discount (a code applied or removed at checkout); undefined keeps it. */
@@ -822,6 +828,40 @@ export interface TaxSettingsRepository {
   set(storeId: string, settings: TaxSettings): Promise<boolean>;
   /** Removes the store's settings (its prices then include every tax). */
   clear(storeId: string): Promise<void>;
+}
+
+/** An order's claim on making its tax transaction. */
+export interface TaxTransactionClaim {
+  order_id: string;
+  store_id: string;
+  calculation_id: string;
+  /** Failed attempts so far. */
+  attempts: number;
+}
+
+/** Where an order's tax transaction stands. */
+export interface TaxTransactionState {
+  calculation_id: string | null;
+  transaction_id: string | null;
+  /** The last failure (null: none, or it succeeded since). */
+  error: string | null;
+  attempts: number;
+}
+
+/** The Stripe Tax transaction of paid orders (orders.tax_*). Every method is one statement. */
+export interface TaxTransactionsRepository {
+  /**
+   * Claims making the order's transaction for `leaseMs`: null unless the order has a calculation, no transaction
+   * yet and no live claim (a conditional UPDATE: of concurrent callers on any instances, one wins).
+   */
+  claim(orderId: string, leaseMs: number): Promise<TaxTransactionClaim | null>;
+  /** Records the transaction Stripe made and clears claim and error; false when one was recorded already. */
+  complete(orderId: string, transactionId: string): Promise<boolean>;
+  /** Records a failed attempt: its error, one more attempt, and no new claim before `retryAt`. */
+  fail(orderId: string, message: string, retryAt: number): Promise<void>;
+  /** Orders that owe a transaction and may be claimed now, oldest first, at most `limit`. */
+  listDue(limit: number): Promise<string[]>;
+  get(orderId: string): Promise<TaxTransactionState | null>;
 }
 
 // ---- the platform's outbox: events and their deliveries ----

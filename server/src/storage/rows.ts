@@ -44,6 +44,8 @@ export interface CheckoutRow {
   /** Migration 018 (0 / null on older rows: no tax). */
   tax_amount: number;
   tax_lines_json: string | null;
+  /** Migration 019 (null on older rows). */
+  tax_calculation_id: string | null;
 }
 
 const NO_DETAILS: SessionDetails = { email: null, shipping: null };
@@ -63,6 +65,7 @@ export function toCheckout(row: CheckoutRow): Checkout {
     discount_amount: row.discount_amount ?? 0,
     tax_amount: row.tax_amount ?? 0,
     tax_lines: taxLinesOf(row.tax_lines_json),
+    tax_calculation_id: row.tax_calculation_id ?? null,
     details: row.details_json ? (JSON.parse(row.details_json) as SessionDetails) : NO_DETAILS,
     details_version: row.details_version,
     currency: row.currency,
@@ -152,6 +155,7 @@ export interface SessionMoneyRow {
   discount_amount: number;
   tax_amount: number;
   tax_lines_json: string | null;
+  tax_calculation_id: string | null;
 }
 
 /**
@@ -172,6 +176,7 @@ export function orderDetailsOf(chk: SessionMoneyRow, paymentEmail: string | null
     discount_amount: chk.discount_json ? chk.discount_amount : 0,
     tax_amount: chk.tax_amount ?? 0,
     tax_lines_json: chk.tax_lines_json ?? null,
+    tax_calculation_id: chk.tax_calculation_id ?? null,
   };
 }
 

@@ -23,6 +23,7 @@ import { createOrdersRepository } from '../shared/orders';
 import { createSealedValuesRepository } from '../shared/sealed';
 import { createStoresRepository } from '../shared/stores';
 import { createTaxSettingsRepository } from '../shared/tax-settings';
+import { createTaxTransactionsRepository } from '../shared/tax-transactions';
 import { createWebhookEndpointsRepository } from '../shared/webhook-endpoints';
 import { createWebhookDeliveriesRepository } from '../shared/outbox';
 import { migrate, SchemaTooNewError } from './migrations';
@@ -55,6 +56,7 @@ export function createPostgresStorage(pool: PgPool, clock: Clock): Storage {
     discounts: createDiscountsRepository(db, postgres, clock),
     webhookEndpoints: createWebhookEndpointsRepository(db, postgres, clock),
     tax: createTaxSettingsRepository(db, clock),
+    taxTransactions: createTaxTransactionsRepository(db, clock),
     webhookDeliveries: createWebhookDeliveriesRepository(db, postgres, clock),
     health: healthProbe(pool),
     close: () => (closed ??= pool.end()),

@@ -73,7 +73,7 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
         .updateTable('checkouts')
         .set((eb) => ({
           details_json: JSON.stringify(d.details), shipping_amount: d.shippingAmount, discount_amount: d.discountAmount ?? 0, amount: d.amount,
-          tax_amount: d.taxAmount ?? 0, tax_lines_json: d.taxLines?.length ? JSON.stringify(d.taxLines) : null,
+          tax_amount: d.taxAmount ?? 0, tax_lines_json: d.taxLines?.length ? JSON.stringify(d.taxLines) : null, tax_calculation_id: d.taxCalculationId ?? null,
           ...(d.discount !== undefined ? { discount_json: d.discount ? JSON.stringify(d.discount) : null } : {}),
           details_version: eb('details_version', '+', 1),
         }))

@@ -44,7 +44,7 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
       .forUpdate(
         trx
           .selectFrom('checkouts')
-          .select(['id', 'store_id', 'cart_id', 'lines_json', 'payment_intent_id', 'amount', 'currency', 'subtotal', 'shipping_amount', 'details_json', 'discount_json', 'discount_amount', 'tax_amount', 'tax_lines_json'])
+          .select(['id', 'store_id', 'cart_id', 'lines_json', 'payment_intent_id', 'amount', 'currency', 'subtotal', 'shipping_amount', 'details_json', 'discount_json', 'discount_amount', 'tax_amount', 'tax_lines_json', 'tax_calculation_id'])
           .where('id', '=', p.checkoutId),
       )
       .executeTakeFirst();
@@ -60,7 +60,7 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
         items_json: chk.lines_json, payment_intent_id: p.paymentIntentId, livemode: dialect.bool(p.livemode), customer_email: d.customer_email,
         source: p.source, created_at: now, updated_at: now, subtotal: d.subtotal, shipping_amount: d.shipping_amount, customer_json: d.customer_json,
         shipping_json: d.shipping_json, discount_code: d.discount_code, discount_amount: d.discount_amount,
-        tax_amount: d.tax_amount, tax_lines_json: d.tax_lines_json,
+        tax_amount: d.tax_amount, tax_lines_json: d.tax_lines_json, tax_calculation_id: d.tax_calculation_id,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

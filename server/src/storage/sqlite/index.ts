@@ -25,6 +25,7 @@ import { createOrdersRepository } from '../shared/orders';
 import { createSealedValuesRepository } from '../shared/sealed';
 import { createStoresRepository } from '../shared/stores';
 import { createTaxSettingsRepository } from '../shared/tax-settings';
+import { createTaxTransactionsRepository } from '../shared/tax-transactions';
 import { migrations } from './migrations';
 
 export type { SqliteDatabase };
@@ -61,6 +62,7 @@ export function createSqliteStorage(file: SqliteDatabase, clock: Clock): Storage
     discounts: createDiscountsRepository(db, sqlite, clock),
     webhookEndpoints: createWebhookEndpointsRepository(db, sqlite, clock),
     tax: createTaxSettingsRepository(db, clock),
+    taxTransactions: createTaxTransactionsRepository(db, clock),
     webhookDeliveries: createWebhookDeliveriesRepository(db, sqlite, clock),
     health: healthProbe(file),
     // Waits for the connection: a transaction still running finishes first.
