@@ -20,8 +20,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childEnv, ensureBuilt, startApp, type AppUnderTest } from './app';
 import { makeFixtures, SHOP_ORIGIN, type Fixtures } from './fixtures';
-import { compare, CONNECTIONS, measure, type Figures, type Target } from './load';
-import { roundRobin } from './load';
+import { compare, CONNECTIONS, measure, roundRobin, type Figures, type Target } from './load';
 import { rssMegabytes, startScript, type Child } from './processes';
 import { PG_ADDRESS, postgresAnswers } from '../support/multi-instance';
 import { throwawayDatabase } from '../support/pg';
@@ -165,40 +164,40 @@ try {
   const emu = started.ready;
   const results: Result[] = [];
   const notes: string[] = [];
-  if (ROWS.includes('sqlite')) results.push(...(await runRow('sqlite', emu, 1, { DATABASE_PATH: join(dir, 'bench.sqlite') })));
-  const pgUp = ROWS.some((r) => r !== 'sqlite') && (await postgresAnswers());
+  /** Runs one row; a failure becomes a note (and exit code 1) so the rows measured so far are still printed. */
+  const attempt = async (row: string, work: () => Promise<Result[]>) => {
+    try {
+      results.push(...(await work()));
+    } catch (err) {
+      notes.push(`${row} row FAILED: ${(err as Error).message.split('\n')[0]}`);
+      log(`${row}: ${(err as Error).stack ?? String(err)}`);
+      process.exitCode = 1;
+    } finally {
+      await stopAll();
+    }
+  };
+  /** A row on a throwaway PostgreSQL database (dropped after), or a note when nothing answers there. */
+  const onPostgres = async (row: string, work: (url: string) => Promise<Result[]>) => {
+    if (!(await postgresAnswers())) return void notes.push(`${row} row SKIPPED: nothing answers on ${PG_ADDRESS}`);
+    const db = await throwawayDatabase();
+    try {
+      await attempt(row, () => work(db.url));
+    } finally {
+      await db.drop();
+    }
+  };
+  if (ROWS.includes('sqlite')) await attempt('sqlite', () => runRow('sqlite', emu, 1, { DATABASE_PATH: join(dir, 'bench.sqlite') }));
   if (ROWS.includes('postgres')) {
-    if (!pgUp) notes.push(`postgres row SKIPPED: nothing answers on ${PG_ADDRESS}`);
-    else {
-      const db = await throwawayDatabase();
-      try {
-        const database = { DATABASE_URL: db.url, DATABASE_POOL_SIZE: POOL_SIZE };
-        results.push(...(await runRow('postgres', emu, 1, database, { BENCH_DATABASE_URL: db.url, BENCH_POOL_SIZE: POOL_SIZE })));
-      } finally {
-        await stopAll();
-        await db.drop();
-      }
-    }
+    await onPostgres('postgres', (url) => runRow('postgres', emu, 1, { DATABASE_URL: url, DATABASE_POOL_SIZE: POOL_SIZE }, { BENCH_DATABASE_URL: url, BENCH_POOL_SIZE: POOL_SIZE }));
   }
-  if (ROWS.includes('cluster')) {
-    if (!pgUp) notes.push(`cluster row SKIPPED: nothing answers on ${PG_ADDRESS}`);
-    else {
-      const db = await throwawayDatabase();
-      try {
-        results.push(...(await runRow('cluster', emu, 3, { DATABASE_URL: db.url, DATABASE_POOL_SIZE: POOL_SIZE })));
-      } finally {
-        await stopAll();
-        await db.drop();
-      }
-    }
-  }
+  if (ROWS.includes('cluster')) await onPostgres('cluster', (url) => runRow('cluster', emu, 3, { DATABASE_URL: url, DATABASE_POOL_SIZE: POOL_SIZE }));
   const m = machine();
   for (const note of notes) console.log(note);
   console.log(`\n${m.date}, ${m.nproc} CPUs (${m.cpu}), Node ${m.node}, commit ${m.commit}; ${CONNECTIONS} connections on loopback, ${SECONDS} s per GET/PATCH run (best of 2), ${PI_REQUESTS} payment intents per run\n`);
   console.log(formatTable(results));
   if (memory) console.log(`\n${formatMemory(memory)}`);
   console.log(JSON.stringify({ ...m, seconds: SECONDS, pi_requests: PI_REQUESTS, connections: CONNECTIONS, notes, results, memory }));
-  failed = false;
+  failed = process.exitCode === 1;
 } finally {
   await stopAll();
   await emulator?.stop();
