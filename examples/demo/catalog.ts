@@ -13,6 +13,9 @@ export const DEMO_PRODUCTS = [
     description: 'Light roast; peach, jasmine and bergamot.',
     unit_amount: 1850,
     currency: 'usd',
+    // A small lot: five bags, so the demo shows a stock limit (adding a sixth answers 409 out_of_stock). The
+    // catalog sync on every start sets it again, a restock to 5 each run.
+    stock: 5,
   },
   {
     id: 'pour-over-kit',

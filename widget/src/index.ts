@@ -21,14 +21,8 @@ function boot(): void {
   const el = script ?? document.querySelector<HTMLScriptElement>('script[data-store-id]');
   const data = el?.dataset ?? {};
   if (!el || !data.storeId) return warn('the script tag needs data-store-id="<your store id>"');
-  const options: WidgetOptions = {
-    storeId: data.storeId,
-    baseUrl: baseUrlFromScript(el.src),
-    locale: data.locale,
-    accent: data.accent,
-    position: data.position as WidgetOptions['position'],
-    openOnAdd: data.openOnAdd !== 'false',
-  };
+  // data-locale, data-accent and data-position as they are (createWidget checks them); the rest by hand.
+  const options = { ...data, storeId: data.storeId, baseUrl: baseUrlFromScript(el.src), openOnAdd: data.openOnAdd !== 'false' } as WidgetOptions;
   const widget = createWidget(options);
   const queue = takeQueue(w);
   w.CheckoutBest = createFacade(widget);

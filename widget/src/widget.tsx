@@ -86,7 +86,6 @@ export function createWidget(opts: WidgetOptions, doc: Document = document): Wid
     setQuantity: (p: string, q: number) => void changeQuantity(ctx, p, q),
     checkout: () => void api.checkout(),
     retry: () => void api.getCart(),
-    closeOverlay: api.close,
   };
   const position = POSITIONS.includes(opts.position ?? '') ? opts.position! : 'bottom-right';
   const mount = () => {

@@ -5,6 +5,7 @@
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- `h` (and Fragment) are what the JSX pragma calls
 import { Component, Fragment, h } from 'preact';
 import type { CartController } from '../cart/state';
+import { fill } from '../i18n';
 import type { WidgetText } from '../i18n/widget';
 import type { Store } from '../store';
 import { Drawer, type DrawerActions } from './Drawer';
@@ -31,7 +32,6 @@ export interface UiState {
 /** What the UI can ask the widget to do. */
 export interface AppActions extends DrawerActions {
   open: () => void;
-  closeOverlay: () => void;
 }
 
 interface AppProps {
@@ -60,7 +60,7 @@ export class App extends Component<AppProps> {
     const state = cart.getState();
     const view = ui.getState();
     const count = state.cart?.item_count ?? 0;
-    const label = `${t.openCart}, ${count === 1 ? t.cartCountOne : t.cartCount.replace('{n}', String(count))}`;
+    const label = `${t.openCart}, ${fill(count === 1 ? t.cartCountOne : t.cartCount, { n: count })}`;
     return (
       <div class={'root pos-' + position}>
         {view.launcher && (
@@ -85,7 +85,7 @@ export class App extends Component<AppProps> {
               title={view.overlay.kind === 'admin' ? t.adminTitle : t.checkoutTitle}
               closeLabel={t.close}
               newTabLabel={t.openNewTab}
-              onClose={actions.closeOverlay}
+              onClose={actions.close}
             />
           </>
         )}
