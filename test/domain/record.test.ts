@@ -14,7 +14,7 @@ const HOUR = 3_600_000;
 const uid = (prefix: string) => `${prefix}${randomBytes(6).toString('hex')}`;
 const logged: string[] = [];
 let db: ThrowawayStorage;
-let deps: Pick<AppDeps, 'storage' | 'logger' | 'clock'>;
+let deps: Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>;
 
 /** A store selling tees at 500 usd, a cart of `quantity` of them, and its checkout session holding intent `pi`. */
 async function sessionWithIntent(quantity = 2) {
@@ -49,7 +49,9 @@ describe('recording a paid PaymentIntent as an order', () => {
     db = await throwawayStorage(clock);
     const log = (line: string) => () => void logged.push(line);
     const logger = { info: log('info'), warn: log('warn'), error: (_: unknown, msg: string) => void logged.push(msg), debug: log('debug') };
-    deps = { storage: db.storage, clock, logger: logger as unknown as AppDeps['logger'] };
+    // No session here is priced by Stripe Tax, so recording one must reach neither Stripe nor the sealer.
+    const unreachable = new Proxy({}, { get: () => assert.fail('no Stripe call or sealing expected') });
+    deps = { storage: db.storage, clock, logger: logger as unknown as AppDeps['logger'], stripe: unreachable as AppDeps['stripe'], sealer: unreachable as AppDeps['sealer'] };
   });
   after(() => db.destroy());
 
