@@ -17,7 +17,10 @@ import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 
 /** Comments and line breaks out; the rules are written compactly already. */
-const minifyCss = (path) => readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\n+/g, '');
+const minifyCss = (path) =>
+  readFileSync(path, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\n+/g, '');
 const hashOf = (text) => createHash('sha256').update(text).digest('hex').slice(0, 10);
 
 const widgetCss = minifyCss('widget/src/ui/widget.css');

@@ -169,8 +169,14 @@ function onSignal(stopAll: () => Promise<void>): void {
 }
 
 function printBanner(u: {
-  storefront: string; server: string; emulator: string; adminLink: string; accountId: string;
-  envFile: string; keysFile: string; logFile: string;
+  storefront: string;
+  server: string;
+  emulator: string;
+  adminLink: string;
+  accountId: string;
+  envFile: string;
+  keysFile: string;
+  logFile: string;
 }): void {
   const line = (label: string, value: string) => console.log(`  ${label.padEnd(22)}${value}`);
   console.log('\ncheckout-best demo is running, offline (Stripe is the local emulator).\n');

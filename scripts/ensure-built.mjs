@@ -7,8 +7,7 @@ import { join } from 'node:path';
 const OUTPUTS = ['dist/server.mjs', 'dist/widget.js', 'dist/checkout.js'];
 const SOURCES = ['server/src', 'widget/src', 'package-lock.json', 'rollup.config.mjs', 'scripts/build-server.mjs'];
 
-const newest = (path) =>
-  statSync(path).isDirectory() ? Math.max(0, ...readdirSync(path).map((n) => newest(join(path, n)))) : statSync(path).mtimeMs;
+const newest = (path) => (statSync(path).isDirectory() ? Math.max(0, ...readdirSync(path).map((n) => newest(join(path, n)))) : statSync(path).mtimeMs);
 
 const oldestOutput = Math.min(...OUTPUTS.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
 if (oldestOutput < Math.max(...SOURCES.map(newest))) {

@@ -21,11 +21,10 @@ function findTests(dir) {
 }
 
 function runTests(files, env) {
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files],
-    { stdio: 'inherit', env },
-  );
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
+    stdio: 'inherit',
+    env,
+  });
   return result.status ?? 1;
 }
 

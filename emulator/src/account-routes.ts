@@ -26,7 +26,13 @@ function retrieveEvent(ctx: RequestContext): Stripe.Event {
 
 /** Account, balance and event routes. */
 export const accountRoutes: Route[] = [
-  { method: 'GET', path: '/v1/account', need: 'secret', permission: { resource: 'account', access: 'read' }, handle: (ctx) => buildAccount(ctx.caller.account) },
+  {
+    method: 'GET',
+    path: '/v1/account',
+    need: 'secret',
+    permission: { resource: 'account', access: 'read' },
+    handle: (ctx) => buildAccount(ctx.caller.account),
+  },
   { method: 'GET', path: '/v1/balance', need: 'secret', permission: { resource: 'balance', access: 'read' }, handle: (ctx) => buildBalance(ctx.caller.bucket) },
   { method: 'GET', path: '/v1/events', need: 'secret', permission: { resource: 'events', access: 'read' }, handle: listEvents },
   { method: 'GET', path: '/v1/events/:id', need: 'secret', permission: { resource: 'events', access: 'read' }, handle: retrieveEvent },

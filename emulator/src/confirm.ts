@@ -26,9 +26,18 @@ function makeCharge(ctx: RequestContext, intent: Stripe.PaymentIntent, method: P
     paid: !failure,
     failure,
     paymentMethod: method.object.id,
-    card: card ? { brand: card.brand, last4: card.last4, exp_month: card.exp_month, exp_year: card.exp_year, funding: card.funding, country: card.country ?? 'US' } : null,
+    card: card
+      ? { brand: card.brand, last4: card.last4, exp_month: card.exp_month, exp_year: card.exp_year, funding: card.funding, country: card.country ?? 'US' }
+      : null,
     sepaDebit: sepa
-      ? { bank_code: sepa.bank_code ?? '', branch_code: sepa.branch_code ?? '', country: sepa.country ?? 'AT', fingerprint: sepa.fingerprint ?? '', last4: sepa.last4 ?? '', mandate: null }
+      ? {
+          bank_code: sepa.bank_code ?? '',
+          branch_code: sepa.branch_code ?? '',
+          country: sepa.country ?? 'AT',
+          fingerprint: sepa.fingerprint ?? '',
+          last4: sepa.last4 ?? '',
+          mandate: null,
+        }
       : undefined,
   };
   ctx.caller.bucket.charges.set(record.id, record);
@@ -202,7 +211,7 @@ export function settleIntent(ctx: RequestContext, intent: Stripe.PaymentIntent):
   const method = typeof intent.payment_method === 'string' ? ctx.caller.bucket.paymentMethods.get(intent.payment_method) : undefined;
   if (!method) throw new Error('stripe emulator: processing intent without its payment method');
   if (outcome === 'succeeded') return succeed(ctx, intent, method);
-  const failure = { code: 'insufficient_funds', message: 'The customer\'s account has insufficient funds to cover this payment.' };
+  const failure = { code: 'insufficient_funds', message: "The customer's account has insufficient funds to cover this payment." };
   const charge = makeCharge(ctx, intent, method, failure);
   Object.assign(intent, {
     status: 'requires_payment_method',

@@ -51,11 +51,7 @@ export function parameterInvalid(param: string, message: string, code = 'paramet
 
 /** 400 `parameter_unknown`, Stripe's answer to a parameter it does not know. */
 export function parameterUnknown(param: string): ApiError {
-  return invalidRequest(
-    `Received unknown parameter: ${param}`,
-    'parameter_unknown',
-    param,
-  );
+  return invalidRequest(`Received unknown parameter: ${param}`, 'parameter_unknown', param);
 }
 
 /** 404 `resource_missing` ("No such payment_intent: 'pi_…'"), also what another account or mode sees. */

@@ -127,7 +127,16 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
           if (!intent) continue;
           const key = state.keys.get(account.keys[bucket.mode].secret)!;
           const caller = { key, account, bucket, livemode: bucket.mode === 'live' };
-          const ctx = { core, method: 'POST', path: `/_emulator/payment_intents/${paymentIntentId}/settle`, routeParams: { id: paymentIntentId }, params: { outcome }, caller, requestId: `req_emu_${Date.now()}`, idempotencyKey: undefined };
+          const ctx = {
+            core,
+            method: 'POST',
+            path: `/_emulator/payment_intents/${paymentIntentId}/settle`,
+            routeParams: { id: paymentIntentId },
+            params: { outcome },
+            caller,
+            requestId: `req_emu_${Date.now()}`,
+            idempotencyKey: undefined,
+          };
           return structuredClone(settleIntent(ctx, intent));
         }
       }

@@ -111,7 +111,9 @@ export function buildCharge(record: ChargeRecord, bucket: Bucket, refunds: Strip
     paid: !failed,
     payment_intent: record.paymentIntentId,
     payment_method: record.paymentMethod,
-    payment_method_details: (record.card ? { type: 'card', card: { ...record.card } } : { type: 'sepa_debit', sepa_debit: { ...record.sepaDebit } }) as Stripe.Charge.PaymentMethodDetails,
+    payment_method_details: (record.card
+      ? { type: 'card', card: { ...record.card } }
+      : { type: 'sepa_debit', sepa_debit: { ...record.sepaDebit } }) as Stripe.Charge.PaymentMethodDetails,
     receipt_email: intent?.receipt_email ?? null,
     receipt_number: null,
     receipt_url: null,

@@ -16,18 +16,65 @@ import { searchPaymentIntents } from './search';
 import { readReceiptEmail, readShipping } from './shipping';
 
 const CREATE_PARAMS = [
-  'amount', 'currency', 'automatic_payment_methods', 'payment_method_types', 'metadata', 'description',
-  'receipt_email', 'payment_method', 'payment_method_data', 'confirm', 'return_url', 'capture_method', 'customer',
-  'statement_descriptor', 'statement_descriptor_suffix', 'setup_future_usage', 'shipping', 'transfer_group',
-  'on_behalf_of', 'payment_method_options', 'expand', 'confirmation_method', 'off_session', 'error_on_requires_action',
-  'use_stripe_sdk', 'mandate_data', 'application_fee_amount', 'transfer_data', 'radar_options',
-  'excluded_payment_method_types', 'payment_method_configuration', 'amount_details', 'payment_details', 'hooks',
+  'amount',
+  'currency',
+  'automatic_payment_methods',
+  'payment_method_types',
+  'metadata',
+  'description',
+  'receipt_email',
+  'payment_method',
+  'payment_method_data',
+  'confirm',
+  'return_url',
+  'capture_method',
+  'customer',
+  'statement_descriptor',
+  'statement_descriptor_suffix',
+  'setup_future_usage',
+  'shipping',
+  'transfer_group',
+  'on_behalf_of',
+  'payment_method_options',
+  'expand',
+  'confirmation_method',
+  'off_session',
+  'error_on_requires_action',
+  'use_stripe_sdk',
+  'mandate_data',
+  'application_fee_amount',
+  'transfer_data',
+  'radar_options',
+  'excluded_payment_method_types',
+  'payment_method_configuration',
+  'amount_details',
+  'payment_details',
+  'hooks',
 ];
 const UPDATE_PARAMS = [
-  'amount', 'currency', 'metadata', 'description', 'receipt_email', 'payment_method', 'payment_method_data',
-  'payment_method_types', 'shipping', 'statement_descriptor', 'statement_descriptor_suffix', 'setup_future_usage',
-  'expand', 'customer', 'transfer_group', 'payment_method_options', 'capture_method', 'application_fee_amount',
-  'excluded_payment_method_types', 'payment_method_configuration', 'amount_details', 'payment_details', 'hooks',
+  'amount',
+  'currency',
+  'metadata',
+  'description',
+  'receipt_email',
+  'payment_method',
+  'payment_method_data',
+  'payment_method_types',
+  'shipping',
+  'statement_descriptor',
+  'statement_descriptor_suffix',
+  'setup_future_usage',
+  'expand',
+  'customer',
+  'transfer_group',
+  'payment_method_options',
+  'capture_method',
+  'application_fee_amount',
+  'excluded_payment_method_types',
+  'payment_method_configuration',
+  'amount_details',
+  'payment_details',
+  'hooks',
 ];
 const CANCEL_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'];
 const CANCELABLE = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing'];
@@ -45,11 +92,7 @@ export function loadIntent(ctx: RequestContext, id: string): Stripe.PaymentInten
     if (!secret) throw publishableKeyRefused();
     if (!intent) throw resourceMissing('payment_intent', id);
     if (secret !== intent.client_secret) {
-      throw invalidRequest(
-        'The client_secret provided does not match the client_secret associated with the PaymentIntent.',
-        undefined,
-        'client_secret',
-      );
+      throw invalidRequest('The client_secret provided does not match the client_secret associated with the PaymentIntent.', undefined, 'client_secret');
     }
     return intent;
   }
@@ -124,10 +167,7 @@ function update(ctx: RequestContext): Stripe.PaymentIntent {
   // Guess (Stripe's reference does not list it): shipping is fixed once the payment is processing or done,
   // like the amount; metadata, description and receipt_email stay editable (see README).
   if (params.shipping !== undefined && !AMOUNT_UPDATABLE.includes(intent.status)) {
-    throw unexpectedState(
-      `You cannot update the shipping of this PaymentIntent because it has a status of ${intent.status}.`,
-      intent,
-    );
+    throw unexpectedState(`You cannot update the shipping of this PaymentIntent because it has a status of ${intent.status}.`, intent);
   }
   const shipping = readShipping(params);
   const receiptEmail = readReceiptEmail(params);
@@ -162,11 +202,7 @@ function cancel(ctx: RequestContext): Stripe.PaymentIntent {
   rejectUnknown(ctx.params, ['cancellation_reason', 'expand']);
   const reason = optString(ctx.params, 'cancellation_reason');
   if (reason && !CANCEL_REASONS.includes(reason)) {
-    throw invalidRequest(
-      `Invalid cancellation_reason: must be one of ${CANCEL_REASONS.join(', ')}`,
-      'parameter_invalid_string',
-      'cancellation_reason',
-    );
+    throw invalidRequest(`Invalid cancellation_reason: must be one of ${CANCEL_REASONS.join(', ')}`, 'parameter_invalid_string', 'cancellation_reason');
   }
   if (!CANCELABLE.includes(intent.status)) {
     throw unexpectedState(
@@ -213,4 +249,3 @@ export const paymentIntentRoutes: Route[] = [
   { method: 'POST', path: '/v1/payment_intents/:id/confirm', need: 'publishable', permission: write, handle: expanded(confirm) },
   { method: 'POST', path: '/v1/payment_intents/:id/cancel', need: 'secret', permission: write, handle: expanded(cancel) },
 ];
-

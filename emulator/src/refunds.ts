@@ -11,7 +11,18 @@ import { renderCharge } from './charges';
 import { buildRefund } from './objects';
 import type { ChargeRecord } from './state';
 
-const PARAMS = ['payment_intent', 'charge', 'amount', 'reason', 'metadata', 'expand', 'instructions_email', 'origin', 'refund_application_fee', 'reverse_transfer'];
+const PARAMS = [
+  'payment_intent',
+  'charge',
+  'amount',
+  'reason',
+  'metadata',
+  'expand',
+  'instructions_email',
+  'origin',
+  'refund_application_fee',
+  'reverse_transfer',
+];
 const REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'];
 
 function chargeToRefund(ctx: RequestContext): ChargeRecord {
@@ -30,11 +41,7 @@ function chargeToRefund(ctx: RequestContext): ChargeRecord {
   if (!intent) throw resourceMissing('payment_intent', piId!, 'payment_intent');
   const charge = typeof intent.latest_charge === 'string' ? bucket.charges.get(intent.latest_charge) : undefined;
   if (intent.status !== 'succeeded' || !charge) {
-    throw invalidRequest(
-      `This PaymentIntent (${intent.id}) does not have a successful charge to refund.`,
-      'charge_not_refundable',
-      'payment_intent',
-    );
+    throw invalidRequest(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, 'charge_not_refundable', 'payment_intent');
   }
   return charge;
 }
@@ -48,11 +55,7 @@ function create(ctx: RequestContext): Stripe.Refund {
   const amount = optInt(ctx.params, 'amount') ?? left;
   if (amount <= 0) throw invalidRequest('Invalid positive integer', 'parameter_invalid_integer', 'amount');
   if (amount > left) {
-    throw invalidRequest(
-      `Refund amount (${amount}) is greater than unrefunded amount on charge (${left})`,
-      'amount_too_large',
-      'amount',
-    );
+    throw invalidRequest(`Refund amount (${amount}) is greater than unrefunded amount on charge (${left})`, 'amount_too_large', 'amount');
   }
   const reason = optString(ctx.params, 'reason');
   if (reason && !REASONS.includes(reason)) throw invalidRequest(`Invalid reason: must be one of ${REASONS.join(', ')}`, 'parameter_invalid_string', 'reason');
@@ -80,8 +83,12 @@ function retrieve(ctx: RequestContext): Stripe.Refund {
 function list(ctx: RequestContext): Stripe.ApiList<Stripe.Refund> {
   const pi = optString(ctx.params, 'payment_intent');
   const charge = optString(ctx.params, 'charge');
-  return paginate(ctx.caller.bucket.refunds.values(), ctx.params, '/v1/refunds', 'refund', (r) =>
-    (!pi || r.payment_intent === pi) && (!charge || r.charge === charge),
+  return paginate(
+    ctx.caller.bucket.refunds.values(),
+    ctx.params,
+    '/v1/refunds',
+    'refund',
+    (r) => (!pi || r.payment_intent === pi) && (!charge || r.charge === charge),
   );
 }
 

@@ -25,9 +25,7 @@ export function searchPaymentIntents(ctx: RequestContext): Stripe.ApiSearchResul
   const anyOf = / OR /i.test(query);
   const clauses = query.split(anyOf ? / OR /i : / AND /i).map(parseClause);
   const limit = optInt(ctx.params, 'limit') ?? 10;
-  const matches = [...ctx.caller.bucket.paymentIntents.values()]
-    .reverse()
-    .filter((pi) => (anyOf ? clauses.some((c) => c(pi)) : clauses.every((c) => c(pi))));
+  const matches = [...ctx.caller.bucket.paymentIntents.values()].reverse().filter((pi) => (anyOf ? clauses.some((c) => c(pi)) : clauses.every((c) => c(pi))));
   const page = Number(optString(ctx.params, 'page') ?? 0);
   const data = matches.slice(page, page + limit);
   const hasMore = page + limit < matches.length;

@@ -88,7 +88,8 @@ function applyFault(fault: FaultSpec, req: IncomingMessage, res: ServerResponse,
   }
   const err = new ApiError(500, {
     type: 'api_error',
-    message: "Sorry, something went wrong. We've already been notified of the problem, but if you need any help, you can reach us at https://support.stripe.com/contact.",
+    message:
+      "Sorry, something went wrong. We've already been notified of the problem, but if you need any help, you can reach us at https://support.stripe.com/contact.",
   });
   sendJson(res, 500, errorBody(err, requestId), retry);
   return 500;
@@ -179,8 +180,15 @@ export async function handleRequest(parts: ServerParts, req: IncomingMessage, re
     return;
   }
   const entry: RequestLogEntry = {
-    method, path: url.pathname, apiKey: undefined, accountId: undefined, livemode: undefined,
-    idempotencyKey: req.headers['idempotency-key'] as string | undefined, status: 0, at: parts.core.now(), requestId,
+    method,
+    path: url.pathname,
+    apiKey: undefined,
+    accountId: undefined,
+    livemode: undefined,
+    idempotencyKey: req.headers['idempotency-key'] as string | undefined,
+    status: 0,
+    at: parts.core.now(),
+    requestId,
   };
   parts.requests.push(entry);
   const raw = await readBody(req);

@@ -171,4 +171,3 @@ export class EmulatorState {
     return account.buckets[mode];
   }
 }
-

@@ -47,7 +47,8 @@ function updateSettings(ctx: RequestContext): Stripe.Tax.Settings {
   const defaults = optObject(ctx.params, 'defaults');
   if (defaults) {
     const behavior = optString(defaults, 'tax_behavior');
-    if (behavior && !['exclusive', 'inclusive', 'inferred_by_currency'].includes(behavior)) throw parameterInvalid('defaults[tax_behavior]', `Invalid tax_behavior: ${behavior}`);
+    if (behavior && !['exclusive', 'inclusive', 'inferred_by_currency'].includes(behavior))
+      throw parameterInvalid('defaults[tax_behavior]', `Invalid tax_behavior: ${behavior}`);
     const code = optString(defaults, 'tax_code');
     if (code && !TAX_CODE.test(code)) throw invalidRequest(`Invalid tax code: ${code}`, 'parameter_invalid_string', 'defaults[tax_code]');
     s.defaults = { tax_behavior: behavior ?? s.defaults.tax_behavior, tax_code: code ?? s.defaults.tax_code };
@@ -83,7 +84,12 @@ function breakdown(items: Taxed[]): Stripe.Tax.Calculation.TaxBreakdown[] {
       amount: 0,
       inclusive: t.inclusive,
       tax_rate_details: {
-        country: t.rate.country, state: t.rate.state, percentage_decimal: t.rate.percentage, tax_type: t.rate.tax_type, flat_amount: null, rate_type: 'percentage',
+        country: t.rate.country,
+        state: t.rate.state,
+        percentage_decimal: t.rate.percentage,
+        tax_type: t.rate.tax_type,
+        flat_amount: null,
+        rate_type: 'percentage',
       },
       taxability_reason: t.rate.taxability_reason,
       taxable_amount: 0,
@@ -111,10 +117,17 @@ function createCalculation(ctx: RequestContext): Stripe.Tax.Calculation {
   const source = optString(customer, 'address_source');
   if (source !== 'shipping' && source !== 'billing') throw parameterMissing('customer_details[address_source]');
   if (address.country === 'US' && !address.postal_code) {
-    throw invalidRequest('Unable to determine the customer tax location: a US address needs a postal_code.', 'customer_tax_location_invalid', 'customer_details[address]');
+    throw invalidRequest(
+      'Unable to determine the customer tax location: a US address needs a postal_code.',
+      'customer_tax_location_invalid',
+      'customer_details[address]',
+    );
   }
   if (bucket.taxSettings.headOffice === null) {
-    throw invalidRequest('Stripe Tax has not been activated on your account. Please visit https://stripe.com/docs/tax/set-up to get started.', 'stripe_tax_inactive');
+    throw invalidRequest(
+      'Stripe Tax has not been activated on your account. Please visit https://stripe.com/docs/tax/set-up to get started.',
+      'stripe_tax_inactive',
+    );
   }
   const fallback = bucket.taxSettings.defaults.tax_behavior;
   const taxed: Taxed[] = [];
@@ -131,8 +144,16 @@ function createCalculation(ctx: RequestContext): Stripe.Tax.Calculation {
     const tax = taxOn(amount, rate.percentage, inclusive);
     taxed.push({ amount, inclusive, tax, rate });
     return {
-      object: 'tax.transaction_line_item' as const, amount, amount_tax: tax, metadata: applyMetadata({}, p), product: null, quantity: optInt(p, 'quantity') ?? 1,
-      reference: optString(p, 'reference') ?? `L${i}`, reversal: null, tax_behavior: inclusive ? 'inclusive' : 'exclusive', tax_code: code,
+      object: 'tax.transaction_line_item' as const,
+      amount,
+      amount_tax: tax,
+      metadata: applyMetadata({}, p),
+      product: null,
+      quantity: optInt(p, 'quantity') ?? 1,
+      reference: optString(p, 'reference') ?? `L${i}`,
+      reversal: null,
+      tax_behavior: inclusive ? 'inclusive' : 'exclusive',
+      tax_code: code,
     };
   });
   let shipping: Stripe.Tax.Calculation.ShippingCost | null = null;
@@ -146,7 +167,12 @@ function createCalculation(ctx: RequestContext): Stripe.Tax.Calculation {
     const rate = rateFor(address.country!, address.state, null);
     const tax = taxOn(amount, rate.percentage, inclusive);
     taxed.push({ amount, inclusive, tax, rate });
-    shipping = { amount, amount_tax: tax, tax_behavior: inclusive ? 'inclusive' : 'exclusive', tax_code: taxCodeOf(ship, 'shipping_cost') ?? SHIPPING_TAX_CODE };
+    shipping = {
+      amount,
+      amount_tax: tax,
+      tax_behavior: inclusive ? 'inclusive' : 'exclusive',
+      tax_code: taxCodeOf(ship, 'shipping_cost') ?? SHIPPING_TAX_CODE,
+    };
   }
   const exclusive = taxed.filter((t) => !t.inclusive).reduce((sum, t) => sum + t.tax, 0);
   const inclusive = taxed.filter((t) => t.inclusive).reduce((sum, t) => sum + t.tax, 0);

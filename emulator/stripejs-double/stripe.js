@@ -111,30 +111,39 @@
       init.headers['Content-Type'] = 'application/x-www-form-urlencoded';
       init.body = body;
     }
-    return fetch(url, init).then(function (res) {
-      return res.json().then(function (json) {
-        if (res.ok) return { data: json };
-        return { error: (json && json.error) || { type: 'api_error', message: 'Unexpected answer from Stripe.' } };
-      }, function () {
-        return { error: { type: 'api_error', message: 'Unexpected answer from Stripe (HTTP ' + res.status + ').' } };
-      });
-    }, function () {
-      return { error: connectionError() };
-    });
+    return fetch(url, init).then(
+      function (res) {
+        return res.json().then(
+          function (json) {
+            if (res.ok) return { data: json };
+            return { error: (json && json.error) || { type: 'api_error', message: 'Unexpected answer from Stripe.' } };
+          },
+          function () {
+            return { error: { type: 'api_error', message: 'Unexpected answer from Stripe (HTTP ' + res.status + ').' } };
+          },
+        );
+      },
+      function () {
+        return { error: connectionError() };
+      },
+    );
   }
 
   function intentIdFrom(clientSecret) {
     var match = typeof clientSecret === 'string' && clientSecret.match(/^(pi_[A-Za-z0-9]+)_secret_[A-Za-z0-9]+$/);
     if (!match) {
-      throw integrationError('Invalid value for clientSecret: expected a client secret of the form ' +
-        '${id}_secret_${secret}. You specified: ' + clientSecret + '.');
+      throw integrationError(
+        'Invalid value for clientSecret: expected a client secret of the form ' + '${id}_secret_${secret}. You specified: ' + clientSecret + '.',
+      );
     }
     return match[1];
   }
 
   // ---------------------------------------------------------------- card rules
 
-  function onlyDigits(text) { return String(text || '').replace(/\D/g, ''); }
+  function onlyDigits(text) {
+    return String(text || '').replace(/\D/g, '');
+  }
 
   function brandOf(number) {
     if (/^3[47]/.test(number)) return 'amex';
@@ -148,7 +157,10 @@
     var sum = 0;
     for (var i = 0; i < number.length; i++) {
       var d = Number(number[number.length - 1 - i]);
-      if (i % 2 === 1) { d *= 2; if (d > 9) d -= 9; }
+      if (i % 2 === 1) {
+        d *= 2;
+        if (d > 9) d -= 9;
+      }
       sum += d;
     }
     return sum % 10 === 0;
@@ -175,9 +187,15 @@
   // Texts by language, picked by Stripe(pk, { locale }) or elements({ locale }); 'auto' follows the browser.
   var TEXTS = {
     en: {
-      card: 'Card', number: 'Card number', expiry: 'Expiration date', expiryPlaceholder: 'MM / YY',
-      cvc: 'Security code', country: 'Country',
-      challengeTitle: '3D Secure test authentication', complete: 'Complete authentication', fail: 'Fail authentication',
+      card: 'Card',
+      number: 'Card number',
+      expiry: 'Expiration date',
+      expiryPlaceholder: 'MM / YY',
+      cvc: 'Security code',
+      country: 'Country',
+      challengeTitle: '3D Secure test authentication',
+      complete: 'Complete authentication',
+      fail: 'Fail authentication',
       challengeText: 'Your bank asks you to confirm this payment of {amount}. This is a test challenge from the Stripe emulator.',
       incomplete_number: 'Your card number is incomplete.',
       invalid_number: 'Your card number is invalid.',
@@ -186,19 +204,38 @@
       invalid_expiry_month_past: "Your card's expiration date is in the past.",
       invalid_expiry_year_past: "Your card's expiration year is in the past.",
       incomplete_cvc: "Your card's security code is incomplete.",
-      email: 'Email', name: 'Full name', countryRegion: 'Country or region', line1: 'Address line 1',
-      line2: 'Address line 2', city: 'City', state: 'State', province: 'Province', region: 'Region', zip: 'ZIP',
-      postal: 'Postal code', phone: 'Phone number',
-      incomplete_email: 'Your email address is incomplete.', invalid_email: 'Your email address is invalid.',
-      incomplete_name: 'Your full name is incomplete.', incomplete_line1: 'Your address is incomplete.',
-      incomplete_city: 'Your city is incomplete.', incomplete_state: 'Your state is incomplete.',
-      incomplete_province: 'Your province is incomplete.', incomplete_zip: 'Your ZIP is incomplete.',
-      incomplete_postal: 'Your postal code is incomplete.', incomplete_phone: 'Your phone number is incomplete.',
+      email: 'Email',
+      name: 'Full name',
+      countryRegion: 'Country or region',
+      line1: 'Address line 1',
+      line2: 'Address line 2',
+      city: 'City',
+      state: 'State',
+      province: 'Province',
+      region: 'Region',
+      zip: 'ZIP',
+      postal: 'Postal code',
+      phone: 'Phone number',
+      incomplete_email: 'Your email address is incomplete.',
+      invalid_email: 'Your email address is invalid.',
+      incomplete_name: 'Your full name is incomplete.',
+      incomplete_line1: 'Your address is incomplete.',
+      incomplete_city: 'Your city is incomplete.',
+      incomplete_state: 'Your state is incomplete.',
+      incomplete_province: 'Your province is incomplete.',
+      incomplete_zip: 'Your ZIP is incomplete.',
+      incomplete_postal: 'Your postal code is incomplete.',
+      incomplete_phone: 'Your phone number is incomplete.',
     },
     de: {
-      card: 'Karte', number: 'Kartennummer', expiry: 'Ablaufdatum', expiryPlaceholder: 'MM / JJ',
-      cvc: 'Sicherheitscode', country: 'Land',
-      challengeTitle: '3D-Secure-Testauthentifizierung', complete: 'Authentifizierung abschließen',
+      card: 'Karte',
+      number: 'Kartennummer',
+      expiry: 'Ablaufdatum',
+      expiryPlaceholder: 'MM / JJ',
+      cvc: 'Sicherheitscode',
+      country: 'Land',
+      challengeTitle: '3D-Secure-Testauthentifizierung',
+      complete: 'Authentifizierung abschließen',
       fail: 'Authentifizierung fehlschlagen lassen',
       challengeText: 'Ihre Bank bittet Sie, diese Zahlung über {amount} zu bestätigen. Dies ist eine Test-Abfrage des Stripe-Emulators.',
       incomplete_number: 'Ihre Kartennummer ist unvollständig.',
@@ -208,19 +245,38 @@
       invalid_expiry_month_past: 'Das Ablaufdatum Ihrer Karte liegt in der Vergangenheit.',
       invalid_expiry_year_past: 'Das Ablaufjahr Ihrer Karte liegt in der Vergangenheit.',
       incomplete_cvc: 'Der Sicherheitscode Ihrer Karte ist unvollständig.',
-      email: 'E-Mail', name: 'Vollständiger Name', countryRegion: 'Land oder Region', line1: 'Adresszeile 1',
-      line2: 'Adresszeile 2', city: 'Ort', state: 'Bundesstaat', province: 'Provinz', region: 'Region',
-      zip: 'Postleitzahl', postal: 'Postleitzahl', phone: 'Telefonnummer',
-      incomplete_email: 'Ihre E-Mail-Adresse ist unvollständig.', invalid_email: 'Ihre E-Mail-Adresse ist ungültig.',
-      incomplete_name: 'Ihr Name ist unvollständig.', incomplete_line1: 'Ihre Adresse ist unvollständig.',
-      incomplete_city: 'Ihr Ort ist unvollständig.', incomplete_state: 'Ihr Bundesstaat ist unvollständig.',
-      incomplete_province: 'Ihre Provinz ist unvollständig.', incomplete_zip: 'Ihre Postleitzahl ist unvollständig.',
-      incomplete_postal: 'Ihre Postleitzahl ist unvollständig.', incomplete_phone: 'Ihre Telefonnummer ist unvollständig.',
+      email: 'E-Mail',
+      name: 'Vollständiger Name',
+      countryRegion: 'Land oder Region',
+      line1: 'Adresszeile 1',
+      line2: 'Adresszeile 2',
+      city: 'Ort',
+      state: 'Bundesstaat',
+      province: 'Provinz',
+      region: 'Region',
+      zip: 'Postleitzahl',
+      postal: 'Postleitzahl',
+      phone: 'Telefonnummer',
+      incomplete_email: 'Ihre E-Mail-Adresse ist unvollständig.',
+      invalid_email: 'Ihre E-Mail-Adresse ist ungültig.',
+      incomplete_name: 'Ihr Name ist unvollständig.',
+      incomplete_line1: 'Ihre Adresse ist unvollständig.',
+      incomplete_city: 'Ihr Ort ist unvollständig.',
+      incomplete_state: 'Ihr Bundesstaat ist unvollständig.',
+      incomplete_province: 'Ihre Provinz ist unvollständig.',
+      incomplete_zip: 'Ihre Postleitzahl ist unvollständig.',
+      incomplete_postal: 'Ihre Postleitzahl ist unvollständig.',
+      incomplete_phone: 'Ihre Telefonnummer ist unvollständig.',
     },
     fr: {
-      card: 'Carte', number: 'Numéro de carte', expiry: "Date d'expiration", expiryPlaceholder: 'MM / AA',
-      cvc: 'Code de sécurité', country: 'Pays',
-      challengeTitle: "Test d'authentification 3D Secure", complete: "Terminer l'authentification",
+      card: 'Carte',
+      number: 'Numéro de carte',
+      expiry: "Date d'expiration",
+      expiryPlaceholder: 'MM / AA',
+      cvc: 'Code de sécurité',
+      country: 'Pays',
+      challengeTitle: "Test d'authentification 3D Secure",
+      complete: "Terminer l'authentification",
       fail: "Faire échouer l'authentification",
       challengeText: "Votre banque vous demande de confirmer ce paiement de {amount}. Ceci est un test de l'émulateur Stripe.",
       incomplete_number: 'Votre numéro de carte est incomplet.',
@@ -230,20 +286,36 @@
       invalid_expiry_month_past: "La date d'expiration de votre carte est dépassée.",
       invalid_expiry_year_past: "L'année d'expiration de votre carte est dépassée.",
       incomplete_cvc: 'Le code de sécurité de votre carte est incomplet.',
-      email: 'E-mail', name: 'Nom complet', countryRegion: 'Pays ou région', line1: "Ligne d'adresse n° 1",
-      line2: "Ligne d'adresse n° 2", city: 'Ville', state: 'État', province: 'Province', region: 'Région',
-      zip: 'Code postal', postal: 'Code postal', phone: 'Numéro de téléphone',
-      incomplete_email: 'Votre adresse e-mail est incomplète.', invalid_email: "Votre adresse e-mail n'est pas valide.",
-      incomplete_name: 'Votre nom est incomplet.', incomplete_line1: 'Votre adresse est incomplète.',
-      incomplete_city: 'Votre ville est incomplète.', incomplete_state: 'Votre État est incomplet.',
-      incomplete_province: 'Votre province est incomplète.', incomplete_zip: 'Votre code postal est incomplet.',
-      incomplete_postal: 'Votre code postal est incomplet.', incomplete_phone: 'Votre numéro de téléphone est incomplet.',
+      email: 'E-mail',
+      name: 'Nom complet',
+      countryRegion: 'Pays ou région',
+      line1: "Ligne d'adresse n° 1",
+      line2: "Ligne d'adresse n° 2",
+      city: 'Ville',
+      state: 'État',
+      province: 'Province',
+      region: 'Région',
+      zip: 'Code postal',
+      postal: 'Code postal',
+      phone: 'Numéro de téléphone',
+      incomplete_email: 'Votre adresse e-mail est incomplète.',
+      invalid_email: "Votre adresse e-mail n'est pas valide.",
+      incomplete_name: 'Votre nom est incomplet.',
+      incomplete_line1: 'Votre adresse est incomplète.',
+      incomplete_city: 'Votre ville est incomplète.',
+      incomplete_state: 'Votre État est incomplet.',
+      incomplete_province: 'Votre province est incomplète.',
+      incomplete_zip: 'Votre code postal est incomplet.',
+      incomplete_postal: 'Votre code postal est incomplet.',
+      incomplete_phone: 'Votre numéro de téléphone est incomplet.',
     },
   };
 
   function textsFor(locale) {
     var wanted = !locale || locale === 'auto' ? navigator.language : locale;
-    var lang = String(wanted || 'en').slice(0, 2).toLowerCase();
+    var lang = String(wanted || 'en')
+      .slice(0, 2)
+      .toLowerCase();
     return Object.assign({ lang: TEXTS[lang] ? lang : 'en' }, TEXTS[lang] || TEXTS.en);
   }
 
@@ -291,16 +363,29 @@
       return target;
     };
     target.once = function (type, handler) {
-      var wrapped = function (event) { target.off(type, wrapped); handler(event); };
+      var wrapped = function (event) {
+        target.off(type, wrapped);
+        handler(event);
+      };
       return target.on(type, wrapped);
     };
     target.off = function (type, handler) {
-      handlers[type] = handler ? (handlers[type] || []).filter(function (h) { return h !== handler; }) : [];
+      handlers[type] = handler
+        ? (handlers[type] || []).filter(function (h) {
+            return h !== handler;
+          })
+        : [];
       return target;
     };
     return function emit(type, event) {
       (handlers[type] || []).slice().forEach(function (handler) {
-        try { handler(event); } catch (error) { setTimeout(function () { throw error; }); }
+        try {
+          handler(event);
+        } catch (error) {
+          setTimeout(function () {
+            throw error;
+          });
+        }
       });
     };
   }
@@ -308,22 +393,38 @@
   // ---------------------------------------------------------------- appearance
 
   var THEMES = {
-    stripe: { colorPrimary: '#0570de', colorBackground: '#ffffff', colorText: '#30313d', colorDanger: '#df1b41',
-      colorBorder: '#e6e6e6' },
-    night: { colorPrimary: '#0570de', colorBackground: '#30313d', colorText: '#ffffff', colorDanger: '#fe87a1',
-      colorBorder: '#424353' },
-    flat: { colorPrimary: '#0570de', colorBackground: '#f1f1f1', colorText: '#30313d', colorDanger: '#df1b41',
-      colorBorder: '#f1f1f1' },
+    stripe: { colorPrimary: '#0570de', colorBackground: '#ffffff', colorText: '#30313d', colorDanger: '#df1b41', colorBorder: '#e6e6e6' },
+    night: { colorPrimary: '#0570de', colorBackground: '#30313d', colorText: '#ffffff', colorDanger: '#fe87a1', colorBorder: '#424353' },
+    flat: { colorPrimary: '#0570de', colorBackground: '#f1f1f1', colorText: '#30313d', colorDanger: '#df1b41', colorBorder: '#f1f1f1' },
   };
 
   /** Turns Stripe's appearance object (theme + a few variables) into CSS custom properties for the shadow root. */
   function themeCss(appearance) {
     appearance = appearance || {};
-    var vars = Object.assign({ fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
-      borderRadius: '5px', fontSizeBase: '16px' }, THEMES[appearance.theme] || THEMES.stripe, appearance.variables);
-    return ':host{--sd-primary:' + vars.colorPrimary + ';--sd-bg:' + vars.colorBackground + ';--sd-text:' +
-      vars.colorText + ';--sd-danger:' + vars.colorDanger + ';--sd-border:' + vars.colorBorder + ';--sd-font:' +
-      vars.fontFamily + ';--sd-radius:' + vars.borderRadius + ';--sd-size:' + vars.fontSizeBase + '}';
+    var vars = Object.assign(
+      { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', borderRadius: '5px', fontSizeBase: '16px' },
+      THEMES[appearance.theme] || THEMES.stripe,
+      appearance.variables,
+    );
+    return (
+      ':host{--sd-primary:' +
+      vars.colorPrimary +
+      ';--sd-bg:' +
+      vars.colorBackground +
+      ';--sd-text:' +
+      vars.colorText +
+      ';--sd-danger:' +
+      vars.colorDanger +
+      ';--sd-border:' +
+      vars.colorBorder +
+      ';--sd-font:' +
+      vars.fontFamily +
+      ';--sd-radius:' +
+      vars.borderRadius +
+      ';--sd-size:' +
+      vars.fontSizeBase +
+      '}'
+    );
   }
 
   var ELEMENT_CSS = [
@@ -351,8 +452,7 @@
     { name: 'expiry', placeholder: 'expiryPlaceholder', autocomplete: 'cc-exp' },
     { name: 'cvc', placeholder: 'CVC', autocomplete: 'cc-csc' },
   ];
-  var COUNTRIES = ['AT', 'AU', 'BE', 'CA', 'CH', 'DE', 'DK', 'ES', 'FI', 'FR', 'GB', 'IE', 'IT', 'JP', 'NL', 'NO',
-    'NZ', 'PL', 'PT', 'SE', 'US'];
+  var COUNTRIES = ['AT', 'AU', 'BE', 'CA', 'CH', 'DE', 'DK', 'ES', 'FI', 'FR', 'GB', 'IE', 'IT', 'JP', 'NL', 'NO', 'NZ', 'PL', 'PT', 'SE', 'US'];
 
   function defaultCountry() {
     var match = String(navigator.language || '').match(/-([A-Z]{2})$/i);
@@ -361,8 +461,11 @@
   }
 
   function countryName(code, lang) {
-    try { return new Intl.DisplayNames([lang], { type: 'region' }).of(code) || code; }
-    catch (e) { return code; }
+    try {
+      return new Intl.DisplayNames([lang], { type: 'region' }).of(code) || code;
+    } catch (e) {
+      return code;
+    }
   }
 
   function makeField(spec, texts) {
@@ -376,7 +479,9 @@
     control.name = spec.name;
     control.autocomplete = spec.autocomplete;
     if (spec.options) {
-      spec.options.forEach(function (code) { control.add(new Option(countryName(code, texts.lang), code)); });
+      spec.options.forEach(function (code) {
+        control.add(new Option(countryName(code, texts.lang), code));
+      });
     } else {
       control.type = spec.type || 'text';
       control.inputMode = spec.inputMode || 'numeric';
@@ -401,12 +506,16 @@
       var sheet = new CSSStyleSheet();
       sheet.replaceSync(css);
       root.adoptedStyleSheets = [sheet];
-      return function (next) { sheet.replaceSync(next); };
+      return function (next) {
+        sheet.replaceSync(next);
+      };
     }
     var style = document.createElement('style');
     style.textContent = css;
     root.prepend(style);
-    return function (next) { style.textContent = next; };
+    return function (next) {
+      style.textContent = next;
+    };
   }
 
   /** Renders the card form into a shadow root; returns the controls by name and a style updater. */
@@ -417,13 +526,12 @@
     var form = document.createElement('div');
     form.className = 'sd-form';
     var fields = {};
-    FIELDS.concat([{ name: 'country', autocomplete: 'country', wide: true, options: COUNTRIES }])
-      .forEach(function (spec) {
-        var field = makeField(spec, texts);
-        field.control.value = values[spec.name];
-        fields[spec.name] = field;
-        form.appendChild(field.wrap);
-      });
+    FIELDS.concat([{ name: 'country', autocomplete: 'country', wide: true, options: COUNTRIES }]).forEach(function (spec) {
+      var field = makeField(spec, texts);
+      field.control.value = values[spec.name];
+      fields[spec.name] = field;
+      form.appendChild(field.wrap);
+    });
     root.replaceChildren(tab, form);
     return { restyle: applyCss(root, themeCss(appearance) + ELEMENT_CSS), fields: fields };
   }
@@ -448,25 +556,32 @@
   }
 
   var FORMATTERS = {
-    number: function (d) { return formatNumber(d.slice(0, brandOf(d) === 'amex' ? 15 : 16)); },
+    number: function (d) {
+      return formatNumber(d.slice(0, brandOf(d) === 'amex' ? 15 : 16));
+    },
     expiry: formatExpiry,
-    cvc: function (d) { return d.slice(0, 4); },
+    cvc: function (d) {
+      return d.slice(0, 4);
+    },
   };
 
   // ---------------------------------------------------------------- mounting (shared by every Element)
 
   var ALREADY_MOUNTED = 'This Element is already mounted. Use `unmount()` to unmount the Element before re-mounting.';
   var DESTROYED = 'This Element has already been destroyed. Please create a new one.';
-  var STATE_CLASSES = ['StripeElement', 'StripeElement--empty', 'StripeElement--complete', 'StripeElement--invalid',
-    'StripeElement--focus'];
+  var STATE_CLASSES = ['StripeElement', 'StripeElement--empty', 'StripeElement--complete', 'StripeElement--invalid', 'StripeElement--focus'];
 
   /** Resolves mount(target) to a DOM element, or throws the IntegrationError Stripe.js throws. */
   function mountTarget(target) {
     var container = typeof target === 'string' ? document.querySelector(target) : target;
     if (!container || container.nodeType !== 1) {
-      throw integrationError(typeof target === 'string'
-        ? 'The selector you specified (' + target + ') applies to no DOM elements that are currently on the page. Make sure the element exists on the page before calling mount().'
-        : 'Invalid DOM element. Make sure to call mount() with a valid DOM element or selector.');
+      throw integrationError(
+        typeof target === 'string'
+          ? 'The selector you specified (' +
+              target +
+              ') applies to no DOM elements that are currently on the page. Make sure the element exists on the page before calling mount().'
+          : 'Invalid DOM element. Make sure to call mount() with a valid DOM element or selector.',
+      );
     }
     return container;
   }
@@ -482,7 +597,9 @@
 
   function detachView(view) {
     view.host.remove();
-    STATE_CLASSES.forEach(function (name) { view.container.classList.remove(name); });
+    STATE_CLASSES.forEach(function (name) {
+      view.container.classList.remove(name);
+    });
   }
 
   /** Sets the StripeElement--* classes on the mount point, as Stripe.js does on the iframe's container. */
@@ -512,7 +629,9 @@
       if (event.key === 'Escape') emit('escape', { elementType: elementType });
     });
     ['keydown', 'keyup', 'keypress', 'input', 'beforeinput', 'change'].forEach(function (type) {
-      view.root.addEventListener(type, function (event) { event.stopPropagation(); });
+      view.root.addEventListener(type, function (event) {
+        event.stopPropagation();
+      });
     });
   }
 
@@ -540,9 +659,13 @@
     var readOnly = !!options.readOnly;
     var focused = false;
 
-    function errors() { return validateCard(values); }
+    function errors() {
+      return validateCard(values);
+    }
 
-    function isEmpty() { return !values.number && !values.expiry && !values.cvc; }
+    function isEmpty() {
+      return !values.number && !values.expiry && !values.cvc;
+    }
 
     function showError(name, code) {
       shown[name] = code || null;
@@ -553,14 +676,19 @@
     }
 
     function syncClasses() {
-      syncStateClasses(view, { empty: isEmpty(), complete: element._complete(), focus: focused,
-        invalid: Object.keys(shown).some(function (name) { return shown[name]; }) });
+      syncStateClasses(view, {
+        empty: isEmpty(),
+        complete: element._complete(),
+        focus: focused,
+        invalid: Object.keys(shown).some(function (name) {
+          return shown[name];
+        }),
+      });
     }
 
     function changed() {
       syncClasses();
-      emit('change', { elementType: 'payment', empty: isEmpty(), complete: element._complete(), collapsed: false,
-        value: { type: 'card' } });
+      emit('change', { elementType: 'payment', empty: isEmpty(), complete: element._complete(), collapsed: false, value: { type: 'card' } });
     }
 
     function onInput(name, event) {
@@ -581,8 +709,10 @@
     function advanceFrom(name) {
       var next = { number: 'expiry', expiry: 'cvc' }[name];
       var control = view.fields[name].control;
-      var full = name === 'number' ? onlyDigits(values.number).length >= (brandOf(onlyDigits(values.number)) === 'amex' ? 15 : 16)
-        : onlyDigits(values.expiry).length === 4;
+      var full =
+        name === 'number'
+          ? onlyDigits(values.number).length >= (brandOf(onlyDigits(values.number)) === 'amex' ? 15 : 16)
+          : onlyDigits(values.expiry).length === 4;
       if (next && full && control.getRootNode().activeElement === control) view.fields[next].control.focus();
     }
 
@@ -595,8 +725,12 @@
     function wire() {
       Object.keys(view.fields).forEach(function (name) {
         var control = view.fields[name].control;
-        control.addEventListener(name === 'country' ? 'change' : 'input', function (event) { onInput(name, event); });
-        control.addEventListener('blur', function () { onBlurField(name); });
+        control.addEventListener(name === 'country' ? 'change' : 'input', function (event) {
+          onInput(name, event);
+        });
+        control.addEventListener('blur', function () {
+          onBlurField(name);
+        });
         lock(control, readOnly);
       });
       wireRoot(view, 'payment', emit, function (on) {
@@ -612,14 +746,16 @@
       view.restyle = rendered.restyle;
       view.fields = rendered.fields;
       wire();
-      Object.keys(shown).forEach(function (name) { showError(name, shown[name]); });
+      Object.keys(shown).forEach(function (name) {
+        showError(name, shown[name]);
+      });
       syncClasses();
     }
 
     element.mount = function (target) {
       if (destroyed) throw integrationError(DESTROYED);
       if (view) throw integrationError(ALREADY_MOUNTED);
-      var mounted = view = attachView(mountTarget(target));
+      var mounted = (view = attachView(mountTarget(target)));
       group._load().then(function (result) {
         if (view !== mounted) return; // unmounted meanwhile
         if (result.error) return emit('loaderror', { elementType: 'payment', error: result.error });
@@ -641,7 +777,9 @@
       if (group._payment === element) group._payment = null;
     };
 
-    element.focus = function () { if (view && view.fields) view.fields.number.control.focus(); };
+    element.focus = function () {
+      if (view && view.fields) view.fields.number.control.focus();
+    };
     element.blur = function () {
       var active = view && view.root.activeElement;
       if (active) active.blur();
@@ -661,31 +799,55 @@
       var found = errors();
       return !found.number && !found.expiry && !found.cvc;
     };
-    element._isMounted = function () { return !!(view && view.fields); };
-    element._container = function () { return view.container; };
-    element._restyle = function () { if (view && view.restyle) view.restyle(themeCss(group._appearance) + ELEMENT_CSS); };
+    element._isMounted = function () {
+      return !!(view && view.fields);
+    };
+    element._container = function () {
+      return view.container;
+    };
+    element._restyle = function () {
+      if (view && view.restyle) view.restyle(themeCss(group._appearance) + ELEMENT_CSS);
+    };
 
     /** Shows every field's error (as Stripe does on submit) and returns the first as a validation error. */
     element._validate = function (noFocus) {
       var found = errors();
-      FIELDS.forEach(function (spec) { showError(spec.name, found[spec.name]); });
+      FIELDS.forEach(function (spec) {
+        showError(spec.name, found[spec.name]);
+      });
       syncClasses();
-      var first = FIELDS.map(function (spec) { return found[spec.name]; }).filter(Boolean)[0];
-      if (first && !noFocus && view && view.fields) view.fields[FIELDS.filter(function (s) { return found[s.name]; })[0].name].control.focus();
+      var first = FIELDS.map(function (spec) {
+        return found[spec.name];
+      }).filter(Boolean)[0];
+      if (first && !noFocus && view && view.fields)
+        view.fields[
+          FIELDS.filter(function (s) {
+            return found[s.name];
+          })[0].name
+        ].control.focus();
       return first ? validationError(first, group._texts) : null;
     };
 
     element._setBusy = function (busy, permanent) {
       if (permanent) readOnly = busy;
       if (!view || !view.fields) return;
-      Object.keys(view.fields).forEach(function (name) { lock(view.fields[name].control, busy || readOnly); });
+      Object.keys(view.fields).forEach(function (name) {
+        lock(view.fields[name].control, busy || readOnly);
+      });
     };
 
     element._paymentMethodData = function () {
       var expiry = onlyDigits(values.expiry);
-      return { type: 'card', card: { number: onlyDigits(values.number), exp_month: Number(expiry.slice(0, 2)),
-        exp_year: 2000 + Number(expiry.slice(2, 4)), cvc: onlyDigits(values.cvc) },
-        billing_details: { address: { country: values.country } } };
+      return {
+        type: 'card',
+        card: {
+          number: onlyDigits(values.number),
+          exp_month: Number(expiry.slice(0, 2)),
+          exp_year: 2000 + Number(expiry.slice(2, 4)),
+          cvc: onlyDigits(values.cvc),
+        },
+        billing_details: { address: { country: values.country } },
+      };
     };
 
     return element;
@@ -696,7 +858,9 @@
   var EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
   var STATE_REQUIRED = ['US', 'CA', 'AU']; // a guess at where Stripe requires the state
 
-  function text(value) { return value === undefined || value === null ? '' : String(value); }
+  function text(value) {
+    return value === undefined || value === null ? '' : String(value);
+  }
 
   /** The Link Authentication Element's fields and rules: one email input (no Link sign-in). */
   function linkAuthenticationSpec(options) {
@@ -711,8 +875,12 @@
         var email = values.email.trim();
         return { email: !email ? 'incomplete_email' : EMAIL_PATTERN.test(email) ? null : 'invalid_email' };
       },
-      empty: function (values) { return !values.email; },
-      event: function (values) { return { value: { email: values.email } }; },
+      empty: function (values) {
+        return !values.email;
+      },
+      event: function (values) {
+        return { value: { email: values.email } };
+      },
     };
   }
 
@@ -720,9 +888,13 @@
   function addressSpec(options) {
     var defaults = options.defaultValues || {};
     var address = defaults.address || {};
-    var allowed = (Array.isArray(options.allowedCountries) ? options.allowedCountries : []).map(function (code) {
-      return String(code).toUpperCase();
-    }).filter(function (code, at, all) { return /^[A-Z]{2}$/.test(code) && all.indexOf(code) === at; });
+    var allowed = (Array.isArray(options.allowedCountries) ? options.allowedCountries : [])
+      .map(function (code) {
+        return String(code).toUpperCase();
+      })
+      .filter(function (code, at, all) {
+        return /^[A-Z]{2}$/.test(code) && all.indexOf(code) === at;
+      });
     var countries = allowed.length ? allowed : COUNTRIES.slice();
     var wanted = text(address.country).toUpperCase();
     if (!allowed.length && /^[A-Z]{2}$/.test(wanted) && countries.indexOf(wanted) < 0) countries.push(wanted);
@@ -731,10 +903,19 @@
     var spec = {
       type: 'address',
       options: options,
-      values: { name: text(defaults.name), country: countries.indexOf(wanted) >= 0 ? wanted : fallback,
-        line1: text(address.line1), line2: text(address.line2), city: text(address.city), state: text(address.state),
-        postal_code: text(address.postal_code), phone: text(defaults.phone) },
-      phoneShown: function () { return !!(spec.options.fields && spec.options.fields.phone === 'always'); },
+      values: {
+        name: text(defaults.name),
+        country: countries.indexOf(wanted) >= 0 ? wanted : fallback,
+        line1: text(address.line1),
+        line2: text(address.line2),
+        city: text(address.city),
+        state: text(address.state),
+        postal_code: text(address.postal_code),
+        phone: text(defaults.phone),
+      },
+      phoneShown: function () {
+        return !!(spec.options.fields && spec.options.fields.phone === 'always');
+      },
       fields: function (values) {
         var list = [
           { name: 'name', autocomplete: prefix + 'name', wide: true },
@@ -746,12 +927,16 @@
           { name: 'postal_code', label: spec.labels(values).postal_code, autocomplete: prefix + 'postal-code' },
         ];
         if (spec.phoneShown()) list.push({ name: 'phone', type: 'tel', inputMode: 'tel', autocomplete: prefix + 'tel', wide: true });
-        list.forEach(function (field) { if (!field.inputMode && !field.options) field.inputMode = 'text'; });
+        list.forEach(function (field) {
+          if (!field.inputMode && !field.options) field.inputMode = 'text';
+        });
         return list;
       },
       labels: function (values) {
-        return { state: values.country === 'CA' ? 'province' : STATE_REQUIRED.indexOf(values.country) >= 0 ? 'state' : 'region',
-          postal_code: values.country === 'US' ? 'zip' : 'postal' };
+        return {
+          state: values.country === 'CA' ? 'province' : STATE_REQUIRED.indexOf(values.country) >= 0 ? 'state' : 'region',
+          postal_code: values.country === 'US' ? 'zip' : 'postal',
+        };
       },
       errors: function (values) {
         var found = {};
@@ -759,8 +944,8 @@
           found[name] = values[name].trim() ? null : 'incomplete_' + name;
         });
         found.state = values.state.trim() || STATE_REQUIRED.indexOf(values.country) < 0 ? null : 'incomplete_state';
-        var phoneRequired = spec.phoneShown() && spec.options.validation && spec.options.validation.phone &&
-          spec.options.validation.phone.required === 'always';
+        var phoneRequired =
+          spec.phoneShown() && spec.options.validation && spec.options.validation.phone && spec.options.validation.phone.required === 'always';
         found.phone = phoneRequired && !values.phone.trim() ? 'incomplete_phone' : null;
         return found;
       },
@@ -771,11 +956,22 @@
         return code;
       },
       empty: function (values) {
-        return !['name', 'line1', 'line2', 'city', 'state', 'postal_code', 'phone'].some(function (name) { return values[name]; });
+        return !['name', 'line1', 'line2', 'city', 'state', 'postal_code', 'phone'].some(function (name) {
+          return values[name];
+        });
       },
       value: function (values) {
-        var value = { name: values.name, address: { line1: values.line1, line2: values.line2 || null, city: values.city,
-          state: values.state, postal_code: values.postal_code, country: values.country } };
+        var value = {
+          name: values.name,
+          address: {
+            line1: values.line1,
+            line2: values.line2 || null,
+            city: values.city,
+            state: values.state,
+            postal_code: values.postal_code,
+            country: values.country,
+          },
+        };
         if (spec.phoneShown()) value.phone = values.phone;
         return value;
       },
@@ -791,7 +987,9 @@
     var element = {};
     var emit = makeEmitter(element);
     var values = spec.values;
-    var prefilled = Object.keys(values).some(function (name) { return values[name] && name !== 'country'; });
+    var prefilled = Object.keys(values).some(function (name) {
+      return values[name] && name !== 'country';
+    });
     var shown = {}; // field name → error code currently displayed
     var view = null;
     var destroyed = false;
@@ -807,13 +1005,18 @@
     }
 
     function syncClasses() {
-      syncStateClasses(view, { empty: spec.empty(values), complete: element._complete(), focus: focused,
-        invalid: Object.keys(shown).some(function (name) { return shown[name]; }) });
+      syncStateClasses(view, {
+        empty: spec.empty(values),
+        complete: element._complete(),
+        focus: focused,
+        invalid: Object.keys(shown).some(function (name) {
+          return shown[name];
+        }),
+      });
     }
 
     function payload() {
-      return Object.assign({ elementType: spec.type }, spec.event(values),
-        { empty: spec.empty(values), complete: element._complete() });
+      return Object.assign({ elementType: spec.type }, spec.event(values), { empty: spec.empty(values), complete: element._complete() });
     }
 
     function changed() {
@@ -824,7 +1027,9 @@
     function relabel() {
       if (!spec.labels || !view || !view.fields) return;
       var labels = spec.labels(values);
-      Object.keys(labels).forEach(function (name) { view.fields[name].label.textContent = group._texts[labels[name]]; });
+      Object.keys(labels).forEach(function (name) {
+        view.fields[name].label.textContent = group._texts[labels[name]];
+      });
     }
 
     function onInput(name) {
@@ -832,7 +1037,9 @@
       group._submitted = false;
       relabel();
       var found = spec.errors(values);
-      Object.keys(shown).forEach(function (shownName) { if (shown[shownName]) showError(shownName, found[shownName]); });
+      Object.keys(shown).forEach(function (shownName) {
+        if (shown[shownName]) showError(shownName, found[shownName]);
+      });
       changed();
     }
 
@@ -844,7 +1051,9 @@
         field.control.value = values[fieldSpec.name];
         view.fields[fieldSpec.name] = field;
         form.appendChild(field.wrap);
-        field.control.addEventListener(fieldSpec.options ? 'change' : 'input', function () { onInput(fieldSpec.name); });
+        field.control.addEventListener(fieldSpec.options ? 'change' : 'input', function () {
+          onInput(fieldSpec.name);
+        });
         field.control.addEventListener('blur', function () {
           if (!values[fieldSpec.name] || fieldSpec.options) return;
           showError(fieldSpec.name, spec.errors(values)[fieldSpec.name]);
@@ -854,14 +1063,16 @@
       });
       view.root.replaceChildren(form);
       view.restyle = applyCss(view.root, themeCss(group._appearance) + ELEMENT_CSS);
-      Object.keys(shown).forEach(function (name) { showError(name, shown[name]); });
+      Object.keys(shown).forEach(function (name) {
+        showError(name, shown[name]);
+      });
       syncClasses();
     }
 
     element.mount = function (target) {
       if (destroyed) throw integrationError(DESTROYED);
       if (view) throw integrationError(ALREADY_MOUNTED);
-      var mounted = view = attachView(mountTarget(target));
+      var mounted = (view = attachView(mountTarget(target)));
       wireRoot(view, spec.type, emit, function (on) {
         if (focused === on) return false;
         focused = on;
@@ -891,13 +1102,17 @@
       group._forget(element);
     };
 
-    element.focus = function () { if (view && view.fields) view.root.querySelector('input,select').focus(); };
+    element.focus = function () {
+      if (view && view.fields) view.root.querySelector('input,select').focus();
+    };
     element.blur = function () {
       var active = view && view.root.activeElement;
       if (active) active.blur();
     };
     element.clear = function () {
-      Object.keys(values).forEach(function (name) { if (name !== 'country') values[name] = ''; });
+      Object.keys(values).forEach(function (name) {
+        if (name !== 'country') values[name] = '';
+      });
       shown = {};
       if (view && view.fields) render();
       changed();
@@ -906,8 +1121,7 @@
       if (!next) return;
       if ('readOnly' in next) element._setBusy(!!next.readOnly, true);
       if (spec.options && (next.fields || next.validation)) {
-        spec.options = Object.assign({}, spec.options, next.fields ? { fields: next.fields } : {},
-          next.validation ? { validation: next.validation } : {});
+        spec.options = Object.assign({}, spec.options, next.fields ? { fields: next.fields } : {}, next.validation ? { validation: next.validation } : {});
         if (view && view.fields) render();
       }
     };
@@ -925,21 +1139,37 @@
 
     element._complete = function () {
       var found = spec.errors(values);
-      return !Object.keys(found).some(function (name) { return found[name]; });
+      return !Object.keys(found).some(function (name) {
+        return found[name];
+      });
     };
-    element._isMounted = function () { return !!(view && view.fields); };
-    element._container = function () { return view.container; };
-    element._restyle = function () { if (view && view.restyle) view.restyle(themeCss(group._appearance) + ELEMENT_CSS); };
-    element._value = function () { return spec.value ? spec.value(values) : { email: values.email }; };
+    element._isMounted = function () {
+      return !!(view && view.fields);
+    };
+    element._container = function () {
+      return view.container;
+    };
+    element._restyle = function () {
+      if (view && view.restyle) view.restyle(themeCss(group._appearance) + ELEMENT_CSS);
+    };
+    element._value = function () {
+      return spec.value ? spec.value(values) : { email: values.email };
+    };
     element._mode = spec.options && spec.options.mode;
 
     /** Shows every field's error and returns the first (in field order) as a validation error. */
     element._validate = function (noFocus) {
       var found = spec.errors(values);
-      var order = spec.fields(values).map(function (field) { return field.name; });
-      order.forEach(function (name) { showError(name, found[name]); });
+      var order = spec.fields(values).map(function (field) {
+        return field.name;
+      });
+      order.forEach(function (name) {
+        showError(name, found[name]);
+      });
       syncClasses();
-      var first = order.filter(function (name) { return found[name]; })[0];
+      var first = order.filter(function (name) {
+        return found[name];
+      })[0];
       if (!first) return null;
       if (!noFocus && view && view.fields) view.fields[first].control.focus();
       var key = spec.message ? spec.message(found[first], values) : found[first];
@@ -949,7 +1179,9 @@
     element._setBusy = function (busy, permanent) {
       if (permanent) readOnly = busy;
       if (!view || !view.fields) return;
-      Object.keys(view.fields).forEach(function (name) { lock(view.fields[name].control, busy || readOnly); });
+      Object.keys(view.fields).forEach(function (name) {
+        lock(view.fields[name].control, busy || readOnly);
+      });
     };
 
     return element;
@@ -961,16 +1193,24 @@
   function createElements(stripe, options) {
     options = options || {};
     if (options.clientSecret !== undefined) intentIdFrom(options.clientSecret);
-    var group = { _clientSecret: options.clientSecret || null, _appearance: options.appearance || {}, _payment: null,
-      _link: null, _addresses: {}, _submitted: false, _texts: textsFor(options.locale || stripe._options.locale) };
+    var group = {
+      _clientSecret: options.clientSecret || null,
+      _appearance: options.appearance || {},
+      _payment: null,
+      _link: null,
+      _addresses: {},
+      _submitted: false,
+      _texts: textsFor(options.locale || stripe._options.locale),
+    };
     var loading = null;
 
     group._load = function () {
       if (!group._clientSecret) return Promise.resolve({});
       if (!loading) {
-        loading = callApi(stripe._pk, 'GET', '/v1/payment_intents/' + intentIdFrom(group._clientSecret),
-          { client_secret: group._clientSecret });
-        loading.then(function (result) { if (result.error) loading = null; }); // a later mount may retry
+        loading = callApi(stripe._pk, 'GET', '/v1/payment_intents/' + intentIdFrom(group._clientSecret), { client_secret: group._clientSecret });
+        loading.then(function (result) {
+          if (result.error) loading = null;
+        }); // a later mount may retry
       }
       return loading;
     };
@@ -988,14 +1228,14 @@
       if (type === 'address') {
         var mode = elementOptions.mode;
         if (mode !== 'shipping' && mode !== 'billing') {
-          throw integrationError('Invalid value for create(\'address\'): mode should be one of the following strings: ' +
-            'shipping, billing. You specified: ' + mode + '.');
+          throw integrationError(
+            "Invalid value for create('address'): mode should be one of the following strings: " + 'shipping, billing. You specified: ' + mode + '.',
+          );
         }
         if (group._addresses[mode]) throw integrationError('Can only create one Element of type address in ' + mode + ' mode.');
         return (group._addresses[mode] = createContactElement(group, addressSpec(elementOptions)));
       }
-      throw integrationError('The Stripe.js double only implements the "payment", "linkAuthentication" and "address" ' +
-        'Elements, not "' + type + '".');
+      throw integrationError('The Stripe.js double only implements the "payment", "linkAuthentication" and "address" ' + 'Elements, not "' + type + '".');
     };
 
     group.getElement = function (type, lookup) {
@@ -1027,23 +1267,31 @@
      * and returns its validation error, or null when all are complete.
      */
     group._validate = function () {
-      var failed = group._all().filter(function (element) { return element._isMounted() && element._validate(true); });
+      var failed = group._all().filter(function (element) {
+        return element._isMounted() && element._validate(true);
+      });
       if (!failed.length) return null;
       return failed.sort(byPosition)[0]._validate();
     };
 
     group._setBusy = function (busy) {
-      group._all().forEach(function (element) { element._setBusy(busy); });
+      group._all().forEach(function (element) {
+        element._setBusy(busy);
+      });
     };
 
     group.update = function (next) {
       if (next && next.appearance) {
         group._appearance = next.appearance;
-        group._all().forEach(function (element) { element._restyle(); });
+        group._all().forEach(function (element) {
+          element._restyle();
+        });
       }
     };
 
-    group.fetchUpdates = function () { return Promise.resolve({}); };
+    group.fetchUpdates = function () {
+      return Promise.resolve({});
+    };
 
     group.submit = function () {
       return new Promise(function (resolve) {
@@ -1088,8 +1336,12 @@
 
   function make(tag, props, children) {
     var node = document.createElement(tag);
-    Object.keys(props || {}).forEach(function (key) { node.setAttribute(key, props[key]); });
-    (children || []).forEach(function (child) { node.append(child); });
+    Object.keys(props || {}).forEach(function (key) {
+      node.setAttribute(key, props[key]);
+    });
+    (children || []).forEach(function (child) {
+      node.append(child);
+    });
     return node;
   }
 
@@ -1100,8 +1352,7 @@
       make('button', { type: 'button', 'data-outcome': 'fail' }, [texts.fail]),
       make('button', { type: 'button', 'data-outcome': 'complete', class: 'primary' }, [texts.complete]),
     ];
-    var dialog = make('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'sd-3ds-title',
-      'aria-describedby': 'sd-3ds-text' }, [
+    var dialog = make('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'sd-3ds-title', 'aria-describedby': 'sd-3ds-text' }, [
       make('h2', { id: 'sd-3ds-title' }, [texts.challengeTitle]),
       make('p', { id: 'sd-3ds-text' }, [texts.challengeText.replace('{amount}', amount)]),
       make('div', { class: 'actions' }, buttons),
@@ -1126,7 +1377,9 @@
         resolve(outcome);
       }
       buttons.forEach(function (button) {
-        button.addEventListener('click', function () { done(button.getAttribute('data-outcome')); });
+        button.addEventListener('click', function () {
+          done(button.getAttribute('data-outcome'));
+        });
       });
       root.addEventListener('keydown', function (event) {
         if (event.key === 'Escape') return done('fail');
@@ -1142,7 +1395,9 @@
 
   // ---------------------------------------------------------------- confirm
 
-  var NEVER = function () { return new Promise(function () {}); }; // the page is navigating away
+  var NEVER = function () {
+    return new Promise(function () {});
+  }; // the page is navigating away
 
   function redirectStatus(status) {
     if (status === 'succeeded' || status === 'requires_capture') return 'succeeded';
@@ -1172,16 +1427,18 @@
   }
 
   function authenticate(ctx, intent) {
-    return showChallenge(intent, ctx.texts).then(function (outcome) {
-      return callApi(ctx.pk, 'POST', '/_emulator/payment_intents/' + intent.id + '/authenticate',
-        { client_secret: ctx.clientSecret, outcome: outcome });
-    }).then(function (result) {
-      if (result.error) return result;
-      if (result.data && result.data.object === 'payment_intent') return result;
-      return callApi(ctx.pk, 'GET', '/v1/payment_intents/' + intent.id, { client_secret: ctx.clientSecret });
-    }).then(function (result) {
-      return result.error ? { error: result.error } : settle(ctx, result.data);
-    });
+    return showChallenge(intent, ctx.texts)
+      .then(function (outcome) {
+        return callApi(ctx.pk, 'POST', '/_emulator/payment_intents/' + intent.id + '/authenticate', { client_secret: ctx.clientSecret, outcome: outcome });
+      })
+      .then(function (result) {
+        if (result.error) return result;
+        if (result.data && result.data.object === 'payment_intent') return result;
+        return callApi(ctx.pk, 'GET', '/v1/payment_intents/' + intent.id, { client_secret: ctx.clientSecret });
+      })
+      .then(function (result) {
+        return result.error ? { error: result.error } : settle(ctx, result.data);
+      });
   }
 
   function handleAction(ctx, intent) {
@@ -1191,8 +1448,14 @@
       return NEVER();
     }
     if (action.type === 'use_stripe_sdk') return authenticate(ctx, intent);
-    return { error: { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', payment_intent: intent,
-      message: 'The Stripe.js double cannot handle next_action of type ' + action.type + '.' } };
+    return {
+      error: {
+        type: 'invalid_request_error',
+        code: 'payment_intent_unexpected_state',
+        payment_intent: intent,
+        message: 'The Stripe.js double cannot handle next_action of type ' + action.type + '.',
+      },
+    };
   }
 
   /** An Address Element's value as the API's shipping or billing_details, without empty fields. */
@@ -1239,7 +1502,7 @@
     if (!clientSecret) throw integrationError('stripe.confirmPayment(): a `clientSecret` is required when `elements` was created without one.');
     var intentId = intentIdFrom(clientSecret);
     if (redirect === 'always' && !params.return_url) {
-      throw integrationError('stripe.confirmPayment(): the `confirmParams.return_url` argument is required unless passing `redirect: \'if_required\'`.');
+      throw integrationError("stripe.confirmPayment(): the `confirmParams.return_url` argument is required unless passing `redirect: 'if_required'`.");
     }
     var element = elements && elements._payment;
     if (typeof params.payment_method !== 'string' && !(element && element._isMounted())) {
@@ -1252,8 +1515,13 @@
       var invalid = elements._validate();
       if (invalid) return { error: invalid };
     }
-    var ctx = { pk: stripe._pk, clientSecret: clientSecret, redirect: redirect, returnUrl: params.return_url,
-      texts: elements ? elements._texts : textsFor(stripe._options.locale) };
+    var ctx = {
+      pk: stripe._pk,
+      clientSecret: clientSecret,
+      redirect: redirect,
+      returnUrl: params.return_url,
+      texts: elements ? elements._texts : textsFor(stripe._options.locale),
+    };
     var body = confirmBody(clientSecret, params, element, elements);
     if (elements) elements._setBusy(true);
     if (elements) elements._submitted = false;
@@ -1262,13 +1530,16 @@
         if (result.error) return { error: result.error };
         return result.data.status === 'requires_action' ? handleAction(ctx, result.data) : settle(ctx, result.data);
       })
-      .then(function (answer) {
-        if (elements) elements._setBusy(false);
-        return answer;
-      }, function (error) {
-        if (elements) elements._setBusy(false);
-        throw error;
-      });
+      .then(
+        function (answer) {
+          if (elements) elements._setBusy(false);
+          return answer;
+        },
+        function (error) {
+          if (elements) elements._setBusy(false);
+          throw error;
+        },
+      );
   }
 
   // ---------------------------------------------------------------- Stripe
@@ -1288,22 +1559,30 @@
     this.version = VERSION;
   }
 
-  Stripe.prototype._registerWrapper = function (wrapper) { this._wrappers.push(wrapper); };
+  Stripe.prototype._registerWrapper = function (wrapper) {
+    this._wrappers.push(wrapper);
+  };
   Stripe.prototype.registerAppInfo = function () {};
-  Stripe.prototype.elements = function (options) { return createElements(this, options); };
+  Stripe.prototype.elements = function (options) {
+    return createElements(this, options);
+  };
 
   Stripe.prototype.confirmPayment = function (options) {
     var stripe = this;
-    return new Promise(function (resolve) { resolve(confirmPayment(stripe, options || {})); });
+    return new Promise(function (resolve) {
+      resolve(confirmPayment(stripe, options || {}));
+    });
   };
 
   Stripe.prototype.retrievePaymentIntent = function (clientSecret) {
     var pk = this._pk;
     return new Promise(function (resolve) {
       var path = '/v1/payment_intents/' + intentIdFrom(clientSecret);
-      resolve(callApi(pk, 'GET', path, { client_secret: clientSecret }).then(function (result) {
-        return result.error ? { error: result.error } : { paymentIntent: result.data };
-      }));
+      resolve(
+        callApi(pk, 'GET', path, { client_secret: clientSecret }).then(function (result) {
+          return result.error ? { error: result.error } : { paymentIntent: result.data };
+        }),
+      );
     });
   };
 

@@ -100,7 +100,12 @@ describe('stripe emulator: accounts, keys and authentication', () => {
     const err = await stripeError(() => stripe.webhookEndpoints.list());
     assert.equal(err.type, 'StripePermissionError');
     assert.equal(err.statusCode, 403);
-    assert.match(err.message, new RegExp(`^The provided key 'rk_test_\\*+.{4}' does not have the required permissions for this endpoint on account '${acct.id}'\\. Having the 'rak_webhook_read' permission would allow this request to continue\\.$`));
+    assert.match(
+      err.message,
+      new RegExp(
+        `^The provided key 'rk_test_\\*+.{4}' does not have the required permissions for this endpoint on account '${acct.id}'\\. Having the 'rak_webhook_read' permission would allow this request to continue\\.$`,
+      ),
+    );
   });
 
   it('refuses writes to a read-only restricted key', async () => {

@@ -6,12 +6,30 @@ import { client, raw, stripeError } from './helpers';
 
 const DECLINES = [
   { number: '4000000000000002', pm: 'pm_card_chargeDeclined', code: 'card_declined', decline: 'generic_decline', message: 'Your card was declined.' },
-  { number: '4000000000009995', pm: 'pm_card_chargeDeclinedInsufficientFunds', code: 'card_declined', decline: 'insufficient_funds', message: 'Your card has insufficient funds.' },
+  {
+    number: '4000000000009995',
+    pm: 'pm_card_chargeDeclinedInsufficientFunds',
+    code: 'card_declined',
+    decline: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  },
   { number: '4000000000009987', pm: 'pm_card_chargeDeclinedLostCard', code: 'card_declined', decline: 'lost_card', message: 'Your card was declined.' },
   { number: '4000000000009979', pm: 'pm_card_chargeDeclinedStolenCard', code: 'card_declined', decline: 'stolen_card', message: 'Your card was declined.' },
   { number: '4000000000000069', pm: 'pm_card_chargeDeclinedExpiredCard', code: 'expired_card', decline: 'expired_card', message: 'Your card has expired.' },
-  { number: '4000000000000127', pm: 'pm_card_chargeDeclinedIncorrectCvc', code: 'incorrect_cvc', decline: 'incorrect_cvc', message: "Your card's security code is incorrect." },
-  { number: '4000000000000119', pm: 'pm_card_chargeDeclinedProcessingError', code: 'processing_error', decline: 'processing_error', message: 'An error occurred while processing your card. Try again in a little bit.' },
+  {
+    number: '4000000000000127',
+    pm: 'pm_card_chargeDeclinedIncorrectCvc',
+    code: 'incorrect_cvc',
+    decline: 'incorrect_cvc',
+    message: "Your card's security code is incorrect.",
+  },
+  {
+    number: '4000000000000119',
+    pm: 'pm_card_chargeDeclinedProcessingError',
+    code: 'processing_error',
+    decline: 'processing_error',
+    message: 'An error occurred while processing your card. Try again in a little bit.',
+  },
 ];
 
 describe('stripe emulator: test cards', () => {

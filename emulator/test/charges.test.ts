@@ -26,7 +26,10 @@ describe('stripe emulator: charges, expand and search', () => {
     assert.equal(charge.payment_method_details?.card?.brand, 'mastercard');
     assert.equal(charge.payment_method_details?.card?.last4, '4444');
     const list = await stripe.charges.list({ payment_intent: pi.id });
-    assert.deepEqual(list.data.map((c) => c.id), [charge.id]);
+    assert.deepEqual(
+      list.data.map((c) => c.id),
+      [charge.id],
+    );
     const missing = await stripeError(() => stripe.charges.retrieve('ch_nope'));
     assert.equal(missing.code, 'resource_missing');
   });
@@ -53,9 +56,15 @@ describe('stripe emulator: charges, expand and search', () => {
     const a = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', metadata: { order_id: 'ord_A' } });
     await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', metadata: { order_id: 'ord_B' } });
     const found = await stripe.paymentIntents.search({ query: "metadata['order_id']:'ord_A'" });
-    assert.deepEqual(found.data.map((p) => p.id), [a.id]);
+    assert.deepEqual(
+      found.data.map((p) => p.id),
+      [a.id],
+    );
     const both = await stripe.paymentIntents.search({ query: "metadata['order_id']:'ord_A' AND status:'requires_payment_method'" });
-    assert.deepEqual(both.data.map((p) => p.id), [a.id]);
+    assert.deepEqual(
+      both.data.map((p) => p.id),
+      [a.id],
+    );
     const none = await stripe.paymentIntents.search({ query: "metadata['order_id']:'ord_A' AND status:'succeeded'" });
     assert.equal(none.data.length, 0);
   });

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import Stripe from 'stripe';
 
 describe('stripe emulator: npm run stripe-emulator', () => {
-  it('starts on the given port, prints the URL and a ready account\'s keys, and stops on SIGTERM', async () => {
+  it("starts on the given port, prints the URL and a ready account's keys, and stops on SIGTERM", async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/src/cli.ts', '--port', '0'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -16,7 +16,12 @@ describe('stripe emulator: delayed payments (SEPA Direct Debit) stay processing 
   after(() => emu.close());
 
   const eventsOf = async (id: string) =>
-    (await stripe.events.list({ limit: 100 })).data.filter((e) => (e.data.object as { id?: string; payment_intent?: string }).id === id || (e.data.object as { payment_intent?: string }).payment_intent === id).map((e) => e.type).reverse();
+    (await stripe.events.list({ limit: 100 })).data
+      .filter(
+        (e) => (e.data.object as { id?: string; payment_intent?: string }).id === id || (e.data.object as { payment_intent?: string }).payment_intent === id,
+      )
+      .map((e) => e.type)
+      .reverse();
 
   it('goes processing on confirm with the test PaymentMethod and succeeds with a charge when settled', async () => {
     const pi = await stripe.paymentIntents.create({ amount: 1500, currency: 'eur', confirm: true, payment_method: 'pm_sepaDebit_processing' });
@@ -38,7 +43,11 @@ describe('stripe emulator: delayed payments (SEPA Direct Debit) stay processing 
     const pi = await stripe.paymentIntents.create({ amount: 900, currency: 'eur' });
     const confirmed = await raw(emu, 'POST', `/v1/payment_intents/${pi.id}/confirm`, {
       key: acct.keys.test.publishable,
-      form: { client_secret: pi.client_secret!, 'payment_method_data[type]': 'sepa_debit', 'payment_method_data[sepa_debit][iban]': 'AT86 1904 3002 3547 3202' },
+      form: {
+        client_secret: pi.client_secret!,
+        'payment_method_data[type]': 'sepa_debit',
+        'payment_method_data[sepa_debit][iban]': 'AT86 1904 3002 3547 3202',
+      },
     });
     assert.equal(confirmed.status, 200, JSON.stringify(confirmed.json));
     assert.equal(confirmed.json.status, 'processing');
@@ -53,11 +62,17 @@ describe('stripe emulator: delayed payments (SEPA Direct Debit) stay processing 
 
   it('refuses to settle an intent that is not processing, and refuses a publishable key', async () => {
     const card = await stripe.paymentIntents.create({ amount: 1000, currency: 'eur', confirm: true, payment_method: 'pm_card_visa' });
-    const notProcessing = await raw(emu, 'POST', `/_emulator/payment_intents/${card.id}/settle`, { key: acct.keys.test.secret, form: { outcome: 'succeeded' } });
+    const notProcessing = await raw(emu, 'POST', `/_emulator/payment_intents/${card.id}/settle`, {
+      key: acct.keys.test.secret,
+      form: { outcome: 'succeeded' },
+    });
     assert.equal(notProcessing.status, 400);
     assert.equal(notProcessing.json.error.code, 'payment_intent_unexpected_state');
     const pi = await stripe.paymentIntents.create({ amount: 1000, currency: 'eur', confirm: true, payment_method: 'pm_sepaDebit_processing' });
-    const byShopper = await raw(emu, 'POST', `/_emulator/payment_intents/${pi.id}/settle`, { key: acct.keys.test.publishable, form: { client_secret: pi.client_secret!, outcome: 'succeeded' } });
+    const byShopper = await raw(emu, 'POST', `/_emulator/payment_intents/${pi.id}/settle`, {
+      key: acct.keys.test.publishable,
+      form: { client_secret: pi.client_secret!, outcome: 'succeeded' },
+    });
     assert.notEqual(byShopper.status, 200);
     assert.equal((await stripe.paymentIntents.retrieve(pi.id)).status, 'processing');
     const bad = await raw(emu, 'POST', `/_emulator/payment_intents/${pi.id}/settle`, { key: acct.keys.test.secret, form: { outcome: 'maybe' } });

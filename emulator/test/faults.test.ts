@@ -18,7 +18,13 @@ describe('stripe emulator: injected faults and latency', () => {
     const pi = await client(emu, acct.keys.test.secret, { maxNetworkRetries: 2 }).paymentIntents.create({ amount: 1000, currency: 'usd' });
     assert.equal(pi.status, 'requires_payment_method');
     const seen = emu.requests.slice(before);
-    assert.deepEqual(seen.map((r) => [r.status, r.fault]), [[500, '500'], [200, undefined]]);
+    assert.deepEqual(
+      seen.map((r) => [r.status, r.fault]),
+      [
+        [500, '500'],
+        [200, undefined],
+      ],
+    );
     assert.ok(seen[0].idempotencyKey);
     assert.equal(seen[1].idempotencyKey, seen[0].idempotencyKey);
   });
@@ -65,7 +71,7 @@ describe('stripe emulator: injected faults and latency', () => {
     assert.ok(performance.now() - t0 >= 190);
   });
 
-  it('only hits requests that match the fault\'s method and path', async () => {
+  it("only hits requests that match the fault's method and path", async () => {
     emu.faults.enqueue({ kind: '500', method: 'POST', path: /^\/v1\/refunds/ });
     const stripe = client(emu, acct.keys.test.secret);
     await stripe.balance.retrieve();

@@ -21,7 +21,12 @@ export async function stripeError(fn: () => Promise<unknown>): Promise<Stripe.er
 }
 
 /** A raw HTTP call to the emulator (for what stripe-node does not send: Stripe.js-style form posts, OPTIONS). */
-export async function raw(emu: StripeEmulator, method: string, path: string, opts: { key?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}) {
+export async function raw(
+  emu: StripeEmulator,
+  method: string,
+  path: string,
+  opts: { key?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.key) headers.Authorization = `Bearer ${opts.key}`;
   let body: string | undefined;
@@ -64,6 +69,10 @@ export async function startReceiver(status: () => number = () => 200): Promise<{
     url,
     received,
     server,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

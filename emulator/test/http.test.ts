@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import { startStripeEmulator, type AccountInfo, type StripeEmulator } from '../src/index';
 import { client, raw } from './helpers';
 
-
 describe('stripe emulator: HTTP behaviour', () => {
   let emu: StripeEmulator;
   let acct: AccountInfo;
@@ -15,7 +14,7 @@ describe('stripe emulator: HTTP behaviour', () => {
     await emu.close();
   });
 
-  it('puts a Request-Id on every answer, errors included, matching the error\'s requestId', async () => {
+  it("puts a Request-Id on every answer, errors included, matching the error's requestId", async () => {
     const ok = await client(emu, acct.keys.test.secret).balance.retrieve();
     assert.match(String(ok.lastResponse.requestId), /^req_/);
     const res = await raw(emu, 'GET', '/v1/payment_intents/pi_nope', { key: acct.keys.test.secret });
@@ -66,7 +65,7 @@ describe('stripe emulator: HTTP behaviour', () => {
     assert.deepEqual((await indexed.json()).enabled_events, ['charge.refunded', 'refund.created']);
   });
 
-  it('answers an unknown URL with Stripe\'s 404', async () => {
+  it("answers an unknown URL with Stripe's 404", async () => {
     const res = await raw(emu, 'GET', '/v1/nothing_here', { key: acct.keys.test.secret });
     assert.equal(res.status, 404);
     assert.match(res.json.error.message, /^Unrecognized request URL \(GET: \/v1\/nothing_here\)/);

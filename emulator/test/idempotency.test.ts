@@ -60,7 +60,11 @@ describe('stripe emulator: idempotency', () => {
   });
 
   it('does not keep validation errors, so a corrected retry with the same key runs', async () => {
-    const res = await raw(emu, 'POST', '/v1/payment_intents', { key: acct.keys.test.secret, form: { amount: '10', currency: 'usd' }, headers: { 'Idempotency-Key': 'k4' } });
+    const res = await raw(emu, 'POST', '/v1/payment_intents', {
+      key: acct.keys.test.secret,
+      form: { amount: '10', currency: 'usd' },
+      headers: { 'Idempotency-Key': 'k4' },
+    });
     assert.equal(res.json.error.code, 'amount_too_small');
     const ok = await client(emu, acct.keys.test.secret).paymentIntents.create({ amount: 1000, currency: 'usd' }, { idempotencyKey: 'k4' });
     assert.equal(ok.amount, 1000);

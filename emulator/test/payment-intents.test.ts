@@ -57,7 +57,11 @@ describe('stripe emulator: PaymentIntents', () => {
   });
 
   it('refuses amounts below the currency minimum with amount_too_small', async () => {
-    for (const [currency, amount, text] of [['usd', 49, '$0.50 usd'], ['eur', 49, '€0.50 eur'], ['gbp', 29, '£0.30 gbp']] as const) {
+    for (const [currency, amount, text] of [
+      ['usd', 49, '$0.50 usd'],
+      ['eur', 49, '€0.50 eur'],
+      ['gbp', 29, '£0.30 gbp'],
+    ] as const) {
       const err = await stripeError(() => stripe.paymentIntents.create({ amount, currency }));
       assert.equal(err.code, 'amount_too_small');
       assert.equal(err.param, 'amount');
@@ -96,7 +100,7 @@ describe('stripe emulator: PaymentIntents', () => {
     assert.deepEqual(updated.metadata, { order: 'o_9' });
   });
 
-  it('keeps shipping and receipt_email in Stripe\'s shapes, clears them with empty strings, and copies them to the charge', async () => {
+  it("keeps shipping and receipt_email in Stripe's shapes, clears them with empty strings, and copies them to the charge", async () => {
     const shipping: Stripe.PaymentIntentUpdateParams.Shipping = {
       name: 'Ada Lovelace',
       phone: '+49 30 1234',
@@ -118,7 +122,9 @@ describe('stripe emulator: PaymentIntents', () => {
     const charge = await stripe.charges.retrieve(paid.latest_charge as string);
     assert.equal(charge.receipt_email, 'ada@example.com');
     assert.equal(charge.shipping?.address?.city, 'Berlin');
-    const missing = await stripeError(() => stripe.paymentIntents.update(pi.id, { metadata: { a: '1' }, shipping: { name: 'X' } as Stripe.PaymentIntentUpdateParams.Shipping }));
+    const missing = await stripeError(() =>
+      stripe.paymentIntents.update(pi.id, { metadata: { a: '1' }, shipping: { name: 'X' } as Stripe.PaymentIntentUpdateParams.Shipping }),
+    );
     assert.equal(missing.code, 'payment_intent_unexpected_state', 'shipping is fixed once paid');
     const badEmail = await stripeError(() => stripe.paymentIntents.create({ amount: 1000, currency: 'eur', receipt_email: 'not-an-email' }));
     assert.equal(badEmail.code, 'email_invalid');
@@ -128,12 +134,26 @@ describe('stripe emulator: PaymentIntents', () => {
 
   it('records a receipt for a payment with a receipt_email, and none without', async () => {
     const before = emu.receipts.length;
-    const pi = await stripe.paymentIntents.create({ amount: 1200, currency: 'usd', receipt_email: 'grace@example.com', confirm: true, payment_method: 'pm_card_visa' });
+    const pi = await stripe.paymentIntents.create({
+      amount: 1200,
+      currency: 'usd',
+      receipt_email: 'grace@example.com',
+      confirm: true,
+      payment_method: 'pm_card_visa',
+    });
     await stripe.paymentIntents.create({ amount: 1300, currency: 'usd', confirm: true, payment_method: 'pm_card_visa' });
     assert.equal(emu.receipts.length, before + 1);
     const receipt = emu.receipts.at(-1)!;
     assert.deepEqual(
-      { account: receipt.account, payment_intent: receipt.payment_intent, charge: receipt.charge, email: receipt.email, amount: receipt.amount, currency: receipt.currency, livemode: receipt.livemode },
+      {
+        account: receipt.account,
+        payment_intent: receipt.payment_intent,
+        charge: receipt.charge,
+        email: receipt.email,
+        amount: receipt.amount,
+        currency: receipt.currency,
+        livemode: receipt.livemode,
+      },
       { account: acct.id, payment_intent: pi.id, charge: pi.latest_charge, email: 'grace@example.com', amount: 1200, currency: 'usd', livemode: false },
     );
   });
@@ -185,7 +205,10 @@ describe('stripe emulator: PaymentIntents', () => {
     assert.equal(wrong.param, 'client_secret');
     const none = await stripeError(() => pk.paymentIntents.retrieve(pi.id));
     assert.match(none.message, /publishable API key/);
-    const confirmed = await pk.paymentIntents.confirm(pi.id, { client_secret: pi.client_secret!, payment_method: 'pm_card_visa' } as Stripe.PaymentIntentConfirmParams);
+    const confirmed = await pk.paymentIntents.confirm(pi.id, {
+      client_secret: pi.client_secret!,
+      payment_method: 'pm_card_visa',
+    } as Stripe.PaymentIntentConfirmParams);
     assert.equal(confirmed.status, 'succeeded');
   });
 
@@ -241,15 +264,27 @@ describe('stripe emulator: PaymentIntents', () => {
     const first = await s.paymentIntents.list({ limit: 2 });
     assert.equal(first.object, 'list');
     assert.equal(first.url, '/v1/payment_intents');
-    assert.deepEqual(first.data.map((p) => p.id), [made[4], made[3]]);
+    assert.deepEqual(
+      first.data.map((p) => p.id),
+      [made[4], made[3]],
+    );
     assert.equal(first.has_more, true);
     const second = await s.paymentIntents.list({ limit: 2, starting_after: made[3] });
-    assert.deepEqual(second.data.map((p) => p.id), [made[2], made[1]]);
+    assert.deepEqual(
+      second.data.map((p) => p.id),
+      [made[2], made[1]],
+    );
     const last = await s.paymentIntents.list({ limit: 2, starting_after: made[1] });
-    assert.deepEqual(last.data.map((p) => p.id), [made[0]]);
+    assert.deepEqual(
+      last.data.map((p) => p.id),
+      [made[0]],
+    );
     assert.equal(last.has_more, false);
     const back = await s.paymentIntents.list({ limit: 2, ending_before: made[1] });
-    assert.deepEqual(back.data.map((p) => p.id), [made[3], made[2]]);
+    assert.deepEqual(
+      back.data.map((p) => p.id),
+      [made[3], made[2]],
+    );
     const all: string[] = [];
     for await (const pi of s.paymentIntents.list({ limit: 2 })) all.push(pi.id);
     assert.deepEqual(all, [...made].reverse());

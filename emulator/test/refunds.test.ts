@@ -36,7 +36,10 @@ describe('stripe emulator: refunds and balance', () => {
     assert.equal(again.code, 'charge_already_refunded');
     assert.equal((await stripe.refunds.retrieve(part.id)).id, part.id);
     const list = await stripe.refunds.list({ payment_intent: pi.id });
-    assert.deepEqual(list.data.map((r) => r.id), [rest.id, part.id]);
+    assert.deepEqual(
+      list.data.map((r) => r.id),
+      [rest.id, part.id],
+    );
   });
 
   it('refuses to refund an intent that has not succeeded, or an unknown one', async () => {
@@ -57,7 +60,10 @@ describe('stripe emulator: refunds and balance', () => {
     await stripe.refunds.create({ payment_intent: pi.id, amount: 1500 });
     await emu.webhooks.idle();
     const events = receiver.received.map((r) => stripe.webhooks.constructEvent(r.body, r.signature, endpoint.secret!));
-    assert.deepEqual(events.map((e) => e.type), ['refund.created', 'charge.refunded']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['refund.created', 'charge.refunded'],
+    );
     const charge = events[1].data.object as Stripe.Charge;
     assert.equal(charge.id, pi.latest_charge);
     assert.equal(charge.amount_refunded, 1500);
@@ -78,7 +84,13 @@ describe('stripe emulator: refunds and balance', () => {
     const balance = await s.balance.retrieve();
     assert.equal(balance.object, 'balance');
     assert.equal(balance.livemode, false);
-    assert.deepEqual(balance.pending.map((b) => [b.currency, b.amount]), [['usd', 3500], ['eur', 1000]]);
+    assert.deepEqual(
+      balance.pending.map((b) => [b.currency, b.amount]),
+      [
+        ['usd', 3500],
+        ['eur', 1000],
+      ],
+    );
     const live = await client(emu, shop.keys.live.secret).balance.retrieve();
     assert.equal(live.livemode, true);
     assert.equal(live.pending[0].amount, 0);

@@ -21,8 +21,22 @@ const NEWER_FIELDS: Record<string, string[]> = {
 // `list` and `error` are not in the fixture file; these are the fields of Stripe's API reference.
 const LIST_KEYS = ['object', 'data', 'has_more', 'url'];
 const ERROR_KEYS = [
-  'advice_code', 'charge', 'code', 'decline_code', 'doc_url', 'message', 'network_advice_code', 'network_decline_code',
-  'param', 'payment_intent', 'payment_method', 'payment_method_type', 'request_log_url', 'setup_intent', 'source', 'type',
+  'advice_code',
+  'charge',
+  'code',
+  'decline_code',
+  'doc_url',
+  'message',
+  'network_advice_code',
+  'network_decline_code',
+  'param',
+  'payment_intent',
+  'payment_method',
+  'payment_method_type',
+  'request_log_url',
+  'setup_intent',
+  'source',
+  'type',
 ];
 
 function kindOf(value: unknown): Kind {
@@ -46,7 +60,7 @@ function assertShape(name: string, object: object): void {
   }
 }
 
-describe('stripe emulator: object shapes match Stripe\'s', () => {
+describe("stripe emulator: object shapes match Stripe's", () => {
   let emu: StripeEmulator;
   let acct: AccountInfo;
   let stripe: Stripe;
@@ -69,7 +83,7 @@ describe('stripe emulator: object shapes match Stripe\'s', () => {
     }
   });
 
-  it('returns payment_intent objects in every state with Stripe\'s fields', async () => {
+  it("returns payment_intent objects in every state with Stripe's fields", async () => {
     const open = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
     assertShape('payment_intent', open);
     assertShape('payment_intent', await stripe.paymentIntents.confirm(open.id, { payment_method: 'pm_card_visa' }));
@@ -81,7 +95,7 @@ describe('stripe emulator: object shapes match Stripe\'s', () => {
     assertShape('payment_intent', await stripe.paymentIntents.cancel(open.id).catch(() => stripe.paymentIntents.cancel(threeDs.id)));
   });
 
-  it('returns account, balance, webhook_endpoint, event, refund and charge objects with Stripe\'s fields', async () => {
+  it("returns account, balance, webhook_endpoint, event, refund and charge objects with Stripe's fields", async () => {
     assertShape('account', await stripe.accounts.retrieveCurrent());
     assertShape('balance', await stripe.balance.retrieve());
     const endpoint = await stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:1/hook', enabled_events: ['*'] });
@@ -98,34 +112,46 @@ describe('stripe emulator: object shapes match Stripe\'s', () => {
     await stripe.webhookEndpoints.del(endpoint.id);
   });
 
-  it('returns tax.settings, tax.calculation and tax.transaction objects with Stripe\'s fields', async () => {
+  it("returns tax.settings, tax.calculation and tax.transaction objects with Stripe's fields", async () => {
     assertShape('tax.settings', await stripe.tax.settings.retrieve());
     assertShape('tax.settings', await stripe.tax.settings.update({ head_office: { address: { country: 'US', state: 'CA', postal_code: '94080' } } }));
     const calc = await stripe.tax.calculations.create({
-      currency: 'usd', line_items: [{ amount: 1499, reference: 'pizza' }], shipping_cost: { amount: 300 },
-      customer_details: { address: { line1: '354 Oyster Point Blvd', city: 'South San Francisco', state: 'CA', postal_code: '94080', country: 'US' }, address_source: 'shipping' },
+      currency: 'usd',
+      line_items: [{ amount: 1499, reference: 'pizza' }],
+      shipping_cost: { amount: 300 },
+      customer_details: {
+        address: { line1: '354 Oyster Point Blvd', city: 'South San Francisco', state: 'CA', postal_code: '94080', country: 'US' },
+        address_source: 'shipping',
+      },
     });
     assertShape('tax.calculation', calc);
     assertShape('tax.transaction', await stripe.tax.transactions.createFromCalculation({ calculation: calc.id!, reference: 'myOrder_123' }));
   });
 
-  it('wraps lists in Stripe\'s list envelope', async () => {
+  it("wraps lists in Stripe's list envelope", async () => {
     const res = await raw(emu, 'GET', '/v1/payment_intents?limit=1', { key: acct.keys.test.secret });
     assert.deepEqual(Object.keys(res.json).sort(), [...LIST_KEYS].sort());
     assert.equal(res.json.object, 'list');
   });
 
-  it('answers errors with only the fields of Stripe\'s error object', async () => {
+  it("answers errors with only the fields of Stripe's error object", async () => {
     const pi = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
     const bodies = [
       await raw(emu, 'GET', '/v1/balance', { key: 'sk_test_nope' }),
       await raw(emu, 'POST', '/v1/payment_intents', { key: acct.keys.test.secret, form: { currency: 'usd' } }),
-      await raw(emu, 'POST', `/v1/payment_intents/${pi.id}/confirm`, { key: acct.keys.test.secret, form: { payment_method: 'pm_card_chargeDeclinedInsufficientFunds' } }),
+      await raw(emu, 'POST', `/v1/payment_intents/${pi.id}/confirm`, {
+        key: acct.keys.test.secret,
+        form: { payment_method: 'pm_card_chargeDeclinedInsufficientFunds' },
+      }),
     ];
     for (const res of bodies) {
       assert.deepEqual(Object.keys(res.json), ['error']);
       const keys = Object.keys(res.json.error);
-      assert.deepEqual(keys.filter((k) => !ERROR_KEYS.includes(k)), [], `unexpected error fields in ${res.text}`);
+      assert.deepEqual(
+        keys.filter((k) => !ERROR_KEYS.includes(k)),
+        [],
+        `unexpected error fields in ${res.text}`,
+      );
       assert.equal(typeof res.json.error.type, 'string');
       assert.equal(typeof res.json.error.message, 'string');
     }

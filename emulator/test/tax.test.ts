@@ -30,7 +30,10 @@ describe('stripe emulator: Stripe Tax', () => {
   it('starts pending with the head office missing, refuses calculations then, and is active once a head office is set', async () => {
     const fresh = client(emu, emu.createAccount('Fresh').keys.test.secret);
     const pending = await fresh.tax.settings.retrieve();
-    assert.deepEqual([pending.object, pending.status, pending.head_office, pending.status_details], ['tax.settings', 'pending', null, { pending: { missing_fields: ['head_office'] } }]);
+    assert.deepEqual(
+      [pending.object, pending.status, pending.head_office, pending.status_details],
+      ['tax.settings', 'pending', null, { pending: { missing_fields: ['head_office'] } }],
+    );
     const refused = await stripeError(() => calculate({}, fresh));
     assert.deepEqual([refused.statusCode, refused.code], [400, 'stripe_tax_inactive']);
     const active = await fresh.tax.settings.update({ head_office: { address: { country: 'us', state: 'ca', postal_code: '94080' } } });
@@ -48,7 +51,10 @@ describe('stripe emulator: Stripe Tax', () => {
     assert.deepEqual(calc.shipping_cost, { amount: 500, amount_tax: 95, tax_behavior: 'exclusive', tax_code: 'txcd_92010001' });
     assert.deepEqual(calc.tax_breakdown, [
       {
-        amount: 1045, inclusive: false, taxability_reason: 'standard_rated', taxable_amount: 5500,
+        amount: 1045,
+        inclusive: false,
+        taxability_reason: 'standard_rated',
+        taxable_amount: 5500,
         tax_rate_details: { country: 'DE', state: null, percentage_decimal: '19.0', tax_type: 'vat', flat_amount: null, rate_type: 'percentage' },
       },
     ]);
@@ -62,11 +68,29 @@ describe('stripe emulator: Stripe Tax', () => {
     // 5000 × 19/119 = 798.3 → 798, inside the price.
     assert.deepEqual([inclusive.tax_amount_exclusive, inclusive.tax_amount_inclusive, inclusive.amount_total], [0, 798, 5000]);
     const ca = await calculate({ currency: 'usd', customer_details: { address: LA, address_source: 'shipping' } });
-    assert.deepEqual([ca.tax_amount_exclusive, ca.tax_breakdown[0].tax_rate_details.percentage_decimal, ca.tax_breakdown[0].tax_rate_details.state], [363, '7.25', 'CA']);
-    const ny = await calculate({ currency: 'usd', line_items: [{ amount: 1000, reference: 'a' }], customer_details: { address: { ...LA, state: 'NY' }, address_source: 'shipping' } });
+    assert.deepEqual(
+      [ca.tax_amount_exclusive, ca.tax_breakdown[0].tax_rate_details.percentage_decimal, ca.tax_breakdown[0].tax_rate_details.state],
+      [363, '7.25', 'CA'],
+    );
+    const ny = await calculate({
+      currency: 'usd',
+      line_items: [{ amount: 1000, reference: 'a' }],
+      customer_details: { address: { ...LA, state: 'NY' }, address_source: 'shipping' },
+    });
     assert.equal(ny.tax_amount_exclusive, 89); // 88.75 → 89
-    const books = await calculate({ line_items: [{ amount: 2000, reference: 'book', tax_code: 'txcd_35010000' }, { amount: 1000, reference: 'tee' }] });
-    assert.deepEqual(books.tax_breakdown.map((b) => [b.tax_rate_details.percentage_decimal, b.taxability_reason, b.amount]), [['7.0', 'reduced_rated', 140], ['19.0', 'standard_rated', 190]]);
+    const books = await calculate({
+      line_items: [
+        { amount: 2000, reference: 'book', tax_code: 'txcd_35010000' },
+        { amount: 1000, reference: 'tee' },
+      ],
+    });
+    assert.deepEqual(
+      books.tax_breakdown.map((b) => [b.tax_rate_details.percentage_decimal, b.taxability_reason, b.amount]),
+      [
+        ['7.0', 'reduced_rated', 140],
+        ['19.0', 'standard_rated', 190],
+      ],
+    );
     const jp = await calculate({ customer_details: { address: { country: 'JP', postal_code: '100-0001' }, address_source: 'shipping' } });
     assert.deepEqual([jp.tax_amount_exclusive, jp.tax_breakdown[0].taxability_reason], [0, 'not_collecting']);
   });
@@ -83,8 +107,14 @@ describe('stripe emulator: Stripe Tax', () => {
     const calc = await calculate({ shipping_cost: { amount: 500 } });
     const made = await stripe.tax.transactions.createFromCalculation({ calculation: calc.id!, reference: 'ord_1' }, { idempotencyKey: 'tax-ord_1' });
     assert.match(made.id, /^tax_/);
-    assert.deepEqual([made.object, made.type, made.reference, made.currency, made.shipping_cost?.amount_tax], ['tax.transaction', 'transaction', 'ord_1', 'eur', 95]);
-    assert.deepEqual(made.line_items?.data.map((l) => [l.reference, l.amount, l.amount_tax]), [['tee', 5000, 950]]);
+    assert.deepEqual(
+      [made.object, made.type, made.reference, made.currency, made.shipping_cost?.amount_tax],
+      ['tax.transaction', 'transaction', 'ord_1', 'eur', 95],
+    );
+    assert.deepEqual(
+      made.line_items?.data.map((l) => [l.reference, l.amount, l.amount_tax]),
+      [['tee', 5000, 950]],
+    );
     const replay = await stripe.tax.transactions.createFromCalculation({ calculation: calc.id!, reference: 'ord_1' }, { idempotencyKey: 'tax-ord_1' });
     assert.equal(replay.id, made.id);
     const again = await stripeError(() => stripe.tax.transactions.createFromCalculation({ calculation: calc.id!, reference: 'ord_1' }));

@@ -29,7 +29,10 @@ describe('stripe emulator: webhook endpoints, events and delivery', () => {
     const fetched = await stripe.webhookEndpoints.retrieve(endpoint.id);
     assert.equal(fetched.secret, undefined);
     const list = await stripe.webhookEndpoints.list();
-    assert.deepEqual(list.data.map((e) => e.id), [endpoint.id]);
+    assert.deepEqual(
+      list.data.map((e) => e.id),
+      [endpoint.id],
+    );
     assert.equal(list.data[0].secret, undefined);
     const disabled = await stripe.webhookEndpoints.update(endpoint.id, { disabled: true, enabled_events: ['*'] });
     assert.equal(disabled.status, 'disabled');
@@ -71,7 +74,10 @@ describe('stripe emulator: webhook endpoints, events and delivery', () => {
     const pi = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
     await stripeError(() => stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_chargeDeclined' }));
     await emu.webhooks.idle();
-    assert.deepEqual(receiver.received.map((r) => JSON.parse(r.body).type), ['payment_intent.payment_failed']);
+    assert.deepEqual(
+      receiver.received.map((r) => JSON.parse(r.body).type),
+      ['payment_intent.payment_failed'],
+    );
     const failed = JSON.parse(receiver.received[0].body);
     assert.equal(failed.data.object.last_payment_error.decline_code, 'generic_decline');
     await stripe.webhookEndpoints.update(endpoint.id, { disabled: true });
@@ -81,7 +87,7 @@ describe('stripe emulator: webhook endpoints, events and delivery', () => {
     await receiver.close();
   });
 
-  it('does not deliver one account\'s events to another account\'s endpoints', async () => {
+  it("does not deliver one account's events to another account's endpoints", async () => {
     const a = await setup();
     const b = await setup();
     await a.stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
@@ -98,7 +104,14 @@ describe('stripe emulator: webhook endpoints, events and delivery', () => {
     const pi = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
     await emu.webhooks.idle();
     const attempts = emu.webhooks.deliveries.filter((d) => d.endpointId === endpoint.id);
-    assert.deepEqual(attempts.map((d) => [d.attempt, d.status, d.ok]), [[1, 500, false], [2, 503, false], [3, 200, true]]);
+    assert.deepEqual(
+      attempts.map((d) => [d.attempt, d.status, d.ok]),
+      [
+        [1, 500, false],
+        [2, 503, false],
+        [3, 200, true],
+      ],
+    );
     assert.ok(attempts[2].at - attempts[0].at >= 20 + 40 - 5, 'waits 20 ms, then 40 ms');
     assert.equal(receiver.received.length, 3);
     const event = (await stripe.events.list({ type: 'payment_intent.created' })).data[0];
@@ -152,7 +165,10 @@ describe('stripe emulator: webhook endpoints, events and delivery', () => {
     const pi = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' }, { idempotencyKey: 'evt-key' });
     await stripe.paymentIntents.cancel(pi.id);
     const events = await stripe.events.list();
-    assert.deepEqual(events.data.map((e) => e.type), ['payment_intent.canceled', 'payment_intent.created']);
+    assert.deepEqual(
+      events.data.map((e) => e.type),
+      ['payment_intent.canceled', 'payment_intent.created'],
+    );
     assert.equal(events.data[1].request?.idempotency_key, 'evt-key');
     assert.match(String(events.data[1].request?.id), /^req_/);
     const onlyCanceled = await stripe.events.list({ type: 'payment_intent.canceled' });

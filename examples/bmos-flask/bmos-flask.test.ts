@@ -13,7 +13,6 @@ import { deliverDue } from '../../server/src/platform-webhooks/worker';
 import { submitConnectForm } from '../demo/connect-form';
 import { payShippedOrder } from '../demo/paid-order';
 
-
 const HERE = dirname(fileURLToPath(import.meta.url));
 const probe = spawnSync('python3', ['-c', 'import flask, requests'], { encoding: 'utf8' });
 const missing =
@@ -105,7 +104,10 @@ describe('BMOS platform example (Flask)', { skip: missing }, () => {
     assert.equal((await visit(`/stores/${id}/sync-catalog`, {})).status, 303);
     const listed = await fetch(`${server.url}/api/stores/${id}/products`, { headers: { Origin: 'https://shop.example.com' } });
     const { data } = (await listed.json()) as { data: Array<{ id: string; unit_amount: number; name: string }> };
-    assert.deepEqual(data.map((p) => [p.id, p.name, p.unit_amount]), [['seed-packet', 'Seed packet', 350]]);
+    assert.deepEqual(
+      data.map((p) => [p.id, p.name, p.unit_amount]),
+      [['seed-packet', 'Seed packet', 350]],
+    );
 
     const page = await visit(`/stores/${id}`);
     assert.match(page.text, /Not connected/);
@@ -122,7 +124,10 @@ describe('BMOS platform example (Flask)', { skip: missing }, () => {
     const submitted = await submitConnectForm(link.href, account.keys.test);
     assert.equal(submitted.status, 303, submitted.html.slice(0, 300));
     const success = await fetch(new URL(submitted.location!, server.url)).then((r) => r.text());
-    assert.ok(success.includes(`${flask.url}/stores/${id}?connected=1`.replaceAll('&', '&amp;')), `success page links back: ${submitted.location} ${success.match(/<a class="button"[^>]*>/)?.[0]}`);
+    assert.ok(
+      success.includes(`${flask.url}/stores/${id}?connected=1`.replaceAll('&', '&amp;')),
+      `success page links back: ${submitted.location} ${success.match(/<a class="button"[^>]*>/)?.[0]}`,
+    );
 
     const connected = await status(id);
     assert.equal(connected.has_stripe, true);
@@ -170,8 +175,13 @@ describe('BMOS platform example (Flask)', { skip: missing }, () => {
     const keys = emu.createAccount('Shipping Shop GmbH').keys.test;
     assert.equal((await submitConnectForm((await visit(`/stores/${id}/connect-payments`)).location!, keys)).status, 303);
     const order = await payShippedOrder({
-      serverUrl: server.url, internalSecret: server.internalSecret, emulatorUrl: emu.url,
-      storeId: id, productId: 'atlas', origin: 'https://shop.example.com', keys,
+      serverUrl: server.url,
+      internalSecret: server.internalSecret,
+      emulatorUrl: emu.url,
+      storeId: id,
+      productId: 'atlas',
+      origin: 'https://shop.example.com',
+      keys,
     });
     assert.equal(order.amount, 3500);
     const page = (await visit(`/stores/${id}`)).text;
@@ -186,16 +196,22 @@ describe('BMOS platform example (Flask)', { skip: missing }, () => {
     // The endpoint first (its secret is the second dashboard's setting), pointed at that dashboard once it listens.
     const internal = { 'X-Internal-Secret': server.internalSecret, 'Content-Type': 'application/json' };
     const registered = await fetch(`${server.url}/api/internal/webhook-endpoints`, {
-      method: 'POST', headers: internal, body: JSON.stringify({ url: 'http://127.0.0.1:9/later', event_types: ['order.paid'] }),
+      method: 'POST',
+      headers: internal,
+      body: JSON.stringify({ url: 'http://127.0.0.1:9/later', event_types: ['order.paid'] }),
     });
     const endpoint = (await registered.json()) as { id: string; secret: string };
     const pushFlask = await startFlask({
-      CHECKOUT_BEST_URL: server.url, CHECKOUT_BEST_SECRET: server.internalSecret, CHECKOUT_BEST_WEBHOOK_SECRET: endpoint.secret,
+      CHECKOUT_BEST_URL: server.url,
+      CHECKOUT_BEST_SECRET: server.internalSecret,
+      CHECKOUT_BEST_WEBHOOK_SECRET: endpoint.secret,
       BMOS_DATA: join(dataDir, 'push.json'),
     });
     try {
       const patched = await fetch(`${server.url}/api/internal/webhook-endpoints/${endpoint.id}`, {
-        method: 'PATCH', headers: internal, body: JSON.stringify({ url: `${pushFlask.url}/checkout-best/events` }),
+        method: 'PATCH',
+        headers: internal,
+        body: JSON.stringify({ url: `${pushFlask.url}/checkout-best/events` }),
       });
       assert.equal(patched.status, 200);
       const form = (path: string, fields: Record<string, string>) =>
@@ -208,8 +224,13 @@ describe('BMOS platform example (Flask)', { skip: missing }, () => {
       const link = (await fetch(`${pushFlask.url}/stores/${id}/connect-payments`, { redirect: 'manual' })).headers.get('location')!;
       assert.equal((await submitConnectForm(link, keys)).status, 303);
       const order = await payShippedOrder({
-        serverUrl: server.url, internalSecret: server.internalSecret, emulatorUrl: emu.url,
-        storeId: id, productId: 'globe', origin: 'https://shop.example.com', keys,
+        serverUrl: server.url,
+        internalSecret: server.internalSecret,
+        emulatorUrl: emu.url,
+        storeId: id,
+        productId: 'globe',
+        origin: 'https://shop.example.com',
+        keys,
       });
       while ((await deliverDue(server.deps)) > 0);
       const page = await (await fetch(`${pushFlask.url}/stores/${id}`)).text();

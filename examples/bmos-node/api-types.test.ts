@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { API_TYPES_FILE, generateApiTypes } from './api-types';
 
-describe('the BMOS Node example\'s API types', () => {
+describe("the BMOS Node example's API types", () => {
   it('are exactly what openapi-typescript makes of the current /openapi.json', async () => {
     const fresh = await generateApiTypes();
     assert.ok(fresh.includes('Order: {') && fresh.includes('upsertProducts'), 'the document names its schemas and operations');

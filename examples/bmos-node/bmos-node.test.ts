@@ -13,7 +13,6 @@ import { deliverDue } from '../../server/src/platform-webhooks/worker';
 import { sign } from '../../server/src/platform-webhooks/signature';
 import { verifyWebhook } from './src/webhooks';
 
-
 describe('BMOS platform example (Node, Koa)', () => {
   let emu: StripeEmulator;
   let server: TestServer;
@@ -75,10 +74,10 @@ describe('BMOS platform example (Node, Koa)', () => {
     const listed = await fetch(`${server.url}/api/stores/${id}/products`, { headers: { Origin: 'https://shop.example.com' } });
     assert.equal(listed.status, 200);
     const { data } = (await listed.json()) as { data: Array<{ id: string; unit_amount: number }> };
-    assert.deepEqual(
-      data.map((p) => [p.id, p.unit_amount]).sort(),
-      [['bookmark', 200], ['moby-dick', 1250]],
-    );
+    assert.deepEqual(data.map((p) => [p.id, p.unit_amount]).sort(), [
+      ['bookmark', 200],
+      ['moby-dick', 1250],
+    ]);
   });
 
   it('sends “Connect Payments” to a signed link, and the status turns true once the keys are in', async () => {
@@ -128,8 +127,13 @@ describe('BMOS platform example (Node, Koa)', () => {
     const keys = emu.createAccount('Shipping Shop GmbH').keys.test;
     assert.equal((await submitConnectForm((await visit(`/stores/${id}/connect-payments`)).location!, keys)).status, 303);
     const order = await payShippedOrder({
-      serverUrl: server.url, internalSecret: server.internalSecret, emulatorUrl: emu.url,
-      storeId: id, productId: 'atlas', origin: 'https://shop.example.com', keys,
+      serverUrl: server.url,
+      internalSecret: server.internalSecret,
+      emulatorUrl: emu.url,
+      storeId: id,
+      productId: 'atlas',
+      origin: 'https://shop.example.com',
+      keys,
     });
     assert.equal(order.amount, 3500);
     const page = (await visit(`/stores/${id}`)).text;
@@ -148,7 +152,12 @@ describe('BMOS platform example (Node, Koa)', () => {
     const pushBase = `http://127.0.0.1:${(pushApp.address() as AddressInfo).port}`;
     try {
       const form = (path: string, fields: Record<string, string>) =>
-        fetch(`${pushBase}${path}`, { method: 'POST', redirect: 'manual', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+        fetch(`${pushBase}${path}`, {
+          method: 'POST',
+          redirect: 'manual',
+          body: new URLSearchParams(fields),
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        });
       const created = await form('/stores', { name: 'Push Shop', allowed_origins: 'https://shop.example.com', currency: 'usd' });
       const id = /\/stores\/([0-9a-f-]{36})$/.exec(created.headers.get('location') ?? '')![1];
       const endpoint = await fetch(`${server.url}/api/internal/webhook-endpoints`, {
@@ -165,8 +174,13 @@ describe('BMOS platform example (Node, Koa)', () => {
       assert.equal((await submitConnectForm(link, keys)).status, 303);
       assert.doesNotMatch(await (await fetch(`${pushBase}/stores/${id}`)).text(), /ord_/, 'no order before the event');
       const order = await payShippedOrder({
-        serverUrl: server.url, internalSecret: server.internalSecret, emulatorUrl: emu.url,
-        storeId: id, productId: 'globe', origin: 'https://shop.example.com', keys,
+        serverUrl: server.url,
+        internalSecret: server.internalSecret,
+        emulatorUrl: emu.url,
+        storeId: id,
+        productId: 'globe',
+        origin: 'https://shop.example.com',
+        keys,
       });
       while ((await deliverDue(server.deps)) > 0);
       const page = await (await fetch(`${pushBase}/stores/${id}`)).text();

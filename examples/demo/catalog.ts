@@ -42,9 +42,7 @@ export const DEMO_PRODUCTS = [
  */
 export const DEMO_SHIPPING = {
   countries: ['US', 'CA', 'GB', 'DE', 'FR'],
-  rates: [
-    { id: 'standard', display_name: 'Standard shipping', amount: 500, free_over: 4000, delivery_estimate: { min_days: 3, max_days: 5 } },
-  ],
+  rates: [{ id: 'standard', display_name: 'Standard shipping', amount: 500, free_over: 4000, delivery_estimate: { min_days: 3, max_days: 5 } }],
 };
 
 /**

@@ -50,7 +50,10 @@ export async function submitConnectForm(connectUrl: string, keys: MerchantKeys):
   fields.publishable_key = keys.publishable;
   fields.secret_key = keys.secret;
   // Carry any cookie the form set (e.g. for CSRF), as a browser would.
-  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const answer = await fetch(new URL(action || connectUrl, connectUrl), {
     method: 'POST',
     redirect: 'manual',

@@ -60,6 +60,8 @@ export async function payShippedOrder(opts: {
     body: form,
   });
   if (!confirmed.ok) throw new Error(`confirm answered ${confirmed.status}: ${await confirmed.text()}`);
-  const { order } = await json<{ order: { id: string; amount: number } }>('POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent.payment_intent_id });
+  const { order } = await json<{ order: { id: string; amount: number } }>('POST', `/api/checkout/${token}/complete`, {
+    payment_intent_id: intent.payment_intent_id,
+  });
   return order;
 }

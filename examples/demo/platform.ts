@@ -23,10 +23,7 @@ function expectOk(what: string, answer: { status: number; json: unknown }, ...ok
 }
 
 /** Creates the store, or, when it exists from an earlier run, updates its name and allowed origins. */
-export async function ensureStore(
-  api: InternalApi,
-  store: { id: string; name: string; allowed_origins: string[]; default_currency: string },
-): Promise<void> {
+export async function ensureStore(api: InternalApi, store: { id: string; name: string; allowed_origins: string[]; default_currency: string }): Promise<void> {
   const created = await api('POST', '/api/internal/stores', store);
   if (created.status === 409) {
     const { id, ...fields } = store;
@@ -68,7 +65,10 @@ export async function connectLink(api: InternalApi, storeId: string, returnUrl?:
 export async function connectKeys(api: InternalApi, storeId: string, keys: MerchantKeys): Promise<void> {
   const result = await submitConnectForm(await connectLink(api, storeId), keys);
   if (result.status !== 303) {
-    const text = result.html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300);
+    const text = result.html
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .slice(0, 300);
     throw new Error(`The connect form answered HTTP ${result.status}: ${text}`);
   }
   const status = await api<{ has_stripe: boolean }>('GET', `/api/internal/stores/${storeId}/stripe-status`);

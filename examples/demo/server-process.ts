@@ -31,12 +31,7 @@ export function freePort(preferred: number): Promise<number> {
  * Starts `server/src/main.ts` with `env` on 127.0.0.1:`port`, its output going to `logPath`
  * (pino's JSON lines would bury the URLs a person needs), and waits until it answers HTTP.
  */
-export async function startServerProcess(opts: {
-  port: number;
-  env: Record<string, string>;
-  logPath: string;
-  cwd: string;
-}): Promise<ServerProcess> {
+export async function startServerProcess(opts: { port: number; env: Record<string, string>; logPath: string; cwd: string }): Promise<ServerProcess> {
   const url = `http://127.0.0.1:${opts.port}`;
   const log = createWriteStream(opts.logPath, { flags: 'a' });
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
@@ -73,7 +68,10 @@ async function waitForHttp(url: string, exited: Promise<number | null>, timeoutM
   while (Date.now() < deadline) {
     if (gone !== undefined) throw new Error(`The server exited (code ${gone}) before it was ready`);
     // Any HTTP answer (a 404 included) means it is listening.
-    const ok = await fetch(`${url}/healthz`).then(() => true, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      () => true,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 150));
   }

@@ -36,36 +36,34 @@ export interface StaticServer {
  * Serves a folder on 127.0.0.1 (the storefront lives on its own origin, so the widget's CORS and the
  * store's allowed_origins are exercised as on a real shop). `rewrite` may change each HTML page's text.
  */
-export async function startStaticServer(opts: {
-  root: string;
-  port: number;
-  rewrite?: (html: string) => string;
-  routes?: Routes;
-}): Promise<StaticServer> {
+export async function startStaticServer(opts: { root: string; port: number; rewrite?: (html: string) => string; routes?: Routes }): Promise<StaticServer> {
   const root = resolve(opts.root);
   const server = createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;
     const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
     const routed = opts.routes ? opts.routes(pathname, origin) : Promise.resolve(null);
-    routed.then((answer) => answer ?? serveFile(root, pathname, opts.rewrite)).then(
-      ({ status, type, body }) => {
-        res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
-        res.end(req.method === 'HEAD' ? undefined : body);
-      },
-      () => {
-        res.writeHead(500, { 'Content-Type': 'text/plain' });
-        res.end('Could not read the file');
-      },
-    );
+    routed
+      .then((answer) => answer ?? serveFile(root, pathname, opts.rewrite))
+      .then(
+        ({ status, type, body }) => {
+          res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+          res.end(req.method === 'HEAD' ? undefined : body);
+        },
+        () => {
+          res.writeHead(500, { 'Content-Type': 'text/plain' });
+          res.end('Could not read the file');
+        },
+      );
   });
   await listen(server, opts.port);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((done) => {
-      server.close(() => done());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -13,11 +13,23 @@
     });
   });
 
-  function on(id, fn) { document.getElementById(id).addEventListener('click', fn); }
-  on('add-two', function () { CheckoutBest.add('ethiopia-guji', 2); });
-  on('open', function () { CheckoutBest.open(); });
-  on('get-cart', function () { CheckoutBest.getCart().then(function (cart) { print('getCart()', cart); }); });
-  on('checkout', function () { CheckoutBest.checkout(); });
+  function on(id, fn) {
+    document.getElementById(id).addEventListener('click', fn);
+  }
+  on('add-two', function () {
+    CheckoutBest.add('ethiopia-guji', 2);
+  });
+  on('open', function () {
+    CheckoutBest.open();
+  });
+  on('get-cart', function () {
+    CheckoutBest.getCart().then(function (cart) {
+      print('getCart()', cart);
+    });
+  });
+  on('checkout', function () {
+    CheckoutBest.checkout();
+  });
   on('insert', function () {
     // Added after load: the widget's delegated click handling picks it up without any setup.
     var b = document.createElement('button');
@@ -29,8 +41,12 @@
   });
   on('admin', function () {
     // A platform hands its logged-in merchant a fresh signed connect link; the demo serves one here.
-    fetch('/demo/connect-link').then(function (r) { return r.json(); }).then(function (body) {
-      CheckoutBest.openAdmin({ connectUrl: body.url });
-    });
+    fetch('/demo/connect-link')
+      .then(function (r) {
+        return r.json();
+      })
+      .then(function (body) {
+        CheckoutBest.openAdmin({ connectUrl: body.url });
+      });
   });
 })();

@@ -56,7 +56,11 @@ const flag = z
   .transform((v) => v === '1' || v === 'true' || v === 'yes' || v === 'on');
 
 function perMinute(fallback: number) {
-  return z.coerce.number({ error: 'must be a whole number of requests per minute' }).int('must be a whole number of requests per minute').min(1).default(fallback);
+  return z.coerce
+    .number({ error: 'must be a whole number of requests per minute' })
+    .int('must be a whole number of requests per minute')
+    .min(1)
+    .default(fallback);
 }
 
 const envSchema = z.object({
@@ -70,8 +74,18 @@ const envSchema = z.object({
     .string()
     .refine(isPostgresUrl, { error: 'must be a postgres:// (or postgresql://) URL such as postgres://user:password@host:5432/checkout' })
     .optional(),
-  DATABASE_POOL_SIZE: z.coerce.number({ error: 'must be a whole number of connections' }).int('must be a whole number of connections').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(10),
-  SHUTDOWN_DELAY_MS: z.coerce.number({ error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(0).max(600_000, 'must be at most 600000 (10 minutes)').default(0),
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ error: 'must be a whole number of connections' })
+    .int('must be a whole number of connections')
+    .min(1, 'must be at least 1')
+    .max(1000, 'must be at most 1000')
+    .default(10),
+  SHUTDOWN_DELAY_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(0)
+    .max(600_000, 'must be at most 600000 (10 minutes)')
+    .default(0),
   MASTER_KEY: z.string().optional(),
   MASTER_KEYS_PREVIOUS: z.string().default(''),
   INTERNAL_SECRET: z.string().optional(),
@@ -79,7 +93,12 @@ const envSchema = z.object({
   STRIPE_JS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a Stripe.js script' }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   TRUST_PROXY: flag,
-  WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(100).max(60_000, 'must be at most 60000').default(10_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(100)
+    .max(60_000, 'must be at most 60000')
+    .default(10_000),
   RATE_LIMIT_CONNECT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_INTERNAL_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   RATE_LIMIT_CARTS_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.cartsPerMinute),
@@ -206,7 +225,10 @@ export function redactDatabaseUrl(value: string): string {
 }
 
 function splitList(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function blankToUndefined(env: Record<string, string | undefined>): Record<string, string | undefined> {

@@ -137,8 +137,7 @@ export const errors = {
   outOfStock: def(
     'out_of_stock',
     409,
-    (productId: string, available: number) =>
-      available > 0 ? `Only ${available} of '${productId}' left; lower the quantity` : `'${productId}' is sold out`,
+    (productId: string, available: number) => (available > 0 ? `Only ${available} of '${productId}' left; lower the quantity` : `'${productId}' is sold out`),
     undefined,
     (productId: string, available: number) => ({ product_id: productId, available }),
   ),
@@ -182,17 +181,9 @@ export const errors = {
   stripeInvalidRequest: def('stripe_invalid_request', 422, (stripeMessage: string) => stripeMessage),
   invalidEmail: def('invalid_email', 422, 'Enter a valid email address, such as jenny@example.com'),
   invalidAddress: def('invalid_address', 422, (message: string) => message),
-  shippingCountryUnsupported: def(
-    'shipping_country_unsupported',
-    422,
-    (country: string) => `This store does not ship to ${country}; choose another address`,
-  ),
+  shippingCountryUnsupported: def('shipping_country_unsupported', 422, (country: string) => `This store does not ship to ${country}; choose another address`),
   shippingRateUnavailable: def('shipping_rate_unavailable', 422, (message: string) => message),
-  detailsLocked: def(
-    'details_locked',
-    409,
-    'The payment of this checkout is already being processed or done; its details can no longer change',
-  ),
+  detailsLocked: def('details_locked', 409, 'The payment of this checkout is already being processed or done; its details can no longer change'),
 
   // ---- shipping settings (the platform's) ----
   invalidShippingSettings: def('invalid_shipping_settings', 422, (message: string) => message),
@@ -210,7 +201,11 @@ export const errors = {
   // ---- discount codes (the shopper's): 422, the code typed is a field of the request, not a resource ----
   discountCodeUnknown: def('discount_not_found', 422, 'This discount code does not exist; check the spelling'),
   discountExpired: def('discount_expired', 422, (message: string) => message),
-  discountMinimumNotMet: def('discount_minimum_not_met', 422, (missing: string, minimum: string) => `Add ${missing} more to use this code (it needs a subtotal of ${minimum})`),
+  discountMinimumNotMet: def(
+    'discount_minimum_not_met',
+    422,
+    (missing: string, minimum: string) => `Add ${missing} more to use this code (it needs a subtotal of ${minimum})`,
+  ),
   discountNotApplicable: def('discount_not_applicable', 422, 'This code does not apply to any product in the cart'),
   discountExhausted: def('discount_exhausted', 422, 'This code has been used up'),
   discountAlreadyUsed: def('discount_already_used', 422, 'This code was already used with this email address'),
@@ -226,7 +221,7 @@ export const errors = {
   webhookEndpointNotFound: def('webhook_endpoint_not_found', 404, 'Webhook endpoint not found'),
   webhookUrlNotPublic: def('webhook_url_not_public', 422, (reason: string) => `url: ${reason}; in production an endpoint must be a public address`),
   webhookDeliveryNotFound: def('webhook_delivery_not_found', 404, (eventId: string) => `No delivery of event '${eventId}' to this endpoint`),
-  webhookEndpointBusy: def('webhook_endpoint_busy', 409, 'The endpoint\'s secret was being rotated meanwhile; try again'),
+  webhookEndpointBusy: def('webhook_endpoint_busy', 409, "The endpoint's secret was being rotated meanwhile; try again"),
 };
 
 /** Every code with the statuses it is answered with (a few codes keep one status per situation, e.g. 422 vs 502). */

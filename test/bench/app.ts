@@ -15,12 +15,26 @@ export const PUBLIC_URL = 'https://checkout.bench.invalid';
 
 /** Every rate limit config.ts reads from the environment, raised so that no bench request is throttled. */
 const RATE_LIMITS = [
-  'CONNECT', 'INTERNAL', 'CARTS', 'STORE_CARTS', 'CART_ITEMS', 'STORE_CART_ITEMS', 'CHECKOUTS', 'STORE_CHECKOUTS',
-  'PAYMENT_INTENTS', 'STORE_PAYMENT_INTENTS', 'DETAILS', 'STORE_DETAILS', 'COMPLETE', 'DISCOUNT_CODES', 'CART_DISCOUNT_CODES',
+  'CONNECT',
+  'INTERNAL',
+  'CARTS',
+  'STORE_CARTS',
+  'CART_ITEMS',
+  'STORE_CART_ITEMS',
+  'CHECKOUTS',
+  'STORE_CHECKOUTS',
+  'PAYMENT_INTENTS',
+  'STORE_PAYMENT_INTENTS',
+  'DETAILS',
+  'STORE_DETAILS',
+  'COMPLETE',
+  'DISCOUNT_CODES',
+  'CART_DISCOUNT_CODES',
 ].map((name) => [`RATE_LIMIT_${name}_PER_MINUTE`, '100000000']);
 
 /** Settings of the bench's own environment that must not reach the servers. */
-const SCRUBBED = /^(NODE_ENV|MASTER_KEYS?_?\w*|INTERNAL_SECRET|PUBLIC_URL|PORT|HOST|TRUST_PROXY|DATABASE_\w+|STRIPE_\w+|LOG_LEVEL|SHUTDOWN_DELAY_MS|RATE_LIMIT_\w+|BENCH_\w+)$/;
+const SCRUBBED =
+  /^(NODE_ENV|MASTER_KEYS?_?\w*|INTERNAL_SECRET|PUBLIC_URL|PORT|HOST|TRUST_PROXY|DATABASE_\w+|STRIPE_\w+|LOG_LEVEL|SHUTDOWN_DELAY_MS|RATE_LIMIT_\w+|BENCH_\w+)$/;
 
 /** The bench's environment without any server setting: the base of every child's. */
 export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -77,7 +91,12 @@ export async function startApp(opts: { count: number; database: Record<string, s
       }),
     );
     if (opts.count === 1) return { url: `http://127.0.0.1:${ports[0]}`, internalSecret, instances, stop };
-    const started = await startScript<{ url: string }>('proxy', 'test/bench/proxy.ts', childEnv({ BENCH_UPSTREAMS: ports.join(',') }), join(opts.dir, `${opts.name}-proxy.log`));
+    const started = await startScript<{ url: string }>(
+      'proxy',
+      'test/bench/proxy.ts',
+      childEnv({ BENCH_UPSTREAMS: ports.join(',') }),
+      join(opts.dir, `${opts.name}-proxy.log`),
+    );
     proxy = started.child;
     return { url: started.ready.url, internalSecret, instances, proxy, stop };
   } catch (err) {

@@ -26,7 +26,11 @@ if (mode === 'hello') {
   });
 } else if (mode === 'same-shape') {
   const stripe = new Stripe(process.env.BENCH_STRIPE_KEY ?? '', {
-    host: '127.0.0.1', port: Number(new URL(process.env.BENCH_STRIPE_URL ?? '').port), protocol: 'http', maxNetworkRetries: 2, telemetry: false,
+    host: '127.0.0.1',
+    port: Number(new URL(process.env.BENCH_STRIPE_URL ?? '').port),
+    protocol: 'http',
+    maxNetworkRetries: 2,
+    telemetry: false,
   });
   let n = 0;
   app.use(async (ctx) => {

@@ -30,13 +30,21 @@ async function call<T = Record<string, unknown>>(base: string, method: string, p
 /** Runs `work(i)` for i < n, `width` at a time. */
 async function inParallel(n: number, width: number, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < n) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) await work(next++);
+    }),
+  );
 }
 
 /** Makes a connected store with a catalog, `carts` carts and `sessions` checkout sessions at `base`. */
-export async function makeFixtures(base: string, internalSecret: string, keys: { publishable: string; secret: string }, carts: number, sessions: number): Promise<Fixtures> {
+export async function makeFixtures(
+  base: string,
+  internalSecret: string,
+  keys: { publishable: string; secret: string },
+  carts: number,
+  sessions: number,
+): Promise<Fixtures> {
   const internal = { 'x-internal-secret': internalSecret };
   const store = await call<{ id: string }>(base, 'POST', '/api/internal/stores', { name: 'Bench Shop', allowed_origins: [SHOP_ORIGIN] }, internal);
   const link = await call<{ url: string }>(base, 'POST', `/api/internal/stores/${store.id}/connect-link`, {}, internal);
@@ -49,22 +57,41 @@ export async function makeFixtures(base: string, internalSecret: string, keys: {
   fields.set('publishable_key', keys.publishable);
   fields.set('secret_key', keys.secret);
   const connected = await fetch(`${base}/stripe/connect`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields, redirect: 'manual',
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: fields,
+    redirect: 'manual',
   });
   if (connected.status !== 303) throw new Error(`connecting the store answered ${connected.status}: ${await connected.text()}`);
-  await call(base, 'PUT', `/api/internal/stores/${store.id}/products`, {
-    products: [
-      { id: 'tee', name: 'T-shirt', unit_amount: 2500, currency: 'eur' },
-      { id: 'mug', name: 'Mug', unit_amount: 1200, currency: 'eur' },
-    ],
-  }, internal);
+  await call(
+    base,
+    'PUT',
+    `/api/internal/stores/${store.id}/products`,
+    {
+      products: [
+        { id: 'tee', name: 'T-shirt', unit_amount: 2500, currency: 'eur' },
+        { id: 'mug', name: 'Mug', unit_amount: 1200, currency: 'eur' },
+      ],
+    },
+    internal,
+  );
   const newCart = async (lines: [string, number][]) => {
     const cart = await call<{ id: string }>(base, 'POST', `/api/stores/${store.id}/carts`, {});
     for (const [product_id, quantity] of lines) await call(base, 'POST', `/api/carts/${cart.id}/items`, { product_id, quantity });
     return cart.id;
   };
   const cartIds: string[] = [];
-  await inParallel(carts, 8, async () => void cartIds.push(await newCart([['tee', 1], ['mug', 2]])));
+  await inParallel(
+    carts,
+    8,
+    async () =>
+      void cartIds.push(
+        await newCart([
+          ['tee', 1],
+          ['mug', 2],
+        ]),
+      ),
+  );
   const tokens: string[] = [];
   await inParallel(sessions, 8, async () => {
     const id = await newCart([['tee', 1]]);

@@ -75,13 +75,15 @@ export function roundRobin(method: 'GET' | 'PATCH', paths: string[], headers: Re
   // Alternate the quantity so every PATCH really writes (a repeated value could be answered from a no-op).
   const bodies = [JSON.stringify({ quantity: 1 }), JSON.stringify({ quantity: 2 })];
   return {
-    requests: [{
-      method,
-      headers,
-      setupRequest: (req) => {
-        const i = n++;
-        return { ...req, path: paths[i % paths.length], ...(method === 'PATCH' ? { body: bodies[(i / paths.length) & 1] } : {}) };
+    requests: [
+      {
+        method,
+        headers,
+        setupRequest: (req) => {
+          const i = n++;
+          return { ...req, path: paths[i % paths.length], ...(method === 'PATCH' ? { body: bodies[(i / paths.length) & 1] } : {}) };
+        },
       },
-    }],
+    ],
   };
 }

@@ -75,7 +75,13 @@ export async function waitForHealth(child: Child, url: string, logPath: string):
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.process.exitCode !== null || child.process.signalCode !== null) break;
-    if (await fetch(`${url}/healthz`).then((r) => r.status === 200, () => false)) return;
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   await child.stop();

@@ -28,7 +28,10 @@ import { formatTable, type Result } from './report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const PI_REQUESTS = Number(process.env.BENCH_PI_REQUESTS ?? 1000);
-const ROWS = (process.env.BENCH_ROWS ?? 'sqlite,postgres,cluster').split(',').map((s) => s.trim()).filter(Boolean);
+const ROWS = (process.env.BENCH_ROWS ?? 'sqlite,postgres,cluster')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 /** Carts the GET and PATCH runs go round: about one per connection, as many shoppers would be. */
 const CARTS = CONNECTIONS;
 const WARMUP_PI = 100;
@@ -48,7 +51,12 @@ const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 /** Starts a baseline (baselines.ts) in its own process. */
 async function baseline(mode: string, env: Record<string, string>): Promise<Target> {
-  const { child, ready } = await startScript<{ url: string }>(mode, 'test/bench/baselines.ts', childEnv({ BENCH_MODE: mode, ...env }), join(dir, `${mode}.log`));
+  const { child, ready } = await startScript<{ url: string }>(
+    mode,
+    'test/bench/baselines.ts',
+    childEnv({ BENCH_MODE: mode, ...env }),
+    join(dir, `${mode}.log`),
+  );
   stops.push(() => child.stop());
   return { name: mode, url: ready.url, pids: [child.pid] };
 }
@@ -77,7 +85,12 @@ async function measureRow(row: string, app: Target, fx: Fixtures, emu: Emulator,
   // Every app request opens the intent of a session of its own (fixtures.ts); the baselines answer any path.
   const intents = (t: Target, amount: number) => ({
     amount,
-    requests: [{ method: 'POST' as const, setupRequest: (req: object) => ({ ...req, path: t === app ? `/api/checkout/${fx.tokens[next++]}/payment-intent` : '/payment-intent' }) }],
+    requests: [
+      {
+        method: 'POST' as const,
+        setupRequest: (req: object) => ({ ...req, path: t === app ? `/api/checkout/${fx.tokens[next++]}/payment-intent` : '/payment-intent' }),
+      },
+    ],
   });
   for (const t of [app, hello, same]) await measure(t, intents(t, WARMUP_PI));
   const pi: Figures[] = [];
@@ -101,8 +114,16 @@ async function memoryRounds(row: string, app: Target, fx: Fixtures, afterStart: 
   const headers = { origin: SHOP_ORIGIN, 'content-type': 'application/json' };
   for (let round = 1; round <= MEMORY_ROUNDS; round++) {
     log(`${row}: memory round ${round} of ${MEMORY_ROUNDS} (${MEMORY_ROUND_REQUESTS.toLocaleString('en-US')} requests)`);
-    const get = roundRobin('GET', fx.cartIds.map((id) => `/api/carts/${id}`), headers).requests!;
-    const patch = roundRobin('PATCH', fx.cartIds.map((id) => `/api/carts/${id}/items/mug`), headers).requests!;
+    const get = roundRobin(
+      'GET',
+      fx.cartIds.map((id) => `/api/carts/${id}`),
+      headers,
+    ).requests!;
+    const patch = roundRobin(
+      'PATCH',
+      fx.cartIds.map((id) => `/api/carts/${id}/items/mug`),
+      headers,
+    ).requests!;
     const f = await measure(app, { amount: MEMORY_ROUND_REQUESTS, requests: [...get, ...patch] });
     if (f.errors) log(`${row}: memory round ${round}: ${f.errors} errors`);
     memory.after_rounds.push(rssMegabytes(pid));
@@ -152,7 +173,13 @@ function machine() {
       return '?';
     }
   };
-  return { date: new Date().toISOString(), nproc: Number(sh('nproc')), cpu: cpus()[0]?.model ?? '?', node: process.version, commit: sh('git rev-parse --short HEAD') };
+  return {
+    date: new Date().toISOString(),
+    nproc: Number(sh('nproc')),
+    cpu: cpus()[0]?.model ?? '?',
+    node: process.version,
+    commit: sh('git rev-parse --short HEAD'),
+  };
 }
 
 let emulator: Child | undefined;
@@ -188,12 +215,16 @@ try {
   };
   if (ROWS.includes('sqlite')) await attempt('sqlite', () => runRow('sqlite', emu, 1, { DATABASE_PATH: join(dir, 'bench.sqlite') }));
   if (ROWS.includes('postgres')) {
-    await onPostgres('postgres', (url) => runRow('postgres', emu, 1, { DATABASE_URL: url, DATABASE_POOL_SIZE: POOL_SIZE }, { BENCH_DATABASE_URL: url, BENCH_POOL_SIZE: POOL_SIZE }));
+    await onPostgres('postgres', (url) =>
+      runRow('postgres', emu, 1, { DATABASE_URL: url, DATABASE_POOL_SIZE: POOL_SIZE }, { BENCH_DATABASE_URL: url, BENCH_POOL_SIZE: POOL_SIZE }),
+    );
   }
   if (ROWS.includes('cluster')) await onPostgres('cluster', (url) => runRow('cluster', emu, 3, { DATABASE_URL: url, DATABASE_POOL_SIZE: POOL_SIZE }));
   const m = machine();
   for (const note of notes) console.log(note);
-  console.log(`\n${m.date}, ${m.nproc} CPUs (${m.cpu}), Node ${m.node}, commit ${m.commit}; ${CONNECTIONS} connections on loopback, ${SECONDS} s per GET/PATCH run (best of 2), ${PI_REQUESTS} payment intents per run\n`);
+  console.log(
+    `\n${m.date}, ${m.nproc} CPUs (${m.cpu}), Node ${m.node}, commit ${m.commit}; ${CONNECTIONS} connections on loopback, ${SECONDS} s per GET/PATCH run (best of 2), ${PI_REQUESTS} payment intents per run\n`,
+  );
   console.log(formatTable(results));
   if (memory) console.log(`\n${formatMemory(memory)}`);
   console.log(JSON.stringify({ ...m, seconds: SECONDS, pi_requests: PI_REQUESTS, connections: CONNECTIONS, notes, results, memory }));

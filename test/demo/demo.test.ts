@@ -103,7 +103,14 @@ describe('npm run demo', () => {
       const [order] = orders.data;
       assert.equal(order.status, 'paid');
       assert.equal(order.amount, 1900);
-      assert.deepEqual(order.amounts, { subtotal: 1400, discount: 0, shipping: 500, tax: 0, tax_lines: [{ display_name: 'VAT', percentage: 19, inclusive: true, amount: 304 }], total: 1900 });
+      assert.deepEqual(order.amounts, {
+        subtotal: 1400,
+        discount: 0,
+        shipping: 500,
+        tax: 0,
+        tax_lines: [{ display_name: 'VAT', percentage: 19, inclusive: true, amount: 304 }],
+        total: 1900,
+      });
       assert.deepEqual(order.customer, { email: 'ada@example.com', name: 'Ada Lovelace', phone: null });
       assert.deepEqual(order.shipping, {
         name: 'Ada Lovelace',
@@ -132,7 +139,10 @@ describe('npm run demo', () => {
       await admin.getByLabel('Secret key').fill(/sk_test_\S+/.exec(text)![0]);
       await admin.getByRole('button', { name: /verify and connect/i }).click();
       await admin.getByText('Stripe is connected').waitFor({ timeout: 20_000 });
-      await page.locator('#log').getByText(/stripe:connected/).waitFor({ timeout: 10_000 });
+      await page
+        .locator('#log')
+        .getByText(/stripe:connected/)
+        .waitFor({ timeout: 10_000 });
       await saveScreenshot(page, 'demo-admin-connected');
       assert.deepEqual(outside, []);
     } finally {

@@ -60,13 +60,26 @@ describe('a connect link as the form meets it', () => {
     const raw = fields({ storeId: store.id, returnUrl: '', expires: nowS() + 600 });
     await db.storage.stores.saveConnection(
       {
-        store_id: store.id, account_id: 'acct_1', account_name: 'Beans', publishable_key: 'pk_test_1', secret_key_sealed: 'sealed', key_type: 'secret',
-        livemode: false, key_status: 'valid', webhook_endpoint_id: null, webhook_secret_sealed: null, connected_at: clock.now(), last_error: null,
+        store_id: store.id,
+        account_id: 'acct_1',
+        account_name: 'Beans',
+        publishable_key: 'pk_test_1',
+        secret_key_sealed: 'sealed',
+        key_type: 'secret',
+        livemode: false,
+        key_status: 'valid',
+        webhook_endpoint_id: null,
+        webhook_secret_sealed: null,
+        connected_at: clock.now(),
+        last_error: null,
       },
       { signature: raw.signature, expiresAt: clock.now() + 600_000 },
     );
     assert.deepEqual(await checkConnectLink(deps, raw), { ok: false, problem: 'link_used' });
-    assert.deepEqual(await checkConnectLink(deps, fields({ storeId: randomUUID(), returnUrl: '', expires: nowS() + 600 })), { ok: false, problem: 'store_not_found' });
+    assert.deepEqual(await checkConnectLink(deps, fields({ storeId: randomUUID(), returnUrl: '', expires: nowS() + 600 })), {
+      ok: false,
+      problem: 'store_not_found',
+    });
   });
 
   it('names each refusal with its catalogue code for API clients', () => {
@@ -74,6 +87,12 @@ describe('a connect link as the form meets it', () => {
   });
 
   it('takes only absolute http(s) return addresses', () => {
-    assert.deepEqual(['https://a.example/x', 'http://localhost:3000', '/relative', 'ftp://a.example', 'javascript:alert(1)'].map(isHttpUrl), [true, true, false, false, false]);
+    assert.deepEqual(['https://a.example/x', 'http://localhost:3000', '/relative', 'ftp://a.example', 'javascript:alert(1)'].map(isHttpUrl), [
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -5,21 +5,46 @@ import assert from 'node:assert/strict';
 import { priceDiscount, totalFloor, type DiscountedCart } from '../../server/src/payments/discount-pricing';
 
 const terms = (over: Partial<Parameters<typeof priceDiscount>[0]> = {}) => ({
-  percent_off: null, amount_off: null, product_ids: null, free_shipping: false, ...over,
+  percent_off: null,
+  amount_off: null,
+  product_ids: null,
+  free_shipping: false,
+  ...over,
 });
 const cart = (lines: [string, number][], over: Partial<DiscountedCart> = {}): DiscountedCart => ({
-  currency: 'eur', lines: lines.map(([product_id, line_total]) => ({ product_id, line_total })), ...over,
+  currency: 'eur',
+  lines: lines.map(([product_id, line_total]) => ({ product_id, line_total })),
+  ...over,
 });
 
 describe('pricing a discount against a cart', () => {
   it('takes a percentage of every line when the discount names no products', () => {
-    assert.deepEqual(priceDiscount(terms({ percent_off: 10 }), cart([['tee', 5000], ['mug', 1200]])), {
-      amount: 620, nominal: 620, capped: false, eligible_subtotal: 6200, free_shipping: false,
-    });
+    assert.deepEqual(
+      priceDiscount(
+        terms({ percent_off: 10 }),
+        cart([
+          ['tee', 5000],
+          ['mug', 1200],
+        ]),
+      ),
+      {
+        amount: 620,
+        nominal: 620,
+        capped: false,
+        eligible_subtotal: 6200,
+        free_shipping: false,
+      },
+    );
   });
 
-  it('takes a percentage of the named products\' lines only', () => {
-    const price = priceDiscount(terms({ percent_off: 50, product_ids: ['mug'] }), cart([['tee', 5000], ['mug', 1200]]));
+  it("takes a percentage of the named products' lines only", () => {
+    const price = priceDiscount(
+      terms({ percent_off: 50, product_ids: ['mug'] }),
+      cart([
+        ['tee', 5000],
+        ['mug', 1200],
+      ]),
+    );
     assert.equal(price.amount, 600);
     assert.equal(price.eligible_subtotal, 1200);
   });
@@ -30,17 +55,36 @@ describe('pricing a discount against a cart', () => {
   });
 
   it('takes a fixed amount once, whatever the quantity', () => {
-    assert.deepEqual(priceDiscount(terms({ amount_off: 500 }), cart([['tee', 5000], ['mug', 1200]])), {
-      amount: 500, nominal: 500, capped: false, eligible_subtotal: 6200, free_shipping: false,
-    });
+    assert.deepEqual(
+      priceDiscount(
+        terms({ amount_off: 500 }),
+        cart([
+          ['tee', 5000],
+          ['mug', 1200],
+        ]),
+      ),
+      {
+        amount: 500,
+        nominal: 500,
+        capped: false,
+        eligible_subtotal: 6200,
+        free_shipping: false,
+      },
+    );
   });
 
-  it('caps a fixed amount at what the named products\' lines are worth, and says so', () => {
-    const price = priceDiscount(terms({ amount_off: 2000, product_ids: ['mug'] }), cart([['tee', 5000], ['mug', 1200]]));
+  it("caps a fixed amount at what the named products' lines are worth, and says so", () => {
+    const price = priceDiscount(
+      terms({ amount_off: 2000, product_ids: ['mug'] }),
+      cart([
+        ['tee', 5000],
+        ['mug', 1200],
+      ]),
+    );
     assert.deepEqual([price.amount, price.nominal, price.capped], [1200, 2000, true]);
   });
 
-  it('never leaves a total under Stripe\'s minimum charge for the currency, and says it capped', () => {
+  it("never leaves a total under Stripe's minimum charge for the currency, and says it capped", () => {
     assert.equal(totalFloor('eur'), 50);
     const full = priceDiscount(terms({ percent_off: 100 }), cart([['tee', 2500]]));
     assert.deepEqual([full.amount, full.nominal, full.capped], [2450, 2500, true]);
@@ -70,7 +114,11 @@ describe('pricing a discount against a cart', () => {
 
   it('takes nothing but the shipping for a free-shipping-only code', () => {
     assert.deepEqual(priceDiscount(terms({ free_shipping: true }), cart([['tee', 2500]], { shipping: 500 })), {
-      amount: 0, nominal: 0, capped: false, eligible_subtotal: 2500, free_shipping: true,
+      amount: 0,
+      nominal: 0,
+      capped: false,
+      eligible_subtotal: 2500,
+      free_shipping: true,
     });
   });
 });

@@ -9,14 +9,27 @@ import { refusal } from '../support/refusal';
 import type { CartRecord, LineProduct } from '../../server/src/storage/port';
 
 const product = (over: Partial<LineProduct> = {}): LineProduct => ({
-  id: 'tee', name: 'Tee', unit_amount: 2500, currency: 'eur', active: true, max_quantity: null, weight_grams: 300, shippable: true, ...over,
+  id: 'tee',
+  name: 'Tee',
+  unit_amount: 2500,
+  currency: 'eur',
+  active: true,
+  max_quantity: null,
+  weight_grams: 300,
+  shippable: true,
+  ...over,
 });
-
 
 describe('lines and totals', () => {
   it('prices a line as unit amount times quantity and carries whether and how heavy it ships', () => {
     assert.deepEqual(priceLine(product(), 3), {
-      product_id: 'tee', name: 'Tee', unit_amount: 2500, quantity: 3, line_total: 7500, shippable: true, weight_grams: 300,
+      product_id: 'tee',
+      name: 'Tee',
+      unit_amount: 2500,
+      quantity: 3,
+      line_total: 7500,
+      shippable: true,
+      weight_grams: 300,
     });
   });
 
@@ -37,20 +50,37 @@ describe('lines and totals', () => {
 describe('a stored cart priced from the catalog as it is now', () => {
   const now = 1_000_000;
   const record = (lines: CartRecord['lines'], over: Partial<CartRecord> = {}): CartRecord => ({
-    id: 'cart_1', store_id: 's', currency: 'eur', status: 'open', version: 3, created_at: 1, updated_at: 2, expires_at: now + 1,
-    lines, store_ships: true, free_shipping_over: 4000, discount: null, ...over,
+    id: 'cart_1',
+    store_id: 's',
+    currency: 'eur',
+    status: 'open',
+    version: 3,
+    created_at: 1,
+    updated_at: 2,
+    expires_at: now + 1,
+    lines,
+    store_ships: true,
+    free_shipping_over: 4000,
+    discount: null,
+    ...over,
   });
 
   it('drops lines whose product is gone, inactive or in another currency, and caps a lowered limit', () => {
-    const cart = priceCart(record([
-      { product_id: 'tee', quantity: 4, added_at: 0, product: product({ max_quantity: 2 }) },
-      { product_id: 'gone', quantity: 1, added_at: 0, product: null },
-      { product_id: 'old', quantity: 1, added_at: 0, product: product({ id: 'old', active: false }) },
-      { product_id: 'usd', quantity: 1, added_at: 0, product: product({ id: 'usd', currency: 'usd' }) },
-    ]), now)!;
-    assert.deepEqual(cart.items.map((l) => [l.product_id, l.quantity]), [['tee', 2]]);
+    const cart = priceCart(
+      record([
+        { product_id: 'tee', quantity: 4, added_at: 0, product: product({ max_quantity: 2 }) },
+        { product_id: 'gone', quantity: 1, added_at: 0, product: null },
+        { product_id: 'old', quantity: 1, added_at: 0, product: product({ id: 'old', active: false }) },
+        { product_id: 'usd', quantity: 1, added_at: 0, product: product({ id: 'usd', currency: 'usd' }) },
+      ]),
+      now,
+    )!;
+    assert.deepEqual(
+      cart.items.map((l) => [l.product_id, l.quantity]),
+      [['tee', 2]],
+    );
     assert.equal(cart.subtotal, 5000);
-    assert.deepEqual(cart.line_quantities, { tee: 4, gone: 1, old: 1, usd: 1 }, 'what is stored, for the session\'s compare');
+    assert.deepEqual(cart.line_quantities, { tee: 4, gone: 1, old: 1, usd: 1 }, "what is stored, for the session's compare");
   });
 
   it('is gone once expired', () => {
@@ -74,20 +104,42 @@ describe('shipping rates', () => {
       { id: 'express', display_name: 'Express', amount: 1500 },
       { id: 'standard', display_name: 'Standard', amount: 490, free_over: 5000, delivery_estimate: { min_days: 2, max_days: 4 } },
       { id: 'us', display_name: 'US Ground', amount: 490, countries: ['US'] },
-      { id: 'heavy', display_name: 'Freight', amount: 0, weight_bands: [{ min_grams: 2000, max_grams: null, amount: 9000 }, { min_grams: 0, max_grams: 2000, amount: 3000 }] },
+      {
+        id: 'heavy',
+        display_name: 'Freight',
+        amount: 0,
+        weight_bands: [
+          { min_grams: 2000, max_grams: null, amount: 9000 },
+          { min_grams: 0, max_grams: 2000, amount: 3000 },
+        ],
+      },
     ],
   });
   const lines = (grams: number, quantity = 1, shippable = true) => [{ quantity, line_total: 1000 * quantity, shippable, weight_grams: grams }];
 
   it('normalises what the platform sent: upper-case countries once, bands sorted, absent optionals null', () => {
     assert.deepEqual(settings.countries, ['DE', 'US']);
-    assert.deepEqual(settings.rates[3].weight_bands!.map((b) => b.min_grams), [0, 2000]);
+    assert.deepEqual(
+      settings.rates[3].weight_bands!.map((b) => b.min_grams),
+      [0, 2000],
+    );
     assert.deepEqual([settings.rates[0].countries, settings.rates[0].free_over, settings.rates[0].delivery_estimate], [null, null, null]);
   });
 
-  it('offers the rates of the country, cheapest first, the platform\'s order breaking ties', () => {
-    assert.deepEqual(ratesFor(settings, 'US', lines(100), 1000).map((r) => [r.id, r.amount]), [['standard', 490], ['us', 490], ['express', 1500], ['heavy', 3000]]);
-    assert.deepEqual(ratesFor(settings, 'DE', lines(100), 1000).map((r) => r.id), ['standard', 'express', 'heavy']);
+  it("offers the rates of the country, cheapest first, the platform's order breaking ties", () => {
+    assert.deepEqual(
+      ratesFor(settings, 'US', lines(100), 1000).map((r) => [r.id, r.amount]),
+      [
+        ['standard', 490],
+        ['us', 490],
+        ['express', 1500],
+        ['heavy', 3000],
+      ],
+    );
+    assert.deepEqual(
+      ratesFor(settings, 'DE', lines(100), 1000).map((r) => r.id),
+      ['standard', 'express', 'heavy'],
+    );
     assert.deepEqual(ratesFor(settings, 'FR', lines(100), 1000), [], 'a country the store does not ship to');
   });
 
@@ -105,10 +157,38 @@ describe('shipping rates', () => {
     const bad: [unknown, string][] = [
       [{ countries: ['XX'], rates: [{ id: 'a', display_name: 'A', amount: 1 }] }, 'countries.0'],
       [{ countries: ['DE'], rates: [{ id: 'a', display_name: 'A', amount: -1 }] }, 'rates.0.amount'],
-      [{ countries: ['DE'], rates: [{ id: 'a', display_name: 'A', amount: 1 }, { id: 'a', display_name: 'B', amount: 2 }] }, 'rates.1.id'],
+      [
+        {
+          countries: ['DE'],
+          rates: [
+            { id: 'a', display_name: 'A', amount: 1 },
+            { id: 'a', display_name: 'B', amount: 2 },
+          ],
+        },
+        'rates.1.id',
+      ],
       [{ countries: ['DE'], rates: [{ id: 'a', display_name: 'A', amount: 1, countries: ['US'] }] }, 'rates.0.countries.0'],
-      [{ countries: ['DE'], rates: [{ id: 'a', display_name: 'A', amount: 1, weight_bands: [{ min_grams: 0, max_grams: 600, amount: 1 }, { min_grams: 500, max_grams: null, amount: 2 }] }] }, 'rates.0.weight_bands'],
-      [{ countries: ['DE'], rates: [{ id: 'a', display_name: 'A', amount: 1, delivery_estimate: { min_days: 5, max_days: 2 } }] }, 'rates.0.delivery_estimate.min_days'],
+      [
+        {
+          countries: ['DE'],
+          rates: [
+            {
+              id: 'a',
+              display_name: 'A',
+              amount: 1,
+              weight_bands: [
+                { min_grams: 0, max_grams: 600, amount: 1 },
+                { min_grams: 500, max_grams: null, amount: 2 },
+              ],
+            },
+          ],
+        },
+        'rates.0.weight_bands',
+      ],
+      [
+        { countries: ['DE'], rates: [{ id: 'a', display_name: 'A', amount: 1, delivery_estimate: { min_days: 5, max_days: 2 } }] },
+        'rates.0.delivery_estimate.min_days',
+      ],
       [{ countries: ['DE'], rates: Array.from({ length: 1000 }, (_, i) => ({ id: `r${i}`, display_name: 'R', amount: 1 })) }, 'rates'],
     ];
     for (const [input, param] of bad) {

@@ -26,9 +26,19 @@ async function sessionWithIntent(quantity = 2) {
   await s.carts.writeLine({ cartId, version: 0, productId: 'tee', quantity, currency: 'usd', expiresAt: clock.now() + HOUR, keepVersion: false });
   const id = uid('chk_');
   const made = await s.checkouts.create({
-    id, tokenHash: `hash_${id}`, storeId: store.id, cartId, cartVersion: 1, lineQuantities: { tee: quantity },
-    lines: [{ product_id: 'tee', name: 'Tee', unit_amount: 500, quantity, line_total: 500 * quantity }], amount: 500 * quantity,
-    currency: 'usd', livemode: false, accountId: 'acct_1', expiresAt: clock.now() + HOUR, maxLivePerCart: 5,
+    id,
+    tokenHash: `hash_${id}`,
+    storeId: store.id,
+    cartId,
+    cartVersion: 1,
+    lineQuantities: { tee: quantity },
+    lines: [{ product_id: 'tee', name: 'Tee', unit_amount: 500, quantity, line_total: 500 * quantity }],
+    amount: 500 * quantity,
+    currency: 'usd',
+    livemode: false,
+    accountId: 'acct_1',
+    expiresAt: clock.now() + HOUR,
+    maxLivePerCart: 5,
   });
   assert.equal(made.status, 'created');
   const pi = uid('pi_');
@@ -39,8 +49,15 @@ async function sessionWithIntent(quantity = 2) {
 /** The PaymentIntent as Stripe would answer it for that session. */
 function intent(p: { pi: string; checkoutId: string; cartId: string; amount: number }, over: Partial<Stripe.PaymentIntent> = {}): Stripe.PaymentIntent {
   return {
-    id: p.pi, object: 'payment_intent', amount: p.amount, currency: 'usd', status: 'succeeded', livemode: false,
-    receipt_email: 'ada@example.com', metadata: { checkout_id: p.checkoutId, cart_id: p.cartId }, ...over,
+    id: p.pi,
+    object: 'payment_intent',
+    amount: p.amount,
+    currency: 'usd',
+    status: 'succeeded',
+    livemode: false,
+    receipt_email: 'ada@example.com',
+    metadata: { checkout_id: p.checkoutId, cart_id: p.cartId },
+    ...over,
   } as Stripe.PaymentIntent;
 }
 
@@ -51,7 +68,13 @@ describe('recording a paid PaymentIntent as an order', () => {
     const logger = { info: log('info'), warn: log('warn'), error: (_: unknown, msg: string) => void logged.push(msg), debug: log('debug') };
     // No session here is priced by Stripe Tax, so recording one must reach neither Stripe nor the sealer.
     const unreachable = new Proxy({}, { get: () => assert.fail('no Stripe call or sealing expected') });
-    deps = { storage: db.storage, clock, logger: logger as unknown as AppDeps['logger'], stripe: unreachable as AppDeps['stripe'], sealer: unreachable as AppDeps['sealer'] };
+    deps = {
+      storage: db.storage,
+      clock,
+      logger: logger as unknown as AppDeps['logger'],
+      stripe: unreachable as AppDeps['stripe'],
+      sealer: unreachable as AppDeps['sealer'],
+    };
   });
   after(() => db.destroy());
 
@@ -69,7 +92,10 @@ describe('recording a paid PaymentIntent as an order', () => {
     const p = await sessionWithIntent();
     const other = await sessionWithIntent();
     assert.equal((await recordFromPaymentIntent(deps, other.store.id, intent(p), 'complete')).problem, 'not_ours');
-    assert.equal((await recordFromPaymentIntent(deps, p.store.id, intent(p, { metadata: { checkout_id: p.checkoutId, cart_id: other.cartId } }), 'complete')).problem, 'not_ours');
+    assert.equal(
+      (await recordFromPaymentIntent(deps, p.store.id, intent(p, { metadata: { checkout_id: p.checkoutId, cart_id: other.cartId } }), 'complete')).problem,
+      'not_ours',
+    );
     assert.equal((await recordFromPaymentIntent(deps, p.store.id, intent(p, { metadata: {} }), 'complete')).problem, 'not_ours');
   });
 

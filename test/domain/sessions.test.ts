@@ -13,19 +13,54 @@ import type { BudgetsRepository, Checkout, Store } from '../../server/src/storag
 const MINUTE = 60_000;
 
 const store = (shipping: unknown): Store => ({
-  id: 's', name: 'S', allowed_origins: [], default_currency: 'eur', created_at: 0, updated_at: 0,
+  id: 's',
+  name: 'S',
+  allowed_origins: [],
+  default_currency: 'eur',
+  created_at: 0,
+  updated_at: 0,
   shipping: shipping ? parseShippingSettings(shipping) : null,
 });
 const session = (over: Partial<Checkout> = {}): Checkout => ({
-  id: 'chk', token_hash: 'h', store_id: 's', cart_id: 'c', amount: 3000, subtotal: 3000, shipping_amount: 0, discount: null, discount_amount: 0, tax_amount: 0, tax_lines: [], tax_calculation_id: null, currency: 'eur', livemode: false,
+  id: 'chk',
+  token_hash: 'h',
+  store_id: 's',
+  cart_id: 'c',
+  amount: 3000,
+  subtotal: 3000,
+  shipping_amount: 0,
+  discount: null,
+  discount_amount: 0,
+  tax_amount: 0,
+  tax_lines: [],
+  tax_calculation_id: null,
+  currency: 'eur',
+  livemode: false,
   lines: [{ product_id: 'tee', name: 'Tee', unit_amount: 1500, quantity: 2, line_total: 3000, shippable: true, weight_grams: 200 }],
-  details: { email: null, shipping: null }, details_version: 0, status: 'open', payment_intent_id: null, client_secret_sealed: null,
-  legacy_client_secret: null, superseded_at: null, account_id: 'acct', intent_status: null, intent_checked_at: null, intent_read_at: null,
-  order_id: null, created_at: 0, expires_at: 30 * MINUTE, ...over,
+  details: { email: null, shipping: null },
+  details_version: 0,
+  status: 'open',
+  payment_intent_id: null,
+  client_secret_sealed: null,
+  legacy_client_secret: null,
+  superseded_at: null,
+  account_id: 'acct',
+  intent_status: null,
+  intent_checked_at: null,
+  intent_read_at: null,
+  order_id: null,
+  created_at: 0,
+  expires_at: 30 * MINUTE,
+  ...over,
 });
-const SHIPS = { countries: ['DE', 'FR'], rates: [{ id: 'std', display_name: 'Standard', amount: 500, free_over: 5000 }, { id: 'fast', display_name: 'Fast', amount: 1500, countries: ['DE'] }] };
+const SHIPS = {
+  countries: ['DE', 'FR'],
+  rates: [
+    { id: 'std', display_name: 'Standard', amount: 500, free_over: 5000 },
+    { id: 'fast', display_name: 'Fast', amount: 1500, countries: ['DE'] },
+  ],
+};
 const address = (country: string) => ({ name: 'Ada', address: { line1: 'Str. 1', city: 'Berlin', postal_code: '10115', country } });
-
 
 describe('a details change', () => {
   it('prices the cheapest rate for the address, and keeps a field left out', () => {
@@ -50,7 +85,10 @@ describe('a details change', () => {
     const plan = planDetails(store(null), session(), parseDetailsInput({ email: 'a@b.co', shipping: address('DE') }));
     assert.deepEqual([plan.details.shipping, plan.amount], [null, 3000]);
     assert.equal(refusal(() => parseDetailsInput({ email: 'a@b.co', amount: 1 })).code, 'invalid_request');
-    assert.deepEqual([refusal(() => parseDetailsInput({ email: 'nope' })).code, refusal(() => parseDetailsInput({ email: 'nope' })).param], ['invalid_email', 'email']);
+    assert.deepEqual(
+      [refusal(() => parseDetailsInput({ email: 'nope' })).code, refusal(() => parseDetailsInput({ email: 'nope' })).param],
+      ['invalid_email', 'email'],
+    );
   });
 });
 

@@ -7,7 +7,10 @@ import { parseTaxSettings } from '../../server/src/payments/tax';
 
 type Breakdown = Stripe.Tax.Calculation.TaxBreakdown;
 const entry = (amount: number, percentage_decimal: string, over: Partial<Breakdown['tax_rate_details']> = {}, inclusive = false): Breakdown => ({
-  amount, inclusive, taxability_reason: 'standard_rated', taxable_amount: 0,
+  amount,
+  inclusive,
+  taxability_reason: 'standard_rated',
+  taxable_amount: 0,
   tax_rate_details: { country: 'DE', state: null, percentage_decimal, tax_type: 'vat', flat_amount: null, rate_type: 'percentage', ...over },
 });
 
@@ -15,8 +18,12 @@ describe("a Stripe Tax calculation's breakdown as tax lines", () => {
   it('names each line by tax type and place, sums entries of one rate, and leaves out entries of no tax', () => {
     const lines = taxLinesOf({
       tax_breakdown: [
-        entry(950, '19.0'), entry(95, '19.0'), entry(140, '7.0'), entry(0, '0.0', { country: 'JP' }),
-        entry(363, '7.25', { country: 'US', state: 'CA', tax_type: 'sales_tax' }), entry(12, '5.0', { country: 'CA', state: null, tax_type: 'gst' }, true),
+        entry(950, '19.0'),
+        entry(95, '19.0'),
+        entry(140, '7.0'),
+        entry(0, '0.0', { country: 'JP' }),
+        entry(363, '7.25', { country: 'US', state: 'CA', tax_type: 'sales_tax' }),
+        entry(12, '5.0', { country: 'CA', state: null, tax_type: 'gst' }, true),
         entry(3, '1.5', { tax_type: 'retail_delivery_fee' }),
       ],
     });
@@ -30,7 +37,10 @@ describe("a Stripe Tax calculation's breakdown as tax lines", () => {
   });
 
   it('keeps each line its product and category after a discount is spread over the lines', () => {
-    const lines = [{ product_id: 'book', line_total: 2000, tax_category: 'books' }, { product_id: 'tee', line_total: 2000 }];
+    const lines = [
+      { product_id: 'book', line_total: 2000, tax_category: 'books' },
+      { product_id: 'tee', line_total: 2000 },
+    ];
     assert.deepEqual(linesAfterDiscount(lines, { product_ids: null }, 1000), [
       { product_id: 'book', amount: 1500, tax_category: 'books' },
       { product_id: 'tee', amount: 1500, tax_category: null },
@@ -42,6 +52,9 @@ describe('stripe_tax settings', () => {
   it('fills in the defaults and keeps the tax codes by category', () => {
     assert.deepEqual(parseTaxSettings({ mode: 'stripe_tax' }), { mode: 'stripe_tax', prices_include_tax: false, tax_shipping: true, tax_codes: {} });
     assert.deepEqual(parseTaxSettings({ mode: 'stripe_tax', tax_codes: { books: 'txcd_35010000' } }).mode, 'stripe_tax');
-    assert.throws(() => parseTaxSettings({ mode: 'stripe_tax', tax_codes: { books: 'txcd_3501' } }), { code: 'invalid_tax_settings', param: 'tax_codes.books' });
+    assert.throws(() => parseTaxSettings({ mode: 'stripe_tax', tax_codes: { books: 'txcd_3501' } }), {
+      code: 'invalid_tax_settings',
+      param: 'tax_codes.books',
+    });
   });
 });

@@ -6,8 +6,17 @@ import { computeTax, NO_TAX, parseTaxSettings, type TaxSettings } from '../../se
 
 const rates = (list: Record<string, unknown>[], tax_shipping = false): TaxSettings =>
   parseTaxSettings({ mode: 'rates', tax_shipping, rates: list.map((r) => ({ inclusive: false, display_name: 'Tax', ...r })) });
-const VAT = rates([{ country: 'DE', percentage: 19, inclusive: true, display_name: 'VAT' }, { country: 'DE', percentage: 7, inclusive: true, display_name: 'VAT (reduced)', tax_category: 'food' }], true);
-const US = rates([{ country: 'US', percentage: 4, display_name: 'Sales tax' }, { country: 'US', state: 'CA', percentage: 7.25, display_name: 'CA sales tax' }]);
+const VAT = rates(
+  [
+    { country: 'DE', percentage: 19, inclusive: true, display_name: 'VAT' },
+    { country: 'DE', percentage: 7, inclusive: true, display_name: 'VAT (reduced)', tax_category: 'food' },
+  ],
+  true,
+);
+const US = rates([
+  { country: 'US', percentage: 4, display_name: 'Sales tax' },
+  { country: 'US', state: 'CA', percentage: 7.25, display_name: 'CA sales tax' },
+]);
 
 describe('computing the tax of a sale', () => {
   it('takes inclusive VAT out of the prices and adds nothing to the total', () => {
@@ -19,12 +28,18 @@ describe('computing the tax of a sale', () => {
     });
   });
 
-  it('uses a category\'s own rate for the products of that category and the general one for the rest', () => {
+  it("uses a category's own rate for the products of that category and the general one for the rest", () => {
     const tax = computeTax(VAT, { country: 'de' }, [{ amount: 10700, tax_category: 'food' }, { amount: 11900 }], 0);
-    assert.deepEqual(tax.lines.map((l) => [l.display_name, l.amount]), [['VAT (reduced)', 700], ['VAT', 1900]]);
+    assert.deepEqual(
+      tax.lines.map((l) => [l.display_name, l.amount]),
+      [
+        ['VAT (reduced)', 700],
+        ['VAT', 1900],
+      ],
+    );
   });
 
-  it('adds exclusive sales tax on top, the state\'s rate winning over the country\'s', () => {
+  it("adds exclusive sales tax on top, the state's rate winning over the country's", () => {
     assert.deepEqual(computeTax(US, { country: 'US', state: 'ca' }, [{ amount: 2000 }, { amount: 1000 }], 500), {
       lines: [{ display_name: 'CA sales tax', percentage: 7.25, inclusive: false, amount: 218 }], // 145 + 72.5 → 73
       added: 218,
@@ -67,7 +82,9 @@ describe('validating tax settings', () => {
 
   it('normalises codes and fills absent optionals', () => {
     assert.deepEqual(parseTaxSettings({ mode: 'rates', rates: [{ ...rate, country: 'us', state: 'ny' }] }), {
-      mode: 'rates', tax_shipping: false, rates: [{ ...rate, state: 'NY', tax_category: null }],
+      mode: 'rates',
+      tax_shipping: false,
+      rates: [{ ...rate, state: 'NY', tax_category: null }],
     });
     assert.deepEqual(parseTaxSettings({ mode: 'included' }), { mode: 'included' });
   });

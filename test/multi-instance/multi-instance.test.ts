@@ -26,7 +26,7 @@ describe('three instances on one database', { skip: SKIP, timeout: 300_000 }, ()
   /** Every order of the store, all pages. */
   const allOrders = async () => {
     const all: any[] = [];
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const page = await internal('GET', `/stores/${storeId}/orders?limit=100${after ? `&starting_after=${after}` : ''}`);
       assert.equal(page.status, 200, page.text);
       all.push(...(page.body.data as any[]));
@@ -87,7 +87,11 @@ describe('three instances on one database', { skip: SKIP, timeout: 300_000 }, ()
         const { token, cartId } = await newCheckout();
         const answers = await Promise.all(c.instances.map((i) => intentAt(i, token)));
         for (const a of answers) assert.equal(a.status, 200, a.text);
-        assert.equal(new Set(answers.map((a) => a.body.payment_intent_id)).size, 1, `round ${round}: ${answers.map((a) => a.body.payment_intent_id).join(', ')}`);
+        assert.equal(
+          new Set(answers.map((a) => a.body.payment_intent_id)).size,
+          1,
+          `round ${round}: ${answers.map((a) => a.body.payment_intent_id).join(', ')}`,
+        );
         assert.equal((await intentsOfCart(cartId)).length, 1, `round ${round}: intents at the emulator`);
       }
     }));
@@ -103,7 +107,9 @@ describe('three instances on one database', { skip: SKIP, timeout: 300_000 }, ()
         if (live.length > 1) {
           // What the shopper could do with them: pay both tabs (the consequence, for the failure message).
           const paidBoth = await Promise.all([a, b].filter((x) => x.status === 200).map((x) => confirmWithCard(c.emu, x.body.publishable_key, x.body, CARD)));
-          problems.push(`round ${round}: ${live.length} live intents (answers ${a.status}/${b.status}); paying both tabs: ${paidBoth.map((p) => p.body.status ?? p.body.error?.code).join(', ')}`);
+          problems.push(
+            `round ${round}: ${live.length} live intents (answers ${a.status}/${b.status}); paying both tabs: ${paidBoth.map((p) => p.body.status ?? p.body.error?.code).join(', ')}`,
+          );
         }
         for (const x of [a, b]) if (x.status !== 200) assert.equal(x.body?.error?.code, 'checkout_superseded', x.text);
       }
@@ -125,8 +131,13 @@ describe('three instances on one database', { skip: SKIP, timeout: 300_000 }, ()
       await c.emu.webhooks.idle();
       for (const a of answers) assert.equal(a.status, 200, a.text);
       assert.equal(new Set(answers.map((a) => a.body.order.id)).size, 1);
-      const succeeded = c.emu.webhooks.deliveries.filter((d) => d.eventType === 'payment_intent.succeeded' && d.payload.includes(intent.body.payment_intent_id));
-      assert.ok(succeeded.some((d) => d.ok && d.url.startsWith(`${c.proxyUrl}/`)), `the webhook was delivered through the proxy: ${JSON.stringify(succeeded.map((d) => [d.url, d.status]))}`);
+      const succeeded = c.emu.webhooks.deliveries.filter(
+        (d) => d.eventType === 'payment_intent.succeeded' && d.payload.includes(intent.body.payment_intent_id),
+      );
+      assert.ok(
+        succeeded.some((d) => d.ok && d.url.startsWith(`${c.proxyUrl}/`)),
+        `the webhook was delivered through the proxy: ${JSON.stringify(succeeded.map((d) => [d.url, d.status]))}`,
+      );
       const orders = await ordersOf(intent.body.payment_intent_id);
       assert.equal(orders.length, 1);
       assert.equal(orders[0].id, answers[0].body.order.id);
@@ -143,13 +154,18 @@ describe('three instances on one database', { skip: SKIP, timeout: 300_000 }, ()
       form.set('secret_key', acct.keys.test.secret);
       const answers = await Promise.all(
         c.instances.map((i) =>
-          fetch(`${i.url}/stripe/connect`, { method: 'POST', body: form, headers: { Accept: 'application/json' }, redirect: 'manual' }).then(async (r) => ({ status: r.status, text: await r.text() })),
+          fetch(`${i.url}/stripe/connect`, { method: 'POST', body: form, headers: { Accept: 'application/json' }, redirect: 'manual' }).then(async (r) => ({
+            status: r.status,
+            text: await r.text(),
+          })),
         ),
       );
       const statuses = answers.map((a) => a.status).sort();
       assert.deepEqual(statuses, [303, 403, 403], JSON.stringify(answers));
       for (const a of answers.filter((x) => x.status === 403)) assert.equal(JSON.parse(a.text).error.code, 'link_used');
-      const endpoints = await fetch(`${c.emu.url}/v1/webhook_endpoints?limit=100`, { headers: { Authorization: `Bearer ${acct.keys.test.secret}` } }).then((r) => r.json());
+      const endpoints = await fetch(`${c.emu.url}/v1/webhook_endpoints?limit=100`, { headers: { Authorization: `Bearer ${acct.keys.test.secret}` } }).then(
+        (r) => r.json(),
+      );
       assert.equal((endpoints.data as any[]).length, 1, 'webhook endpoints the account was left with');
     }));
 
@@ -180,50 +196,47 @@ describe('three instances on one database', { skip: SKIP, timeout: 300_000 }, ()
       timings.push(`  5: ${runs.map((r) => (/^checked .*? failed/m.exec(r.stdout) ?? ['?'])[0]).join(' | ')}`);
     }));
 
-  it(
-    '6. kill -9 of the instance in the middle of a payment-intent call → another instance serves the cart within the claim’s expiry and the payment completes',
-    () =>
-      timed('6 kill -9 mid payment-intent', async () => {
-        const [victim, other, third] = c.instances;
-        const { token } = await newCheckout();
-        c.emu.faults.enqueue({ kind: 'hang', count: 1, method: 'POST', path: '/v1/payment_intents' });
-        const seen = c.emu.requests.length;
-        const dying = intentAt(victim, token).catch((err: Error) => err);
-        const deadline = Date.now() + 10_000;
-        while (!c.emu.requests.slice(seen).some((r) => r.path === '/v1/payment_intents' && r.fault === 'hang')) {
-          assert.ok(Date.now() < deadline, 'the create never reached the emulator');
-          await sleep(20);
-        }
-        await victim.kill9();
-        assert.ok((await dying) instanceof Error, 'the killed instance answered');
-        try {
-          const t0 = Date.now();
-          let served: Answer | undefined;
-          const tries: string[] = [];
-          while (Date.now() - t0 < 40_000) {
-            const a = await intentAt(other, token);
-            if (a.status === 200) {
-              served = a;
-              break;
-            }
-            tries.push(String(a.status));
-            assert.ok(a.status < 500 || a.status === 503, a.text);
-            await sleep(250);
+  it('6. kill -9 of the instance in the middle of a payment-intent call → another instance serves the cart within the claim’s expiry and the payment completes', () =>
+    timed('6 kill -9 mid payment-intent', async () => {
+      const [victim, other, third] = c.instances;
+      const { token } = await newCheckout();
+      c.emu.faults.enqueue({ kind: 'hang', count: 1, method: 'POST', path: '/v1/payment_intents' });
+      const seen = c.emu.requests.length;
+      const dying = intentAt(victim, token).catch((err: Error) => err);
+      const deadline = Date.now() + 10_000;
+      while (!c.emu.requests.slice(seen).some((r) => r.path === '/v1/payment_intents' && r.fault === 'hang')) {
+        assert.ok(Date.now() < deadline, 'the create never reached the emulator');
+        await sleep(20);
+      }
+      await victim.kill9();
+      assert.ok((await dying) instanceof Error, 'the killed instance answered');
+      try {
+        const t0 = Date.now();
+        let served: Answer | undefined;
+        const tries: string[] = [];
+        while (Date.now() - t0 < 40_000) {
+          const a = await intentAt(other, token);
+          if (a.status === 200) {
+            served = a;
+            break;
           }
-          assert.ok(served, `never served: ${tries.join(',')}`);
-          timings.push(`  6: served by ${other.name} after ${((Date.now() - t0) / 1000).toFixed(1)} s (${tries.length} refusals)`);
-          const again = await intentAt(third, token);
-          assert.equal(again.body.payment_intent_id, served.body.payment_intent_id);
-          assert.equal((await confirmWithCard(c.emu, served.body.publishable_key, served.body, CARD)).body.status, 'succeeded');
-          const done = await call(third.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: served.body.payment_intent_id });
-          assert.equal(done.status, 200, done.text);
-          assert.equal((await ordersOf(served.body.payment_intent_id)).length, 1);
-        } finally {
-          c.emu.faults.clear();
-          await victim.start();
+          tries.push(String(a.status));
+          assert.ok(a.status < 500 || a.status === 503, a.text);
+          await sleep(250);
         }
-      }),
-  );
+        assert.ok(served, `never served: ${tries.join(',')}`);
+        timings.push(`  6: served by ${other.name} after ${((Date.now() - t0) / 1000).toFixed(1)} s (${tries.length} refusals)`);
+        const again = await intentAt(third, token);
+        assert.equal(again.body.payment_intent_id, served.body.payment_intent_id);
+        assert.equal((await confirmWithCard(c.emu, served.body.publishable_key, served.body, CARD)).body.status, 'succeeded');
+        const done = await call(third.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: served.body.payment_intent_id });
+        assert.equal(done.status, 200, done.text);
+        assert.equal((await ordersOf(served.body.payment_intent_id)).length, 1);
+      } finally {
+        c.emu.faults.clear();
+        await victim.start();
+      }
+    }));
 
   it('7. a rolling restart of all three under steady cart and payment traffic → no order lost, no 5xx from instances that are up', () =>
     timed('7 rolling restart', async () => {
@@ -245,7 +258,8 @@ describe('three instances on one database', { skip: SKIP, timeout: 300_000 }, ()
           const i = up[Math.floor(Math.random() * up.length)];
           try {
             const a = await call(i.url, method, path, body);
-            if (a.status >= 500) violations.push(`${i.name} answered ${a.status} to ${method} ${path.replace(/chk_[^/]+|cart_[^/]+/, ':id')}: ${a.text.slice(0, 200)}`);
+            if (a.status >= 500)
+              violations.push(`${i.name} answered ${a.status} to ${method} ${path.replace(/chk_[^/]+|cart_[^/]+/, ':id')}: ${a.text.slice(0, 200)}`);
             return a;
           } catch (err) {
             if (i.state === 'up' || attempt > 20) {

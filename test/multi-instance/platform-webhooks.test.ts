@@ -66,6 +66,6 @@ describe('platform webhooks from two instances on one database', { skip: SKIP, t
     }
     const logs = c.instances.map((i) => i.tail(100_000)).join('\n');
     assert.ok(logs.includes('webhook delivered'));
-    assertNoSecrets(logs, [secret, ...rx.received.map((r) => String(r.headers['webhook-signature']).slice(3))], 'the instances\' logs');
+    assertNoSecrets(logs, [secret, ...rx.received.map((r) => String(r.headers['webhook-signature']).slice(3))], "the instances' logs");
   });
 });

@@ -19,8 +19,7 @@ describe('a cart and its checkout sessions have caps', () => {
   let shop: Awaited<ReturnType<typeof openShop>>;
 
   const retrievesOf = (intentId: string) => emu.requests.filter((r) => r.method === 'GET' && r.path === `/v1/payment_intents/${intentId}`).length;
-  const sessionRow = (token: string) =>
-    server.deps.storage.checkouts.findByTokenHash(hashToken(token));
+  const sessionRow = (token: string) => server.deps.storage.checkouts.findByTokenHash(hashToken(token));
 
   before(async () => {
     emu = await startStripeEmulator({ port: 0 });
@@ -80,7 +79,11 @@ describe('a cart and its checkout sessions have caps', () => {
     const intent = (await call(server.url, 'POST', `/api/checkout/${withIntent}/payment-intent`)).body;
     const { token: without } = await checkoutFor(server, shop.store.id, [['poster', 1]]);
     const status = async () =>
-      (await fetch(`${emu.url}/v1/payment_intents/${intent.payment_intent_id}`, { headers: { Authorization: `Bearer ${shop.acct.keys.test.secret}` } }).then((r) => r.json())).status;
+      (
+        await fetch(`${emu.url}/v1/payment_intents/${intent.payment_intent_id}`, { headers: { Authorization: `Bearer ${shop.acct.keys.test.secret}` } }).then(
+          (r) => r.json(),
+        )
+      ).status;
     clock.advance(30 * MINUTE + 12 * 60 * MINUTE); // expired half a day ago
     await reconcilePayments(server.deps);
     assert.equal(await status(), 'requires_payment_method', 'not yet a day');

@@ -69,7 +69,10 @@ describe('at most one live PaymentIntent per cart', () => {
     assert.equal(b.status, 503);
     assert.equal(b.body.error.code, 'stripe_unavailable');
     const pis = await intentsOfCart(emu, shop.acct.keys.test.secret, cartId);
-    assert.deepEqual(pis.map((pi) => pi.status), ['requires_payment_method']);
+    assert.deepEqual(
+      pis.map((pi) => pi.status),
+      ['requires_payment_method'],
+    );
   });
 
   it('never lets two intents of one cart succeed when the old tab confirms while the new tab creates (20 rounds)', async () => {

@@ -15,7 +15,9 @@ describe('catalog and carts', () => {
   before(async () => {
     emu = await startStripeEmulator({ port: 0 });
     server = await startTestServer({ emulator: emu });
-    ({ store: { id: storeId } } = await openShop(server, emu, 'Cart Shop', { allowed_origins: [SHOP_ORIGIN] }));
+    ({
+      store: { id: storeId },
+    } = await openShop(server, emu, 'Cart Shop', { allowed_origins: [SHOP_ORIGIN] }));
   });
   after(async () => {
     assertNoSecrets([...transcript, ...server.logs].join('\n'), [server.internalSecret]);
@@ -29,9 +31,15 @@ describe('catalog and carts', () => {
     });
     const all = await internal(server, 'GET', `/api/internal/stores/${storeId}/products`);
     assert.equal(all.status, 200);
-    assert.deepEqual(all.body.data.map((p: any) => p.id), ['tee', 'mug', 'poster', 'old']);
+    assert.deepEqual(
+      all.body.data.map((p: any) => p.id),
+      ['tee', 'mug', 'poster', 'old'],
+    );
     const pub = await call(server.url, 'GET', `/api/stores/${storeId}/products`);
-    assert.deepEqual(pub.body.data.map((p: any) => p.id), ['tee', 'mug', 'poster']);
+    assert.deepEqual(
+      pub.body.data.map((p: any) => p.id),
+      ['tee', 'mug', 'poster'],
+    );
     assert.equal(pub.body.data[0].unit_amount, 2500);
   });
 
@@ -53,7 +61,18 @@ describe('catalog and carts', () => {
   it('creates an empty cart with an unguessable url-safe id', async () => {
     const res = await call(server.url, 'POST', `/api/stores/${storeId}/carts`);
     assert.equal(res.status, 201);
-    assert.deepEqual(res.body, { id: res.body.id, store_id: storeId, currency: 'eur', items: [], subtotal: 0, item_count: 0, requires_shipping: false, free_shipping_over: null, discount: null, total: 0 });
+    assert.deepEqual(res.body, {
+      id: res.body.id,
+      store_id: storeId,
+      currency: 'eur',
+      items: [],
+      subtotal: 0,
+      item_count: 0,
+      requires_shipping: false,
+      free_shipping_over: null,
+      discount: null,
+      total: 0,
+    });
     assert.match(res.body.id, /^cart_[A-Za-z0-9_-]{22}$/);
     assert.equal(Buffer.from(res.body.id.slice(5), 'base64url').length, 16);
   });
@@ -61,10 +80,18 @@ describe('catalog and carts', () => {
   it('prices every line from the catalog and ignores any price the browser sends', async () => {
     const cart = (await call(server.url, 'POST', `/api/stores/${storeId}/carts`)).body;
     const added = await call(server.url, 'POST', `/api/carts/${cart.id}/items`, {
-      product_id: 'tee', quantity: 2, unit_amount: 1, price: 1, line_total: 1, subtotal: 1, amount: 1,
+      product_id: 'tee',
+      quantity: 2,
+      unit_amount: 1,
+      price: 1,
+      line_total: 1,
+      subtotal: 1,
+      amount: 1,
     });
     assert.equal(added.status, 200);
-    assert.deepEqual(added.body.items, [{ product_id: 'tee', name: 'T-shirt', unit_amount: 2500, quantity: 2, line_total: 5000, shippable: true, weight_grams: null }]);
+    assert.deepEqual(added.body.items, [
+      { product_id: 'tee', name: 'T-shirt', unit_amount: 2500, quantity: 2, line_total: 5000, shippable: true, weight_grams: null },
+    ]);
     const merged = await call(server.url, 'POST', `/api/carts/${cart.id}/items`, { product_id: 'tee', quantity: 1 });
     assert.equal(merged.body.items[0].quantity, 3);
     await call(server.url, 'POST', `/api/carts/${cart.id}/items`, { product_id: 'mug' });
@@ -72,7 +99,10 @@ describe('catalog and carts', () => {
     assert.equal(patched.body.subtotal, 3 * 2500 + 4 * 1200);
     assert.equal(patched.body.item_count, 7);
     const removed = await call(server.url, 'DELETE', `/api/carts/${cart.id}/items/tee`);
-    assert.deepEqual(removed.body.items.map((i: any) => i.product_id), ['mug']);
+    assert.deepEqual(
+      removed.body.items.map((i: any) => i.product_id),
+      ['mug'],
+    );
     const zero = await call(server.url, 'PATCH', `/api/carts/${cart.id}/items/mug`, { quantity: 0 });
     assert.deepEqual(zero.body.items, []);
     const read = await call(server.url, 'GET', `/api/carts/${cart.id}`);

@@ -26,7 +26,10 @@ describe('checkout sessions and payments', () => {
   });
 
   it('issues a 256-bit token stored only as its SHA-256 and freezes the lines and amount', async () => {
-    const { cartId, token, checkout } = await checkoutFor(server, shop.store.id, [['tee', 2], ['mug', 1]]);
+    const { cartId, token, checkout } = await checkoutFor(server, shop.store.id, [
+      ['tee', 2],
+      ['mug', 1],
+    ]);
     assert.match(token, /^[A-Za-z0-9_-]{43}$/);
     assert.equal(Buffer.from(token, 'base64url').length, 32);
     assert.equal(checkout.url, `${server.url}/checkout/${token}`);
@@ -41,7 +44,13 @@ describe('checkout sessions and payments', () => {
     assert.equal(view.body.publishable_key, shop.acct.keys.test.publishable);
     assert.equal(view.body.is_live_mode, false);
     assert.equal(view.body.status, 'open');
-    assert.deepEqual(view.body.items.map((i: any) => [i.product_id, i.quantity]), [['tee', 2], ['mug', 1]]);
+    assert.deepEqual(
+      view.body.items.map((i: any) => [i.product_id, i.quantity]),
+      [
+        ['tee', 2],
+        ['mug', 1],
+      ],
+    );
 
     const rows = (await server.sql<{ token_hash: string }>('SELECT token_hash FROM checkouts')).map((r) => r.token_hash);
     assert.ok(rows.includes(createHash('sha256').update(token).digest('hex')));
@@ -63,7 +72,10 @@ describe('checkout sessions and payments', () => {
   });
 
   it('pays with 4242, records the order once, closes the cart and replays the same order', async () => {
-    const { cartId, token } = await checkoutFor(server, shop.store.id, [['tee', 1], ['poster', 2]]);
+    const { cartId, token } = await checkoutFor(server, shop.store.id, [
+      ['tee', 1],
+      ['poster', 2],
+    ]);
     const { intent, confirmed } = await pay(server, emu, token, '4242424242424242');
     answers.push(JSON.stringify(intent));
     assert.equal(confirmed.body.status, 'succeeded');
@@ -77,7 +89,10 @@ describe('checkout sessions and payments', () => {
     assert.equal(order.amount, 4300);
     assert.equal(order.currency, 'eur');
     assert.equal(order.payment_intent_id, intent.payment_intent_id);
-    assert.deepEqual(order.items.map((i: any) => i.product_id), ['tee', 'poster']);
+    assert.deepEqual(
+      order.items.map((i: any) => i.product_id),
+      ['tee', 'poster'],
+    );
 
     const again = await call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent.payment_intent_id });
     assert.equal(again.body.order.id, order.id);
@@ -119,7 +134,7 @@ describe('checkout sessions and payments', () => {
     });
   }
 
-  it('cancels the intents of the cart\'s other sessions once it is paid, so a second tab cannot charge again', async () => {
+  it("cancels the intents of the cart's other sessions once it is paid, so a second tab cannot charge again", async () => {
     const first = await checkoutFor(server, shop.store.id);
     const second = (await call(server.url, 'POST', `/api/carts/${first.cartId}/checkout`)).body;
     const other = (await call(server.url, 'POST', `/api/checkout/${second.token}/payment-intent`)).body;
@@ -127,9 +142,11 @@ describe('checkout sessions and payments', () => {
     const done = await call(server.url, 'POST', `/api/checkout/${first.token}/complete`, { payment_intent_id: intent.payment_intent_id });
     assert.equal(done.status, 200);
     const statusOf = async () =>
-      (await fetch(`${emu.url}/v1/payment_intents/${other.payment_intent_id}`, {
-        headers: { Authorization: `Bearer ${shop.acct.keys.test.secret}` },
-      }).then((r) => r.json())).status;
+      (
+        await fetch(`${emu.url}/v1/payment_intents/${other.payment_intent_id}`, {
+          headers: { Authorization: `Bearer ${shop.acct.keys.test.secret}` },
+        }).then((r) => r.json())
+      ).status;
     for (let i = 0; i < 100 && (await statusOf()) !== 'canceled'; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(await statusOf(), 'canceled');
     const refused = await call(server.url, 'POST', `/api/checkout/${second.token}/payment-intent`);
@@ -159,7 +176,10 @@ describe('checkout sessions and payments', () => {
     const started = await checkoutFor(server, shop.store.id);
     const { intent } = await pay(server, emu, started.token);
     clock.advance(31 * 60 * 1000);
-    for (const [method, path] of [['GET', ''], ['POST', '/payment-intent']] as const) {
+    for (const [method, path] of [
+      ['GET', ''],
+      ['POST', '/payment-intent'],
+    ] as const) {
       const res = await call(server.url, method, `/api/checkout/${late.token}${path}`);
       assert.equal(res.status, 410);
       assert.equal(res.body.error.code, 'checkout_expired');

@@ -7,8 +7,7 @@ import { call, checkoutFor, confirmWithCard, internal, openShop, pay, type TestS
 describe('payments made on a Stripe connection that goes away are not lost', () => {
   let emu: StripeEmulator;
   let server: TestServer;
-  const ordersOf = async (storeId: string) =>
-    (await internal(server, 'GET', `/api/internal/stores/${storeId}/orders?limit=100`)).body.data as any[];
+  const ordersOf = async (storeId: string) => (await internal(server, 'GET', `/api/internal/stores/${storeId}/orders?limit=100`)).body.data as any[];
   const intentStatus = async (secret: string, id: string) =>
     (await fetch(`${emu.url}/v1/payment_intents/${id}`, { headers: { Authorization: `Bearer ${secret}` } }).then((r) => r.json())).status;
 
@@ -33,7 +32,10 @@ describe('payments made on a Stripe connection that goes away are not lost', () 
     assert.equal((await ordersOf(shop.store.id)).length, 0);
     assert.equal((await internal(server, 'DELETE', `/api/internal/stores/${shop.store.id}/stripe`)).status, 200);
     const orders = await ordersOf(shop.store.id);
-    assert.deepEqual(orders.map((o) => [o.payment_intent_id, o.amount]), [[intent.payment_intent_id, 2500]]);
+    assert.deepEqual(
+      orders.map((o) => [o.payment_intent_id, o.amount]),
+      [[intent.payment_intent_id, 2500]],
+    );
     // The unpaid intent can no longer become an order, so it must not take money either.
     assert.equal(await intentStatus(shop.acct.keys.test.secret, open.payment_intent_id), 'canceled');
     const late = await confirmWithCard(emu, open.publishable_key, open, '4242424242424242');
@@ -48,7 +50,10 @@ describe('payments made on a Stripe connection that goes away are not lost', () 
     const newAccount = emu.createAccount('Switching Shop (new account)');
     await server.connectStore(shop.store.id, newAccount.keys.test);
     const orders = await ordersOf(shop.store.id);
-    assert.deepEqual(orders.map((o) => o.payment_intent_id), [intent.payment_intent_id]);
+    assert.deepEqual(
+      orders.map((o) => o.payment_intent_id),
+      [intent.payment_intent_id],
+    );
     const complete = await call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent.payment_intent_id });
     assert.equal(complete.body.order.id, orders[0].id);
   });
@@ -68,6 +73,9 @@ describe('payments made on a Stripe connection that goes away are not lost', () 
     assert.equal(paid.body.status, 'succeeded');
     const complete = await call(server.url, 'POST', `/api/checkout/${again.body.token}/complete`, { payment_intent_id: intent.body.payment_intent_id });
     assert.equal(complete.status, 200, complete.text);
-    assert.deepEqual((await ordersOf(shop.store.id)).map((o) => [o.payment_intent_id, o.amount]), [[intent.body.payment_intent_id, 2500]]);
+    assert.deepEqual(
+      (await ordersOf(shop.store.id)).map((o) => [o.payment_intent_id, o.amount]),
+      [[intent.body.payment_intent_id, 2500]],
+    );
   });
 });

@@ -61,7 +61,14 @@ describe('checkout details: email, shipping address and rate', () => {
   });
 
   it('asks for an address only when the store ships and a line is shippable', async () => {
-    const physical = await view((await checkoutFor(server, shop.store.id, [['tee', 1], ['gift', 1]])).token);
+    const physical = await view(
+      (
+        await checkoutFor(server, shop.store.id, [
+          ['tee', 1],
+          ['gift', 1],
+        ])
+      ).token,
+    );
     assert.equal(physical.requires_shipping, true);
     assert.deepEqual(physical.shipping_countries, ['DE', 'FR', 'US']);
     assert.deepEqual(physical.details, {
@@ -90,7 +97,14 @@ describe('checkout details: email, shipping address and rate', () => {
     const intent = await intentOf(token);
     const answer = await details(token, { email: 'ada@example.com', shipping: ADDRESS });
     assert.equal(answer.status, 200, answer.text);
-    assert.deepEqual(answer.body.details.shipping_rates.map((r: any) => [r.id, r.amount]), [['standard', 490], ['express', 1500], ['freight', 5000]]);
+    assert.deepEqual(
+      answer.body.details.shipping_rates.map((r: any) => [r.id, r.amount]),
+      [
+        ['standard', 490],
+        ['express', 1500],
+        ['freight', 5000],
+      ],
+    );
     assert.equal(answer.body.details.shipping.rate.id, 'standard');
     assert.deepEqual(answer.body.details.shipping.delivery_estimate, { min_days: 3, max_days: 5 });
     assert.deepEqual(answer.body.details.amounts, { subtotal: 5000, discount: 0, shipping: 490, tax: 0, tax_lines: [], total: 5490 });
@@ -117,9 +131,14 @@ describe('checkout details: email, shipping address and rate', () => {
     const { token } = await checkoutFor(server, shop.store.id, [['tee', 1]]);
     await intentOf(token);
     assert.equal((await details(token, { shipping: ADDRESS, shipping_rate_id: 'freight' })).body.amount, 2500 + 5000);
-    const us = await details(token, { shipping: { name: 'Grace Hopper', address: { line1: '1 Main St', city: 'Arlington', state: 'VA', postal_code: '22201', country: 'us' } } });
+    const us = await details(token, {
+      shipping: { name: 'Grace Hopper', address: { line1: '1 Main St', city: 'Arlington', state: 'VA', postal_code: '22201', country: 'us' } },
+    });
     assert.equal(us.status, 200, us.text);
-    assert.deepEqual(us.body.details.shipping_rates.map((r: any) => r.id), ['standard', 'express', 'us-ground']);
+    assert.deepEqual(
+      us.body.details.shipping_rates.map((r: any) => r.id),
+      ['standard', 'express', 'us-ground'],
+    );
     assert.equal(us.body.details.shipping.rate.id, 'standard', 'freight does not go to the US: the cheapest rate takes its place');
     assert.equal(us.body.details.shipping.address.country, 'US');
     assert.equal(us.body.amount, 2990);
@@ -128,9 +147,15 @@ describe('checkout details: email, shipping address and rate', () => {
   it('makes shipping free over the threshold and prices weight bands from the catalog', async () => {
     const big = await checkoutFor(server, shop.store.id, [['tee', 4]]);
     const free = await details(big.token, { shipping: ADDRESS });
-    assert.deepEqual(free.body.details.shipping_rates.find((r: any) => r.id === 'standard'), {
-      id: 'standard', display_name: 'Standard', amount: 0, delivery_estimate: { min_days: 3, max_days: 5 },
-    });
+    assert.deepEqual(
+      free.body.details.shipping_rates.find((r: any) => r.id === 'standard'),
+      {
+        id: 'standard',
+        display_name: 'Standard',
+        amount: 0,
+        delivery_estimate: { min_days: 3, max_days: 5 },
+      },
+    );
     assert.equal(free.body.amount, 10_000);
 
     const heavy = await checkoutFor(server, shop.store.id, [['anvil', 1]]);
@@ -212,7 +237,10 @@ describe('checkout details: email, shipping address and rate', () => {
   });
 
   it('records an order with the customer, the address, the rate and the amounts it paid', async () => {
-    const { token } = await checkoutFor(server, shop.store.id, [['tee', 1], ['mug', 2]]);
+    const { token } = await checkoutFor(server, shop.store.id, [
+      ['tee', 1],
+      ['mug', 2],
+    ]);
     const intent = await intentOf(token);
     await details(token, { email: 'ada@example.com', shipping: { ...ADDRESS, phone: '+49 30 1234567' }, shipping_rate_id: 'express' });
     await confirmWithCard(emu, intent.publishable_key, intent, '4242424242424242');
@@ -282,7 +310,7 @@ describe('checkout details: email, shipping address and rate', () => {
   });
 });
 
-describe('a store\'s shipping settings (internal API)', () => {
+describe("a store's shipping settings (internal API)", () => {
   let emu: StripeEmulator;
   let server: TestServer;
   let shop: Awaited<ReturnType<typeof openShop>>;
@@ -304,7 +332,10 @@ describe('a store\'s shipping settings (internal API)', () => {
     await call(server.url, 'POST', `/api/carts/${cart.body.id}/items`, { product_id: 'tee', quantity: 1 });
     assert.equal((await call(server.url, 'GET', `/api/carts/${cart.body.id}`)).body.requires_shipping, false);
 
-    const put = await internal(server, 'PUT', path(), { countries: ['de', 'DE', 'fr'], rates: [{ id: 'std', display_name: ' Standard ', amount: 500, free_over: 4000 }] });
+    const put = await internal(server, 'PUT', path(), {
+      countries: ['de', 'DE', 'fr'],
+      rates: [{ id: 'std', display_name: ' Standard ', amount: 500, free_over: 4000 }],
+    });
     assert.equal(put.status, 200, put.text);
     assert.deepEqual(put.body.shipping, {
       countries: ['DE', 'FR'],
@@ -333,7 +364,21 @@ describe('a store\'s shipping settings (internal API)', () => {
       [{ countries: ['US'], rates: [rate, rate] }, 'rates.1.id'],
       [{ countries: ['US'], rates: [{ ...rate, countries: ['DE'] }] }, 'rates.0.countries.0'],
       [{ countries: ['US'], rates: [{ ...rate, delivery_estimate: { min_days: 5, max_days: 2 } }] }, 'rates.0.delivery_estimate.min_days'],
-      [{ countries: ['US'], rates: [{ ...rate, weight_bands: [{ min_grams: 0, max_grams: 1000, amount: 1 }, { min_grams: 500, max_grams: null, amount: 2 }] }] }, 'rates.0.weight_bands'],
+      [
+        {
+          countries: ['US'],
+          rates: [
+            {
+              ...rate,
+              weight_bands: [
+                { min_grams: 0, max_grams: 1000, amount: 1 },
+                { min_grams: 500, max_grams: null, amount: 2 },
+              ],
+            },
+          ],
+        },
+        'rates.0.weight_bands',
+      ],
       [{ countries: ['US'], rates: [{ ...rate, surprise: true }] }, 'rates.0'],
       [{ countries: ['US'], rates: Array.from({ length: 51 }, (_, i) => ({ ...rate, id: `r${i}` })) }, 'rates'],
     ];

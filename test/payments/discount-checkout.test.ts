@@ -24,7 +24,8 @@ describe('discount codes at checkout', () => {
   const timesRedeemed = async (id: string) => (await internal(server, 'GET', `/api/internal/stores/${shop.store.id}/discounts/${id}`)).body.times_redeemed;
   const cartWith = async (lines: [string, number][], base = server.url) => {
     const cart = await call(base, 'POST', `/api/stores/${shop.store.id}/carts`);
-    for (const [product_id, quantity] of lines) assert.equal((await call(base, 'POST', `/api/carts/${cart.body.id}/items`, { product_id, quantity })).status, 200);
+    for (const [product_id, quantity] of lines)
+      assert.equal((await call(base, 'POST', `/api/carts/${cart.body.id}/items`, { product_id, quantity })).status, 200);
     return cart.body.id as string;
   };
   const apply = (cartId: string, code: unknown, base = server.url) => call(base, 'POST', `/api/carts/${cartId}/discount`, { code });
@@ -49,7 +50,10 @@ describe('discount codes at checkout', () => {
     const cartId = await cartWith([['tee', 2]]);
     const applied = await apply(cartId, ' welcome10 ');
     assert.equal(applied.status, 200, applied.text);
-    assert.deepEqual([applied.body.subtotal, applied.body.discount, applied.body.total], [5000, { code: 'WELCOME10', amount: 500, free_shipping: false, capped: false }, 4500]);
+    assert.deepEqual(
+      [applied.body.subtotal, applied.body.discount, applied.body.total],
+      [5000, { code: 'WELCOME10', amount: 500, free_shipping: false, capped: false }, 4500],
+    );
     assert.deepEqual((await call(server.url, 'GET', `/api/carts/${cartId}`)).body.discount, applied.body.discount);
 
     const opened = await checkout(cartId);
@@ -99,7 +103,7 @@ describe('discount codes at checkout', () => {
     assert.deepEqual((await call(server.url, 'GET', `/api/carts/${cartId}`)).body, before.body);
   });
 
-  it('caps a code that would take the total below Stripe\'s minimum charge, and says so', async () => {
+  it("caps a code that would take the total below Stripe's minimum charge, and says so", async () => {
     await discount({ code: 'HUGE', amount_off: 100_000, currency: 'eur' });
     const cartId = await cartWith([['poster', 1]]);
     const res = await apply(cartId, 'HUGE');
@@ -167,7 +171,10 @@ describe('discount codes at checkout', () => {
     const late = await complete(tokenA);
     assert.equal(late.status, 200, late.text);
     assert.deepEqual([late.body.order.amount, late.body.order.discount], [1250, { code: 'LASTONE', amount: 1250 }]);
-    const rows = await server.sql<{ over_limit: string | null }>('SELECT over_limit FROM discount_redemptions WHERE discount_id = ? ORDER BY created_at, over_limit', [d.id]);
+    const rows = await server.sql<{ over_limit: string | null }>(
+      'SELECT over_limit FROM discount_redemptions WHERE discount_id = ? ORDER BY created_at, over_limit',
+      [d.id],
+    );
     assert.deepEqual(rows.map((r) => r.over_limit).sort(), ['exhausted', null].sort());
     assert.equal(await timesRedeemed(d.id), 2);
   });
@@ -209,10 +216,16 @@ describe('discount codes at checkout', () => {
     ];
     for (const [method, path, body] of bad) {
       const res = await call(server.url, method, path, body);
-      assert.ok(res.status >= 400 && res.status < 500 && typeof res.body?.error?.code === 'string', `${method} ${path} ${JSON.stringify(body)} → ${res.status} ${res.text}`);
+      assert.ok(
+        res.status >= 400 && res.status < 500 && typeof res.body?.error?.code === 'string',
+        `${method} ${path} ${JSON.stringify(body)} → ${res.status} ${res.text}`,
+      );
     }
     assert.deepEqual(await server.sql('SELECT discount_id, version FROM carts WHERE id = ?', [cartId]), cartBefore);
-    assert.deepEqual(await server.sql('SELECT discount_json, discount_amount, amount, details_version FROM checkouts WHERE cart_id = ?', [cartId]), sessionBefore);
+    assert.deepEqual(
+      await server.sql('SELECT discount_json, discount_amount, amount, details_version FROM checkouts WHERE cart_id = ?', [cartId]),
+      sessionBefore,
+    );
   });
 });
 

@@ -26,24 +26,41 @@ describe("a store's discount codes (internal API)", () => {
     await emu.close();
   });
 
-  it('creates a percent-off code with its terms, in the store\'s currency, counted from zero', async () => {
+  it("creates a percent-off code with its terms, in the store's currency, counted from zero", async () => {
     const res = await create({
-      code: ' Welcome10 ', percent_off: 10, min_subtotal: 2000, product_ids: ['tee', 'mug', 'tee'],
-      starts_at: '2026-01-01T00:00:00Z', ends_at: '2027-01-01T01:00:00+01:00', max_redemptions: 100, once_per_email: true,
+      code: ' Welcome10 ',
+      percent_off: 10,
+      min_subtotal: 2000,
+      product_ids: ['tee', 'mug', 'tee'],
+      starts_at: '2026-01-01T00:00:00Z',
+      ends_at: '2027-01-01T01:00:00+01:00',
+      max_redemptions: 100,
+      once_per_email: true,
     });
     assert.equal(res.status, 201, res.text);
     assert.match(res.body.id, /^disc_[A-Za-z0-9_-]{16}$/);
     const { id, created_at, updated_at, ...rest } = res.body;
     assert.deepEqual(rest, {
-      store_id: shop.store.id, code: 'Welcome10', percent_off: 10, amount_off: null, currency: 'eur', min_subtotal: 2000,
-      product_ids: ['tee', 'mug'], starts_at: '2026-01-01T00:00:00.000Z', ends_at: '2027-01-01T00:00:00.000Z', max_redemptions: 100,
-      times_redeemed: 0, once_per_email: true, free_shipping: false, active: true,
+      store_id: shop.store.id,
+      code: 'Welcome10',
+      percent_off: 10,
+      amount_off: null,
+      currency: 'eur',
+      min_subtotal: 2000,
+      product_ids: ['tee', 'mug'],
+      starts_at: '2026-01-01T00:00:00.000Z',
+      ends_at: '2027-01-01T00:00:00.000Z',
+      max_redemptions: 100,
+      times_redeemed: 0,
+      once_per_email: true,
+      free_shipping: false,
+      active: true,
     });
     assert.equal(created_at, updated_at);
     assert.deepEqual((await internal(server, 'GET', path(`/${id}`))).body, res.body);
   });
 
-  it('creates an amount-off code in the store\'s currency and a free-shipping-only code', async () => {
+  it("creates an amount-off code in the store's currency and a free-shipping-only code", async () => {
     const amount = await create({ code: 'FIVE-OFF', amount_off: 500, currency: 'EUR' });
     assert.equal(amount.status, 201, amount.text);
     assert.deepEqual([amount.body.amount_off, amount.body.currency, amount.body.percent_off], [500, 'eur', null]);
@@ -52,7 +69,7 @@ describe("a store's discount codes (internal API)", () => {
     assert.deepEqual([ship.body.free_shipping, ship.body.currency, ship.body.product_ids], [true, null, null]);
   });
 
-  it('lists the store\'s codes newest first', async () => {
+  it("lists the store's codes newest first", async () => {
     const codes = (await stored()).map((d: { code: string }) => d.code);
     assert.deepEqual(codes.slice(0, 3), ['free_ship', 'FIVE-OFF', 'Welcome10']);
   });
@@ -80,7 +97,10 @@ describe("a store's discount codes (internal API)", () => {
     assert.deepEqual({ ...off.body, updated_at: made.updated_at }, { ...made, active: false });
     const swapped = await internal(server, 'PATCH', path(`/${made.id}`), { percent_off: null, amount_off: 300, currency: 'eur', max_redemptions: null });
     assert.equal(swapped.status, 200, swapped.text);
-    assert.deepEqual([swapped.body.percent_off, swapped.body.amount_off, swapped.body.currency, swapped.body.max_redemptions, swapped.body.active], [null, 300, 'eur', null, false]);
+    assert.deepEqual(
+      [swapped.body.percent_off, swapped.body.amount_off, swapped.body.currency, swapped.body.max_redemptions, swapped.body.active],
+      [null, 300, 'eur', null, false],
+    );
     assert.deepEqual((await internal(server, 'GET', path(`/${made.id}`))).body, swapped.body);
   });
 
@@ -91,7 +111,11 @@ describe("a store's discount codes (internal API)", () => {
       internal(server, 'PATCH', path(`/${made.id}`), { free_shipping: true }),
       internal(server, 'PATCH', path(`/${made.id}`), { min_subtotal: 900 }),
     ]);
-    assert.deepEqual(edits.map((e) => e.status), [200, 200, 200], edits.map((e) => e.text).join('\n'));
+    assert.deepEqual(
+      edits.map((e) => e.status),
+      [200, 200, 200],
+      edits.map((e) => e.text).join('\n'),
+    );
     const now = (await internal(server, 'GET', path(`/${made.id}`))).body;
     assert.deepEqual([now.max_redemptions, now.free_shipping, now.min_subtotal, now.currency], [7, true, 900, 'eur']);
   });
@@ -182,7 +206,7 @@ describe("a store's discount codes (internal API)", () => {
     assert.deepEqual((await internal(server, 'GET', at)).body, made);
   });
 
-  it('answers 404 for an unknown store, an unknown discount and another store\'s discount', async () => {
+  it("answers 404 for an unknown store, an unknown discount and another store's discount", async () => {
     const other = await openShop(server, emu, 'Other Shop');
     const theirs = (await internal(server, 'POST', `/api/internal/stores/${other.store.id}/discounts`, { code: 'THEIRS', percent_off: 5 })).body;
     const mine = (await stored())[0];
@@ -213,7 +237,12 @@ describe("a store's discount codes (internal API)", () => {
 
   it('answers 401 without the internal secret and changes nothing', async () => {
     const before = await stored();
-    for (const [method, p] of [['GET', path()], ['POST', path()], ['GET', path(`/${before[0].id}`)], ['PATCH', path(`/${before[0].id}`)]]) {
+    for (const [method, p] of [
+      ['GET', path()],
+      ['POST', path()],
+      ['GET', path(`/${before[0].id}`)],
+      ['PATCH', path(`/${before[0].id}`)],
+    ]) {
       const res = await call(server.url, method, p, method === 'GET' ? undefined : { code: 'SNEAKY', percent_off: 100, active: false });
       assert.equal(res.status, 401, `${method} ${p}`);
       assert.equal(res.body.error.code, 'unauthorized');

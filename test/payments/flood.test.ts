@@ -1,7 +1,7 @@
 // Load test: a card-testing flood from one client address (cart → item → checkout →
 // payment-intent chains as fast as it can, ignoring 429s and Retry-After) against a shopper on another address
-// (a new shopper on an address of its own each time) who checks out for real (… → confirm with pm_card_visa at the emulator → /complete → order). Counted at the
-// emulator: the PaymentIntents the flood got created on the merchant's account per (fake) minute. The flood
+// (a new shopper on an address of its own each time) who checks out for real (… → confirm with pm_card_visa at
+// the emulator → /complete → order). Counted at the emulator: the PaymentIntents the flood got created on the merchant's account per (fake) minute. The flood
 // runs in a worker thread so its client work does not sit on the server's event loop, and stops by itself.
 // The server runs with the production default limits; a manual clock makes "per minute" testable in seconds.
 import { after, before, describe, it } from 'node:test';
@@ -89,9 +89,20 @@ describe('a card-testing flood from one address', () => {
     emu = await startStripeEmulator({ port: 0 });
     const secret = randomBytes(24).toString('base64url');
     // The limits a production server starts with when no RATE_LIMIT_* variable is set.
-    const defaults = loadConfig({ NODE_ENV: 'production', MASTER_KEY: randomBytes(32).toString('base64'), INTERNAL_SECRET: secret, PUBLIC_URL: 'https://checkout.example' });
-    server = await startTestServer({ emulator: emu, clock, env: { logLevel: 'warn', rateLimits: { ...defaults.rateLimits, connectPerMinute: 1000, internalPerMinute: 100_000 } } });
-    ({ store: { id: storeId } } = await openShop(server, emu, 'Flooded Shop'));
+    const defaults = loadConfig({
+      NODE_ENV: 'production',
+      MASTER_KEY: randomBytes(32).toString('base64'),
+      INTERNAL_SECRET: secret,
+      PUBLIC_URL: 'https://checkout.example',
+    });
+    server = await startTestServer({
+      emulator: emu,
+      clock,
+      env: { logLevel: 'warn', rateLimits: { ...defaults.rateLimits, connectPerMinute: 1000, internalPerMinute: 100_000 } },
+    });
+    ({
+      store: { id: storeId },
+    } = await openShop(server, emu, 'Flooded Shop'));
   });
   after(async () => {
     await server.destroy();

@@ -31,7 +31,9 @@ describe('hot cart paths answer exactly as the router does', () => {
   before(async () => {
     emu = await startStripeEmulator({ port: 0 });
     server = await startTestServer({ emulator: emu });
-    ({ store: { id: storeId } } = await openShop(server, emu, 'Hot Shop', { allowed_origins: [SHOP_ORIGIN] }));
+    ({
+      store: { id: storeId },
+    } = await openShop(server, emu, 'Hot Shop', { allowed_origins: [SHOP_ORIGIN] }));
     cartId = (await call(server.url, 'POST', `/api/stores/${storeId}/carts`)).body.id;
     await call(server.url, 'POST', `/api/carts/${cartId}/items`, { product_id: 'tee', quantity: 1 });
   });
@@ -53,7 +55,10 @@ describe('hot cart paths answer exactly as the router does', () => {
   it('changes a quantity the same way on both spellings, and an escaped product id is decoded', async () => {
     const fast = await call(server.url, 'PATCH', `/api/carts/${cartId}/items/tee`, { quantity: 3 }, { Origin: SHOP_ORIGIN });
     assert.equal(fast.status, 200);
-    assert.deepEqual(fast.body.items.map((l: any) => [l.product_id, l.quantity, l.line_total]), [['tee', 3, 7500]]);
+    assert.deepEqual(
+      fast.body.items.map((l: any) => [l.product_id, l.quantity, l.line_total]),
+      [['tee', 3, 7500]],
+    );
     const routed = await call(server.url, 'PATCH', `/api/carts/${cartId}/items/tee/`, { quantity: 4 }, { Origin: SHOP_ORIGIN });
     assert.deepEqual(shape(fast), shape(routed));
     assert.equal(routed.body.item_count, 4);

@@ -51,9 +51,7 @@ describe('exactly one PaymentIntent per checkout session', () => {
   it('returns the same intent to 10 parallel double submits and later reloads', async () => {
     const { token } = await checkoutFor(server, shop.store.id);
     const before = createdIntents(emu).length;
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, () => call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)),
-    );
+    const answers = await Promise.all(Array.from({ length: 10 }, () => call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)));
     const again = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
     const ids = new Set([...answers, again].map((a) => a.body.payment_intent_id));
     assert.equal(ids.size, 1);

@@ -65,7 +65,10 @@ describe('a payment processing when the store switches to another Stripe account
     assert.equal(report.recorded, 1);
     const retrievesAfter = emu.requests.filter((r) => r.path === `/v1/payment_intents/${intentId}` && r.apiKey === shop.acct.keys.test.secret).length;
     assert.equal(retrievesAfter - retrievesBefore, 1, 'retrieved once with the old account’s key');
-    assert.deepEqual((await ordersOf(server, shop.store.id)).map((o) => [o.payment_intent_id, o.amount]), [[intentId, 2500]]);
+    assert.deepEqual(
+      (await ordersOf(server, shop.store.id)).map((o) => [o.payment_intent_id, o.amount]),
+      [[intentId, 2500]],
+    );
     assert.equal((await call(server.url, 'GET', `/api/checkout/${token}`)).body.status, 'paid');
     assert.deepEqual(await server.deps.storage.stores.listRetiredConnections(), []);
     assert.deepEqual(await endpointsOf(emu, shop.acct.keys.test.secret), [], 'the old webhook endpoint is deleted at Stripe');
@@ -78,9 +81,18 @@ describe('a payment processing when the store switches to another Stripe account
     const delivered = emu.webhooks.deliveries.length;
     emu.settlePayment(intentId, 'succeeded');
     await emu.webhooks.idle();
-    const succeeded = emu.webhooks.deliveries.slice(delivered).filter((d) => d.eventType === 'payment_intent.succeeded' && d.url.endsWith(`/stripe/webhooks/${shop.store.id}`));
-    assert.deepEqual(succeeded.map((d) => [d.endpointId, d.status]), [[oldEndpoint, 200]], 'delivered by the old endpoint and accepted');
-    assert.deepEqual((await ordersOf(server, shop.store.id)).map((o) => [o.payment_intent_id, o.amount]), [[intentId, 2500]]);
+    const succeeded = emu.webhooks.deliveries
+      .slice(delivered)
+      .filter((d) => d.eventType === 'payment_intent.succeeded' && d.url.endsWith(`/stripe/webhooks/${shop.store.id}`));
+    assert.deepEqual(
+      succeeded.map((d) => [d.endpointId, d.status]),
+      [[oldEndpoint, 200]],
+      'delivered by the old endpoint and accepted',
+    );
+    assert.deepEqual(
+      (await ordersOf(server, shop.store.id)).map((o) => [o.payment_intent_id, o.amount]),
+      [[intentId, 2500]],
+    );
     await reconcilePayments(server.deps);
     assert.deepEqual(await server.deps.storage.stores.listRetiredConnections(shop.store.id), []);
     assert.deepEqual(await endpointsOf(emu, shop.acct.keys.test.secret), []);
@@ -112,6 +124,9 @@ describe('a payment still processing after the 3-day lookback', () => {
     emu.settlePayment(intentId, 'succeeded');
     const late = await reconcilePayments(server.deps);
     assert.deepEqual([late.checked, late.recorded], [1, 1]);
-    assert.deepEqual((await ordersOf(server, shop.store.id)).map((o) => [o.payment_intent_id, o.amount]), [[intentId, 2400]]);
+    assert.deepEqual(
+      (await ordersOf(server, shop.store.id)).map((o) => [o.payment_intent_id, o.amount]),
+      [[intentId, 2400]],
+    );
   });
 });

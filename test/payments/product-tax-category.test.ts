@@ -16,13 +16,17 @@ const TAX = {
   ],
 };
 const BOOK = { id: 'book', name: 'Book', unit_amount: 2000, currency: 'eur', tax_category: 'books' };
-const IN_BERLIN = { email: 'ada@example.com', shipping: { name: 'Ada', address: { line1: 'Unter den Linden 1', city: 'Berlin', postal_code: '10117', country: 'DE' } } };
+const IN_BERLIN = {
+  email: 'ada@example.com',
+  shipping: { name: 'Ada', address: { line1: 'Unter den Linden 1', city: 'Berlin', postal_code: '10117', country: 'DE' } },
+};
 
 describe('product tax categories', () => {
   let emu: StripeEmulator;
   let server: TestServer;
   let shop: Awaited<ReturnType<typeof openShop>>;
-  const products = async () => (await internal(server, 'GET', `/api/internal/stores/${shop.store.id}/products`)).body.data as { id: string; tax_category: string | null }[];
+  const products = async () =>
+    (await internal(server, 'GET', `/api/internal/stores/${shop.store.id}/products`)).body.data as { id: string; tax_category: string | null }[];
   const categoryOf = async (id: string) => (await products()).find((p) => p.id === id)?.tax_category;
   const upsert = (body: unknown) => internal(server, 'PUT', `/api/internal/stores/${shop.store.id}/products`, body);
 
@@ -49,7 +53,10 @@ describe('product tax categories', () => {
   });
 
   it("taxes a book at its category's reduced rate and the rest at the standard rate", async () => {
-    const { token } = await checkoutFor(server, shop.store.id, [['book', 1], ['tee', 2]]);
+    const { token } = await checkoutFor(server, shop.store.id, [
+      ['book', 1],
+      ['tee', 2],
+    ]);
     const res = await call(server.url, 'POST', `/api/checkout/${token}/details`, IN_BERLIN);
     assert.equal(res.status, 200, res.text);
     // book 2000 × 7% = 140; tees 5000 × 19% = 950.
@@ -75,7 +82,12 @@ describe('product tax categories', () => {
   it('refuses a malformed category naming the field, and stores nothing of the upload', async () => {
     const before = await products();
     for (const bad of ['Books', 'with space', 'x'.repeat(41), 7, '']) {
-      const res = await upsert({ products: [{ ...PRODUCTS[0], name: 'Renamed' }, { ...BOOK, tax_category: bad }] });
+      const res = await upsert({
+        products: [
+          { ...PRODUCTS[0], name: 'Renamed' },
+          { ...BOOK, tax_category: bad },
+        ],
+      });
       assert.equal(res.status, 400, res.text);
       assert.equal(res.body.error.code, 'invalid_request');
       assert.match(res.body.error.message, /^products\.1\.tax_category: /);

@@ -15,9 +15,7 @@ describe('restarts and many stores at once', () => {
   const secrets: string[] = [];
 
   const ordersFor = async (storeId: string, piId: string) =>
-    ((await internal(server, 'GET', `/api/internal/stores/${storeId}/orders?limit=100`)).body.data as any[]).filter(
-      (o) => o.payment_intent_id === piId,
-    );
+    ((await internal(server, 'GET', `/api/internal/stores/${storeId}/orders?limit=100`)).body.data as any[]).filter((o) => o.payment_intent_id === piId);
 
   before(async () => {
     emu = await startStripeEmulator({ port: 0, webhookRetryBaseMs: 50 });

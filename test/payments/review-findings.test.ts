@@ -57,12 +57,15 @@ describe('findings of the independent review', () => {
     emu.settlePayment(intent.payment_intent_id, 'succeeded');
     const report = await reconcilePayments(server.deps);
     assert.equal(report.recorded, 1, 'the sweep looks on the account the intent was created on');
-    assert.deepEqual((await ordersOf(server, shop.store.id)).map((o) => o.payment_intent_id), [intent.payment_intent_id]);
+    assert.deepEqual(
+      (await ordersOf(server, shop.store.id)).map((o) => o.payment_intent_id),
+      [intent.payment_intent_id],
+    );
     const complete = await call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent.payment_intent_id });
     assert.equal(complete.status, 200, complete.text);
   });
 
-  it('records a disconnected store\'s processing payment when the bank settles, through /complete and the sweep', async () => {
+  it("records a disconnected store's processing payment when the bank settles, through /complete and the sweep", async () => {
     emu.webhooks.pause();
     const shop = await openShop(server, emu, 'Disconnect Processing Shop');
     const secret = shop.acct.keys.test.secret;
@@ -83,7 +86,7 @@ describe('findings of the independent review', () => {
     assert.deepEqual((await ordersOf(server, shop.store.id)).map((o) => o.payment_intent_id).sort(), [one, two].sort());
   });
 
-  it('makes no Stripe call for an intent id that is not the session\'s', async () => {
+  it("makes no Stripe call for an intent id that is not the session's", async () => {
     const shop = await openShop(server, emu, 'Random Intent Shop');
     const { token } = await checkoutFor(server, shop.store.id, [['tee', 1]]);
     const before = stripeCallsTo(emu, '/v1/payment_intents/');
@@ -97,7 +100,7 @@ describe('findings of the independent review', () => {
     for (let i = 0; i < 20; i++) {
       assert.equal((await call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: `pi_other${i}` })).status, 422);
     }
-    assert.equal(stripeCallsTo(emu, '/v1/payment_intents/') - withIntent, 0, 'another id than the session\'s never reaches Stripe');
+    assert.equal(stripeCallsTo(emu, '/v1/payment_intents/') - withIntent, 0, "another id than the session's never reaches Stripe");
     assert.ok(withIntent - before <= 2, `only the intent's own creation reached Stripe (${withIntent - before} calls)`);
     assert.ok(intent.startsWith('pi_'));
   });
@@ -111,7 +114,9 @@ describe('findings of the independent review', () => {
     const statuses = new Map<number, number>();
     // The review's shape: 300 at once (they took 0.34 s and made 300 Stripe GETs).
     const started = Date.now();
-    const answers = await Promise.all(Array.from({ length: 300 }, () => call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent })));
+    const answers = await Promise.all(
+      Array.from({ length: 300 }, () => call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent })),
+    );
     for (const a of answers) statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
     const seconds = (Date.now() - started) / 1000;
     const reads = emu.requests.filter((r) => r.path === path && r.method === 'GET').length - before;
@@ -150,14 +155,17 @@ describe('findings of the independent review', () => {
     // Database tampering: another session's intent id copied into this row (its sealed secret is not bound here).
     // (payment_intent_id is unique, so the tamperer moves it over.)
     await server.sql('UPDATE checkouts SET payment_intent_id = NULL WHERE token_hash = ?', [hashToken(victim.token)]);
-    await server.sql('UPDATE checkouts SET payment_intent_id = ?, sealed_client_secret = NULL WHERE token_hash = ?', [victimIntent.payment_intent_id, hashToken(thief.token)]);
+    await server.sql('UPDATE checkouts SET payment_intent_id = ?, sealed_client_secret = NULL WHERE token_hash = ?', [
+      victimIntent.payment_intent_id,
+      hashToken(thief.token),
+    ]);
     const answer = await call(server.url, 'POST', `/api/checkout/${thief.token}/payment-intent`);
     assert.equal(answer.status, 422, answer.text);
     assert.equal(answer.body.error.code, 'payment_intent_mismatch');
     assert.ok(!answer.text.includes(victimIntent.client_secret));
   });
 
-  it('forgets handled webhook event ids after Stripe\'s retry horizon', async () => {
+  it("forgets handled webhook event ids after Stripe's retry horizon", async () => {
     emu.webhooks.resume();
     const shop = await openShop(server, emu, 'Old Events Shop');
     await checkoutFor(server, shop.store.id, [['tee', 1]]).then(({ token }) => call(server.url, 'POST', `/api/checkout/${token}/payment-intent`));

@@ -31,7 +31,8 @@ describe('sealed columns cannot stand in for one another', () => {
   const webhookSecretOf = async (storeId: string) =>
     server.deps.sealer.open({ storeId, purpose: 'stripe_webhook_secret', rowId: storeId }, (await server.deps.storage.stores.getWebhookSecretSealed(storeId))!);
   const checkoutIdOf = (paymentIntentId: string) => column('SELECT id FROM checkouts WHERE payment_intent_id = ?', paymentIntentId);
-  const event = (id: string) => JSON.stringify({ id, object: 'event', type: 'customer.created', livemode: false, created: 1, data: { object: { id: 'cus_1', object: 'customer' } } });
+  const event = (id: string) =>
+    JSON.stringify({ id, object: 'event', type: 'customer.created', livemode: false, created: 1, data: { object: { id: 'cus_1', object: 'customer' } } });
   const postEvent = (storeId: string, body: string, secret: string) =>
     call(server.url, 'POST', `/stripe/webhooks/${storeId}`, body, { 'Stripe-Signature': signPayload(secret, body, Math.floor(Date.now() / 1000)) });
   const keyStatus = async (storeId: string) => (await internal(server, 'GET', `/api/internal/stores/${storeId}/stripe-status`)).body.key_status;
@@ -42,11 +43,17 @@ describe('sealed columns cannot stand in for one another', () => {
     const whsec = await webhookSecretOf(shop.store.id);
     const ok = await postEvent(shop.store.id, event('evt_swap_before'), whsec);
     assert.equal(ok.status, 200, 'sanity: the webhook works before the swap');
-    await tamper('UPDATE stripe_connections SET secret_key_sealed = webhook_secret_sealed, webhook_secret_sealed = secret_key_sealed WHERE store_id = ?', shop.store.id);
+    await tamper(
+      'UPDATE stripe_connections SET secret_key_sealed = webhook_secret_sealed, webhook_secret_sealed = secret_key_sealed WHERE store_id = ?',
+      shop.store.id,
+    );
     const answers: string[] = [];
 
     // Webhooks: neither the real signing secret nor the value now in its column (the secret key) verifies.
-    for (const [id, secret] of [['evt_swap_whsec', whsec], ['evt_swap_sk', sk]] as const) {
+    for (const [id, secret] of [
+      ['evt_swap_whsec', whsec],
+      ['evt_swap_sk', sk],
+    ] as const) {
       const res = await postEvent(shop.store.id, event(id), secret);
       answers.push(res.text);
       assert.equal(res.status, 400, `an event signed with the ${id.endsWith('sk') ? 'secret key' : 'webhook secret'} was accepted`);
@@ -76,7 +83,12 @@ describe('sealed columns cannot stand in for one another', () => {
     const checkoutId = await checkoutIdOf(made.payment_intent_id);
     // The database as the release before bound boxes left it: every box v1, bound to the store only.
     const key = server.config.masterKey;
-    await tamper('UPDATE stripe_connections SET secret_key_sealed = ?, webhook_secret_sealed = ? WHERE store_id = ?', sealV1(key, storeId, sk), sealV1(key, storeId, whsec), storeId);
+    await tamper(
+      'UPDATE stripe_connections SET secret_key_sealed = ?, webhook_secret_sealed = ? WHERE store_id = ?',
+      sealV1(key, storeId, sk),
+      sealV1(key, storeId, whsec),
+      storeId,
+    );
     await tamper('UPDATE checkouts SET sealed_client_secret = ? WHERE id = ?', sealV1(key, storeId, made.client_secret), checkoutId);
 
     await server.restart();
@@ -117,7 +129,10 @@ describe('sealed columns cannot stand in for one another', () => {
     assert.equal((await postEvent(storeId, event('evt_planted'), whsec)).status, 400, 'a planted v1 webhook secret verified an event');
     const again = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
     assert.equal(again.body.client_secret, made.client_secret, again.text);
-    assert.ok(server.logs.some((l) => l.includes('did not open') && l.includes(checkoutId)), 'the planted v1 client_secret box was opened');
+    assert.ok(
+      server.logs.some((l) => l.includes('did not open') && l.includes(checkoutId)),
+      'the planted v1 client_secret box was opened',
+    );
 
     await tamper('UPDATE stripe_connections SET secret_key_sealed = ? WHERE store_id = ?', sealV1(key, storeId, sk), storeId);
     const next = await checkoutFor(server, storeId);
@@ -138,7 +153,12 @@ describe('sealed columns cannot stand in for one another', () => {
     const key = server.config.masterKey;
     // v1 boxes moved while v1 still opened everywhere in the store: the key into A's client_secret and into the
     // webhook column, A's client_secret into B's row. The key's own column keeps its (genuine) v1 box.
-    await tamper('UPDATE stripe_connections SET secret_key_sealed = ?, webhook_secret_sealed = ? WHERE store_id = ?', sealV1(key, storeId, sk), sealV1(key, storeId, sk), storeId);
+    await tamper(
+      'UPDATE stripe_connections SET secret_key_sealed = ?, webhook_secret_sealed = ? WHERE store_id = ?',
+      sealV1(key, storeId, sk),
+      sealV1(key, storeId, sk),
+      storeId,
+    );
     await tamper('UPDATE checkouts SET sealed_client_secret = ? WHERE id = ?', sealV1(key, storeId, sk), idA);
     await tamper('UPDATE checkouts SET sealed_client_secret = ? WHERE id = ?', sealV1(key, storeId, madeA.client_secret), idB);
 
@@ -149,13 +169,16 @@ describe('sealed columns cannot stand in for one another', () => {
     assert.match(await column('SELECT sealed_client_secret FROM checkouts WHERE id = ?', idA), /^v1\./);
     assert.match(await column('SELECT sealed_client_secret FROM checkouts WHERE id = ?', idB), /^v1\./);
     for (const row of [storeId, idA, idB]) {
-      assert.ok(server.logs.some((l) => l.includes('sealed value not upgraded') && l.includes(row)), `no warning for ${row}`);
+      assert.ok(
+        server.logs.some((l) => l.includes('sealed value not upgraded') && l.includes(row)),
+        `no warning for ${row}`,
+      );
     }
     const answerA = await call(server.url, 'POST', `/api/checkout/${a.token}/payment-intent`);
     assert.equal(answerA.text.includes(sk), false, 'session A answered the secret key');
     assert.equal(answerA.body.client_secret, madeA.client_secret);
     const answerB = await call(server.url, 'POST', `/api/checkout/${b.token}/payment-intent`);
-    assert.equal(answerB.body.client_secret, madeB.client_secret, 'session B answered another session\'s client_secret');
+    assert.equal(answerB.body.client_secret, madeB.client_secret, "session B answered another session's client_secret");
     assert.equal((await postEvent(storeId, event('evt_moved'), sk)).status, 400);
   });
 });

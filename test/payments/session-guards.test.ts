@@ -12,8 +12,7 @@ describe('a checkout session pays only for itself, in its own mode, with a seale
   let emu: StripeEmulator;
   let server: TestServer;
   let shop: Awaited<ReturnType<typeof openShop>>;
-  const ordersOf = async (storeId: string) =>
-    (await internal(server, 'GET', `/api/internal/stores/${storeId}/orders?limit=100`)).body.data as any[];
+  const ordersOf = async (storeId: string) => (await internal(server, 'GET', `/api/internal/stores/${storeId}/orders?limit=100`)).body.data as any[];
 
   before(async () => {
     emu = await startStripeEmulator({ port: 0 });
@@ -74,7 +73,10 @@ describe('a checkout session pays only for itself, in its own mode, with a seale
   it('seals a plaintext client_secret written before migration 004 and keeps answering it', async () => {
     const { token } = await checkoutFor(server, shop.store.id);
     const made = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
-    await server.sql('UPDATE checkouts SET client_secret = ?, sealed_client_secret = NULL WHERE payment_intent_id = ?', [made.client_secret, made.payment_intent_id]);
+    await server.sql('UPDATE checkouts SET client_secret = ?, sealed_client_secret = NULL WHERE payment_intent_id = ?', [
+      made.client_secret,
+      made.payment_intent_id,
+    ]);
     assert.equal(await sealLegacyClientSecrets(server.deps), 1);
     const [row] = await server.sql<any>('SELECT client_secret, sealed_client_secret FROM checkouts WHERE payment_intent_id = ?', [made.payment_intent_id]);
     assert.equal(row.client_secret, null);
@@ -97,8 +99,10 @@ describe('a checkout session pays only for itself, in its own mode, with a seale
     const { token } = await checkoutFor(server, shop.store.id);
     const made = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
     // Write access to the database and no master key: move the store's sealed secret key into this session's row.
-    await server.sql('UPDATE checkouts SET sealed_client_secret = (SELECT secret_key_sealed FROM stripe_connections WHERE store_id = ?) WHERE payment_intent_id = ?',
-      [shop.store.id, made.payment_intent_id]);
+    await server.sql(
+      'UPDATE checkouts SET sealed_client_secret = (SELECT secret_key_sealed FROM stripe_connections WHERE store_id = ?) WHERE payment_intent_id = ?',
+      [shop.store.id, made.payment_intent_id],
+    );
     const again = await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`);
     assert.equal(again.text.includes(shop.acct.keys.test.secret), false, 'the payment-intent answer holds the merchant secret key');
     assert.doesNotMatch(again.text, /\b[sr]k_(test|live)_/);

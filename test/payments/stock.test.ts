@@ -29,7 +29,8 @@ describe('stock and reservations', () => {
     assert.equal(added.status, 200, added.text);
     return cart.body.id as string;
   };
-  const complete = (token: string, paymentIntentId: string) => call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: paymentIntentId });
+  const complete = (token: string, paymentIntentId: string) =>
+    call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: paymentIntentId });
 
   before(async () => {
     emu = await startStripeEmulator({ port: 0 });
@@ -45,10 +46,7 @@ describe('stock and reservations', () => {
   describe('in the catalog', () => {
     it('keeps stock from the upsert and shows stock, reserved and available; unlimited products show null', async () => {
       await stocked('beans', 7);
-      assert.deepEqual(
-        (({ stock, reserved, available }) => ({ stock, reserved, available }))(await product('beans')),
-        { stock: 7, reserved: 0, available: 7 },
-      );
+      assert.deepEqual((({ stock, reserved, available }) => ({ stock, reserved, available }))(await product('beans')), { stock: 7, reserved: 0, available: 7 });
       assert.deepEqual((({ stock, available }) => ({ stock, available }))(await product('tee')), { stock: null, available: null });
     });
 
@@ -89,7 +87,18 @@ describe('stock and reservations', () => {
 
     it('answers bad input on every new field with 4xx JSON and changes nothing', async () => {
       await stocked('bad', 5);
-      for (const body of [{}, { adjust: 0 }, { adjust: 1.5 }, { adjust: '3' }, { adjust: null }, { adjust: 2e9 }, { adjust: -2e9 }, { adjust: 1, extra: 1 }, [], 'x']) {
+      for (const body of [
+        {},
+        { adjust: 0 },
+        { adjust: 1.5 },
+        { adjust: '3' },
+        { adjust: null },
+        { adjust: 2e9 },
+        { adjust: -2e9 },
+        { adjust: 1, extra: 1 },
+        [],
+        'x',
+      ]) {
         const r = await adjust('bad', body);
         assert.ok(r.status >= 400 && r.status < 500, `${JSON.stringify(body)}: ${r.status} ${r.text}`);
         assert.ok(r.body.error.code, r.text);
@@ -132,7 +141,14 @@ describe('stock and reservations', () => {
       const answers = await Promise.all(carts.map((id, i) => call(i % 2 ? twin.url : server.url, 'POST', `/api/carts/${id}/checkout`)));
       const made = answers.filter((a) => a.status === 201);
       const refused = answers.filter((a) => a.status === 409 && a.body.error.code === 'out_of_stock');
-      assert.equal(made.length, 3, answers.filter((a) => a.status !== 201 && a.status !== 409).map((a) => a.text).join('\n'));
+      assert.equal(
+        made.length,
+        3,
+        answers
+          .filter((a) => a.status !== 201 && a.status !== 409)
+          .map((a) => a.text)
+          .join('\n'),
+      );
       assert.equal(refused.length, 47);
       assert.equal(refused[0].body.error.available, 0);
       assert.deepEqual((({ stock, reserved, available }) => ({ stock, reserved, available }))(await product('last')), { stock: 3, reserved: 3, available: 0 });
@@ -144,7 +160,10 @@ describe('stock and reservations', () => {
       assert.equal((await call(server.url, 'POST', `/api/carts/${first}/checkout`)).status, 201);
       const intentsBefore = emu.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents').length;
       const refused = await call(server.url, 'POST', `/api/carts/${second}/checkout`);
-      assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.product_id, refused.body.error.available], [409, 'out_of_stock', 'gone', 0]);
+      assert.deepEqual(
+        [refused.status, refused.body.error.code, refused.body.error.product_id, refused.body.error.available],
+        [409, 'out_of_stock', 'gone', 0],
+      );
       assert.equal((await server.sql('SELECT id FROM checkouts WHERE cart_id = ?', [second])).length, 0);
       assert.equal(emu.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents').length, intentsBefore);
       assert.equal((await product('gone')).reserved, 1);

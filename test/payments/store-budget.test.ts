@@ -10,7 +10,7 @@ import { call, checkoutFor, openShop, type TestServer } from '../support/shop';
 
 const PER_MINUTE = 60; // a burst of 10 (2 of them kept for established carts), then one a second
 
-describe('a store\'s payment-intent budget (token bucket in the database)', () => {
+describe("a store's payment-intent budget (token bucket in the database)", () => {
   const clock = manualClock(Date.now());
   let emu: StripeEmulator;
   let server: TestServer;

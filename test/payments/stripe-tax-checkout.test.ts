@@ -20,7 +20,14 @@ const at = (country: string, extra: Record<string, string> = {}) => ({
   shipping: { name: 'Ada Lovelace', address: { line1: 'Main St 1', city: 'Somewhere', postal_code: '12345', country, ...extra } },
 });
 // tee 2 × 2500 = 5000 and shipping 500 at Germany's 19%: 950 + 95.
-const DE_AMOUNTS = { subtotal: 5000, discount: 0, shipping: 500, tax: 1045, tax_lines: [{ display_name: 'VAT DE', percentage: 19, inclusive: false, amount: 1045 }], total: 6545 };
+const DE_AMOUNTS = {
+  subtotal: 5000,
+  discount: 0,
+  shipping: 500,
+  tax: 1045,
+  tax_lines: [{ display_name: 'VAT DE', percentage: 19, inclusive: false, amount: 1045 }],
+  total: 6545,
+};
 
 describe('Stripe Tax at checkout', () => {
   const clock = manualClock(Date.now());
@@ -67,7 +74,10 @@ describe('Stripe Tax at checkout', () => {
     assert.equal(pi.amount, 6545);
     // The calculation the intent names is the one asked with the merchant's key, the address and the shipping.
     const calc = await stripeGet(`/v1/tax/calculations/${pi.metadata.tax_calculation_id}`);
-    assert.deepEqual([calc.amount_total, calc.customer_details.address_source, calc.customer_details.address.country, calc.shipping_cost.amount], [6545, 'shipping', 'DE', 500]);
+    assert.deepEqual(
+      [calc.amount_total, calc.customer_details.address_source, calc.customer_details.address.country, calc.shipping_cost.amount],
+      [6545, 'shipping', 'DE', 500],
+    );
     assert.equal(emu.requests.filter((r) => r.path === '/v1/tax/calculations').at(-1)?.apiKey, secret());
     const moved = await details(token, at('US', { state: 'ca' }));
     assert.equal(calculations(), before + 2);
@@ -77,7 +87,10 @@ describe('Stripe Tax at checkout', () => {
   });
 
   it("taxes a product at its category's Stripe tax code, and where Stripe collects nothing there is no tax line", async () => {
-    const { token } = await checkoutFor(server, shop.store.id, [['book', 1], ['tee', 1]]);
+    const { token } = await checkoutFor(server, shop.store.id, [
+      ['book', 1],
+      ['tee', 1],
+    ]);
     const res = await details(token, at('DE'));
     // book 2000 at the reduced 7% = 140; tee 2500 + shipping 500 at 19% = 570.
     assert.deepEqual(res.body.details.amounts.tax_lines, [
@@ -134,12 +147,14 @@ describe('Stripe Tax at checkout', () => {
       assert.equal(done.status, 200, done.text);
       const orderId = done.body.order.id as string;
       assert.ok((await server.deps.storage.taxTransactions.get(orderId))?.transaction_id);
-      const made = transactionCalls().slice(before).filter((r) => r.status === 200);
+      const made = transactionCalls()
+        .slice(before)
+        .filter((r) => r.status === 200);
       assert.equal(made.length, 1, `round ${round}: one create_from_calculation`);
     }
   });
 
-  it("never fails the order when Stripe fails the transaction: it is recorded, retried by the sweep, and claimed by one instance at a time", async () => {
+  it('never fails the order when Stripe fails the transaction: it is recorded, retried by the sweep, and claimed by one instance at a time', async () => {
     const twin = await server.twin();
     const { token } = await checkoutFor(server, shop.store.id, [['tee', 1]]);
     assert.equal((await details(token, at('DE'))).status, 200);
@@ -177,7 +192,14 @@ describe('Stripe Tax at checkout', () => {
       const { token } = await checkoutFor(server, shop.store.id, [['tee', 2]]);
       const res = await details(token, at('DE'));
       // 5000 × 19/119 = 798.3 → 798, 500 × 19/119 = 79.8 → 80: inside the prices.
-      assert.deepEqual(res.body.details.amounts, { subtotal: 5000, discount: 0, shipping: 500, tax: 0, tax_lines: [{ display_name: 'VAT DE', percentage: 19, inclusive: true, amount: 878 }], total: 5500 });
+      assert.deepEqual(res.body.details.amounts, {
+        subtotal: 5000,
+        discount: 0,
+        shipping: 500,
+        tax: 0,
+        tax_lines: [{ display_name: 'VAT DE', percentage: 19, inclusive: true, amount: 878 }],
+        total: 5500,
+      });
       const { intent, confirmed } = await pay(server, emu, token);
       assert.equal(confirmed.body.amount, 5500);
       assert.equal((await complete(token, intent.payment_intent_id)).body.order.amount, 5500);
@@ -191,19 +213,38 @@ describe('Stripe Tax at checkout', () => {
     const intent = (await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).body;
     assert.equal((await details(token, at('DE'))).body.amount, 6545);
     // What a crash after Stripe's update leaves: the intent ships to California with that calculation's tax.
-    const calc = await (await fetch(`${emu.url}/v1/tax/calculations`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${secret()}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        currency: 'eur', 'line_items[0][amount]': '5000', 'line_items[0][reference]': 'tee', 'shipping_cost[amount]': '500',
-        'customer_details[address][country]': 'US', 'customer_details[address][state]': 'CA', 'customer_details[address][postal_code]': '12345',
-        'customer_details[address_source]': 'shipping',
+    const calc = await (
+      await fetch(`${emu.url}/v1/tax/calculations`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${secret()}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          currency: 'eur',
+          'line_items[0][amount]': '5000',
+          'line_items[0][reference]': 'tee',
+          'shipping_cost[amount]': '500',
+          'customer_details[address][country]': 'US',
+          'customer_details[address][state]': 'CA',
+          'customer_details[address][postal_code]': '12345',
+          'customer_details[address_source]': 'shipping',
+        }).toString(),
+      })
+    ).json();
+    const moved = await call(
+      emu.url,
+      'POST',
+      `/v1/payment_intents/${intent.payment_intent_id}`,
+      new URLSearchParams({
+        amount: String(calc.amount_total),
+        'shipping[name]': 'Ada Lovelace',
+        'shipping[address][line1]': 'Main St 1',
+        'shipping[address][city]': 'Somewhere',
+        'shipping[address][postal_code]': '12345',
+        'shipping[address][state]': 'CA',
+        'shipping[address][country]': 'US',
+        'metadata[tax_calculation_id]': calc.id,
       }).toString(),
-    })).json();
-    const moved = await call(emu.url, 'POST', `/v1/payment_intents/${intent.payment_intent_id}`, new URLSearchParams({
-      amount: String(calc.amount_total), 'shipping[name]': 'Ada Lovelace', 'shipping[address][line1]': 'Main St 1', 'shipping[address][city]': 'Somewhere',
-      'shipping[address][postal_code]': '12345', 'shipping[address][state]': 'CA', 'shipping[address][country]': 'US', 'metadata[tax_calculation_id]': calc.id,
-    }).toString(), { Authorization: `Bearer ${secret()}`, 'Content-Type': 'application/x-www-form-urlencoded' });
+      { Authorization: `Bearer ${secret()}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    );
     assert.equal(moved.status, 200, moved.text);
     await confirmWithCard(emu, intent.publishable_key, intent, '4242424242424242');
     const done = await complete(token, intent.payment_intent_id);

@@ -57,8 +57,12 @@ describe('tax at checkout', () => {
     assert.equal(res.status, 200, res.text);
     // 5000 × 19/119 = 798.3 → 798, shipping 500 × 19/119 = 79.8 → 80.
     assert.deepEqual(res.body.details.amounts, {
-      subtotal: 5000, discount: 0, shipping: 500, tax: 0,
-      tax_lines: [{ display_name: 'VAT', percentage: 19, inclusive: true, amount: 878 }], total: 5500,
+      subtotal: 5000,
+      discount: 0,
+      shipping: 500,
+      tax: 0,
+      tax_lines: [{ display_name: 'VAT', percentage: 19, inclusive: true, amount: 878 }],
+      total: 5500,
     });
     assert.equal(res.body.amount, 5500);
   });
@@ -70,8 +74,12 @@ describe('tax at checkout', () => {
     assert.equal(res.status, 200, res.text);
     // 5000 × 7.25% = 362.5 → 363, shipping 500 × 7.25% = 36.25 → 36.
     assert.deepEqual(res.body.details.amounts, {
-      subtotal: 5000, discount: 0, shipping: 500, tax: 399,
-      tax_lines: [{ display_name: 'Sales tax', percentage: 7.25, inclusive: false, amount: 399 }], total: 5899,
+      subtotal: 5000,
+      discount: 0,
+      shipping: 500,
+      tax: 399,
+      tax_lines: [{ display_name: 'Sales tax', percentage: 7.25, inclusive: false, amount: 399 }],
+      total: 5899,
     });
     assert.equal(await intentAmount(intent.payment_intent_id), 5899);
     assert.deepEqual((await call(server.url, 'GET', `/api/checkout/${token}`)).body.details.amounts.tax, 399);
@@ -101,7 +109,14 @@ describe('tax at checkout', () => {
     assert.equal(confirmed.body.amount, 5899);
     const done = await call(server.url, 'POST', `/api/checkout/${token}/complete`, { payment_intent_id: intent.payment_intent_id });
     assert.equal(done.status, 200, done.text);
-    const amounts = { subtotal: 5000, discount: 0, shipping: 500, tax: 399, tax_lines: [{ display_name: 'Sales tax', percentage: 7.25, inclusive: false, amount: 399 }], total: 5899 };
+    const amounts = {
+      subtotal: 5000,
+      discount: 0,
+      shipping: 500,
+      tax: 399,
+      tax_lines: [{ display_name: 'Sales tax', percentage: 7.25, inclusive: false, amount: 399 }],
+      total: 5899,
+    };
     assert.deepEqual([done.body.order.amount, done.body.order.amounts], [5899, amounts]);
     const listed = await internal(server, 'GET', `/api/internal/stores/${shop.store.id}/orders`);
     assert.deepEqual(listed.body.data.find((o: { id: string }) => o.id === done.body.order.id).amounts, amounts);
@@ -134,8 +149,13 @@ describe('tax at checkout', () => {
     assert.equal((await details(token, at('DE'))).body.amount, 5500);
     // What a crash after Stripe's update leaves: the intent ships to California with its sales tax, the session says Germany.
     const moved = await updateIntent(intent.payment_intent_id, {
-      amount: '5899', 'shipping[name]': 'Ada Lovelace', 'shipping[address][line1]': 'Main St 1', 'shipping[address][city]': 'Somewhere',
-      'shipping[address][postal_code]': '12345', 'shipping[address][state]': 'CA', 'shipping[address][country]': 'US',
+      amount: '5899',
+      'shipping[name]': 'Ada Lovelace',
+      'shipping[address][line1]': 'Main St 1',
+      'shipping[address][city]': 'Somewhere',
+      'shipping[address][postal_code]': '12345',
+      'shipping[address][state]': 'CA',
+      'shipping[address][country]': 'US',
     });
     assert.equal(moved.status, 200, moved.text);
     await confirmWithCard(emu, intent.publishable_key, intent, '4242424242424242');

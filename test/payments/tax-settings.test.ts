@@ -72,7 +72,11 @@ describe("a store's tax settings (internal API)", () => {
       assert.equal(res.body.error.param, param, JSON.stringify(body).slice(0, 200));
     }
     assert.equal((await internal(server, 'PUT', path(), 'not json')).status, 400);
-    assert.deepEqual((await internal(server, 'GET', path())).body.tax, { mode: 'rates', tax_shipping: false, rates: [{ ...rate, state: null, tax_category: null }] });
+    assert.deepEqual((await internal(server, 'GET', path())).body.tax, {
+      mode: 'rates',
+      tax_shipping: false,
+      rates: [{ ...rate, state: null, tax_category: null }],
+    });
     assert.equal((await internal(server, 'PUT', '/api/internal/stores/00000000-0000-4000-8000-000000000000/tax', good)).status, 404);
     assert.equal((await call(server.url, 'PUT', path(), good)).status, 401);
   });

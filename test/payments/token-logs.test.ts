@@ -43,7 +43,10 @@ describe('checkout tokens stay out of the error log', () => {
     assert.match(written, /request failed/);
     assert.ok(written.includes('/api/checkout/:token/payment-intent'), written);
     assert.ok(!written.includes(token), 'the token is not in the log');
-    assert.ok(server.logs.every((line) => !line.includes(token)), 'nor anywhere else in the log');
+    assert.ok(
+      server.logs.every((line) => !line.includes(token)),
+      'nor anywhere else in the log',
+    );
     // The same session still works once storage answers again.
     assert.equal((await call(server.url, 'POST', `/api/checkout/${token}/payment-intent`)).status, 200);
   });

@@ -20,17 +20,38 @@ const FAST = { timeoutMs: 300, pollIntervalMs: 20, batch: 20 };
 
 describe('retry schedule', () => {
   const claimed = (over: Partial<ClaimedDelivery>): ClaimedDelivery => ({
-    seq: 1, endpoint_id: 'we_x', event_id: 'evt_x', event_type: 'order.paid', store_id: 's', payload: '{}', event_created_at: 0,
-    attempts: 0, created_at: 0, url: 'http://127.0.0.1:9/', secret_sealed: '', previous_secret_sealed: null, previous_secret_expires_at: null, failing_since: null,
+    seq: 1,
+    endpoint_id: 'we_x',
+    event_id: 'evt_x',
+    event_type: 'order.paid',
+    store_id: 's',
+    payload: '{}',
+    event_created_at: 0,
+    attempts: 0,
+    created_at: 0,
+    url: 'http://127.0.0.1:9/',
+    secret_sealed: '',
+    previous_secret_sealed: null,
+    previous_secret_expires_at: null,
+    failing_since: null,
     ...over,
   });
 
   it('waits 30 s, 2 min, 10 min, 1 h, 3 h, then 6 h between attempts, each within ±20 %', () => {
     const bases = [30_000, 120_000, 600_000, HOUR, 3 * HOUR, 6 * HOUR, 6 * HOUR, 6 * HOUR];
     bases.forEach((base, i) => {
-      assert.equal(retryDelay(i + 1, () => 0.5), base);
-      assert.equal(retryDelay(i + 1, () => 0), base * 0.8);
-      assert.equal(retryDelay(i + 1, () => 1), base * 1.2);
+      assert.equal(
+        retryDelay(i + 1, () => 0.5),
+        base,
+      );
+      assert.equal(
+        retryDelay(i + 1, () => 0),
+        base * 0.8,
+      );
+      assert.equal(
+        retryDelay(i + 1, () => 1),
+        base * 1.2,
+      );
     });
   });
 
@@ -82,7 +103,10 @@ describe('webhooks delivered to the platform', () => {
     return done.body.order as { id: string; payment_intent_id: string };
   };
   const deliveriesOf = (endpointId: string) =>
-    server.sql<{ event_id: string; status: string; attempts: number }>('SELECT event_id, status, CAST(attempts AS INTEGER) AS attempts FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY seq', [endpointId]);
+    server.sql<{ event_id: string; status: string; attempts: number }>(
+      'SELECT event_id, status, CAST(attempts AS INTEGER) AS attempts FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY seq',
+      [endpointId],
+    );
   const checkSignature = (r: Received, secret: string) => {
     const id = String(r.headers['webhook-id']);
     const timestamp = String(r.headers['webhook-timestamp']);
@@ -121,7 +145,7 @@ describe('webhooks delivered to the platform', () => {
     assert.deepEqual(await deliveriesOf(ep.id), [{ event_id: got.event.id, status: 'delivered', attempts: 1 }]);
   });
 
-  it('reports refunds and the store\'s Stripe connection changes', async () => {
+  it("reports refunds and the store's Stripe connection changes", async () => {
     const shop = await openShop(server, emu, 'Refund Hooks');
     const rx = await receiver();
     await endpointFor(rx.url, shop.store.id, ['order.refunded', 'store.stripe.connected', 'store.stripe.disconnected']);
@@ -169,21 +193,30 @@ describe('webhooks delivered to the platform', () => {
     const dead = await server.deps.storage.webhookDeliveries.claim(workerOwner('inst_dead'), 1, 60_000);
     assert.equal(dead.length, 1);
     await server.restart();
-    assert.equal(await pass(), 0, 'the dead instance\'s claim holds until it expires');
+    assert.equal(await pass(), 0, "the dead instance's claim holds until it expires");
     clock.advance(60_001);
     for (let round = 0; round < 20 && (await deliveriesOf(ep.id)).some((d) => d.status !== 'delivered'); round++) {
       while ((await pass()) > 0);
       clock.advance(HOUR);
     }
     const rows = await deliveriesOf(ep.id);
-    assert.deepEqual(rows.map((d) => d.status), ['delivered', 'delivered', 'delivered']);
+    assert.deepEqual(
+      rows.map((d) => d.status),
+      ['delivered', 'delivered', 'delivered'],
+    );
     const delivered = new Set(rx.received.filter((_, n) => n >= 6).map((r) => r.event.data.id));
     assert.deepEqual([...delivered].sort(), orders.map((o) => o.id).sort(), 'every order arrived');
     assert.ok(rx.received.length >= 9, `attempts: ${rx.received.length}`);
     for (const r of rx.received) assert.ok(checkSignature(r, ep.secret));
     const failures = server.logs.filter((l) => l.includes('webhook delivery failed'));
-    assert.ok(failures.some((l) => l.includes('no answer within 300 ms')), 'the timeouts are logged');
-    assert.ok(failures.every((l) => !l.includes('token=abc')), 'only the origin of the URL is logged');
+    assert.ok(
+      failures.some((l) => l.includes('no answer within 300 ms')),
+      'the timeouts are logged',
+    );
+    assert.ok(
+      failures.every((l) => !l.includes('token=abc')),
+      'only the origin of the URL is logged',
+    );
     const [{ failing_since }] = await server.sql<{ failing_since: number | null }>('SELECT failing_since FROM webhook_endpoints WHERE id = ?', [ep.id]);
     assert.equal(failing_since, null, 'a success clears the failing mark');
   });
@@ -215,17 +248,25 @@ describe('webhooks delivered to the platform', () => {
   it('follows no redirect and cuts a huge answer', async () => {
     const shop = await openShop(server, emu, 'Redirect Hooks');
     const elsewhere = await receiver();
-    const rx = await receiver((n) => (n === 0 ? { status: 307, headers: { location: elsewhere.url } } : { status: 200, body: Buffer.alloc(5 * 1024 * 1024, 'x') }));
+    const rx = await receiver((n) =>
+      n === 0 ? { status: 307, headers: { location: elsewhere.url } } : { status: 200, body: Buffer.alloc(5 * 1024 * 1024, 'x') },
+    );
     const ep = await endpointFor(rx.url, shop.store.id);
     await paidOrder(shop.store.id);
     assert.equal(await deliverDue(server.deps, FAST), 1);
     assert.equal(elsewhere.received.length, 0, 'the redirect was not followed');
     const [row] = await server.sql<{ status: string; code: number; error: string }>(
-      'SELECT status, CAST(last_status_code AS INTEGER) AS code, last_error AS error FROM webhook_deliveries WHERE endpoint_id = ?', [ep.id]);
+      'SELECT status, CAST(last_status_code AS INTEGER) AS code, last_error AS error FROM webhook_deliveries WHERE endpoint_id = ?',
+      [ep.id],
+    );
     assert.deepEqual(row, { status: 'pending', code: 307, error: 'redirect not followed' });
     clock.advance(RETRY_DELAYS_MS[0] * 1.2 + 1);
     assert.equal(await deliverDue(server.deps, FAST), 1);
-    assert.deepEqual((await deliveriesOf(ep.id)).map((d) => d.status), ['delivered'], 'a 2xx with 5 MB of answer, read up to 1 MB');
+    assert.deepEqual(
+      (await deliveriesOf(ep.id)).map((d) => d.status),
+      ['delivered'],
+      'a 2xx with 5 MB of answer, read up to 1 MB',
+    );
   });
 
   it('gives a delivery up after 3 days and disables an endpoint failing that long', async () => {
@@ -244,36 +285,51 @@ describe('webhooks delivered to the platform', () => {
     assert.match(endpoint.body.disabled_reason, /failed for 7\d hours/);
   });
 
-  it('two instances on one database send each event once while the receiver is healthy', { skip: TEST_ENGINE === 'sqlite' && 'several instances run on PostgreSQL only (README: Several instances)' }, async () => {
-    const shop = await openShop(server, emu, 'Twin Hooks');
-    const rx = await receiver();
-    const endpoints = [await endpointFor(rx.url, shop.store.id), await endpointFor(rx.url, shop.store.id)];
-    const twin = await server.twin();
-    const events: string[] = [];
-    for (let i = 0; i < 30; i++) {
-      const id = `evt_twin_${String(i).padStart(2, '0')}`;
-      events.push(id);
-      await server.sql('INSERT INTO platform_events (id, type, store_id, payload, created_at) VALUES (?, ?, ?, ?, ?)', [id, 'order.paid', shop.store.id, `{"n":${i}}`, clock.now()]);
-      for (const ep of endpoints) {
-        await server.sql('INSERT INTO webhook_deliveries (endpoint_id, event_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?)', [ep.id, id, clock.now(), clock.now()]);
+  it(
+    'two instances on one database send each event once while the receiver is healthy',
+    { skip: TEST_ENGINE === 'sqlite' && 'several instances run on PostgreSQL only (README: Several instances)' },
+    async () => {
+      const shop = await openShop(server, emu, 'Twin Hooks');
+      const rx = await receiver();
+      const endpoints = [await endpointFor(rx.url, shop.store.id), await endpointFor(rx.url, shop.store.id)];
+      const twin = await server.twin();
+      const events: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        const id = `evt_twin_${String(i).padStart(2, '0')}`;
+        events.push(id);
+        await server.sql('INSERT INTO platform_events (id, type, store_id, payload, created_at) VALUES (?, ?, ?, ?, ?)', [
+          id,
+          'order.paid',
+          shop.store.id,
+          `{"n":${i}}`,
+          clock.now(),
+        ]);
+        for (const ep of endpoints) {
+          await server.sql('INSERT INTO webhook_deliveries (endpoint_id, event_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?)', [
+            ep.id,
+            id,
+            clock.now(),
+            clock.now(),
+          ]);
+        }
       }
-    }
-    // Both start on the whole backlog at once, polling every 5 ms: every claim is contended.
-    const stops = [startDeliveryWorker(server.deps, { ...FAST, pollIntervalMs: 5 }), startDeliveryWorker(twin.deps, { ...FAST, pollIntervalMs: 5 })];
-    try {
-      await until(() => rx.received.length >= 60, 20_000, '60 deliveries');
-      await new Promise((r) => setTimeout(r, 200));
-    } finally {
-      await Promise.all(stops.map((s) => s()));
-    }
-    assert.equal(rx.received.length, 60, 'no double sends');
-    const got = rx.received.map((r) => String(r.headers['webhook-id']));
-    for (const id of events) assert.equal(got.filter((g) => g === id).length, 2, `${id}: once per endpoint`);
-    for (const ep of endpoints) {
-      const rows = await deliveriesOf(ep.id);
-      assert.ok(rows.every((d) => d.status === 'delivered' && d.attempts === 1));
-      const arrived = rx.received.filter((r) => checkSignature(r, ep.secret)).map((r) => String(r.headers['webhook-id']));
-      assert.deepEqual(arrived, events, 'each endpoint got its events in order');
-    }
-  });
+      // Both start on the whole backlog at once, polling every 5 ms: every claim is contended.
+      const stops = [startDeliveryWorker(server.deps, { ...FAST, pollIntervalMs: 5 }), startDeliveryWorker(twin.deps, { ...FAST, pollIntervalMs: 5 })];
+      try {
+        await until(() => rx.received.length >= 60, 20_000, '60 deliveries');
+        await new Promise((r) => setTimeout(r, 200));
+      } finally {
+        await Promise.all(stops.map((s) => s()));
+      }
+      assert.equal(rx.received.length, 60, 'no double sends');
+      const got = rx.received.map((r) => String(r.headers['webhook-id']));
+      for (const id of events) assert.equal(got.filter((g) => g === id).length, 2, `${id}: once per endpoint`);
+      for (const ep of endpoints) {
+        const rows = await deliveriesOf(ep.id);
+        assert.ok(rows.every((d) => d.status === 'delivered' && d.attempts === 1));
+        const arrived = rx.received.filter((r) => checkSignature(r, ep.secret)).map((r) => String(r.headers['webhook-id']));
+        assert.deepEqual(arrived, events, 'each endpoint got its events in order');
+      }
+    },
+  );
 });

@@ -58,8 +58,15 @@ describe('the delivery log and redelivery', () => {
     const page = await log(ep.id);
     assert.equal(page.data.length, 2);
     const [newer, older] = page.data;
-    assert.deepEqual(rx.received.map((r) => r.event.id), [older.event_id, newer.event_id], 'newest first in the log');
-    assert.deepEqual([older.status, older.attempts, older.last_status_code, older.last_error, older.event_type], ['pending', 1, 500, 'answered 500', 'order.paid']);
+    assert.deepEqual(
+      rx.received.map((r) => r.event.id),
+      [older.event_id, newer.event_id],
+      'newest first in the log',
+    );
+    assert.deepEqual(
+      [older.status, older.attempts, older.last_status_code, older.last_error, older.event_type],
+      ['pending', 1, 500, 'answered 500', 'order.paid'],
+    );
     assert.equal(older.last_attempt_at, new Date(clock.now()).toISOString());
     assert.ok(Date.parse(older.next_attempt_at) > clock.now(), 'due after its backoff');
 
@@ -88,13 +95,19 @@ describe('the delivery log and redelivery', () => {
     const before = rx.received.length;
     assert.equal((await server.internal('POST', `/webhook-endpoints/${ep.id}/deliveries/${older.event_id}/redeliver`)).body.status, 'pending');
     await drain();
-    assert.deepEqual(rx.received.slice(before).map((r) => r.headers['webhook-id']), [older.event_id], 'a delivered event again, same webhook-id');
+    assert.deepEqual(
+      rx.received.slice(before).map((r) => r.headers['webhook-id']),
+      [older.event_id],
+      'a delivered event again, same webhook-id',
+    );
     assert.equal((await log(ep.id)).data.find((d) => d.event_id === older.event_id)!.attempts, 4);
   });
 
   it('answers 404 for an unknown endpoint or an event never delivered to it', async () => {
     const shop = await openShop(server, emu, 'Log 404');
-    const ep = (await server.internal('POST', '/webhook-endpoints', { url: rx.url, event_types: ['order.paid'], store_ids: [shop.store.id] })).body as { id: string };
+    const ep = (await server.internal('POST', '/webhook-endpoints', { url: rx.url, event_types: ['order.paid'], store_ids: [shop.store.id] })).body as {
+      id: string;
+    };
     const unknownEvent = await server.internal('POST', `/webhook-endpoints/${ep.id}/deliveries/evt_nope/redeliver`);
     assert.deepEqual([unknownEvent.status, unknownEvent.body.error.code], [404, 'webhook_delivery_not_found']);
     const unknownEndpoint = await server.internal('POST', '/webhook-endpoints/we_nope/deliveries/evt_nope/redeliver');
@@ -106,7 +119,9 @@ describe('the delivery log and redelivery', () => {
   it('refuses, in production, a delivery whose host resolves to a private address now, as a failed attempt', async () => {
     const shop = await openShop(server, emu, 'SSRF Hooks');
     // Saved in tests (127.0.0.1 allowed); delivered as production would, as if DNS had moved the host since.
-    const ep = (await server.internal('POST', '/webhook-endpoints', { url: rx.url, event_types: ['order.paid'], store_ids: [shop.store.id] })).body as { id: string };
+    const ep = (await server.internal('POST', '/webhook-endpoints', { url: rx.url, event_types: ['order.paid'], store_ids: [shop.store.id] })).body as {
+      id: string;
+    };
     await paidOrder(shop.store.id);
     await emu.webhooks.idle();
     const received = rx.received.length;

@@ -26,17 +26,41 @@ before(async () => {
 after(() => db.destroy());
 
 const conn = (storeId: string): StripeConnection => ({
-  store_id: storeId, account_id: 'acct_1', account_name: 'A', publishable_key: 'pk_test_1', secret_key_sealed: 'sealed-sk', key_type: 'secret',
-  livemode: false, key_status: 'valid', webhook_endpoint_id: null, webhook_secret_sealed: null, connected_at: clock.now(), last_error: null,
+  store_id: storeId,
+  account_id: 'acct_1',
+  account_name: 'A',
+  publishable_key: 'pk_test_1',
+  secret_key_sealed: 'sealed-sk',
+  key_type: 'secret',
+  livemode: false,
+  key_status: 'valid',
+  webhook_endpoint_id: null,
+  webhook_secret_sealed: null,
+  connected_at: clock.now(),
+  last_error: null,
 });
 const link = () => ({ signature: uid('sig_'), expiresAt: clock.now() + 60_000 });
 /** An announcement as the domain makes one, with a fixed id when given. */
-const announce = (type: EventType, id = uid('evt_')): Announce<StripeConnection> => (c) => ({
-  id, type, store_id: c.store_id, created_at: clock.now(), payload: JSON.stringify({ store_id: c.store_id }),
-  subscribes: (e) => subscribes(e, type, c.store_id),
-});
+const announce =
+  (type: EventType, id = uid('evt_')): Announce<StripeConnection> =>
+  (c) => ({
+    id,
+    type,
+    store_id: c.store_id,
+    created_at: clock.now(),
+    payload: JSON.stringify({ store_id: c.store_id }),
+    subscribes: (e) => subscribes(e, type, c.store_id),
+  });
 const endpoint = (over: { event_types?: string[]; store_ids?: string[] | null; enabled?: boolean } = {}) =>
-  a.webhookEndpoints.create({ id: uid('we_'), url: 'https://bmos.example/hooks', event_types: ['store.stripe.connected'], store_ids: null, enabled: true, secret_sealed: 's', ...over });
+  a.webhookEndpoints.create({
+    id: uid('we_'),
+    url: 'https://bmos.example/hooks',
+    event_types: ['store.stripe.connected'],
+    store_ids: null,
+    enabled: true,
+    secret_sealed: 's',
+    ...over,
+  });
 const newStore = async () => (await a.stores.create({ id: uid('st_'), name: 'Outbox Shop', allowed_origins: [], default_currency: 'usd' }))!;
 const delivered: DeliveryOutcome = { status: 'delivered', nextAttemptAt: null, statusCode: 200, error: null, disableEndpoint: null };
 
@@ -97,7 +121,10 @@ describe(`the platform's outbox on ${TEST_ENGINE === 'postgres' ? 'PostgreSQL' :
     assert.equal(await a.webhookDeliveries.settle(taken.seq, holder, delivered), false, 'the former holder writes nothing');
     assert.equal(await b.webhookDeliveries.settle(taken.seq, 'inst_new/webhooks', delivered), true);
     const next = (await a.webhookDeliveries.claim('inst_new/webhooks', 10, 60_000)).filter((d) => d.endpoint_id === ep.id);
-    assert.deepEqual(next.map((d) => d.event_id), [ids[1]]);
+    assert.deepEqual(
+      next.map((d) => d.event_id),
+      [ids[1]],
+    );
     assert.equal(await a.webhookDeliveries.release('inst_new/webhooks'), 1);
   });
 });

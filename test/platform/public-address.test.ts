@@ -12,14 +12,27 @@ const resolved = (addresses: string[]) => () => Promise.resolve(addresses);
 describe('nonPublicReason', () => {
   it('refuses loopback, private, link-local, CGNAT, unspecified and metadata addresses', () => {
     const cases: Array<[string, string]> = [
-      ['127.0.0.1', 'loopback'], ['127.255.0.9', 'loopback'], ['::1', 'loopback'],
-      ['10.0.0.1', 'private'], ['172.16.0.1', 'private'], ['172.31.255.255', 'private'], ['192.168.1.1', 'private'],
-      ['fc00::1', 'private'], ['fd12:3456::1', 'private'],
-      ['169.254.1.1', 'link-local'], ['fe80::1', 'link-local'], ['febf::1', 'link-local'],
-      ['100.64.0.1', 'carrier-grade NAT'], ['100.127.255.254', 'carrier-grade NAT'],
-      ['0.0.0.0', 'unspecified'], ['::', 'unspecified'],
-      ['169.254.169.254', 'metadata service'], ['fd00:ec2::254', 'metadata service'], ['100.100.100.200', 'metadata service'],
-      ['224.0.0.1', 'multicast or reserved'], ['255.255.255.255', 'multicast or reserved'],
+      ['127.0.0.1', 'loopback'],
+      ['127.255.0.9', 'loopback'],
+      ['::1', 'loopback'],
+      ['10.0.0.1', 'private'],
+      ['172.16.0.1', 'private'],
+      ['172.31.255.255', 'private'],
+      ['192.168.1.1', 'private'],
+      ['fc00::1', 'private'],
+      ['fd12:3456::1', 'private'],
+      ['169.254.1.1', 'link-local'],
+      ['fe80::1', 'link-local'],
+      ['febf::1', 'link-local'],
+      ['100.64.0.1', 'carrier-grade NAT'],
+      ['100.127.255.254', 'carrier-grade NAT'],
+      ['0.0.0.0', 'unspecified'],
+      ['::', 'unspecified'],
+      ['169.254.169.254', 'metadata service'],
+      ['fd00:ec2::254', 'metadata service'],
+      ['100.100.100.200', 'metadata service'],
+      ['224.0.0.1', 'multicast or reserved'],
+      ['255.255.255.255', 'multicast or reserved'],
     ];
     for (const [address, reason] of cases) assert.equal(nonPublicReason(address), reason, address);
   });
@@ -33,7 +46,18 @@ describe('nonPublicReason', () => {
   });
 
   it('lets public addresses through, next to the edges of the ranges', () => {
-    for (const address of ['8.8.8.8', '1.1.1.1', '172.15.255.255', '172.32.0.1', '100.63.255.255', '100.128.0.1', '192.169.0.1', '11.0.0.1', '2606:4700:4700::1111', '2001:db9::1']) {
+    for (const address of [
+      '8.8.8.8',
+      '1.1.1.1',
+      '172.15.255.255',
+      '172.32.0.1',
+      '100.63.255.255',
+      '100.128.0.1',
+      '192.169.0.1',
+      '11.0.0.1',
+      '2606:4700:4700::1111',
+      '2001:db9::1',
+    ]) {
       assert.equal(nonPublicReason(address), null, address);
     }
   });

@@ -16,7 +16,7 @@ const VECTOR = {
 };
 
 describe('Standard Webhooks signatures', () => {
-  it('reproduces the specification\'s test vector exactly', () => {
+  it("reproduces the specification's test vector exactly", () => {
     assert.equal(sign(VECTOR.secret, VECTOR.id, VECTOR.timestamp, VECTOR.body), VECTOR.signature);
   });
 

@@ -38,7 +38,12 @@ describe('webhook endpoints of the platform', () => {
     return res.body;
   };
   const sealedRow = async (id: string) =>
-    (await server.sql<{ secret_sealed: string; previous_secret_sealed: string | null }>('SELECT secret_sealed, previous_secret_sealed FROM webhook_endpoints WHERE id = ?', [id]))[0];
+    (
+      await server.sql<{ secret_sealed: string; previous_secret_sealed: string | null }>(
+        'SELECT secret_sealed, previous_secret_sealed FROM webhook_endpoints WHERE id = ?',
+        [id],
+      )
+    )[0];
   const everyRow = () => server.sql('SELECT * FROM webhook_endpoints ORDER BY id');
 
   it('answers a new endpoint with its whsec_ secret of 32 random bytes, once', async () => {
@@ -47,8 +52,22 @@ describe('webhook endpoints of the platform', () => {
     assert.match(ep.secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
     assert.equal(Buffer.from(ep.secret.slice(6), 'base64').length, 32);
     assert.deepEqual(
-      { url: ep.url, event_types: ep.event_types, store_ids: ep.store_ids, enabled: ep.enabled, disabled_reason: ep.disabled_reason, previous: ep.previous_secret_expires_at },
-      { url: 'http://127.0.0.1:9/hooks', event_types: ['order.paid', 'order.refunded'], store_ids: [store.id], enabled: true, disabled_reason: null, previous: null },
+      {
+        url: ep.url,
+        event_types: ep.event_types,
+        store_ids: ep.store_ids,
+        enabled: ep.enabled,
+        disabled_reason: ep.disabled_reason,
+        previous: ep.previous_secret_expires_at,
+      },
+      {
+        url: 'http://127.0.0.1:9/hooks',
+        event_types: ['order.paid', 'order.refunded'],
+        store_ids: [store.id],
+        enabled: true,
+        disabled_reason: null,
+        previous: null,
+      },
     );
     assert.notEqual((await create()).secret, ep.secret, 'each endpoint gets a secret of its own');
   });
@@ -63,7 +82,7 @@ describe('webhook endpoints of the platform', () => {
     assertNoSecrets(JSON.stringify([one.body, list.body]), secrets, 'GET answers');
   });
 
-  it('keeps the secret only sealed at rest, opening as this endpoint\'s current secret and nowhere else', async () => {
+  it("keeps the secret only sealed at rest, opening as this endpoint's current secret and nowhere else", async () => {
     const ep = await create();
     const other = await create();
     assertNoSecrets(await server.atRest(), secrets, 'the database');
@@ -159,12 +178,19 @@ describe('webhook endpoints of the platform', () => {
       }
     }
     // An unknown field is refused too; as everywhere in the API, param names the object holding it (none here).
-    for (const [method, path] of [['POST', BASE], ['PATCH', `${BASE}/${ep.id}`]]) {
+    for (const [method, path] of [
+      ['POST', BASE],
+      ['PATCH', `${BASE}/${ep.id}`],
+    ]) {
       const res = await server.internal(method, path, { url: 'https://bmos.example/hooks', event_types: ['order.paid'], secret: 'whsec_mine' });
       assert.deepEqual([res.status, res.body.error.code, res.body.error.param], [400, 'invalid_request', undefined], `${method} with an unknown field`);
       assert.match(res.body.error.message, /secret/);
     }
-    const junk = await fetch(`${server.url}/api/internal${BASE}`, { method: 'POST', headers: { 'X-Internal-Secret': server.internalSecret, 'Content-Type': 'application/json' }, body: '{"url":' });
+    const junk = await fetch(`${server.url}/api/internal${BASE}`, {
+      method: 'POST',
+      headers: { 'X-Internal-Secret': server.internalSecret, 'Content-Type': 'application/json' },
+      body: '{"url":',
+    });
     assert.equal(junk.status, 400);
     assert.equal((await server.internal('PATCH', `${BASE}/we_nope`, { enabled: false })).status, 404);
     assert.equal((await server.internal('POST', `${BASE}/we_nope/rotate-secret`)).status, 404);
@@ -175,7 +201,10 @@ describe('webhook endpoints of the platform', () => {
     assert.equal(checkEndpointUrl('https://bmos.example/hooks', 'production'), 'https://bmos.example/hooks');
     assert.equal(checkEndpointUrl('http://127.0.0.1:8080/hooks', 'test'), 'http://127.0.0.1:8080/hooks');
     assert.equal(checkEndpointUrl('http://127.0.0.1:8080/hooks', 'development'), 'http://127.0.0.1:8080/hooks');
-    assert.throws(() => checkEndpointUrl('http://bmos.example/hooks', 'production'), (err: { param?: string; status?: number }) => err.param === 'url' && err.status === 400);
+    assert.throws(
+      () => checkEndpointUrl('http://bmos.example/hooks', 'production'),
+      (err: { param?: string; status?: number }) => err.param === 'url' && err.status === 400,
+    );
   });
 
   it('answers 401 on every route without the right X-Internal-Secret', async () => {
@@ -190,7 +219,11 @@ describe('webhook endpoints of the platform', () => {
     ];
     for (const [method, path] of routes) {
       for (const headers of [{}, { 'X-Internal-Secret': 'wrong' }] as Record<string, string>[]) {
-        const res = await fetch(`${server.url}/api/internal${path}`, { method, headers: { ...headers, 'Content-Type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+        const res = await fetch(`${server.url}/api/internal${path}`, {
+          method,
+          headers: { ...headers, 'Content-Type': 'application/json' },
+          body: method === 'GET' ? undefined : '{}',
+        });
         assert.equal(res.status, 401, `${method} ${path}`);
         assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'unauthorized');
       }
@@ -198,25 +231,22 @@ describe('webhook endpoints of the platform', () => {
     assert.equal((await server.internal('GET', `${BASE}/${ep.id}`)).status, 200, 'nothing was deleted');
   });
 
-  it(
-    'moves both secrets of an endpoint to a new master key when the master key is rotated',
-    async () => {
-      const ep = await create();
-      secrets.push((await server.internal('POST', `${BASE}/${ep.id}/rotate-secret`)).body.secret);
-      const before = await sealedRow(ep.id);
-      // Last but one: from here on the server's own sealer (the old key) opens none of the re-sealed boxes.
-      const newKey = new Uint8Array(randomBytes(32));
-      const next = new Sealer(newKey, [server.config.masterKey]);
-      assert.ok((await resealAll(server.deps.storage.sealed, next)) >= 2);
-      const after = await sealedRow(ep.id);
-      const onlyNew = new Sealer(newKey);
-      assert.equal(
-        onlyNew.open(webhookEndpointSecretBinding(ep.id, 'previous'), after.previous_secret_sealed!),
-        next.open(webhookEndpointSecretBinding(ep.id, 'previous'), before.previous_secret_sealed!),
-      );
-      assert.equal(onlyNew.open(webhookEndpointSecretBinding(ep.id, 'current'), after.secret_sealed), secrets.at(-1));
-    },
-  );
+  it('moves both secrets of an endpoint to a new master key when the master key is rotated', async () => {
+    const ep = await create();
+    secrets.push((await server.internal('POST', `${BASE}/${ep.id}/rotate-secret`)).body.secret);
+    const before = await sealedRow(ep.id);
+    // Last but one: from here on the server's own sealer (the old key) opens none of the re-sealed boxes.
+    const newKey = new Uint8Array(randomBytes(32));
+    const next = new Sealer(newKey, [server.config.masterKey]);
+    assert.ok((await resealAll(server.deps.storage.sealed, next)) >= 2);
+    const after = await sealedRow(ep.id);
+    const onlyNew = new Sealer(newKey);
+    assert.equal(
+      onlyNew.open(webhookEndpointSecretBinding(ep.id, 'previous'), after.previous_secret_sealed!),
+      next.open(webhookEndpointSecretBinding(ep.id, 'previous'), before.previous_secret_sealed!),
+    );
+    assert.equal(onlyNew.open(webhookEndpointSecretBinding(ep.id, 'current'), after.secret_sealed), secrets.at(-1));
+  });
 
   it('writes no secret to any log line', () => {
     assert.ok(secrets.length >= 10, 'the tests above made secrets');

@@ -13,7 +13,13 @@ const tempDb = () => join(mkdtempSync(join(tmpdir(), 'cb-config-')), 'data', 'db
 
 describe('loadConfig', () => {
   it('reads a complete production configuration', () => {
-    const c = loadConfig({ ...prod, PORT: '8080', TRUST_PROXY: '1', INTERNAL_SECRET: `${secret},second-secret-value-xyz`, PUBLIC_URL: 'https://pay.example.com/' });
+    const c = loadConfig({
+      ...prod,
+      PORT: '8080',
+      TRUST_PROXY: '1',
+      INTERNAL_SECRET: `${secret},second-secret-value-xyz`,
+      PUBLIC_URL: 'https://pay.example.com/',
+    });
     assert.equal(c.port, 8080);
     assert.equal(c.trustProxy, true);
     assert.equal(c.publicUrl, 'https://pay.example.com');
@@ -64,7 +70,10 @@ describe('loadConfig', () => {
       [{ INTERNAL_SECRET: 'short' }, /INTERNAL_SECRET must be at least 16/],
     ];
     for (const [env, pattern] of cases) {
-      assert.throws(() => loadConfig({ ...prod, ...env }), (err: unknown) => err instanceof ConfigError && pattern.test(err.message));
+      assert.throws(
+        () => loadConfig({ ...prod, ...env }),
+        (err: unknown) => err instanceof ConfigError && pattern.test(err.message),
+      );
     }
   });
 

@@ -48,7 +48,10 @@ describe('the signed connect form', () => {
     const cancelled = mine.filter((r) => r.method === 'POST' && /^\/v1\/payment_intents\/pi_\w+\/cancel$/.test(r.path));
     assert.equal(created.length, 1);
     assert.equal(cancelled.length, 1);
-    assert.ok(mine.some((r) => r.method === 'GET' && r.apiKey === acct.keys.test.publishable), 'the publishable key was used');
+    assert.ok(
+      mine.some((r) => r.method === 'GET' && r.apiKey === acct.keys.test.publishable),
+      'the publishable key was used',
+    );
   });
 
   it('registers a webhook endpoint for the store on the merchant account', async () => {
@@ -148,7 +151,10 @@ describe('the signed connect form', () => {
     const del = emu.requests.find((r) => r.method === 'DELETE' && r.path.startsWith('/v1/webhook_endpoints/') && r.accountId === a.id);
     assert.ok(del, 'old endpoint deleted with the old account key');
     const events = (await server.internal('GET', `/stores/${store.id}/events`)).body.data;
-    assert.deepEqual(events.map((e: { type: string }) => e.type), ['store_created', 'connected', 'account_changed']);
+    assert.deepEqual(
+      events.map((e: { type: string }) => e.type),
+      ['store_created', 'connected', 'account_changed'],
+    );
     assert.equal(events[2].previous_account_id, a.id);
     assert.equal(events[2].account_id, b.id);
   });
@@ -194,7 +200,7 @@ describe('the signed connect form', () => {
     assert.match(await typo.text(), new RegExp(`value="${acct.keys.test.publishable}"`), 'a real publishable key is kept for the retry');
   });
 
-  it('connects stores in currencies whose minimum charge is above one unit, checking at Stripe\'s minimum', async () => {
+  it("connects stores in currencies whose minimum charge is above one unit, checking at Stripe's minimum", async () => {
     for (const currency of ['sek', 'nok', 'dkk', 'pln', 'hkd', 'mxn', 'thb', 'czk', 'huf', 'aed', 'jpy', 'gbp']) {
       const acct = emu.createAccount(`Shop ${currency}`);
       const store = await server.createStore({ name: `In ${currency}`, default_currency: currency });
@@ -205,7 +211,7 @@ describe('the signed connect form', () => {
     }
   });
 
-  it('keeps the server\'s minimum-charge table identical to the emulator\'s', () => {
+  it("keeps the server's minimum-charge table identical to the emulator's", () => {
     assert.deepEqual({ ...MINIMUM_CHARGE }, { ...EMULATOR_MINIMUMS });
   });
 

@@ -38,17 +38,27 @@ describe('npm run db:copy (SQLite → PostgreSQL)', { skip }, () => {
     assert.equal(source.engine, 'sqlite');
     shop = await openShop(source, emu, 'Moving Shop');
     await openShop(source, emu, 'Second Shop');
-    const paid = await checkoutFor(source, shop.store.id, [['tee', 2], ['poster', 1]]);
+    const paid = await checkoutFor(source, shop.store.id, [
+      ['tee', 2],
+      ['poster', 1],
+    ]);
     const { intent } = await pay(source, emu, paid.token);
     const done = await call(source.url, 'POST', `/api/checkout/${paid.token}/complete`, { payment_intent_id: intent.payment_intent_id });
     assert.equal(done.status, 200, done.text);
     paidOrderId = done.body.order.id;
     // An open cart with two lines (their order must survive) and an unpaid session with a sealed client_secret.
-    const open = await checkoutFor(source, shop.store.id, [['mug', 1], ['tee', 1]]);
+    const open = await checkoutFor(source, shop.store.id, [
+      ['mug', 1],
+      ['tee', 1],
+    ]);
     await call(source.url, 'POST', `/api/checkout/${open.token}/payment-intent`);
     const cart = await call(source.url, 'POST', `/api/stores/${shop.store.id}/carts`);
     openCartId = cart.body.id;
-    for (const [product_id, quantity] of [['poster', 3], ['tee', 1], ['mug', 2]] as const) {
+    for (const [product_id, quantity] of [
+      ['poster', 3],
+      ['tee', 1],
+      ['mug', 2],
+    ] as const) {
       await call(source.url, 'POST', `/api/carts/${openCartId}/items`, { product_id, quantity });
     }
     await source.close();
@@ -65,9 +75,23 @@ describe('npm run db:copy (SQLite → PostgreSQL)', { skip }, () => {
     const res = dbCopy(source.config.databasePath, withPassword(target.url), source.config.masterKey);
     const wallMs = Math.round(performance.now() - startedAt);
     assert.equal(res.status, 0, res.stderr);
-    process.stdout.write(`# db:copy of the test database: ${wallMs} ms wall (process start included); it reported: ${/\((\d+) ms\)/.exec(res.stdout)?.[1]} ms\n`);
+    process.stdout.write(
+      `# db:copy of the test database: ${wallMs} ms wall (process start included); it reported: ${/\((\d+) ms\)/.exec(res.stdout)?.[1]} ms\n`,
+    );
     const out = res.stdout + res.stderr;
-    for (const table of ['stores', 'stripe_connections', 'store_events', 'used_connect_links', 'products', 'carts', 'cart_items', 'checkouts', 'orders', 'webhook_events', 'retired_connections']) {
+    for (const table of [
+      'stores',
+      'stripe_connections',
+      'store_events',
+      'used_connect_links',
+      'products',
+      'carts',
+      'cart_items',
+      'checkouts',
+      'orders',
+      'webhook_events',
+      'retired_connections',
+    ]) {
       assert.match(res.stdout, new RegExp(`^  ${table} +\\d+ rows?$`, 'm'), table);
     }
     assert.match(res.stdout, /^ {2}stores +2 rows$/m);
@@ -86,11 +110,18 @@ describe('npm run db:copy (SQLite → PostgreSQL)', { skip }, () => {
     const status = await call(dest.url, 'GET', `/stripe/status/${shop.store.id}`);
     assert.deepEqual(status.body, { store_id: shop.store.id, has_stripe: true, is_live_mode: false });
     const orders = await internal(dest, 'GET', `/api/internal/stores/${shop.store.id}/orders`);
-    assert.deepEqual(orders.body.data.map((o: { id: string }) => o.id), [paidOrderId]);
+    assert.deepEqual(
+      orders.body.data.map((o: { id: string }) => o.id),
+      [paidOrderId],
+    );
     assert.equal(orders.body.data[0].amount, 2 * 2500 + 900);
     const cart = await call(dest.url, 'GET', `/api/carts/${openCartId}`);
     assert.equal(cart.status, 200, cart.text);
-    assert.deepEqual(cart.body.items.map((l: { product_id: string }) => l.product_id), ['poster', 'tee', 'mug'], 'line order kept');
+    assert.deepEqual(
+      cart.body.items.map((l: { product_id: string }) => l.product_id),
+      ['poster', 'tee', 'mug'],
+      'line order kept',
+    );
     // New rows after the copied ids: a line (cart_items.seq), a paid order (orders.seq), an audit event (store_events.id).
     const added = await call(dest.url, 'POST', `/api/carts/${openCartId}/items`, { product_id: 'poster', quantity: 1 });
     assert.equal(added.status, 200, added.text);
@@ -99,18 +130,28 @@ describe('npm run db:copy (SQLite → PostgreSQL)', { skip }, () => {
     const done = await call(dest.url, 'POST', `/api/checkout/${fresh.token}/complete`, { payment_intent_id: intent.payment_intent_id });
     assert.equal(done.status, 200, done.text);
     const after = await internal(dest, 'GET', `/api/internal/stores/${shop.store.id}/orders`);
-    assert.deepEqual(after.body.data.map((o: { id: string }) => o.id), [done.body.order.id, paidOrderId], 'newest first: the new order got a later seq');
+    assert.deepEqual(
+      after.body.data.map((o: { id: string }) => o.id),
+      [done.body.order.id, paidOrderId],
+      'newest first: the new order got a later seq',
+    );
     const [{ n }] = await dest.sql<{ n: number }>('SELECT COUNT(*)::int AS n FROM store_events');
     await dest.connectStore(shop.store.id, shop.acct.keys.test); // a reconnect records one more event
     const [{ n: m }] = await dest.sql<{ n: number }>('SELECT COUNT(*)::int AS n FROM store_events');
     assert.equal(m, n + 1);
     const flags = await dest.sql<{ livemode: boolean }>('SELECT livemode FROM stripe_connections');
-    assert.ok(flags.every((f) => f.livemode === false), 'booleans are booleans');
+    assert.ok(
+      flags.every((f) => f.livemode === false),
+      'booleans are booleans',
+    );
 
     // The same target again: refused, nothing written.
     const again = dbCopy(source.config.databasePath, withPassword(target.url), source.config.masterKey);
     assert.equal(again.status, 1);
-    assert.match(again.stderr, /^checkout-best: the target database postgres:\/\/postgres:\*\*\*@[^ ]+ is not empty \(rows in [a-z_, ]*stores[a-z_, ]*\); db:copy only copies into an empty database; nothing written$/m);
+    assert.match(
+      again.stderr,
+      /^checkout-best: the target database postgres:\/\/postgres:\*\*\*@[^ ]+ is not empty \(rows in [a-z_, ]*stores[a-z_, ]*\); db:copy only copies into an empty database; nothing written$/m,
+    );
     assert.equal((again.stdout + again.stderr).includes(PASSWORD), false);
   });
 

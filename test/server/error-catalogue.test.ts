@@ -29,7 +29,9 @@ function readmeTable(): Map<string, number[]> {
 
 /** The codes a translation table translates (`error_<code>` keys). */
 function translatedCodes(texts: object): string[] {
-  return Object.keys(texts).filter((k) => k.startsWith('error_')).map((k) => k.slice('error_'.length));
+  return Object.keys(texts)
+    .filter((k) => k.startsWith('error_'))
+    .map((k) => k.slice('error_'.length));
 }
 
 describe('the error catalogue', () => {

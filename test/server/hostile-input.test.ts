@@ -62,7 +62,13 @@ describe('hostile input on every route (the fuzz pass)', () => {
       ['PUT', `/api/internal/stores/${store}/products`],
     ];
     for (const [method, path] of paths.slice(0, -1)) {
-      const status = await send('control path', method, path, method === 'GET' || method === 'DELETE' ? undefined : { quantity: 1 }, path.startsWith('/api/internal'));
+      const status = await send(
+        'control path',
+        method,
+        path,
+        method === 'GET' || method === 'DELETE' ? undefined : { quantity: 1 },
+        path.startsWith('/api/internal'),
+      );
       assert.equal(status, 400, `${method} ${path}`);
     }
   });
@@ -90,10 +96,15 @@ describe('hostile input on every route (the fuzz pass)', () => {
         }
       }
       // A NUL inside a nested product or address, and a NUL key.
-      assert.equal(await send('nested NUL', route.method, route.path, { products: [{ id: 'a\u0000', name: 'x', unit_amount: 1, currency: 'eur' }] }, route.internal), 400);
+      assert.equal(
+        await send('nested NUL', route.method, route.path, { products: [{ id: 'a\u0000', name: 'x', unit_amount: 1, currency: 'eur' }] }, route.internal),
+        400,
+      );
       assert.equal(await send('NUL key', route.method, route.path, { ['\u0000']: 1 }, route.internal), 400);
     }
-    const nulProduct = await internal(server, 'PUT', `/api/internal/stores/${store}/products`, { products: [{ id: 'a\u0000b', name: 'x', unit_amount: 1, currency: 'eur' }] });
+    const nulProduct = await internal(server, 'PUT', `/api/internal/stores/${store}/products`, {
+      products: [{ id: 'a\u0000b', name: 'x', unit_amount: 1, currency: 'eur' }],
+    });
     assert.equal(nulProduct.status, 400);
     assert.equal(nulProduct.body.error.code, 'invalid_request');
   });

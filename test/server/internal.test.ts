@@ -84,7 +84,11 @@ describe('internal API authentication', () => {
 
 describe('stores', () => {
   it('creates a store with a UUID and returns it', async () => {
-    const res = await server.internal('POST', '/stores', { name: 'Tea House', allowed_origins: ['https://tea.example', 'http://localhost:8080/'], default_currency: 'EUR' });
+    const res = await server.internal('POST', '/stores', {
+      name: 'Tea House',
+      allowed_origins: ['https://tea.example', 'http://localhost:8080/'],
+      default_currency: 'EUR',
+    });
     assert.equal(res.status, 201);
     assert.match(res.body.id, /^[0-9a-f-]{36}$/);
     assert.deepEqual(res.body.allowed_origins, ['https://tea.example', 'http://localhost:8080']);
@@ -142,7 +146,14 @@ describe('stores', () => {
 
   it('answers 404 store_not_found for unknown stores and 400 for malformed ids on every endpoint', async () => {
     const unknown = randomUUID();
-    for (const [method, path] of [['GET', ''], ['PATCH', ''], ['POST', '/connect-link'], ['GET', '/stripe-status'], ['DELETE', '/stripe'], ['GET', '/events']]) {
+    for (const [method, path] of [
+      ['GET', ''],
+      ['PATCH', ''],
+      ['POST', '/connect-link'],
+      ['GET', '/stripe-status'],
+      ['DELETE', '/stripe'],
+      ['GET', '/events'],
+    ]) {
       const res = await server.internal(method, `/stores/${unknown}${path}`, method === 'GET' || method === 'DELETE' ? undefined : {});
       assert.equal(res.status, 404, `${method} ${path}`);
       assert.equal(res.body.error.code, 'store_not_found');
@@ -157,8 +168,16 @@ describe('stripe status, disconnect and audit events', () => {
     const store = await server.createStore({ name: 'Fresh' });
     const res = await server.internal('GET', `/stores/${store.id}/stripe-status`);
     assert.deepEqual(res.body, {
-      store_id: store.id, has_stripe: false, is_live_mode: false, account_id: null, account_name: null,
-      key_type: null, key_status: null, webhooks: false, connected_at: null, last_error: null,
+      store_id: store.id,
+      has_stripe: false,
+      is_live_mode: false,
+      account_id: null,
+      account_name: null,
+      key_type: null,
+      key_status: null,
+      webhooks: false,
+      connected_at: null,
+      last_error: null,
     });
   });
 
@@ -174,7 +193,10 @@ describe('stripe status, disconnect and audit events', () => {
     const pub = await (await fetch(`${server.url}/stripe/status/${store.id}`)).json();
     assert.equal(pub.has_stripe, false);
     const events = (await server.internal('GET', `/stores/${store.id}/events`)).body.data;
-    assert.deepEqual(events.map((e: { type: string }) => e.type), ['store_created', 'connected', 'disconnected']);
+    assert.deepEqual(
+      events.map((e: { type: string }) => e.type),
+      ['store_created', 'connected', 'disconnected'],
+    );
     assert.equal(events[2].account_id, acct.id);
     assert.match(events[2].created_at, /^\d{4}-\d\d-\d\dT/);
   });
@@ -224,7 +246,11 @@ describe('rate limits', () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 3; i++) {
-        const res = await fetch(`${limited.url}/stripe/connect`, { method: 'POST', headers: { Accept: 'application/json' }, body: new URLSearchParams({ store_id: 'x' }) });
+        const res = await fetch(`${limited.url}/stripe/connect`, {
+          method: 'POST',
+          headers: { Accept: 'application/json' },
+          body: new URLSearchParams({ store_id: 'x' }),
+        });
         statuses.push(res.status);
         if (res.status === 429) assert.ok(Number(res.headers.get('retry-after')) >= 1);
       }

@@ -26,7 +26,13 @@ describe('the logger', () => {
 
   it('scrubs the masked key forms Stripe puts in its error messages', () => {
     const { logger, text } = capture();
-    const masked = ['sk_test_****************************1Czz', 'rk_live_*********abcd', 'pk_test_****************wxyz', 'whsec_****abcd', '_live_********9Qrs'];
+    const masked = [
+      'sk_test_****************************1Czz',
+      'rk_live_*********abcd',
+      'pk_test_****************wxyz',
+      'whsec_****abcd',
+      '_live_********9Qrs',
+    ];
     logger.error({ err: new Error(`Invalid API Key provided: ${masked[0]}`), key: masked[1] }, `also ${masked.slice(2).join(' and ')}`);
     for (const m of masked) assert.ok(!text().includes(m.slice(-4)), `the line still carries ${m}`);
     assert.match(text(), /Invalid API Key provided: \[REDACTED\]/);

@@ -121,7 +121,14 @@ describe('the server process (npm start)', () => {
     ).run(store, sealV1(masterKey, store, sk), sealV1(masterKey, store, whsec));
     db.close();
     const child = spawn(process.execPath, MAIN, {
-      env: { ...baseEnv(), PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: path, MASTER_KEY: Buffer.from(masterKey).toString('base64'), INTERNAL_SECRET: randomBytes(24).toString('base64url') },
+      env: {
+        ...baseEnv(),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_PATH: path,
+        MASTER_KEY: Buffer.from(masterKey).toString('base64'),
+        INTERNAL_SECRET: randomBytes(24).toString('base64url'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -159,7 +166,11 @@ describe('the server process (npm start)', () => {
       `postgres://shop:${password}@127.0.0.1:1/checkout`, // nothing listens on port 1
     ];
     for (const url of cases) {
-      const res = spawnSync(process.execPath, MAIN, { env: { ...baseEnv(), PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url }, encoding: 'utf8', timeout: 30_000 });
+      const res = spawnSync(process.execPath, MAIN, {
+        env: { ...baseEnv(), PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       const out = res.stdout + res.stderr;
       assert.equal(res.status, 1, `${url.replace(password, '***')}: ${out}`);
       assert.match(res.stderr, /^checkout-best: .*DATABASE_URL/m);

@@ -21,7 +21,10 @@ const createIntent = (storeId: string) =>
   withMerchantStripe(server.deps, storeId, ({ stripe }) => stripe.paymentIntents.create({ amount: 500, currency: 'usd' }));
 
 async function rejectsWith(promise: Promise<unknown>, code: string, status: number): Promise<AppError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof AppError, `expected AppError ${code}, got ${String(err)}`);
   assert.equal(err.code, code);
   assert.equal(err.status, status);
@@ -84,7 +87,10 @@ describe('merchant Stripe access', () => {
     await server.connectStore(store.id, acct.keys.test);
     const err = await withMerchantStripe(server.deps, store.id, ({ stripe }) =>
       stripe.paymentIntents.create({ amount: 500, currency: 'usd', confirm: true, payment_method: 'pm_card_chargeDeclined' }),
-    ).then(() => null, (e: unknown) => e as { type?: string });
+    ).then(
+      () => null,
+      (e: unknown) => e as { type?: string },
+    );
     assert.equal(err?.type, 'StripeCardError');
   });
 });
@@ -94,7 +100,11 @@ describe('Stripe unreachable', () => {
     const offline = await startTestServer({ emulator: { url: 'http://127.0.0.1:9' }, stripe: { maxNetworkRetries: 0, timeoutMs: 1000 } });
     try {
       const store = await offline.createStore({ name: 'Offline' });
-      const res = await submitConnectForm(await offline.connectLink(store.id), { publishable: 'pk_test_abcdefgh12345678', secret: 'sk_test_abcdefgh12345678' }, 'application/json');
+      const res = await submitConnectForm(
+        await offline.connectLink(store.id),
+        { publishable: 'pk_test_abcdefgh12345678', secret: 'sk_test_abcdefgh12345678' },
+        'application/json',
+      );
       assert.equal(res.status, 503);
       assert.deepEqual(await res.json(), { error: { code: 'stripe_unavailable', message: 'Could not reach Stripe, try again' } });
       assert.equal(await offline.deps.storage.stores.getConnection(store.id), null);

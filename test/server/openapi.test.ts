@@ -60,7 +60,14 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     method: Method,
     template: string,
     params: Record<string, string> = {},
-    options: { query?: Record<string, string>; body?: unknown; form?: URLSearchParams; raw?: string; headers?: Record<string, string>; internal?: boolean } = {},
+    options: {
+      query?: Record<string, string>;
+      body?: unknown;
+      form?: URLSearchParams;
+      raw?: string;
+      headers?: Record<string, string>;
+      internal?: boolean;
+    } = {},
   ): Promise<Checked> {
     const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? assert.fail(`no ${name} for ${template}`)));
     const url = new URL(path, server.url);
@@ -91,7 +98,10 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     else if (res.status === 404 && answer.body?.error?.code === 'not_found') responsePointer = '/components/responses/NotFound';
     else if (res.status === 405) responsePointer = '/components/responses/MethodNotAllowed';
     else assert.fail(`${where}: the document has no such answer (${text.slice(0, 300)})`);
-    const response = responsePointer.split('/').slice(1).reduce((o: any, k) => o[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+    const response = responsePointer
+      .split('/')
+      .slice(1)
+      .reduce((o: any, k) => o[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
     const media = Object.keys(response.content ?? {});
     if (media.length === 0) assert.equal(text, '', `${where}: documented without a body`);
     else {
@@ -134,14 +144,25 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     assert.ok(result.valid, `not a valid OpenAPI document: ${JSON.stringify(result.errors, null, 1)?.slice(0, 2000)}`);
     assert.equal(doc.openapi, '3.1.0');
     assert.deepEqual(doc.components.securitySchemes.internalSecret, {
-      type: 'apiKey', in: 'header', name: 'X-Internal-Secret', description: doc.components.securitySchemes.internalSecret.description,
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Internal-Secret',
+      description: doc.components.securitySchemes.internalSecret.description,
     });
     for (const [path, item] of Object.entries<Json>(doc.paths)) {
       for (const op of Object.values<Json>(item)) {
-        assert.equal(path.startsWith('/api/internal/'), (op.security ?? []).some((s: Json) => 'internalSecret' in s), `${path}: security`);
+        assert.equal(
+          path.startsWith('/api/internal/'),
+          (op.security ?? []).some((s: Json) => 'internalSecret' in s),
+          `${path}: security`,
+        );
       }
     }
-    const documented = new Set(JSON.stringify(doc).match(/"enum":\[[^\]]*\]/g)!.flatMap((e) => JSON.parse(e.slice(7)) as string[]));
+    const documented = new Set(
+      JSON.stringify(doc)
+        .match(/"enum":\[[^\]]*\]/g)!
+        .flatMap((e) => JSON.parse(e.slice(7)) as string[]),
+    );
     const missing = ERROR_CATALOGUE.map((e) => e.code).filter((c) => !documented.has(c));
     assert.deepEqual(missing, [], 'every code of the error catalogue is answered by some documented endpoint');
   });
@@ -161,8 +182,16 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
       }
     }
     const inDocument = new Set(Object.entries<Json>(doc.paths).flatMap(([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`)));
-    assert.deepEqual([...served].filter((e) => !inDocument.has(e)), [], 'served but missing from /openapi.json');
-    assert.deepEqual([...inDocument].filter((e) => !served.has(e)), [], 'documented but not served');
+    assert.deepEqual(
+      [...served].filter((e) => !inDocument.has(e)),
+      [],
+      'served but missing from /openapi.json',
+    );
+    assert.deepEqual(
+      [...inDocument].filter((e) => !served.has(e)),
+      [],
+      'documented but not served',
+    );
     assert.ok(served.size >= 30);
   });
 
@@ -175,7 +204,9 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
 
     // ---- stores (internal) ----
     assert.equal((await api('post', '/api/internal/stores', {}, { body: { name: 'X' } })).status, 401);
-    const store = (await api('post', '/api/internal/stores', {}, { internal: true, body: { name: 'OpenAPI Shop', allowed_origins: [SHOP_ORIGIN], default_currency: 'EUR' } })).body;
+    const store = (
+      await api('post', '/api/internal/stores', {}, { internal: true, body: { name: 'OpenAPI Shop', allowed_origins: [SHOP_ORIGIN], default_currency: 'EUR' } })
+    ).body;
     assert.equal((await api('post', '/api/internal/stores', {}, { internal: true, body: { id: store.id, name: 'Again' } })).body.error.code, 'store_exists');
     assert.equal((await api('post', '/api/internal/stores', {}, { internal: true, body: { name: 'X', colour: 'red' } })).status, 400);
     assert.equal((await api('post', '/api/internal/stores', {}, { internal: true, raw: '{nope' })).body.error.code, 'invalid_json');
@@ -213,31 +244,54 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
 
     // ---- tax settings (internal) ----
     assert.equal((await api('get', '/api/internal/stores/{id}/tax', id, { internal: true })).body.tax, null);
-    const taxRates = { mode: 'rates', tax_shipping: true, rates: [{ country: 'us', state: 'ca', percentage: 7.25, inclusive: false, display_name: 'Sales tax' }] };
+    const taxRates = {
+      mode: 'rates',
+      tax_shipping: true,
+      rates: [{ country: 'us', state: 'ca', percentage: 7.25, inclusive: false, display_name: 'Sales tax' }],
+    };
     assert.equal((await api('put', '/api/internal/stores/{id}/tax', id, { internal: true, body: taxRates })).body.tax.rates[0].state, 'CA');
-    assert.equal((await api('put', '/api/internal/stores/{id}/tax', id, { internal: true, body: { mode: 'rates', rates: [] } })).body.error.code, 'invalid_tax_settings');
+    assert.equal(
+      (await api('put', '/api/internal/stores/{id}/tax', id, { internal: true, body: { mode: 'rates', rates: [] } })).body.error.code,
+      'invalid_tax_settings',
+    );
     assert.equal((await api('delete', '/api/internal/stores/{id}/tax', id, { internal: true })).body.tax, null);
 
     // ---- discount codes (internal) ----
     const discounts = '/api/internal/stores/{id}/discounts';
-    const discount = (await api('post', discounts, id, { internal: true, body: { code: 'WELCOME10', percent_off: 10, product_ids: ['tee'], ends_at: '2030-01-01T00:00:00Z' } })).body;
-    assert.equal((await api('post', discounts, id, { internal: true, body: { code: 'welcome10', amount_off: 500, currency: 'eur' } })).body.error.code, 'discount_code_taken');
+    const discount = (
+      await api('post', discounts, id, { internal: true, body: { code: 'WELCOME10', percent_off: 10, product_ids: ['tee'], ends_at: '2030-01-01T00:00:00Z' } })
+    ).body;
+    assert.equal(
+      (await api('post', discounts, id, { internal: true, body: { code: 'welcome10', amount_off: 500, currency: 'eur' } })).body.error.code,
+      'discount_code_taken',
+    );
     assert.equal((await api('post', discounts, id, { internal: true, body: { code: 'X', percent_off: 10 } })).body.error.code, 'invalid_discount');
     assert.equal((await api('get', discounts, id, { internal: true })).body.data[0].id, discount.id);
     const oneDiscount = { ...id, discount_id: discount.id as string };
     assert.equal((await api('get', `${discounts}/{discount_id}`, oneDiscount, { internal: true })).body.code, 'WELCOME10');
     assert.equal((await api('get', `${discounts}/{discount_id}`, { ...id, discount_id: 'disc_nope' }, { internal: true })).status, 404);
-    assert.equal((await api('patch', `${discounts}/{discount_id}`, oneDiscount, { internal: true, body: { active: false, min_subtotal: 1000 } })).body.active, false);
+    assert.equal(
+      (await api('patch', `${discounts}/{discount_id}`, oneDiscount, { internal: true, body: { active: false, min_subtotal: 1000 } })).body.active,
+      false,
+    );
     assert.equal((await api('patch', `${discounts}/{discount_id}`, oneDiscount, { internal: true, body: { percent_off: 0 } })).status, 422);
 
     // ---- connecting Stripe: link, form, success page ----
     const acct = emu.createAccount('OpenAPI Shop');
-    const link = new URL((await api('post', '/api/internal/stores/{id}/connect-link', id, { internal: true, body: { return_url: 'https://platform.example/stores/1' } })).body.url);
+    const link = new URL(
+      (await api('post', '/api/internal/stores/{id}/connect-link', id, { internal: true, body: { return_url: 'https://platform.example/stores/1' } })).body.url,
+    );
     const linkQuery = Object.fromEntries(link.searchParams);
     assert.equal((await api('get', '/stripe/connect', {}, { query: linkQuery })).status, 200);
     assert.equal((await api('get', '/stripe/connect', {}, { query: { ...linkQuery, signature: '0'.repeat(64) } })).status, 403);
-    const form = (keys: { publishable: string; secret: string }) => new URLSearchParams({ ...linkQuery, publishable_key: keys.publishable, secret_key: keys.secret });
-    const refused = await api('post', '/stripe/connect', {}, { form: form({ publishable: 'pk_nope', secret: 'sk_nope' }), headers: { Accept: 'application/json' } });
+    const form = (keys: { publishable: string; secret: string }) =>
+      new URLSearchParams({ ...linkQuery, publishable_key: keys.publishable, secret_key: keys.secret });
+    const refused = await api(
+      'post',
+      '/stripe/connect',
+      {},
+      { form: form({ publishable: 'pk_nope', secret: 'sk_nope' }), headers: { Accept: 'application/json' } },
+    );
     assert.equal(refused.status, 422);
     assert.equal((await api('post', '/stripe/connect', {}, { form: form({ publishable: 'pk_nope', secret: 'sk_nope' }) })).status, 422); // the form again, HTML
     const connected = await api('post', '/stripe/connect', {}, { form: form(acct.keys.test) });
@@ -245,7 +299,10 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     const success = new URL(connected.headers.get('location')!, server.url);
     assert.equal((await api('get', '/stripe/success/{store_id}', { store_id: store.id }, { query: Object.fromEntries(success.searchParams) })).status, 200);
     assert.equal((await api('get', '/stripe/success/{store_id}', { store_id: '0c5e2a7e-61a4-4c2b-9d7e-5b0f0a3c9b11' })).status, 404);
-    assert.equal((await api('post', '/stripe/connect', {}, { form: form(acct.keys.test), headers: { Accept: 'application/json' } })).body.error.code, 'link_used');
+    assert.equal(
+      (await api('post', '/stripe/connect', {}, { form: form(acct.keys.test), headers: { Accept: 'application/json' } })).body.error.code,
+      'link_used',
+    );
     assert.equal((await api('get', '/api/internal/stores/{id}/stripe-status', id, { internal: true })).body.has_stripe, true);
     await api('get', '/api/internal/stores/{id}/events', id, { internal: true });
     assert.equal((await api('get', '/stripe/status/{store_id}', { store_id: store.id })).body.has_stripe, true);
@@ -254,7 +311,8 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
 
     // ---- carts ----
     assert.equal((await api('post', '/api/stores/{store_id}/carts', { store_id: '0c5e2a7e-61a4-4c2b-9d7e-5b0f0a3c9b11' })).status, 404);
-    const newCart = async () => (await api('post', '/api/stores/{store_id}/carts', { store_id: store.id }, { headers: { Origin: SHOP_ORIGIN } })).body.id as string;
+    const newCart = async () =>
+      (await api('post', '/api/stores/{store_id}/carts', { store_id: store.id }, { headers: { Origin: SHOP_ORIGIN } })).body.id as string;
     const cart = { id: await newCart() };
     assert.equal((await api('post', '/api/carts/{id}/checkout', cart)).body.error.code, 'cart_empty');
     assert.equal((await api('post', '/api/carts/{id}/items', cart, { body: { product_id: 'tee', quantity: 2 } })).status, 200);
@@ -284,7 +342,11 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     assert.equal((await api('post', '/api/checkout/{token}/details', token, { body: noShip })).body.error.code, 'shipping_country_unsupported');
     const details = {
       email: 'ada@example.com',
-      shipping: { name: 'Ada Lovelace', phone: null, address: { line1: '1 Main St', line2: null, city: 'Arlington', state: 'VA', postal_code: '22201', country: 'US' } },
+      shipping: {
+        name: 'Ada Lovelace',
+        phone: null,
+        address: { line1: '1 Main St', line2: null, city: 'Arlington', state: 'VA', postal_code: '22201', country: 'US' },
+      },
       shipping_rate_id: 'standard',
     };
     assert.equal((await api('post', '/api/checkout/{token}/details', token, { body: details })).body.details.complete, true);
@@ -292,11 +354,20 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     const listening = { url: 'http://127.0.0.1:9/log', event_types: ['order.paid'], store_ids: [store.id] };
     const logged = { id: (await api('post', '/api/internal/webhook-endpoints', {}, { internal: true, body: listening })).body.id as string };
     const intent = (await api('post', '/api/checkout/{token}/payment-intent', token)).body;
-    assert.equal((await api('post', '/api/checkout/{token}/complete', token, { body: { payment_intent_id: intent.payment_intent_id } })).body.error.code, 'payment_incomplete');
-    assert.equal((await api('post', '/api/checkout/{token}/complete', token, { body: { payment_intent_id: 'pi_someone_elses' } })).body.error.code, 'payment_intent_mismatch');
+    assert.equal(
+      (await api('post', '/api/checkout/{token}/complete', token, { body: { payment_intent_id: intent.payment_intent_id } })).body.error.code,
+      'payment_incomplete',
+    );
+    assert.equal(
+      (await api('post', '/api/checkout/{token}/complete', token, { body: { payment_intent_id: 'pi_someone_elses' } })).body.error.code,
+      'payment_intent_mismatch',
+    );
     assert.equal((await api('post', '/api/checkout/{token}/complete', token, { body: { payment_intent_id: 'nope' } })).status, 400);
     await confirmWithCard(emu, intent.publishable_key, intent, '4000000000000002');
-    assert.equal((await api('post', '/api/checkout/{token}/complete', token, { body: { payment_intent_id: intent.payment_intent_id } })).body.error.code, 'payment_failed');
+    assert.equal(
+      (await api('post', '/api/checkout/{token}/complete', token, { body: { payment_intent_id: intent.payment_intent_id } })).body.error.code,
+      'payment_failed',
+    );
     await confirmWithCard(emu, intent.publishable_key, intent, '4242424242424242');
     const paid = (await api('post', '/api/checkout/{token}/complete', token, { body: { payment_intent_id: intent.payment_intent_id } })).body.order;
     assert.equal((await api('get', '/api/checkout/{token}', token)).body.order.id, paid.id);
@@ -325,7 +396,12 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
 
     // ---- the platform's webhook endpoints (internal) ----
     const endpoints = '/api/internal/webhook-endpoints';
-    const created = await api('post', endpoints, {}, { internal: true, body: { url: 'http://127.0.0.1:9/hooks', event_types: ['order.paid'], store_ids: [store.id] } });
+    const created = await api(
+      'post',
+      endpoints,
+      {},
+      { internal: true, body: { url: 'http://127.0.0.1:9/hooks', event_types: ['order.paid'], store_ids: [store.id] } },
+    );
     assert.equal(created.status, 201);
     const ep = { id: created.body.id as string };
     assert.equal((await api('post', endpoints, {}, { internal: true, body: { url: 'ftp://x', event_types: ['order.paid'] } })).status, 400);
@@ -345,7 +421,10 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     assert.equal((await api('get', `${endpoints}/{id}/deliveries`, { id: 'we_nope' }, { internal: true })).status, 404);
     assert.equal((await api('post', `${endpoints}/{id}/deliveries/{event_id}/redeliver`, deliveryOf, { internal: true })).body.status, 'pending');
     assert.equal((await api('post', `${endpoints}/{id}/deliveries/{event_id}/redeliver`, { ...logged, event_id: 'evt_nope' }, { internal: true })).status, 404);
-    assert.equal((await api('post', `${endpoints}/{id}/deliveries/{event_id}/redeliver`, { id: 'we_nope', event_id: 'evt_nope' }, { internal: true })).status, 404);
+    assert.equal(
+      (await api('post', `${endpoints}/{id}/deliveries/{event_id}/redeliver`, { id: 'we_nope', event_id: 'evt_nope' }, { internal: true })).status,
+      404,
+    );
     assert.equal((await api('delete', `${endpoints}/{id}`, logged, { internal: true })).body.deleted, true);
     assert.equal((await api('delete', `${endpoints}/{id}`, ep, { internal: true })).body.deleted, true);
     assert.equal((await api('delete', `${endpoints}/{id}`, ep, { internal: true })).status, 404);
@@ -356,7 +435,8 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
     assert.ok(delivered, 'the emulator delivered payment_intent.succeeded');
     const secret = server.deps.sealer.open(webhookSecretBinding(store.id), (await server.deps.storage.stores.getWebhookSecretSealed(store.id))!);
     const now = Math.floor(Date.now() / 1000);
-    const hook = (raw: string, signature: string) => api('post', '/stripe/webhooks/{store_id}', { store_id: store.id }, { raw, headers: { 'Stripe-Signature': signature } });
+    const hook = (raw: string, signature: string) =>
+      api('post', '/stripe/webhooks/{store_id}', { store_id: store.id }, { raw, headers: { 'Stripe-Signature': signature } });
     assert.equal((await hook(delivered.payload, signPayload(secret, delivered.payload, now))).body.duplicate, true);
     assert.equal((await hook(delivered.payload, 't=1,v1=abc')).body.error.code, 'webhook_signature_invalid');
     assert.equal((await hook('{"hello":1}', signPayload(secret, '{"hello":1}', now))).body.error.code, 'invalid_webhook_event');
@@ -377,11 +457,17 @@ describe('GET /openapi.json: the document and every real answer agree', () => {
 
     // Every documented operation was driven, and to a success unless the bundles are not built.
     const operations = Object.entries<Json>(doc.paths).flatMap(([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`));
-    assert.deepEqual(operations.filter((o) => !checked.has(o)), [], 'documented operations this test never drove');
+    assert.deepEqual(
+      operations.filter((o) => !checked.has(o)),
+      [],
+      'documented operations this test never drove',
+    );
     const unbuilt = widget.status === 503;
     const noSuccess = operations.filter((o) => ![...checked.get(o)!].some((s) => s < 400) && !(unbuilt && /widget|assets|checkout\/\{token\}$/.test(o)));
     assert.deepEqual(noSuccess, [], 'operations never answered with success');
     const statuses = [...checked.values()].reduce((n, s) => n + s.size, 0);
-    process.stdout.write(`# openapi: ${operations.length} endpoints (${Object.keys(doc.paths).length} paths), ${answers} answers checked, ${statuses} documented statuses seen\n`);
+    process.stdout.write(
+      `# openapi: ${operations.length} endpoints (${Object.keys(doc.paths).length} paths), ${answers} answers checked, ${statuses} documented statuses seen\n`,
+    );
   });
 });

@@ -64,7 +64,7 @@ describe('connect pages in a real browser', () => {
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'submit');
     await Promise.all([page.waitForURL(/\/stripe\/connect$/), page.keyboard.press('Enter')]);
-    assert.match(await page.locator('#form-error').textContent() ?? '', /Invalid API key/);
+    assert.match((await page.locator('#form-error').textContent()) ?? '', /Invalid API key/);
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'form-error', 'the error summary takes focus');
     assert.equal(await page.locator('#secret_key').getAttribute('aria-invalid'), 'true');
     assert.equal(await page.locator('#publishable_key').inputValue(), acct.keys.test.publishable, 'the publishable key is kept');
@@ -72,10 +72,14 @@ describe('connect pages in a real browser', () => {
     await saveScreenshot(page, 'connect-form-error');
     await page.fill('#secret_key', acct.keys.test.secret);
     await Promise.all([page.waitForURL(/\/stripe\/success\//), page.click('#submit')]);
-    assert.match(await page.locator('h1').textContent() ?? '', /Stripe is connected/);
+    assert.match((await page.locator('h1').textContent()) ?? '', /Stripe is connected/);
     assert.equal(await page.locator('a.button').getAttribute('href'), `${parent.url}/done`);
     await saveScreenshot(page, 'connect-success');
-    assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), [], 'no other console errors (CSP blocks nothing we use)');
+    assert.deepEqual(
+      errors.filter((e) => !/status of 422/.test(e)),
+      [],
+      'no other console errors (CSP blocks nothing we use)',
+    );
     await page.context().close();
   });
 
@@ -115,7 +119,7 @@ describe('connect pages in a real browser', () => {
     url.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 1));
     const res = await page.goto(url.toString());
     assert.equal(res?.status(), 403);
-    assert.match(await page.locator('h1').textContent() ?? '', /not valid/);
+    assert.match((await page.locator('h1').textContent()) ?? '', /not valid/);
     await saveScreenshot(page, 'connect-link-invalid');
     await page.context().close();
   });

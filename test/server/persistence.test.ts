@@ -40,14 +40,16 @@ describe('persistence', () => {
     const { store } = await connectedStore('Restart Shop');
     const before = { status: await status(store.id), store: (await server.internal('GET', `/stores/${store.id}`)).body };
     const events = (await server.internal('GET', `/stores/${store.id}/events`)).body;
-    const sealedHook = (await server.deps.storage.stores.getWebhookSecretSealed(store.id));
+    const sealedHook = await server.deps.storage.stores.getWebhookSecretSealed(store.id);
     await server.restart();
     assert.deepEqual(await status(store.id), before.status);
     assert.deepEqual((await server.internal('GET', `/stores/${store.id}`)).body, before.store);
     assert.deepEqual((await server.internal('GET', `/stores/${store.id}/events`)).body, events);
-    assert.equal((await server.deps.storage.stores.getWebhookSecretSealed(store.id)), sealedHook);
+    assert.equal(await server.deps.storage.stores.getWebhookSecretSealed(store.id), sealedHook);
     const conn = (await server.deps.storage.stores.getConnection(store.id))!;
-    const pi = await server.deps.stripe.forKey(server.deps.sealer.open(secretKeyBinding(store.id), conn.secret_key_sealed)).paymentIntents.create({ amount: 100, currency: 'usd' });
+    const pi = await server.deps.stripe
+      .forKey(server.deps.sealer.open(secretKeyBinding(store.id), conn.secret_key_sealed))
+      .paymentIntents.create({ amount: 100, currency: 'usd' });
     assert.ok(pi.id, 'the reopened key still works');
   });
 
@@ -69,8 +71,10 @@ describe('sealed boxes are bound to their store', () => {
   it('a sealed key copied into another store row does not open there', async () => {
     const { store: victim } = await connectedStore('Victim Shop');
     const { store: attacker } = await connectedStore('Attacker Shop');
-    await server.sql('UPDATE stripe_connections SET secret_key_sealed = (SELECT secret_key_sealed FROM stripe_connections WHERE store_id = ?) WHERE store_id = ?',
-      [victim.id, attacker.id]);
+    await server.sql(
+      'UPDATE stripe_connections SET secret_key_sealed = (SELECT secret_key_sealed FROM stripe_connections WHERE store_id = ?) WHERE store_id = ?',
+      [victim.id, attacker.id],
+    );
     const err = await withMerchantStripe(server.deps, attacker.id, () => Promise.resolve('opened')).catch((e: AppError) => e);
     assert.ok(err instanceof AppError);
     assert.equal(err.code, 'store_not_connected');
@@ -131,7 +135,8 @@ describe('master key rotation', () => {
     const rotate = (e: NodeJS.ProcessEnv) =>
       new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
         execFile(process.execPath, ['--import', 'tsx', 'server/src/cli/rotate-master-key.ts'], { env: e, encoding: 'utf8' }, (err, stdout, stderr) =>
-          resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+          resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+        );
       });
     const first = await rotate(env(newKey, [oldKey]));
     assert.equal(first.status, 0, first.stderr);
@@ -147,7 +152,10 @@ describe('master key rotation', () => {
     await writeBoxes(conn.secret_key_sealed, sealV1(newKey, store.id, acct.keys.test.secret));
     const second = await rotate(env(newKey, []));
     assert.equal(second.status, 1);
-    assert.match(second.stderr, new RegExp(`not upgraded: stripe_connections.webhook_secret_sealed of row ${store.id}: the value is not a webhook signing secret`));
+    assert.match(
+      second.stderr,
+      new RegExp(`not upgraded: stripe_connections.webhook_secret_sealed of row ${store.id}: the value is not a webhook signing secret`),
+    );
     assert.match(second.stderr, new RegExp(`rotation failed, nothing changed: a v1 box .*\\(stripe_connections.webhook_secret_sealed, row ${store.id}\\)`));
     assertNoSecrets(second.stdout + second.stderr, [acct.keys.test.secret, hook]);
     await server.deps.storage.stores.disconnect(store.id); // leave no unopenable box for the next test
@@ -165,6 +173,6 @@ describe('master key rotation', () => {
     const res = spawnSync(process.execPath, ['--import', 'tsx', 'server/src/cli/rotate-master-key.ts'], { env, encoding: 'utf8' });
     assert.equal(res.status, 1);
     assert.match(res.stderr, /rotation failed, nothing changed: sealed with an unknown master key/);
-    assert.deepEqual((await server.deps.storage.stores.getConnection(before.store_id)), before);
+    assert.deepEqual(await server.deps.storage.stores.getConnection(before.store_id), before);
   });
 });

@@ -43,19 +43,50 @@ describe('the PostgreSQL adapter with two processes on one database', { skip }, 
   });
 
   const conn = (storeId: string, n: number): StripeConnection => ({
-    store_id: storeId, account_id: `acct_${n}`, account_name: null, publishable_key: `pk_test_${n}`, secret_key_sealed: `sealed-${n}`,
-    key_type: 'secret', livemode: false, key_status: 'valid', webhook_endpoint_id: null, webhook_secret_sealed: null, connected_at: Date.now(), last_error: null,
+    store_id: storeId,
+    account_id: `acct_${n}`,
+    account_name: null,
+    publishable_key: `pk_test_${n}`,
+    secret_key_sealed: `sealed-${n}`,
+    key_type: 'secret',
+    livemode: false,
+    key_status: 'valid',
+    webhook_endpoint_id: null,
+    webhook_secret_sealed: null,
+    connected_at: Date.now(),
+    last_error: null,
   });
-  const newStore = async () => (await a.stores.create({ id: randomBytes(8).toString('hex'), name: 'Race Shop', allowed_origins: [], default_currency: 'usd' }))!;
+  const newStore = async () =>
+    (await a.stores.create({ id: randomBytes(8).toString('hex'), name: 'Race Shop', allowed_origins: [], default_currency: 'usd' }))!;
 
   it('applied each migration once, and an instance refuses a schema newer than its code', async () => {
     const ids = (await admin('SELECT id FROM schema_migrations ORDER BY id', url)).rows.map((r: { id: string }) => r.id);
-    assert.deepEqual(ids.slice(0, 11), ['001_stores', '002_payments', '003_checkouts_by_cart', '004_sealed_client_secret', '005_checkout_superseded', '006_cart_version', '007_retired_connections', '008_claims_and_leases', '009_shipping', '010_intent_checks', '011_budgets']);
+    assert.deepEqual(ids.slice(0, 11), [
+      '001_stores',
+      '002_payments',
+      '003_checkouts_by_cart',
+      '004_sealed_client_secret',
+      '005_checkout_superseded',
+      '006_cart_version',
+      '007_retired_connections',
+      '008_claims_and_leases',
+      '009_shipping',
+      '010_intent_checks',
+      '011_budgets',
+    ]);
     // Then the shared set (storage/db/migrations.ts), each once.
-    assert.deepEqual(ids.slice(11), migrationsFor('postgres').map((m) => m.id).sort());
+    assert.deepEqual(
+      ids.slice(11),
+      migrationsFor('postgres')
+        .map((m) => m.id)
+        .sort(),
+    );
     await admin(`INSERT INTO schema_migrations (id, applied_at) VALUES ('999_from_the_future', 1)`, url);
     try {
-      await assert.rejects(openPostgresStorage({ url, poolSize: 1 }, systemClock), (err: Error) => err instanceof SchemaTooNewError && /999_from_the_future/.test(err.message));
+      await assert.rejects(
+        openPostgresStorage({ url, poolSize: 1 }, systemClock),
+        (err: Error) => err instanceof SchemaTooNewError && /999_from_the_future/.test(err.message),
+      );
     } finally {
       await admin(`DELETE FROM schema_migrations WHERE id = '999_from_the_future'`, url);
     }
@@ -76,7 +107,9 @@ describe('the PostgreSQL adapter with two processes on one database', { skip }, 
     const events = (await b.stores.listEvents(store.id)).filter((e) => e.type !== 'store_created');
     assert.equal(events.length, 1, 'one audit event');
     // Different links for one store also serialise: every save lands, each replacing the one before.
-    await Promise.all(both().map((s, i) => s.stores.saveConnection(conn(store.id, 10 + i), { signature: randomBytes(16).toString('hex'), expiresAt: Date.now() + 60_000 })));
+    await Promise.all(
+      both().map((s, i) => s.stores.saveConnection(conn(store.id, 10 + i), { signature: randomBytes(16).toString('hex'), expiresAt: Date.now() + 60_000 })),
+    );
     assert.equal((await a.stores.listEvents(store.id)).length, 8);
   });
 
@@ -104,7 +137,9 @@ describe('the PostgreSQL adapter with two processes on one database', { skip }, 
     const cartId = randomBytes(8).toString('hex');
     await a.carts.create({ id: cartId, storeId: store.id, currency: 'usd', expiresAt: Date.now() + 3_600_000 });
     const writes = await Promise.all(
-      both().map((s, i) => s.carts.writeLine({ cartId, version: 0, productId: 'tee', quantity: i + 1, currency: 'usd', expiresAt: Date.now() + 3_600_000, keepVersion: false })),
+      both().map((s, i) =>
+        s.carts.writeLine({ cartId, version: 0, productId: 'tee', quantity: i + 1, currency: 'usd', expiresAt: Date.now() + 3_600_000, keepVersion: false }),
+      ),
     );
     assert.equal(writes.filter(Boolean).length, 1);
     const cart = (await b.carts.get(cartId))!;
@@ -114,7 +149,21 @@ describe('the PostgreSQL adapter with two processes on one database', { skip }, 
     const creates = await Promise.all(
       both().map((s) => {
         const id = randomBytes(8).toString('hex');
-        return s.checkouts.create({ id, tokenHash: id, storeId: store.id, cartId, cartVersion: 1, lineQuantities: { tee: cart.lines[0].quantity }, lines, amount, currency: 'usd', livemode: false, accountId: null, expiresAt: Date.now() + 600_000, maxLivePerCart: 5 });
+        return s.checkouts.create({
+          id,
+          tokenHash: id,
+          storeId: store.id,
+          cartId,
+          cartVersion: 1,
+          lineQuantities: { tee: cart.lines[0].quantity },
+          lines,
+          amount,
+          currency: 'usd',
+          livemode: false,
+          accountId: null,
+          expiresAt: Date.now() + 600_000,
+          maxLivePerCart: 5,
+        });
       }),
     );
     const created = creates.filter((r) => r.status === 'created');
@@ -126,13 +175,26 @@ describe('the PostgreSQL adapter with two processes on one database', { skip }, 
     const intent = attached[0].payment_intent_id!;
     const paid = await Promise.all(
       both().map((s, i) =>
-        s.orders.recordPaid({ orderId: `ord_${i}_${randomBytes(4).toString('hex')}`, checkoutId: checkout.id, paymentIntentId: intent, amount, currency: 'usd', livemode: false, customerEmail: null, source: 'webhook' }),
+        s.orders.recordPaid({
+          orderId: `ord_${i}_${randomBytes(4).toString('hex')}`,
+          checkoutId: checkout.id,
+          paymentIntentId: intent,
+          amount,
+          currency: 'usd',
+          livemode: false,
+          customerEmail: null,
+          source: 'webhook',
+        }),
       ),
     );
     assert.deepEqual(paid.map((p) => p.status).sort(), ['created', 'existing', 'existing', 'existing', 'existing', 'existing']);
     assert.equal(new Set(paid.map((p) => p.order?.id)).size, 1);
     const event = { id: `evt_${randomBytes(4).toString('hex')}`, type: 'charge.refunded' };
-    const refunds = await Promise.all(both().map((s) => s.orders.recordRefundFromEvent(store.id, event, { paymentIntentId: intent, amountRefunded: 100, status: 'partially_refunded' as const })));
+    const refunds = await Promise.all(
+      both().map((s) =>
+        s.orders.recordRefundFromEvent(store.id, event, { paymentIntentId: intent, amountRefunded: 100, status: 'partially_refunded' as const }),
+      ),
+    );
     assert.deepEqual(refunds.map((r) => r.status).sort(), ['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
   });
 
@@ -144,9 +206,28 @@ describe('the PostgreSQL adapter with two processes on one database', { skip }, 
     for (let version = 0; version < 4; version++) {
       const id = randomBytes(8).toString('hex');
       const s = version % 2 ? b : a;
-      results.push(await s.checkouts.create({ id, tokenHash: id, storeId: store.id, cartId, cartVersion: version, lineQuantities: {}, lines: [], amount: 0, currency: 'usd', livemode: false, accountId: null, expiresAt: Date.now() + 600_000, maxLivePerCart: 2 }));
+      results.push(
+        await s.checkouts.create({
+          id,
+          tokenHash: id,
+          storeId: store.id,
+          cartId,
+          cartVersion: version,
+          lineQuantities: {},
+          lines: [],
+          amount: 0,
+          currency: 'usd',
+          livemode: false,
+          accountId: null,
+          expiresAt: Date.now() + 600_000,
+          maxLivePerCart: 2,
+        }),
+      );
     }
-    assert.deepEqual(results.map((r) => r.status), ['created', 'created', 'limit_reached', 'cart_changed']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['created', 'created', 'limit_reached', 'cart_changed'],
+    );
     assert.equal((await a.carts.get(cartId))!.version, 2, 'a refused create bumps nothing');
   });
 
@@ -156,12 +237,28 @@ describe('the PostgreSQL adapter with two processes on one database', { skip }, 
     for (let round = 0; round < 10; round++) {
       const cartId = randomBytes(8).toString('hex');
       await a.carts.create({ id: cartId, storeId: store.id, currency: 'usd', expiresAt: Date.now() + 3_600_000 });
-      assert.ok(await a.carts.writeLine({ cartId, version: 0, productId: 'tee', quantity: 1, currency: 'usd', expiresAt: Date.now() + 3_600_000, keepVersion: false }));
+      assert.ok(
+        await a.carts.writeLine({ cartId, version: 0, productId: 'tee', quantity: 1, currency: 'usd', expiresAt: Date.now() + 3_600_000, keepVersion: false }),
+      );
       const lines = [{ product_id: 'tee', name: 'Tee', unit_amount: 500, quantity: 1, line_total: 500 }];
       const id = randomBytes(8).toString('hex');
       const [written, created] = await Promise.all([
         b.carts.writeLine({ cartId, version: 1, productId: 'tee', quantity: 3, currency: 'usd', expiresAt: Date.now() + 3_600_000, keepVersion: true }),
-        a.checkouts.create({ id, tokenHash: id, storeId: store.id, cartId, cartVersion: 1, lineQuantities: { tee: 1 }, lines, amount: 500, currency: 'usd', livemode: false, accountId: null, expiresAt: Date.now() + 600_000, maxLivePerCart: 5 }),
+        a.checkouts.create({
+          id,
+          tokenHash: id,
+          storeId: store.id,
+          cartId,
+          cartVersion: 1,
+          lineQuantities: { tee: 1 },
+          lines,
+          amount: 500,
+          currency: 'usd',
+          livemode: false,
+          accountId: null,
+          expiresAt: Date.now() + 600_000,
+          maxLivePerCart: 5,
+        }),
       ]);
       assert.ok(!(written && created.status === 'created'), `round ${round}: the session froze quantity 1 while the cart holds 3`);
       assert.ok(written || created.status === 'created', `round ${round}: one of the two must succeed`);

@@ -197,8 +197,7 @@ describe('shopper rate limits per client address', () => {
     const { server, store } = await shopWith({ cartsPerMinute: 1, connectPerMinute: 1 }, { trustProxy: true });
     try {
       const a = at(2);
-      const create = (clientIp: string) =>
-        a.call(server.url, 'POST', `/api/stores/${store.id}/carts`, {}, { 'X-Forwarded-For': clientIp });
+      const create = (clientIp: string) => a.call(server.url, 'POST', `/api/stores/${store.id}/carts`, {}, { 'X-Forwarded-For': clientIp });
       assert.equal((await create('2001:db8:1:2::1')).status, 201);
       assertLimited(await create('2001:DB8:1:2:ffff:ffff:ffff:fffe'));
       assert.equal((await create('2001:db8:1:3::1')).status, 201);

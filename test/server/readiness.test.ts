@@ -36,7 +36,10 @@ describe('GET /readyz', () => {
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200, 'liveness does not depend on the database');
     await server.sql("INSERT INTO schema_migrations (id, applied_at) VALUES ('007_retired_connections', ?)", [Number(row.applied_at)]);
     assert.equal((await readyz(server)).status, 200);
-    assert.ok(server.logs.some((l) => l.includes('"msg":"not ready"') && l.includes('007_retired_connections')), 'the change is logged');
+    assert.ok(
+      server.logs.some((l) => l.includes('"msg":"not ready"') && l.includes('007_retired_connections')),
+      'the change is logged',
+    );
   });
 
   it('does not turn unready when a newer release recorded a migration this code does not know', async () => {

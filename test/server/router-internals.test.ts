@@ -29,6 +29,9 @@ describe('the @koa/router internals that hot-routes.ts relies on', () => {
     assert.deepEqual(captures, ['cart_1', 'tee%20shirt']);
     assert.deepEqual(layer.params('/api/carts/cart_1/items/tee%20shirt', captures, {}), { id: 'cart_1', product_id: 'tee shirt' });
     assert.deepEqual(layer.stack, [handler]);
-    assert.ok(router.stack.every((l) => l.methods.length > 0), 'a route layer has methods (router.use layers have none)');
+    assert.ok(
+      router.stack.every((l) => l.methods.length > 0),
+      'a route layer has methods (router.use layers have none)',
+    );
   });
 });

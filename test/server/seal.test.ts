@@ -60,7 +60,11 @@ describe('the NaCl sealer', () => {
 
   it('refuses to seal or open without a whole binding', () => {
     const s = new Sealer(key());
-    for (const bad of [{ storeId: '', purpose: 'stripe_secret_key', rowId: 's' }, { storeId: 's', purpose: 'other', rowId: 's' }, { storeId: 's', purpose: 'stripe_secret_key', rowId: '' }]) {
+    for (const bad of [
+      { storeId: '', purpose: 'stripe_secret_key', rowId: 's' },
+      { storeId: 's', purpose: 'other', rowId: 's' },
+      { storeId: 's', purpose: 'stripe_secret_key', rowId: '' },
+    ]) {
       assert.throws(() => s.seal(bad as SealBinding, 'v'), SealError);
     }
     assert.throws(() => s.open('s' as unknown as SealBinding, s.seal(at('s'), 'v')), SealError);

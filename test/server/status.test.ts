@@ -59,7 +59,11 @@ describe('security headers', () => {
   });
 
   it('answers a method a path does not take with a JSON 405 that keeps the Allow header', async () => {
-    for (const [method, path, allowed] of [['PUT', '/stripe/connect', ['GET', 'HEAD', 'POST']], ['DELETE', '/healthz', ['GET', 'HEAD']], ['PROPFIND', '/healthz', ['GET', 'HEAD']]] as const) {
+    for (const [method, path, allowed] of [
+      ['PUT', '/stripe/connect', ['GET', 'HEAD', 'POST']],
+      ['DELETE', '/healthz', ['GET', 'HEAD']],
+      ['PROPFIND', '/healthz', ['GET', 'HEAD']],
+    ] as const) {
       const res = await fetch(`${server.url}${path}`, { method });
       assert.equal(res.status, 405, `${method} ${path}`);
       assert.match(res.headers.get('content-type')!, /^application\/json/);

@@ -27,9 +27,19 @@ after(() => db.destroy());
 
 const newStore = async () => (await a.stores.create({ id: uid('st_'), name: 'Conformance Shop', allowed_origins: [], default_currency: 'usd' }))!;
 const conn = (storeId: string, n: number, over: Partial<StripeConnection> = {}): StripeConnection => ({
-  store_id: storeId, account_id: `acct_${n}`, account_name: `Account ${n}`, publishable_key: `pk_test_${n}`, secret_key_sealed: `sealed-sk-${n}`,
-  key_type: 'secret', livemode: false, key_status: 'valid', webhook_endpoint_id: `we_${n}`, webhook_secret_sealed: `sealed-wh-${n}`,
-  connected_at: clock.now(), last_error: null, ...over,
+  store_id: storeId,
+  account_id: `acct_${n}`,
+  account_name: `Account ${n}`,
+  publishable_key: `pk_test_${n}`,
+  secret_key_sealed: `sealed-sk-${n}`,
+  key_type: 'secret',
+  livemode: false,
+  key_status: 'valid',
+  webhook_endpoint_id: `we_${n}`,
+  webhook_secret_sealed: `sealed-wh-${n}`,
+  connected_at: clock.now(),
+  last_error: null,
+  ...over,
 });
 const link = () => ({ signature: uid('sig_'), expiresAt: clock.now() + HOUR });
 
@@ -43,14 +53,33 @@ async function cartWithTee(quantity = 1, store?: { id: string }) {
   return { store, cartId };
 }
 const write = (cartId: string, version: number, quantity: number, over: Partial<CartLineWrite> = {}): CartLineWrite => ({
-  cartId, version, productId: 'tee', quantity, currency: 'usd', expiresAt: clock.now() + HOUR, keepVersion: false, ...over,
+  cartId,
+  version,
+  productId: 'tee',
+  quantity,
+  currency: 'usd',
+  expiresAt: clock.now() + HOUR,
+  keepVersion: false,
+  ...over,
 });
 const teeLines = (quantity: number): CartLine[] => [{ product_id: 'tee', name: 'Tee', unit_amount: 500, quantity, line_total: 500 * quantity }];
 const session = (storeId: string, cartId: string, cartVersion: number, quantity = 1, over: Partial<NewCheckout> = {}): NewCheckout => {
   const id = uid('chk_');
   return {
-    id, tokenHash: `hash_${id}`, storeId, cartId, cartVersion, lineQuantities: { tee: quantity }, lines: teeLines(quantity), amount: 500 * quantity,
-    currency: 'usd', livemode: false, accountId: 'acct_1', expiresAt: clock.now() + HOUR, maxLivePerCart: 5, ...over,
+    id,
+    tokenHash: `hash_${id}`,
+    storeId,
+    cartId,
+    cartVersion,
+    lineQuantities: { tee: quantity },
+    lines: teeLines(quantity),
+    amount: 500 * quantity,
+    currency: 'usd',
+    livemode: false,
+    accountId: 'acct_1',
+    expiresAt: clock.now() + HOUR,
+    maxLivePerCart: 5,
+    ...over,
   };
 };
 /** A session of a fresh cart with `pi` attached: what a payment is recorded against. */
@@ -63,12 +92,22 @@ async function sessionWithIntent(pi = uid('pi_'), inStore?: { id: string }) {
   return { store, cartId, checkout, pi };
 }
 const payment = (checkoutId: string, pi: string, over: Record<string, unknown> = {}) => ({
-  orderId: uid('ord_'), checkoutId, paymentIntentId: pi, amount: 500, currency: 'usd', livemode: false, customerEmail: 'pay@example.com',
-  source: 'webhook' as const, ...over,
+  orderId: uid('ord_'),
+  checkoutId,
+  paymentIntentId: pi,
+  amount: 500,
+  currency: 'usd',
+  livemode: false,
+  customerEmail: 'pay@example.com',
+  source: 'webhook' as const,
+  ...over,
 });
 const shipping: Shipping = {
-  name: 'Ada', phone: '+44 20 0000', address: { line1: '1 Lane', line2: null, city: 'London', postal_code: 'N1', state: null, country: 'GB' },
-  rate: { id: 'std', display_name: 'Standard', amount: 300 }, delivery_estimate: null,
+  name: 'Ada',
+  phone: '+44 20 0000',
+  address: { line1: '1 Lane', line2: null, city: 'London', postal_code: 'N1', state: null, country: 'GB' },
+  rate: { id: 'std', display_name: 'Standard', amount: 300 },
+  delivery_estimate: null,
 };
 
 describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'PostgreSQL' : 'SQLite'}`, () => {
@@ -79,15 +118,29 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
   describe('stores', () => {
     it('creates a store as given and records store_created; a taken id answers null', async () => {
       const id = uid('st_');
-      const made = await Promise.all(racers().map((s) => s.stores.create({ id, name: 'Twice', allowed_origins: ['https://a.example'], default_currency: 'usd' })));
+      const made = await Promise.all(
+        racers().map((s) => s.stores.create({ id, name: 'Twice', allowed_origins: ['https://a.example'], default_currency: 'usd' })),
+      );
       assert.equal(made.filter(Boolean).length, 1);
       const store = (await b.stores.get(id))!;
-      assert.deepEqual({ ...store, created_at: 0, updated_at: 0 }, {
-        id, name: 'Twice', allowed_origins: ['https://a.example'], default_currency: 'usd', shipping: null, created_at: 0, updated_at: 0,
-      });
+      assert.deepEqual(
+        { ...store, created_at: 0, updated_at: 0 },
+        {
+          id,
+          name: 'Twice',
+          allowed_origins: ['https://a.example'],
+          default_currency: 'usd',
+          shipping: null,
+          created_at: 0,
+          updated_at: 0,
+        },
+      );
       assert.equal(store.created_at, clock.now());
       const events = await a.stores.listEvents(id);
-      assert.deepEqual(events.map((e) => [e.type, e.livemode]), [['store_created', null]]);
+      assert.deepEqual(
+        events.map((e) => [e.type, e.livemode]),
+        [['store_created', null]],
+      );
       assert.equal(await a.stores.get(uid()), null);
     });
 
@@ -121,9 +174,15 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       assert.deepEqual(previous, conn(store.id, 1));
       assert.equal(await a.stores.saveConnection(conn(store.id, 2), link()).then((p) => p?.account_id), 'acct_1');
       const events = await a.stores.listEvents(store.id);
-      assert.deepEqual(events.map((e) => [e.type, e.account_id, e.previous_account_id, e.livemode]), [
-        ['store_created', null, null, null], ['connected', 'acct_1', null, false], ['reconnected', 'acct_1', 'acct_1', true], ['account_changed', 'acct_2', 'acct_1', false],
-      ]);
+      assert.deepEqual(
+        events.map((e) => [e.type, e.account_id, e.previous_account_id, e.livemode]),
+        [
+          ['store_created', null, null, null],
+          ['connected', 'acct_1', null, false],
+          ['reconnected', 'acct_1', 'acct_1', true],
+          ['account_changed', 'acct_2', 'acct_1', false],
+        ],
+      );
       assert.ok(events.every((e, i) => i === 0 || e.id > events[i - 1].id));
       assert.equal(await a.stores.getWebhookSecretSealed(store.id), 'sealed-wh-2');
       assert.equal(await a.stores.getWebhookSecretSealed(uid()), null);
@@ -147,7 +206,10 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       assert.equal(flips.filter(Boolean).length, 1);
       assert.deepEqual(await a.stores.getConnection(store.id).then((c) => [c?.key_status, c?.last_error]), ['invalid', 'key revoked']);
       const gone = await Promise.all(racers().map((s) => s.stores.disconnect(store.id)));
-      assert.deepEqual(gone.filter(Boolean).map((c) => c!.account_id), ['acct_1']);
+      assert.deepEqual(
+        gone.filter(Boolean).map((c) => c!.account_id),
+        ['acct_1'],
+      );
       assert.equal(await a.stores.getConnection(store.id), null);
       assert.equal(await a.stores.markKeyInvalid(store.id, 'gone'), false);
       const types = (await b.stores.listEvents(store.id)).map((e) => e.type);
@@ -159,10 +221,25 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       const r1 = await a.stores.retireConnection(conn(s1.id, 1, { livemode: true }));
       const r2 = await a.stores.retireConnection(conn(s2.id, 2));
       const r3 = await b.stores.retireConnection(conn(s1.id, 3, { webhook_secret_sealed: null, webhook_endpoint_id: null }));
-      assert.deepEqual(r1, { id: r1.id, store_id: s1.id, account_id: 'acct_1', livemode: true, secret_key_sealed: 'sealed-sk-1', webhook_endpoint_id: 'we_1', webhook_secret_sealed: 'sealed-wh-1', retired_at: clock.now() });
-      assert.deepEqual((await a.stores.listRetiredConnections(s1.id)).map((r) => r.id), [r1.id, r3.id]);
+      assert.deepEqual(r1, {
+        id: r1.id,
+        store_id: s1.id,
+        account_id: 'acct_1',
+        livemode: true,
+        secret_key_sealed: 'sealed-sk-1',
+        webhook_endpoint_id: 'we_1',
+        webhook_secret_sealed: 'sealed-wh-1',
+        retired_at: clock.now(),
+      });
+      assert.deepEqual(
+        (await a.stores.listRetiredConnections(s1.id)).map((r) => r.id),
+        [r1.id, r3.id],
+      );
       const all = (await b.stores.listRetiredConnections()).map((r) => r.id);
-      assert.deepEqual(all.filter((id) => [r1.id, r2.id, r3.id].includes(id)), [r1.id, r2.id, r3.id]);
+      assert.deepEqual(
+        all.filter((id) => [r1.id, r2.id, r3.id].includes(id)),
+        [r1.id, r2.id, r3.id],
+      );
       await a.stores.dropRetiredConnection(r1.id);
       assert.deepEqual(await b.stores.listRetiredConnections(s1.id), [r3]);
     });
@@ -172,31 +249,91 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
     it('upserts products in the order sent after the existing ones, updating known ids in place', async () => {
       const store = await newStore();
       assert.equal(await a.catalog.currencyOf(store.id), null);
-      await a.catalog.upsertProducts(store.id, [{ id: 'b', name: 'B', unit_amount: 200, currency: 'usd' }, { id: 'a', name: 'A', unit_amount: 100, currency: 'usd' }]);
+      await a.catalog.upsertProducts(store.id, [
+        { id: 'b', name: 'B', unit_amount: 200, currency: 'usd' },
+        { id: 'a', name: 'A', unit_amount: 100, currency: 'usd' },
+      ]);
       const r = await b.catalog.upsertProducts(store.id, [
-        { id: 'c', name: 'C', description: 'third', unit_amount: 300, currency: 'usd', image_url: 'https://img.example/c.png', max_quantity: 3, weight_grams: 250, shippable: false },
+        {
+          id: 'c',
+          name: 'C',
+          description: 'third',
+          unit_amount: 300,
+          currency: 'usd',
+          image_url: 'https://img.example/c.png',
+          max_quantity: 3,
+          weight_grams: 250,
+          shippable: false,
+        },
         { id: 'b', name: 'B2', unit_amount: 0, currency: 'usd', active: false },
       ]);
       assert.ok(r.ok);
-      assert.deepEqual(r.products.map((p) => p.id), ['a', 'c', 'b']);
-      assert.deepEqual(r.products[1], { id: 'c', name: 'C', description: 'third', unit_amount: 300, currency: 'usd', image_url: 'https://img.example/c.png', active: true, max_quantity: 3, weight_grams: 250, shippable: false, stock: null, reserved: 0, available: null, tax_category: null });
-      assert.deepEqual(r.products[2], { id: 'b', name: 'B2', description: null, unit_amount: 0, currency: 'usd', image_url: null, active: false, max_quantity: null, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null, tax_category: null });
-      assert.deepEqual((await a.catalog.listProducts(store.id, { activeOnly: true })).map((p) => p.id), ['a', 'c']);
+      assert.deepEqual(
+        r.products.map((p) => p.id),
+        ['a', 'c', 'b'],
+      );
+      assert.deepEqual(r.products[1], {
+        id: 'c',
+        name: 'C',
+        description: 'third',
+        unit_amount: 300,
+        currency: 'usd',
+        image_url: 'https://img.example/c.png',
+        active: true,
+        max_quantity: 3,
+        weight_grams: 250,
+        shippable: false,
+        stock: null,
+        reserved: 0,
+        available: null,
+        tax_category: null,
+      });
+      assert.deepEqual(r.products[2], {
+        id: 'b',
+        name: 'B2',
+        description: null,
+        unit_amount: 0,
+        currency: 'usd',
+        image_url: null,
+        active: false,
+        max_quantity: null,
+        weight_grams: null,
+        shippable: true,
+        stock: null,
+        reserved: 0,
+        available: null,
+        tax_category: null,
+      });
+      assert.deepEqual(
+        (await a.catalog.listProducts(store.id, { activeOnly: true })).map((p) => p.id),
+        ['a', 'c'],
+      );
       assert.equal(await a.catalog.currencyOf(store.id), 'usd');
     });
 
     it('refuses an upsert that would mix the currencies of active products and changes nothing', async () => {
       const store = await newStore();
       await a.catalog.upsertProducts(store.id, [{ id: 'a', name: 'A', unit_amount: 100, currency: 'usd' }]);
-      const mixed = await a.catalog.upsertProducts(store.id, [{ id: 'x', name: 'X', unit_amount: 1, currency: 'eur' }, { id: 'a', name: 'A!', unit_amount: 1, currency: 'usd' }]);
+      const mixed = await a.catalog.upsertProducts(store.id, [
+        { id: 'x', name: 'X', unit_amount: 1, currency: 'eur' },
+        { id: 'a', name: 'A!', unit_amount: 1, currency: 'usd' },
+      ]);
       assert.deepEqual(mixed.ok ? mixed : [...mixed.currencies].sort(), ['eur', 'usd']);
-      assert.deepEqual((await a.catalog.listProducts(store.id)).map((p) => [p.id, p.name]), [['a', 'A']]);
-      assert.ok((await a.catalog.upsertProducts(store.id, [{ id: 'x', name: 'X', unit_amount: 1, currency: 'eur', active: false }])).ok, 'an inactive product may differ');
+      assert.deepEqual(
+        (await a.catalog.listProducts(store.id)).map((p) => [p.id, p.name]),
+        [['a', 'A']],
+      );
+      assert.ok(
+        (await a.catalog.upsertProducts(store.id, [{ id: 'x', name: 'X', unit_amount: 1, currency: 'eur', active: false }])).ok,
+        'an inactive product may differ',
+      );
     });
 
     it('keeps one currency per store under concurrent upserts', async () => {
       const store = await newStore();
-      const results = await Promise.all(racers().map((s, i) => s.catalog.upsertProducts(store.id, [{ id: `p${i}`, name: 'P', unit_amount: 100, currency: i % 2 ? 'eur' : 'usd' }])));
+      const results = await Promise.all(
+        racers().map((s, i) => s.catalog.upsertProducts(store.id, [{ id: `p${i}`, name: 'P', unit_amount: 100, currency: i % 2 ? 'eur' : 'usd' }])),
+      );
       assert.ok(results.some((r) => r.ok));
       assert.equal(new Set((await a.catalog.listProducts(store.id)).map((p) => p.currency)).size, 1);
     });
@@ -208,8 +345,18 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       const id = uid('cart_');
       const cart = await a.carts.create({ id, storeId: store.id, currency: 'eur', expiresAt: clock.now() + HOUR });
       assert.deepEqual(cart, {
-        id, store_id: store.id, currency: 'eur', status: 'open', version: 0, created_at: clock.now(), updated_at: clock.now(),
-        expires_at: clock.now() + HOUR, lines: [], store_ships: false, free_shipping_over: null, discount: null,
+        id,
+        store_id: store.id,
+        currency: 'eur',
+        status: 'open',
+        version: 0,
+        created_at: clock.now(),
+        updated_at: clock.now(),
+        expires_at: clock.now() + HOUR,
+        lines: [],
+        store_ships: false,
+        free_shipping_over: null,
+        discount: null,
       });
       assert.deepEqual(await b.carts.get(id), cart);
       assert.equal(await b.carts.storeIdOf(id), store.id);
@@ -246,10 +393,20 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       assert.ok(await a.carts.writeLine(write(cartId, 1, 1, { productId: 'mug' })));
       assert.ok(await a.carts.writeLine(write(cartId, 2, 1, { productId: 'ghost', expiresAt: clock.now() + 2 * HOUR })));
       const cart = (await b.carts.get(cartId))!;
-      assert.deepEqual(cart.lines.map((l) => [l.product_id, l.quantity, l.product?.name ?? null]), [['tee', 2, 'Tee'], ['mug', 1, 'Mug'], ['ghost', 1, null]]);
+      assert.deepEqual(
+        cart.lines.map((l) => [l.product_id, l.quantity, l.product?.name ?? null]),
+        [
+          ['tee', 2, 'Tee'],
+          ['mug', 1, 'Mug'],
+          ['ghost', 1, null],
+        ],
+      );
       // A LineProduct: an adapter may read more of the product, but these fields are the contract.
       const { id, name, unit_amount, currency, active, max_quantity, weight_grams, shippable } = cart.lines[0].product!;
-      assert.deepEqual({ id, name, unit_amount, currency, active, max_quantity, weight_grams, shippable }, { id: 'tee', name: 'Tee', unit_amount: 500, currency: 'usd', active: true, max_quantity: null, weight_grams: 200, shippable: true });
+      assert.deepEqual(
+        { id, name, unit_amount, currency, active, max_quantity, weight_grams, shippable },
+        { id: 'tee', name: 'Tee', unit_amount: 500, currency: 'usd', active: true, max_quantity: null, weight_grams: 200, shippable: true },
+      );
       assert.equal(cart.lines[1].product?.shippable, false);
       assert.deepEqual([cart.version, cart.expires_at, cart.updated_at], [3, clock.now() + 2 * HOUR, clock.now()]);
       const read = await a.carts.getWithProduct(cartId, 'mug');
@@ -257,7 +414,10 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       assert.equal(read.product?.unit_amount, 900);
       assert.equal((await a.carts.getWithProduct(cartId, 'nope')).product, null);
       assert.ok(await a.carts.writeLine(write(cartId, 3, 0, { productId: 'mug' })));
-      assert.deepEqual((await a.carts.get(cartId))!.lines.map((l) => l.product_id), ['tee', 'ghost']);
+      assert.deepEqual(
+        (await a.carts.get(cartId))!.lines.map((l) => l.product_id),
+        ['tee', 'ghost'],
+      );
     });
 
     it('claims a cart for one owner at a time: the holder renews, an expired claim is taken over, only the holder releases', async () => {
@@ -298,10 +458,35 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       assert.equal(made.status, 'created');
       const c = made.status === 'created' ? made.checkout : assert.fail();
       assert.deepEqual(c, {
-        id: input.id, token_hash: input.tokenHash, store_id: store.id, cart_id: cartId, lines: input.lines, amount: 1000, subtotal: 1000, shipping_amount: 0, discount: null, discount_amount: 0, tax_amount: 0, tax_lines: [], tax_calculation_id: null,
-        details: { email: null, shipping: null }, details_version: 0, currency: 'usd', livemode: true, status: 'open', payment_intent_id: null,
-        client_secret_sealed: null, legacy_client_secret: null, superseded_at: null, account_id: 'acct_1', intent_status: null, intent_checked_at: null, intent_read_at: null, order_id: null,
-        created_at: clock.now(), expires_at: input.expiresAt,
+        id: input.id,
+        token_hash: input.tokenHash,
+        store_id: store.id,
+        cart_id: cartId,
+        lines: input.lines,
+        amount: 1000,
+        subtotal: 1000,
+        shipping_amount: 0,
+        discount: null,
+        discount_amount: 0,
+        tax_amount: 0,
+        tax_lines: [],
+        tax_calculation_id: null,
+        details: { email: null, shipping: null },
+        details_version: 0,
+        currency: 'usd',
+        livemode: true,
+        status: 'open',
+        payment_intent_id: null,
+        client_secret_sealed: null,
+        legacy_client_secret: null,
+        superseded_at: null,
+        account_id: 'acct_1',
+        intent_status: null,
+        intent_checked_at: null,
+        intent_read_at: null,
+        order_id: null,
+        created_at: clock.now(),
+        expires_at: input.expiresAt,
       });
       assert.equal((await a.carts.get(cartId))!.version, 2);
       assert.deepEqual(await a.checkouts.get(c.id), c);
@@ -336,10 +521,13 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       assert.equal((await a.checkouts.attachPaymentIntent(id, 'pi_late', 'late')).payment_intent_id, attached[0].payment_intent_id);
       await a.checkouts.sealClientSecret(id, 'resealed');
       assert.deepEqual(await b.checkouts.get(id).then((c) => [c?.client_secret_sealed, c?.legacy_client_secret]), ['resealed', null]);
-      assert.deepEqual((await a.checkouts.listPlaintextSecrets()).filter((r) => r.id === id), []);
+      assert.deepEqual(
+        (await a.checkouts.listPlaintextSecrets()).filter((r) => r.id === id),
+        [],
+      );
     });
 
-    it('records the account an intent was created on with it, and keeps the session\'s account when none is given', async () => {
+    it("records the account an intent was created on with it, and keeps the session's account when none is given", async () => {
       const { store, cartId } = await cartWithTee();
       const made = await a.checkouts.create(session(store.id, cartId, 1));
       const id = made.status === 'created' ? made.checkout.id : assert.fail();
@@ -365,10 +553,23 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       const details = { email: 'ada@example.com', shipping };
       const saved = await a.checkouts.saveDetails({ id: checkout.id, version: 0, details, shippingAmount: 300, amount: 800 });
       assert.equal(saved.status, 'saved');
-      assert.deepEqual([saved.checkout?.details, saved.checkout?.details_version, saved.checkout?.amount, saved.checkout?.subtotal, saved.checkout?.shipping_amount], [details, 1, 800, 500, 300]);
-      const stale = await b.checkouts.saveDetails({ id: checkout.id, version: 0, details: { email: 'x@example.com', shipping: null }, shippingAmount: 0, amount: 500 });
+      assert.deepEqual(
+        [saved.checkout?.details, saved.checkout?.details_version, saved.checkout?.amount, saved.checkout?.subtotal, saved.checkout?.shipping_amount],
+        [details, 1, 800, 500, 300],
+      );
+      const stale = await b.checkouts.saveDetails({
+        id: checkout.id,
+        version: 0,
+        details: { email: 'x@example.com', shipping: null },
+        shippingAmount: 0,
+        amount: 500,
+      });
       assert.deepEqual(stale, { status: 'changed', checkout: saved.checkout });
-      const race = await Promise.all(racers().map((s, i) => s.checkouts.saveDetails({ id: checkout.id, version: 1, details: { email: `${i}@example.com`, shipping }, shippingAmount: 300, amount: 800 })));
+      const race = await Promise.all(
+        racers().map((s, i) =>
+          s.checkouts.saveDetails({ id: checkout.id, version: 1, details: { email: `${i}@example.com`, shipping }, shippingAmount: 300, amount: 800 }),
+        ),
+      );
       assert.equal(race.filter((r) => r.status === 'saved').length, 1);
       assert.equal((await a.orders.recordPaid(payment(checkout.id, pi, { amount: 800 }))).status, 'created');
       const paid = await a.checkouts.saveDetails({ id: checkout.id, version: 2, details, shippingAmount: 0, amount: 500 });
@@ -390,9 +591,16 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       await b.checkouts.markSuperseded(superseded.checkout.id);
       const ids = (await b.checkouts.listToReconcile(since + 1)).map((c) => c.id);
       const mine = [old, processing, superseded, recent].map((s) => s.checkout.id);
-      assert.deepEqual(ids.filter((id) => mine.includes(id)), [processing.checkout.id, recent.checkout.id], 'oldest first');
+      assert.deepEqual(
+        ids.filter((id) => mine.includes(id)),
+        [processing.checkout.id, recent.checkout.id],
+        'oldest first',
+      );
       assert.ok(noIntent.status === 'created' && !ids.includes(noIntent.checkout.id));
-      assert.deepEqual((await a.checkouts.listToReconcile(since, recent.store.id)).map((c) => c.id), [recent.checkout.id]);
+      assert.deepEqual(
+        (await a.checkouts.listToReconcile(since, recent.store.id)).map((c) => c.id),
+        [recent.checkout.id],
+      );
       assert.deepEqual(await a.checkouts.listToReconcile(since, store.id), []);
       const got = (await a.checkouts.get(superseded.checkout.id))!;
       assert.equal(got.superseded_at, clock.now());
@@ -403,7 +611,10 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       const { store, cartId, checkout } = await sessionWithIntent();
       const without = await a.checkouts.create(session(store.id, cartId, 2));
       assert.equal(without.status, 'created');
-      assert.deepEqual((await b.checkouts.listOpenWithIntentForCart(cartId)).map((c) => c.id), [checkout.id]);
+      assert.deepEqual(
+        (await b.checkouts.listOpenWithIntentForCart(cartId)).map((c) => c.id),
+        [checkout.id],
+      );
     });
 
     it('purges expired unpaid sessions that can take no money, and keeps the rest', async () => {
@@ -437,9 +648,23 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       const order = results.find((r) => r.status === 'created')!.order!;
       assert.ok(results.every((r) => r.order?.id === order.id));
       assert.deepEqual(order, {
-        id: order.id, store_id: store.id, checkout_id: checkout.id, status: 'paid', amount: 800, amount_refunded: 0, currency: 'usd', items: teeLines(1),
-        payment_intent_id: pi, livemode: false, customer_email: 'ada@example.com', customer: { email: 'ada@example.com', name: 'Ada', phone: '+44 20 0000' },
-        shipping, discount: null, amounts: { subtotal: 500, discount: 0, shipping: 300, tax: 0, tax_lines: [], total: 800 }, oversold: false, created_at: new Date(clock.now()).toISOString(),
+        id: order.id,
+        store_id: store.id,
+        checkout_id: checkout.id,
+        status: 'paid',
+        amount: 800,
+        amount_refunded: 0,
+        currency: 'usd',
+        items: teeLines(1),
+        payment_intent_id: pi,
+        livemode: false,
+        customer_email: 'ada@example.com',
+        customer: { email: 'ada@example.com', name: 'Ada', phone: '+44 20 0000' },
+        shipping,
+        discount: null,
+        amounts: { subtotal: 500, discount: 0, shipping: 300, tax: 0, tax_lines: [], total: 800 },
+        oversold: false,
+        created_at: new Date(clock.now()).toISOString(),
       });
       const chk = (await b.checkouts.get(checkout.id))!;
       assert.deepEqual([chk.status, chk.order_id], ['paid', order.id]);
@@ -481,18 +706,37 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       const { store, checkout, pi } = await sessionWithIntent();
       const evt = () => ({ id: uid('evt_'), type: 'charge.refunded' });
       const unpaid = evt();
-      assert.deepEqual(await a.orders.recordRefundFromEvent(store.id, unpaid, { paymentIntentId: pi, amountRefunded: 100, status: 'partially_refunded' as const }), { status: 'order_not_recorded_yet' });
+      assert.deepEqual(
+        await a.orders.recordRefundFromEvent(store.id, unpaid, { paymentIntentId: pi, amountRefunded: 100, status: 'partially_refunded' as const }),
+        { status: 'order_not_recorded_yet' },
+      );
       await a.orders.recordPaid(payment(checkout.id, pi));
-      const partial = await b.orders.recordRefundFromEvent(store.id, unpaid, { paymentIntentId: pi, amountRefunded: 100, status: 'partially_refunded' as const });
-      assert.deepEqual(partial.status === 'applied' && [partial.order.status, partial.order.amount_refunded], ['partially_refunded', 100], 'the refused event was not remembered');
+      const partial = await b.orders.recordRefundFromEvent(store.id, unpaid, {
+        paymentIntentId: pi,
+        amountRefunded: 100,
+        status: 'partially_refunded' as const,
+      });
+      assert.deepEqual(
+        partial.status === 'applied' && [partial.order.status, partial.order.amount_refunded],
+        ['partially_refunded', 100],
+        'the refused event was not remembered',
+      );
       const dup = evt();
-      const twice = await Promise.all(racers().map((s) => s.orders.recordRefundFromEvent(store.id, dup, { paymentIntentId: pi, amountRefunded: 500, status: 'refunded' as const })));
+      const twice = await Promise.all(
+        racers().map((s) => s.orders.recordRefundFromEvent(store.id, dup, { paymentIntentId: pi, amountRefunded: 500, status: 'refunded' as const })),
+      );
       assert.deepEqual(twice.map((r) => r.status).sort(), ['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
       const late = await a.orders.recordRefundFromEvent(store.id, evt(), { paymentIntentId: pi, amountRefunded: 200, status: 'partially_refunded' as const });
       assert.deepEqual(late.status === 'applied' && [late.order.status, late.order.amount_refunded], ['refunded', 500]);
-      assert.deepEqual(await a.orders.recordRefundFromEvent(store.id, evt(), { paymentIntentId: uid('pi_'), amountRefunded: 1, status: 'partially_refunded' as const }), { status: 'not_ours' });
+      assert.deepEqual(
+        await a.orders.recordRefundFromEvent(store.id, evt(), { paymentIntentId: uid('pi_'), amountRefunded: 1, status: 'partially_refunded' as const }),
+        { status: 'not_ours' },
+      );
       const other = await newStore();
-      assert.deepEqual(await a.orders.recordRefundFromEvent(other.id, evt(), { paymentIntentId: pi, amountRefunded: 1, status: 'partially_refunded' as const }), { status: 'not_ours' });
+      assert.deepEqual(
+        await a.orders.recordRefundFromEvent(other.id, evt(), { paymentIntentId: pi, amountRefunded: 1, status: 'partially_refunded' as const }),
+        { status: 'not_ours' },
+      );
     });
 
     it('remembers a plain event once per store', async () => {
@@ -523,7 +767,10 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       }
       const page = (await b.orders.listForStore(store.id, { limit: 2 }))!;
       assert.deepEqual([page.data.map((o) => o.id), page.has_more], [[ids[2], ids[1]], true]);
-      assert.deepEqual(await a.orders.listForStore(store.id, { limit: 2, startingAfter: ids[1] }).then((p) => [p?.data.map((o) => o.id), p?.has_more]), [[ids[0]], false]);
+      assert.deepEqual(await a.orders.listForStore(store.id, { limit: 2, startingAfter: ids[1] }).then((p) => [p?.data.map((o) => o.id), p?.has_more]), [
+        [ids[0]],
+        false,
+      ]);
       const elsewhere = await sessionWithIntent();
       const foreign = (await a.orders.recordPaid(payment(elsewhere.checkout.id, elsewhere.pi))).order!.id;
       assert.equal(await a.orders.listForStore(store.id, { limit: 2, startingAfter: foreign }), null);
@@ -559,7 +806,10 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       const { store, carts } = await stockedCarts(3, 6);
       const results = await Promise.all(carts.map((cartId, i) => racers()[i].checkouts.create(session(store.id, cartId, 1))));
       assert.deepEqual(results.map((r) => r.status).sort(), ['created', 'created', 'created', 'out_of_stock', 'out_of_stock', 'out_of_stock']);
-      assert.deepEqual(results.find((r) => r.status === 'out_of_stock'), { status: 'out_of_stock', productId: 'tee', available: 0 });
+      assert.deepEqual(
+        results.find((r) => r.status === 'out_of_stock'),
+        { status: 'out_of_stock', productId: 'tee', available: 0 },
+      );
       assert.deepEqual([(await tee(store.id)).reserved, (await tee(store.id)).available], [3, 0]);
       const refusedCart = carts[results.findIndex((r) => r.status === 'out_of_stock')];
       assert.equal((await a.carts.get(refusedCart))!.version, 1, 'the version bump rolled back too');
@@ -619,12 +869,15 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       const retired = await a.stores.retireConnection(conn(store.id, 8, { webhook_secret_sealed: null }));
       const { checkout } = await sessionWithIntent();
       const mine = (await b.sealed.list()).filter((v) => v.storeId === store.id || v.rowId === checkout.id);
-      assert.deepEqual(mine.map((v) => [v.table, v.column, v.rowId, v.sealed]), [
-        ['stripe_connections', 'secret_key_sealed', store.id, 'sealed-sk-7'],
-        ['stripe_connections', 'webhook_secret_sealed', store.id, 'sealed-wh-7'],
-        ['retired_connections', 'secret_key_sealed', String(retired.id), 'sealed-sk-8'],
-        ['checkouts', 'sealed_client_secret', checkout.id, 'sealed-cs'],
-      ]);
+      assert.deepEqual(
+        mine.map((v) => [v.table, v.column, v.rowId, v.sealed]),
+        [
+          ['stripe_connections', 'secret_key_sealed', store.id, 'sealed-sk-7'],
+          ['stripe_connections', 'webhook_secret_sealed', store.id, 'sealed-wh-7'],
+          ['retired_connections', 'secret_key_sealed', String(retired.id), 'sealed-sk-8'],
+          ['checkouts', 'sealed_client_secret', checkout.id, 'sealed-cs'],
+        ],
+      );
       const change = (v: (typeof mine)[number], from = v.sealed) => ({ table: v.table, column: v.column, rowId: v.rowId, from, to: `v2:${v.sealed}` });
       assert.equal(await a.sealed.replace([change(mine[0]), change(mine[1], 'stale')]), false);
       assert.equal((await a.stores.getConnection(store.id))!.secret_key_sealed, 'sealed-sk-7', 'nothing written');
@@ -653,18 +906,31 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       const general = [];
       for (let i = 0; i < 4; i++) general.push(await a.budgets.take(key, 4, 0, now, 2));
       assert.deepEqual(general, [true, true, false, false]);
-      assert.deepEqual([await b.budgets.take(key, 4, 0, now, 0), await b.budgets.take(key, 4, 0, now, 0), await b.budgets.take(key, 4, 0, now, 0)], [true, true, false]);
+      assert.deepEqual(
+        [await b.budgets.take(key, 4, 0, now, 0), await b.budgets.take(key, 4, 0, now, 0), await b.budgets.take(key, 4, 0, now, 0)],
+        [true, true, false],
+      );
       assert.equal(await a.budgets.take(uid('budget:'), 2, 0, now, 2), false, 'a bucket smaller than what is kept gives nothing');
     });
   });
 
   describe('webhook endpoints', () => {
-    const endpoint = () => ({ id: uid('we_'), url: 'https://bmos.example/hooks', event_types: ['order.paid'], store_ids: null, enabled: true, secret_sealed: 'sealed-whsec-1' });
+    const endpoint = () => ({
+      id: uid('we_'),
+      url: 'https://bmos.example/hooks',
+      event_types: ['order.paid'],
+      store_ids: null,
+      enabled: true,
+      secret_sealed: 'sealed-whsec-1',
+    });
 
     it('stores an endpoint that the other instance reads back, changes only the fields given, and deletes it once', async () => {
       const made = await a.webhookEndpoints.create({ ...endpoint(), store_ids: ['st_1', 'st_2'] });
       assert.deepEqual(await b.webhookEndpoints.get(made.id), made);
-      assert.deepEqual([made.enabled, made.disabled_reason, made.previous_secret_sealed, made.previous_secret_expires_at, made.created_at], [true, null, null, null, clock.now()]);
+      assert.deepEqual(
+        [made.enabled, made.disabled_reason, made.previous_secret_sealed, made.previous_secret_expires_at, made.created_at],
+        [true, null, null, null, clock.now()],
+      );
       assert.ok((await b.webhookEndpoints.list()).some((e) => e.id === made.id));
       clock.advance(1000);
       const changed = (await b.webhookEndpoints.update(made.id, { enabled: false, store_ids: null }))!;
@@ -677,7 +943,12 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
 
     it('applies exactly one of concurrent rotations from the same secret, and none from a stale one', async () => {
       const made = await a.webhookEndpoints.create(endpoint());
-      const rotation = (i: number) => ({ from: 'sealed-whsec-1', secretSealed: `sealed-whsec-2-${i}`, previousSealed: 'sealed-prev-1', previousExpiresAt: clock.now() + HOUR });
+      const rotation = (i: number) => ({
+        from: 'sealed-whsec-1',
+        secretSealed: `sealed-whsec-2-${i}`,
+        previousSealed: 'sealed-prev-1',
+        previousExpiresAt: clock.now() + HOUR,
+      });
       const rotated = await Promise.all(racers().map((s, i) => s.webhookEndpoints.rotateSecret(made.id, rotation(i))));
       const winner = rotated.filter((r) => r !== null);
       assert.equal(winner.length, 1);
@@ -720,8 +991,19 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
   });
 
   describe('discounts', () => {
-    const terms = { percent_off: 10, amount_off: null, currency: null, min_subtotal: null, product_ids: ['tee'], starts_at: null, ends_at: null,
-      max_redemptions: 5, once_per_email: false, free_shipping: false, active: true };
+    const terms = {
+      percent_off: 10,
+      amount_off: null,
+      currency: null,
+      min_subtotal: null,
+      product_ids: ['tee'],
+      starts_at: null,
+      ends_at: null,
+      max_redemptions: 5,
+      once_per_email: false,
+      free_shipping: false,
+      active: true,
+    };
     const newDiscount = (storeId: string, code: string) => ({ id: uid('disc_'), store_id: storeId, code, ...terms });
 
     it('stores one discount per code and store in any case: of racing creates exactly one wins', async () => {
@@ -729,21 +1011,30 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       const made = await Promise.all(racers().map((s, i) => s.discounts.create(newDiscount(store.id, i % 2 ? 'Spring' : 'SPRING'))));
       const won = made.filter((m) => m.ok);
       assert.equal(won.length, 1);
-      assert.deepEqual(made.filter((m) => !m.ok).map((m) => !m.ok && m.reason), Array(5).fill('code_taken'));
+      assert.deepEqual(
+        made.filter((m) => !m.ok).map((m) => !m.ok && m.reason),
+        Array(5).fill('code_taken'),
+      );
       const winner = won[0].ok ? won[0].discount : assert.fail();
-      assert.deepEqual({ ...winner, id: '', code: '' }, { ...terms, id: '', code: '', store_id: store.id, times_redeemed: 0, version: 0, created_at: clock.now(), updated_at: clock.now() });
+      assert.deepEqual(
+        { ...winner, id: '', code: '' },
+        { ...terms, id: '', code: '', store_id: store.id, times_redeemed: 0, version: 0, created_at: clock.now(), updated_at: clock.now() },
+      );
       assert.deepEqual(await b.discounts.getByCode(store.id, 'spring'), winner);
       assert.deepEqual(await b.discounts.get(store.id, winner.id), winner);
       assert.equal(await b.discounts.get((await newStore()).id, winner.id), null, "another store's discount is not found");
       assert.equal((await a.discounts.create(newDiscount((await newStore()).id, 'spring'))).ok, true, 'another store may use the code');
     });
 
-    it('lists a store\'s discounts newest first', async () => {
+    it("lists a store's discounts newest first", async () => {
       const store = await newStore();
       await a.discounts.create(newDiscount(store.id, 'FIRST'));
       clock.advance(1);
       await b.discounts.create(newDiscount(store.id, 'SECOND'));
-      assert.deepEqual((await a.discounts.list(store.id)).map((d) => d.code), ['SECOND', 'FIRST']);
+      assert.deepEqual(
+        (await a.discounts.list(store.id)).map((d) => d.code),
+        ['SECOND', 'FIRST'],
+      );
     });
 
     it('writes an edit only over the version it was made from: of racing edits exactly one wins', async () => {

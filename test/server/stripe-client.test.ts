@@ -22,7 +22,10 @@ after(async () => {
 /** Rejects (or throws) within two seconds, or fails: a refused call must not hang either. */
 async function refusal(call: () => unknown): Promise<Error> {
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('call still pending after 2 s')), 2000).unref());
-  const err = await Promise.race([Promise.resolve().then(call), timeout]).then(() => null, (e: unknown) => e);
+  const err = await Promise.race([Promise.resolve().then(call), timeout]).then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof Error, 'the call was not refused');
   return err;
 }
@@ -41,7 +44,9 @@ describe('the shared Stripe client', () => {
       stores.flatMap((store, i) =>
         [1, 2, 3].map((n) =>
           withMerchantStripe(server.deps, store.id, ({ stripe }) =>
-            stripe.paymentIntents.create({ amount: 100 * (i + 1) + n, currency: 'usd', metadata: { store: store.id } }))),
+            stripe.paymentIntents.create({ amount: 100 * (i + 1) + n, currency: 'usd', metadata: { store: store.id } }),
+          ),
+        ),
       ),
     );
     const creates = emu.requests.slice(from).filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents');
@@ -75,7 +80,11 @@ describe('the shared Stripe client', () => {
     const from = emu.requests.length;
     assert.equal((await stripe.tax.settings.retrieve()).object, 'tax.settings');
     await stripe.tax.settings.update({ head_office: { address: { country: 'DE' } } });
-    const calc = await stripe.tax.calculations.create({ currency: 'eur', line_items: [{ amount: 100 }], customer_details: { address: { country: 'DE' }, address_source: 'shipping' } });
+    const calc = await stripe.tax.calculations.create({
+      currency: 'eur',
+      line_items: [{ amount: 100 }],
+      customer_details: { address: { country: 'DE' }, address_source: 'shipping' },
+    });
     await stripe.tax.transactions.createFromCalculation({ calculation: calc.id!, reference: 'ns-1' }, { idempotencyKey: `ns-${acct.id}` });
     const log = emu.requests.slice(from);
     assert.equal(log.length, 4);

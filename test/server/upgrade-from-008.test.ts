@@ -77,7 +77,9 @@ async function makeRaw(): Promise<Raw> {
     const db = await throwawayDatabase();
     const all = <R>(sql: string, params: unknown[] = []) => db.query<R>(numbered(sql), params);
     const tables = async () =>
-      (await all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name")).map((r) => r.name);
+      (await all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name")).map(
+        (r) => r.name,
+      );
     return {
       async applyRelease() {
         // As postgres/migrations.ts ran then: one transaction, schema_migrations (id, applied_at BIGINT), each id recorded.
@@ -153,32 +155,85 @@ async function makeRaw(): Promise<Raw> {
 
 /** Rows in a stable order (a bare SELECT * has none). */
 function sortRows(rows: unknown[]): unknown[] {
-  return rows.map((r) => [JSON.stringify(r), r] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+  return rows
+    .map((r) => [JSON.stringify(r), r] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, r]) => r);
 }
 
 /** Fills the database with raw SQL in the 008 shape: no column added after 008 is named. */
 async function fillAs008(raw: Raw): Promise<void> {
   await raw.run('INSERT INTO stores (id, name, allowed_origins, default_currency, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
-    STORE, 'Atelier Légende', JSON.stringify(ORIGINS), 'eur', T0, T0 + 5,
+    STORE,
+    'Atelier Légende',
+    JSON.stringify(ORIGINS),
+    'eur',
+    T0,
+    T0 + 5,
   ]);
   await raw.run(
     `INSERT INTO stripe_connections (store_id, account_id, account_name, publishable_key, secret_key_sealed, key_type, livemode,
        key_status, webhook_endpoint_id, webhook_secret_sealed, connected_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [STORE, 'acct_legacy008', 'Atelier Légende SARL', 'pk_test_legacy008', SECRET_KEY_SEALED, 'secret', flag(false), 'valid', 'we_legacy008', WEBHOOK_SECRET_SEALED, T0 + 10, null],
+    [
+      STORE,
+      'acct_legacy008',
+      'Atelier Légende SARL',
+      'pk_test_legacy008',
+      SECRET_KEY_SEALED,
+      'secret',
+      flag(false),
+      'valid',
+      'we_legacy008',
+      WEBHOOK_SECRET_SEALED,
+      T0 + 10,
+      null,
+    ],
   );
   await raw.run('INSERT INTO store_events (store_id, type, account_id, previous_account_id, livemode, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-    STORE, 'store_created', null, null, null, 'Store "Atelier Légende" created', T0,
+    STORE,
+    'store_created',
+    null,
+    null,
+    null,
+    'Store "Atelier Légende" created',
+    T0,
   ]);
   await raw.run('INSERT INTO store_events (store_id, type, account_id, previous_account_id, livemode, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-    STORE, 'connected', 'acct_legacy008', null, flag(false), 'Connected Stripe account acct_legacy008 with test secret key', T0 + 10,
+    STORE,
+    'connected',
+    'acct_legacy008',
+    null,
+    flag(false),
+    'Connected Stripe account acct_legacy008 with test secret key',
+    T0 + 10,
   ]);
   const product = `INSERT INTO products (store_id, id, name, description, unit_amount, currency, image_url, active, max_quantity, position, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-  await raw.run(product, [STORE, 'scarf', 'Silk scarf', 'Hand-rolled hem', 4500, 'eur', 'https://atelier.example/scarf.jpg', flag(true), 3, 0, T0 + 20, T0 + 21]);
+  await raw.run(product, [
+    STORE,
+    'scarf',
+    'Silk scarf',
+    'Hand-rolled hem',
+    4500,
+    'eur',
+    'https://atelier.example/scarf.jpg',
+    flag(true),
+    3,
+    0,
+    T0 + 20,
+    T0 + 21,
+  ]);
   await raw.run(product, [STORE, 'mug', 'Mug', null, 1200, 'eur', null, flag(true), null, 1, T0 + 22, T0 + 22]);
   await raw.run(product, [STORE, 'old-tote', 'Old tote', null, 900, 'eur', null, flag(false), null, 2, T0 + 23, T0 + 24]);
   await raw.run('INSERT INTO carts (id, store_id, currency, status, created_at, updated_at, expires_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-    CART, STORE, 'eur', 'closed', T0 + 30, PAID_AT, T0 + 86_400_000, 3,
+    CART,
+    STORE,
+    'eur',
+    'closed',
+    T0 + 30,
+    PAID_AT,
+    T0 + 86_400_000,
+    3,
   ]);
   await raw.run('INSERT INTO cart_items (cart_id, product_id, quantity, added_at) VALUES (?, ?, ?, ?)', [CART, 'scarf', 2, T0 + 31]);
   await raw.run('INSERT INTO cart_items (cart_id, product_id, quantity, added_at) VALUES (?, ?, ?, ?)', [CART, 'mug', 1, T0 + 32]);
@@ -186,15 +241,54 @@ async function fillAs008(raw: Raw): Promise<void> {
     `INSERT INTO checkouts (id, token_hash, store_id, cart_id, lines_json, amount, currency, livemode, status, payment_intent_id, client_secret,
        order_id, created_at, expires_at, sealed_client_secret, superseded_at, account_id, intent_status)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [CHECKOUT, 'hash_legacy_008', STORE, CART, JSON.stringify(LINES), AMOUNT, 'eur', flag(false), 'paid', INTENT, null, ORDER, T0 + 40, T0 + 40 + 86_400_000,
-      CLIENT_SECRET_SEALED, null, 'acct_legacy008', 'succeeded'],
+    [
+      CHECKOUT,
+      'hash_legacy_008',
+      STORE,
+      CART,
+      JSON.stringify(LINES),
+      AMOUNT,
+      'eur',
+      flag(false),
+      'paid',
+      INTENT,
+      null,
+      ORDER,
+      T0 + 40,
+      T0 + 40 + 86_400_000,
+      CLIENT_SECRET_SEALED,
+      null,
+      'acct_legacy008',
+      'succeeded',
+    ],
   );
   await raw.run(
     `INSERT INTO orders (id, store_id, checkout_id, cart_id, status, amount, amount_refunded, currency, items_json, payment_intent_id, livemode,
        customer_email, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [ORDER, STORE, CHECKOUT, CART, 'partially_refunded', AMOUNT, 1200, 'eur', JSON.stringify(LINES), INTENT, flag(false), EMAIL, 'webhook', PAID_AT, PAID_AT + 1000],
+    [
+      ORDER,
+      STORE,
+      CHECKOUT,
+      CART,
+      'partially_refunded',
+      AMOUNT,
+      1200,
+      'eur',
+      JSON.stringify(LINES),
+      INTENT,
+      flag(false),
+      EMAIL,
+      'webhook',
+      PAID_AT,
+      PAID_AT + 1000,
+    ],
   );
-  await raw.run('INSERT INTO webhook_events (store_id, event_id, type, received_at) VALUES (?, ?, ?, ?)', [STORE, 'evt_legacy_008', 'payment_intent.succeeded', PAID_AT]);
+  await raw.run('INSERT INTO webhook_events (store_id, event_id, type, received_at) VALUES (?, ?, ?, ?)', [
+    STORE,
+    'evt_legacy_008',
+    'payment_intent.succeeded',
+    PAID_AT,
+  ]);
   await raw.run('INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?)', ['reconcile', 'old-instance', clock.now() + 3_600_000]);
 }
 
@@ -235,13 +329,25 @@ describe(`upgrading a database of the release at migration 008 (${TEST_ENGINE})`
   it('builds the 008 schema from the shipped migrations 001 to 008, recorded as that release recorded them', async () => {
     assert.deepEqual(
       released.map((m) => m.id),
-      ['001_stores', '002_payments', '003_checkouts_by_cart', '004_sealed_client_secret', '005_checkout_superseded', '006_cart_version', '007_retired_connections', RELEASE_LAST],
+      [
+        '001_stores',
+        '002_payments',
+        '003_checkouts_by_cart',
+        '004_sealed_client_secret',
+        '005_checkout_superseded',
+        '006_cart_version',
+        '007_retired_connections',
+        RELEASE_LAST,
+      ],
     );
     assert.ok(known.length > released.length, 'the code knows migrations after 008');
     await raw.applyRelease();
     await fillAs008(raw);
     const recorded = await raw.all<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
-    assert.deepEqual(recorded.map((r) => r.id), released.map((m) => m.id));
+    assert.deepEqual(
+      recorded.map((r) => r.id),
+      released.map((m) => m.id),
+    );
   });
 
   it('a database of the release at migration 008 upgrades in place and reads its store, sealed keys and orders back', async () => {
@@ -252,14 +358,29 @@ describe(`upgrading a database of the release at migration 008 (${TEST_ENGINE})`
 
       // The store: name, origins, currency as written; shipping (added by 009) reads as "ships nothing".
       assert.deepEqual(r.store, {
-        id: STORE, name: 'Atelier Légende', allowed_origins: ORIGINS, default_currency: 'eur', shipping: null, created_at: T0, updated_at: T0 + 5,
+        id: STORE,
+        name: 'Atelier Légende',
+        allowed_origins: ORIGINS,
+        default_currency: 'eur',
+        shipping: null,
+        created_at: T0,
+        updated_at: T0 + 5,
       });
 
       // The connection, its sealed boxes byte for byte, and what they open to with the same Sealer and bindings.
       assert.deepEqual(r.connection, {
-        store_id: STORE, account_id: 'acct_legacy008', account_name: 'Atelier Légende SARL', publishable_key: 'pk_test_legacy008',
-        secret_key_sealed: SECRET_KEY_SEALED, key_type: 'secret', livemode: false, key_status: 'valid', webhook_endpoint_id: 'we_legacy008',
-        webhook_secret_sealed: WEBHOOK_SECRET_SEALED, connected_at: T0 + 10, last_error: null,
+        store_id: STORE,
+        account_id: 'acct_legacy008',
+        account_name: 'Atelier Légende SARL',
+        publishable_key: 'pk_test_legacy008',
+        secret_key_sealed: SECRET_KEY_SEALED,
+        key_type: 'secret',
+        livemode: false,
+        key_status: 'valid',
+        webhook_endpoint_id: 'we_legacy008',
+        webhook_secret_sealed: WEBHOOK_SECRET_SEALED,
+        connected_at: T0 + 10,
+        last_error: null,
       });
       assert.equal(sealer.open(secretKeyBinding(STORE), r.connection.secret_key_sealed), SECRET_KEY);
       assert.equal(sealer.open(webhookSecretBinding(STORE), r.connection.webhook_secret_sealed ?? ''), WEBHOOK_SECRET);
@@ -270,29 +391,113 @@ describe(`upgrading a database of the release at migration 008 (${TEST_ENGINE})`
       assert.deepEqual(
         r.events.map(({ id: _id, ...e }) => e),
         [
-          { store_id: STORE, type: 'store_created', account_id: null, previous_account_id: null, livemode: null, message: 'Store "Atelier Légende" created', created_at: T0 },
           {
-            store_id: STORE, type: 'connected', account_id: 'acct_legacy008', previous_account_id: null, livemode: false,
-            message: 'Connected Stripe account acct_legacy008 with test secret key', created_at: T0 + 10,
+            store_id: STORE,
+            type: 'store_created',
+            account_id: null,
+            previous_account_id: null,
+            livemode: null,
+            message: 'Store "Atelier Légende" created',
+            created_at: T0,
+          },
+          {
+            store_id: STORE,
+            type: 'connected',
+            account_id: 'acct_legacy008',
+            previous_account_id: null,
+            livemode: false,
+            message: 'Connected Stripe account acct_legacy008 with test secret key',
+            created_at: T0 + 10,
           },
         ],
       );
       assert.ok(r.events[0].id < r.events[1].id);
 
       // The catalog; weight_grams and shippable (added by 009) read as "not given" and "ships".
-      const scarf = { id: 'scarf', name: 'Silk scarf', description: 'Hand-rolled hem', unit_amount: 4500, currency: 'eur', image_url: 'https://atelier.example/scarf.jpg', active: true, max_quantity: 3, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null, tax_category: null };
-      const mug = { id: 'mug', name: 'Mug', description: null, unit_amount: 1200, currency: 'eur', image_url: null, active: true, max_quantity: null, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null, tax_category: null };
-      const tote = { id: 'old-tote', name: 'Old tote', description: null, unit_amount: 900, currency: 'eur', image_url: null, active: false, max_quantity: null, weight_grams: null, shippable: true, stock: null, reserved: 0, available: null, tax_category: null };
+      const scarf = {
+        id: 'scarf',
+        name: 'Silk scarf',
+        description: 'Hand-rolled hem',
+        unit_amount: 4500,
+        currency: 'eur',
+        image_url: 'https://atelier.example/scarf.jpg',
+        active: true,
+        max_quantity: 3,
+        weight_grams: null,
+        shippable: true,
+        stock: null,
+        reserved: 0,
+        available: null,
+        tax_category: null,
+      };
+      const mug = {
+        id: 'mug',
+        name: 'Mug',
+        description: null,
+        unit_amount: 1200,
+        currency: 'eur',
+        image_url: null,
+        active: true,
+        max_quantity: null,
+        weight_grams: null,
+        shippable: true,
+        stock: null,
+        reserved: 0,
+        available: null,
+        tax_category: null,
+      };
+      const tote = {
+        id: 'old-tote',
+        name: 'Old tote',
+        description: null,
+        unit_amount: 900,
+        currency: 'eur',
+        image_url: null,
+        active: false,
+        max_quantity: null,
+        weight_grams: null,
+        shippable: true,
+        stock: null,
+        reserved: 0,
+        available: null,
+        tax_category: null,
+      };
       assert.deepEqual(r.products, [scarf, mug, tote]);
       assert.deepEqual(r.activeProducts, [scarf, mug]);
       assert.equal(r.currency, 'eur');
 
       // The cart with its lines, in the order they were added.
       assert.deepEqual(r.cart, {
-        id: CART, store_id: STORE, currency: 'eur', status: 'closed', version: 3, created_at: T0 + 30, updated_at: PAID_AT, expires_at: T0 + 86_400_000,
+        id: CART,
+        store_id: STORE,
+        currency: 'eur',
+        status: 'closed',
+        version: 3,
+        created_at: T0 + 30,
+        updated_at: PAID_AT,
+        expires_at: T0 + 86_400_000,
         lines: [
-          { product_id: 'scarf', quantity: 2, added_at: T0 + 31, product: { id: 'scarf', name: 'Silk scarf', unit_amount: 4500, currency: 'eur', active: true, max_quantity: 3, weight_grams: null, shippable: true } },
-          { product_id: 'mug', quantity: 1, added_at: T0 + 32, product: { id: 'mug', name: 'Mug', unit_amount: 1200, currency: 'eur', active: true, max_quantity: null, weight_grams: null, shippable: true } },
+          {
+            product_id: 'scarf',
+            quantity: 2,
+            added_at: T0 + 31,
+            product: {
+              id: 'scarf',
+              name: 'Silk scarf',
+              unit_amount: 4500,
+              currency: 'eur',
+              active: true,
+              max_quantity: 3,
+              weight_grams: null,
+              shippable: true,
+            },
+          },
+          {
+            product_id: 'mug',
+            quantity: 1,
+            added_at: T0 + 32,
+            product: { id: 'mug', name: 'Mug', unit_amount: 1200, currency: 'eur', active: true, max_quantity: null, weight_grams: null, shippable: true },
+          },
         ],
         store_ships: false,
         discount: null,
@@ -302,10 +507,35 @@ describe(`upgrading a database of the release at migration 008 (${TEST_ENGINE})`
 
       // The paid session: columns of 009/010 read with their defaults (subtotal = amount, no shipping, no details).
       assert.deepEqual(r.checkout, {
-        id: CHECKOUT, token_hash: 'hash_legacy_008', store_id: STORE, cart_id: CART, lines: LINES, amount: AMOUNT, subtotal: AMOUNT, shipping_amount: 0, discount: null, discount_amount: 0, tax_amount: 0, tax_lines: [], tax_calculation_id: null,
-        details: { email: null, shipping: null }, details_version: 0, currency: 'eur', livemode: false, status: 'paid', payment_intent_id: INTENT,
-        client_secret_sealed: CLIENT_SECRET_SEALED, legacy_client_secret: null, superseded_at: null, account_id: 'acct_legacy008', intent_status: 'succeeded',
-        intent_checked_at: null, intent_read_at: null, order_id: ORDER, created_at: T0 + 40, expires_at: T0 + 40 + 86_400_000,
+        id: CHECKOUT,
+        token_hash: 'hash_legacy_008',
+        store_id: STORE,
+        cart_id: CART,
+        lines: LINES,
+        amount: AMOUNT,
+        subtotal: AMOUNT,
+        shipping_amount: 0,
+        discount: null,
+        discount_amount: 0,
+        tax_amount: 0,
+        tax_lines: [],
+        tax_calculation_id: null,
+        details: { email: null, shipping: null },
+        details_version: 0,
+        currency: 'eur',
+        livemode: false,
+        status: 'paid',
+        payment_intent_id: INTENT,
+        client_secret_sealed: CLIENT_SECRET_SEALED,
+        legacy_client_secret: null,
+        superseded_at: null,
+        account_id: 'acct_legacy008',
+        intent_status: 'succeeded',
+        intent_checked_at: null,
+        intent_read_at: null,
+        order_id: ORDER,
+        created_at: T0 + 40,
+        expires_at: T0 + 40 + 86_400_000,
       });
       assert.deepEqual(r.checkoutByToken, r.checkout);
       assert.equal(sealer.open(clientSecretBinding({ id: CHECKOUT, store_id: STORE }), r.checkout?.client_secret_sealed ?? ''), CLIENT_SECRET);
@@ -313,9 +543,23 @@ describe(`upgrading a database of the release at migration 008 (${TEST_ENGINE})`
       // The order: every value as written; customer, shipping and amounts (added by 009) as rows.ts defines them
       // for old orders (customer from customer_email, no shipping, subtotal = amount, shipping 0).
       const order: Order = {
-        id: ORDER, store_id: STORE, checkout_id: CHECKOUT, status: 'partially_refunded', amount: AMOUNT, amount_refunded: 1200, currency: 'eur', items: LINES,
-        payment_intent_id: INTENT, livemode: false, customer_email: EMAIL, customer: { email: EMAIL, name: null, phone: null }, shipping: null,
-        discount: null, amounts: { subtotal: AMOUNT, discount: 0, shipping: 0, tax: 0, tax_lines: [], total: AMOUNT }, oversold: false, created_at: new Date(PAID_AT).toISOString(),
+        id: ORDER,
+        store_id: STORE,
+        checkout_id: CHECKOUT,
+        status: 'partially_refunded',
+        amount: AMOUNT,
+        amount_refunded: 1200,
+        currency: 'eur',
+        items: LINES,
+        payment_intent_id: INTENT,
+        livemode: false,
+        customer_email: EMAIL,
+        customer: { email: EMAIL, name: null, phone: null },
+        shipping: null,
+        discount: null,
+        amounts: { subtotal: AMOUNT, discount: 0, shipping: 0, tax: 0, tax_lines: [], total: AMOUNT },
+        oversold: false,
+        created_at: new Date(PAID_AT).toISOString(),
       };
       assert.deepEqual(r.order, order);
       assert.deepEqual(r.orderByIntent, order);
@@ -333,7 +577,8 @@ describe(`upgrading a database of the release at migration 008 (${TEST_ENGINE})`
       const recorded = await raw.all<{ id: string; applied_at: number | string }>('SELECT id, applied_at FROM schema_migrations');
       assert.deepEqual(recorded.map((m) => m.id).sort(), known.map((m) => m.id).sort());
       assert.equal(new Set(recorded.map((m) => m.id)).size, recorded.length);
-      for (const m of recorded.filter((row) => released.some((rel) => rel.id === row.id))) assert.equal(Number(m.applied_at), T0, `${m.id} was not applied again`);
+      for (const m of recorded.filter((row) => released.some((rel) => rel.id === row.id)))
+        assert.equal(Number(m.applied_at), T0, `${m.id} was not applied again`);
     } finally {
       await storage.close();
     }

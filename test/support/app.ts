@@ -168,7 +168,10 @@ function databaseAccess(config: Config, dir: string) {
      */
     async atRest(): Promise<string> {
       if (!config.databaseUrl) {
-        const files = readdirSync(dir).filter((f) => f.includes('sqlite')).map((f) => join(dir, f)).filter((f) => existsSync(f));
+        const files = readdirSync(dir)
+          .filter((f) => f.includes('sqlite'))
+          .map((f) => join(dir, f))
+          .filter((f) => existsSync(f));
         return Buffer.concat(files.map((f) => readFileSync(f))).toString('latin1');
       }
       const tables = await access.sql<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");

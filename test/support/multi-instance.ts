@@ -14,7 +14,6 @@ import { freePort } from '../../examples/demo/server-process';
 import { PG_SERVER, pgAdmin } from './pg';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
 
-
 const PG_URL = new URL(PG_SERVER);
 /** host:port of the PostgreSQL server, for messages. */
 export const PG_ADDRESS = `${PG_URL.hostname || '127.0.0.1'}:${PG_URL.port || 5432}`;
@@ -88,7 +87,21 @@ const UNTHROTTLED: Record<string, string> = {
 };
 
 /** Settings of the parent's environment that must not leak into the instances. */
-const SCRUBBED = ['NODE_ENV', 'MASTER_KEY', 'MASTER_KEYS_PREVIOUS', 'INTERNAL_SECRET', 'PUBLIC_URL', 'PORT', 'HOST', 'TRUST_PROXY', 'DATABASE_PATH', 'DATABASE_URL', 'STRIPE_API_URL', 'STRIPE_JS_URL', 'LOG_LEVEL'];
+const SCRUBBED = [
+  'NODE_ENV',
+  'MASTER_KEY',
+  'MASTER_KEYS_PREVIOUS',
+  'INTERNAL_SECRET',
+  'PUBLIC_URL',
+  'PORT',
+  'HOST',
+  'TRUST_PROXY',
+  'DATABASE_PATH',
+  'DATABASE_URL',
+  'STRIPE_API_URL',
+  'STRIPE_JS_URL',
+  'LOG_LEVEL',
+];
 
 function parentEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -190,8 +203,12 @@ function makeInstance(name: string, port: number, env: Record<string, string>, l
       );
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline) {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${instance.tail()}`);
-        const ok = await fetch(`${instance.url}/healthz`).then((r) => r.status === 200, () => false);
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${instance.tail()}`);
+        const ok = await fetch(`${instance.url}/healthz`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (ok) {
           instance.state = 'up';
           return;

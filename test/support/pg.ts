@@ -17,7 +17,12 @@ export async function pgAdmin(sql: string): Promise<void> {
 }
 
 /** A fresh empty database `cb_test_<random>`; drop() removes it. */
-export async function throwawayDatabase(): Promise<{ name: string; url: string; query: <R = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>; drop: () => Promise<void> }> {
+export async function throwawayDatabase(): Promise<{
+  name: string;
+  url: string;
+  query: <R = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
+  drop: () => Promise<void>;
+}> {
   const name = `cb_test_${randomBytes(8).toString('hex')}`;
   await pgAdmin(`CREATE DATABASE ${name}`);
   const url = `${PG_SERVER}/${name}`;

@@ -17,13 +17,7 @@ export interface Answer<T = any> {
 export const transcript: string[] = [];
 
 /** Calls the app with a JSON body (or none) and parses the answer. */
-export async function call<T = any>(
-  baseUrl: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer<T>> {
+export async function call<T = any>(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
@@ -48,12 +42,7 @@ export const PRODUCTS = [
 ];
 
 /** A store with a catalog, connected to a fresh emulator account with its test keys. */
-export async function openShop(
-  server: TestServer,
-  emu: StripeEmulator,
-  name = 'Demo Shop',
-  options: { allowed_origins?: string[]; connect?: boolean } = {},
-) {
+export async function openShop(server: TestServer, emu: StripeEmulator, name = 'Demo Shop', options: { allowed_origins?: string[]; connect?: boolean } = {}) {
   const store = await server.createStore({ name, allowed_origins: options.allowed_origins ?? [] });
   const acct = emu.createAccount(name);
   if (options.connect !== false) await server.connectStore(store.id, acct.keys.test);

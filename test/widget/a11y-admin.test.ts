@@ -95,7 +95,9 @@ describe('widget accessibility, robustness and merchant admin', () => {
       await page.getByRole('button', { name: "add('ethiopia-guji', 2)" }).click();
       await page.locator('[data-checkout-best-count]', { hasText: '2' }).first().waitFor();
       await page.locator('[data-checkout-best-cart]').click();
-      await drawer(page).getByRole('button', { name: /^checkout$/i }).click();
+      await drawer(page)
+        .getByRole('button', { name: /^checkout$/i })
+        .click();
       await drawer(page).getByRole('alert').filter({ hasText: 'Store not connected to Stripe' }).waitFor();
       await saveScreenshot(page, 'shopper-not-connected');
       const [failure] = (await eventsNamed(page, 'checkout:failed')) as Array<{ code: string }>;
@@ -157,6 +159,9 @@ describe('widget accessibility, robustness and merchant admin', () => {
     await openShop(page, `${fx.shop.url}/`);
     await page.evaluate(() => (window as any).CheckoutBest.openAdmin({ connectUrl: 'https://evil.example/stripe/connect' }));
     assert.equal(await page.getByRole('dialog').count(), 0);
-    assert.ok(warnings.some((w) => w.startsWith('[checkout-best] openAdmin() needs a connectUrl on')), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => w.startsWith('[checkout-best] openAdmin() needs a connectUrl on')),
+      warnings.join('\n'),
+    );
   });
 });

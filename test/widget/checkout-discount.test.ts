@@ -42,7 +42,10 @@ async function intentAtEmulator(token: string) {
 describe('checkout page with a discount code', () => {
   it('refuses an unknown code beside the field, takes WELCOME10 off the total, charges the discounted total and shows it on the receipt', async () => {
     // House blend and a gift card: $39.00, nothing to ship; 10% off is $3.90.
-    const { token, url } = await checkoutOf([['house-blend', 1], ['gift-card-25', 1]]);
+    const { token, url } = await checkoutOf([
+      ['house-blend', 1],
+      ['gift-card-25', 1],
+    ]);
     const page = await fx.newPage();
     await page.goto(url);
     await page.getByLabel('Card number').waitFor({ timeout: 20_000 });
@@ -94,10 +97,14 @@ describe('checkout page with a discount code', () => {
     // The cart's code, applied over the cart API as the drawer applies it, typed in the shopper's own case.
     const cart = await page.evaluate(() => (window as unknown as { CheckoutBest: { getCart(): { id: string } } }).CheckoutBest.getCart());
     const applied = await fetch(`${fx.server.url}/api/carts/${cart.id}/discount`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', Origin: fx.shop.url }, body: JSON.stringify({ code: 'Welcome10' }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: fx.shop.url },
+      body: JSON.stringify({ code: 'Welcome10' }),
     });
     assert.equal(applied.status, 200, await applied.clone().text());
-    await drawer(page).getByRole('button', { name: /^checkout$/i }).click();
+    await drawer(page)
+      .getByRole('button', { name: /^checkout$/i })
+      .click();
 
     // House Blend $14.00, 10% off: $1.40, before anything is typed on the page.
     const frame = checkoutFrame(page);
@@ -106,7 +113,10 @@ describe('checkout page with a discount code', () => {
     assert.equal(await chip.innerText(), 'WELCOME10 ×');
     assert.match(await frame.locator('.summary .subtotals').innerText(), /Discount \(WELCOME10\)\s*−\$1\.40/);
     await frame.getByRole('button', { name: 'Pay $12.60' }).waitFor({ timeout: 20_000 });
-    await checkAccessibility(page.frames().find((f) => f.url().includes('/checkout/'))!, 'checkout, code from the cart');
+    await checkAccessibility(
+      page.frames().find((f) => f.url().includes('/checkout/'))!,
+      'checkout, code from the cart',
+    );
     await saveScreenshot(page, 'checkout-discount-from-cart');
 
     await chip.click();

@@ -23,7 +23,9 @@ describe('hosted checkout page', () => {
     await openShop(page, `${fx.shop.url}/`);
     await recordEvents(page);
     await page.locator('[data-checkout-best-add="ethiopia-guji"]').click();
-    await drawer(page).getByRole('button', { name: /^checkout$/i }).click();
+    await drawer(page)
+      .getByRole('button', { name: /^checkout$/i })
+      .click();
     const frame = checkoutFrame(page);
     await fillCard(frame, '4000 0025 0000 3155');
     await frame.getByRole('button', { name: 'Pay $18.50' }).click();
@@ -43,7 +45,11 @@ describe('hosted checkout page', () => {
     try {
       const stripe = createStripeFactory({ apiUrl: fx.emu.url, timeoutMs: 5000, maxNetworkRetries: 0 }).forKey(fx.keys.secret);
       await stripe.paymentIntents.confirm(intent.payment_intent_id, { payment_method: 'pm_card_visa' });
-      const back = new URLSearchParams({ payment_intent: intent.payment_intent_id, payment_intent_client_secret: intent.client_secret, redirect_status: 'succeeded' });
+      const back = new URLSearchParams({
+        payment_intent: intent.payment_intent_id,
+        payment_intent_client_secret: intent.client_secret,
+        redirect_status: 'succeeded',
+      });
       await page.goto(`${url}?${back}`);
       await page.getByRole('heading', { name: /thank you/i }).waitFor({ timeout: 20_000 });
     } finally {
@@ -57,7 +63,7 @@ describe('hosted checkout page', () => {
     await page.waitForURL(`${fx.shop.url}/`);
   });
 
-  it('speaks the shopper\'s language and formats money for their locale', async () => {
+  it("speaks the shopper's language and formats money for their locale", async () => {
     const { url } = await checkoutFor('house-blend');
     const page = await fx.newPage();
     await page.goto(`${url}?locale=de-DE`);

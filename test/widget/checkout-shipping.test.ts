@@ -112,11 +112,20 @@ const payButton = (scope: Scope) => scope.locator('.pay-button');
 
 describe('checkout page with shipping', () => {
   it('takes email, address and rate, charges subtotal plus shipping and records them on the order', async () => {
-    const { token, url } = await checkoutOf([['house-blend', 1], ['gift-card-25', 1]]);
+    const { token, url } = await checkoutOf([
+      ['house-blend', 1],
+      ['gift-card-25', 1],
+    ]);
     const page = await openPage(url);
     // Focus order: email, the address fields, (the rates), the card, Pay.
-    assert.equal(await page.locator('h2.step').allInnerTexts().then((h) => h.join(' | ')), 'Contact | Shipping address | Payment');
-    assert.match(await payButton(page).getAttribute('aria-disabled') ?? '', /true/, 'Pay is marked disabled without email and address');
+    assert.equal(
+      await page
+        .locator('h2.step')
+        .allInnerTexts()
+        .then((h) => h.join(' | ')),
+      'Contact | Shipping address | Payment',
+    );
+    assert.match((await payButton(page).getAttribute('aria-disabled')) ?? '', /true/, 'Pay is marked disabled without email and address');
     assert.match(await page.locator('#cb-pay-hint').innerText(), /email and shipping address/);
     assert.equal((await summary(page)).shippingText, 'Enter your address');
     await checkAccessibility(page, 'checkout, empty');
@@ -128,7 +137,10 @@ describe('checkout page with shipping', () => {
     await checkAccessibility(page, 'checkout, missing details shown by their fields');
 
     // Only the store's countries are offered.
-    const offered = await page.getByLabel('Country or region').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const offered = await page
+      .getByLabel('Country or region')
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     assert.deepEqual([...offered].sort(), ['CA', 'DE', 'US']);
 
     await page.getByLabel('Email').fill('ada@example.com');
@@ -239,7 +251,13 @@ describe('checkout page with shipping', () => {
     const page = await openPage(gift.url);
     assert.equal(await page.getByLabel('Full name').count(), 0);
     assert.equal(await page.locator('.summary [data-shipping]').count(), 0, 'no shipping row');
-    assert.equal(await page.locator('h2.step').allInnerTexts().then((h) => h.join(' | ')), 'Contact | Payment');
+    assert.equal(
+      await page
+        .locator('h2.step')
+        .allInnerTexts()
+        .then((h) => h.join(' | ')),
+      'Contact | Payment',
+    );
     assert.match(await page.locator('#cb-pay-hint').innerText(), /Enter your email to pay/);
     await checkAccessibility(page, 'checkout, nothing ships');
     await page.getByLabel('Email').fill('gift@example.com');
@@ -281,11 +299,20 @@ describe('checkout page with shipping', () => {
     await fillAddress(frame, DE);
     await frame.locator('.summary [data-shipping="0"]').waitFor({ timeout: 20_000 });
     assert.equal(await frame.locator('.summary [data-shipping]').innerText(), 'Free');
-    assert.match(await frame.getByRole('radio', { name: /Standard/ }).locator('xpath=ancestor::label').innerText(), /Free/);
+    assert.match(
+      await frame
+        .getByRole('radio', { name: /Standard/ })
+        .locator('xpath=ancestor::label')
+        .innerText(),
+      /Free/,
+    );
     await frame.locator('.pay-button:not(:disabled):not([aria-disabled])').waitFor({ timeout: 20_000 });
     assert.equal(await frame.locator('.pay-button').innerText(), 'Pay $42.00');
     await checkAccessibility(page, 'storefront under the checkout overlay');
-    await checkAccessibility(page.frames().find((f) => f.url().includes('/checkout/'))!, 'checkout in the overlay, free shipping');
+    await checkAccessibility(
+      page.frames().find((f) => f.url().includes('/checkout/'))!,
+      'checkout in the overlay, free shipping',
+    );
   });
 
   it('says "Shipping calculated at checkout" in the drawer of a store without a free-shipping rate', async () => {
@@ -297,12 +324,19 @@ describe('checkout page with shipping', () => {
       await drawer(page).getByText('Shipping calculated at checkout.').waitFor({ timeout: 20_000 });
       await checkAccessibility(page, 'drawer, shipping at checkout');
       // A gift card alone ships nothing: no shipping line at all.
-      await drawer(page).getByRole('button', { name: /Remove Ethiopia Guji/ }).click();
+      await drawer(page)
+        .getByRole('button', { name: /Remove Ethiopia Guji/ })
+        .click();
       await page.keyboard.press('Escape');
       await page.locator('[data-checkout-best-add="gift-card-25"]').click();
       await drawer(page).getByText('Gift card, $25').waitFor();
       await drawer(page).locator('[data-subtotal]').filter({ hasText: '$25.00' }).waitFor();
-      assert.equal(await drawer(page).getByText(/shipping/i).count(), 0);
+      assert.equal(
+        await drawer(page)
+          .getByText(/shipping/i)
+          .count(),
+        0,
+      );
     } finally {
       await fx.server.internal('PUT', `/stores/${fx.storeId}/shipping`, SHIPPING);
     }

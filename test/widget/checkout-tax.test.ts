@@ -24,7 +24,10 @@ const TAX = {
 
 before(async () => {
   fx = await startShop();
-  for (const [path, body] of [['shipping', SHIPPING], ['tax', TAX]] as const) {
+  for (const [path, body] of [
+    ['shipping', SHIPPING],
+    ['tax', TAX],
+  ] as const) {
     const put = await fx.server.internal('PUT', `/stores/${fx.storeId}/${path}`, body);
     assert.equal(put.status, 200, JSON.stringify(put.body));
   }
@@ -77,9 +80,7 @@ describe('checkout page with tax', () => {
     const { token, url } = await checkout();
     // 7.25% of $14.00, $18.50 and $5.00 shipping: $1.02 + $1.34 + $0.36 = $2.72 on top of $37.50.
     const page = await openAt(url, { country: 'US', line1: '1 Grand Ave', city: 'Los Angeles', state: 'CA', postal: '90012' }, 4022);
-    assert.deepEqual(await rows(page, '.summary'), [
-      'Subtotal\n$32.50', 'Shipping · Standard\n$5.00', 'Sales tax (7.25%)\n$2.72', 'Total\n$40.22',
-    ]);
+    assert.deepEqual(await rows(page, '.summary'), ['Subtotal\n$32.50', 'Shipping · Standard\n$5.00', 'Sales tax (7.25%)\n$2.72', 'Total\n$40.22']);
     assert.equal(await page.locator('.summary [data-tax]').getAttribute('data-tax'), '272');
     assert.equal(await page.locator('[data-announcement]').innerText(), 'Shipping $5.00. Sales tax (7.25%) $2.72. Total $40.22.');
     assert.equal(await page.locator('.summary .amount').innerText(), '$40.22');
@@ -92,17 +93,19 @@ describe('checkout page with tax', () => {
     await page.locator('.pay-button').click();
     await page.getByRole('heading', { name: /thank you/i }).waitFor({ timeout: 20_000 });
     assert.equal(await page.locator('[data-paid]').innerText(), '$40.22');
-    assert.deepEqual(await rows(page, '.receipt'), [
-      'Subtotal\n$32.50', 'Shipping · Standard\n$5.00', 'Sales tax (7.25%)\n$2.72', 'Total\n$40.22',
-    ]);
+    assert.deepEqual(await rows(page, '.receipt'), ['Subtotal\n$32.50', 'Shipping · Standard\n$5.00', 'Sales tax (7.25%)\n$2.72', 'Total\n$40.22']);
     await checkAccessibility(page, 'receipt with sales tax');
     await saveScreenshot(page, 'checkout-tax-receipt');
 
     const order = (await fx.server.internal<{ data: Order[] }>('GET', `/stores/${fx.storeId}/orders?limit=1`)).body.data[0];
     assert.equal(order.amount, 4022);
     assert.deepEqual(order.amounts, {
-      subtotal: 3250, discount: 0, shipping: 500, tax: 272,
-      tax_lines: [{ display_name: 'Sales tax', percentage: 7.25, inclusive: false, amount: 272 }], total: 4022,
+      subtotal: 3250,
+      discount: 0,
+      shipping: 500,
+      tax: 272,
+      tax_lines: [{ display_name: 'Sales tax', percentage: 7.25, inclusive: false, amount: 272 }],
+      total: 4022,
     });
     const pi = await intentAtEmulator(token);
     assert.equal(pi.status, 'succeeded');
@@ -113,9 +116,7 @@ describe('checkout page with tax', () => {
     const { token, url } = await checkout();
     // 19/119 of $14.00, $18.50 and $5.00 shipping: $2.24 + $2.95 + $0.80 = $5.99, already inside $37.50.
     const page = await openAt(url, { country: 'DE', line1: 'Unter den Linden 1', city: 'Berlin', postal: '10117' }, 3750);
-    assert.deepEqual(await rows(page, '.summary'), [
-      'Subtotal\n$32.50', 'Shipping · Standard\n$5.00', 'Includes VAT 19%\n$5.99', 'Total\n$37.50',
-    ]);
+    assert.deepEqual(await rows(page, '.summary'), ['Subtotal\n$32.50', 'Shipping · Standard\n$5.00', 'Includes VAT 19%\n$5.99', 'Total\n$37.50']);
     assert.equal(await page.locator('.pay-button').innerText(), 'Pay $37.50');
     assert.equal(await page.locator('[data-announcement]').innerText(), 'Shipping $5.00. Includes VAT 19% $5.99. Total $37.50.');
     assert.equal((await intentAtEmulator(token)).amount, 3750);

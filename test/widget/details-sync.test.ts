@@ -6,7 +6,14 @@ import { detailsSync } from '../../widget/src/checkout/details-sync';
 import type { CheckoutDetailsInput, DetailsAnswer } from '../../server/src/wire';
 
 const answer = (total: number): DetailsAnswer => ({
-  details: { email: null, shipping: null, shipping_rates: [], discount: null, amounts: { subtotal: total, discount: 0, shipping: 0, tax: 0, tax_lines: [], total }, complete: false },
+  details: {
+    email: null,
+    shipping: null,
+    shipping_rates: [],
+    discount: null,
+    amounts: { subtotal: total, discount: 0, shipping: 0, tax: 0, tax_lines: [], total },
+    complete: false,
+  },
   amount: total,
   currency: 'usd',
 });

@@ -9,7 +9,9 @@ import { readFileSync } from 'node:fs';
 
 /** A widget API that records what it was asked. */
 function recordingWidget(calls: unknown[][]): WidgetApi {
-  const rec = (name: string) => (...args: unknown[]) => (calls.push([name, ...args]), name === 'getCart' ? Promise.resolve({ id: 'c1' }) : undefined);
+  const rec =
+    (name: string) =>
+    (...args: unknown[]) => (calls.push([name, ...args]), name === 'getCart' ? Promise.resolve({ id: 'c1' }) : undefined);
   const names = ['add', 'open', 'close', 'getCart', 'checkout', 'on', 'off', 'openAdmin', 'destroy'];
   return Object.fromEntries(names.map((n) => [n, rec(n)])) as unknown as WidgetApi;
 }

@@ -61,7 +61,9 @@ describe('postMessage to exactly the framing page', () => {
       await openShop(page, `${fx.shop.url}/`);
       await recordEvents(page);
       await page.locator('[data-checkout-best-add="house-blend"]').click();
-      await drawer(page).getByRole('button', { name: /^checkout$/i }).click();
+      await drawer(page)
+        .getByRole('button', { name: /^checkout$/i })
+        .click();
       const frame = checkoutFrame(page);
       await fillCard(frame, '4242 4242 4242 4242');
       await frame.getByRole('button', { name: 'Pay $14.00' }).click();
@@ -88,7 +90,10 @@ describe('postMessage to exactly the framing page', () => {
       assert.deepEqual(problems, []);
 
       // The watcher does see a mismatch when there is one (so the empty list above means something).
-      await page.frames().find((f) => f.url().includes('/stripe/success/'))!.evaluate((o) => parent.postMessage({}, o), OTHER);
+      await page
+        .frames()
+        .find((f) => f.url().includes('/stripe/success/'))!
+        .evaluate((o) => parent.postMessage({}, o), OTHER);
       await page.waitForTimeout(200);
       assert.equal(problems.length, 1, 'a wrong target origin is reported on the console');
     } finally {
@@ -115,13 +120,21 @@ describe('postMessage to exactly the framing page', () => {
     await openShop(page, `${fx.shop.url}/`);
     await recordEvents(page);
     await page.locator('[data-checkout-best-add="ethiopia-guji"]').click();
-    await drawer(page).getByRole('button', { name: /^checkout$/i }).click();
+    await drawer(page)
+      .getByRole('button', { name: /^checkout$/i })
+      .click();
     const frame = checkoutFrame(page);
     await fillCard(frame, '4242 4242 4242 4242');
     // "Another tab": a newer checkout of the same cart creates its PaymentIntent, cancelling this one's.
     const cart = await page.evaluate(() => (window as any).CheckoutBest.getCart());
-    const newer = await (await fetch(`${fx.server.url}/api/carts/${cart.id}/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
-    const intent = await fetch(`${fx.server.url}/api/checkout/${newer.token}/payment-intent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const newer = await (
+      await fetch(`${fx.server.url}/api/carts/${cart.id}/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    ).json();
+    const intent = await fetch(`${fx.server.url}/api/checkout/${newer.token}/payment-intent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(intent.status, 200);
     // Pay by keyboard: it may be marked disabled already (the email went to the server after the other tab took
     // over, and the page said so), and pressing it must still end in the same words and event.
@@ -135,7 +148,9 @@ describe('postMessage to exactly the framing page', () => {
     await alert.getByRole('button', { name: 'Start again' }).click();
     await page.getByRole('dialog', { name: 'Secure checkout' }).waitFor({ state: 'hidden' });
     await drawer(page).getByText('Ethiopia Guji, 250 g').waitFor();
-    await drawer(page).getByRole('button', { name: /^checkout$/i }).click();
+    await drawer(page)
+      .getByRole('button', { name: /^checkout$/i })
+      .click();
     await frame.getByRole('button', { name: 'Pay $18.50' }).waitFor({ timeout: 20_000 });
   });
 });

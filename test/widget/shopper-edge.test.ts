@@ -66,7 +66,11 @@ describe('shopper edge cases on the storefront', () => {
     const page = await fx.newPage();
     const errors = pageErrors(page);
     await page.addInitScript(() => {
-      Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('denied', 'SecurityError'); } });
+      Object.defineProperty(window, 'localStorage', {
+        get() {
+          throw new DOMException('denied', 'SecurityError');
+        },
+      });
     });
     await openShop(page, `${fx.shop.url}/`);
     const add = page.locator('[data-checkout-best-add="house-blend"]');
@@ -96,13 +100,17 @@ describe('shopper edge cases on the storefront', () => {
     await tabB.getByRole('button', { name: /open cart, 1 item in cart/i }).click();
     await drawer(tabB).getByText('House Blend, 250 g').waitFor();
 
-    await drawer(tabA).getByRole('button', { name: /^checkout$/i }).click();
+    await drawer(tabA)
+      .getByRole('button', { name: /^checkout$/i })
+      .click();
     const frame = checkoutFrame(tabA);
     await fillCard(frame, '4242 4242 4242 4242');
     await frame.getByRole('button', { name: 'Pay $14.00' }).click();
     await frame.getByRole('heading', { name: /thank you/i }).waitFor({ timeout: 20_000 });
 
-    await drawer(tabB).getByRole('button', { name: /^checkout$/i }).click();
+    await drawer(tabB)
+      .getByRole('button', { name: /^checkout$/i })
+      .click();
     await drawer(tabB).getByRole('alert').filter({ hasText: 'checked out and paid' }).waitFor();
     await drawer(tabB).getByText('Your cart is empty').waitFor();
     await tabB.keyboard.press('Escape');
@@ -118,7 +126,9 @@ describe('shopper edge cases on the storefront', () => {
     await drawer(page).getByRole('alert').filter({ hasText: 'This product is not available any more.' }).waitFor();
     await page.keyboard.press('Escape');
     await page.locator('[data-checkout-best-add="house-blend"]').click();
-    await drawer(page).getByRole('button', { name: /^checkout$/i }).click();
+    await drawer(page)
+      .getByRole('button', { name: /^checkout$/i })
+      .click();
     const frame = checkoutFrame(page);
     await fillCard(frame, '4000 0000 0000 9995');
     await frame.getByRole('button', { name: 'Pay $14.00' }).click();
@@ -129,7 +139,9 @@ describe('shopper edge cases on the storefront', () => {
     const page = await fx.newPage();
     await openShop(page, `${fx.shop.url}/`);
     await page.locator('[data-checkout-best-add="house-blend"]').click();
-    await drawer(page).getByRole('button', { name: /^checkout$/i }).click();
+    await drawer(page)
+      .getByRole('button', { name: /^checkout$/i })
+      .click();
     const frame = checkoutFrame(page);
     await fillCard(frame, '4000 0025 0000 3155');
     await frame.getByRole('button', { name: 'Pay $14.00' }).click();

@@ -62,7 +62,9 @@ describe('widget on the example storefront', () => {
     await openShop(page, `${fx.shop.url}/`);
     await recordEvents(page);
     await page.locator('[data-checkout-best-add="house-blend"]').click();
-    await drawer(page).getByRole('button', { name: /^checkout$/i }).click();
+    await drawer(page)
+      .getByRole('button', { name: /^checkout$/i })
+      .click();
     const frame = checkoutFrame(page);
     await frame.getByLabel('Card number').waitFor({ timeout: 20_000 });
     assert.equal(await page.getByRole('dialog', { name: 'Secure checkout' }).count(), 1);
@@ -90,13 +92,18 @@ describe('widget on the example storefront', () => {
     await openShop(page, `${fx.shop.url}/`);
     await recordEvents(page);
     await page.locator('[data-checkout-best-add="gift-card-25"]').click();
-    await drawer(page).getByRole('button', { name: /^checkout$/i }).click();
+    await drawer(page)
+      .getByRole('button', { name: /^checkout$/i })
+      .click();
     const frame = checkoutFrame(page);
     await fillCard(frame, '4000 0000 0000 0002');
     await frame.getByRole('button', { name: 'Pay $25.00' }).click();
     await frame.getByRole('alert').filter({ hasText: 'Your card was declined.' }).waitFor({ timeout: 20_000 });
     await saveScreenshot(page, 'shopper-decline');
-    await checkAccessibility(page.frames().find((f) => f.url().includes('/checkout/'))!, 'checkout in the overlay, card declined');
+    await checkAccessibility(
+      page.frames().find((f) => f.url().includes('/checkout/'))!,
+      'checkout in the overlay, card declined',
+    );
     const [failure] = (await eventsNamed(page, 'checkout:failed')) as Array<{ code: string; message: string }>;
     assert.equal(failure?.message, 'Your card was declined.');
 

@@ -57,7 +57,11 @@ describe('STRIPE_JS_URL', () => {
   });
 
   it('is accepted outside production and refused in production, naming the setting', () => {
-    const env = { MASTER_KEY: randomBytes(32).toString('base64'), INTERNAL_SECRET: 'a-long-internal-secret-value', STRIPE_JS_URL: 'http://127.0.0.1:12111/endive/stripe.js' };
+    const env = {
+      MASTER_KEY: randomBytes(32).toString('base64'),
+      INTERNAL_SECRET: 'a-long-internal-secret-value',
+      STRIPE_JS_URL: 'http://127.0.0.1:12111/endive/stripe.js',
+    };
     assert.equal(loadConfig({ ...env, NODE_ENV: 'test' }).stripeJsUrl, env.STRIPE_JS_URL);
     assert.equal(loadConfig({ ...env, NODE_ENV: 'test', STRIPE_JS_URL: '' }).stripeJsUrl, undefined);
     assert.throws(

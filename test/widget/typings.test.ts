@@ -15,7 +15,26 @@ function compile(source: string): { status: number | null; output: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cb-typings-'));
   try {
     writeFileSync(join(dir, 'app.ts'), source.replaceAll('TYPINGS', TYPINGS.replace(/\.d\.ts$/, '')));
-    const run = spawnSync(process.execPath, [TSC, '--noEmit', '--strict', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--lib', 'es2023,dom', '--skipLibCheck', 'false', join(dir, 'app.ts')], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [
+        TSC,
+        '--noEmit',
+        '--strict',
+        '--target',
+        'es2022',
+        '--module',
+        'esnext',
+        '--moduleResolution',
+        'bundler',
+        '--lib',
+        'es2023,dom',
+        '--skipLibCheck',
+        'false',
+        join(dir, 'app.ts'),
+      ],
+      { encoding: 'utf8' },
+    );
     return { status: run.status, output: `${run.stdout}${run.stderr}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -66,8 +66,8 @@ export function createApi(c: ApiContext): WidgetApi {
   };
 
   async function add(ctx: ApiContext, productId: string, quantity: number): Promise<Cart | null> {
-    if (typeof productId !== 'string' || !productId) return warn('add() needs a product id'), null;
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 99) return warn('add() quantity must be 1 to 99'), null;
+    if (typeof productId !== 'string' || !productId) return (warn('add() needs a product id'), null);
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 99) return (warn('add() quantity must be 1 to 99'), null);
     try {
       const next = await cart.add(productId, quantity);
       const line = next.items.find((i) => i.product_id === productId);

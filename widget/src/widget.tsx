@@ -48,7 +48,10 @@ export function createWidget(opts: WidgetOptions, doc: Document = document): Wid
   if (opts.accent && win.CSS?.supports?.('color', opts.accent)) host.style.setProperty('--checkout-best-accent', opts.accent);
   const shadow = host.attachShadow({ mode: 'open' });
 
-  const cart = createCartController(createCartApi(baseUrl, opts.storeId), createCartIdStore(opts.storeId, () => win.localStorage));
+  const cart = createCartController(
+    createCartApi(baseUrl, opts.storeId),
+    createCartIdStore(opts.storeId, () => win.localStorage),
+  );
   const view = createView(doc);
   const stops: Array<() => void> = [];
   const ctx: ApiContext = {
@@ -69,16 +72,20 @@ export function createWidget(opts: WidgetOptions, doc: Document = document): Wid
   };
   const api = createApi(ctx);
   const syncPage = () => view.ui.set({ launcher: !showCountOnPage(doc, cart.getState().cart?.item_count ?? 0) });
-  stops.push(cart.subscribe(syncPage), listenToFrames(win, doc, shadow, ctx), listenToPage(doc, {
-    add(productId, quantity, button) {
-      markButton(button, 'adding');
-      void api.add(productId, quantity).then((c) => {
-        markButton(button, c ? 'added' : 'error');
-        setTimeout(() => markButton(button, null), 1500);
-      });
-    },
-    open: () => api.open(),
-  }));
+  stops.push(
+    cart.subscribe(syncPage),
+    listenToFrames(win, doc, shadow, ctx),
+    listenToPage(doc, {
+      add(productId, quantity, button) {
+        markButton(button, 'adding');
+        void api.add(productId, quantity).then((c) => {
+          markButton(button, c ? 'added' : 'error');
+          setTimeout(() => markButton(button, null), 1500);
+        });
+      },
+      open: () => api.open(),
+    }),
+  );
 
   const actions = {
     open: api.open,

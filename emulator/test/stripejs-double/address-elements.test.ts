@@ -50,11 +50,14 @@ describe('Stripe.js double: the Link Authentication and Address Elements', () =>
     const all = await changes(page, 'linkEvents');
     assert.deepEqual(all.at(-1), { elementType: 'linkAuthentication', empty: false, complete: false, value: { email: 'ada@' } });
     await page.keyboard.type('example.com');
-    assert.deepEqual((await changes(page, 'linkEvents')).at(-1),
-      { elementType: 'linkAuthentication', empty: false, complete: true, value: { email: 'ada@example.com' } });
+    assert.deepEqual((await changes(page, 'linkEvents')).at(-1), {
+      elementType: 'linkAuthentication',
+      empty: false,
+      complete: true,
+      value: { email: 'ada@example.com' },
+    });
     await email.fill('');
-    assert.deepEqual((await changes(page, 'linkEvents')).at(-1),
-      { elementType: 'linkAuthentication', empty: true, complete: false, value: { email: '' } });
+    assert.deepEqual((await changes(page, 'linkEvents')).at(-1), { elementType: 'linkAuthentication', empty: true, complete: false, value: { email: '' } });
     await page.getByLabel('Card number').focus();
     const kinds = await page.evaluate(() => window.testApp.linkEvents.filter((e) => e.type !== 'change'));
     assert.deepEqual(kinds, [
@@ -79,7 +82,7 @@ describe('Stripe.js double: the Link Authentication and Address Elements', () =>
     assert.ok(await page.locator('#link-authentication-element.StripeElement--complete').count());
   });
 
-  it('renders labelled address inputs and emits change events with the address in Stripe\'s shape', async () => {
+  it("renders labelled address inputs and emits change events with the address in Stripe's shape", async () => {
     const page = await fx.openCheckout(await fx.createIntent(), { address: SHIPPING });
     for (const label of ['Full name', 'Country or region', 'Address line 1', 'Address line 2', 'City', 'Region', 'Postal code']) {
       await page.getByLabel(label, { exact: true }).waitFor();
@@ -88,22 +91,28 @@ describe('Stripe.js double: the Link Authentication and Address Elements', () =>
     assert.deepEqual(await page.evaluate(() => window.testApp.addressEvents), [{ type: 'ready', elementType: 'address' }]);
     await page.getByLabel('Full name').fill('Ada Lovelace');
     assert.deepEqual((await changes(page, 'addressEvents')).at(-1), {
-      elementType: 'address', elementMode: 'shipping', empty: false, complete: false, isNewAddress: false,
+      elementType: 'address',
+      elementMode: 'shipping',
+      empty: false,
+      complete: false,
+      isNewAddress: false,
       value: { name: 'Ada Lovelace', address: { line1: '', line2: null, city: '', state: '', postal_code: '', country: 'DE' } },
     });
     await fillAddress(page, { name: 'Ada Lovelace', line1: 'Unter den Linden 1', city: 'Berlin', postal: '10117' });
     assert.deepEqual((await changes(page, 'addressEvents')).at(-1), {
-      elementType: 'address', elementMode: 'shipping', empty: false, complete: true, isNewAddress: false,
-      value: { name: 'Ada Lovelace',
-        address: { line1: 'Unter den Linden 1', line2: null, city: 'Berlin', state: '', postal_code: '10117', country: 'DE' } },
+      elementType: 'address',
+      elementMode: 'shipping',
+      empty: false,
+      complete: true,
+      isNewAddress: false,
+      value: { name: 'Ada Lovelace', address: { line1: 'Unter den Linden 1', line2: null, city: 'Berlin', state: '', postal_code: '10117', country: 'DE' } },
     });
     assert.ok(await page.locator('#address-element.StripeElement--complete').count());
     assert.equal(await page.getByLabel('Address line 1').getAttribute('autocomplete'), 'shipping address-line1');
   });
 
   it('offers only the allowed countries, and falls back to the first one for a default country that is not allowed', async () => {
-    const page = await fx.openCheckout(await fx.createIntent(),
-      { address: { ...SHIPPING, defaultValues: { name: 'Ada', address: { country: 'US' } } } });
+    const page = await fx.openCheckout(await fx.createIntent(), { address: { ...SHIPPING, defaultValues: { name: 'Ada', address: { country: 'US' } } } });
     const select = page.getByLabel('Country or region');
     assert.deepEqual(await select.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)), ['DE', 'AT']);
     assert.equal(await select.inputValue(), 'DE');
@@ -122,7 +131,8 @@ describe('Stripe.js double: the Link Authentication and Address Elements', () =>
         fields: { phone: 'always' },
         validation: { phone: { required: 'always' } },
         defaultValues: {
-          name: 'Ada Lovelace', phone: '+1 555 0100',
+          name: 'Ada Lovelace',
+          phone: '+1 555 0100',
           address: { line1: '1 Main St', line2: 'Apt 2', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US' },
         },
       },
@@ -134,13 +144,24 @@ describe('Stripe.js double: the Link Authentication and Address Elements', () =>
     assert.equal(await page.getByLabel('ZIP', { exact: true }).inputValue(), '62701');
     assert.equal(await page.getByLabel('Phone number').inputValue(), '+1 555 0100');
     assert.deepEqual(await page.evaluate(() => window.testApp.linkEvents.map((e) => e.type)), ['ready', 'change']);
-    assert.deepEqual((await changes(page, 'linkEvents'))[0],
-      { elementType: 'linkAuthentication', empty: false, complete: true, value: { email: 'ada@example.com' } });
+    assert.deepEqual((await changes(page, 'linkEvents'))[0], {
+      elementType: 'linkAuthentication',
+      empty: false,
+      complete: true,
+      value: { email: 'ada@example.com' },
+    });
     assert.deepEqual(await page.evaluate(() => window.testApp.addressEvents.map((e) => e.type)), ['ready', 'change']);
     assert.deepEqual((await changes(page, 'addressEvents'))[0], {
-      elementType: 'address', elementMode: 'shipping', empty: false, complete: true, isNewAddress: false,
-      value: { name: 'Ada Lovelace', phone: '+1 555 0100',
-        address: { line1: '1 Main St', line2: 'Apt 2', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US' } },
+      elementType: 'address',
+      elementMode: 'shipping',
+      empty: false,
+      complete: true,
+      isNewAddress: false,
+      value: {
+        name: 'Ada Lovelace',
+        phone: '+1 555 0100',
+        address: { line1: '1 Main St', line2: 'Apt 2', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US' },
+      },
     });
     // In the US the state is required (the double's guess: US, CA and AU), and so is the phone when asked for.
     await page.getByLabel('State', { exact: true }).fill('');
@@ -151,20 +172,26 @@ describe('Stripe.js double: the Link Authentication and Address Elements', () =>
     await page.getByText('Your phone number is incomplete.').waitFor();
   });
 
-  it('resolves getValue() with complete, isNewAddress and the value, showing the missing fields\' messages', async () => {
+  it("resolves getValue() with complete, isNewAddress and the value, showing the missing fields' messages", async () => {
     const page = await fx.openCheckout(await fx.createIntent(), { address: SHIPPING });
     await page.getByLabel('Full name').fill('Ada Lovelace');
     const partial = await page.evaluate(() => window.testApp.address!.getValue());
-    assert.deepEqual(partial, { complete: false, isNewAddress: false,
-      value: { name: 'Ada Lovelace', address: { line1: '', line2: null, city: '', state: '', postal_code: '', country: 'DE' } } });
+    assert.deepEqual(partial, {
+      complete: false,
+      isNewAddress: false,
+      value: { name: 'Ada Lovelace', address: { line1: '', line2: null, city: '', state: '', postal_code: '', country: 'DE' } },
+    });
     await page.getByText('Your address is incomplete.').waitFor();
     await page.getByText('Your city is incomplete.').waitFor();
     await page.getByText('Your postal code is incomplete.').waitFor();
     await fillAddress(page, { name: 'Ada Lovelace', line1: 'Ring 1', city: 'Wien', postal: '1010' });
     await page.getByLabel('Address line 2').fill('Top 3');
     assert.equal(await page.getByText('Your address is incomplete.').count(), 0);
-    assert.deepEqual(await page.evaluate(() => window.testApp.address!.getValue()), { complete: true, isNewAddress: false,
-      value: { name: 'Ada Lovelace', address: { line1: 'Ring 1', line2: 'Top 3', city: 'Wien', state: '', postal_code: '1010', country: 'DE' } } });
+    assert.deepEqual(await page.evaluate(() => window.testApp.address!.getValue()), {
+      complete: true,
+      isNewAddress: false,
+      value: { name: 'Ada Lovelace', address: { line1: 'Ring 1', line2: 'Top 3', city: 'Wien', state: '', postal_code: '1010', country: 'DE' } },
+    });
   });
 
   it('finds each mounted Element with getElement and answers null for the others', async () => {
@@ -238,13 +265,16 @@ describe('Stripe.js double: the Link Authentication and Address Elements', () =>
     assert.equal(body.get('shipping[address][postal_code]'), '10117');
     assert.equal(body.get('shipping[address][country]'), 'DE');
     assert.equal(body.has('shipping[address][line2]'), false, 'empty fields are left out');
-    assert.equal(body.has('receipt_email'), false, 'the Link Authentication Element\'s email is not sent as receipt_email');
+    assert.equal(body.has('receipt_email'), false, "the Link Authentication Element's email is not sent as receipt_email");
     assert.equal(result.paymentIntent?.status, 'succeeded');
     assert.equal(result.paymentIntent?.shipping?.name, 'Ada Lovelace');
     const server = await fx.stripe.paymentIntents.retrieve(intent.id);
     assert.equal(server.status, 'succeeded');
     assert.deepEqual(server.shipping, {
-      name: 'Ada Lovelace', phone: '+49 30 1234567', carrier: null, tracking_number: null,
+      name: 'Ada Lovelace',
+      phone: '+49 30 1234567',
+      carrier: null,
+      tracking_number: null,
       address: { line1: 'Unter den Linden 1', line2: null, city: 'Berlin', state: null, postal_code: '10117', country: 'DE' },
     });
   });
@@ -262,7 +292,7 @@ describe('Stripe.js double: the Link Authentication and Address Elements', () =>
     assert.equal(server.shipping?.address?.city, 'Wien');
   });
 
-  it('sends a billing Address Element as the payment method\'s billing details instead of shipping', async () => {
+  it("sends a billing Address Element as the payment method's billing details instead of shipping", async () => {
     const intent = await fx.createIntent();
     const page = await fx.openCheckout(intent, { address: { mode: 'billing', allowedCountries: ['DE'] } });
     assert.equal(await page.getByLabel('Address line 1').getAttribute('autocomplete'), 'billing address-line1');
@@ -292,14 +322,16 @@ describe('Stripe.js double: the Link Authentication and Address Elements', () =>
 
   it('refuses an Address Element without a mode and a second one in the same mode, as Stripe.js does', async () => {
     const page = await fx.openCheckout(await fx.createIntent(), { address: SHIPPING });
-    const messages = await page.evaluate(() => [{} as never, { mode: 'shipping' }, { mode: 'billing' }].map((options) => {
-      try {
-        window.testApp.elements!.create('address', options as never);
-        return 'created';
-      } catch (e) {
-        return `${(e as Error).name}: ${(e as Error).message}`;
-      }
-    }));
+    const messages = await page.evaluate(() =>
+      [{} as never, { mode: 'shipping' }, { mode: 'billing' }].map((options) => {
+        try {
+          window.testApp.elements!.create('address', options as never);
+          return 'created';
+        } catch (e) {
+          return `${(e as Error).name}: ${(e as Error).message}`;
+        }
+      }),
+    );
     assert.match(messages[0], /^IntegrationError: .*mode/);
     assert.match(messages[1], /^IntegrationError: Can only create one Element of type address/);
     assert.equal(messages[2], 'created');

@@ -37,7 +37,7 @@ describe('Stripe.js double: confirmPayment against the emulator', () => {
     assert.equal(confirm?.status, 200);
   });
 
-  it('answers a declined card with Stripe\'s card_error, and a retry with 4242 succeeds', async () => {
+  it("answers a declined card with Stripe's card_error, and a retry with 4242 succeeds", async () => {
     const intent = await fx.createIntent();
     const page = await fx.openCheckout(intent);
     await fillCard(page, '4000 0000 0000 0002');
@@ -111,8 +111,7 @@ describe('Stripe.js double: confirmPayment against the emulator', () => {
     const pending = confirmInPage(page);
     await page.getByRole('dialog', { name: '3D Secure test authentication' }).waitFor();
     await page.keyboard.press('Tab'); // the focus stays inside the dialog
-    assert.equal(await page.getByRole('button', { name: 'Fail authentication' })
-      .evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement), true);
+    assert.equal(await page.getByRole('button', { name: 'Fail authentication' }).evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement), true);
     await page.keyboard.press('Escape');
     const result = await pending;
     assert.equal(result.error?.code, 'payment_intent_authentication_failure');
@@ -124,8 +123,16 @@ describe('Stripe.js double: confirmPayment against the emulator', () => {
     const page = await fx.openCheckout(intent);
     await fillCard(page, '4242424242424242');
     const returnUrl = `${fx.pages.url}/return?order=42`;
-    void page.evaluate((url) => window.testApp.stripe!.confirmPayment({
-      elements: window.testApp.elements!, confirmParams: { return_url: url } }), returnUrl).catch(() => undefined);
+    void page
+      .evaluate(
+        (url) =>
+          window.testApp.stripe!.confirmPayment({
+            elements: window.testApp.elements!,
+            confirmParams: { return_url: url },
+          }),
+        returnUrl,
+      )
+      .catch(() => undefined);
     await page.waitForURL(/\/return\?/);
     const landed = new URL(page.url());
     assert.equal(landed.origin + landed.pathname, `${fx.pages.url}/return`);
@@ -140,16 +147,21 @@ describe('Stripe.js double: confirmPayment against the emulator', () => {
     const page = await fx.openCheckout(await fx.createIntent());
     await fillCard(page, '4242424242424242');
     const message = await page.evaluate(() =>
-      window.testApp.stripe!.confirmPayment({ elements: window.testApp.elements! } as never)
-        .then(() => 'resolved', (error: Error) => `${error.name}: ${error.message}`));
+      window.testApp.stripe!.confirmPayment({ elements: window.testApp.elements! } as never).then(
+        () => 'resolved',
+        (error: Error) => `${error.name}: ${error.message}`,
+      ),
+    );
     assert.match(message, /^IntegrationError: .*return_url/);
   });
 
-  it('works loaded from the emulator\'s own URL (as the offline demo does), talking to that origin', async () => {
+  it("works loaded from the emulator's own URL (as the offline demo does), talking to that origin", async () => {
     const intent = await fx.createIntent();
     const page = await fx.openCheckout(intent, { stripeJsUrl: `${fx.emu.url}/endive/stripe.js` });
     const stripeHosts: string[] = [];
-    page.on('request', (req) => { if (/^https:\/\/[^/]*stripe\.com\//.test(req.url())) stripeHosts.push(req.url()); });
+    page.on('request', (req) => {
+      if (/^https:\/\/[^/]*stripe\.com\//.test(req.url())) stripeHosts.push(req.url());
+    });
     const loaded = await page.evaluate(() => ({
       apiBase: (window as unknown as { Stripe: { __double: { apiBase: string } } }).Stripe.__double.apiBase,
       scripts: [...document.scripts].map((s) => s.src),
@@ -170,8 +182,7 @@ describe('Stripe.js double: confirmPayment against the emulator', () => {
   it('retrieves the PaymentIntent with the client secret', async () => {
     const intent = await fx.createIntent(1234, 'usd');
     const page = await fx.openCheckout(intent);
-    const result = await page.evaluate((secret) => window.testApp.stripe!.retrievePaymentIntent(secret),
-      intent.client_secret!);
+    const result = await page.evaluate((secret) => window.testApp.stripe!.retrievePaymentIntent(secret), intent.client_secret!);
     assert.equal(result.paymentIntent?.id, intent.id);
     assert.equal(result.paymentIntent?.amount, 1234);
     assert.equal(result.paymentIntent?.status, 'requires_payment_method');

@@ -48,8 +48,7 @@ export async function startDoubleFixture(): Promise<DoubleFixture> {
     stripe,
     pages,
     browser,
-    createIntent: (amount = 1999, currency = 'eur') =>
-      stripe.paymentIntents.create({ amount, currency, automatic_payment_methods: { enabled: true } }),
+    createIntent: (amount = 1999, currency = 'eur') => stripe.paymentIntents.create({ amount, currency, automatic_payment_methods: { enabled: true } }),
     async openCheckout(intent, { locale, stripeJsUrl, link, address } = {}) {
       const context = await newStripeContext(browser, emu.url);
       contexts.push(context);
@@ -64,8 +63,9 @@ export async function startDoubleFixture(): Promise<DoubleFixture> {
       // Every mounted Element has answered with ready or loaderror (no named helpers: tsx would add __name calls).
       await page.waitForFunction(() => {
         const app = window.testApp;
-        return [app.events, app.link ? app.linkEvents : null, app.address ? app.addressEvents : null]
-          .every((events) => !events || events.some((e) => e.type === 'ready' || e.type === 'loaderror'));
+        return [app.events, app.link ? app.linkEvents : null, app.address ? app.addressEvents : null].every(
+          (events) => !events || events.some((e) => e.type === 'ready' || e.type === 'loaderror'),
+        );
       });
       return page;
     },

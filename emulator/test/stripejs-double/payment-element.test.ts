@@ -25,7 +25,10 @@ describe('Stripe.js double: loading and the Payment Element', () => {
     assert.equal(seen.script, 'https://js.stripe.com/endive/stripe.js');
     assert.equal(seen.double, true);
     assert.equal(seen.version, 'endive');
-    assert.deepEqual(seen.wrappers.map((w) => (w as { name: string }).name), ['stripe-js']);
+    assert.deepEqual(
+      seen.wrappers.map((w) => (w as { name: string }).name),
+      ['stripe-js'],
+    );
     assert.deepEqual(seen.warnings, []);
     assert.deepEqual(seen.violations, []);
   });
@@ -42,7 +45,12 @@ describe('Stripe.js double: loading and the Payment Element', () => {
     await page.keyboard.type('4242');
     const firstChange = await page.evaluate(() => window.testApp.events.find((e) => e.type === 'change'));
     assert.deepEqual(firstChange, {
-      type: 'change', elementType: 'payment', empty: false, complete: false, collapsed: false, value: { type: 'card' },
+      type: 'change',
+      elementType: 'payment',
+      empty: false,
+      complete: false,
+      collapsed: false,
+      value: { type: 'card' },
     });
     await page.keyboard.type('424242424242');
     await page.keyboard.type('1234123'); // auto-advanced: expiry then CVC
@@ -68,12 +76,11 @@ describe('Stripe.js double: loading and the Payment Element', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab'); // number → expiry → cvc → country
     await page.evaluate(() => window.testApp.payment!.blur());
-    const kinds = await page.evaluate(() =>
-      window.testApp.events.filter((e) => e.type === 'focus' || e.type === 'blur').map((e) => e.type));
+    const kinds = await page.evaluate(() => window.testApp.events.filter((e) => e.type === 'focus' || e.type === 'blur').map((e) => e.type));
     assert.deepEqual(kinds, ['focus', 'blur']);
   });
 
-  it('keeps keystrokes inside like Stripe\'s iframe, and reports Escape as an escape event', async () => {
+  it("keeps keystrokes inside like Stripe's iframe, and reports Escape as an escape event", async () => {
     const page = await fx.openCheckout(await fx.createIntent());
     await page.evaluate(() => {
       const seen: string[] = [];
@@ -130,7 +137,12 @@ describe('Stripe.js double: loading and the Payment Element', () => {
     await page.evaluate(() => window.testApp.payment!.mount('#payment-element'));
     assert.equal(await page.getByLabel('Card number').inputValue(), '4242 4242 4242 4242');
     const twice = await page.evaluate(() => {
-      try { window.testApp.elements!.create('payment'); return 'created'; } catch (e) { return (e as Error).message; }
+      try {
+        window.testApp.elements!.create('payment');
+        return 'created';
+      } catch (e) {
+        return (e as Error).message;
+      }
     });
     assert.equal(twice, 'Can only create one Element of type payment.');
     await page.evaluate(() => window.testApp.payment!.destroy());
@@ -153,8 +165,12 @@ describe('Stripe.js double: loading and the Payment Element', () => {
     const intent = await fx.createIntent();
     const page = await fx.openCheckout(intent);
     const before = fx.emu.requests.length;
-    const result = await page.evaluate(() => window.testApp.stripe!.confirmPayment({
-      elements: window.testApp.elements!, redirect: 'if_required' }));
+    const result = await page.evaluate(() =>
+      window.testApp.stripe!.confirmPayment({
+        elements: window.testApp.elements!,
+        redirect: 'if_required',
+      }),
+    );
     assert.equal(result.error?.type, 'validation_error');
     assert.equal(result.error?.code, 'incomplete_number');
     assert.equal(fx.emu.requests.slice(before).filter((r) => r.path.includes('/confirm')).length, 0);

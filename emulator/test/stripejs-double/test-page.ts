@@ -68,11 +68,15 @@ export async function startTestPage(): Promise<TestPageServer> {
     const given = url.searchParams.get('stripejs');
     const stripeJs = given && LOOPBACK_URL.test(given) ? given : null;
     const [type, body] =
-      url.pathname === '/app.js' ? ['application/javascript', script]
-      : url.pathname === '/page.css' ? ['text/css', PAGE_CSS]
-      : url.pathname === '/pay' ? ['text/html; charset=utf-8', payHtml(stripeJs)]
-      : url.pathname === '/return' ? ['text/html; charset=utf-8', RETURN_HTML]
-      : ['text/plain', 'not found'];
+      url.pathname === '/app.js'
+        ? ['application/javascript', script]
+        : url.pathname === '/page.css'
+          ? ['text/css', PAGE_CSS]
+          : url.pathname === '/pay'
+            ? ['text/html; charset=utf-8', payHtml(stripeJs)]
+            : url.pathname === '/return'
+              ? ['text/html; charset=utf-8', RETURN_HTML]
+              : ['text/plain', 'not found'];
     const headers: Record<string, string> = { 'Content-Type': type, 'Cache-Control': 'no-store' };
     if (url.pathname === '/pay') headers['Content-Security-Policy'] = payCsp(stripeJs);
     res.writeHead(body === 'not found' ? 404 : 200, headers);
@@ -83,9 +87,10 @@ export async function startTestPage(): Promise<TestPageServer> {
   if (!address || typeof address === 'string') throw new Error('test page server has no port');
   return {
     url: `http://127.0.0.1:${address.port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -58,9 +58,7 @@ export function createPlatformApp(opts: PlatformOptions): Koa {
     const store = findStore(ctx.params.id);
     const status = await client.stripeStatus(store.checkout_best_store_id);
     // Orders are a nice-to-have here; their failure must not hide the payments status.
-    const orders = opts.webhooks
-      ? (pushed.get(store.checkout_best_store_id) ?? [])
-      : await client.orders(store.checkout_best_store_id).catch(() => []);
+    const orders = opts.webhooks ? (pushed.get(store.checkout_best_store_id) ?? []) : await client.orders(store.checkout_best_store_id).catch(() => []);
     ctx.body = storePage(store, status, orders, opts.checkoutBestUrl);
   });
 
@@ -81,7 +79,10 @@ export function createPlatformApp(opts: PlatformOptions): Koa {
 
   router.post('/stores/:id/sync-catalog', async (ctx) => {
     const store = findStore(ctx.params.id);
-    await client.syncCatalog(store.checkout_best_store_id, store.products.map((p) => ({ ...p, active: true })));
+    await client.syncCatalog(
+      store.checkout_best_store_id,
+      store.products.map((p) => ({ ...p, active: true })),
+    );
     ctx.status = 303;
     ctx.redirect(`/stores/${store.id}`);
   });
@@ -133,9 +134,7 @@ function platformErrors(): Koa.Middleware {
     } catch (err) {
       if (!(err instanceof CheckoutBestError)) throw err;
       ctx.status = err.status < 500 && err.code !== 'unauthorized' ? err.status : 502;
-      ctx.body = ctx.accepts('html', 'json') === 'json'
-        ? { error: { code: err.code, message: err.message } }
-        : errorPage(err.message, err.code);
+      ctx.body = ctx.accepts('html', 'json') === 'json' ? { error: { code: err.code, message: err.message } } : errorPage(err.message, err.code);
     }
   };
 }

@@ -56,11 +56,7 @@ export class CheckoutBest {
   /** A fresh signed, single-use link to the key entry form. */
   connectLink(storeId: string, returnUrl?: string) {
     const body = returnUrl ? { return_url: returnUrl } : {};
-    return this.call<ConnectLink>(
-      'POST',
-      `/api/internal/stores/${enc(storeId)}/connect-link`,
-      body,
-    );
+    return this.call<ConnectLink>('POST', `/api/internal/stores/${enc(storeId)}/connect-link`, body);
   }
 
   /** Whether the store can take payments now. */
@@ -99,14 +95,7 @@ export function canonicalConnectString(storeId: string, returnUrl: string, expir
 }
 
 /** Signs a connect link locally with the internal secret, the way the server signs it. */
-export function signConnectLink(opts: {
-  baseUrl: string;
-  secret: string;
-  storeId: string;
-  returnUrl?: string;
-  ttlSeconds?: number;
-  now?: number;
-}): string {
+export function signConnectLink(opts: { baseUrl: string; secret: string; storeId: string; returnUrl?: string; ttlSeconds?: number; now?: number }): string {
   const expires = Math.floor((opts.now ?? Date.now()) / 1000) + (opts.ttlSeconds ?? 1800);
   const returnUrl = opts.returnUrl ?? '';
   const signature = createHmac('sha256', opts.secret)

@@ -26,9 +26,7 @@ export function layout(title: string, body: string): string {
 
 /** The list of stores and the create form. */
 export function dashboardPage(stores: PlatformStore[]): string {
-  const rows = stores
-    .map((s) => `<tr><td><a href="/stores/${esc(s.id)}">${esc(s.name)}</a></td><td>${s.products.length}</td></tr>`)
-    .join('');
+  const rows = stores.map((s) => `<tr><td><a href="/stores/${esc(s.id)}">${esc(s.name)}</a></td><td>${s.products.length}</td></tr>`).join('');
   return layout(
     'BMOS dashboard',
     `<h1>Your stores</h1><section>${rows ? `<table>${rows}</table>` : '<p>No stores yet.</p>'}</section>
@@ -57,8 +55,10 @@ function shipsTo(o: Order): string {
   if (!s) return 'Nothing to ship';
   const a = s.address;
   const lines = [s.name, a.line1, a.line2, a.state ? `${a.city}, ${a.state} ${a.postal_code}` : `${a.postal_code} ${a.city}`, a.country];
-  return `<address>${lines.filter(Boolean).map(esc).join('<br>')}</address>` +
-    `<small>${esc(s.rate.display_name)} · ${s.rate.amount ? money(s.rate.amount, o.currency) : 'free'}</small>`;
+  return (
+    `<address>${lines.filter(Boolean).map(esc).join('<br>')}</address>` +
+    `<small>${esc(s.rate.display_name)} · ${s.rate.amount ? money(s.rate.amount, o.currency) : 'free'}</small>`
+  );
 }
 
 /** One store: payments status, catalog, orders (customer, address, shipping) and the embed snippet. */
@@ -90,5 +90,8 @@ export function storePage(store: PlatformStore, status: StripeStatus, orders: Or
 
 /** Shows an error from checkout-best; its messages are written to be safe to show. */
 export function errorPage(message: string, code: string): string {
-  return layout('Error', `<h1>Checkout could not do that</h1><section><p class="bad">${esc(message)}</p><p>Code <code>${esc(code)}</code></p><a href="/">Back</a></section>`);
+  return layout(
+    'Error',
+    `<h1>Checkout could not do that</h1><section><p class="bad">${esc(message)}</p><p>Code <code>${esc(code)}</code></p><a href="/">Back</a></section>`,
+  );
 }

@@ -46,5 +46,11 @@ export function toMinorUnits(price: string): number | null {
 
 /** A product id from its name: lower-case words joined by dashes. */
 export function slugify(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'product';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'product'
+  );
 }

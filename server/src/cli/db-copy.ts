@@ -87,7 +87,10 @@ function sourceTables(db: SqliteDatabase): { name: string; columns: string[]; co
   return names.map((name) => ({
     name,
     columns: (db.prepare(`PRAGMA table_info(${quote(name)})`).all() as { name: string }[]).map((c) => c.name),
-    count: db.prepare(`SELECT COUNT(*) FROM ${quote(name)}`).pluck().get() as number,
+    count: db
+      .prepare(`SELECT COUNT(*) FROM ${quote(name)}`)
+      .pluck()
+      .get() as number,
     sequence: sequences.get(name) ?? 0,
   }));
 }
@@ -164,8 +167,10 @@ async function copy(): Promise<void> {
     const applied = appliedMigrations(source);
     const missing = known.filter((id) => !applied.includes(id));
     const unknown = applied.filter((id) => !known.includes(id));
-    if (unknown.length > 0) throw new CopyError(`--from: the schema of ${from} is newer than this version of checkout-best (unknown migrations ${unknown.join(', ')})`);
-    if (missing.length > 0) throw new CopyError(`--from: ${from} is not at this release's schema (pending ${missing.join(', ')}); run DATABASE_PATH=${from} npm run migrate first`);
+    if (unknown.length > 0)
+      throw new CopyError(`--from: the schema of ${from} is newer than this version of checkout-best (unknown migrations ${unknown.join(', ')})`);
+    if (missing.length > 0)
+      throw new CopyError(`--from: ${from} is not at this release's schema (pending ${missing.join(', ')}); run DATABASE_PATH=${from} npm run migrate first`);
 
     const sourceSealed = await createSealedValuesRepository(kyselyOverSqlite(source), sqlite).list();
     const failedAtSource = unopenable(sourceSealed, sealer);
@@ -190,16 +195,23 @@ async function copy(): Promise<void> {
             if (t === 'schema_migrations') continue;
             if ((await rows(c, `SELECT 1 FROM ${quote(t)} LIMIT 1`)).length > 0) filled.push(t);
           }
-          if (filled.length > 0) throw new CopyError(`the target database ${target} is not empty (rows in ${filled.join(', ')}); db:copy only copies into an empty database; nothing written`);
+          if (filled.length > 0)
+            throw new CopyError(
+              `the target database ${target} is not empty (rows in ${filled.join(', ')}); db:copy only copies into an empty database; nothing written`,
+            );
           await migrateInTransaction(c);
           const schema = await targetTables(c);
           const targetIds = (await rows<{ id: string }>(c, 'SELECT id FROM schema_migrations ORDER BY id')).map((r) => r.id);
-          if (targetIds.join() !== [...applied].sort().join()) throw new CopyError(`the target's migrations (${targetIds.join(', ')}) differ from the source's; nothing written`);
+          if (targetIds.join() !== [...applied].sort().join())
+            throw new CopyError(`the target's migrations (${targetIds.join(', ')}) differ from the source's; nothing written`);
           const copied = new Set(tables.map((t) => t.name));
           const extra = [...schema.keys()].filter((t) => t !== 'schema_migrations' && !copied.has(t));
           if (extra.length > 0) throw new CopyError(`the target has tables the source lacks (${extra.join(', ')}); nothing written`);
 
-          for (const name of await insertOrder(c, tables.map((t) => t.name))) {
+          for (const name of await insertOrder(
+            c,
+            tables.map((t) => t.name),
+          )) {
             const table = tables.find((t) => t.name === name)!;
             const targetCols = schema.get(name);
             if (!targetCols) throw new CopyError(`the target has no table ${name}; nothing written`);
@@ -260,7 +272,9 @@ async function copy(): Promise<void> {
       process.stdout.write(`copied ${from} into ${target} in one transaction (${ms} ms):\n`);
       for (const r of counts) process.stdout.write(`  ${r.table.padEnd(width)}  ${r.rows} row${r.rows === 1 ? '' : 's'}\n`);
       process.stdout.write(`  ${'schema_migrations'.padEnd(width)}  ${applied.length} (migrated by the copy)\n`);
-      process.stdout.write(`row counts match; ${targetSealed.length} sealed value${targetSealed.length === 1 ? '' : 's'} open with the configured master keys\n`);
+      process.stdout.write(
+        `row counts match; ${targetSealed.length} sealed value${targetSealed.length === 1 ? '' : 's'} open with the configured master keys\n`,
+      );
     } finally {
       await pool.end().catch(() => {});
     }

@@ -13,10 +13,13 @@ try {
   try {
     // v1 boxes first (as the server does at start): those that prove their place become v2 under MASTER_KEY.
     const upgrade = await upgradeSealedValues(deps);
-    if (upgrade.upgraded > 0) process.stdout.write(`upgraded ${upgrade.upgraded} v1 box${upgrade.upgraded === 1 ? '' : 'es'} to v2 (bound to store, purpose and row)\n`);
+    if (upgrade.upgraded > 0)
+      process.stdout.write(`upgraded ${upgrade.upgraded} v1 box${upgrade.upgraded === 1 ? '' : 'es'} to v2 (bound to store, purpose and row)\n`);
     for (const r of upgrade.refused) process.stderr.write(`checkout-best: not upgraded: ${r.table}.${r.column} of row ${r.rowId}: ${r.reason}\n`);
     const count = await resealAll(deps.storage.sealed, deps.sealer);
-    process.stdout.write(`re-sealed ${count} secret${count === 1 ? '' : 's'} under the current MASTER_KEY (${config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : config.databasePath})\n`);
+    process.stdout.write(
+      `re-sealed ${count} secret${count === 1 ? '' : 's'} under the current MASTER_KEY (${config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : config.databasePath})\n`,
+    );
   } finally {
     await deps.storage.close();
   }

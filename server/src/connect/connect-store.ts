@@ -18,12 +18,7 @@ export interface EnteredKeys {
  * then seals and stores everything and burns the link in one transaction. Nothing is stored unless every
  * check passed; a link burnt meanwhile by a concurrent submit is `link_used`. The endpoint of an earlier connection is deleted afterwards (best effort).
  */
-export async function connectStore(
-  deps: AppDeps,
-  store: Store,
-  keys: EnteredKeys,
-  link: UsedLink,
-): Promise<StripeConnection> {
+export async function connectStore(deps: AppDeps, store: Store, keys: EnteredKeys, link: UsedLink): Promise<StripeConnection> {
   const verified = await verifyKeys(deps.stripe, keys.publishable, keys.secret, store.default_currency);
   const client = deps.stripe.forKey(keys.secret);
   const webhook = await registerWebhook(client, deps.config.publicUrl, store.id);
@@ -49,7 +44,10 @@ export async function connectStore(
     if (webhook.id) await deleteEndpoint(deps, client, webhook.id, store.id);
     throw err instanceof LinkAlreadyUsedError ? errors.linkUsed() : err;
   }
-  deps.logger.info({ store_id: store.id, account_id: conn.account_id, livemode: conn.livemode, key_type: conn.key_type, webhooks: webhook.id !== null }, 'store connected to Stripe');
+  deps.logger.info(
+    { store_id: store.id, account_id: conn.account_id, livemode: conn.livemode, key_type: conn.key_type, webhooks: webhook.id !== null },
+    'store connected to Stripe',
+  );
   // Orders paid on the old key must exist before that key and its webhook endpoint are gone.
   if (previous) await settleWithin(settleInBackground(deps, previous, conn, client));
   return conn;

@@ -13,7 +13,13 @@ export async function resealAll(sealed: SealedValuesRepository, sealer: Sealer):
   for (let attempt = 0; attempt < 5; attempt++) {
     const changes = (await sealed.list())
       .filter((v) => located(v, () => sealer.needsReseal(v.sealed)))
-      .map((v) => ({ table: v.table, column: v.column, rowId: v.rowId, from: v.sealed, to: located(v, () => sealer.seal(bindingOf(v), sealer.open(bindingOf(v), v.sealed))) }));
+      .map((v) => ({
+        table: v.table,
+        column: v.column,
+        rowId: v.rowId,
+        from: v.sealed,
+        to: located(v, () => sealer.seal(bindingOf(v), sealer.open(bindingOf(v), v.sealed))),
+      }));
     if (changes.length === 0 || (await sealed.replace(changes))) return changes.length;
   }
   throw new Error('the sealed values kept changing during rotation; run it again');

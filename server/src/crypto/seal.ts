@@ -32,11 +32,7 @@ const SUBKEY_LABEL = 'checkout-best/seal/v2\0';
  * or a signing secret of the platform's webhook endpoints (current, or previous during a rotation's overlap).
  */
 export type SealPurpose =
-  | 'stripe_secret_key'
-  | 'stripe_webhook_secret'
-  | 'checkout_client_secret'
-  | 'platform_webhook_secret'
-  | 'platform_webhook_previous_secret';
+  'stripe_secret_key' | 'stripe_webhook_secret' | 'checkout_client_secret' | 'platform_webhook_secret' | 'platform_webhook_previous_secret';
 
 const PURPOSES: readonly SealPurpose[] = [
   'stripe_secret_key',
@@ -148,7 +144,10 @@ function subkey(masterKey: Uint8Array, binding: SealBinding): Uint8Array {
   if (typeof storeId !== 'string' || storeId === '' || typeof rowId !== 'string' || rowId === '' || !PURPOSES.includes(purpose)) {
     throw new SealError('a box is sealed for a store, a known purpose and a row');
   }
-  const mac = createHmac('sha256', masterKey).update(SUBKEY_LABEL).update(JSON.stringify([storeId, purpose, rowId])).digest();
+  const mac = createHmac('sha256', masterKey)
+    .update(SUBKEY_LABEL)
+    .update(JSON.stringify([storeId, purpose, rowId]))
+    .digest();
   return new Uint8Array(mac.buffer, mac.byteOffset, mac.byteLength);
 }
 

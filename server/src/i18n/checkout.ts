@@ -112,7 +112,8 @@ const de: CheckoutText = {
   error_details_locked: 'Ihre Zahlung wird verarbeitet, Ihre Angaben lassen sich nicht mehr ändern.',
   error_invalid_email: 'Geben Sie eine gültige E-Mail-Adresse ein.',
   error_invalid_address: 'Bitte prüfen Sie Ihre Lieferadresse.',
-  error_checkout_superseded: 'Dieser Bezahlvorgang wurde in einem anderen Tab durch einen neueren ersetzt. Hier wurde nichts abgebucht: bezahlen Sie dort oder beginnen Sie neu.',
+  error_checkout_superseded:
+    'Dieser Bezahlvorgang wurde in einem anderen Tab durch einen neueren ersetzt. Hier wurde nichts abgebucht: bezahlen Sie dort oder beginnen Sie neu.',
   error_checkout_mode_changed: 'Der Shop hat seine Zahlungseinstellungen geändert. Es wurde nichts abgebucht: bitte beginnen Sie neu.',
   error_payment_in_progress: 'Eine Zahlung für diesen Warenkorb läuft bereits in einem anderen Tab. Bitte warten Sie, bis sie abgeschlossen ist.',
 };

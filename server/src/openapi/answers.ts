@@ -21,10 +21,16 @@ function named<T extends z.ZodType>(schema: T, id: string, description: string):
   return schema;
 }
 
-const currency = z.string().regex(/^[a-z]{3}$/).describe('ISO 4217, lower case');
+const currency = z
+  .string()
+  .regex(/^[a-z]{3}$/)
+  .describe('ISO 4217, lower case');
 const minor = z.number().int().min(0).describe('Minor units of the currency');
 const isoTime = z.iso.datetime().describe('ISO 8601');
-const country = z.string().regex(/^[A-Z]{2}$/).describe('ISO 3166-1 alpha-2');
+const country = z
+  .string()
+  .regex(/^[A-Z]{2}$/)
+  .describe('ISO 3166-1 alpha-2');
 
 export const cartLine = named(
   z.strictObject({
@@ -37,7 +43,7 @@ export const cartLine = named(
     weight_grams: z.number().int().min(0).nullable().optional(),
   }),
   'CartLine',
-  'One priced cart line, computed on the server from the catalog (also a checkout session\'s frozen line).',
+  "One priced cart line, computed on the server from the catalog (also a checkout session's frozen line).",
 );
 
 export const cartView = named(
@@ -55,7 +61,7 @@ export const cartView = named(
         code: z.string(),
         amount: minor.describe('Taken off the subtotal'),
         free_shipping: z.boolean().describe('Shipping costs nothing at checkout'),
-        capped: z.boolean().describe('Less than the terms say: the lines are worth less, or the total reached Stripe\'s minimum charge'),
+        capped: z.boolean().describe("Less than the terms say: the lines are worth less, or the total reached Stripe's minimum charge"),
       })
       .nullable()
       .describe('The applied code while it applies to this cart (the cart keeps a code that stops applying and shows null)'),
@@ -144,7 +150,10 @@ export const checkoutDetails = named(
     shipping: shipping.nullable(),
     shipping_rates: z.array(shippingRateOption),
     discount: z
-      .strictObject({ code: z.string().describe('As the store defined it, whatever the shopper typed'), amount: minor.describe('The same as amounts.discount') })
+      .strictObject({
+        code: z.string().describe('As the store defined it, whatever the shopper typed'),
+        amount: minor.describe('The same as amounts.discount'),
+      })
       .nullable()
       .describe('The code the session applies, from the cart or this page (null: none)'),
     amounts,
@@ -318,11 +327,7 @@ export const publicStripeStatus = named(
   'Whether a store can take payments, for storefronts.',
 );
 
-export const connectLink = named(
-  z.strictObject({ url: z.url(), expires_at: isoTime }),
-  'ConnectLink',
-  'A signed, single-use link to the connect form.',
-);
+export const connectLink = named(z.strictObject({ url: z.url(), expires_at: isoTime }), 'ConnectLink', 'A signed, single-use link to the connect form.');
 
 export const storeEvent = named(
   z.strictObject({
@@ -361,7 +366,11 @@ export const product = named(
   'A catalog product as the platform sees it.',
 );
 
-export const publicProduct = named(product.omit({ active: true, stock: true, reserved: true, tax_category: true }), 'PublicProduct', 'An active product as the widget sees it.');
+export const publicProduct = named(
+  product.omit({ active: true, stock: true, reserved: true, tax_category: true }),
+  'PublicProduct',
+  'An active product as the widget sees it.',
+);
 
 export const productList = named(z.strictObject({ data: z.array(product) }), 'ProductList', "A store's products.");
 
@@ -392,7 +401,7 @@ export const discount = named(
     code: z.string().describe('As written; shoppers may type it in any case'),
     percent_off: z.number().int().min(1).max(100).nullable(),
     amount_off: minor.nullable(),
-    currency: currency.nullable().describe('What amount_off and min_subtotal are in: the store\'s currency; null without amounts'),
+    currency: currency.nullable().describe("What amount_off and min_subtotal are in: the store's currency; null without amounts"),
     min_subtotal: minor.nullable(),
     product_ids: z.array(z.string()).nullable().describe('The products it applies to; null: every product'),
     starts_at: isoTime.nullable(),
@@ -423,11 +432,16 @@ export const webhookEndpoint = named(
     updated_at: isoTime,
   }),
   'WebhookEndpoint',
-  "An endpoint of the platform that receives events (never its secret).",
+  'An endpoint of the platform that receives events (never its secret).',
 );
 
 export const webhookEndpointWithSecret = named(
-  webhookEndpoint.extend({ secret: z.string().regex(/^whsec_/).describe('The signing secret (Standard Webhooks); shown only in this answer') }),
+  webhookEndpoint.extend({
+    secret: z
+      .string()
+      .regex(/^whsec_/)
+      .describe('The signing secret (Standard Webhooks); shown only in this answer'),
+  }),
   'WebhookEndpointWithSecret',
   'An endpoint just created or with a secret just rotated, with its new signing secret.',
 );
@@ -456,11 +470,7 @@ export const webhookDeliveryList = named(
 
 export const webhookEndpointList = named(z.strictObject({ data: z.array(webhookEndpoint) }), 'WebhookEndpointList', 'Every endpoint, oldest first.');
 
-export const deletedWebhookEndpoint = named(
-  z.strictObject({ id: z.string(), deleted: z.literal(true) }),
-  'DeletedWebhookEndpoint',
-  'The endpoint is gone.',
-);
+export const deletedWebhookEndpoint = named(z.strictObject({ id: z.string(), deleted: z.literal(true) }), 'DeletedWebhookEndpoint', 'The endpoint is gone.');
 
 export const health = named(z.strictObject({ ok: z.literal(true) }), 'Health', 'Liveness: the process serves.');
 
@@ -479,7 +489,11 @@ export const webhookReceipt = named(
 );
 
 export const openApiDocument = named(
-  z.looseObject({ openapi: z.string().regex(/^3\.1\.\d+$/), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }),
+  z.looseObject({
+    openapi: z.string().regex(/^3\.1\.\d+$/),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+  }),
   'OpenApiDocument',
   'An OpenAPI 3.1 document.',
 );

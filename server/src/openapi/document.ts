@@ -24,7 +24,7 @@ export const OPERATIONS: Operation[] = [...publicOperations, ...checkoutOperatio
 export const INTERNAL_SECURITY = 'internalSecret';
 
 const TAGS: Record<Tag, string> = {
-  Catalog: 'Public: a store\'s products for the widget',
+  Catalog: "Public: a store's products for the widget",
   Carts: "Public: carts (the cart id is the capability; CORS limited to the store's allowed_origins)",
   Checkout: 'The hosted checkout page and its API (the token is the capability)',
   Connect: 'The merchant-facing connect form (HTML pages)',
@@ -45,7 +45,13 @@ const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
 /** A registry's schemas as components (no `$schema`/`$id`: OpenAPI names them by their key). */
 function components(registry: z.core.$ZodRegistry<ComponentMeta>, io: 'input' | 'output'): Record<string, Json> {
-  const { schemas } = z.toJSONSchema(registry, { io, target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}`, metadata: registry, unrepresentable: 'any' });
+  const { schemas } = z.toJSONSchema(registry, {
+    io,
+    target: 'draft-2020-12',
+    uri: (id) => `#/components/schemas/${id}`,
+    metadata: registry,
+    unrepresentable: 'any',
+  });
   return Object.fromEntries(
     Object.entries(schemas).map(([id, s]) => {
       const { $schema: _s, $id: _i, ...rest } = s as Json;
@@ -61,7 +67,9 @@ function idOf(registry: z.core.$ZodRegistry<ComponentMeta>, schema: z.ZodType, w
 }
 
 const headersOf = (headers: Record<string, string> = {}) =>
-  Object.keys(headers).length ? { headers: Object.fromEntries(Object.entries(headers).map(([n, d]) => [n, { description: d, schema: { type: 'string' } }])) } : {};
+  Object.keys(headers).length
+    ? { headers: Object.fromEntries(Object.entries(headers).map(([n, d]) => [n, { description: d, schema: { type: 'string' } }])) }
+    : {};
 
 function reply(r: Reply, where: string): Json {
   const base = { description: r.description, ...headersOf(r.headers) };
@@ -102,14 +110,19 @@ function parameters(op: Operation): Json[] {
   if (inPath.join() !== named.join()) throw new Error(`openapi: ${op.operationId} describes path parameters ${named.join()} but its path has ${inPath.join()}`);
   const params: Json[] = inPath.map((name) => ({ name, in: 'path', required: true, description: op.pathParams[name], schema: { type: 'string' } }));
   if (op.query instanceof z.ZodObject) {
-    const s = z.toJSONSchema(op.query, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as { properties?: Record<string, Json>; required?: string[] };
+    const s = z.toJSONSchema(op.query, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as {
+      properties?: Record<string, Json>;
+      required?: string[];
+    };
     for (const [name, schema] of Object.entries(s.properties ?? {})) {
       params.push({ name, in: 'query', required: s.required?.includes(name) ?? false, schema });
     }
   } else if (op.query) {
-    for (const [name, q] of Object.entries(op.query)) params.push({ name, in: 'query', required: q.required ?? false, description: q.description, schema: { type: 'string' } });
+    for (const [name, q] of Object.entries(op.query))
+      params.push({ name, in: 'query', required: q.required ?? false, description: q.description, schema: { type: 'string' } });
   }
-  for (const [name, h] of Object.entries(op.headers ?? {})) params.push({ name, in: 'header', required: h.required ?? false, description: h.description, schema: { type: 'string' } });
+  for (const [name, h] of Object.entries(op.headers ?? {}))
+    params.push({ name, in: 'header', required: h.required ?? false, description: h.description, schema: { type: 'string' } });
   return params;
 }
 
@@ -121,14 +134,20 @@ function operation(op: Operation): Json {
     const own = responses[status];
     // A status both answered by a page (or other reply) and as a JSON error: one answer, both media types.
     responses[status] = own
-      ? { ...own, description: `${own.description as string}; or the error ${e.description as string}`, content: { ...(own.content as Json), ...(e.content as Json) } }
+      ? {
+          ...own,
+          description: `${own.description as string}; or the error ${e.description as string}`,
+          content: { ...(own.content as Json), ...(e.content as Json) },
+        }
       : e;
   }
   const body = op.body && {
     required: op.body.required ?? true,
     ...(op.body.description ? { description: op.body.description } : {}),
     content: {
-      [op.body.type === 'application/x-www-form-urlencoded' ? op.body.type : 'application/json']: { schema: ref(idOf(requestComponents, op.body.schema, op.operationId)) },
+      [op.body.type === 'application/x-www-form-urlencoded' ? op.body.type : 'application/json']: {
+        schema: ref(idOf(requestComponents, op.body.schema, op.operationId)),
+      },
     },
   };
   const params = parameters(op);
@@ -172,7 +191,7 @@ export function buildOpenApiDocument(serverUrl: string): Json {
         '(snake_case) unless it is a page or a bundle; every error is `{"error":{"code","message","param"?}}` with a stable ' +
         'code of the error catalogue. Besides the answers each operation lists, any path answers 404 `not_found` when no ' +
         'route serves it and 405 `method_not_allowed` (with `Allow`) for a method it does not take ' +
-        '(components.responses NotFound and MethodNotAllowed). Amounts are integers in the currency\'s minor unit.',
+        "(components.responses NotFound and MethodNotAllowed). Amounts are integers in the currency's minor unit.",
       license: { name: 'Proprietary' },
     },
     servers: [{ url: serverUrl }],

@@ -53,5 +53,9 @@ export function codesByStatus(specs: ErrorSpec[]): Map<number, string[]> {
 
 /** What a shopper's code may be refused with (payments/discount-rules.ts). */
 export const DISCOUNT_REFUSALS = [
-  errors.discountCodeUnknown, errors.discountExpired, errors.discountMinimumNotMet, errors.discountNotApplicable, errors.discountExhausted,
+  errors.discountCodeUnknown,
+  errors.discountExpired,
+  errors.discountMinimumNotMet,
+  errors.discountNotApplicable,
+  errors.discountExhausted,
 ];

@@ -19,7 +19,22 @@ export const json = (schema: z.ZodType, description: string, headers?: Record<st
 export const html = (description: string, headers?: Record<string, string>): Reply => ({ kind: 'html', description, headers });
 
 /** The groups the document's tags name. */
-export type Tag = 'Catalog' | 'Carts' | 'Checkout' | 'Connect' | 'Status' | 'Webhooks' | 'Assets' | 'Stores' | 'Products' | 'Shipping' | 'Tax' | 'Discounts' | 'Orders' | 'WebhookEndpoints' | 'Meta';
+export type Tag =
+  | 'Catalog'
+  | 'Carts'
+  | 'Checkout'
+  | 'Connect'
+  | 'Status'
+  | 'Webhooks'
+  | 'Assets'
+  | 'Stores'
+  | 'Products'
+  | 'Shipping'
+  | 'Tax'
+  | 'Discounts'
+  | 'Orders'
+  | 'WebhookEndpoints'
+  | 'Meta';
 
 export interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';

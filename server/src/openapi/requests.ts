@@ -25,8 +25,8 @@ function named<T extends z.ZodType>(schema: T, id: string, description: string):
 }
 
 export const requests = {
-  addItem: named(addItemBody, 'AddItemRequest', 'A product and a quantity (a whole number from 1 to 99 or the product\'s max_quantity; default 1).'),
-  setQuantity: named(setQuantityBody, 'SetQuantityRequest', 'The new quantity: a whole number from 0 (removes the line) to 99 or the product\'s max_quantity.'),
+  addItem: named(addItemBody, 'AddItemRequest', "A product and a quantity (a whole number from 1 to 99 or the product's max_quantity; default 1)."),
+  setQuantity: named(setQuantityBody, 'SetQuantityRequest', "The new quantity: a whole number from 0 (removes the line) to 99 or the product's max_quantity."),
   applyDiscount: named(applyDiscountBody, 'ApplyDiscountRequest', 'The code the shopper typed (matched in any case).'),
   details: named(detailsSchema, 'CheckoutDetailsRequest', 'What the shopper typed; every field optional, a field left out keeps its stored value.'),
   complete: named(completeBody, 'CompleteRequest', "The session's confirmed PaymentIntent."),
@@ -37,10 +37,18 @@ export const requests = {
   catalog: named(catalogSchema, 'CatalogUpload', 'Products to upsert (products not named are kept).'),
   stockAdjust: named(stockAdjustSchema, 'StockAdjustRequest', 'Units to add (positive) or take away (negative), relative to the stock as it is when applied.'),
   shippingSettings: named(settingsSchema, 'ShippingSettingsRequest', "The store's whole shipping settings."),
-  taxSettings: named(taxSettingsSchema, 'TaxSettingsRequest', "The store's whole tax settings: included (prices hold every tax), a table of rates, or Stripe Tax on the merchant's account."),
+  taxSettings: named(
+    taxSettingsSchema,
+    'TaxSettingsRequest',
+    "The store's whole tax settings: included (prices hold every tax), a table of rates, or Stripe Tax on the merchant's account.",
+  ),
   createDiscount: named(createDiscountSchema, 'CreateDiscountRequest', 'A new discount code and its terms; unknown fields are refused.'),
-  patchDiscount: named(patchDiscountSchema, 'UpdateDiscountRequest', "The terms to change (null clears one); the code itself never changes."),
-  createWebhookEndpoint: named(createEndpointSchema, 'CreateWebhookEndpointRequest', 'A new endpoint: its URL (https in production), the event types it wants, optionally the stores (default: every store).'),
+  patchDiscount: named(patchDiscountSchema, 'UpdateDiscountRequest', 'The terms to change (null clears one); the code itself never changes.'),
+  createWebhookEndpoint: named(
+    createEndpointSchema,
+    'CreateWebhookEndpointRequest',
+    'A new endpoint: its URL (https in production), the event types it wants, optionally the stores (default: every store).',
+  ),
   patchWebhookEndpoint: named(patchEndpointSchema, 'UpdateWebhookEndpointRequest', 'The fields to change; store_ids null means every store.'),
   /** Not validated by a schema of ours (the route checks the signature, then the shape): what Stripe sends. */
   stripeEvent: named(

@@ -66,7 +66,9 @@ export function CheckoutMessagePage(p: { lang: string; cssPath: string; title: s
   return (
     <Shell lang={p.lang} title={p.title} cssPath={p.cssPath}>
       <main class="shell">
-        <div class="icon" aria-hidden="true">!</div>
+        <div class="icon" aria-hidden="true">
+          !
+        </div>
         <h1>{p.title}</h1>
         <p>{p.text}</p>
         {p.backUrl && (

@@ -37,7 +37,9 @@ export function ConnectForm(p: ConnectFormProps): VNode {
         {mode === 'live' ? 'Live mode: real payments' : mode === 'test' ? 'Test mode' : 'Mode: detected from your keys'}
       </span>
       {p.error && p.error.field === null ? (
-        <div id="form-error" class="alert" role="alert" tabIndex={-1}>{p.error.message}</div>
+        <div id="form-error" class="alert" role="alert" tabIndex={-1}>
+          {p.error.message}
+        </div>
       ) : p.error ? (
         <div id="form-error" class="alert" role="alert" tabIndex={-1}>
           Please fix the highlighted field: {p.error.message}
@@ -49,25 +51,48 @@ export function ConnectForm(p: ConnectFormProps): VNode {
         <input type="hidden" name="expires" value={p.link.expires} />
         <input type="hidden" name="signature" value={p.link.signature} />
         {p.parentOrigin ? <input type="hidden" name="parent_origin" value={p.parentOrigin} /> : null}
-        <KeyField name="publishable_key" label="Publishable key" type="text" value={p.publishableKey ?? ''}
-          hint="Starts with pk_test_ or pk_live_." error={err('publishable_key')} />
-        <KeyField name="secret_key" label="Secret key" type="password" value=""
-          hint="Starts with sk_test_ or sk_live_, or rk_ for a restricted key. Stored encrypted; never shown again." error={err('secret_key')} />
-        <button id="submit" class="button" type="submit">Verify and connect</button>
+        <KeyField
+          name="publishable_key"
+          label="Publishable key"
+          type="text"
+          value={p.publishableKey ?? ''}
+          hint="Starts with pk_test_ or pk_live_."
+          error={err('publishable_key')}
+        />
+        <KeyField
+          name="secret_key"
+          label="Secret key"
+          type="password"
+          value=""
+          hint="Starts with sk_test_ or sk_live_, or rk_ for a restricted key. Stored encrypted; never shown again."
+          error={err('secret_key')}
+        />
+        <button id="submit" class="button" type="submit">
+          Verify and connect
+        </button>
       </form>
       <details>
         <summary>Where do I find my keys?</summary>
         <ol>
           <li>Sign in to the Stripe Dashboard.</li>
-          <li>Open <strong>Developers → API keys</strong>. Use the <em>Test mode</em> switch to pick test or live keys.</li>
-          <li>Copy the <strong>Publishable key</strong>, then press <strong>Reveal</strong> on the <strong>Secret key</strong> and copy it.</li>
+          <li>
+            Open <strong>Developers → API keys</strong>. Use the <em>Test mode</em> switch to pick test or live keys.
+          </li>
+          <li>
+            Copy the <strong>Publishable key</strong>, then press <strong>Reveal</strong> on the <strong>Secret key</strong> and copy it.
+          </li>
         </ol>
       </details>
       <details>
         <summary>Using a restricted key instead</summary>
         <ul>
-          <li>Required: <strong>PaymentIntents: Write</strong>.</li>
-          <li>Recommended: <strong>Webhook Endpoints: Write</strong> (orders are recorded even if a shopper closes the tab) and <strong>Account: Read</strong> (shows your account name).</li>
+          <li>
+            Required: <strong>PaymentIntents: Write</strong>.
+          </li>
+          <li>
+            Recommended: <strong>Webhook Endpoints: Write</strong> (orders are recorded even if a shopper closes the tab) and <strong>Account: Read</strong>{' '}
+            (shows your account name).
+          </li>
         </ul>
       </details>
     </Layout>
@@ -93,8 +118,14 @@ function KeyField(p: { name: string; label: string; type: 'text' | 'password'; v
       ) : (
         <input id={p.name} name={p.name} type="text" value={p.value} {...common} autocomplete="off" />
       )}
-      {p.error ? <p id={errorId} class="field-error">{p.error}</p> : null}
-      <p id={hintId} class="hint">{p.hint}</p>
+      {p.error ? (
+        <p id={errorId} class="field-error">
+          {p.error}
+        </p>
+      ) : null}
+      <p id={hintId} class="hint">
+        {p.hint}
+      </p>
     </div>
   );
 }

@@ -23,7 +23,9 @@ export function LinkErrorPage(p: { nonce: string; problem: LinkProblem }): VNode
   return (
     <MessagePage nonce={p.nonce} title={title} tone="error">
       <p>{text}</p>
-      <p>Go back to your store's dashboard and open <strong>Connect Stripe</strong> again to get a fresh link.</p>
+      <p>
+        Go back to your store's dashboard and open <strong>Connect Stripe</strong> again to get a fresh link.
+      </p>
     </MessagePage>
   );
 }
@@ -77,31 +79,50 @@ export function SuccessPage(p: SuccessProps): VNode {
   if (!c) {
     return (
       <MessagePage nonce={p.nonce} title="Stripe is not connected" tone="error">
-        <p><strong>{p.store.name}</strong> has no Stripe keys right now. Open Connect Stripe from your dashboard to add them.</p>
+        <p>
+          <strong>{p.store.name}</strong> has no Stripe keys right now. Open Connect Stripe from your dashboard to add them.
+        </p>
       </MessagePage>
     );
   }
   const message = { type: 'checkout-best:stripe-connected', store_id: p.store.id, is_live_mode: c.livemode };
   return (
     <Layout title="Stripe connected" nonce={p.nonce} script={framedScript(message, p.parentOrigin ?? null)}>
-      <div class="icon icon-ok" aria-hidden="true">✓</div>
+      <div class="icon icon-ok" aria-hidden="true">
+        ✓
+      </div>
       <h1>Stripe is connected</h1>
-      <p><strong>{p.store.name}</strong> can now take payments{c.account ? '. Money goes straight to this Stripe account:' : '.'}</p>
-      <span class="badge" data-mode={c.livemode ? 'live' : 'test'}>{c.livemode ? 'Live mode: real payments' : 'Test mode'}</span>
+      <p>
+        <strong>{p.store.name}</strong> can now take payments{c.account ? '. Money goes straight to this Stripe account:' : '.'}
+      </p>
+      <span class="badge" data-mode={c.livemode ? 'live' : 'test'}>
+        {c.livemode ? 'Live mode: real payments' : 'Test mode'}
+      </span>
       {c.account ? (
         <dl>
-          <dt>Account</dt><dd>{c.account.name ?? 'Name not shared by this key'}</dd>
-          <dt>Account id</dt><dd><code>{c.account.id ?? 'unknown'}</code></dd>
+          <dt>Account</dt>
+          <dd>{c.account.name ?? 'Name not shared by this key'}</dd>
+          <dt>Account id</dt>
+          <dd>
+            <code>{c.account.id ?? 'unknown'}</code>
+          </dd>
         </dl>
       ) : null}
-      {p.returnUrl ? <a id="back" class="button" href={p.returnUrl}>Back to {hostOf(p.returnUrl)}</a> : null}
+      {p.returnUrl ? (
+        <a id="back" class="button" href={p.returnUrl}>
+          Back to {hostOf(p.returnUrl)}
+        </a>
+      ) : null}
     </Layout>
   );
 }
 
 /** JSON safe to place inside an inline <script> (no closing tags, no line separators). */
 function safeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function hostOf(url: string): string {
@@ -111,4 +132,3 @@ function hostOf(url: string): string {
     return 'your dashboard';
   }
 }
-

@@ -66,7 +66,9 @@ export function Layout(props: { title: string; nonce: string; children: Componen
 export function MessagePage(props: { nonce: string; title: string; tone: 'error' | 'ok'; children: ComponentChildren }): VNode {
   return (
     <Layout title={props.title} nonce={props.nonce}>
-      <div class={`icon icon-${props.tone}`} aria-hidden="true">{props.tone === 'ok' ? '✓' : '!'}</div>
+      <div class={`icon icon-${props.tone}`} aria-hidden="true">
+        {props.tone === 'ok' ? '✓' : '!'}
+      </div>
       <h1>{props.title}</h1>
       {props.children}
     </Layout>

@@ -159,12 +159,7 @@ export async function removeItem(deps: CartDeps, cartId: string, productId: stri
  * Reads the cart with the product, decides the line's new quantity with `decide(current, product)`, checks the
  * store's rules and writes it if nothing changed meanwhile; answers the cart as written.
  */
-async function changeLine(
-  deps: CartDeps,
-  cartId: string,
-  productId: string,
-  decide: (current: number, product: LineProduct) => number,
-): Promise<Cart> {
+async function changeLine(deps: CartDeps, cartId: string, productId: string, decide: (current: number, product: LineProduct) => number): Promise<Cart> {
   for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
     const now = deps.clock.now();
     const { cart: record, product } = await deps.storage.carts.getWithProduct(cartId, productId);
@@ -179,7 +174,15 @@ async function changeLine(
     const currency = cartCurrency(record!, product);
     // A new quantity of a line already there, nothing else changing: one table written (see CartLineWrite).
     const keepVersion = !isNewLine && currency === record!.currency && record!.expires_at - CART_IDLE_MS + TOUCH_EVERY_MS > now;
-    const change = { cartId, version: cart.version, productId, quantity, currency, expiresAt: keepVersion ? record!.expires_at : now + CART_IDLE_MS, keepVersion };
+    const change = {
+      cartId,
+      version: cart.version,
+      productId,
+      quantity,
+      currency,
+      expiresAt: keepVersion ? record!.expires_at : now + CART_IDLE_MS,
+      keepVersion,
+    };
     if (await deps.storage.carts.writeLine(change)) {
       return priceCart(applied(record!, change, now, product), now)!;
     }

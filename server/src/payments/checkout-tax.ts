@@ -17,7 +17,11 @@ export type TaxedLine = Pick<CartLine, 'product_id' | 'line_total'> & { tax_cate
  * The lines' taxable amounts after `discount` minor units are taken off the lines it applies to, each with its
  * product id and tax category.
  */
-export function linesAfterDiscount(lines: TaxedLine[], discount: Pick<SessionDiscount, 'product_ids'> | null, amount: number): (TaxableLine & { product_id: string })[] {
+export function linesAfterDiscount(
+  lines: TaxedLine[],
+  discount: Pick<SessionDiscount, 'product_ids'> | null,
+  amount: number,
+): (TaxableLine & { product_id: string })[] {
   const out = lines.map((l) => ({ product_id: l.product_id, amount: l.line_total, tax_category: l.tax_category ?? null }));
   if (!discount || amount <= 0) return out;
   const eligible = lines.map((_, i) => i).filter((i) => discount.product_ids === null || discount.product_ids.includes(lines[i].product_id));

@@ -63,7 +63,10 @@ export const detailsSchema = z.strictObject({
       address: addressSchema,
     })
     .optional(),
-  shipping_rate_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a shipping rate id').optional(),
+  shipping_rate_id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a shipping rate id')
+    .optional(),
   /** A code to apply (as typed; one the store does not have is 422 discount_not_found), or null to remove it. */
   discount_code: z.string().max(100, 'must be at most 100 characters').nullable().optional(),
 });
@@ -157,10 +160,12 @@ export function planDetails(
   const country = contact.address.country;
   if (!shipsTo(settings, country)) throw errors.shippingCountryUnsupported(country).about('shipping.address.country');
   const rates = ratesFor(settings, country, checkout.lines, checkout.subtotal);
-  if (rates.length === 0) throw errors.shippingRateUnavailable('No shipping rate of this store applies to this address and cart').about('shipping.address.country');
+  if (rates.length === 0)
+    throw errors.shippingRateUnavailable('No shipping rate of this store applies to this address and cart').about('shipping.address.country');
   const wanted = input.shipping_rate_id ?? previous?.rate.id;
   const rate = rates.find((r) => r.id === wanted) ?? (input.shipping_rate_id ? null : rates[0]);
-  if (!rate) throw errors.shippingRateUnavailable(`The shipping rate '${input.shipping_rate_id}' does not apply to this address and cart`).about('shipping_rate_id');
+  if (!rate)
+    throw errors.shippingRateUnavailable(`The shipping rate '${input.shipping_rate_id}' does not apply to this address and cart`).about('shipping_rate_id');
   const shipping: Shipping = {
     name: contact.name,
     phone: contact.phone ?? null,
@@ -181,7 +186,10 @@ export function detailsView(store: Store | null, checkout: Checkout): CheckoutDe
   return {
     email: checkout.details.email,
     shipping,
-    shipping_rates: settings && shipping && shipsTo(settings, shipping.address.country) ? ratesFor(settings, shipping.address.country, checkout.lines, checkout.subtotal) : [],
+    shipping_rates:
+      settings && shipping && shipsTo(settings, shipping.address.country)
+        ? ratesFor(settings, shipping.address.country, checkout.lines, checkout.subtotal)
+        : [],
     discount: checkout.discount ? { code: checkout.discount.code, amount: checkout.discount_amount } : null,
     amounts: amountsOf(checkout.subtotal, checkout.shipping_amount, checkout.discount_amount, checkout.tax_amount, checkout.tax_lines),
     complete: checkout.details.email !== null && (!required || shipping !== null),
@@ -190,7 +198,13 @@ export function detailsView(store: Store | null, checkout: Checkout): CheckoutDe
 
 /** What Stripe Tax is asked about for a plan (its address, the lines after its discount, its shipping). */
 function pricedFor(checkout: Checkout, tax: TaxContext, discount: SessionDiscount | null, plan: Plan) {
-  return { shipping: plan.details.shipping, lines: taxedLines(checkout, tax), discount, discountAmount: plan.discountAmount, shippingAmount: plan.shippingAmount };
+  return {
+    shipping: plan.details.shipping,
+    lines: taxedLines(checkout, tax),
+    discount,
+    discountAmount: plan.discountAmount,
+    shippingAmount: plan.shippingAmount,
+  };
 }
 
 /** A plan priced without tax, with a Stripe Tax calculation's tax added (none: no address yet). */
@@ -215,12 +229,14 @@ export async function saveCheckoutDetails(deps: AppDeps, found: Checkout, input:
       const discount = await sessionDiscountAfter(deps, checkout, input);
       const tax = await loadTaxContext(deps, checkout);
       let plan = { ...planDetails(store, checkout, input, discount, tax), ...(discount !== checkout.discount ? { discount } : {}) };
-      if (tax?.settings.mode === 'stripe_tax') plan = withTax(plan, await sessionStripeTax(deps, checkout, tax.settings, pricedFor(checkout, tax, discount, plan)));
+      if (tax?.settings.mode === 'stripe_tax')
+        plan = withTax(plan, await sessionStripeTax(deps, checkout, tax.settings, pricedFor(checkout, tax, discount, plan)));
       if (checkout.payment_intent_id) await updateIntent(deps, checkout, plan);
       const saved = await deps.storage.checkouts.saveDetails({ id: checkout.id, version: checkout.details_version, ...plan });
       if (saved.status === 'saved' && saved.checkout) {
         // A removed (or replaced) limited code gives its use back once the session no longer holds it.
-        if (checkout.discount && saved.checkout.discount?.id !== checkout.discount.id) await deps.storage.discounts.release(checkout.cart_id, checkout.discount.id);
+        if (checkout.discount && saved.checkout.discount?.id !== checkout.discount.id)
+          await deps.storage.discounts.release(checkout.cart_id, checkout.discount.id);
         return { details: detailsView(store, saved.checkout), amount: saved.checkout.amount, currency: saved.checkout.currency };
       }
     }
@@ -266,7 +282,11 @@ async function updateIntent(deps: AppDeps, checkout: Checkout, plan: Plan): Prom
  * any change). Null when nothing of the session explains the amount: the payment is then not recorded and
  * the mismatch is logged (record.ts).
  */
-export async function levelToIntent(deps: Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>, checkout: Checkout, pi: Stripe.PaymentIntent): Promise<Checkout | null> {
+export async function levelToIntent(
+  deps: Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>,
+  checkout: Checkout,
+  pi: Stripe.PaymentIntent,
+): Promise<Checkout | null> {
   if (pi.currency !== checkout.currency) return null;
   const s = pi.shipping;
   const rateId = pi.metadata?.shipping_rate_id;

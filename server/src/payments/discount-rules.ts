@@ -49,8 +49,13 @@ export function discountRefusal(d: AppliedDiscount, cart: RuledCart, now: number
 /** The session's copy of a discount. */
 export function freezeDiscount(d: AppliedDiscount): SessionDiscount {
   return {
-    id: d.id, code: d.code, percent_off: d.percent_off, amount_off: d.amount_off, product_ids: d.product_ids,
-    free_shipping: d.free_shipping, once_per_email: d.once_per_email,
+    id: d.id,
+    code: d.code,
+    percent_off: d.percent_off,
+    amount_off: d.amount_off,
+    product_ids: d.product_ids,
+    free_shipping: d.free_shipping,
+    once_per_email: d.once_per_email,
   };
 }
 

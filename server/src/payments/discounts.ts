@@ -26,7 +26,11 @@ const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time 
 const termFields = {
   percent_off: z.number().int('must be a whole number from 1 to 100').min(1, 'must be from 1 to 100').max(100, 'must be from 1 to 100').nullish(),
   amount_off: amount.nullish(),
-  currency: z.string().regex(/^[a-zA-Z]{3}$/, 'must be a three-letter ISO code such as usd').transform((c) => c.toLowerCase()).nullish(),
+  currency: z
+    .string()
+    .regex(/^[a-zA-Z]{3}$/, 'must be a three-letter ISO code such as usd')
+    .transform((c) => c.toLowerCase())
+    .nullish(),
   min_subtotal: amount.nullish(),
   product_ids: z
     .array(z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be a product id of the catalog'))
@@ -61,15 +65,32 @@ function merge(input: TermsInput, base: DiscountTerms): DiscountTerms {
     return (value === undefined ? base[key] : value) as DiscountTerms[K];
   };
   return {
-    percent_off: pick('percent_off'), amount_off: pick('amount_off'), currency: pick('currency'), min_subtotal: pick('min_subtotal'),
-    product_ids: pick('product_ids'), starts_at: pick('starts_at'), ends_at: pick('ends_at'), max_redemptions: pick('max_redemptions'),
-    once_per_email: pick('once_per_email'), free_shipping: pick('free_shipping'), active: pick('active'),
+    percent_off: pick('percent_off'),
+    amount_off: pick('amount_off'),
+    currency: pick('currency'),
+    min_subtotal: pick('min_subtotal'),
+    product_ids: pick('product_ids'),
+    starts_at: pick('starts_at'),
+    ends_at: pick('ends_at'),
+    max_redemptions: pick('max_redemptions'),
+    once_per_email: pick('once_per_email'),
+    free_shipping: pick('free_shipping'),
+    active: pick('active'),
   };
 }
 
 const NO_TERMS: DiscountTerms = {
-  percent_off: null, amount_off: null, currency: null, min_subtotal: null, product_ids: null, starts_at: null, ends_at: null,
-  max_redemptions: null, once_per_email: false, free_shipping: false, active: true,
+  percent_off: null,
+  amount_off: null,
+  currency: null,
+  min_subtotal: null,
+  product_ids: null,
+  starts_at: null,
+  ends_at: null,
+  max_redemptions: null,
+  once_per_email: false,
+  free_shipping: false,
+  active: true,
 };
 
 /**

@@ -27,13 +27,23 @@ function stripeShipping(s: Shipping): Stripe.PaymentIntentCreateParams.Shipping 
  * What a session's details set on its PaymentIntent when it is updated: '' clears a field, as the Stripe API
  * has it, and `metadata.shipping_rate_id` names the rate the amount includes (levelToIntent reads it back).
  */
-export function intentDetailsParams(details: SessionDetails, taxCalculationId: string | null = null): Pick<Stripe.PaymentIntentUpdateParams, 'shipping' | 'receipt_email' | 'metadata'> {
+export function intentDetailsParams(
+  details: SessionDetails,
+  taxCalculationId: string | null = null,
+): Pick<Stripe.PaymentIntentUpdateParams, 'shipping' | 'receipt_email' | 'metadata'> {
   const s = details.shipping;
-  return { receipt_email: details.email ?? '', shipping: s ? stripeShipping(s) : '', metadata: { shipping_rate_id: s?.rate.id ?? '', tax_calculation_id: taxCalculationId ?? '' } };
+  return {
+    receipt_email: details.email ?? '',
+    shipping: s ? stripeShipping(s) : '',
+    metadata: { shipping_rate_id: s?.rate.id ?? '', tax_calculation_id: taxCalculationId ?? '' },
+  };
 }
 
 /** The same for a new PaymentIntent: only what the session already holds (create refuses ''). */
-export function newIntentDetailsParams(details: SessionDetails, taxCalculationId: string | null = null): Pick<Stripe.PaymentIntentCreateParams, 'shipping' | 'receipt_email'> & { metadata: Record<string, string> } {
+export function newIntentDetailsParams(
+  details: SessionDetails,
+  taxCalculationId: string | null = null,
+): Pick<Stripe.PaymentIntentCreateParams, 'shipping' | 'receipt_email'> & { metadata: Record<string, string> } {
   const s = details.shipping;
   return {
     ...(details.email ? { receipt_email: details.email } : {}),

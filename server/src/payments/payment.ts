@@ -87,7 +87,12 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout
       { idempotencyKey: paymentIntentIdempotencyKey(checkout.id) },
     );
   }).catch(mapPaymentError);
-  return await deps.storage.checkouts.attachPaymentIntent(checkout.id, pi.id, deps.sealer.seal(clientSecretBinding(checkout), pi.client_secret ?? ''), accountId);
+  return await deps.storage.checkouts.attachPaymentIntent(
+    checkout.id,
+    pi.id,
+    deps.sealer.seal(clientSecretBinding(checkout), pi.client_secret ?? ''),
+    accountId,
+  );
 }
 
 /**
@@ -105,9 +110,9 @@ async function clientSecretOf(deps: AppDeps, checkout: Checkout): Promise<string
   }
   let secret = checkout.legacy_client_secret ?? '';
   if (!secret) {
-    const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) =>
-      stripe.paymentIntents.retrieve(checkout.payment_intent_id!),
-    ).catch(mapPaymentError);
+    const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe }) => stripe.paymentIntents.retrieve(checkout.payment_intent_id!)).catch(
+      mapPaymentError,
+    );
     // Only this session's own intent: a row whose intent id was copied from another session (tampering)
     // must not hand out that session's client_secret.
     if (!belongsTo(pi, checkout)) throw errors.paymentIntentMismatch();
@@ -224,8 +229,10 @@ function mapPaymentError(err: unknown): never {
   const e = err as { type?: string; message?: string; statusCode?: number; code?: string };
   if (e?.type === 'StripeCardError') throw errors.paymentFailed(e.message ?? 'The card was declined');
   if (e?.type === 'StripeInvalidRequestError' && e.statusCode === 404) throw errors.paymentIntentMismatch();
-  if (e?.type === 'StripeInvalidRequestError' && e.code === 'amount_too_small') throw errors.amountTooSmall(e.message ?? 'The amount is below what Stripe accepts');
-  if (e?.type === 'StripeInvalidRequestError' && e.code === 'amount_too_large') throw errors.amountTooLarge(e.message ?? 'The amount is above what Stripe accepts');
+  if (e?.type === 'StripeInvalidRequestError' && e.code === 'amount_too_small')
+    throw errors.amountTooSmall(e.message ?? 'The amount is below what Stripe accepts');
+  if (e?.type === 'StripeInvalidRequestError' && e.code === 'amount_too_large')
+    throw errors.amountTooLarge(e.message ?? 'The amount is above what Stripe accepts');
   if (e?.type === 'StripeInvalidRequestError') throw errors.stripeInvalidRequest(e.message ?? 'Stripe refused the payment request');
   if (e?.type === 'StripePermissionError') throw errors.stripePermissionDenied();
   throw err;

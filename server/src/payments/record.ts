@@ -37,7 +37,8 @@ async function matchPayment(deps: RecordDeps, storeId: string, pi: Stripe.Paymen
   if (pi.amount !== checkout.amount || pi.currency !== checkout.currency) {
     // A details change Stripe took but the session did not store (the instance stopped in between)?
     const levelled = pi.status === 'succeeded' && !checkout.order_id ? await levelToIntent(deps, checkout, pi) : null;
-    if (levelled) deps.logger.warn({ store_id: storeId, checkout_id: checkout.id, payment_intent_id: pi.id }, 'checkout session put level with its PaymentIntent');
+    if (levelled)
+      deps.logger.warn({ store_id: storeId, checkout_id: checkout.id, payment_intent_id: pi.id }, 'checkout session put level with its PaymentIntent');
     // Null also when another caller (the webhook beside /complete) put it level first: read what it stored.
     const current = levelled ?? (await deps.storage.checkouts.get(checkout.id));
     if (!current || pi.amount !== current.amount || pi.currency !== current.currency) {
@@ -87,12 +88,7 @@ async function reportTax(deps: RecordDeps, result: RecordResult): Promise<Record
  * The webhook's variant: remembers the event in the same transaction as the order, so a redelivery changes
  * nothing. Null for an event handled before.
  */
-export async function recordFromEvent(
-  deps: RecordDeps,
-  storeId: string,
-  event: StripeEventRef,
-  pi: Stripe.PaymentIntent,
-): Promise<RecordResult | null> {
+export async function recordFromEvent(deps: RecordDeps, storeId: string, event: StripeEventRef, pi: Stripe.PaymentIntent): Promise<RecordResult | null> {
   const match = await matchPayment(deps, storeId, pi, 'webhook');
   if (match.problem) {
     if (!(await deps.storage.orders.noteEvent(storeId, event))) return null;
@@ -106,7 +102,8 @@ function settled(deps: RecordDeps, storeId: string, match: Extract<Match, { prob
   const { checkout, payment } = match;
   if (result.order === null) {
     // The session changed between our read and the write (another intent attached, or it is gone).
-    const problem: RecordProblem = result.status === 'amount_mismatch' ? 'amount_mismatch' : result.status === 'intent_mismatch' ? 'intent_mismatch' : 'not_ours';
+    const problem: RecordProblem =
+      result.status === 'amount_mismatch' ? 'amount_mismatch' : result.status === 'intent_mismatch' ? 'intent_mismatch' : 'not_ours';
     if (problem === 'amount_mismatch') logAmountMismatch(deps, checkout, payment.paymentIntentId);
     return { order: null, created: false, problem, checkout: problem === 'not_ours' ? null : checkout };
   }

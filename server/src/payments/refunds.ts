@@ -6,7 +6,10 @@ import type Stripe from 'stripe';
 import type { RefundedStatus } from '../storage/port';
 
 /** The refund a `charge.refunded` event reports for the order paid by its PaymentIntent. */
-export function refundOf(charge: Pick<Stripe.Charge, 'amount' | 'amount_refunded'>, paymentIntentId: string): { paymentIntentId: string; amountRefunded: number; status: RefundedStatus } {
+export function refundOf(
+  charge: Pick<Stripe.Charge, 'amount' | 'amount_refunded'>,
+  paymentIntentId: string,
+): { paymentIntentId: string; amountRefunded: number; status: RefundedStatus } {
   return { paymentIntentId, amountRefunded: charge.amount_refunded, status: refundedStatus(charge.amount, charge.amount_refunded) };
 }
 

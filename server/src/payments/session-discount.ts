@@ -12,7 +12,11 @@ import { DISCOUNT_CODE_PATTERN } from './discounts';
 type Deps = Pick<AppDeps, 'storage' | 'clock'>;
 
 /** Decides the session's discount for a change of `{ email?, discount_code? }`; refusals name `discount_code` (or `email`). */
-export async function sessionDiscountAfter(deps: Deps, checkout: Checkout, input: { email?: string; discount_code?: string | null }): Promise<SessionDiscount | null> {
+export async function sessionDiscountAfter(
+  deps: Deps,
+  checkout: Checkout,
+  input: { email?: string; discount_code?: string | null },
+): Promise<SessionDiscount | null> {
   let discount = checkout.discount;
   if (input.discount_code === null) return null;
   if (input.discount_code !== undefined) discount = await appliedCode(deps, checkout, input.discount_code);

@@ -44,9 +44,7 @@ export async function openCheckout(
       lines: cart.items,
       subtotal: cart.subtotal,
       amount: cart.total,
-      discount: cart.applied_discount && cart.discount
-        ? { frozen: cart.applied_discount, amount: cart.discount.amount, limited: cart.discount_limited }
-        : null,
+      discount: cart.applied_discount && cart.discount ? { frozen: cart.applied_discount, amount: cart.discount.amount, limited: cart.discount_limited } : null,
       currency: cart.currency,
       livemode: conn.livemode,
       accountId: conn.account_id,

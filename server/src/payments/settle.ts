@@ -37,7 +37,12 @@ export function madeWith(checkout: Checkout, conn: { account_id: string | null; 
  * Settles, then keeps or lets go of the old connection, without making the caller wait: the merchant's
  * connect form and the platform's disconnect answer at once however many sessions the store has.
  */
-export function settleInBackground(deps: SettleDeps, previous: StripeConnection, current: StripeConnection | null, currentClient: Stripe | null): Promise<void> {
+export function settleInBackground(
+  deps: SettleDeps,
+  previous: StripeConnection,
+  current: StripeConnection | null,
+  currentClient: Stripe | null,
+): Promise<void> {
   return settleAndRetire(deps, previous, current, currentClient).catch((err: unknown) =>
     deps.logger.error({ err, store_id: previous.store_id }, 'settling the previous Stripe connection failed'),
   );
@@ -49,7 +54,10 @@ async function settleAndRetire(deps: SettleDeps, previous: StripeConnection, cur
   if (!reachable && report.pending > 0) {
     // Keep the key and the webhook endpoint: those payments may still succeed and must become orders.
     await deps.storage.stores.retireConnection(previous);
-    deps.logger.info({ store_id: previous.store_id, account_id: previous.account_id, pending: report.pending }, 'kept the previous Stripe connection for processing payments');
+    deps.logger.info(
+      { store_id: previous.store_id, account_id: previous.account_id, pending: report.pending },
+      'kept the previous Stripe connection for processing payments',
+    );
     return;
   }
   if (!previous.webhook_endpoint_id) return;

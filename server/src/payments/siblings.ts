@@ -18,11 +18,7 @@ export async function cancelSiblingIntents(deps: SiblingDeps, paid: RecordResult
     if (s.id === id) continue;
     try {
       await withMerchantStripe(deps, s.store_id, ({ stripe }) =>
-        stripe.paymentIntents.cancel(
-          s.payment_intent_id!,
-          { cancellation_reason: 'duplicate' },
-          { idempotencyKey: `checkout-best:cancel:${s.id}` },
-        ),
+        stripe.paymentIntents.cancel(s.payment_intent_id!, { cancellation_reason: 'duplicate' }, { idempotencyKey: `checkout-best:cancel:${s.id}` }),
       );
       canceled += 1;
     } catch (err) {

@@ -77,15 +77,27 @@ export async function calculateStripeTax(
   } catch (err) {
     if (err instanceof AppError) throw err;
     const e = err as { type?: string; code?: string; message?: string };
-    if (e.code === 'customer_tax_location_invalid') throw errors.invalidAddress(`shipping.address: ${e.message ?? 'Stripe could not place this address for tax'}`).about('shipping.address');
+    if (e.code === 'customer_tax_location_invalid')
+      throw errors.invalidAddress(`shipping.address: ${e.message ?? 'Stripe could not place this address for tax'}`).about('shipping.address');
     if (e.code === 'stripe_tax_inactive') throw errors.taxUnavailable();
-    if (e.type === 'StripeInvalidRequestError' || e.type === 'StripePermissionError') throw errors.stripeInvalidRequest(e.message ?? 'Stripe refused the tax calculation');
+    if (e.type === 'StripeInvalidRequestError' || e.type === 'StripePermissionError')
+      throw errors.stripeInvalidRequest(e.message ?? 'Stripe refused the tax calculation');
     throw err;
   }
   return { calculationId: calc.id!, lines: taxLinesOf(calc), added: calc.tax_amount_exclusive, included: calc.tax_amount_inclusive };
 }
 
-const TAX_TYPE_NAMES: Record<string, string> = { vat: 'VAT', sales_tax: 'Sales tax', gst: 'GST', hst: 'HST', pst: 'PST', qst: 'QST', rst: 'RST', jct: 'JCT', igst: 'IGST' };
+const TAX_TYPE_NAMES: Record<string, string> = {
+  vat: 'VAT',
+  sales_tax: 'Sales tax',
+  gst: 'GST',
+  hst: 'HST',
+  pst: 'PST',
+  qst: 'QST',
+  rst: 'RST',
+  jct: 'JCT',
+  igst: 'IGST',
+};
 
 /**
  * A calculation's `tax_breakdown` as the session's tax lines: one per rate, place and behaviour, named by the tax
@@ -116,7 +128,13 @@ export async function sessionStripeTax(
   deps: StripeTaxDeps,
   checkout: Pick<Checkout, 'store_id' | 'currency'>,
   settings: StripeTaxSettings,
-  priced: { shipping: Shipping | null; lines: TaxedLine[]; discount: Pick<SessionDiscount, 'product_ids'> | null; discountAmount: number; shippingAmount: number },
+  priced: {
+    shipping: Shipping | null;
+    lines: TaxedLine[];
+    discount: Pick<SessionDiscount, 'product_ids'> | null;
+    discountAmount: number;
+    shippingAmount: number;
+  },
 ): Promise<StripeTaxResult | null> {
   if (!priced.shipping) return null;
   const lines = linesAfterDiscount(priced.lines, priced.discount, priced.discountAmount);
@@ -127,10 +145,21 @@ export async function sessionStripeTax(
  * A calculation read back by id (a PaymentIntent names the one its amount includes in `metadata.tax_calculation_id`):
  * its tax as the session keeps it, with its total and currency. Null when Stripe does not know it.
  */
-export async function readStripeTax(deps: StripeTaxDeps, storeId: string, calculationId: string): Promise<(StripeTaxResult & { total: number; currency: string }) | null> {
+export async function readStripeTax(
+  deps: StripeTaxDeps,
+  storeId: string,
+  calculationId: string,
+): Promise<(StripeTaxResult & { total: number; currency: string }) | null> {
   try {
     const calc = await withMerchantStripe(deps, storeId, ({ stripe }) => stripe.tax.calculations.retrieve(calculationId));
-    return { calculationId, lines: taxLinesOf(calc), added: calc.tax_amount_exclusive, included: calc.tax_amount_inclusive, total: calc.amount_total, currency: calc.currency };
+    return {
+      calculationId,
+      lines: taxLinesOf(calc),
+      added: calc.tax_amount_exclusive,
+      included: calc.tax_amount_inclusive,
+      total: calc.amount_total,
+      currency: calc.currency,
+    };
   } catch {
     return null;
   }

@@ -31,7 +31,11 @@ const rateSchema = z.strictObject({
     .max(2, 'must be an ISO 3166-1 alpha-2 country code such as DE')
     .transform((c) => c.toUpperCase())
     .refine((c) => COUNTRY_CODES.has(c), 'must be an ISO 3166-1 alpha-2 country code such as DE'),
-  state: z.string().regex(/^[A-Za-z0-9]{1,3}$/, 'must be a state or province code such as CA').transform((s) => s.toUpperCase()).nullish(),
+  state: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,3}$/, 'must be a state or province code such as CA')
+    .transform((s) => s.toUpperCase())
+    .nullish(),
   percentage: z
     .number()
     .gt(0, 'must be greater than 0')
@@ -116,7 +120,8 @@ export function computeTax(settings: TaxSettings | null, address: TaxAddress | n
   const state = address.state ? address.state.toUpperCase() : null;
   const rateFor = (cat: string | null): TaxRateSettings | null => {
     const here = settings.rates.filter((r) => r.country === country && (r.state === null || r.state === state));
-    const pick = (c: string | null) => here.find((r) => r.state !== null && r.tax_category === c) ?? here.find((r) => r.state === null && r.tax_category === c) ?? null;
+    const pick = (c: string | null) =>
+      here.find((r) => r.state !== null && r.tax_category === c) ?? here.find((r) => r.state === null && r.tax_category === c) ?? null;
     return (cat !== null ? pick(cat) : null) ?? pick(null);
   };
   const byRate = new Map<TaxRateSettings, number>();

@@ -1,11 +1,5 @@
 /** The events a platform's webhook endpoint may subscribe to. */
-export const EVENT_TYPES = [
-  'order.paid',
-  'order.refunded',
-  'store.stripe.connected',
-  'store.stripe.disconnected',
-  'store.stripe.keys_invalid',
-] as const;
+export const EVENT_TYPES = ['order.paid', 'order.refunded', 'store.stripe.connected', 'store.stripe.disconnected', 'store.stripe.keys_invalid'] as const;
 
 /** One of the event types we send. */
 export type EventType = (typeof EVENT_TYPES)[number];

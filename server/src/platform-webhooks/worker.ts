@@ -58,7 +58,9 @@ async function attempt(deps: WorkerDeps, d: ClaimedDelivery, owner: string, time
     deps.logger.error({ webhook_endpoint_id: d.endpoint_id, err: (err as Error).message }, 'webhook secret could not be opened');
     headers = {};
   }
-  const result = headers['webhook-signature'] ? await send(deps, d.url, headers, body, timeoutMs) : { statusCode: null, error: 'signing secret could not be opened' };
+  const result = headers['webhook-signature']
+    ? await send(deps, d.url, headers, body, timeoutMs)
+    : { statusCode: null, error: 'signing secret could not be opened' };
   const outcome = outcomeOf(d, result, deps.clock.now());
   const settled = await deps.storage.webhookDeliveries.settle(d.seq, owner, outcome);
   const fields = {
@@ -72,7 +74,8 @@ async function attempt(deps: WorkerDeps, d: ClaimedDelivery, owner: string, time
   };
   if (outcome.status === 'delivered') deps.logger.info(fields, 'webhook delivered');
   else deps.logger.warn({ ...fields, error: result.error, next_attempt_at: outcome.nextAttemptAt }, 'webhook delivery failed');
-  if (settled && outcome.disableEndpoint) deps.logger.warn({ webhook_endpoint_id: d.endpoint_id, reason: outcome.disableEndpoint }, 'webhook endpoint disabled');
+  if (settled && outcome.disableEndpoint)
+    deps.logger.warn({ webhook_endpoint_id: d.endpoint_id, reason: outcome.disableEndpoint }, 'webhook endpoint disabled');
 }
 
 /**

@@ -66,9 +66,7 @@ const cartStoreOf = oncePerRequest((deps: AppDeps, ctx: Context) =>
 );
 
 /** The cart of a checkout request, read once per request (the limit and the route share it). */
-const checkoutCartOf = oncePerRequest((deps: AppDeps, ctx: Context) =>
-  CART_ID_PATTERN.test(paramOf(ctx, 'id')) ? findCart(deps, paramOf(ctx, 'id')) : null,
-);
+const checkoutCartOf = oncePerRequest((deps: AppDeps, ctx: Context) => (CART_ID_PATTERN.test(paramOf(ctx, 'id')) ? findCart(deps, paramOf(ctx, 'id')) : null));
 
 /** Shopper rate limits per client address and per store (see security/rate-limit.ts for the numbers). */
 function cartLimits(deps: AppDeps) {
@@ -93,7 +91,12 @@ function cartLimits(deps: AppDeps) {
         return cart && cart.items.length > 0 ? cart.store_id : null;
       },
       takeFromStore: (store, ctx) =>
-        takeFromStoreBudget({ budgets: deps.storage.budgets, clock: deps.clock }, checkoutBudget, store, async () => (await checkoutCartOf(deps, ctx))?.created_at ?? null),
+        takeFromStoreBudget(
+          { budgets: deps.storage.budgets, clock: deps.clock },
+          checkoutBudget,
+          store,
+          async () => (await checkoutCartOf(deps, ctx))?.created_at ?? null,
+        ),
       storeRetryAfterSeconds: retryAfterSeconds(checkoutBudget),
     }),
   };

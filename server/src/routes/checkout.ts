@@ -23,9 +23,7 @@ export const completeBody = z.object({
  */
 export function checkoutApiRouter(deps: AppDeps, codeGuesses: CodeGuessLimit): Router {
   /** The session a request's token names, read once per request. */
-  const sessionOf = oncePerRequest((token: string) =>
-    CHECKOUT_TOKEN_PATTERN.test(token) ? deps.storage.checkouts.findByTokenHash(hashToken(token)) : null,
-  );
+  const sessionOf = oncePerRequest((token: string) => (CHECKOUT_TOKEN_PATTERN.test(token) ? deps.storage.checkouts.findByTokenHash(hashToken(token)) : null));
   const checkoutOf = (ctx: Context) => sessionOf(paramOf(ctx, 'token'), ctx);
   const router = new Router({ sensitive: true });
   const inFlight: InFlight = new Map();

@@ -81,13 +81,21 @@ async function submitForm(deps: AppDeps, ctx: Context): Promise<void> {
     const field = err instanceof KeyProblem ? err.field : null;
     // Refill only a real publishable key: a secret pasted into the wrong field must not come back in the page.
     const publishableKey = PUBLISHABLE_REFILL.test(keys.publishable) ? keys.publishable : undefined;
-    sendPage(ctx, (nonce) => ConnectForm({ nonce, storeName: link.store.name, link: formLink(link), parentOrigin, publishableKey, error: { message: err.message, field } }), {
-      status: err.status,
-      frameAncestors: link.store.allowed_origins,
-    });
+    sendPage(
+      ctx,
+      (nonce) => ConnectForm({ nonce, storeName: link.store.name, link: formLink(link), parentOrigin, publishableKey, error: { message: err.message, field } }),
+      {
+        status: err.status,
+        frameAncestors: link.store.allowed_origins,
+      },
+    );
     return;
   }
-  const back = new URLSearchParams({ ...(link.params.returnUrl ? { return_url: link.params.returnUrl } : {}), expires: String(link.params.expires), signature: link.signature });
+  const back = new URLSearchParams({
+    ...(link.params.returnUrl ? { return_url: link.params.returnUrl } : {}),
+    expires: String(link.params.expires),
+    signature: link.signature,
+  });
   // Not signed and not needed: it only says where the success page may post its message, and only an
   // allowed origin of this store is ever used (checked again on the success page).
   if (parentOrigin) back.set('parent_origin', parentOrigin);

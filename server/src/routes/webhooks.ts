@@ -58,6 +58,14 @@ function verified(deps: AppDeps, storeId: string, sealed: string[], raw: string,
 /** A signed body is still only bytes from outside: it must at least look like an event before we act on it. */
 function isEventShaped(event: unknown): event is Stripe.Event {
   const e = event as { id?: unknown; type?: unknown; data?: { object?: unknown } } | null;
-  return typeof e === 'object' && e !== null && !Array.isArray(e) && typeof e.id === 'string' && e.id !== ''
-    && typeof e.type === 'string' && typeof e.data?.object === 'object' && e.data.object !== null;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    !Array.isArray(e) &&
+    typeof e.id === 'string' &&
+    e.id !== '' &&
+    typeof e.type === 'string' &&
+    typeof e.data?.object === 'object' &&
+    e.data.object !== null
+  );
 }

@@ -11,7 +11,12 @@ export function forwardedProtocol(ctx: Context): 'https' | 'http' {
   if ((ctx.req.socket as Partial<TLSSocket>).encrypted) return 'https';
   if (!ctx.app.proxy) return 'http';
   const header = ctx.get('X-Forwarded-Proto');
-  return header.slice(header.lastIndexOf(',') + 1).trim().toLowerCase() === 'https' ? 'https' : 'http';
+  return header
+    .slice(header.lastIndexOf(',') + 1)
+    .trim()
+    .toLowerCase() === 'https'
+    ? 'https'
+    : 'http';
 }
 
 /**

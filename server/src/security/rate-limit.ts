@@ -246,4 +246,3 @@ export function oncePerRequest<A, T>(compute: (arg: A, ctx: Context) => T): (arg
     return state[slot];
   };
 }
-

@@ -233,9 +233,7 @@ export interface ProductInput {
 }
 
 /** What `adjustStock` did. */
-export type StockAdjustResult =
-  | { status: 'adjusted' | 'insufficient' | 'unlimited'; product: Product }
-  | { status: 'not_found' };
+export type StockAdjustResult = { status: 'adjusted' | 'insufficient' | 'unlimited'; product: Product } | { status: 'not_found' };
 
 /** The catalog of each store. */
 export interface CatalogRepository {
@@ -782,7 +780,10 @@ export interface DiscountsRepository {
 }
 
 /** What it takes to add an endpoint: everything but the times. */
-export type NewWebhookEndpoint = Omit<WebhookEndpoint, 'disabled_reason' | 'previous_secret_sealed' | 'previous_secret_expires_at' | 'created_at' | 'updated_at'>;
+export type NewWebhookEndpoint = Omit<
+  WebhookEndpoint,
+  'disabled_reason' | 'previous_secret_sealed' | 'previous_secret_expires_at' | 'created_at' | 'updated_at'
+>;
 
 /** The fields a platform may change; those left out stay. */
 export interface WebhookEndpointPatch {

@@ -215,7 +215,11 @@ export function connectEvent(conn: StripeConnection, previous: StripeConnection 
   const base = { store_id: conn.store_id, account_id: conn.account_id, livemode: conn.livemode, previous_account_id: previous?.account_id ?? null };
   if (!previous) return { ...base, type: 'connected', message: `Connected Stripe account ${conn.account_id ?? '(unknown)'} with ${mode} ${conn.key_type} key` };
   if (previous.account_id !== conn.account_id) {
-    return { ...base, type: 'account_changed', message: `Reconnected to another Stripe account: ${previous.account_id ?? '(unknown)'} → ${conn.account_id ?? '(unknown)'} (${mode})` };
+    return {
+      ...base,
+      type: 'account_changed',
+      message: `Reconnected to another Stripe account: ${previous.account_id ?? '(unknown)'} → ${conn.account_id ?? '(unknown)'} (${mode})`,
+    };
   }
   return { ...base, type: 'reconnected', message: `Reconnected Stripe account ${conn.account_id ?? '(unknown)'} with new ${mode} ${conn.key_type} key` };
 }

@@ -68,7 +68,7 @@ function keyedView<T extends object>(target: T, apiKey: string): T {
   return new Proxy(target, {
     get(obj, prop) {
       const value = Reflect.get(obj, prop, obj) as unknown;
-      if (typeof prop !== 'string' || prop.startsWith('_') || value === null || typeof value !== 'object' && typeof value !== 'function') return value;
+      if (typeof prop !== 'string' || prop.startsWith('_') || value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
       let wrapped = cache.get(prop);
       if (wrapped === undefined) {
         wrapped = wrap(obj, value, apiKey);

@@ -20,11 +20,7 @@ export interface MerchantContext {
  * invalid (502 `invalid_api_key`); network errors and 5xx after the client's retries become 503
  * `stripe_unavailable`; everything else (card errors, invalid requests) is rethrown for the caller to map.
  */
-export async function withMerchantStripe<T>(
-  deps: MerchantDeps,
-  storeId: string,
-  call: (m: MerchantContext) => Promise<T>,
-): Promise<T> {
+export async function withMerchantStripe<T>(deps: MerchantDeps, storeId: string, call: (m: MerchantContext) => Promise<T>): Promise<T> {
   const connection = await requireUsableConnection(deps, storeId);
   let key: string;
   try {

@@ -20,7 +20,10 @@ export type KeyField = 'publishable_key' | 'secret_key';
 
 /** Errors of the connect form: a catalogue error and the field its message belongs to. */
 export class KeyProblem extends AppError {
-  constructor(error: AppError, readonly field: KeyField | null) {
+  constructor(
+    error: AppError,
+    readonly field: KeyField | null,
+  ) {
     super(error.code, error.status, error.message);
   }
 }

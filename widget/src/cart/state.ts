@@ -133,9 +133,7 @@ export function createCartController(api: CartApi, ids: CartIdStore): CartContro
     load: () => run(async () => accept(await fetchSaved())),
     add: (productId, quantity = 1) => run(() => onCart((id) => api.addItem(id, productId, quantity))),
     setQuantity: (productId, quantity) =>
-      quantity <= 0
-        ? edit(productId, 0, (id) => api.removeItem(id, productId))
-        : edit(productId, quantity, (id) => api.setQuantity(id, productId, quantity)),
+      quantity <= 0 ? edit(productId, 0, (id) => api.removeItem(id, productId)) : edit(productId, quantity, (id) => api.setQuantity(id, productId, quantity)),
     remove: (productId) => edit(productId, 0, (id) => api.removeItem(id, productId)),
     startCheckout: () =>
       run(async () => {

@@ -79,8 +79,7 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
     setOrder(o);
     tellParent({ type: 'checkout-best:checkout-completed', order: o }, parentOrigin);
   };
-  const failed = (error: { code: string; message: string }) =>
-    tellParent({ type: 'checkout-best:checkout-failed', error }, parentOrigin);
+  const failed = (error: { code: string; message: string }) => tellParent({ type: 'checkout-best:checkout-failed', error }, parentOrigin);
 
   useEffect(() => {
     tellParent({ type: 'checkout-best:ready' }, parentOrigin);
@@ -114,20 +113,49 @@ export function CheckoutApp({ config, api, t }: AppProps): JSX.Element {
   const code = details.discount?.code ?? null;
   return (
     <main class="page">
-      <Summary store={view.store.name} items={view.items} amounts={details.amounts} currency={view.currency}
-        rate={view.requires_shipping ? details.shipping?.rate.display_name ?? null : undefined} testMode={testMode} t={t} locale={locale} code={code}>
+      <Summary
+        store={view.store.name}
+        items={view.items}
+        amounts={details.amounts}
+        currency={view.currency}
+        rate={view.requires_shipping ? (details.shipping?.rate.display_name ?? null) : undefined}
+        testMode={testMode}
+        t={t}
+        locale={locale}
+        code={code}
+      >
         <DiscountField code={code} error={codeError} t={t} apply={(c) => void applyCode(c)} />
       </Summary>
       <section class="payment" aria-label={t.title}>
         {testMode && <TestCards t={t} />}
         {returnError && <ErrorNote error={returnError} t={t} onRestart={restart} />}
-        <PaymentForm view={view} details={details} amount={amount} onDetails={onDetails} api={api} t={t} locale={locale} lang={config.lang} accent={config.accent}
-          returnUrl={ownUrl(config.lang, parentOrigin)} onRestart={restart} onPaid={paid} onFailed={failed} onEscape={escape} />
+        <PaymentForm
+          view={view}
+          details={details}
+          amount={amount}
+          onDetails={onDetails}
+          api={api}
+          t={t}
+          locale={locale}
+          lang={config.lang}
+          accent={config.accent}
+          returnUrl={ownUrl(config.lang, parentOrigin)}
+          onRestart={restart}
+          onPaid={paid}
+          onFailed={failed}
+          onEscape={escape}
+        />
         {/* The lock before it is drawn by checkout.css (an icon costs the bundle nothing there). */}
         <p class="secure">{t.secure}</p>
-        {!isFramed() && config.backUrl && <a class="back" href={config.backUrl}>← {t.backToStore}</a>}
+        {!isFramed() && config.backUrl && (
+          <a class="back" href={config.backUrl}>
+            ← {t.backToStore}
+          </a>
+        )}
       </section>
-      <p class="sr" role="status" aria-live="polite" aria-atomic="true" data-announcement="">{announcement}</p>
+      <p class="sr" role="status" aria-live="polite" aria-atomic="true" data-announcement="">
+        {announcement}
+      </p>
     </main>
   );
 }

@@ -25,15 +25,20 @@ export function DiscountField({ code, error, t, apply }: DiscountFieldProps): JS
           {code} ×
         </button>
       ) : (
-        <form class="code" onSubmit={(e) => {
-          e.preventDefault();
-          apply((e.currentTarget[0] as HTMLInputElement).value.trim() || null);
-        }}>
+        <form
+          class="code"
+          onSubmit={(e) => {
+            e.preventDefault();
+            apply((e.currentTarget[0] as HTMLInputElement).value.trim() || null);
+          }}
+        >
           <input aria-label={t.discountCode} placeholder={t.discountCode} aria-invalid={!!error} aria-describedby="cb-code-msg" />
           <button>{t.apply}</button>
         </form>
       )}
-      <p id="cb-code-msg" class="code-msg" aria-live="polite">{error}</p>
+      <p id="cb-code-msg" class="code-msg" aria-live="polite">
+        {error}
+      </p>
     </div>
   );
 }

@@ -19,7 +19,11 @@ export function Items(p: { items: CartLine[]; money: Money; t: CheckoutText; thu
     <ul class={p.thumbs ? 'items' : 'items compact'}>
       {p.items.map((i) => (
         <li key={i.product_id}>
-          {p.thumbs && <span class="item-thumb" aria-hidden="true">{initial(i.name)}</span>}
+          {p.thumbs && (
+            <span class="item-thumb" aria-hidden="true">
+              {initial(i.name)}
+            </span>
+          )}
           <span class="item-main">
             <span class="item-name">{i.name}</span>
             <span class="item-qty">{fill(p.t.qty, { n: i.quantity })}</span>
@@ -67,24 +71,32 @@ export function Totals({ amounts: a, code, rate, money: m, t, locale }: TotalsPr
   const breakdown = rate !== undefined || a.discount > 0 || a.tax_lines.length > 0;
   return (
     <dl class="subtotals">
-      {breakdown && <div>
-        <dt>{t.subtotal}</dt>
-        <dd data-subtotal={a.subtotal}>{m(a.subtotal)}</dd>
-      </div>}
-      {a.discount > 0 && <div>
-        <dt>{code ? `${t.discount} (${code})` : t.discount}</dt>
-        <dd data-discount={a.discount}>−{m(a.discount)}</dd>
-      </div>}
-      {rate !== undefined && <div>
-        <dt>{pending ? t.shipping : `${t.shipping} · ${rate}`}</dt>
-        <dd data-shipping={pending ? '' : a.shipping} class={pending ? 'pending' : ''}>
-          {pending ? t.shippingPending : a.shipping ? m(a.shipping) : t.free}
-        </dd>
-      </div>}
+      {breakdown && (
+        <div>
+          <dt>{t.subtotal}</dt>
+          <dd data-subtotal={a.subtotal}>{m(a.subtotal)}</dd>
+        </div>
+      )}
+      {a.discount > 0 && (
+        <div>
+          <dt>{code ? `${t.discount} (${code})` : t.discount}</dt>
+          <dd data-discount={a.discount}>−{m(a.discount)}</dd>
+        </div>
+      )}
+      {rate !== undefined && (
+        <div>
+          <dt>{pending ? t.shipping : `${t.shipping} · ${rate}`}</dt>
+          <dd data-shipping={pending ? '' : a.shipping} class={pending ? 'pending' : ''}>
+            {pending ? t.shippingPending : a.shipping ? m(a.shipping) : t.free}
+          </dd>
+        </div>
+      )}
       {a.tax_lines.map((l) => (
         <div key={`${l.display_name}${l.percentage}${l.inclusive}`}>
           <dt>{taxLabel(l, t, locale)}</dt>
-          <dd data-tax={l.amount} class={l.inclusive ? 'incl' : ''}>{m(l.amount)}</dd>
+          <dd data-tax={l.amount} class={l.inclusive ? 'incl' : ''}>
+            {m(l.amount)}
+          </dd>
         </div>
       ))}
       <div class="total">

@@ -239,12 +239,16 @@ export function PaymentForm(props: PaymentFormProps): JSX.Element {
   const emailNote = detailsError?.code === ('invalid_email' satisfies ErrorCode);
   return (
     <form class="pay-form" onSubmit={submit} aria-busy={busy ? 'true' : 'false'} noValidate>
-      <h2 class="step" id="cb-step-contact">{t.contact}</h2>
+      <h2 class="step" id="cb-step-contact">
+        {t.contact}
+      </h2>
       <div class="element element-email" ref={emailRef} role="group" aria-labelledby="cb-step-contact" />
       {emailNote && note}
       {shipping && (
         <>
-          <h2 class="step" id="cb-step-address">{t.shippingAddress}</h2>
+          <h2 class="step" id="cb-step-address">
+            {t.shippingAddress}
+          </h2>
           <div class="element element-address" ref={addressRef} role="group" aria-labelledby="cb-step-address" />
           {!emailNote && note}
           {rates.length > 0 && !detailsError && (
@@ -252,13 +256,14 @@ export function PaymentForm(props: PaymentFormProps): JSX.Element {
               <legend class="step">{t.shippingMethod}</legend>
               {rates.map((r) => (
                 <label key={r.id} class={`rate${r.id === chosen ? ' rate-chosen' : ''}`}>
-                  <input type="radio" name="shipping_rate" value={r.id} checked={r.id === chosen}
-                    onChange={() => chooseRate(r.id)} />
+                  <input type="radio" name="shipping_rate" value={r.id} checked={r.id === chosen} onChange={() => chooseRate(r.id)} />
                   <span class="rate-main">
                     <span class="rate-name">{r.display_name}</span>
                     {r.delivery_estimate && <span class="rate-estimate">{estimateText(t, r.delivery_estimate)}</span>}
                   </span>
-                  <span class="rate-price" data-rate-amount={r.amount}>{r.amount === 0 ? t.free : money(r.amount)}</span>
+                  <span class="rate-price" data-rate-amount={r.amount}>
+                    {r.amount === 0 ? t.free : money(r.amount)}
+                  </span>
                 </label>
               ))}
             </fieldset>
@@ -266,17 +271,28 @@ export function PaymentForm(props: PaymentFormProps): JSX.Element {
         </>
       )}
       {!shipping && !emailNote && note}
-      <h2 class="step" id="cb-step-payment">{t.payment}</h2>
+      <h2 class="step" id="cb-step-payment">
+        {t.payment}
+      </h2>
       <div class="element element-payment" ref={mountRef} role="group" aria-labelledby="cb-step-payment">
         {!ready && !error && <div class="skeleton" aria-label={t.loading} role="progressbar" />}
       </div>
       {error && <ErrorNote error={error} t={t} onRestart={props.onRestart} />}
-      <button type="submit" class="pay-button" disabled={!ready || busy || repricing}
-        aria-disabled={missing ? 'true' : undefined} aria-describedby={missing && !detailsError ? 'cb-pay-hint' : undefined}>
+      <button
+        type="submit"
+        class="pay-button"
+        disabled={!ready || busy || repricing}
+        aria-disabled={missing ? 'true' : undefined}
+        aria-describedby={missing && !detailsError ? 'cb-pay-hint' : undefined}
+      >
         {busy || repricing ? <span class="spinner" aria-hidden="true" /> : null}
         <span>{busy ? t.processing : repricing ? t.updatingTotal : fill(t.pay, { amount: money(props.amount) })}</span>
       </button>
-      {missing && !detailsError && <p class="pay-hint" id="cb-pay-hint">{shipping ? t.detailsMissing : t.emailMissing}</p>}
+      {missing && !detailsError && (
+        <p class="pay-hint" id="cb-pay-hint">
+          {shipping ? t.detailsMissing : t.emailMissing}
+        </p>
+      )}
     </form>
   );
 }

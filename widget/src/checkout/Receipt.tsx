@@ -43,9 +43,15 @@ export function Receipt({ order, store, t, locale, onContinue }: ReceiptProps): 
     <section class="receipt" aria-labelledby="cb-receipt-title">
       {/* The check mark is drawn by checkout.css: icons live in the stylesheet, not in the bundle. */}
       <div class="check" aria-hidden="true" />
-      <h1 id="cb-receipt-title" tabIndex={-1} ref={heading}>{t.thanks}</h1>
+      <h1 id="cb-receipt-title" tabIndex={-1} ref={heading}>
+        {t.thanks}
+      </h1>
       <p class="muted">{fill(t.receiptFor, { store })}</p>
-      {order.customer.email && <p class="muted" data-receipt-email="">{fill(t.receiptSent, { email: order.customer.email })}</p>}
+      {order.customer.email && (
+        <p class="muted" data-receipt-email="">
+          {fill(t.receiptSent, { email: order.customer.email })}
+        </p>
+      )}
       <dl class="facts">
         <div>
           <dt>{t.paid}</dt>
@@ -53,7 +59,9 @@ export function Receipt({ order, store, t, locale, onContinue }: ReceiptProps): 
         </div>
         <div>
           <dt>{t.order}</dt>
-          <dd><code data-order-id="">{order.id}</code></dd>
+          <dd>
+            <code data-order-id="">{order.id}</code>
+          </dd>
         </div>
       </dl>
       <Items items={order.items} money={money} t={t} />
@@ -64,12 +72,16 @@ export function Receipt({ order, store, t, locale, onContinue }: ReceiptProps): 
           <address>
             {[ship.name, ship.address.line1, ship.address.line2, cityLine(ship.address), countryName(ship.address.country, locale)]
               .filter(Boolean)
-              .map((line, i) => <span key={i}>{line}</span>)}
+              .map((line, i) => (
+                <span key={i}>{line}</span>
+              ))}
           </address>
           {ship.delivery_estimate && <p class="muted">{estimateText(t, ship.delivery_estimate)}</p>}
         </div>
       )}
-      <button type="button" class="pay-button" onClick={onContinue}>{t.continue}</button>
+      <button type="button" class="pay-button" onClick={onContinue}>
+        {t.continue}
+      </button>
     </section>
   );
 }

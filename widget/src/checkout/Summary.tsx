@@ -31,12 +31,18 @@ export function Summary({ store, items, amounts, rate, currency, testMode, t, lo
   return (
     <section class="summary" aria-labelledby="cb-summary-title">
       <div class="store">
-        <span class="store-mark" aria-hidden="true">{initial(store) || '◆'}</span>
+        <span class="store-mark" aria-hidden="true">
+          {initial(store) || '◆'}
+        </span>
         <span class="store-name">{store}</span>
         {testMode && <span class="test-badge">{t.testMode}</span>}
       </div>
-      <p class="amount-label" id="cb-summary-title">{t.summary}</p>
-      <p class="amount" data-amount={amounts.total}>{money(amounts.total)}</p>
+      <p class="amount-label" id="cb-summary-title">
+        {t.summary}
+      </p>
+      <p class="amount" data-amount={amounts.total}>
+        {money(amounts.total)}
+      </p>
       <Items items={items} money={money} t={t} thumbs />
       {children}
       <Totals amounts={amounts} code={code} rate={rate} money={money} t={t} locale={locale} />
@@ -53,7 +59,9 @@ export function TestCards({ t }: { t: CheckoutText }): JSX.Element {
   ];
   return (
     <div class="test-cards" role="note">
-      <p class="test-title"><span class="test-badge">{t.testMode}</span> {t.testHint}</p>
+      <p class="test-title">
+        <span class="test-badge">{t.testMode}</span> {t.testHint}
+      </p>
       <ul>
         {cards.map(([n, label]) => (
           <li key={n}>

@@ -1,13 +1,6 @@
 /** The checkout page's calls to its own origin's JSON API (`/api/checkout/:token/...`); bodies per server/src/wire.ts. */
 import { ApiError, requestJson } from '../net/client';
-import type {
-  CheckoutDetailsInput,
-  CheckoutView,
-  CompleteAnswer,
-  DetailsAnswer,
-  Order,
-  PaymentIntentAnswer,
-} from '../../../server/src/wire';
+import type { CheckoutDetailsInput, CheckoutView, CompleteAnswer, DetailsAnswer, Order, PaymentIntentAnswer } from '../../../server/src/wire';
 
 /** The calls the page makes for `token`. */
 export function checkoutApi(token: string) {

@@ -52,16 +52,22 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
             <Icon name="alert" size={18} />
             <span>{errorText(t, state.error.code, state.error.message)}</span>
             {state.status === 'error' && (
-              <button class="link" onClick={actions.retry}>{t.retry}</button>
+              <button class="link" onClick={actions.retry}>
+                {t.retry}
+              </button>
             )}
           </div>
         )}
         {state.status === 'loading' && (
-          <p class="empty"><span class="spinner" aria-hidden="true" /> {t.loading}</p>
+          <p class="empty">
+            <span class="spinner" aria-hidden="true" /> {t.loading}
+          </p>
         )}
         {state.status !== 'loading' && items.length === 0 && state.status !== 'error' && (
           <div class="empty">
-            <span class="empty-icon"><Icon name="bag" size={28} /></span>
+            <span class="empty-icon">
+              <Icon name="bag" size={28} />
+            </span>
             <p class="empty-title">{t.empty}</p>
             <p>{t.emptyHint}</p>
           </div>
@@ -78,13 +84,13 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
         <div class="foot">
           <div class="row">
             <span>{t.subtotal}</span>
-            <span class="num" data-subtotal="">{formatMoney(cart!.subtotal, cart!.currency, locale)}</span>
+            <span class="num" data-subtotal="">
+              {formatMoney(cart!.subtotal, cart!.currency, locale)}
+            </span>
           </div>
           {cart!.requires_shipping && (
             // "Shipping calculated at checkout", or how far the cart is from the store's free-shipping threshold.
-            <p class="ship-note">
-              {left > 0 ? fill(t.freeShipLeft, { amount: formatMoney(left, cart!.currency, locale) }) : t.shipAtCheckout}
-            </p>
+            <p class="ship-note">{left > 0 ? fill(t.freeShipLeft, { amount: formatMoney(left, cart!.currency, locale) }) : t.shipAtCheckout}</p>
           )}
           <p class="note">{t.note}</p>
           <button class="primary" onClick={actions.checkout} aria-disabled={checkingOut ? 'true' : undefined}>
@@ -110,7 +116,9 @@ function Line({ item, currency, t, locale, actions }: LineProps): JSX.Element {
   const set = (q: number) => actions.setQuantity(item.product_id, q);
   return (
     <li class="line" data-product-id={item.product_id}>
-      <span class="thumb" aria-hidden="true">{item.name.trim().charAt(0).toUpperCase() || '•'}</span>
+      <span class="thumb" aria-hidden="true">
+        {item.name.trim().charAt(0).toUpperCase() || '•'}
+      </span>
       <div class="info">
         <p class="name">{item.name}</p>
         <p class="each">{fill(t.each, { price: formatMoney(item.unit_amount, currency, locale) })}</p>
@@ -119,7 +127,9 @@ function Line({ item, currency, t, locale, actions }: LineProps): JSX.Element {
             <button aria-label={fill(t.decrease, name)} disabled={item.quantity <= 1} onClick={() => set(item.quantity - 1)}>
               <Icon name="minus" size={16} />
             </button>
-            <span class="qty" aria-live="off">{item.quantity}</span>
+            <span class="qty" aria-live="off">
+              {item.quantity}
+            </span>
             <button aria-label={fill(t.increase, name)} disabled={item.quantity >= 99} onClick={() => set(item.quantity + 1)}>
               <Icon name="plus" size={16} />
             </button>

@@ -25,7 +25,9 @@ export class Overlay extends Component<OverlayProps, { loaded: boolean }> {
       <Dialog class={'overlay overlay-' + kind} labelId="cb-ov-title">
         <div class="panel">
           <div class="bar">
-            <span class="bar-icon"><Icon name="lock" size={16} /></span>
+            <span class="bar-icon">
+              <Icon name="lock" size={16} />
+            </span>
             <h2 id="cb-ov-title">{title}</h2>
             <a class="newtab" href={url} target="_blank" rel="noopener">
               {newTabLabel} <Icon name="external" size={14} />
@@ -36,8 +38,7 @@ export class Overlay extends Component<OverlayProps, { loaded: boolean }> {
           </div>
           <div class="frame-wrap">
             {!loaded && <span class="spinner big" aria-hidden="true" />}
-            <iframe src={url} title={title} data-autofocus="" class={loaded ? 'ready' : ''} allow="payment *"
-              onLoad={() => this.setState({ loaded: true })} />
+            <iframe src={url} title={title} data-autofocus="" class={loaded ? 'ready' : ''} allow="payment *" onLoad={() => this.setState({ loaded: true })} />
           </div>
         </div>
       </Dialog>

@@ -1,7 +1,8 @@
 /**
  * The platform's internal API (`/api/internal/…`, header `X-Internal-Secret`): stores, connect links, Stripe
- * status, the audit trail, the catalog, shipping and tax settings, discount codes, orders and the platform's webhook endpoints. The guard in front of the whole app (rate limit, then the
- * secret) catches every spelling of the path; the router checks the secret once more for all its routes.
+ * status, the audit trail, the catalog, shipping and tax settings, discount codes, orders and the platform's
+ * webhook endpoints. The guard in front of the whole app (rate limit, then the secret) catches every spelling
+ * of the path; the router checks the secret once more for all its routes.
  */
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
@@ -21,7 +22,15 @@ export function internalRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/api/internal', sensitive: true });
   // Defence in depth: the router checks the secret itself too, should the guard in front ever be bypassed.
   router.use(requireInternalSecret(deps.config.internalSecrets));
-  for (const sub of [storesRouter(deps), productsRouter(deps), shippingRouter(deps), taxRouter(deps), discountsRouter(deps), ordersRouter(deps), webhookEndpointsRouter(deps)]) {
+  for (const sub of [
+    storesRouter(deps),
+    productsRouter(deps),
+    shippingRouter(deps),
+    taxRouter(deps),
+    discountsRouter(deps),
+    ordersRouter(deps),
+    webhookEndpointsRouter(deps),
+  ]) {
     router.use(sub.routes(), sub.allowedMethods());
   }
   return router;
@@ -32,9 +41,10 @@ export function internalApiGuard(deps: Pick<AppDeps, 'clock' | 'config'>): Middl
   const limit = rateLimit({ clock: deps.clock, windowMs: 60_000, max: rateLimitsOf(deps.config).internalPerMinute });
   const auth = requireInternalSecret(deps.config.internalSecrets);
   return async (ctx, next) => {
-    if (isInternalPath(ctx.path)) await limit(ctx, async () => {
-      await auth(ctx, next);
-    });
+    if (isInternalPath(ctx.path))
+      await limit(ctx, async () => {
+        await auth(ctx, next);
+      });
     else await next();
   };
 }
@@ -59,4 +69,3 @@ export function isInternalPath(path: string): boolean {
   const normal = decoded.toLowerCase().replace(/[\\/]+/g, '/');
   return normal === '/api/internal' || normal.startsWith('/api/internal/');
 }
-

@@ -18,7 +18,10 @@ const productSchema = z.object({
   description: z.string().max(2000).nullish(),
   unit_amount: z.number().int('must be an integer amount in minor units').min(0).max(MAX_AMOUNT),
   currency: z.string().regex(/^[a-z]{3}$/, 'must be a lower-case ISO currency code such as usd'),
-  image_url: z.url({ protocol: /^https?$/ }).max(2000).nullish(),
+  image_url: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .nullish(),
   active: z.boolean().optional(),
   max_quantity: z.number().int().min(1).max(999).nullish(),
   weight_grams: z.number().int('must be a whole number of grams').min(0).max(10_000_000).nullish(),
@@ -29,7 +32,12 @@ const productSchema = z.object({
 });
 export const catalogSchema = z.object({ products: z.array(productSchema).max(1000) });
 export const stockAdjustSchema = z.strictObject({
-  adjust: z.number().int('must be a whole number of units').min(-MAX_STOCK).max(MAX_STOCK).refine((n) => n !== 0, 'must not be 0'),
+  adjust: z
+    .number()
+    .int('must be a whole number of units')
+    .min(-MAX_STOCK)
+    .max(MAX_STOCK)
+    .refine((n) => n !== 0, 'must not be 0'),
 });
 
 /** The platform's catalog upsert and list (`/api/internal/stores/:id/products`). */

@@ -10,8 +10,14 @@ import { loadStore } from '../stores-view';
 const origin = z.string().max(200).refine(isOrigin, 'each allowed origin must look like https://shop.example.com (scheme, host, optional port; no path)');
 const storeFields = {
   name: z.string().trim().min(1, 'name is required').max(200),
-  allowed_origins: z.array(origin).max(50).transform((list) => [...new Set(list.map((o) => new URL(o).origin))]),
-  default_currency: z.string().regex(/^[a-zA-Z]{3}$/, 'default_currency must be a three-letter ISO code such as usd').transform((c) => c.toLowerCase()),
+  allowed_origins: z
+    .array(origin)
+    .max(50)
+    .transform((list) => [...new Set(list.map((o) => new URL(o).origin))]),
+  default_currency: z
+    .string()
+    .regex(/^[a-zA-Z]{3}$/, 'default_currency must be a three-letter ISO code such as usd')
+    .transform((c) => c.toLowerCase()),
 };
 export const createSchema = z.strictObject({
   id: z.string().toLowerCase().regex(STORE_ID_PATTERN, 'id must be a UUID').optional(),
@@ -26,7 +32,12 @@ export const patchSchema = z.strictObject({
 });
 export const linkSchema = z.strictObject({
   return_url: z.string().max(2048).refine(isHttpUrl, 'return_url must be an absolute http(s) URL').optional(),
-  ttl_seconds: z.number().int().min(60).max(7 * 24 * 3600).default(30 * 60),
+  ttl_seconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(30 * 60),
 });
 
 /** The platform's API for stores, connect links, Stripe status and the audit trail. */

@@ -87,7 +87,11 @@ export const postgres: Dialect = {
   lock: async (trx, namespace, key) => void (await sql`SELECT pg_advisory_xact_lock(${namespace}, hashtext(${key}))`.execute(trx)),
   lineSeq: 'seq',
   isUniqueViolation: (err) => (err as { code?: string } | null)?.code === '23505',
-  transaction: <T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>) => db.transaction().execute(work).catch(unwrap<T>),
+  transaction: <T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>) =>
+    db
+      .transaction()
+      .execute(work)
+      .catch(unwrap<T>),
 };
 
 /** SQLite over one better-sqlite3 connection. */

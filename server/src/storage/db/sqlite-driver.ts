@@ -13,8 +13,15 @@
  *   anything, so skipping the queue when nobody holds the connection changes no outcome.
  */
 import {
-  CompiledQuery, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
-  type DatabaseConnection, type Dialect as KyselyDialect, type Driver, type QueryResult,
+  CompiledQuery,
+  Kysely,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Dialect as KyselyDialect,
+  type Driver,
+  type QueryResult,
 } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './schema';
@@ -129,7 +136,8 @@ export class SqliteConnection implements DatabaseConnection {
 
   release(): void {
     const next = this.#waiting.shift();
-    if (next) next(); // handed over: stays held
+    if (next)
+      next(); // handed over: stays held
     else this.#held = false;
   }
 
@@ -148,7 +156,10 @@ export class SqliteConnection implements DatabaseConnection {
 
 class FastSqliteDriver implements Driver {
   /** `held`: the driver of the Kysely a transaction uses, whose caller already holds the connection. */
-  constructor(private readonly connection: SqliteConnection, private readonly held = false) {}
+  constructor(
+    private readonly connection: SqliteConnection,
+    private readonly held = false,
+  ) {}
   init = () => Promise.resolve();
   acquireConnection = async () => {
     if (!this.held) await this.connection.acquire();

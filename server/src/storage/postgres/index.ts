@@ -71,7 +71,10 @@ function healthProbe(pool: PgPool): () => Promise<StorageHealth> {
     inTransaction(pool, async (c) => {
       await c.query('SELECT 1');
       if (current) return { ok: true };
-      const reason = pendingReason(known, (await rows<{ id: string }>(c, 'SELECT id FROM schema_migrations')).map((r) => r.id));
+      const reason = pendingReason(
+        known,
+        (await rows<{ id: string }>(c, 'SELECT id FROM schema_migrations')).map((r) => r.id),
+      );
       if (reason) return { ok: false, reason };
       current = true;
       return { ok: true };

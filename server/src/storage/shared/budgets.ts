@@ -21,7 +21,10 @@ export function createBudgetsRepository(db: Kysely<Database>, dialect: Dialect):
         .columns(['key', 'tokens', 'updated_at'])
         .expression(db.selectNoFrom([sql.val(key).as('key'), sql<number>`${cap} - 1`.as('tokens'), sql.val(now).as('updated_at')]).where(cap, '>=', floor))
         .onConflict((oc) => {
-          const refilled = dialect.least(cap, sql<number>`budgets.tokens + ${dialect.greatest(sql.lit(0), sql<number>`${now} - budgets.updated_at`)} * ${rate}`);
+          const refilled = dialect.least(
+            cap,
+            sql<number>`budgets.tokens + ${dialect.greatest(sql.lit(0), sql<number>`${now} - budgets.updated_at`)} * ${rate}`,
+          );
           return oc
             .column('key')
             .doUpdateSet({ tokens: sql<number>`${refilled} - 1`, updated_at: dialect.greatest(sql.ref('budgets.updated_at'), sql.val(now)) })

@@ -39,14 +39,20 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
       .set({ quantity: p('quantity') })
       .where('cart_id', '=', p('cartId'))
       .where('product_id', '=', p('productId'))
-      .where((eb) => eb.exists(dialect.forShare(eb.selectFrom('carts').select('id').where('id', '=', p('cartId')).where('version', '=', p('version')).where('status', '=', 'open')))),
+      .where((eb) =>
+        eb.exists(
+          dialect.forShare(eb.selectFrom('carts').select('id').where('id', '=', p('cartId')).where('version', '=', p('version')).where('status', '=', 'open')),
+        ),
+      ),
   );
   const count = (eb: ExpressionBuilder<{ claimed: { id: string } }, 'claimed'>) => eb.fn.countAll<number>().as('n');
   const claimed = (p: Slot) => db.with('claimed', (qc) => bump(qc as Kysely<Database>, p).returning('id'));
   // PostgreSQL: the bump and the line's write in ONE statement (the CTE's UPDATE holds the row lock to COMMIT).
   const bumpAndRemove = precompile<WriteValues, { n: number }>(db, (p: Slot) =>
     claimed(p)
-      .with('written', (qc) => qc.deleteFrom('cart_items').where('cart_id', 'in', qc.selectFrom('claimed').select('id')).where('product_id', '=', p('productId')))
+      .with('written', (qc) =>
+        qc.deleteFrom('cart_items').where('cart_id', 'in', qc.selectFrom('claimed').select('id')).where('product_id', '=', p('productId')),
+      )
       .selectFrom('claimed')
       .select(count),
   );
@@ -64,7 +70,9 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
   );
   // SQLite: the same two statements, one transaction.
   const bumpOnly = precompile<WriteValues, never>(db, (p: Slot) => bump(db, p));
-  const removeLine = precompile<WriteValues, never>(db, (p: Slot) => db.deleteFrom('cart_items').where('cart_id', '=', p('cartId')).where('product_id', '=', p('productId')));
+  const removeLine = precompile<WriteValues, never>(db, (p: Slot) =>
+    db.deleteFrom('cart_items').where('cart_id', '=', p('cartId')).where('product_id', '=', p('productId')),
+  );
   const setLine = precompile<WriteValues, never>(db, (p: Slot) =>
     db
       .insertInto('cart_items')
@@ -90,7 +98,10 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
     create: ({ id, storeId, currency, expiresAt }) =>
       dialect.transaction(db, async (trx) => {
         const now = clock.now();
-        await trx.insertInto('carts').values({ id, store_id: storeId, currency, status: 'open', version: 0, created_at: now, updated_at: now, expires_at: expiresAt }).execute();
+        await trx
+          .insertInto('carts')
+          .values({ id, store_id: storeId, currency, status: 'open', version: 0, created_at: now, updated_at: now, expires_at: expiresAt })
+          .execute();
         return cartOf(id, await reads.whole(trx, id), dialect, readers)!;
       }),
     // One statement each: straight to the pool (GET /api/carts/:id, the hottest request, is one round trip).
@@ -162,16 +173,33 @@ function cartOf(cartId: string, rows: RawRow[], dialect: Dialect, { of }: Reader
   for (const r of rows) {
     const productId = of(r, 'product_id');
     if (productId === null) continue;
-    const product = productOf(productId, {
-      name: of(r, 'p_name'), unit_amount: of(r, 'p_unit_amount'), currency: of(r, 'p_currency'), active: of(r, 'p_active'),
-      max_quantity: of(r, 'p_max_quantity'), weight_grams: of(r, 'p_weight_grams'), shippable: of(r, 'p_shippable'),
-    }, dialect);
+    const product = productOf(
+      productId,
+      {
+        name: of(r, 'p_name'),
+        unit_amount: of(r, 'p_unit_amount'),
+        currency: of(r, 'p_currency'),
+        active: of(r, 'p_active'),
+        max_quantity: of(r, 'p_max_quantity'),
+        weight_grams: of(r, 'p_weight_grams'),
+        shippable: of(r, 'p_shippable'),
+      },
+      dialect,
+    );
     lines.push({ product_id: productId, quantity: of(r, 'quantity')!, added_at: of(r, 'added_at')!, product });
   }
   return {
-    id: cartId, store_id: of(first, 'store_id'), currency: of(first, 'currency'), status: of(first, 'status'), version: of(first, 'version'),
-    created_at: of(first, 'created_at'), updated_at: of(first, 'updated_at'), expires_at: of(first, 'expires_at'), lines,
-    store_ships: dialect.isTrue(of(first, 'store_ships')), free_shipping_over: of(first, 'free_shipping_over'),
+    id: cartId,
+    store_id: of(first, 'store_id'),
+    currency: of(first, 'currency'),
+    status: of(first, 'status'),
+    version: of(first, 'version'),
+    created_at: of(first, 'created_at'),
+    updated_at: of(first, 'updated_at'),
+    expires_at: of(first, 'expires_at'),
+    lines,
+    store_ships: dialect.isTrue(of(first, 'store_ships')),
+    free_shipping_over: of(first, 'free_shipping_over'),
     discount: discountOf(first, dialect, of),
   };
 }
@@ -182,11 +210,20 @@ function discountOf(r: RawRow, dialect: Dialect, of: Readers['of']): AppliedDisc
   if (id === null) return null;
   const productIds = of(r, 'd_product_ids');
   return {
-    id, code: of(r, 'd_code')!, percent_off: of(r, 'd_percent_off'), amount_off: of(r, 'd_amount_off'), currency: of(r, 'd_currency'),
-    min_subtotal: of(r, 'd_min_subtotal'), product_ids: productIds === null ? null : (JSON.parse(productIds) as string[]),
-    starts_at: of(r, 'd_starts_at'), ends_at: of(r, 'd_ends_at'), max_redemptions: of(r, 'd_max_redemptions'),
-    times_redeemed: of(r, 'd_times_redeemed')!, once_per_email: dialect.isTrue(of(r, 'd_once_per_email')),
-    free_shipping: dialect.isTrue(of(r, 'd_free_shipping')), active: dialect.isTrue(of(r, 'd_active')),
+    id,
+    code: of(r, 'd_code')!,
+    percent_off: of(r, 'd_percent_off'),
+    amount_off: of(r, 'd_amount_off'),
+    currency: of(r, 'd_currency'),
+    min_subtotal: of(r, 'd_min_subtotal'),
+    product_ids: productIds === null ? null : (JSON.parse(productIds) as string[]),
+    starts_at: of(r, 'd_starts_at'),
+    ends_at: of(r, 'd_ends_at'),
+    max_redemptions: of(r, 'd_max_redemptions'),
+    times_redeemed: of(r, 'd_times_redeemed')!,
+    once_per_email: dialect.isTrue(of(r, 'd_once_per_email')),
+    free_shipping: dialect.isTrue(of(r, 'd_free_shipping')),
+    active: dialect.isTrue(of(r, 'd_active')),
   };
 }
 
@@ -204,17 +241,32 @@ interface ProductCols {
 function productOf(id: string, c: ProductCols, dialect: Dialect): LineProduct | null {
   if (c.name === null) return null;
   return {
-    id, name: c.name, unit_amount: c.unit_amount!, currency: c.currency!, active: dialect.isTrue(c.active), max_quantity: c.max_quantity,
-    weight_grams: c.weight_grams, shippable: dialect.isTrue(c.shippable),
+    id,
+    name: c.name,
+    unit_amount: c.unit_amount!,
+    currency: c.currency!,
+    active: dialect.isTrue(c.active),
+    max_quantity: c.max_quantity,
+    weight_grams: c.weight_grams,
+    shippable: dialect.isTrue(c.shippable),
   };
 }
 
 /** The product a write is about (null when the store has no such product). */
 const targetOf = (r: RawRow, id: string, dialect: Dialect, { target }: Readers): LineProduct | null => {
-  const product = productOf(id, {
-    name: target(r, 't_name'), unit_amount: target(r, 't_unit_amount'), currency: target(r, 't_currency'), active: target(r, 't_active'),
-    max_quantity: target(r, 't_max_quantity'), weight_grams: target(r, 't_weight_grams'), shippable: target(r, 't_shippable'),
-  }, dialect);
+  const product = productOf(
+    id,
+    {
+      name: target(r, 't_name'),
+      unit_amount: target(r, 't_unit_amount'),
+      currency: target(r, 't_currency'),
+      active: target(r, 't_active'),
+      max_quantity: target(r, 't_max_quantity'),
+      weight_grams: target(r, 't_weight_grams'),
+      shippable: target(r, 't_shippable'),
+    },
+    dialect,
+  );
   const stock = target(r, 't_stock');
   return product && { ...product, available: stock === null ? null : stock - Number(target(r, 't_held')) };
 };

@@ -6,7 +6,20 @@ import type { Database } from '../db/schema';
 import type { CatalogRepository, Product } from '../port';
 import { heldExpr } from './stock';
 
-const COLUMNS = ['id', 'name', 'description', 'unit_amount', 'currency', 'image_url', 'active', 'max_quantity', 'weight_grams', 'shippable', 'stock', 'tax_category'] as const;
+const COLUMNS = [
+  'id',
+  'name',
+  'description',
+  'unit_amount',
+  'currency',
+  'image_url',
+  'active',
+  'max_quantity',
+  'weight_grams',
+  'shippable',
+  'stock',
+  'tax_category',
+] as const;
 
 type UpsertResult = Awaited<ReturnType<CatalogRepository['upsertProducts']>>;
 
@@ -24,12 +37,22 @@ export function createCatalogRepository(db: Kysely<Database>, dialect: Dialect, 
     if (activeOnly) query = query.where('active', '=', dialect.bool(true));
     const rows = await query.orderBy('position').orderBy('id').execute();
     return rows.map(({ reserved, ...r }) => ({
-      ...r, active: dialect.isTrue(r.active), shippable: dialect.isTrue(r.shippable), ...stockView(r.stock, Number(reserved)),
+      ...r,
+      active: dialect.isTrue(r.active),
+      shippable: dialect.isTrue(r.shippable),
+      ...stockView(r.stock, Number(reserved)),
     }));
   };
   const currencies = async (q: Kysely<Database>, storeId: string) =>
     (
-      await q.selectFrom('products').select('currency').distinct().where('store_id', '=', storeId).where('active', '=', dialect.bool(true)).orderBy('currency').execute()
+      await q
+        .selectFrom('products')
+        .select('currency')
+        .distinct()
+        .where('store_id', '=', storeId)
+        .where('active', '=', dialect.bool(true))
+        .orderBy('currency')
+        .execute()
     ).map((r) => r.currency);
 
   return {
@@ -37,23 +60,46 @@ export function createCatalogRepository(db: Kysely<Database>, dialect: Dialect, 
       dialect.transaction<UpsertResult>(db, async (trx) => {
         await dialect.lock(trx, LOCKS.catalog, storeId);
         const now = clock.now();
-        const { top } = await trx.selectFrom('products').select((eb) => eb.fn.max('position').as('top')).where('store_id', '=', storeId).executeTakeFirstOrThrow();
+        const { top } = await trx
+          .selectFrom('products')
+          .select((eb) => eb.fn.max('position').as('top'))
+          .where('store_id', '=', storeId)
+          .executeTakeFirstOrThrow();
         const base = (top ?? -1) + 1;
         for (const [i, p] of inputs.entries()) {
           await trx
             .insertInto('products')
             .values({
-              store_id: storeId, id: p.id, name: p.name, description: p.description ?? null, unit_amount: p.unit_amount, currency: p.currency,
-              image_url: p.image_url ?? null, active: dialect.bool(p.active !== false), max_quantity: p.max_quantity ?? null, position: base + i,
-              created_at: now, updated_at: now, weight_grams: p.weight_grams ?? null, shippable: dialect.bool(p.shippable !== false),
-              stock: p.stock ?? null, tax_category: p.tax_category ?? null,
+              store_id: storeId,
+              id: p.id,
+              name: p.name,
+              description: p.description ?? null,
+              unit_amount: p.unit_amount,
+              currency: p.currency,
+              image_url: p.image_url ?? null,
+              active: dialect.bool(p.active !== false),
+              max_quantity: p.max_quantity ?? null,
+              position: base + i,
+              created_at: now,
+              updated_at: now,
+              weight_grams: p.weight_grams ?? null,
+              shippable: dialect.bool(p.shippable !== false),
+              stock: p.stock ?? null,
+              tax_category: p.tax_category ?? null,
             })
             .onConflict((oc) =>
               oc.columns(['store_id', 'id']).doUpdateSet((eb) => ({
-                name: eb.ref('excluded.name'), description: eb.ref('excluded.description'), unit_amount: eb.ref('excluded.unit_amount'),
-                currency: eb.ref('excluded.currency'), image_url: eb.ref('excluded.image_url'), active: eb.ref('excluded.active'),
-                max_quantity: eb.ref('excluded.max_quantity'), position: eb.ref('excluded.position'), updated_at: eb.ref('excluded.updated_at'),
-                weight_grams: eb.ref('excluded.weight_grams'), shippable: eb.ref('excluded.shippable'),
+                name: eb.ref('excluded.name'),
+                description: eb.ref('excluded.description'),
+                unit_amount: eb.ref('excluded.unit_amount'),
+                currency: eb.ref('excluded.currency'),
+                image_url: eb.ref('excluded.image_url'),
+                active: eb.ref('excluded.active'),
+                max_quantity: eb.ref('excluded.max_quantity'),
+                position: eb.ref('excluded.position'),
+                updated_at: eb.ref('excluded.updated_at'),
+                weight_grams: eb.ref('excluded.weight_grams'),
+                shippable: eb.ref('excluded.shippable'),
                 // Left out, stock stays as it is (sales keep moving it); null makes the product unlimited again.
                 stock: p.stock === undefined ? eb.ref('products.stock') : eb.ref('excluded.stock'),
                 tax_category: p.tax_category === undefined ? eb.ref('products.tax_category') : eb.ref('excluded.tax_category'),

@@ -41,7 +41,13 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
         // A quantity change keeps the version (carts.writeLine keepVersion): compare the lines themselves, read
         // after our row lock, so any such write that committed before is seen.
         const stored = await trx.selectFrom('cart_items').select(['product_id', 'quantity']).where('cart_id', '=', n.cartId).execute();
-        if (!sameQuantities(stored.map((r) => [r.product_id, r.quantity]), n.lineQuantities)) throw new Rollback<NewCheckoutResult>({ status: 'cart_changed' });
+        if (
+          !sameQuantities(
+            stored.map((r) => [r.product_id, r.quantity]),
+            n.lineQuantities,
+          )
+        )
+          throw new Rollback<NewCheckoutResult>({ status: 'cart_changed' });
         const now = clock.now();
         const live = await trx
           .selectFrom('checkouts')
@@ -51,15 +57,30 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
           .where('expires_at', '>', now)
           .executeTakeFirstOrThrow();
         if (Number(live.n) >= n.maxLivePerCart) throw new Rollback<NewCheckoutResult>({ status: 'limit_reached', retryAt: live.first ?? now });
-        if (n.discount?.limited && !(await reserveDiscount(trx, dialect, { discountId: n.discount.frozen.id, cartId: n.cartId, expiresAt: n.expiresAt, now }))) {
+        if (
+          n.discount?.limited &&
+          !(await reserveDiscount(trx, dialect, { discountId: n.discount.frozen.id, cartId: n.cartId, expiresAt: n.expiresAt, now }))
+        ) {
           throw new Rollback<NewCheckoutResult>({ status: 'discount_exhausted' });
         }
         await trx
           .insertInto('checkouts')
           .values({
-            id: n.id, token_hash: n.tokenHash, store_id: n.storeId, cart_id: n.cartId, lines_json: JSON.stringify(n.lines), amount: n.amount,
-            subtotal: n.subtotal ?? n.amount, discount_json: n.discount ? JSON.stringify(n.discount.frozen) : null, discount_amount: n.discount?.amount ?? 0, currency: n.currency, livemode: dialect.bool(n.livemode), account_id: n.accountId, status: 'open',
-            created_at: now, expires_at: n.expiresAt,
+            id: n.id,
+            token_hash: n.tokenHash,
+            store_id: n.storeId,
+            cart_id: n.cartId,
+            lines_json: JSON.stringify(n.lines),
+            amount: n.amount,
+            subtotal: n.subtotal ?? n.amount,
+            discount_json: n.discount ? JSON.stringify(n.discount.frozen) : null,
+            discount_amount: n.discount?.amount ?? 0,
+            currency: n.currency,
+            livemode: dialect.bool(n.livemode),
+            account_id: n.accountId,
+            status: 'open',
+            created_at: now,
+            expires_at: n.expiresAt,
           })
           .execute();
         const short = await reserveLines(trx, dialect, { checkoutId: n.id, storeId: n.storeId, cartId: n.cartId, lines: n.lines, expiresAt: n.expiresAt, now });
@@ -72,8 +93,13 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
       const row = await db
         .updateTable('checkouts')
         .set((eb) => ({
-          details_json: JSON.stringify(d.details), shipping_amount: d.shippingAmount, discount_amount: d.discountAmount ?? 0, amount: d.amount,
-          tax_amount: d.taxAmount ?? 0, tax_lines_json: d.taxLines?.length ? JSON.stringify(d.taxLines) : null, tax_calculation_id: d.taxCalculationId ?? null,
+          details_json: JSON.stringify(d.details),
+          shipping_amount: d.shippingAmount,
+          discount_amount: d.discountAmount ?? 0,
+          amount: d.amount,
+          tax_amount: d.taxAmount ?? 0,
+          tax_lines_json: d.taxLines?.length ? JSON.stringify(d.taxLines) : null,
+          tax_calculation_id: d.taxCalculationId ?? null,
           ...(d.discount !== undefined ? { discount_json: d.discount ? JSON.stringify(d.discount) : null } : {}),
           details_version: eb('details_version', '+', 1),
         }))
@@ -104,10 +130,21 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
     sealClientSecret: async (id, sealed) =>
       void (await db.updateTable('checkouts').set({ sealed_client_secret: sealed, client_secret: null }).where('id', '=', id).execute()),
     listPlaintextSecrets: () =>
-      db.selectFrom('checkouts').select(['id', 'store_id', 'client_secret']).where('client_secret', 'is not', null).$narrowType<{ client_secret: string }>().execute(),
+      db
+        .selectFrom('checkouts')
+        .select(['id', 'store_id', 'client_secret'])
+        .where('client_secret', 'is not', null)
+        .$narrowType<{ client_secret: string }>()
+        .execute(),
     markSuperseded: (id) =>
       tx(async (trx) => {
-        await trx.updateTable('checkouts').set({ superseded_at: clock.now() }).where('id', '=', id).where('status', '=', 'open').where('superseded_at', 'is', null).execute();
+        await trx
+          .updateTable('checkouts')
+          .set({ superseded_at: clock.now() })
+          .where('id', '=', id)
+          .where('status', '=', 'open')
+          .where('superseded_at', 'is', null)
+          .execute();
         await releaseCheckout(trx, id);
       }),
     recordIntentStatus: (id, status, checkedAt, readAt) =>

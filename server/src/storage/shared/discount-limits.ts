@@ -71,17 +71,29 @@ export async function redeemDiscount(
   if (!d) return;
   const emailKey = frozen.once_per_email && o.email ? o.email.trim().toLowerCase() : null;
   const row = {
-    discount_id: frozen.id, order_id: o.orderId, store_id: o.storeId, created_at: o.now,
+    discount_id: frozen.id,
+    order_id: o.orderId,
+    store_id: o.storeId,
+    created_at: o.now,
     over_limit: d.max_redemptions !== null && d.times_redeemed >= d.max_redemptions ? 'exhausted' : null,
   };
   // Any unique key: (discount, order) means counted already; (discount, email) means this email used it before.
   const insert = (values: typeof row & { email_key: string | null }) =>
-    trx.insertInto('discount_redemptions').values(values).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    trx
+      .insertInto('discount_redemptions')
+      .values(values)
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
   let inserted = (await insert({ ...row, email_key: emailKey })).numInsertedOrUpdatedRows === 1n;
   if (!inserted && emailKey !== null) {
     inserted = (await insert({ ...row, email_key: null, over_limit: 'email_reused' })).numInsertedOrUpdatedRows === 1n;
   }
-  if (inserted) await trx.updateTable('discounts').set((eb) => ({ times_redeemed: eb('times_redeemed', '+', 1) })).where('id', '=', frozen.id).execute();
+  if (inserted)
+    await trx
+      .updateTable('discounts')
+      .set((eb) => ({ times_redeemed: eb('times_redeemed', '+', 1) }))
+      .where('id', '=', frozen.id)
+      .execute();
 }
 
 /** Whether `email` already redeemed the discount (once-per-email codes; emails compare in any case). */

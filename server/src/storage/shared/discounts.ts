@@ -19,16 +19,36 @@ const keyOf = (code: string) => code.toUpperCase();
  */
 export function createDiscountsRepository(db: Kysely<Database>, dialect: Dialect, clock: Clock): DiscountsRepository {
   const toDiscount = (r: Selectable<DiscountsTable>): Discount => ({
-    id: r.id, store_id: r.store_id, code: r.code, percent_off: r.percent_off, amount_off: r.amount_off, currency: r.currency,
-    min_subtotal: r.min_subtotal, product_ids: r.product_ids === null ? null : (JSON.parse(r.product_ids) as string[]),
-    starts_at: r.starts_at, ends_at: r.ends_at, max_redemptions: r.max_redemptions, once_per_email: dialect.isTrue(r.once_per_email),
-    free_shipping: dialect.isTrue(r.free_shipping), active: dialect.isTrue(r.active), times_redeemed: r.times_redeemed,
-    version: r.version, created_at: r.created_at, updated_at: r.updated_at,
+    id: r.id,
+    store_id: r.store_id,
+    code: r.code,
+    percent_off: r.percent_off,
+    amount_off: r.amount_off,
+    currency: r.currency,
+    min_subtotal: r.min_subtotal,
+    product_ids: r.product_ids === null ? null : (JSON.parse(r.product_ids) as string[]),
+    starts_at: r.starts_at,
+    ends_at: r.ends_at,
+    max_redemptions: r.max_redemptions,
+    once_per_email: dialect.isTrue(r.once_per_email),
+    free_shipping: dialect.isTrue(r.free_shipping),
+    active: dialect.isTrue(r.active),
+    times_redeemed: r.times_redeemed,
+    version: r.version,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
   });
   const termColumns = (t: DiscountTerms) => ({
-    percent_off: t.percent_off, amount_off: t.amount_off, currency: t.currency, min_subtotal: t.min_subtotal,
-    product_ids: t.product_ids === null ? null : JSON.stringify(t.product_ids), starts_at: t.starts_at, ends_at: t.ends_at,
-    max_redemptions: t.max_redemptions, once_per_email: dialect.bool(t.once_per_email), free_shipping: dialect.bool(t.free_shipping),
+    percent_off: t.percent_off,
+    amount_off: t.amount_off,
+    currency: t.currency,
+    min_subtotal: t.min_subtotal,
+    product_ids: t.product_ids === null ? null : JSON.stringify(t.product_ids),
+    starts_at: t.starts_at,
+    ends_at: t.ends_at,
+    max_redemptions: t.max_redemptions,
+    once_per_email: dialect.bool(t.once_per_email),
+    free_shipping: dialect.bool(t.free_shipping),
     active: dialect.bool(t.active),
   });
   const ofStore = (storeId: string) => db.selectFrom('discounts').selectAll().where('store_id', '=', storeId);
@@ -38,7 +58,15 @@ export function createDiscountsRepository(db: Kysely<Database>, dialect: Dialect
       const now = clock.now();
       const row = await db
         .insertInto('discounts')
-        .values({ id: input.id, store_id: input.store_id, code: input.code, code_key: keyOf(input.code), ...termColumns(input), created_at: now, updated_at: now })
+        .values({
+          id: input.id,
+          store_id: input.store_id,
+          code: input.code,
+          code_key: keyOf(input.code),
+          ...termColumns(input),
+          created_at: now,
+          updated_at: now,
+        })
         .onConflict((oc) => oc.columns(['store_id', 'code_key']).doNothing())
         .returningAll()
         .executeTakeFirst();

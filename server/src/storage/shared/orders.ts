@@ -44,7 +44,23 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
       .forUpdate(
         trx
           .selectFrom('checkouts')
-          .select(['id', 'store_id', 'cart_id', 'lines_json', 'payment_intent_id', 'amount', 'currency', 'subtotal', 'shipping_amount', 'details_json', 'discount_json', 'discount_amount', 'tax_amount', 'tax_lines_json', 'tax_calculation_id'])
+          .select([
+            'id',
+            'store_id',
+            'cart_id',
+            'lines_json',
+            'payment_intent_id',
+            'amount',
+            'currency',
+            'subtotal',
+            'shipping_amount',
+            'details_json',
+            'discount_json',
+            'discount_amount',
+            'tax_amount',
+            'tax_lines_json',
+            'tax_calculation_id',
+          ])
           .where('id', '=', p.checkoutId),
       )
       .executeTakeFirst();
@@ -56,11 +72,29 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
     const row = await trx
       .insertInto('orders')
       .values({
-        id: p.orderId, store_id: chk.store_id, checkout_id: chk.id, cart_id: chk.cart_id, status: 'paid', amount: p.amount, currency: p.currency,
-        items_json: chk.lines_json, payment_intent_id: p.paymentIntentId, livemode: dialect.bool(p.livemode), customer_email: d.customer_email,
-        source: p.source, created_at: now, updated_at: now, subtotal: d.subtotal, shipping_amount: d.shipping_amount, customer_json: d.customer_json,
-        shipping_json: d.shipping_json, discount_code: d.discount_code, discount_amount: d.discount_amount,
-        tax_amount: d.tax_amount, tax_lines_json: d.tax_lines_json, tax_calculation_id: d.tax_calculation_id,
+        id: p.orderId,
+        store_id: chk.store_id,
+        checkout_id: chk.id,
+        cart_id: chk.cart_id,
+        status: 'paid',
+        amount: p.amount,
+        currency: p.currency,
+        items_json: chk.lines_json,
+        payment_intent_id: p.paymentIntentId,
+        livemode: dialect.bool(p.livemode),
+        customer_email: d.customer_email,
+        source: p.source,
+        created_at: now,
+        updated_at: now,
+        subtotal: d.subtotal,
+        shipping_amount: d.shipping_amount,
+        customer_json: d.customer_json,
+        shipping_json: d.shipping_json,
+        discount_code: d.discount_code,
+        discount_amount: d.discount_amount,
+        tax_amount: d.tax_amount,
+        tax_lines_json: d.tax_lines_json,
+        tax_calculation_id: d.tax_calculation_id,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -75,10 +109,22 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
       .where('id', '=', chk.cart_id)
       .execute();
     // After the cart's row lock, as checkouts.create takes them (cart, then discount): no lock-order deadlock.
-    await redeemDiscount(trx, dialect, { discountJson: chk.discount_json, cartId: chk.cart_id, orderId: p.orderId, storeId: chk.store_id, email: d.customer_email, now });
+    await redeemDiscount(trx, dialect, {
+      discountJson: chk.discount_json,
+      cartId: chk.cart_id,
+      orderId: p.orderId,
+      storeId: chk.store_id,
+      email: d.customer_email,
+      now,
+    });
     // Then the products' locks (the same order again): the reservations become a sale.
     const oversold = await sellLines(trx, dialect, { checkoutId: chk.id, storeId: chk.store_id, lines: JSON.parse(chk.lines_json) as StockLine[], now });
-    if (oversold) await trx.updateTable('orders').set({ oversold: dialect.bool(true) }).where('id', '=', p.orderId).execute();
+    if (oversold)
+      await trx
+        .updateTable('orders')
+        .set({ oversold: dialect.bool(true) })
+        .where('id', '=', p.orderId)
+        .execute();
     const order = { ...toOrder(row), oversold };
     await writeAnnounced(trx, dialect, announce, order); // the platform's order.paid, in this transaction
     return { status: 'created', order };
@@ -132,7 +178,14 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
           if (!at) return null;
           before = at.seq;
         }
-        const rows = await trx.selectFrom('orders').selectAll().where('store_id', '=', storeId).where('seq', '<', before).orderBy('seq', 'desc').limit(limit + 1).execute();
+        const rows = await trx
+          .selectFrom('orders')
+          .selectAll()
+          .where('store_id', '=', storeId)
+          .where('seq', '<', before)
+          .orderBy('seq', 'desc')
+          .limit(limit + 1)
+          .execute();
         return { data: rows.slice(0, limit).map(toOrder), has_more: rows.length > limit };
       }),
   };

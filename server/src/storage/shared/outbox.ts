@@ -48,7 +48,17 @@ const logEntries = (db: Kysely<Database>, endpointId: string) =>
   db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('platform_events as e', 'e.id', 'd.event_id')
-    .select(['d.event_id', 'e.type as event_type', 'd.status', 'd.attempts', 'd.last_status_code', 'd.last_error', 'd.last_attempt_at', 'd.next_attempt_at', 'd.created_at'])
+    .select([
+      'd.event_id',
+      'e.type as event_type',
+      'd.status',
+      'd.attempts',
+      'd.last_status_code',
+      'd.last_error',
+      'd.last_attempt_at',
+      'd.next_attempt_at',
+      'd.created_at',
+    ])
     .where('d.endpoint_id', '=', endpointId);
 
 /** A log row as the port shows it: `next_attempt_at` only while pending (it keeps the last due time otherwise). */
@@ -85,7 +95,11 @@ export function createWebhookDeliveriesRepository(db: Kysely<Database>, dialect:
       .limit(1)
       .executeTakeFirst();
     if (!next) return null;
-    await trx.updateTable('webhook_deliveries').set({ claimed_by: owner, claim_expires_at: now + claimMs }).where('seq', '=', next.seq).execute();
+    await trx
+      .updateTable('webhook_deliveries')
+      .set({ claimed_by: owner, claim_expires_at: now + claimMs })
+      .where('seq', '=', next.seq)
+      .execute();
     return next.seq;
   };
 
@@ -95,8 +109,20 @@ export function createWebhookDeliveriesRepository(db: Kysely<Database>, dialect:
       .innerJoin('platform_events as e', 'e.id', 'd.event_id')
       .innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
       .select([
-        'd.seq', 'd.endpoint_id', 'd.event_id', 'd.attempts', 'd.created_at', 'e.type as event_type', 'e.store_id', 'e.payload',
-        'e.created_at as event_created_at', 'w.url', 'w.secret_sealed', 'w.previous_secret_sealed', 'w.previous_secret_expires_at', 'w.failing_since',
+        'd.seq',
+        'd.endpoint_id',
+        'd.event_id',
+        'd.attempts',
+        'd.created_at',
+        'e.type as event_type',
+        'e.store_id',
+        'e.payload',
+        'e.created_at as event_created_at',
+        'w.url',
+        'w.secret_sealed',
+        'w.previous_secret_sealed',
+        'w.previous_secret_expires_at',
+        'w.failing_since',
       ])
       .where('d.seq', 'in', seqs)
       .orderBy('d.seq')
@@ -193,11 +219,20 @@ export function createWebhookDeliveriesRepository(db: Kysely<Database>, dialect:
       dialect.transaction(db, async (trx) => {
         let before = Number.MAX_SAFE_INTEGER;
         if (startingAfter) {
-          const at = await trx.selectFrom('webhook_deliveries').select('seq').where('endpoint_id', '=', endpointId).where('event_id', '=', startingAfter).executeTakeFirst();
+          const at = await trx
+            .selectFrom('webhook_deliveries')
+            .select('seq')
+            .where('endpoint_id', '=', endpointId)
+            .where('event_id', '=', startingAfter)
+            .executeTakeFirst();
           if (!at) return null;
           before = at.seq;
         }
-        const rows = await logEntries(trx, endpointId).where('d.seq', '<', before).orderBy('d.seq', 'desc').limit(limit + 1).execute();
+        const rows = await logEntries(trx, endpointId)
+          .where('d.seq', '<', before)
+          .orderBy('d.seq', 'desc')
+          .limit(limit + 1)
+          .execute();
         return { data: rows.slice(0, limit).map(toLogEntry), has_more: rows.length > limit };
       }),
     redeliver: (endpointId, eventId) =>

@@ -15,14 +15,22 @@ export function createSealedValuesRepository(db: Kysely<Database>, dialect: Dial
     list: () =>
       dialect.transaction(db, async (trx) => {
         const out: SealedValue[] = [];
-        const conns = await trx.selectFrom('stripe_connections').select(['store_id', 'secret_key_sealed', 'webhook_secret_sealed']).orderBy('store_id').execute();
+        const conns = await trx
+          .selectFrom('stripe_connections')
+          .select(['store_id', 'secret_key_sealed', 'webhook_secret_sealed'])
+          .orderBy('store_id')
+          .execute();
         for (const r of conns) {
           out.push({ table: 'stripe_connections', column: 'secret_key_sealed', rowId: r.store_id, storeId: r.store_id, sealed: r.secret_key_sealed });
           if (r.webhook_secret_sealed) {
             out.push({ table: 'stripe_connections', column: 'webhook_secret_sealed', rowId: r.store_id, storeId: r.store_id, sealed: r.webhook_secret_sealed });
           }
         }
-        const retired = await trx.selectFrom('retired_connections').select(['id', 'store_id', 'secret_key_sealed', 'webhook_secret_sealed']).orderBy('id').execute();
+        const retired = await trx
+          .selectFrom('retired_connections')
+          .select(['id', 'store_id', 'secret_key_sealed', 'webhook_secret_sealed'])
+          .orderBy('id')
+          .execute();
         for (const r of retired) {
           const rowId = String(r.id);
           out.push({ table: 'retired_connections', column: 'secret_key_sealed', rowId, storeId: r.store_id, sealed: r.secret_key_sealed });

@@ -45,15 +45,18 @@ async function stockedLines(trx: Kysely<Database>, storeId: string, lines: Stock
     .selectFrom('products')
     .select('id')
     .where('store_id', '=', storeId)
-    .where('id', 'in', lines.map((l) => l.product_id))
+    .where(
+      'id',
+      'in',
+      lines.map((l) => l.product_id),
+    )
     .where('stock', 'is not', null)
     .execute();
   const stocked = new Set(rows.map((r) => r.id));
   return lines.filter((l) => stocked.has(l.product_id)).sort((a, b) => (a.product_id < b.product_id ? -1 : a.product_id > b.product_id ? 1 : 0));
 }
 
-const lockProduct = (trx: Kysely<Database>, dialect: Dialect, storeId: string, productId: string) =>
-  dialect.lock(trx, LOCKS.stock, `${storeId}/${productId}`);
+const lockProduct = (trx: Kysely<Database>, dialect: Dialect, storeId: string, productId: string) => dialect.lock(trx, LOCKS.stock, `${storeId}/${productId}`);
 
 /**
  * Reserves every stocked line for the session; the cart's earlier reservations (older sessions of the same cart)
@@ -75,7 +78,12 @@ export async function reserveLines(
         eb
           .selectFrom('products as p')
           .select([
-            sql.val(r.checkoutId).as('c'), 'p.store_id', 'p.id', sql.val(r.cartId).as('k'), sql.val(line.quantity).as('q'), sql.val(r.expiresAt).as('e'),
+            sql.val(r.checkoutId).as('c'),
+            'p.store_id',
+            'p.id',
+            sql.val(r.cartId).as('k'),
+            sql.val(line.quantity).as('q'),
+            sql.val(r.expiresAt).as('e'),
           ])
           .where('p.store_id', '=', r.storeId)
           .where('p.id', '=', line.product_id)

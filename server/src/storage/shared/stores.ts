@@ -8,8 +8,18 @@ import { connectEvent, definedOnly, toStore, type NewEvent } from '../rows';
 import { writeAnnounced } from './outbox';
 
 const CONN_COLUMNS = [
-  'store_id', 'account_id', 'account_name', 'publishable_key', 'secret_key_sealed', 'key_type', 'livemode', 'key_status',
-  'webhook_endpoint_id', 'webhook_secret_sealed', 'connected_at', 'last_error',
+  'store_id',
+  'account_id',
+  'account_name',
+  'publishable_key',
+  'secret_key_sealed',
+  'key_type',
+  'livemode',
+  'key_status',
+  'webhook_endpoint_id',
+  'webhook_secret_sealed',
+  'connected_at',
+  'last_error',
 ] as const;
 
 /**
@@ -34,7 +44,14 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
   const getConnection = async (q: Kysely<Database>, storeId: string) =>
     toConnection(await q.selectFrom('stripe_connections').select(CONN_COLUMNS).where('store_id', '=', storeId).executeTakeFirst());
   const getStore = async (q: Kysely<Database>, id: string, lock = false) =>
-    toStore(await q.selectFrom('stores').selectAll().where('id', '=', id).$call((qb) => (lock ? dialect.forUpdate(qb) : qb)).executeTakeFirst());
+    toStore(
+      await q
+        .selectFrom('stores')
+        .selectAll()
+        .where('id', '=', id)
+        .$call((qb) => (lock ? dialect.forUpdate(qb) : qb))
+        .executeTakeFirst(),
+    );
   // Precompiled: every cart request reads its store (CORS).
   const storeById = precompile<{ id: string }, Selectable<StoresTable>>(db, (p) => db.selectFrom('stores').selectAll().where('id', '=', p('id')));
   const addEvent = (trx: Kysely<Database>, e: NewEvent) =>
@@ -48,12 +65,27 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
       tx(async (trx) => {
         const now = clock.now();
         const row = {
-          id: input.id, name: input.name, allowed_origins: JSON.stringify(input.allowed_origins),
-          default_currency: input.default_currency, created_at: now, updated_at: now,
+          id: input.id,
+          name: input.name,
+          allowed_origins: JSON.stringify(input.allowed_origins),
+          default_currency: input.default_currency,
+          created_at: now,
+          updated_at: now,
         };
-        const r = await trx.insertInto('stores').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+        const r = await trx
+          .insertInto('stores')
+          .values(row)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .executeTakeFirst();
         if (r.numInsertedOrUpdatedRows !== 1n) return null;
-        await addEvent(trx, { store_id: row.id, type: 'store_created', account_id: null, previous_account_id: null, livemode: null, message: `Store "${row.name}" created` });
+        await addEvent(trx, {
+          store_id: row.id,
+          type: 'store_created',
+          account_id: null,
+          previous_account_id: null,
+          livemode: null,
+          message: `Store "${row.name}" created`,
+        });
         return toStore(row);
       }),
     get: async (id) => toStore((await storeById({ id })).rows[0]),
@@ -96,7 +128,10 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
           });
         if (burnt.numInsertedOrUpdatedRows !== 1n) throw new LinkAlreadyUsedError('connect link already used');
         await trx.deleteFrom('stripe_connections').where('store_id', '=', conn.store_id).execute();
-        await trx.insertInto('stripe_connections').values({ ...conn, livemode: dialect.bool(conn.livemode) }).execute();
+        await trx
+          .insertInto('stripe_connections')
+          .values({ ...conn, livemode: dialect.bool(conn.livemode) })
+          .execute();
         await addEvent(trx, connectEvent(conn, previous));
         await writeAnnounced(trx, dialect, announce, conn);
         return previous;
@@ -113,7 +148,14 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
           .returning(CONN_COLUMNS)
           .executeTakeFirst();
         if (!conn) return false;
-        await addEvent(trx, { store_id: storeId, type: 'keys_invalid', account_id: conn.account_id, previous_account_id: null, livemode: dialect.isTrue(conn.livemode), message: reason });
+        await addEvent(trx, {
+          store_id: storeId,
+          type: 'keys_invalid',
+          account_id: conn.account_id,
+          previous_account_id: null,
+          livemode: dialect.isTrue(conn.livemode),
+          message: reason,
+        });
         await writeAnnounced(trx, dialect, announce, toConnection(conn)!);
         return true;
       }),
@@ -122,7 +164,11 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
         const previous = toConnection(await trx.deleteFrom('stripe_connections').where('store_id', '=', storeId).returning(CONN_COLUMNS).executeTakeFirst());
         if (!previous) return null;
         await addEvent(trx, {
-          store_id: storeId, type: 'disconnected', account_id: previous.account_id, previous_account_id: null, livemode: previous.livemode,
+          store_id: storeId,
+          type: 'disconnected',
+          account_id: previous.account_id,
+          previous_account_id: null,
+          livemode: previous.livemode,
           message: 'Stripe keys removed; the store cannot take payments until it is connected again',
         });
         await writeAnnounced(trx, dialect, announce, previous);
@@ -130,14 +176,20 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
       }),
     listEvents: async (storeId) => (await db.selectFrom('store_events').selectAll().where('store_id', '=', storeId).orderBy('id').execute()).map(toEvent),
     getWebhookSecretSealed: async (storeId) =>
-      (await db.selectFrom('stripe_connections').select('webhook_secret_sealed').where('store_id', '=', storeId).executeTakeFirst())?.webhook_secret_sealed ?? null,
+      (await db.selectFrom('stripe_connections').select('webhook_secret_sealed').where('store_id', '=', storeId).executeTakeFirst())?.webhook_secret_sealed ??
+      null,
     retireConnection: async (c) =>
       toRetired(
         await db
           .insertInto('retired_connections')
           .values({
-            store_id: c.store_id, account_id: c.account_id, livemode: dialect.bool(c.livemode), secret_key_sealed: c.secret_key_sealed,
-            webhook_endpoint_id: c.webhook_endpoint_id, webhook_secret_sealed: c.webhook_secret_sealed, retired_at: clock.now(),
+            store_id: c.store_id,
+            account_id: c.account_id,
+            livemode: dialect.bool(c.livemode),
+            secret_key_sealed: c.secret_key_sealed,
+            webhook_endpoint_id: c.webhook_endpoint_id,
+            webhook_secret_sealed: c.webhook_secret_sealed,
+            retired_at: clock.now(),
           })
           .returningAll()
           .executeTakeFirstOrThrow(),

@@ -22,8 +22,15 @@ export function createTaxSettingsRepository(db: Kysely<Database>, clock: Clock):
       const r = await db
         .insertInto('tax_settings')
         .columns(['store_id', 'settings_json', 'updated_at'])
-        .expression(db.selectFrom('stores').select(['id', sql.val(json).as('s'), sql.val(now).as('t')]).where('id', '=', storeId))
-        .onConflict((oc) => oc.column('store_id').doUpdateSet((eb) => ({ settings_json: eb.ref('excluded.settings_json'), updated_at: eb.ref('excluded.updated_at') })))
+        .expression(
+          db
+            .selectFrom('stores')
+            .select(['id', sql.val(json).as('s'), sql.val(now).as('t')])
+            .where('id', '=', storeId),
+        )
+        .onConflict((oc) =>
+          oc.column('store_id').doUpdateSet((eb) => ({ settings_json: eb.ref('excluded.settings_json'), updated_at: eb.ref('excluded.updated_at') })),
+        )
         .executeTakeFirst();
       return r.numInsertedOrUpdatedRows === 1n;
     },

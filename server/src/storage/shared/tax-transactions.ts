@@ -30,7 +30,11 @@ export function createTaxTransactionsRepository(db: Kysely<Database>, clock: Clo
     },
     fail: async (orderId, message, retryAt) =>
       void (await owing()
-        .set((eb) => ({ tax_transaction_error: message.slice(0, 500), tax_transaction_claimed_until: retryAt, tax_transaction_attempts: eb('tax_transaction_attempts', '+', 1) }))
+        .set((eb) => ({
+          tax_transaction_error: message.slice(0, 500),
+          tax_transaction_claimed_until: retryAt,
+          tax_transaction_attempts: eb('tax_transaction_attempts', '+', 1),
+        }))
         .where('id', '=', orderId)
         .execute()),
     listDue: async (limit) => {
@@ -53,7 +57,12 @@ export function createTaxTransactionsRepository(db: Kysely<Database>, clock: Clo
         .where('id', '=', orderId)
         .executeTakeFirst();
       return row
-        ? { calculation_id: row.tax_calculation_id, transaction_id: row.tax_transaction_id, error: row.tax_transaction_error, attempts: row.tax_transaction_attempts }
+        ? {
+            calculation_id: row.tax_calculation_id,
+            transaction_id: row.tax_transaction_id,
+            error: row.tax_transaction_error,
+            attempts: row.tax_transaction_attempts,
+          }
         : null;
     },
   };

@@ -1,4 +1,15 @@
-import { cartVersionColumn, claimsAndLeasesSchema, checkoutsByCartIndex, retiredConnectionsSchema, checkoutSupersededColumn, paymentsSchema, sealedClientSecretColumn, shippingColumns, intentChecksColumns, budgetsSchema } from './payments-schema';
+import {
+  cartVersionColumn,
+  claimsAndLeasesSchema,
+  checkoutsByCartIndex,
+  retiredConnectionsSchema,
+  checkoutSupersededColumn,
+  paymentsSchema,
+  sealedClientSecretColumn,
+  shippingColumns,
+  intentChecksColumns,
+  budgetsSchema,
+} from './payments-schema';
 import { storesSchema } from './stores-schema';
 import { migrationsFor } from '../db/migrations';
 
