@@ -144,7 +144,14 @@ async function immediateTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<
 
 /** Kysely over the process's pg Pool (its int8 parser and statement timeout stay as postgres/db.ts sets them). */
 export function kyselyOverPool(pool: pg.Pool): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }
+
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+
+/** The pool under a Kysely made by kyselyOverPool (undefined for any other), for db/precompile.ts. */
+export const poolOf = (db: Kysely<Database>): pg.Pool | undefined => pools.get(db);
 
 export { kyselyOverSqlite };

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { SelectQueryNode, type Compilable, type Kysely, type OperationNode, type QueryResult } from 'kysely';
+import type pg from 'pg';
+import { poolOf } from './dialect';
 import type { Database } from './schema';
 import { sqliteConnectionOf } from './sqlite-driver';
 
@@ -14,6 +17,11 @@ interface Slot {
  * paths (the cart read and write, once per request): building and compiling the cart read costs about 0.1 ms
  * of CPU per call on this machine, as much as the rest of a GET /api/carts/:id. `build` receives `p(name)`,
  * a stand-in for a value (typed `never`, so it fits any column), and answers the query.
+ *
+ * On PostgreSQL a call outside a transaction goes to the pool as a NAMED prepared statement: each connection
+ * parses and plans it once, then only binds and executes. Sent unnamed (as Kysely sends every query), the cart
+ * read was planned on every request: 0.5–1.1 ms of planning against 0.04–0.27 ms of execution. Calls inside a
+ * transaction (`q` is its Kysely) go through Kysely unnamed, as before.
  */
 export function precompile<A extends object, R>(
   db: Kysely<Database>,
@@ -23,9 +31,15 @@ export function precompile<A extends object, R>(
   // On SQLite the statement runs at once when the connection is free or `q` is the transaction holding it
   // (db/sqlite-driver.ts): no executor, no queue, a cached prepared statement.
   const sqlite = sqliteConnectionOf(db);
-  return (values, q = db) => {
+  const pool = poolOf(db);
+  const name = statementName(compiled.sql);
+  return async (values, q = db) => {
     const parameters = bind(values);
     if (sqlite?.mayRunNow(q, db)) return sqlite.execute<R>(compiled.sql, parameters);
+    if (pool && q === db) {
+      const r = await pool.query<R & pg.QueryResultRow>({ name, text: compiled.sql, values: parameters });
+      return { rows: r.rows, numAffectedRows: r.command === 'SELECT' ? undefined : BigInt(r.rowCount ?? 0) };
+    }
     return q.executeQuery<R>({ ...compiled, parameters });
   };
 }
@@ -46,13 +60,21 @@ export function precompileRows<A extends object, R extends object>(
   const names = outputNames(compiled.query);
   const columns = Object.fromEntries(names.map((n, i) => [n, i])) as Columns<R>;
   const sqlite = sqliteConnectionOf(db);
+  const pool = poolOf(db);
+  const name = statementName(compiled.sql);
   const run = async (values: A, q = db): Promise<unknown[][]> => {
     const parameters = bind(values);
     if (sqlite?.mayRunNow(q, db)) return sqlite.executeRaw(compiled.sql, parameters);
+    if (pool && q === db) return (await pool.query<unknown[]>({ name, text: compiled.sql, values: parameters, rowMode: 'array' })).rows;
     const { rows } = await q.executeQuery<Record<string, unknown>>({ ...compiled, parameters });
     return rows.map((row) => names.map((n) => row[n]));
   };
   return { columns, run };
+}
+
+/** A prepared statement's name on PostgreSQL: the same text always has the same name, another text another. */
+function statementName(text: string): string {
+  return `cb_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
 }
 
 /** Compiles `build` once with named slots; `bind(values)` answers the parameters of one call. */
