@@ -6,7 +6,7 @@
 import { Component, Fragment, h } from 'preact';
 import type { CartController } from '../cart/state';
 import { fill } from '../i18n';
-import type { WidgetText } from '../i18n/widget';
+import type { WidgetText } from '../i18n/widget-en';
 import type { Store } from '../store';
 import { Drawer, type DrawerActions } from './Drawer';
 import { Overlay } from './Overlay';
@@ -67,7 +67,11 @@ export class App extends Component<AppProps> {
           // Hidden rather than unmounted while a dialog is open, so focus can return to this very button.
           <button class="launcher" hidden={view.drawer || !!view.overlay} aria-label={label} aria-haspopup="dialog" onClick={actions.open}>
             <Icon name="bag" size={26} />
-            {count > 0 && <span class="badge" aria-hidden="true">{count > 99 ? '99+' : count}</span>}
+            {count > 0 && (
+              <span class="badge" aria-hidden="true">
+                {count > 99 ? '99+' : count}
+              </span>
+            )}
           </button>
         )}
         {view.drawer && (
@@ -89,7 +93,9 @@ export class App extends Component<AppProps> {
             />
           </>
         )}
-        <div class="sr" role="status" aria-live="polite" aria-atomic="true">{view.announcement}</div>
+        <div class="sr" role="status" aria-live="polite" aria-atomic="true">
+          {view.announcement}
+        </div>
       </div>
     );
   }

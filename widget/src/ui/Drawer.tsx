@@ -8,7 +8,7 @@
 import { h, type JSX } from 'preact';
 import type { CartState } from '../cart/state';
 import { formatMoney } from '../cart/money';
-import { errorText, type WidgetText } from '../i18n/widget';
+import { failureText, type WidgetText } from '../i18n/widget-en';
 import { fill } from '../i18n';
 import type { CartItem } from '../net/client';
 import { Dialog } from './Dialog';
@@ -37,6 +37,8 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
   const count = cart?.item_count ?? 0;
   // How far the cart is from the store's free-shipping threshold (≤ 0: no threshold, or past it).
   const left = (cart?.free_shipping_over ?? 0) - (cart?.subtotal ?? 0);
+  const money = (amount: number) => formatMoney(amount, cart!.currency, locale);
+  const error = state.error;
   return (
     <Dialog class="drawer" labelId="cb-drawer-title">
       <div class="head">
@@ -47,21 +49,27 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
         </button>
       </div>
       <div class="body">
-        {state.error && (
+        {error && (
           <div class="error" role="alert">
             <Icon name="alert" size={18} />
-            <span>{errorText(t, state.error.code, state.error.message)}</span>
+            <span>{failureText(t, error, items)}</span>
             {state.status === 'error' && (
-              <button class="link" onClick={actions.retry}>{t.retry}</button>
+              <button class="link" onClick={actions.retry}>
+                {t.retry}
+              </button>
             )}
           </div>
         )}
         {state.status === 'loading' && (
-          <p class="empty"><span class="spinner" aria-hidden="true" /> {t.loading}</p>
+          <p class="empty">
+            <span class="spinner" aria-hidden="true" /> {t.loading}
+          </p>
         )}
         {state.status !== 'loading' && items.length === 0 && state.status !== 'error' && (
           <div class="empty">
-            <span class="empty-icon"><Icon name="bag" size={28} /></span>
+            <span class="empty-icon">
+              <Icon name="bag" size={28} />
+            </span>
             <p class="empty-title">{t.empty}</p>
             <p>{t.emptyHint}</p>
           </div>
@@ -69,7 +77,7 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
         {items.length > 0 && (
           <ul class="lines" aria-busy={state.pending > 0 ? 'true' : 'false'}>
             {items.map((item) => (
-              <Line key={item.product_id} item={item} currency={cart!.currency} t={t} locale={locale} actions={actions} />
+              <Line key={item.product_id} item={item} money={money} t={t} actions={actions} />
             ))}
           </ul>
         )}
@@ -78,13 +86,13 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
         <div class="foot">
           <div class="row">
             <span>{t.subtotal}</span>
-            <span class="num" data-subtotal="">{formatMoney(cart!.subtotal, cart!.currency, locale)}</span>
+            <span class="num" data-subtotal="">
+              {money(cart!.subtotal)}
+            </span>
           </div>
           {cart!.requires_shipping && (
             // "Shipping calculated at checkout", or how far the cart is from the store's free-shipping threshold.
-            <p class="ship-note">
-              {left > 0 ? fill(t.freeShipLeft, { amount: formatMoney(left, cart!.currency, locale) }) : t.shipAtCheckout}
-            </p>
+            <p class="ship-note">{left > 0 ? fill(t.freeShipLeft, { amount: money(left) }) : t.shipAtCheckout}</p>
           )}
           <p class="note">{t.note}</p>
           <button class="primary" onClick={actions.checkout} aria-disabled={checkingOut ? 'true' : undefined}>
@@ -99,27 +107,30 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
 
 interface LineProps {
   item: CartItem;
-  currency: string;
+  money: (amount: number) => string;
   t: WidgetText;
-  locale: string;
   actions: DrawerActions;
 }
 
-function Line({ item, currency, t, locale, actions }: LineProps): JSX.Element {
+function Line({ item, money, t, actions }: LineProps): JSX.Element {
   const name = { name: item.name };
   const set = (q: number) => actions.setQuantity(item.product_id, q);
   return (
     <li class="line" data-product-id={item.product_id}>
-      <span class="thumb" aria-hidden="true">{item.name.trim().charAt(0).toUpperCase() || '•'}</span>
+      <span class="thumb" aria-hidden="true">
+        {item.name.trim().charAt(0).toUpperCase() || '•'}
+      </span>
       <div class="info">
         <p class="name">{item.name}</p>
-        <p class="each">{fill(t.each, { price: formatMoney(item.unit_amount, currency, locale) })}</p>
+        <p class="each">{fill(t.each, { price: money(item.unit_amount) })}</p>
         <div class="controls">
           <div class="stepper" role="group" aria-label={fill(t.quantityOf, name)}>
             <button aria-label={fill(t.decrease, name)} disabled={item.quantity <= 1} onClick={() => set(item.quantity - 1)}>
               <Icon name="minus" size={16} />
             </button>
-            <span class="qty" aria-live="off">{item.quantity}</span>
+            <span class="qty" aria-live="off">
+              {item.quantity}
+            </span>
             <button aria-label={fill(t.increase, name)} disabled={item.quantity >= 99} onClick={() => set(item.quantity + 1)}>
               <Icon name="plus" size={16} />
             </button>
@@ -129,7 +140,7 @@ function Line({ item, currency, t, locale, actions }: LineProps): JSX.Element {
           </button>
         </div>
       </div>
-      <span class="total num">{formatMoney(item.line_total, currency, locale)}</span>
+      <span class="total num">{money(item.line_total)}</span>
     </li>
   );
 }
