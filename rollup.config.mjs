@@ -3,6 +3,8 @@
 //   widget.mjs   ESM for single-page apps: import { init } from '…/widget.mjs'
 //   widget.d.ts  the typings of both (init(), the API, events and payloads, window.CheckoutBest)
 //   widget.css   the widget's stylesheet; widget.js fetches it by its content-hashed name
+//   widget-de.json  the widget's German texts; widget.js carries English and fetches these (by their
+//                content-hashed name) only on a German page
 //   checkout.js  the hosted checkout page on our origin (Stripe.js is loaded at run time, never bundled)
 //   checkout.css the checkout page's stylesheet
 // Sizes are checked by `npm run size` (test/size.ts). The server serves every file under
@@ -24,11 +26,13 @@ const minifyCss = (path) =>
 const hashOf = (text) => createHash('sha256').update(text).digest('hex').slice(0, 10);
 
 const widgetCss = minifyCss('widget/src/ui/widget.css');
+/** The widget's languages besides English, each its own asset: `[file name, minified JSON]`. */
+const widgetTexts = ['de'].map((lang) => [`widget-${lang}.json`, JSON.stringify(JSON.parse(readFileSync(`widget/src/i18n/widget-${lang}.json`, 'utf8')))]);
 const checkoutCss = minifyCss('widget/src/checkout/checkout.css');
 
-/** Writes a stylesheet next to the bundle. */
+/** Writes a stylesheet (or a text file) next to the bundle. */
 const emitCss = (fileName, source) => ({
-  name: 'emit-css',
+  name: 'emit-' + fileName,
   generateBundle() {
     this.emitFile({ type: 'asset', fileName, source });
   },
@@ -46,6 +50,7 @@ const plugins = (...extra) => [
     define: {
       'process.env.NODE_ENV': '"production"',
       __WIDGET_CSS__: JSON.stringify(`widget.${hashOf(widgetCss)}.css`),
+      __WIDGET_TEXTS__: JSON.stringify(Object.fromEntries(widgetTexts.map(([file, json]) => [file.slice(7, -5), file.replace('.', `.${hashOf(json)}.`)]))),
     },
   }),
   terser({ ecma: 2020, compress: { passes: 3, pure_getters: true, unsafe_arrows: true }, format: { comments: false } }),
@@ -56,7 +61,7 @@ export default [
   {
     input: 'widget/src/index.ts',
     output: { file: 'dist/widget.js', format: 'iife', sourcemap: true },
-    plugins: plugins(emitCss('widget.css', widgetCss)),
+    plugins: plugins(emitCss('widget.css', widgetCss), ...widgetTexts.map(([file, json]) => emitCss(file, json))),
   },
   {
     input: 'widget/src/esm.ts',

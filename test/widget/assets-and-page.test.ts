@@ -52,7 +52,7 @@ describe('widget bundles', () => {
 
   it('serves every hashed asset immutable for a year, and its source map', async () => {
     const assets = createAssetStore();
-    for (const name of ['widget.js', 'widget.mjs', 'widget.css', 'checkout.js', 'checkout.css']) {
+    for (const name of ['widget.js', 'widget.mjs', 'widget.css', 'widget-de.json', 'checkout.js', 'checkout.css']) {
       const res = await fetch(`${server.url}${assets.path(name)}`);
       assert.equal(res.status, 200, name);
       assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
@@ -68,6 +68,18 @@ describe('widget bundles', () => {
   it('serves the stylesheet under the exact name compiled into widget.js', () => {
     const css = readFileSync('dist/widget.css');
     assert.ok(readFileSync('dist/widget.js', 'utf8').includes(`widget.${contentHash(css)}.css`));
+  });
+
+  it('serves the German texts as JSON under the exact name compiled into widget.js and widget.mjs', async () => {
+    const file = createAssetStore().byName('widget-de.json')!.hashed;
+    assert.equal(file, `widget-de.${contentHash(readFileSync('dist/widget-de.json'))}.json`);
+    for (const bundle of ['dist/widget.js', 'dist/widget.mjs']) assert.ok(readFileSync(bundle, 'utf8').includes(file), bundle);
+    // English is built in and German is not: a page downloads only its own language.
+    assert.ok(!readFileSync('dist/widget.js', 'utf8').includes('Warenkorb'));
+    const res = await fetch(`${server.url}/assets/${file}`);
+    assert.match(res.headers.get('content-type')!, /^application\/json/);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    assert.equal((await res.json()).cart, 'Ihr Warenkorb');
   });
 
   it('answers 404 for an asset of another build', async () => {

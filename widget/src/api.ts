@@ -5,7 +5,7 @@
 import type { CartController } from './cart/state';
 import type { Emitter, EventName, Listener, WidgetListener } from './events';
 import { fill } from './i18n';
-import { errorText, type WidgetText } from './i18n/widget';
+import { failureText, type WidgetText } from './i18n/widget-en';
 import { warn } from './log';
 import { ApiError, type Cart, type CheckoutSession } from './net/client';
 import type { View } from './ui/view';
@@ -30,6 +30,8 @@ export interface ApiContext {
   view: View;
   events: Emitter;
   t: WidgetText;
+  /** Fetches the catalog again and shows its stock on the page. */
+  refreshStock: () => void;
   /** Our server's origin: the only place the admin modal may point. */
   origin: string;
   /** Query string our frames get (`locale=…&accent=…&parent_origin=…`). */
@@ -38,10 +40,11 @@ export interface ApiContext {
   destroy: () => void;
 }
 
-/** Logs a failed operation and returns it as an ApiError. */
-export function logFailure(what: string, err: unknown): ApiError {
+/** Logs a failed operation and returns it as an ApiError; a stock refusal also refreshes the page's stock. */
+export function logFailure(what: string, err: unknown, c?: ApiContext): ApiError {
   const e = err instanceof ApiError ? err : new ApiError('internal_error', String(err));
   warn(`${what} failed: ${e.code}: ${e.message}`);
+  if (e.code === 'out_of_stock') c?.refreshStock();
   return e;
 }
 
@@ -75,7 +78,7 @@ export function createApi(c: ApiContext): WidgetApi {
       events.emit('cart:updated', next);
       return next;
     } catch (err) {
-      logFailure('add', err);
+      logFailure('add', err, ctx);
       return null;
     } finally {
       // Open either way: on failure the drawer shows why.
@@ -95,9 +98,9 @@ async function checkout(c: ApiContext): Promise<CheckoutSession | null> {
     c.events.emit('checkout:opened', { url: session.url, expires_at: session.expires_at });
     return session;
   } catch (err) {
-    const e = logFailure('checkout', err);
+    const e = logFailure('checkout', err, c);
     c.view.show({ drawer: true });
-    c.events.emit('checkout:failed', { code: e.code, message: errorText(c.t, e.code, e.message) });
+    c.events.emit('checkout:failed', { code: e.code, message: failureText(c.t, e, c.cart.getState().cart?.items) });
     return null;
   } finally {
     ui.set({ checkingOut: false });
@@ -112,7 +115,7 @@ export async function changeQuantity(c: ApiContext, productId: string, quantity:
     c.view.announce(quantity === 0 ? fill(c.t.removed, { name }) : fill(c.t.updated, { n: next?.item_count ?? 0 }));
     c.events.emit('cart:updated', next);
   } catch (err) {
-    logFailure('update', err);
+    logFailure('update', err, c);
   }
 }
 

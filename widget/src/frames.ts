@@ -15,8 +15,9 @@ export function listenToFrames(win: Window, doc: Document, shadow: ShadowRoot, c
     if (msg.type === 'checkout-best:close') close();
     else if (msg.type === 'checkout-best:back-to-cart') c.view.show({ overlay: null, drawer: true });
     else if (msg.type === 'checkout-best:checkout-completed') {
-      // The order is paid: this cart is closed on the server, so the next add starts a new one.
+      // The order is paid: this cart is closed on the server, so the next add starts a new one; its stock is sold.
       c.cart.reset();
+      c.refreshStock();
       c.events.emit('cart:updated', null);
       c.events.emit('checkout:completed', msg.order);
     } else if (msg.type === 'checkout-best:checkout-failed') c.events.emit('checkout:failed', msg.error);

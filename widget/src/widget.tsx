@@ -6,16 +6,16 @@
  */
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- `h` (and Fragment) are what the JSX pragma calls
 import { h, render } from 'preact';
-import { changeQuantity, createApi, type ApiContext, type WidgetApi } from './api';
+import { changeQuantity, createApi, logFailure, type ApiContext, type WidgetApi } from './api';
 import { createCartController } from './cart/state';
 import { createCartIdStore } from './cart/storage';
 import { createEmitter } from './events';
 import { listenToFrames } from './frames';
 import { pickLanguage } from './i18n';
-import { widgetText } from './i18n/widget';
+import { en, type WidgetText } from './i18n/widget-en';
 import { warn } from './log';
 import { createCartApi } from './net/client';
-import { listenToPage, markButton, showCountOnPage } from './page';
+import { listenToPage, markButton, showCountOnPage, showStock } from './page';
 import { App } from './ui/App';
 import { createView } from './ui/view';
 
@@ -41,15 +41,18 @@ export function createWidget(opts: WidgetOptions, doc: Document = document): Wid
   const nav = win.navigator;
   const locale = opts.locale || doc.documentElement.lang || nav.language || 'en';
   const lang = pickLanguage(opts.locale, doc.documentElement.lang, ...(nav.languages ?? [nav.language]));
-  const t = widgetText[lang] ?? widgetText.en!;
+  // English until the page's language arrives (before mount), and for any text its file lacks.
+  const t: WidgetText = { ...en };
+  const texts = __WIDGET_TEXTS__[lang];
   const accent = /^#[0-9a-f]{3,8}$/i.test(opts.accent ?? '') ? `&accent=${encodeURIComponent(opts.accent!)}` : '';
   const host = doc.createElement('div');
   host.setAttribute('data-checkout-best-root', '');
   if (opts.accent && win.CSS?.supports?.('color', opts.accent)) host.style.setProperty('--checkout-best-accent', opts.accent);
   const shadow = host.attachShadow({ mode: 'open' });
 
+  const shop = createCartApi(baseUrl, opts.storeId);
   const cart = createCartController(
-    createCartApi(baseUrl, opts.storeId),
+    shop,
     createCartIdStore(opts.storeId, () => win.localStorage),
   );
   const view = createView(doc);
@@ -59,6 +62,11 @@ export function createWidget(opts: WidgetOptions, doc: Document = document): Wid
     view,
     events: createEmitter(),
     t,
+    refreshStock: () =>
+      void shop.products().then(
+        (r) => showStock(doc, r.data, t),
+        (e) => logFailure('stock', e),
+      ),
     origin: new URL(baseUrl).origin,
     // parent_origin: our frames post to exactly this page's origin (the server accepts it only if allowed).
     frameQuery: `locale=${encodeURIComponent(locale)}${accent}&parent_origin=${encodeURIComponent(win.location.origin)}`,
@@ -99,9 +107,11 @@ export function createWidget(opts: WidgetOptions, doc: Document = document): Wid
     doc.body.appendChild(host);
     render(<App cart={cart} ui={view.ui} t={t} locale={locale} position={position} actions={actions} />, shadow);
     syncPage();
+    // Only a page with add buttons or stock notices needs the catalog; a sale changes it, so does a refusal (api.ts).
+    if (doc.querySelector('[data-checkout-best-add],[data-checkout-best-stock]')) ctx.refreshStock();
   };
-  // The UI appears once its stylesheet is in (never unstyled); the cart loads meanwhile.
-  void loadStyles(shadow, `${baseUrl}/assets/${__WIDGET_CSS__}`, win).then(() => {
+  // The UI appears once its stylesheet and its language are in (never unstyled, never half English); the cart loads meanwhile.
+  void Promise.all([loadStyles(shadow, `${baseUrl}/assets/${__WIDGET_CSS__}`, win), texts && loadTexts(t, `${baseUrl}/assets/${texts}`, win)]).then(() => {
     if (doc.body) mount();
     else doc.addEventListener('DOMContentLoaded', mount, { once: true });
   });
@@ -116,12 +126,26 @@ export function createWidget(opts: WidgetOptions, doc: Document = document): Wid
  */
 async function loadStyles(shadow: ShadowRoot, url: string, win: Window & typeof globalThis): Promise<void> {
   try {
-    const res = await win.fetch(url, { credentials: 'omit' });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const sheet = new win.CSSStyleSheet();
-    sheet.replaceSync(await res.text());
+    sheet.replaceSync(await fetchText(url, win));
     shadow.adoptedStyleSheets = [sheet];
   } catch (err) {
     warn('could not load the widget styles', err);
   }
+}
+
+/** Fetches the page's language (widget-de.json) over the English texts in `t`; if it fails, English stays. */
+async function loadTexts(t: WidgetText, url: string, win: Window & typeof globalThis): Promise<void> {
+  try {
+    Object.assign(t, JSON.parse(await fetchText(url, win)));
+  } catch (err) {
+    warn('could not load the texts', err);
+  }
+}
+
+/** One of our assets as text; throws on a failed answer. */
+async function fetchText(url: string, win: Window & typeof globalThis): Promise<string> {
+  const res = await win.fetch(url, { credentials: 'omit' });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return res.text();
 }

@@ -1,6 +1,6 @@
 /**
  * Serves the browser bundles from dist/: every file under a content-hashed, immutable URL
- * (`/assets/widget.3f9c0a1b2d.js`), plus short-cache aliases `/widget.js` and `/widget.mjs` for the
+ * (`/assets/widget.3f9c0a1b2d.js`; the widget's German texts too, `widget-de.<hash>.json`), plus short-cache aliases `/widget.js` and `/widget.mjs` for the
  * paste-in tag. Scripts and styles are public and loaded from merchants' pages, so they answer with
  * CORS `*` (needed for ESM imports, `crossorigin` tags and the widget's stylesheet fetch) and
  * Cross-Origin-Resource-Policy: cross-origin.
@@ -16,11 +16,12 @@ import { DIST_DIR } from '../paths';
 
 export { DIST_DIR };
 
-const SOURCES = ['widget.js', 'widget.mjs', 'widget.css', 'checkout.js', 'checkout.css'];
+const SOURCES = ['widget.js', 'widget.mjs', 'widget.css', 'widget-de.json', 'checkout.js', 'checkout.css'];
 const TYPES: Record<string, string> = {
   js: 'application/javascript; charset=utf-8',
   mjs: 'application/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
+  json: 'application/json; charset=utf-8',
   map: 'application/json; charset=utf-8',
 };
 const LONG_CACHE = 'public, max-age=31536000, immutable';

@@ -24,9 +24,17 @@ export class ApiError extends Error {
     readonly code: ClientErrorCode,
     message: string,
     readonly status = 0,
+    /** The answer's other fields: `available` and `product_id` of out_of_stock, `param` of a refused field. */
+    readonly info: Partial<ErrorBody['error']> = {},
   ) {
     super(message);
   }
+}
+
+/** A product of the public catalog, as the widget reads it; `available` null: unlimited. */
+export interface Product {
+  id: string;
+  available: number | null;
 }
 
 /** The subset of fetch the client needs; tests may pass their own. */
@@ -47,11 +55,9 @@ export async function requestJson<T>(fetchFn: Fetch, url: string, method = 'GET'
   }
   // Any JSON may come back from a proxy in between: nothing of ErrorBody is taken for granted.
   const data = (await res.json().catch(() => null)) as { error?: Partial<ErrorBody['error']> } | null;
-  if (!res.ok) {
-    const e = data?.error;
-    throw new ApiError((e?.code as ErrorCode | undefined) ?? `http_${res.status}`, e?.message ?? `Request failed (${res.status})`, res.status);
-  }
-  return data as T;
+  if (res.ok) return data as T;
+  const e = data?.error ?? {};
+  throw new ApiError((e.code as ErrorCode | undefined) ?? `http_${res.status}`, e.message ?? `Request failed (${res.status})`, res.status, e);
 }
 
 /** The cart API of one store, as the widget uses it. */
@@ -64,17 +70,25 @@ export interface CartApi {
   startCheckout(id: string): Promise<CheckoutSession>;
 }
 
+/** The cart API plus what the widget asks besides the cart controller's operations: the catalog's stock. */
+export interface ShopApi extends CartApi {
+  /** The store's active products with what is left of each. */
+  products(): Promise<{ data: Product[] }>;
+}
+
 /** Builds the cart API client for `storeId` on the server at `baseUrl`. */
-export function createCartApi(baseUrl: string, storeId: string, fetchFn: Fetch = (u, i) => fetch(u, i)): CartApi {
+export function createCartApi(baseUrl: string, storeId: string, fetchFn: Fetch = (u, i) => fetch(u, i)): ShopApi {
   const api = baseUrl + '/api';
+  const store = `${api}/stores/${encodeURIComponent(storeId)}`;
   const cart = (id: string) => `${api}/carts/${encodeURIComponent(id)}`;
   const item = (id: string, p: string) => `${cart(id)}/items/${encodeURIComponent(p)}`;
   return {
-    createCart: () => requestJson(fetchFn, `${api}/stores/${encodeURIComponent(storeId)}/carts`, 'POST', {}),
+    createCart: () => requestJson(fetchFn, store + '/carts', 'POST', {}),
     getCart: (id) => requestJson(fetchFn, cart(id)),
     addItem: (id, product_id, quantity) => requestJson(fetchFn, `${cart(id)}/items`, 'POST', { product_id, quantity }),
     setQuantity: (id, p, quantity) => requestJson(fetchFn, item(id, p), 'PATCH', { quantity }),
     removeItem: (id, p) => requestJson(fetchFn, item(id, p), 'DELETE'),
     startCheckout: (id) => requestJson(fetchFn, `${cart(id)}/checkout`, 'POST', {}),
+    products: () => requestJson(fetchFn, store + '/products'),
   };
 }

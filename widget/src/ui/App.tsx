@@ -6,7 +6,7 @@
 import { Component, Fragment, h } from 'preact';
 import type { CartController } from '../cart/state';
 import { fill } from '../i18n';
-import type { WidgetText } from '../i18n/widget';
+import type { WidgetText } from '../i18n/widget-en';
 import type { Store } from '../store';
 import { Drawer, type DrawerActions } from './Drawer';
 import { Overlay } from './Overlay';

@@ -8,7 +8,7 @@
 import { h, type JSX } from 'preact';
 import type { CartState } from '../cart/state';
 import { formatMoney } from '../cart/money';
-import { errorText, type WidgetText } from '../i18n/widget';
+import { failureText, type WidgetText } from '../i18n/widget-en';
 import { fill } from '../i18n';
 import type { CartItem } from '../net/client';
 import { Dialog } from './Dialog';
@@ -37,6 +37,8 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
   const count = cart?.item_count ?? 0;
   // How far the cart is from the store's free-shipping threshold (≤ 0: no threshold, or past it).
   const left = (cart?.free_shipping_over ?? 0) - (cart?.subtotal ?? 0);
+  const money = (amount: number) => formatMoney(amount, cart!.currency, locale);
+  const error = state.error;
   return (
     <Dialog class="drawer" labelId="cb-drawer-title">
       <div class="head">
@@ -47,10 +49,10 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
         </button>
       </div>
       <div class="body">
-        {state.error && (
+        {error && (
           <div class="error" role="alert">
             <Icon name="alert" size={18} />
-            <span>{errorText(t, state.error.code, state.error.message)}</span>
+            <span>{failureText(t, error, items)}</span>
             {state.status === 'error' && (
               <button class="link" onClick={actions.retry}>
                 {t.retry}
@@ -75,7 +77,7 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
         {items.length > 0 && (
           <ul class="lines" aria-busy={state.pending > 0 ? 'true' : 'false'}>
             {items.map((item) => (
-              <Line key={item.product_id} item={item} currency={cart!.currency} t={t} locale={locale} actions={actions} />
+              <Line key={item.product_id} item={item} money={money} t={t} actions={actions} />
             ))}
           </ul>
         )}
@@ -85,12 +87,12 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
           <div class="row">
             <span>{t.subtotal}</span>
             <span class="num" data-subtotal="">
-              {formatMoney(cart!.subtotal, cart!.currency, locale)}
+              {money(cart!.subtotal)}
             </span>
           </div>
           {cart!.requires_shipping && (
             // "Shipping calculated at checkout", or how far the cart is from the store's free-shipping threshold.
-            <p class="ship-note">{left > 0 ? fill(t.freeShipLeft, { amount: formatMoney(left, cart!.currency, locale) }) : t.shipAtCheckout}</p>
+            <p class="ship-note">{left > 0 ? fill(t.freeShipLeft, { amount: money(left) }) : t.shipAtCheckout}</p>
           )}
           <p class="note">{t.note}</p>
           <button class="primary" onClick={actions.checkout} aria-disabled={checkingOut ? 'true' : undefined}>
@@ -105,13 +107,12 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
 
 interface LineProps {
   item: CartItem;
-  currency: string;
+  money: (amount: number) => string;
   t: WidgetText;
-  locale: string;
   actions: DrawerActions;
 }
 
-function Line({ item, currency, t, locale, actions }: LineProps): JSX.Element {
+function Line({ item, money, t, actions }: LineProps): JSX.Element {
   const name = { name: item.name };
   const set = (q: number) => actions.setQuantity(item.product_id, q);
   return (
@@ -121,7 +122,7 @@ function Line({ item, currency, t, locale, actions }: LineProps): JSX.Element {
       </span>
       <div class="info">
         <p class="name">{item.name}</p>
-        <p class="each">{fill(t.each, { price: formatMoney(item.unit_amount, currency, locale) })}</p>
+        <p class="each">{fill(t.each, { price: money(item.unit_amount) })}</p>
         <div class="controls">
           <div class="stepper" role="group" aria-label={fill(t.quantityOf, name)}>
             <button aria-label={fill(t.decrease, name)} disabled={item.quantity <= 1} onClick={() => set(item.quantity - 1)}>
@@ -139,7 +140,7 @@ function Line({ item, currency, t, locale, actions }: LineProps): JSX.Element {
           </button>
         </div>
       </div>
-      <span class="total num">{formatMoney(item.line_total, currency, locale)}</span>
+      <span class="total num">{money(item.line_total)}</span>
     </li>
   );
 }
