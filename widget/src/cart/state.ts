@@ -25,6 +25,8 @@ export interface CartController {
   setQuantity(productId: string, quantity: number): Promise<Cart | null>;
   remove(productId: string): Promise<Cart | null>;
   startCheckout(): Promise<CheckoutSession>;
+  /** Applies a discount code (null removes it); a refusal is returned, not thrown nor kept in the state: the field shows it. */
+  discount(code: string | null): Promise<Cart | ApiError | null>;
   /** Forgets the cart (after a completed checkout the next add starts a new one). */
   reset(): void;
 }
@@ -133,9 +135,7 @@ export function createCartController(api: CartApi, ids: CartIdStore): CartContro
     load: () => run(async () => accept(await fetchSaved())),
     add: (productId, quantity = 1) => run(() => onCart((id) => api.addItem(id, productId, quantity))),
     setQuantity: (productId, quantity) =>
-      quantity <= 0
-        ? edit(productId, 0, (id) => api.removeItem(id, productId))
-        : edit(productId, quantity, (id) => api.setQuantity(id, productId, quantity)),
+      quantity <= 0 ? edit(productId, 0, (id) => api.removeItem(id, productId)) : edit(productId, quantity, (id) => api.setQuantity(id, productId, quantity)),
     remove: (productId) => edit(productId, 0, (id) => api.removeItem(id, productId)),
     startCheckout: () =>
       run(async () => {
@@ -152,6 +152,7 @@ export function createCartController(api: CartApi, ids: CartIdStore): CartContro
           throw err;
         }
       }),
+    discount: (code) => run(async () => state.cart && api.discount(state.cart.id, code).then(accept, (e: ApiError) => e)),
     reset() {
       ids.clear();
       set({ cart: null, status: 'ready', error: null });
