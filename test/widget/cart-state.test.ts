@@ -37,6 +37,7 @@ function memoryCartApi() {
       return answer(id);
     },
     getCart: async (id) => (await tick(), answer(id)),
+    discount: async () => Promise.reject(new ApiError('discount_not_found', 'Discount not found', 422)),
     async addItem(id, p, q) {
       await tick();
       answer(id);

@@ -51,7 +51,11 @@ describe('texts', () => {
   });
 
   it('has every English text in German, for the widget and the checkout page', () => {
-    assert.deepEqual(Object.keys(widgetText.de!).sort(), Object.keys(widgetText.en!).sort());
+    // German may have more: it translates refusals that English shows in the server's own words.
+    assert.deepEqual(
+      Object.keys(widgetText.en!).filter((k) => !(k in widgetText.de!)),
+      [],
+    );
     for (const lang of ['de', 'fr'] as const) {
       assert.deepEqual(Object.keys(checkoutText[lang]).sort(), Object.keys(checkoutText.en).sort());
     }

@@ -101,6 +101,7 @@ export function createWidget(opts: WidgetOptions, doc: Document = document): Wid
     setQuantity: (p: string, q: number) => void changeQuantity(ctx, p, q),
     checkout: () => void api.checkout(),
     retry: () => void api.getCart(),
+    discount: (code: string | null) => cart.discount(code),
   };
   const position = POSITIONS.includes(opts.position ?? '') ? opts.position! : 'bottom-right';
   const mount = () => {
@@ -111,7 +112,15 @@ export function createWidget(opts: WidgetOptions, doc: Document = document): Wid
     if (doc.querySelector('[data-checkout-best-add],[data-checkout-best-stock]')) ctx.refreshStock();
   };
   // The UI appears once its stylesheet and its language are in (never unstyled, never half English); the cart loads meanwhile.
-  void Promise.all([loadStyles(shadow, `${baseUrl}/assets/${__WIDGET_CSS__}`, win), texts && loadTexts(t, `${baseUrl}/assets/${texts}`, win)]).then(() => {
+  // The stylesheet is adopted as a constructable stylesheet: unlike a <style> element it is not blocked by a page CSP
+  // without 'unsafe-inline', and the merchant's CSP only needs our origin in connect-src (which the cart API needs anyway).
+  const styles = loadAsset(baseUrl, __WIDGET_CSS__, win, (css) => {
+    const sheet = new win.CSSStyleSheet();
+    sheet.replaceSync(css);
+    shadow.adoptedStyleSheets = [sheet];
+  });
+  // The page's language over the English texts in `t` (a bad file leaves English: JSON.parse throws into the catch).
+  void Promise.all([styles, texts && loadAsset(baseUrl, texts, win, (json) => Object.assign(t, JSON.parse(json) as Partial<WidgetText>))]).then(() => {
     if (doc.body) mount();
     else doc.addEventListener('DOMContentLoaded', mount, { once: true });
   });
@@ -120,32 +129,16 @@ export function createWidget(opts: WidgetOptions, doc: Document = document): Wid
 }
 
 /**
- * Fetches the widget CSS and adopts it as a constructable stylesheet: unlike a <style> element it is
- * not blocked by a page CSP without 'unsafe-inline', and the merchant's CSP only needs our origin in
- * connect-src (which the cart API needs anyway).
+ * Fetches one of our assets (`/assets/<hashed name>`) and hands its text to `use`; a failure is logged and
+ * the widget goes on without it (unstyled, or in English).
  */
-async function loadStyles(shadow: ShadowRoot, url: string, win: Window & typeof globalThis): Promise<void> {
-  try {
-    const sheet = new win.CSSStyleSheet();
-    sheet.replaceSync(await fetchText(url, win));
-    shadow.adoptedStyleSheets = [sheet];
-  } catch (err) {
-    warn('could not load the widget styles', err);
-  }
-}
-
-/** Fetches the page's language (widget-de.json) over the English texts in `t`; if it fails, English stays. */
-async function loadTexts(t: WidgetText, url: string, win: Window & typeof globalThis): Promise<void> {
-  try {
-    Object.assign(t, JSON.parse(await fetchText(url, win)));
-  } catch (err) {
-    warn('could not load the texts', err);
-  }
-}
-
-/** One of our assets as text; throws on a failed answer. */
-async function fetchText(url: string, win: Window & typeof globalThis): Promise<string> {
-  const res = await win.fetch(url, { credentials: 'omit' });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return res.text();
+function loadAsset(baseUrl: string, file: string, win: Window & typeof globalThis, use: (text: string) => void): Promise<void> {
+  return win
+    .fetch(`${baseUrl}/assets/${file}`, { credentials: 'omit' })
+    .then((res) => {
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return res.text();
+    })
+    .then(use)
+    .catch((err) => warn(`could not load ${file}`, err));
 }

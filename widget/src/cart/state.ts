@@ -25,6 +25,8 @@ export interface CartController {
   setQuantity(productId: string, quantity: number): Promise<Cart | null>;
   remove(productId: string): Promise<Cart | null>;
   startCheckout(): Promise<CheckoutSession>;
+  /** Applies a discount code (null removes it); a refusal is returned, not thrown nor kept in the state: the field shows it. */
+  discount(code: string | null): Promise<Cart | ApiError | null>;
   /** Forgets the cart (after a completed checkout the next add starts a new one). */
   reset(): void;
 }
@@ -150,6 +152,7 @@ export function createCartController(api: CartApi, ids: CartIdStore): CartContro
           throw err;
         }
       }),
+    discount: (code) => run(async () => state.cart && api.discount(state.cart.id, code).then(accept, (e: ApiError) => e)),
     reset() {
       ids.clear();
       set({ cart: null, status: 'ready', error: null });

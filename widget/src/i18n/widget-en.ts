@@ -7,7 +7,11 @@
 import type { ApiError, CartItem } from '../net/client';
 import { fill } from './index';
 
-/** English: built into widget.js, and what any text a language file lacks falls back to. */
+/**
+ * English: built into widget.js, and what any text a language file lacks falls back to. The refusals of a
+ * discount code (and rate_limited), and network_error, are the client's or server's own English messages, which name the amounts; other
+ * languages translate them in their files.
+ */
 export const en = {
   cart: 'Your cart',
   openCart: 'Open cart',
@@ -36,13 +40,14 @@ export const en = {
   openNewTab: 'Open in a new tab',
   adminTitle: 'Connect payments',
   connected: 'Stripe connected.',
+  code: 'Discount code',
+  apply: 'Apply',
+  total: 'Total',
   soldOut: 'Sold out',
   left: 'Only {n} left',
   error_out_of_stock: 'Only {n} of {name} left.',
   error_store_not_connected: 'Store not connected to Stripe. The shop cannot take payments yet.',
-  error_network_error: 'Could not reach the store. Check your connection.',
   error_product_not_found: 'This product is not available any more.',
-  error_cart_empty: 'Your cart is empty.',
   error_default: 'Something went wrong. Please try again.',
 };
 

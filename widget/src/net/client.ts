@@ -51,7 +51,8 @@ export async function requestJson<T>(fetchFn: Fetch, url: string, method = 'GET'
       credentials: 'omit',
     });
   } catch {
-    throw new ApiError('network_error', 'Could not reach the store, check your connection');
+    // The English text the widget shows (other languages translate error_network_error).
+    throw new ApiError('network_error', 'Could not reach the store. Check your connection.');
   }
   // Any JSON may come back from a proxy in between: nothing of ErrorBody is taken for granted.
   const data = (await res.json().catch(() => null)) as { error?: Partial<ErrorBody['error']> } | null;
@@ -68,6 +69,8 @@ export interface CartApi {
   setQuantity(id: string, productId: string, quantity: number): Promise<Cart>;
   removeItem(id: string, productId: string): Promise<Cart>;
   startCheckout(id: string): Promise<CheckoutSession>;
+  /** Applies a discount code to the cart; null removes the applied one. */
+  discount(id: string, code: string | null): Promise<Cart>;
 }
 
 /** The cart API plus what the widget asks besides the cart controller's operations: the catalog's stock. */
@@ -89,6 +92,7 @@ export function createCartApi(baseUrl: string, storeId: string, fetchFn: Fetch =
     setQuantity: (id, p, quantity) => requestJson(fetchFn, item(id, p), 'PATCH', { quantity }),
     removeItem: (id, p) => requestJson(fetchFn, item(id, p), 'DELETE'),
     startCheckout: (id) => requestJson(fetchFn, `${cart(id)}/checkout`, 'POST', {}),
+    discount: (id, code) => requestJson(fetchFn, `${cart(id)}/discount`, code ? 'POST' : 'DELETE', code ? { code } : undefined),
     products: () => requestJson(fetchFn, store + '/products'),
   };
 }

@@ -66,7 +66,7 @@ export class App extends Component<AppProps> {
         {view.launcher && (
           // Hidden rather than unmounted while a dialog is open, so focus can return to this very button.
           <button class="launcher" hidden={view.drawer || !!view.overlay} aria-label={label} aria-haspopup="dialog" onClick={actions.open}>
-            <Icon name="bag" size={26} />
+            <Icon name="bag" />
             {count > 0 && (
               <span class="badge" aria-hidden="true">
                 {count > 99 ? '99+' : count}

@@ -1,16 +1,19 @@
 /** @jsxRuntime classic */
 /** @jsx h */
+/** @jsxFrag Fragment */
 /**
- * The cart drawer: lines with steppers, subtotal, checkout, and the loading/empty/error states. Its buttons
- * carry no `type`: only inside a form would the default (submit) do anything.
+ * The cart drawer: lines with steppers, a discount code, subtotal (discount and total once a code applies),
+ * checkout, and the loading/empty/error states. Its buttons carry no `type`: only inside a form (the code's)
+ * does the default (submit) do anything.
  */
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- `h` (and Fragment) are what the JSX pragma calls
-import { h, type JSX } from 'preact';
+import { Fragment, h, type JSX } from 'preact';
 import type { CartState } from '../cart/state';
 import { formatMoney } from '../cart/money';
 import { failureText, type WidgetText } from '../i18n/widget-en';
 import { fill } from '../i18n';
-import type { CartItem } from '../net/client';
+import type { ApiError, Cart, CartItem } from '../net/client';
+import { CodeField } from './CodeField';
 import { Dialog } from './Dialog';
 import { Icon } from './icons';
 
@@ -20,6 +23,8 @@ export interface DrawerActions {
   setQuantity: (productId: string, quantity: number) => void;
   checkout: () => void;
   retry: () => void;
+  /** Applies a discount code (null removes it): the cart, or the refusal. */
+  discount: (code: string | null) => Promise<Cart | ApiError | null>;
 }
 
 interface DrawerProps {
@@ -39,6 +44,7 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
   const left = (cart?.free_shipping_over ?? 0) - (cart?.subtotal ?? 0);
   const money = (amount: number) => formatMoney(amount, cart!.currency, locale);
   const error = state.error;
+  const off = cart?.discount;
   return (
     <Dialog class="drawer" labelId="cb-drawer-title">
       <div class="head">
@@ -51,7 +57,7 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
       <div class="body">
         {error && (
           <div class="error" role="alert">
-            <Icon name="alert" size={18} />
+            <Icon name="alert" />
             <span>{failureText(t, error, items)}</span>
             {state.status === 'error' && (
               <button class="link" onClick={actions.retry}>
@@ -68,14 +74,14 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
         {state.status !== 'loading' && items.length === 0 && state.status !== 'error' && (
           <div class="empty">
             <span class="empty-icon">
-              <Icon name="bag" size={28} />
+              <Icon name="bag" />
             </span>
             <p class="empty-title">{t.empty}</p>
             <p>{t.emptyHint}</p>
           </div>
         )}
         {items.length > 0 && (
-          <ul class="lines" aria-busy={state.pending > 0 ? 'true' : 'false'}>
+          <ul class="lines" aria-busy={state.pending > 0}>
             {items.map((item) => (
               <Line key={item.product_id} item={item} money={money} t={t} actions={actions} />
             ))}
@@ -84,19 +90,37 @@ export function Drawer({ state, t, locale, actions, checkingOut }: DrawerProps):
       </div>
       {items.length > 0 && (
         <div class="foot">
+          {!off && <CodeField t={t} apply={actions.discount} />}
           <div class="row">
             <span>{t.subtotal}</span>
             <span class="num" data-subtotal="">
               {money(cart!.subtotal)}
             </span>
           </div>
+          {off && (
+            // The applied code as a chip that removes it, what it takes off, and the total.
+            <>
+              <div class="row off">
+                <button class="chip" aria-label={`${t.remove} ${off.code}`} onClick={() => void actions.discount(null)}>
+                  {off.code} ×
+                </button>
+                <span class="num">−{money(off.amount)}</span>
+              </div>
+              <div class="row">
+                <span>{t.total}</span>
+                <span class="num" data-total="">
+                  {money(cart.total)}
+                </span>
+              </div>
+            </>
+          )}
           {cart!.requires_shipping && (
             // "Shipping calculated at checkout", or how far the cart is from the store's free-shipping threshold.
             <p class="ship-note">{left > 0 ? fill(t.freeShipLeft, { amount: money(left) }) : t.shipAtCheckout}</p>
           )}
           <p class="note">{t.note}</p>
-          <button class="primary" onClick={actions.checkout} aria-disabled={checkingOut ? 'true' : undefined}>
-            {checkingOut ? <span class="spinner" aria-hidden="true" /> : <Icon name="lock" size={18} />}
+          <button class="primary" onClick={actions.checkout} aria-disabled={checkingOut || undefined}>
+            {checkingOut ? <span class="spinner" aria-hidden="true" /> : <Icon name="lock" />}
             <span>{t.checkout}</span>
           </button>
         </div>
@@ -126,13 +150,13 @@ function Line({ item, money, t, actions }: LineProps): JSX.Element {
         <div class="controls">
           <div class="stepper" role="group" aria-label={fill(t.quantityOf, name)}>
             <button aria-label={fill(t.decrease, name)} disabled={item.quantity <= 1} onClick={() => set(item.quantity - 1)}>
-              <Icon name="minus" size={16} />
+              <Icon name="minus" />
             </button>
             <span class="qty" aria-live="off">
               {item.quantity}
             </span>
             <button aria-label={fill(t.increase, name)} disabled={item.quantity >= 99} onClick={() => set(item.quantity + 1)}>
-              <Icon name="plus" size={16} />
+              <Icon name="plus" />
             </button>
           </div>
           <button class="remove" aria-label={fill(t.removeItem, name)} onClick={() => set(0)}>

@@ -26,11 +26,11 @@ export class Overlay extends Component<OverlayProps, { loaded: boolean }> {
         <div class="panel">
           <div class="bar">
             <span class="bar-icon">
-              <Icon name="lock" size={16} />
+              <Icon name="lock" />
             </span>
             <h2 id="cb-ov-title">{title}</h2>
             <a class="newtab" href={url} target="_blank" rel="noopener">
-              {newTabLabel} <Icon name="external" size={14} />
+              {newTabLabel} <Icon name="external" />
             </a>
             <button class="x" aria-label={closeLabel} onClick={onClose}>
               <Icon name="close" />

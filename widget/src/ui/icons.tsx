@@ -17,10 +17,10 @@ const paths = {
   alert: 'M12 8v5m0 3v.5M12 3l9.5 17h-19z',
 };
 
-/** One icon by name; decorative, so hidden from assistive technology. */
-export function Icon({ name, size = 20 }: { name: keyof typeof paths; size?: number }): JSX.Element {
+/** One icon by name; decorative, so hidden from assistive technology. Its size is widget.css's (20px unless its place says). */
+export function Icon({ name }: { name: keyof typeof paths }): JSX.Element {
   return (
-    <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true">
+    <svg viewBox="0 0 24 24" aria-hidden="true">
       <path d={paths[name]} />
     </svg>
   );
