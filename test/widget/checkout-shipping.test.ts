@@ -233,7 +233,12 @@ describe('checkout page with shipping', () => {
       // Pressing Pay anyway (it stays focusable) charges nothing: the server is asked again and refuses again.
       await fillCard(page, '4242 4242 4242 4242', null);
       await payButton(page).focus();
+      // The alert is already on screen: wait for the server's second refusal and for the attempt to end, or the
+      // address typed next would reach that attempt's flush and be paid for.
+      const refusedAgain = page.waitForResponse((r) => r.url().endsWith('/details') && r.request().method() === 'POST' && r.status() === 422);
       await page.keyboard.press('Enter');
+      await refusedAgain;
+      await page.locator('.pay-form[aria-busy="false"]').waitFor();
       await page.locator('.element-address + .form-error[role="alert"]').waitFor();
       assert.equal(await page.getByRole('heading', { name: /thank you/i }).count(), 0);
       // Back to a country it ships to: the message goes, Pay comes back.
