@@ -33,6 +33,12 @@ export interface Config {
    */
   shutdownDelayMs?: number;
   /**
+   * How long an idle keep-alive connection stays open. It must outlast the idle timeout of the load balancer in
+   * front (60 s on AWS ALB and GCP, nginx's upstream keepalive_timeout 60 s), or the balancer may send a
+   * request on a connection this server is closing, and the shopper gets a 502.
+   */
+  keepAliveTimeoutMs?: number;
+  /**
    * The platform-webhook delivery worker (platform-webhooks/worker.ts): `enabled: false` keeps it from
    * starting (a server started for tests that drive it themselves); the rest override its settings.
    */
@@ -86,6 +92,12 @@ const envSchema = z.object({
     .min(0)
     .max(600_000, 'must be at most 600000 (10 minutes)')
     .default(0),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(1000, 'must be at least 1000 (1 second)')
+    .max(600_000, 'must be at most 600000 (10 minutes)')
+    .default(65_000),
   MASTER_KEY: z.string().optional(),
   MASTER_KEYS_PREVIOUS: z.string().default(''),
   INTERNAL_SECRET: z.string().optional(),
@@ -151,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined>, warn: Config
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
     webhookDelivery: { timeoutMs: e.WEBHOOK_TIMEOUT_MS },
     rateLimits: {
       connectPerMinute: e.RATE_LIMIT_CONNECT_PER_MINUTE,

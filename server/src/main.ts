@@ -49,6 +49,10 @@ async function start(): Promise<void> {
     if (stopping) res.setHeader('Connection', 'close');
     void handle(req, res);
   });
+  // Idle keep-alive connections outlast the load balancer's own idle timeout (config.ts); the headers of a
+  // request on such a connection must be allowed as long, or Node would cut it before the keep-alive ends.
+  server.keepAliveTimeout = config.keepAliveTimeoutMs ?? 65_000;
+  server.headersTimeout = server.keepAliveTimeout + 1000;
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     deps.logger.info({ host: config.host, port, public_url: config.publicUrl, env: config.env }, 'checkout-best listening');

@@ -60,7 +60,15 @@ export interface AppUnderTest {
 }
 
 /** Starts `count` app processes on `database` (DATABASE_PATH or DATABASE_URL settings) and waits until all are healthy. */
-export async function startApp(opts: { count: number; database: Record<string, string>; stripeUrl: string; dir: string; name: string }): Promise<AppUnderTest> {
+export async function startApp(opts: {
+  count: number;
+  database: Record<string, string>;
+  stripeUrl: string;
+  dir: string;
+  name: string;
+  /** Node options before the script (profile.ts adds --cpu-prof). */
+  nodeArgs?: string[];
+}): Promise<AppUnderTest> {
   const internalSecret = randomBytes(24).toString('base64url');
   const env = childEnv({
     NODE_ENV: 'production',
@@ -85,7 +93,7 @@ export async function startApp(opts: { count: number; database: Record<string, s
     await Promise.all(
       ports.map(async (port, i) => {
         const log = join(opts.dir, `${opts.name}-${i + 1}.log`);
-        const child = spawnNode(`${opts.name} app ${i + 1}`, START_ARGS, { ...env, PORT: String(port) }, log);
+        const child = spawnNode(`${opts.name} app ${i + 1}`, [...(opts.nodeArgs ?? []), ...START_ARGS], { ...env, PORT: String(port) }, log);
         instances.push(child);
         await waitForHealth(child, `http://127.0.0.1:${port}`, log);
       }),

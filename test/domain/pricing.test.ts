@@ -62,6 +62,7 @@ describe('a stored cart priced from the catalog as it is now', () => {
     store_ships: true,
     free_shipping_over: 4000,
     discount: null,
+    allowed_origins: ['https://shop.example'],
     ...over,
   });
 

@@ -183,4 +183,26 @@ describe('catalog and carts', () => {
     assert.equal(gone.status, 404);
     assert.equal(gone.headers.get('access-control-allow-origin'), '*');
   });
+
+  it("reads a cart's CORS with the cart: a quantity change too, and an origin the platform adds counts at once", async () => {
+    const cart = (await call(server.url, 'POST', `/api/stores/${storeId}/carts`)).body;
+    await call(server.url, 'POST', `/api/carts/${cart.id}/items`, { product_id: 'tee', quantity: 1 });
+    const patch = (origin: string) => call(server.url, 'PATCH', `/api/carts/${cart.id}/items/tee`, { quantity: 2 }, { Origin: origin });
+    const get = (origin: string) => call(server.url, 'GET', `/api/carts/${cart.id}`, undefined, { Origin: origin });
+    assert.equal((await patch(SHOP_ORIGIN)).headers.get('access-control-allow-origin'), SHOP_ORIGIN);
+    const late = 'https://new-domain.example';
+    assert.equal((await patch(late)).headers.get('access-control-allow-origin'), null);
+    assert.equal((await get(late)).headers.get('access-control-allow-origin'), null);
+    const patched = await internal(server, 'PATCH', `/api/internal/stores/${storeId}`, { allowed_origins: [SHOP_ORIGIN, late] });
+    assert.equal(patched.status, 200);
+    try {
+      const read = await get(late);
+      assert.equal(read.status, 200);
+      assert.equal(read.headers.get('access-control-allow-origin'), late);
+      assert.equal((await patch(late)).headers.get('access-control-allow-origin'), late);
+    } finally {
+      await internal(server, 'PATCH', `/api/internal/stores/${storeId}`, { allowed_origins: [SHOP_ORIGIN] });
+    }
+    assert.equal((await get(late)).headers.get('access-control-allow-origin'), null, 'and a removed one at once');
+  });
 });

@@ -26,6 +26,8 @@ describe('loadConfig', () => {
     assert.deepEqual(c.internalSecrets, [secret, 'second-secret-value-xyz']);
     assert.equal(Buffer.from(c.masterKey).toString('base64'), masterKey);
     assert.equal(c.stripeApiUrl, 'https://api.stripe.com');
+    assert.equal(c.keepAliveTimeoutMs, 65_000, "idle connections outlast a load balancer's 60 s by default");
+    assert.equal(loadConfig({ ...prod, KEEP_ALIVE_TIMEOUT_MS: '120000' }).keepAliveTimeoutMs, 120_000);
   });
 
   it('stops a production start without MASTER_KEY, INTERNAL_SECRET or an https PUBLIC_URL', () => {
@@ -68,6 +70,8 @@ describe('loadConfig', () => {
       [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY/],
       [{ NODE_ENV: 'staging' }, /NODE_ENV/],
       [{ INTERNAL_SECRET: 'short' }, /INTERNAL_SECRET must be at least 16/],
+      [{ KEEP_ALIVE_TIMEOUT_MS: '500' }, /KEEP_ALIVE_TIMEOUT_MS must be at least 1000/],
+      [{ KEEP_ALIVE_TIMEOUT_MS: 'forever' }, /KEEP_ALIVE_TIMEOUT_MS/],
     ];
     for (const [env, pattern] of cases) {
       assert.throws(

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -105,6 +106,40 @@ describe('the server process (npm start)', () => {
     const log = output();
     assert.match(log, /"msg":"stopping: not ready; finishing open requests"/);
     assert.ok(log.indexOf('"msg":"stopped"') > log.indexOf('"msg":"stopping'), 'stopped after draining');
+  });
+
+  it('keeps an idle keep-alive connection open for KEEP_ALIVE_TIMEOUT_MS, then closes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cb-main-'));
+    const child = spawn(process.execPath, MAIN, {
+      env: { ...baseEnv(), PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'db.sqlite'), KEEP_ALIVE_TIMEOUT_MS: '2000' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const { port } = await listening(child);
+      const socket = connect(port, '127.0.0.1');
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (c: string) => (received += c));
+      const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(performance.now())));
+      const answers = (n: number) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no answer ${n}: ${received}`)), 10_000);
+          const check = () => (received.split('HTTP/1.1 200').length > n ? (clearTimeout(timer), resolve()) : setTimeout(check, 10));
+          check();
+        });
+      const ask = () => socket.write('GET /healthz HTTP/1.1\r\nHost: shop\r\n\r\n');
+      ask();
+      await answers(1);
+      // Idle for 1.2 s (a balancer's connection between two shoppers): still open, the next request rides on it.
+      await new Promise((r) => setTimeout(r, 1200));
+      ask();
+      await answers(2);
+      const idleSince = performance.now();
+      const idleMs = (await closed) - idleSince;
+      assert.ok(idleMs >= 1500 && idleMs < 4500, `closed after ${Math.round(idleMs)} ms idle, not Node's 5 s`);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it('upgrades the v1 boxes of an existing database to v2 (bound to store, purpose and row) before it listens', async () => {

@@ -340,8 +340,9 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
   });
 
   describe('carts', () => {
-    it('stores a new empty open cart at version 0 and names its store; an unknown cart reads null', async () => {
-      const store = await newStore();
+    it('stores a new empty open cart at version 0 and names its store and its origins; an unknown cart reads null', async () => {
+      const origins = ['https://shop.example', 'https://www.shop.example'];
+      const store = (await a.stores.create({ id: uid('st_'), name: 'Conformance Shop', allowed_origins: origins, default_currency: 'usd' }))!;
       const id = uid('cart_');
       const cart = await a.carts.create({ id, storeId: store.id, currency: 'eur', expiresAt: clock.now() + HOUR });
       assert.deepEqual(cart, {
@@ -357,11 +358,12 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
         store_ships: false,
         free_shipping_over: null,
         discount: null,
+        allowed_origins: origins,
       });
       assert.deepEqual(await b.carts.get(id), cart);
-      assert.equal(await b.carts.storeIdOf(id), store.id);
+      assert.deepEqual(await b.carts.ownerOf(id), { store_id: store.id, allowed_origins: origins });
       assert.equal(await a.carts.get(uid()), null);
-      assert.equal(await a.carts.storeIdOf(uid()), null);
+      assert.equal(await a.carts.ownerOf(uid()), null);
       assert.deepEqual(await a.carts.getWithProduct(uid(), 'tee'), { cart: null, product: null });
     });
 

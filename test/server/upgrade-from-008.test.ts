@@ -303,7 +303,7 @@ async function readThroughPort(storage: Storage) {
     activeProducts: await storage.catalog.listProducts(STORE, { activeOnly: true }),
     currency: await storage.catalog.currencyOf(STORE),
     cart: await storage.carts.get(CART),
-    cartStore: await storage.carts.storeIdOf(CART),
+    cartOwner: await storage.carts.ownerOf(CART),
     checkout: await storage.checkouts.get(CHECKOUT),
     checkoutByToken: await storage.checkouts.findByTokenHash('hash_legacy_008'),
     order: await storage.orders.get(ORDER),
@@ -502,8 +502,9 @@ describe(`upgrading a database of the release at migration 008 (${TEST_ENGINE})`
         store_ships: false,
         discount: null,
         free_shipping_over: null,
+        allowed_origins: ORIGINS,
       });
-      assert.equal(r.cartStore, STORE);
+      assert.deepEqual(r.cartOwner, { store_id: STORE, allowed_origins: ORIGINS });
 
       // The paid session: columns of 009/010 read with their defaults (subtotal = amount, no shipping, no details).
       assert.deepEqual(r.checkout, {

@@ -121,6 +121,11 @@ export async function getOpenCart(deps: CartDeps, cartId: string): Promise<Cart>
   return requireOpen(await findCart(deps, cartId));
 }
 
+/** A stored cart (read by the caller) priced now, if it is open; the same refusals as getOpenCart. */
+export function openCart(record: CartRecord | null, now: number): Cart {
+  return requireOpen(priceCart(record, now));
+}
+
 function requireOpen(cart: Cart | null): Cart {
   if (!cart) throw errors.cartNotFound();
   if (cart.status !== 'open') throw errors.cartClosed();

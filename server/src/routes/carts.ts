@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps';
 import { errors } from '../errors';
 import { readBody } from '../http/body';
 import { paramOf } from '../http/params';
-import { addItem, createCart, findCart, getOpenCart, removeItem, setQuantity, type Cart } from '../payments/carts';
+import { addItem, createCart, findCart, openCart, removeItem, setQuantity, type Cart } from '../payments/carts';
 import { applyDiscount, applyDiscountBody, removeDiscount } from '../payments/cart-discount';
 import { CART_ID_PATTERN } from '../payments/ids';
 import { DEFAULT_MAX_QUANTITY } from '../payments/money';
@@ -60,9 +60,15 @@ function sendJson(ctx: Context, value: unknown): void {
   ctx.body = JSON.stringify(value);
 }
 
-/** The store of the cart in the path, looked up once per request (CORS and the rate limits share it). */
-const cartStoreOf = oncePerRequest((deps: AppDeps, ctx: Context) =>
-  CART_ID_PATTERN.test(paramOf(ctx, 'id')) ? deps.storage.carts.storeIdOf(paramOf(ctx, 'id')) : null,
+/** The owner of the cart in the path and its allowed origins, one statement once per request (CORS and the rate limits share it). */
+const cartOwnerOf = oncePerRequest((deps: AppDeps, ctx: Context) =>
+  CART_ID_PATTERN.test(paramOf(ctx, 'id')) ? deps.storage.carts.ownerOf(paramOf(ctx, 'id')) : null,
+);
+const cartStoreOf = async (deps: AppDeps, ctx: Context) => (await cartOwnerOf(deps, ctx))?.store_id ?? null;
+
+/** The stored cart of a GET, read once (one statement that brings the store's origins too): CORS and the answer share it. */
+const cartRecordOf = oncePerRequest((deps: AppDeps, ctx: Context) =>
+  CART_ID_PATTERN.test(paramOf(ctx, 'id')) ? deps.storage.carts.get(paramOf(ctx, 'id')) : null,
 );
 
 /** The cart of a checkout request, read once per request (the limit and the route share it). */
@@ -115,7 +121,9 @@ export const HOT_CART_ROUTES = [
 export function cartsRouter(deps: AppDeps, codeGuesses: CodeGuessLimit): Router {
   const router = new Router({ sensitive: true });
   const byStore = storeCors(deps, (ctx) => paramOf(ctx, 'store_id').toLowerCase() || null);
-  const byCart = storeCors(deps, (ctx) => cartStoreOf(deps, ctx));
+  const byCart = cartCors(async (ctx) => (await cartOwnerOf(deps, ctx))?.allowed_origins ?? null);
+  // GET cart (the hottest request): its one cart read answers CORS too.
+  const byCartRead = cartCors(async (ctx) => (await cartRecordOf(deps, ctx))?.allowed_origins ?? null);
   const limits = cartLimits(deps);
 
   router.options('/api/stores/:store_id/carts', byStore);
@@ -126,8 +134,8 @@ export function cartsRouter(deps: AppDeps, codeGuesses: CodeGuessLimit): Router 
   });
 
   router.options('/api/carts/:id', byCart);
-  router.get('/api/carts/:id', byCart, async (ctx) => {
-    sendJson(ctx, cartAnswer(await getOpenCart(deps, cartIdOf(ctx))));
+  router.get('/api/carts/:id', byCartRead, async (ctx) => {
+    sendJson(ctx, cartAnswer(openCart(await cartRecordOf(deps, ctx), deps.clock.now())));
   });
 
   router.options('/api/carts/:id/items', byCart);
@@ -176,13 +184,18 @@ export function cartsRouter(deps: AppDeps, codeGuesses: CodeGuessLimit): Router 
  * widget can tell "start a new cart" from a network failure, and it reveals nothing.
  */
 export function storeCors(deps: Pick<AppDeps, 'storage'>, storeIdOf: (ctx: Context) => string | null | Promise<string | null>) {
+  return cartCors(async (ctx) => {
+    const storeId = await storeIdOf(ctx);
+    const store = storeId ? await deps.storage.stores.get(storeId) : null;
+    return store ? store.allowed_origins : null;
+  });
+}
+
+/** The same CORS, given the owning store's allowed origins directly (null: no such cart or store, so '*'). */
+function cartCors(originsOf: (ctx: Context) => Promise<string[] | null>) {
   return cors({
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     headers: ['Content-Type'],
-    origins: async (ctx) => {
-      const storeId = await storeIdOf(ctx);
-      const store = storeId ? await deps.storage.stores.get(storeId) : null;
-      return store ? store.allowed_origins : '*';
-    },
+    origins: async (ctx) => (await originsOf(ctx)) ?? '*',
   });
 }

@@ -291,6 +291,14 @@ export interface CartRecord {
   free_shipping_over: number | null;
   /** The discount the shopper applied, read in the same statement (null: none). */
   discount: AppliedDiscount | null;
+  /** The store's allowed origins, read in the same statement: CORS for the cart read needs no other. */
+  allowed_origins: string[];
+}
+
+/** Whose a cart is, and which origins may read it. */
+export interface CartOwner {
+  store_id: string;
+  allowed_origins: string[];
 }
 
 /** What a session keeps of its discount: the terms it was priced with, whatever the platform changes later. */
@@ -341,8 +349,8 @@ export interface CartsRepository {
    * if the cart is still open and at `version`; false (nothing written) otherwise, and the caller re-reads.
    */
   setDiscount(cartId: string, version: number, discountId: string | null): Promise<boolean>;
-  /** The owning store of a cart (for CORS), without loading the cart. */
-  storeIdOf(cartId: string): Promise<string | null>;
+  /** The owning store of a cart and the origins it allows (for CORS and the per-store limits), one statement, without loading the cart. */
+  ownerOf(cartId: string): Promise<CartOwner | null>;
   /** Deletes carts whose expiry has passed (and cart claims whose TTL has run out); returns how many carts. */
   purgeExpired(): Promise<number>;
   /**

@@ -37,6 +37,7 @@ const isBusy = (err: unknown) => (err as { code?: string } | null)?.code === 'SQ
 /** The one connection, its statement cache and who holds it. */
 export class SqliteConnection implements DatabaseConnection {
   readonly #statements = new Map<string, BetterSqlite3.Statement>();
+  readonly #rawStatements = new Map<string, BetterSqlite3.Statement>();
   #held = false;
   #closed = false;
   readonly #waiting: (() => void)[] = [];
@@ -87,13 +88,16 @@ export class SqliteConnection implements DatabaseConnection {
   }
 
   #statement(sqlText: string, raw: boolean): BetterSqlite3.Statement {
-    const key = raw ? `raw:${sqlText}` : sqlText;
-    let stmt = this.#statements.get(key);
+    // Keyed by the SQL text itself, one map per row shape: a precompiled statement passes the same string object
+    // every time, whose hash V8 keeps, while a key built per call ("raw:" + text) was hashed anew over its
+    // kilobytes on every query.
+    const cache = raw ? this.#rawStatements : this.#statements;
+    let stmt = cache.get(sqlText);
     if (!stmt) {
-      if (this.#statements.size >= STATEMENT_CACHE) this.#statements.clear();
+      if (cache.size >= STATEMENT_CACHE) cache.clear();
       stmt = this.database.prepare(sqlText);
       if (raw) stmt.raw(true);
-      this.#statements.set(key, stmt);
+      cache.set(sqlText, stmt);
     }
     return stmt;
   }

@@ -30,6 +30,7 @@ export function cartReads(db: Kysely<Database>, dialect: Dialect) {
         'c.expires_at',
         eb('s.shipping_json', 'is not', null).as('store_ships'),
         's.free_shipping_over',
+        's.allowed_origins',
         'ci.product_id',
         'ci.quantity',
         'ci.added_at',

@@ -81,7 +81,9 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
   );
 
   // Precompiled: every cart request looks its store up once (CORS and the rate limits).
-  const storeOf = precompileRows<{ cartId: string }, { store_id: string }>(db, (p) => db.selectFrom('carts').select('store_id').where('id', '=', p('cartId')));
+  const ownerOf = precompileRows<{ cartId: string }, { store_id: string; allowed_origins: string }>(db, (p) =>
+    db.selectFrom('carts as c').innerJoin('stores as s', 's.id', 'c.store_id').select(['c.store_id', 's.allowed_origins']).where('c.id', '=', p('cartId')),
+  );
 
   const writeLine = async (w: CartLineWrite): Promise<boolean> => {
     const values: WriteValues = { ...w, now: clock.now() };
@@ -122,7 +124,10 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
         .executeTakeFirst();
       return r.numUpdatedRows === 1n;
     },
-    storeIdOf: async (cartId) => ((await storeOf.run({ cartId }))[0]?.[0] as string | undefined) ?? null,
+    ownerOf: async (cartId) => {
+      const row = (await ownerOf.run({ cartId }))[0];
+      return row ? { store_id: row[0] as string, allowed_origins: originsOf(row[1] as string) } : null;
+    },
     purgeExpired: () =>
       dialect.transaction(db, async (trx) => {
         const now = clock.now();
@@ -201,7 +206,13 @@ function cartOf(cartId: string, rows: RawRow[], dialect: Dialect, { of }: Reader
     store_ships: dialect.isTrue(of(first, 'store_ships')),
     free_shipping_over: of(first, 'free_shipping_over'),
     discount: discountOf(first, dialect, of),
+    allowed_origins: originsOf(of(first, 'allowed_origins')),
   };
+}
+
+/** A store's allowed_origins column (JSON text; a cart whose store is gone allows none). */
+function originsOf(json: string | null): string[] {
+  return json ? (JSON.parse(json) as string[]) : [];
 }
 
 /** The applied discount of a cart read's row (null when the cart has none). */
