@@ -102,6 +102,22 @@ describe('the shared Stripe client', () => {
     assert.equal(emu.requests.length, from, 'nothing was sent');
   });
 
+  it("names the caller's own code in a failed call's stack, as stripe-node does, though no stack is formatted on success", async () => {
+    const a = emu.createAccount('Stack');
+    const stripe = createStripeFactory(settings).forKey(a.keys.test.secret);
+    const retrieveMissingIntent = () => stripe.paymentIntents.retrieve('pi_doesnotexist');
+    const err = (await retrieveMissingIntent().catch((e: unknown) => e)) as Error & { type?: string };
+    assert.equal(err.type, 'StripeInvalidRequestError');
+    const [own, site] = err.stack!.split('\nOriginating from:\n');
+    assert.ok(own && site, err.stack);
+    assert.match(site, /retrieveMissingIntent/, 'the call site is the test function');
+    assert.doesNotMatch(site, /withLazyCallSite|RequestSender/);
+    // And success leaves stack traces as they were for everything else.
+    assert.ok(Error.stackTraceLimit > 0);
+    assert.ok((await stripe.paymentIntents.create({ amount: 100, currency: 'usd' })).id.startsWith('pi_'));
+    assert.ok(new Error('x').stack!.split('\n').length > 1);
+  });
+
   it("refuses a call that tries to bring its own key in the options instead of the view's", async () => {
     const a = emu.createAccount('View A');
     const b = emu.createAccount('View B');

@@ -6,7 +6,7 @@
  */
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
-import type { CartRecord, LineProduct } from '../storage/port';
+import type { CartRecord, CartWithProduct, LineProduct } from '../storage/port';
 import type { CartDiscount } from '../wire';
 import { cartDiscountOf, discountRefusal, freezeDiscount, type SessionDiscount } from './discount-rules';
 import { newCartId } from './ids';
@@ -140,10 +140,10 @@ export function addItem(deps: CartDeps, cartId: string, productId: string, quant
   });
 }
 
-/** Sets a line's quantity; 0 removes it. */
-export function setQuantity(deps: CartDeps, cartId: string, productId: string, quantity: number): Promise<Cart> {
+/** Sets a line's quantity; 0 removes it. `read`: the cart with the product as the caller already read it (the first attempt's read). */
+export function setQuantity(deps: CartDeps, cartId: string, productId: string, quantity: number, read?: Promise<CartWithProduct>): Promise<Cart> {
   if (quantity === 0) return removeItem(deps, cartId, productId);
-  return changeLine(deps, cartId, productId, () => quantity);
+  return changeLine(deps, cartId, productId, () => quantity, read);
 }
 
 /** Removes a line (removing a line that is not there changes nothing but the idle timer). */
@@ -164,10 +164,17 @@ export async function removeItem(deps: CartDeps, cartId: string, productId: stri
  * Reads the cart with the product, decides the line's new quantity with `decide(current, product)`, checks the
  * store's rules and writes it if nothing changed meanwhile; answers the cart as written.
  */
-async function changeLine(deps: CartDeps, cartId: string, productId: string, decide: (current: number, product: LineProduct) => number): Promise<Cart> {
+async function changeLine(
+  deps: CartDeps,
+  cartId: string,
+  productId: string,
+  decide: (current: number, product: LineProduct) => number,
+  read?: Promise<CartWithProduct>,
+): Promise<Cart> {
   for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
     const now = deps.clock.now();
-    const { cart: record, product } = await deps.storage.carts.getWithProduct(cartId, productId);
+    // A read older than this request is never passed in; a write it allowed that lost the race reads again.
+    const { cart: record, product } = await (attempt === 0 && read ? read : deps.storage.carts.getWithProduct(cartId, productId));
     const cart = requireOpen(priceCart(record, now));
     if (!product || !product.active) throw errors.productNotFound(productId);
     const current = cart.items.find((l) => l.product_id === productId)?.quantity ?? 0;

@@ -32,21 +32,24 @@ export type InFlight = Map<string, Promise<unknown>>;
  * session, so retries by stripe-node, parallel requests, other processes and a restart after a crash
  * all get the same intent back from Stripe. At most one live intent per cart: see one-live-intent.ts.
  */
-export async function ensurePaymentIntent(deps: AppDeps, inFlight: InFlight, token: string): Promise<PaymentIntentAnswer> {
-  let checkout = await findLiveCheckout(deps, token);
+export async function ensurePaymentIntent(deps: AppDeps, inFlight: InFlight, live: Checkout): Promise<PaymentIntentAnswer> {
+  let checkout = live;
   const conn = await requireUsableConnection(deps, checkout.store_id);
   if (conn.livemode !== checkout.livemode) throw errors.checkoutModeChanged();
-  // The cart was paid through another session (a second tab): this one must not take a second payment.
-  if (checkout.status === 'open' && (await findCart(deps, checkout.cart_id))?.status === 'closed') throw errors.cartClosed();
-  if (checkout.superseded_at !== null) throw errors.checkoutSuperseded();
-  if (!checkout.payment_intent_id) {
+  let clientSecret: string | undefined;
+  if (checkout.payment_intent_id) {
+    // The cart was paid through another session (a second tab): this one must not take a second payment.
+    if (checkout.status === 'open' && (await findCart(deps, checkout.cart_id))?.status === 'closed') throw errors.cartClosed();
+    if (checkout.superseded_at !== null) throw errors.checkoutSuperseded();
+  } else {
+    // No intent yet: createIntent reads the session and its cart again under the cart's claim, and refuses there.
     const id = checkout.id;
     const cartId = checkout.cart_id;
-    checkout = await once(inFlight, id, () => withCartClaim(deps, cartId, () => createIntent(deps, id)));
+    ({ checkout, clientSecret } = await once(inFlight, id, () => withCartClaim(deps, cartId, () => createIntent(deps, id))));
   }
   return {
     payment_intent_id: checkout.payment_intent_id!,
-    client_secret: await clientSecretOf(deps, checkout),
+    client_secret: clientSecret ?? (await clientSecretOf(deps, checkout)),
     publishable_key: conn.publishable_key,
     amount: checkout.amount,
     currency: checkout.currency,
@@ -63,10 +66,11 @@ function once<T>(inFlight: InFlight, key: string, run: () => Promise<T>): Promis
   return pending;
 }
 
-async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout> {
+/** The session with its intent, and the intent's client_secret when this call created it (no need to open the box just sealed). */
+async function createIntent(deps: AppDeps, checkoutId: string): Promise<{ checkout: Checkout; clientSecret?: string }> {
   // Re-read under the cart's claim: another request may have attached an intent or superseded this session.
   const checkout = (await deps.storage.checkouts.get(checkoutId))!;
-  if (checkout.payment_intent_id) return checkout;
+  if (checkout.payment_intent_id) return { checkout };
   if (checkout.superseded_at !== null) throw errors.checkoutSuperseded();
   if ((await findCart(deps, checkout.cart_id))?.status === 'closed') throw errors.cartClosed();
   await cancelOtherLiveIntents(deps, checkout).catch(mapPaymentError);
@@ -87,12 +91,13 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<Checkout
       { idempotencyKey: paymentIntentIdempotencyKey(checkout.id) },
     );
   }).catch(mapPaymentError);
-  return await deps.storage.checkouts.attachPaymentIntent(
+  const stored = await deps.storage.checkouts.attachPaymentIntent(
     checkout.id,
     pi.id,
     deps.sealer.seal(clientSecretBinding(checkout), pi.client_secret ?? ''),
     accountId,
   );
+  return stored.payment_intent_id === pi.id && pi.client_secret ? { checkout: stored, clientSecret: pi.client_secret } : { checkout: stored };
 }
 
 /**

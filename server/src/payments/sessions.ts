@@ -85,7 +85,12 @@ export function isExpired(deps: Pick<AppDeps, 'clock'>, checkout: Checkout): boo
 
 /** A session that may still start or resume a payment: 410 once its time is up. */
 export async function findLiveCheckout(deps: Pick<AppDeps, 'storage' | 'clock'>, token: string): Promise<Checkout> {
-  const checkout = await findCheckout(deps, token);
+  return requireLive(deps, await findCheckout(deps, token));
+}
+
+/** The session of a token the caller already looked up (null: none), if it is live: 404 and 410 as findLiveCheckout. */
+export function requireLive(deps: Pick<AppDeps, 'clock'>, checkout: Checkout | null): Checkout {
+  if (!checkout) throw errors.checkoutNotFound();
   if (isExpired(deps, checkout)) throw errors.checkoutExpired();
   return checkout;
 }

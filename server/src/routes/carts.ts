@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
@@ -14,6 +14,7 @@ import type { CodeGuessLimit } from '../security/code-guess-limit';
 import { cors } from '../security/cors';
 import { oncePerRequest, rateLimitsOf, shopperLimit } from '../security/rate-limit';
 import { retryAfterSeconds, takeFromStoreBudget } from '../security/store-budget';
+import type { CartOwner, CartWithProduct } from '../storage/port';
 import type { CartView } from '../wire';
 import { STORE_ID_PATTERN } from '../connect/stores';
 import { loadStore } from './stores-view';
@@ -60,10 +61,21 @@ function sendJson(ctx: Context, value: unknown): void {
   ctx.body = JSON.stringify(value);
 }
 
-/** The owner of the cart in the path and its allowed origins, one statement once per request (CORS and the rate limits share it). */
-const cartOwnerOf = oncePerRequest((deps: AppDeps, ctx: Context) =>
-  CART_ID_PATTERN.test(paramOf(ctx, 'id')) ? deps.storage.carts.ownerOf(paramOf(ctx, 'id')) : null,
-);
+/**
+ * A quantity change's first read (the cart with the product, one statement), made before CORS: CORS, the rate
+ * limits and the write share it (routes/carts.ts `readLineFirst`), so the second-hottest request reads once.
+ */
+const lineReads = new WeakMap<Context, Promise<CartWithProduct>>();
+
+/** The owner of the cart in the path and its allowed origins, once per request (CORS and the rate limits share it). */
+const cartOwnerOf = oncePerRequest(async (deps: AppDeps, ctx: Context): Promise<CartOwner | null> => {
+  const line = lineReads.get(ctx);
+  if (line) {
+    const { cart } = await line;
+    return cart && { store_id: cart.store_id, allowed_origins: cart.allowed_origins };
+  }
+  return CART_ID_PATTERN.test(paramOf(ctx, 'id')) ? deps.storage.carts.ownerOf(paramOf(ctx, 'id')) : null;
+});
 const cartStoreOf = async (deps: AppDeps, ctx: Context) => (await cartOwnerOf(deps, ctx))?.store_id ?? null;
 
 /** The stored cart of a GET, read once (one statement that brings the store's origins too): CORS and the answer share it. */
@@ -147,11 +159,16 @@ export function cartsRouter(deps: AppDeps, codeGuesses: CodeGuessLimit): Router 
     ctx.body = cartAnswer(await addItem(deps, id, body.product_id, quantity));
   });
 
+  const readLineFirst: Middleware = async (ctx, next) => {
+    const id = paramOf(ctx, 'id');
+    if (CART_ID_PATTERN.test(id)) lineReads.set(ctx, deps.storage.carts.getWithProduct(id, paramOf(ctx, 'product_id')));
+    await next();
+  };
   router.options('/api/carts/:id/items/:product_id', byCart);
-  router.patch('/api/carts/:id/items/:product_id', byCart, limits.items, async (ctx) => {
+  router.patch('/api/carts/:id/items/:product_id', readLineFirst, byCart, limits.items, async (ctx) => {
     const id = cartIdOf(ctx);
     const body = await readBody(ctx, setQuantityBody);
-    sendJson(ctx, cartAnswer(await setQuantity(deps, id, ctx.params.product_id, quantityOf(body.quantity, null))));
+    sendJson(ctx, cartAnswer(await setQuantity(deps, id, ctx.params.product_id, quantityOf(body.quantity, null), lineReads.get(ctx))));
   });
   router.delete('/api/carts/:id/items/:product_id', byCart, limits.items, async (ctx) => {
     ctx.body = cartAnswer(await removeItem(deps, cartIdOf(ctx), ctx.params.product_id));

@@ -8,7 +8,7 @@ import { paramOf } from '../http/params';
 import { CHECKOUT_TOKEN_PATTERN, hashToken } from '../payments/ids';
 import { completeCheckout, ensurePaymentIntent, type InFlight } from '../payments/payment';
 import { parseDetailsInput, saveCheckoutDetails } from '../payments/details';
-import { findLiveCheckout, loadCheckoutView } from '../payments/sessions';
+import { findLiveCheckout, loadCheckoutView, requireLive } from '../payments/sessions';
 import { findCart } from '../payments/carts';
 import { oncePerRequest, rateLimitsOf, shopperLimit, UNCOUNTED } from '../security/rate-limit';
 import { retryAfterSeconds, takeFromStoreBudget } from '../security/store-budget';
@@ -67,7 +67,8 @@ export function checkoutApiRouter(deps: AppDeps, codeGuesses: CodeGuessLimit): R
   });
 
   router.post('/api/checkout/:token/payment-intent', limitIntents, async (ctx) => {
-    ctx.body = await ensurePaymentIntent(deps, inFlight, ctx.params.token);
+    // The session the limit read (one lookup per request).
+    ctx.body = await ensurePaymentIntent(deps, inFlight, requireLive(deps, await checkoutOf(ctx)));
   });
 
   // Email, address and rate: the server reprices the session and updates its PaymentIntent before answering.

@@ -295,6 +295,12 @@ export interface CartRecord {
   allowed_origins: string[];
 }
 
+/** A cart read with one product of its store (a line write's read). */
+export interface CartWithProduct {
+  cart: CartRecord | null;
+  product: LineProduct | null;
+}
+
 /** Whose a cart is, and which origins may read it. */
 export interface CartOwner {
   store_id: string;
@@ -335,7 +341,7 @@ export interface CartsRepository {
   /** The cart with its lines, or null (expired carts too, until purged: expiry is the domain's call). */
   get(cartId: string): Promise<CartRecord | null>;
   /** The cart and, in the same read, the store's product `productId` (null when unknown). */
-  getWithProduct(cartId: string, productId: string): Promise<{ cart: CartRecord | null; product: LineProduct | null }>;
+  getWithProduct(cartId: string, productId: string): Promise<CartWithProduct>;
   /**
    * Compare-and-set: writes the line and the cart's currency and expiry and bumps the version, only if the
    * cart is still open and still at `version`. False (nothing written) when another change came first: the

@@ -112,20 +112,22 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
       if (row) return { status: 'saved', checkout: toCheckout(row) };
       return { status: 'changed', checkout: await byId(db, d.id) };
     },
-    attachPaymentIntent: (id, paymentIntentId, clientSecretSealed, accountId) =>
-      tx(async (trx) => {
-        await trx
-          .updateTable('checkouts')
-          .set((eb) => ({
-            payment_intent_id: paymentIntentId,
-            sealed_client_secret: clientSecretSealed,
-            account_id: eb.fn.coalesce(eb.val(accountId ?? null), eb.ref('account_id')),
-          }))
-          .where('id', '=', id)
-          .where('payment_intent_id', 'is', null)
-          .execute();
-        return (await byId(trx, id))!;
-      }),
+    // One statement when it wins (UPDATE … RETURNING); a loser reads the winner's row back. The id is never
+    // unset once written, so the read needs no transaction with the UPDATE.
+    attachPaymentIntent: async (id, paymentIntentId, clientSecretSealed, accountId) => {
+      const won = await db
+        .updateTable('checkouts')
+        .set((eb) => ({
+          payment_intent_id: paymentIntentId,
+          sealed_client_secret: clientSecretSealed,
+          account_id: eb.fn.coalesce(eb.val(accountId ?? null), eb.ref('account_id')),
+        }))
+        .where('id', '=', id)
+        .where('payment_intent_id', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      return won ? toCheckout(won) : (await byId(db, id))!;
+    },
     // One statement each below: straight to the pool.
     sealClientSecret: async (id, sealed) =>
       void (await db.updateTable('checkouts').set({ sealed_client_secret: sealed, client_secret: null }).where('id', '=', id).execute()),
