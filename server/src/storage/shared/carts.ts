@@ -85,6 +85,23 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
     db.selectFrom('carts as c').innerJoin('stores as s', 's.id', 'c.store_id').select(['c.store_id', 's.allowed_origins']).where('c.id', '=', p('cartId')),
   );
 
+  // Precompiled: every payment intent claims its cart and releases it.
+  type ClaimValues = { cartId: string; owner: string; now: number; expiresAt: number };
+  const claimCart = precompile<ClaimValues, never>(db, (p: (name: keyof ClaimValues) => never) =>
+    db
+      .insertInto('cart_claims')
+      .values({ cart_id: p('cartId'), owner: p('owner'), expires_at: p('expiresAt') })
+      .onConflict((oc) =>
+        oc
+          .column('cart_id')
+          .doUpdateSet((eb) => ({ owner: eb.ref('excluded.owner'), expires_at: eb.ref('excluded.expires_at') }))
+          .where((eb) => eb.or([eb('cart_claims.owner', '=', eb.ref('excluded.owner')), eb('cart_claims.expires_at', '<=', p('now'))])),
+      ),
+  );
+  const releaseCart = precompile<{ cartId: string; owner: string }, never>(db, (p) =>
+    db.deleteFrom('cart_claims').where('cart_id', '=', p('cartId')).where('owner', '=', p('owner')),
+  );
+
   const writeLine = async (w: CartLineWrite): Promise<boolean> => {
     const values: WriteValues = { ...w, now: clock.now() };
     if (w.keepVersion) return (await setQuantity(values)).numAffectedRows === 1n;
@@ -138,19 +155,9 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
     // committed claim (ON CONFLICT re-checks the WHERE against it), so exactly one caller gets the row.
     claim: async (cartId, owner, ttlMs) => {
       const now = clock.now();
-      const r = await db
-        .insertInto('cart_claims')
-        .values({ cart_id: cartId, owner, expires_at: now + ttlMs })
-        .onConflict((oc) =>
-          oc
-            .column('cart_id')
-            .doUpdateSet((eb) => ({ owner: eb.ref('excluded.owner'), expires_at: eb.ref('excluded.expires_at') }))
-            .where((eb) => eb.or([eb('cart_claims.owner', '=', eb.ref('excluded.owner')), eb('cart_claims.expires_at', '<=', now)])),
-        )
-        .executeTakeFirst();
-      return r.numInsertedOrUpdatedRows === 1n;
+      return (await claimCart({ cartId, owner, now, expiresAt: now + ttlMs })).numAffectedRows === 1n;
     },
-    releaseClaim: async (cartId, owner) => void (await db.deleteFrom('cart_claims').where('cart_id', '=', cartId).where('owner', '=', owner).execute()),
+    releaseClaim: async (cartId, owner) => void (await releaseCart({ cartId, owner })),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../../clock';
 import { Rollback, type Dialect } from '../db/dialect';
+import { precompile } from '../db/precompile';
 import type { CheckoutsTable, Database } from '../db/schema';
 import type { CheckoutsRepository, NewCheckoutResult } from '../port';
 import { toCheckout } from '../rows';
@@ -24,7 +25,15 @@ import { reserveDiscount } from './discount-limits';
 export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect, clock: Clock): CheckoutsRepository {
   const tx = <T>(work: (trx: Kysely<Database>) => Promise<T>) => dialect.transaction(db, work);
   const map = (row: Selectable<CheckoutsTable> | undefined) => (row ? toCheckout(row) : null);
-  const byId = async (q: Kysely<Database>, id: string) => map(await q.selectFrom('checkouts').selectAll().where('id', '=', id).executeTakeFirst());
+  // Precompiled (db/precompile.ts): a payment intent, the checkout page and its details each read the session.
+  const sessionById = precompile<{ id: string }, Selectable<CheckoutsTable>>(db, (p) => db.selectFrom('checkouts').selectAll().where('id', '=', p('id')));
+  const sessionByToken = precompile<{ tokenHash: string }, Selectable<CheckoutsTable>>(db, (p) =>
+    db.selectFrom('checkouts').selectAll().where('token_hash', '=', p('tokenHash')),
+  );
+  const openWithIntentForCart = precompile<{ cartId: string }, Selectable<CheckoutsTable>>(db, (p) =>
+    db.selectFrom('checkouts').selectAll().where('status', '=', 'open').where('cart_id', '=', p('cartId')).where('payment_intent_id', 'is not', null),
+  );
+  const byId = async (q: Kysely<Database>, id: string) => map((await sessionById({ id }, q)).rows[0]);
   const open = () => db.selectFrom('checkouts').selectAll().where('status', '=', 'open');
 
   return {
@@ -88,7 +97,7 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
         return { status: 'created', checkout: (await byId(trx, n.id))! };
       }),
     get: (id) => byId(db, id),
-    findByTokenHash: async (tokenHash) => map(await db.selectFrom('checkouts').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()),
+    findByTokenHash: async (tokenHash) => map((await sessionByToken({ tokenHash })).rows[0]),
     saveDetails: async (d) => {
       const row = await db
         .updateTable('checkouts')
@@ -172,8 +181,7 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
       if (storeId) q = q.where('store_id', '=', storeId);
       return (await q.orderBy('created_at').execute()).map(toCheckout);
     },
-    listOpenWithIntentForCart: async (cartId) =>
-      (await open().where('cart_id', '=', cartId).where('payment_intent_id', 'is not', null).execute()).map(toCheckout),
+    listOpenWithIntentForCart: async (cartId) => (await openWithIntentForCart({ cartId })).rows.map(toCheckout),
     purgeAbandoned: async (before) => {
       // Expired reservations (of stock and of limited codes) no longer count; deleting them keeps the tables small.
       await db.deleteFrom('stock_reservations').where('expires_at', '<', before).execute();

@@ -41,8 +41,11 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
     row ? { ...row, livemode: dialect.isTrue(row.livemode) } : null;
   const toRetired = (row: Selectable<RetiredConnectionsTable>): RetiredConnection => ({ ...row, livemode: dialect.isTrue(row.livemode) });
   const toEvent = (row: Selectable<StoreEventsTable>): StoreEvent => ({ ...row, livemode: row.livemode === null ? null : dialect.isTrue(row.livemode) });
-  const getConnection = async (q: Kysely<Database>, storeId: string) =>
-    toConnection(await q.selectFrom('stripe_connections').select(CONN_COLUMNS).where('store_id', '=', storeId).executeTakeFirst());
+  // Precompiled: every Stripe call reads the store's connection (and its sealed key).
+  const connectionOf = precompile<{ storeId: string }, Selectable<StripeConnectionsTable>>(db, (p) =>
+    db.selectFrom('stripe_connections').select(CONN_COLUMNS).where('store_id', '=', p('storeId')),
+  );
+  const getConnection = async (q: Kysely<Database>, storeId: string) => toConnection((await connectionOf({ storeId }, q)).rows[0]);
   const getStore = async (q: Kysely<Database>, id: string, lock = false) =>
     toStore(
       await q
