@@ -26,7 +26,6 @@ import { createSealedValuesRepository } from '../shared/sealed';
 import { createStoresRepository } from '../shared/stores';
 import { createTaxSettingsRepository } from '../shared/tax-settings';
 import { createTaxTransactionsRepository } from '../shared/tax-transactions';
-import { startCheckpointer } from './checkpointer';
 import { migrations } from './migrations';
 
 export type { SqliteDatabase };
@@ -49,7 +48,7 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
 }
 
 /** Builds the storage port over an open database. */
-export function createSqliteStorage(file: SqliteDatabase, clock: Clock, stopCheckpointer: () => Promise<void> = () => Promise.resolve()): Storage {
+export function createSqliteStorage(file: SqliteDatabase, clock: Clock): Storage {
   const db = kyselyOverSqlite(file);
   return {
     stores: createStoresRepository(db, sqlite, clock),
@@ -67,17 +66,13 @@ export function createSqliteStorage(file: SqliteDatabase, clock: Clock, stopChec
     webhookDeliveries: createWebhookDeliveriesRepository(db, sqlite, clock),
     health: healthProbe(file),
     // Waits for the connection: a transaction still running finishes first.
-    close: async () => {
-      await stopCheckpointer();
-      await sqliteConnectionOf(db)!.close();
-    },
+    close: () => sqliteConnectionOf(db)!.close(),
   };
 }
 
-/** Opens the file and builds the port over it, with its WAL checkpoints in a worker thread (checkpointer.ts). */
+/** Opens the file and builds the port over it. */
 export function openSqliteStorage(path: string, clock: Clock): Storage {
-  const file = openDatabase(path);
-  return createSqliteStorage(file, clock, path === ':memory:' ? undefined : startCheckpointer(path, file));
+  return createSqliteStorage(openDatabase(path), clock);
 }
 
 /** The ids of the migrations recorded in the database (none for a file never migrated). Read-only. */
