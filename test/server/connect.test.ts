@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { webhookSecretBinding } from '../../server/src/crypto/bindings';
-import { startTestServer, submitConnectForm, type TestServer } from '../support/app';
+import { postConnectForm, startTestServer, submitConnectForm, type TestServer } from '../support/app';
 import { MINIMUM_CHARGE } from '../../server/src/stripe/minimum-charge';
 import { MINIMUMS as EMULATOR_MINIMUMS } from '../../emulator/src/amounts';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index';
@@ -163,7 +163,11 @@ describe('the signed connect form', () => {
     const acct = emu.createAccount('Double Submit');
     const store = await server.createStore({ name: 'Double' });
     const link = await server.connectLink(store.id);
-    const results = await Promise.all([postJson(link, acct.keys.test), postJson(link, acct.keys.test)]);
+    // The form is open in two tabs, and both are submitted at once (GET first: a burnt link's form answers 403).
+    const form = await fetch(link);
+    assert.equal(form.status, 200);
+    await form.text();
+    const results = await Promise.all([postConnectForm(link, acct.keys.test, 'application/json'), postConnectForm(link, acct.keys.test, 'application/json')]);
     assert.deepEqual(results.map((r) => r.status).sort(), [303, 403]);
     const endpoints = emu.requests.filter((r) => r.accountId === acct.id && r.path.startsWith('/v1/webhook_endpoints'));
     const created = endpoints.filter((r) => r.method === 'POST').length;

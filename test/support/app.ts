@@ -314,6 +314,11 @@ export async function submitConnectForm(url: string, keys: KeyPair, accept = 'te
   const form = await fetch(url);
   if (form.status !== 200) throw new Error(`connect form answered ${form.status}`);
   await form.text();
+  return postConnectForm(url, keys, accept);
+}
+
+/** Posts the connect form of `url` with the keys (the form already open in the browser). */
+export function postConnectForm(url: string, keys: KeyPair, accept = 'text/html'): Promise<Response> {
   const u = new URL(url);
   const body = new URLSearchParams(u.searchParams);
   body.set('publishable_key', keys.publishable);
