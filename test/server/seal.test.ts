@@ -88,6 +88,36 @@ describe('the NaCl sealer', () => {
     assert.equal(rotated.needsReseal(rotated.seal(at('s'), 'x')), false);
   });
 
+  it('opens a box it opened before again, but still refuses it anywhere else and refuses a tampered copy', () => {
+    const s = new Sealer(key());
+    const box = s.seal(at('store-a'), 'sk_test_a');
+    assert.equal(s.open(at('store-a'), box), 'sk_test_a');
+    assert.equal(s.open(at('store-a'), box), 'sk_test_a');
+    assert.throws(() => s.open(at('store-b'), box), /failed authentication/);
+    assert.throws(() => s.open(webhookSecretBinding('store-a'), box), /failed authentication/);
+    const parts = box.split('.');
+    const ct = Buffer.from(parts[3], 'base64url');
+    ct[0] ^= 1;
+    parts[3] = ct.toString('base64url');
+    assert.throws(() => s.open(at('store-a'), parts.join('.')), /failed authentication/);
+    assert.equal(s.open(at('store-a'), box), 'sk_test_a');
+  });
+
+  it('opens every one of more boxes than it remembers, the first again after the last', () => {
+    const s = new Sealer(key());
+    const boxes = Array.from({ length: 1200 }, (_, i) => s.seal(at(`store-${i}`), `sk_test_${i}`));
+    boxes.forEach((box, i) => assert.equal(s.open(at(`store-${i}`), box), `sk_test_${i}`));
+    assert.equal(s.open(at('store-0'), boxes[0]), 'sk_test_0');
+    assert.equal(s.open(at('store-1199'), boxes[1199]), 'sk_test_1199');
+  });
+
+  it('never hands out the same nonce twice, across many boxes', () => {
+    const s = new Sealer(key());
+    const nonces = new Set(Array.from({ length: 1000 }, () => s.seal(at('s'), 'v').split('.')[2]));
+    assert.equal(nonces.size, 1000);
+    for (const n of nonces) assert.equal(Buffer.from(n, 'base64url').length, 24);
+  });
+
   it('cannot open a box whose master key is gone', () => {
     const box = new Sealer(key()).seal(at('s'), 'sk_test_old');
     assert.throws(() => new Sealer(key()).open(at('s'), box), /unknown master key/);
