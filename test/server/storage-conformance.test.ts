@@ -619,6 +619,29 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       );
     });
 
+    it("reads, for an intent, the session, whether its cart is closed and the cart's other sessions with an intent", async () => {
+      const { store, cartId, checkout: first, pi } = await sessionWithIntent();
+      const made = await a.checkouts.create(session(store.id, cartId, 2));
+      const second = made.status === 'created' ? made.checkout : assert.fail(made.status);
+      const other = await sessionWithIntent();
+      assert.equal(await b.checkouts.forIntent('chk_missing'), null);
+      const found = (await b.checkouts.forIntent(second.id))!;
+      assert.equal(found.checkout.id, second.id);
+      assert.equal(found.checkout.payment_intent_id, null);
+      assert.equal(found.cart_closed, false);
+      assert.deepEqual(
+        found.others_with_intent.map((c) => [c.id, c.payment_intent_id]),
+        [[first.id, pi]],
+        "only its own cart's sessions, without itself",
+      );
+      assert.deepEqual((await b.checkouts.forIntent(first.id))!.others_with_intent, [], 'a session without an intent is no sibling to cancel');
+      assert.equal((await a.orders.recordPaid(payment(first.id, pi))).status, 'created');
+      const afterPaid = (await b.checkouts.forIntent(second.id))!;
+      assert.equal(afterPaid.cart_closed, true);
+      assert.deepEqual(afterPaid.others_with_intent, [], 'a paid session is no longer open');
+      assert.equal((await b.checkouts.forIntent(other.checkout.id))!.cart_closed, false);
+    });
+
     it('purges expired unpaid sessions that can take no money, and keeps the rest', async () => {
       const { store, cartId } = await cartWithTee();
       const make = async (version: number) => {

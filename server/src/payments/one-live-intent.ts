@@ -18,9 +18,10 @@ type Deps = Pick<AppDeps, 'storage' | 'sealer' | 'stripe' | 'logger' | 'clock'>;
  * order is recorded, the cart closes and this session gets 409 `cart_closed`). Stripe unreachable: the
  * mapped 503 propagates and nothing is created. Callers hold the cart's claim in the database
  * (claims.ts withCartClaim), so two sessions of one cart never run this concurrently, on any instance.
+ * `withIntent`: the cart's unpaid sessions with an intent, read under that claim (checkouts.forIntent).
  */
-export async function cancelOtherLiveIntents(deps: Deps, checkout: Checkout): Promise<void> {
-  for (const other of await deps.storage.checkouts.listOpenWithIntentForCart(checkout.cart_id)) {
+export async function cancelOtherLiveIntents(deps: Deps, checkout: Checkout, withIntent: Checkout[]): Promise<void> {
+  for (const other of withIntent) {
     if (other.id === checkout.id || other.superseded_at !== null) continue;
     // Made under another mode's or account's keys, which this store no longer uses: settling the old
     // connection closes those (payments/settle.ts); our key cannot even see them.

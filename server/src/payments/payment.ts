@@ -68,12 +68,13 @@ function once<T>(inFlight: InFlight, key: string, run: () => Promise<T>): Promis
 
 /** The session with its intent, and the intent's client_secret when this call created it (no need to open the box just sealed). */
 async function createIntent(deps: AppDeps, checkoutId: string): Promise<{ checkout: Checkout; clientSecret?: string }> {
-  // Re-read under the cart's claim: another request may have attached an intent or superseded this session.
-  const checkout = (await deps.storage.checkouts.get(checkoutId))!;
+  // Re-read under the cart's claim (one statement: the session, its cart's status, the cart's other sessions
+  // with an intent): another request may have attached an intent, superseded this session or paid the cart.
+  const { checkout, cart_closed, others_with_intent } = (await deps.storage.checkouts.forIntent(checkoutId))!;
   if (checkout.payment_intent_id) return { checkout };
   if (checkout.superseded_at !== null) throw errors.checkoutSuperseded();
-  if ((await findCart(deps, checkout.cart_id))?.status === 'closed') throw errors.cartClosed();
-  await cancelOtherLiveIntents(deps, checkout).catch(mapPaymentError);
+  if (cart_closed) throw errors.cartClosed();
+  await cancelOtherLiveIntents(deps, checkout, others_with_intent).catch(mapPaymentError);
   let accountId: string | null = null;
   // Details given before the intent existed (the page may send the email first).
   const { metadata: detailsMetadata, ...details } = newIntentDetailsParams(checkout.details, checkout.tax_calculation_id);

@@ -487,6 +487,13 @@ export type NewCheckoutResult =
   /** The discount's redemptions and other carts' reservations leave no room (nothing stored). */
   | { status: 'discount_exhausted' };
 
+/** What payments/payment.ts createIntent reads under the cart's claim (CheckoutsRepository.forIntent). */
+export interface SessionForIntent {
+  checkout: Checkout;
+  cart_closed: boolean;
+  others_with_intent: Checkout[];
+}
+
 /** Checkout sessions. */
 export interface CheckoutsRepository {
   /**
@@ -549,6 +556,12 @@ export interface CheckoutsRepository {
   listToReconcile(since: number, storeId?: string): Promise<Checkout[]>;
   /** Unpaid sessions of a cart that have a PaymentIntent (siblings to cancel once the cart is paid). */
   listOpenWithIntentForCart(cartId: string): Promise<Checkout[]>;
+  /**
+   * What creating a session's intent decides on, under the cart's claim, in ONE statement (null: no such
+   * session): the session, whether its cart is closed (paid through another session; an expired cart is not),
+   * and the cart's other unpaid sessions that have an intent (listOpenWithIntentForCart's, without this one).
+   */
+  forIntent(id: string): Promise<SessionForIntent | null>;
   /**
    * Deletes unpaid sessions that expired before `before` and can take no money: no intent, or superseded, or
    * an intent last seen cancelled, and the stock and discount reservations that expired before it (they no

@@ -33,6 +33,17 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
   const openWithIntentForCart = precompile<{ cartId: string }, Selectable<CheckoutsTable>>(db, (p) =>
     db.selectFrom('checkouts').selectAll().where('status', '=', 'open').where('cart_id', '=', p('cartId')).where('payment_intent_id', 'is not', null),
   );
+  // The session, its cart's status and its cart's other open sessions with an intent: a payment intent's reads
+  // under the cart's claim, one statement instead of three (the session, the cart, the siblings).
+  const forIntentQuery = precompile<{ id: string }, Selectable<CheckoutsTable> & { cart_status: string | null; cart_expires_at: number | null }>(db, (p) =>
+    db
+      .selectFrom('checkouts as k')
+      .leftJoin('carts as c', 'c.id', 'k.cart_id')
+      .selectAll('k')
+      .select(['c.status as cart_status', 'c.expires_at as cart_expires_at'])
+      .where('k.cart_id', '=', (eb) => eb.selectFrom('checkouts as own').select('own.cart_id').where('own.id', '=', p('id')))
+      .where((eb) => eb.or([eb('k.id', '=', p('id')), eb.and([eb('k.status', '=', 'open'), eb('k.payment_intent_id', 'is not', null)])])),
+  );
   const byId = async (q: Kysely<Database>, id: string) => map((await sessionById({ id }, q)).rows[0]);
   const open = () => db.selectFrom('checkouts').selectAll().where('status', '=', 'open');
 
@@ -182,6 +193,17 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
       return (await q.orderBy('created_at').execute()).map(toCheckout);
     },
     listOpenWithIntentForCart: async (cartId) => (await openWithIntentForCart({ cartId })).rows.map(toCheckout),
+    forIntent: async (id) => {
+      const rows = (await forIntentQuery({ id })).rows;
+      const own = rows.find((r) => r.id === id);
+      if (!own) return null;
+      return {
+        checkout: toCheckout(own),
+        // As findCart sees it: an expired cart is no cart, so it is not "closed".
+        cart_closed: own.cart_status === 'closed' && Number(own.cart_expires_at) > clock.now(),
+        others_with_intent: rows.filter((r) => r.id !== id).map(toCheckout),
+      };
+    },
     purgeAbandoned: async (before) => {
       // Expired reservations (of stock and of limited codes) no longer count; deleting them keeps the tables small.
       await db.deleteFrom('stock_reservations').where('expires_at', '<', before).execute();
