@@ -34,18 +34,19 @@ export type InFlight = Map<string, Promise<unknown>>;
  */
 export async function ensurePaymentIntent(deps: AppDeps, inFlight: InFlight, live: Checkout): Promise<PaymentIntentAnswer> {
   let checkout = live;
-  const conn = await requireUsableConnection(deps, checkout.store_id);
-  if (conn.livemode !== checkout.livemode) throw errors.checkoutModeChanged();
+  let conn: StripeConnection;
   let clientSecret: string | undefined;
   if (checkout.payment_intent_id) {
+    conn = await usableConnectionFor(deps, checkout);
     // The cart was paid through another session (a second tab): this one must not take a second payment.
     if (checkout.status === 'open' && (await findCart(deps, checkout.cart_id))?.status === 'closed') throw errors.cartClosed();
     if (checkout.superseded_at !== null) throw errors.checkoutSuperseded();
   } else {
-    // No intent yet: createIntent reads the session and its cart again under the cart's claim, and refuses there.
+    // No intent yet: createIntent reads the session, its cart and the store's connection again under the cart's
+    // claim, and refuses there.
     const id = checkout.id;
     const cartId = checkout.cart_id;
-    ({ checkout, clientSecret } = await once(inFlight, id, () => withCartClaim(deps, cartId, () => createIntent(deps, id))));
+    ({ checkout, clientSecret, conn } = await once(inFlight, id, () => withCartClaim(deps, cartId, () => createIntent(deps, id))));
   }
   return {
     payment_intent_id: checkout.payment_intent_id!,
@@ -66,39 +67,55 @@ function once<T>(inFlight: InFlight, key: string, run: () => Promise<T>): Promis
   return pending;
 }
 
-/** The session with its intent, and the intent's client_secret when this call created it (no need to open the box just sealed). */
-async function createIntent(deps: AppDeps, checkoutId: string): Promise<{ checkout: Checkout; clientSecret?: string }> {
+/** The store's connection if it can take payments in the session's mode: 409 `store_not_connected` or `checkout_mode_changed`. */
+async function usableConnectionFor(deps: AppDeps, checkout: Checkout): Promise<StripeConnection> {
+  const conn = await requireUsableConnection(deps, checkout.store_id);
+  if (conn.livemode !== checkout.livemode) throw errors.checkoutModeChanged();
+  return conn;
+}
+
+/**
+ * The session with its intent, the connection the intent was made with (read once, under the claim) and the
+ * intent's client_secret when this call created it (no need to open the box just sealed).
+ */
+async function createIntent(deps: AppDeps, checkoutId: string): Promise<{ checkout: Checkout; conn: StripeConnection; clientSecret?: string }> {
   // Re-read under the cart's claim (one statement: the session, its cart's status, the cart's other sessions
   // with an intent): another request may have attached an intent, superseded this session or paid the cart.
   const { checkout, cart_closed, others_with_intent } = (await deps.storage.checkouts.forIntent(checkoutId))!;
-  if (checkout.payment_intent_id) return { checkout };
+  const conn = await usableConnectionFor(deps, checkout);
+  if (checkout.payment_intent_id) return { checkout, conn };
   if (checkout.superseded_at !== null) throw errors.checkoutSuperseded();
   if (cart_closed) throw errors.cartClosed();
   await cancelOtherLiveIntents(deps, checkout, others_with_intent).catch(mapPaymentError);
   let accountId: string | null = null;
   // Details given before the intent existed (the page may send the email first).
   const { metadata: detailsMetadata, ...details } = newIntentDetailsParams(checkout.details, checkout.tax_calculation_id);
-  const pi = await withMerchantStripe(deps, checkout.store_id, ({ stripe, connection }) => {
-    // The account the intent lives on, which is not the session's when the store switched since it opened.
-    accountId = connection.account_id;
-    return stripe.paymentIntents.create(
-      {
-        amount: checkout.amount,
-        currency: checkout.currency,
-        automatic_payment_methods: { enabled: true },
-        ...details,
-        metadata: { store_id: checkout.store_id, cart_id: checkout.cart_id, checkout_id: checkout.id, ...detailsMetadata },
-      },
-      { idempotencyKey: paymentIntentIdempotencyKey(checkout.id) },
-    );
-  }).catch(mapPaymentError);
+  const pi = await withMerchantStripe(
+    deps,
+    checkout.store_id,
+    ({ stripe, connection }) => {
+      // The account the intent lives on, which is not the session's when the store switched since it opened.
+      accountId = connection.account_id;
+      return stripe.paymentIntents.create(
+        {
+          amount: checkout.amount,
+          currency: checkout.currency,
+          automatic_payment_methods: { enabled: true },
+          ...details,
+          metadata: { store_id: checkout.store_id, cart_id: checkout.cart_id, checkout_id: checkout.id, ...detailsMetadata },
+        },
+        { idempotencyKey: paymentIntentIdempotencyKey(checkout.id) },
+      );
+    },
+    conn,
+  ).catch(mapPaymentError);
   const stored = await deps.storage.checkouts.attachPaymentIntent(
     checkout.id,
     pi.id,
     deps.sealer.seal(clientSecretBinding(checkout), pi.client_secret ?? ''),
     accountId,
   );
-  return stored.payment_intent_id === pi.id && pi.client_secret ? { checkout: stored, clientSecret: pi.client_secret } : { checkout: stored };
+  return stored.payment_intent_id === pi.id && pi.client_secret ? { checkout: stored, conn, clientSecret: pi.client_secret } : { checkout: stored, conn };
 }
 
 /**
