@@ -44,6 +44,21 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
       .where('k.cart_id', '=', (eb) => eb.selectFrom('checkouts as own').select('own.cart_id').where('own.id', '=', p('id')))
       .where((eb) => eb.or([eb('k.id', '=', p('id')), eb.and([eb('k.status', '=', 'open'), eb('k.payment_intent_id', 'is not', null)])])),
   );
+  // Once per payment intent, precompiled like the reads around it (no query building per call).
+  const attach = precompile<{ id: string; paymentIntentId: string; clientSecretSealed: string; accountId: string | null }, Selectable<CheckoutsTable>>(
+    db,
+    (p) =>
+      db
+        .updateTable('checkouts')
+        .set((eb) => ({
+          payment_intent_id: p('paymentIntentId'),
+          sealed_client_secret: p('clientSecretSealed'),
+          account_id: eb.fn.coalesce(eb.val(p('accountId')), eb.ref('account_id')),
+        }))
+        .where('id', '=', p('id'))
+        .where('payment_intent_id', 'is', null)
+        .returningAll(),
+  );
   const byId = async (q: Kysely<Database>, id: string) => map((await sessionById({ id }, q)).rows[0]);
   const open = () => db.selectFrom('checkouts').selectAll().where('status', '=', 'open');
 
@@ -135,17 +150,7 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
     // One statement when it wins (UPDATE … RETURNING); a loser reads the winner's row back. The id is never
     // unset once written, so the read needs no transaction with the UPDATE.
     attachPaymentIntent: async (id, paymentIntentId, clientSecretSealed, accountId) => {
-      const won = await db
-        .updateTable('checkouts')
-        .set((eb) => ({
-          payment_intent_id: paymentIntentId,
-          sealed_client_secret: clientSecretSealed,
-          account_id: eb.fn.coalesce(eb.val(accountId ?? null), eb.ref('account_id')),
-        }))
-        .where('id', '=', id)
-        .where('payment_intent_id', 'is', null)
-        .returningAll()
-        .executeTakeFirst();
+      const [won] = (await attach({ id, paymentIntentId, clientSecretSealed, accountId: accountId ?? null })).rows;
       return won ? toCheckout(won) : (await byId(db, id))!;
     },
     // One statement each below: straight to the pool.
