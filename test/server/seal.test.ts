@@ -103,7 +103,7 @@ describe('the NaCl sealer', () => {
     assert.equal(s.open(at('store-a'), box), 'sk_test_a');
   });
 
-  it('opens every one of more boxes than it remembers, the first again after the last', () => {
+  it('opens every one of more boxes than it keeps subkeys for, the first again after the last', () => {
     const s = new Sealer(key());
     const boxes = Array.from({ length: 1200 }, (_, i) => s.seal(at(`store-${i}`), `sk_test_${i}`));
     boxes.forEach((box, i) => assert.equal(s.open(at(`store-${i}`), box), `sk_test_${i}`));

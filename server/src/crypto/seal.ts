@@ -26,8 +26,8 @@ import nacl from 'tweetnacl';
  */
 const VERSION = 'v2';
 const SUBKEY_LABEL = 'checkout-best/seal/v2\0';
-/** How many opened boxes a sealer remembers (see Sealer.open): far more than the stores one process serves at once. */
-const OPENED_BOXES = 1000;
+/** How many opening subkeys a sealer keeps (see Sealer.open): far more than the stores one process serves at once. */
+const OPENING_SUBKEYS = 1000;
 /** Nonces drawn from the system's CSPRNG at a time (see freshNonce). */
 const NONCES_PER_DRAW = 256;
 const utf8 = new TextEncoder();
@@ -67,8 +67,8 @@ export class SealError extends Error {
 export class Sealer {
   private readonly current: { id: string; key: Uint8Array };
   private readonly keys = new Map<string, Uint8Array>();
-  /** Boxes this sealer has opened, by binding and box, and what they hold (see open). */
-  private readonly opened = new Map<string, string>();
+  /** Subkeys this sealer has opened boxes with, by master key id and binding, most recently used last (see open). */
+  private readonly subkeys = new Map<string, Uint8Array>();
 
   constructor(masterKey: Uint8Array, previous: Uint8Array[] = []) {
     if (masterKey.length !== nacl.secretbox.keyLength) throw new SealError('master key must be 32 bytes');
@@ -97,22 +97,29 @@ export class Sealer {
    * anything else, under an unknown master key, tampered, malformed, or in the v1 format.
    */
   open(binding: SealBinding, sealed: string): string {
-    // Opening is a pure function of the binding, the box and this sealer's master keys (fixed for its life),
-    // so a box opened once answers the same from memory: a payment intent opens its store's Stripe key on every
-    // request, and the HMAC and XSalsa20-Poly1305 of that were a tenth of its CPU. Only successful opens are
-    // kept; a tampered or misplaced box is refused every time. The values are secrets this process already
-    // holds, and it holds the master keys that open them anyway.
-    const remembered = JSON.stringify([binding.storeId, binding.purpose, binding.rowId, sealed]);
-    const known = this.opened.get(remembered);
-    if (known !== undefined) return known;
     const { version, id, nonce, box } = parse(sealed);
     if (version !== VERSION) throw new SealError('a v1 box binds no purpose or row and is refused; the start-up upgrade re-seals v1 boxes');
-    const plain = nacl.secretbox.open(box, nonce, subkey(this.keyFor(id), binding));
+    const plain = nacl.secretbox.open(box, nonce, this.openingSubkey(id, binding));
     if (!plain) throw new SealError('box failed authentication (tampered, or sealed for another store, purpose or row)');
-    const value = strictUtf8.decode(plain);
-    if (this.opened.size >= OPENED_BOXES) this.opened.delete(this.opened.keys().next().value!);
-    this.opened.set(remembered, value);
-    return value;
+    return strictUtf8.decode(plain);
+  }
+
+  /**
+   * The subkey of `binding` under master key `id`, kept once derived: a payment intent opens its store's Stripe
+   * key on every request, and the HMAC was most of that. A subkey is key material like the master key this
+   * sealer holds anyway (it opens only its one place), never a secret's plaintext: no opened value is kept.
+   */
+  private openingSubkey(id: string, binding: SealBinding): Uint8Array {
+    const name = JSON.stringify([id, binding.storeId, binding.purpose, binding.rowId]);
+    let key = this.subkeys.get(name);
+    if (key) {
+      this.subkeys.delete(name);
+    } else {
+      key = subkey(this.keyFor(id), binding);
+      if (this.subkeys.size >= OPENING_SUBKEYS) this.subkeys.delete(this.subkeys.keys().next().value!);
+    }
+    this.subkeys.set(name, key);
+    return key;
   }
 
   /**
