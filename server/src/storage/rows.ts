@@ -198,7 +198,7 @@ export function toStore(row: StoreRow | null | undefined): Store | null {
   return {
     id: row.id,
     name: row.name,
-    allowed_origins: JSON.parse(row.allowed_origins) as string[],
+    allowed_origins: originsOf(row.allowed_origins),
     default_currency: row.default_currency,
     shipping: row.shipping_json ? (JSON.parse(row.shipping_json) as ShippingSettings) : null,
     created_at: row.created_at,
@@ -227,4 +227,9 @@ export function connectEvent(conn: StripeConnection, previous: StripeConnection 
 /** The fields of `o` that are set. */
 export function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A store's allowed_origins column (JSON text of an array of origins); none without a store (a cart read's join). */
+export function originsOf(json: string | null): string[] {
+  return json ? (JSON.parse(json) as string[]) : [];
 }

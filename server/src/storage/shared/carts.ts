@@ -6,6 +6,7 @@ import type { Database } from '../db/schema';
 import type { AppliedDiscount, CartLineRecord, CartLineWrite, CartRecord, CartsRepository, LineProduct } from '../port';
 import type { DbBool } from '../db/schema';
 import { cartReads, type CartRow, type RawRow, type WriteRow } from './cart-reads';
+import { originsOf } from '../rows';
 
 /**
  * Carts. writeLine is a compare-and-set: `UPDATE carts … WHERE id AND version AND status = 'open'`. On
@@ -215,11 +216,6 @@ function cartOf(cartId: string, rows: RawRow[], dialect: Dialect, { of }: Reader
     discount: discountOf(first, dialect, of),
     allowed_origins: originsOf(of(first, 'allowed_origins')),
   };
-}
-
-/** A store's allowed_origins column (JSON text; a cart whose store is gone allows none). */
-function originsOf(json: string | null): string[] {
-  return json ? (JSON.parse(json) as string[]) : [];
 }
 
 /** The applied discount of a cart read's row (null when the cart has none). */
