@@ -99,27 +99,18 @@ export class Sealer {
   open(binding: SealBinding, sealed: string): string {
     const { version, id, nonce, box } = parse(sealed);
     if (version !== VERSION) throw new SealError('a v1 box binds no purpose or row and is refused; the start-up upgrade re-seals v1 boxes');
-    const plain = nacl.secretbox.open(box, nonce, this.openingSubkey(id, binding));
-    if (!plain) throw new SealError('box failed authentication (tampered, or sealed for another store, purpose or row)');
-    return strictUtf8.decode(plain);
-  }
-
-  /**
-   * The subkey of `binding` under master key `id`, kept once derived: a payment intent opens its store's Stripe
-   * key on every request, and the HMAC was most of that. A subkey is key material like the master key this
-   * sealer holds anyway (it opens only its one place), never a secret's plaintext: no opened value is kept.
-   */
-  private openingSubkey(id: string, binding: SealBinding): Uint8Array {
+    // The subkey of this binding under master key `id`, kept once a box opened with it: a payment intent opens its
+    // store's Stripe key on every request, and the HMAC was most of that. A subkey is key material like the
+    // master key this sealer holds anyway (it opens only its one place), never a secret's plaintext: no opened
+    // value is kept, and a box that fails authentication leaves nothing behind.
     const name = JSON.stringify([id, binding.storeId, binding.purpose, binding.rowId]);
-    let key = this.subkeys.get(name);
-    if (key) {
-      this.subkeys.delete(name);
-    } else {
-      key = subkey(this.keyFor(id), binding);
-      if (this.subkeys.size >= OPENING_SUBKEYS) this.subkeys.delete(this.subkeys.keys().next().value!);
-    }
+    const key = this.subkeys.get(name) ?? subkey(this.keyFor(id), binding);
+    const plain = nacl.secretbox.open(box, nonce, key);
+    if (!plain) throw new SealError('box failed authentication (tampered, or sealed for another store, purpose or row)');
+    // Most recently used last; the least recently used goes first when the map is full.
+    if (!this.subkeys.delete(name) && this.subkeys.size >= OPENING_SUBKEYS) this.subkeys.delete(this.subkeys.keys().next().value!);
     this.subkeys.set(name, key);
-    return key;
+    return strictUtf8.decode(plain);
   }
 
   /**

@@ -87,6 +87,9 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<{ checko
   if (checkout.superseded_at !== null) throw errors.checkoutSuperseded();
   if (cart_closed) throw errors.cartClosed();
   await cancelOtherLiveIntents(deps, checkout, others_with_intent).catch(mapPaymentError);
+  // Cancelling other sessions' intents made Stripe calls, time in which the store may have switched accounts:
+  // then the connection is read again right before the intent is made (and its mode checked again).
+  let used = others_with_intent.length === 0 ? conn : undefined;
   let accountId: string | null = null;
   // Details given before the intent existed (the page may send the email first).
   const { metadata: detailsMetadata, ...details } = newIntentDetailsParams(checkout.details, checkout.tax_calculation_id);
@@ -94,6 +97,8 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<{ checko
     deps,
     checkout.store_id,
     ({ stripe, connection }) => {
+      if (connection.livemode !== checkout.livemode) throw errors.checkoutModeChanged();
+      used = connection;
       // The account the intent lives on, which is not the session's when the store switched since it opened.
       accountId = connection.account_id;
       return stripe.paymentIntents.create(
@@ -107,7 +112,7 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<{ checko
         { idempotencyKey: paymentIntentIdempotencyKey(checkout.id) },
       );
     },
-    conn,
+    used,
   ).catch(mapPaymentError);
   const stored = await deps.storage.checkouts.attachPaymentIntent(
     checkout.id,
@@ -115,7 +120,10 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<{ checko
     deps.sealer.seal(clientSecretBinding(checkout), pi.client_secret ?? ''),
     accountId,
   );
-  return stored.payment_intent_id === pi.id && pi.client_secret ? { checkout: stored, conn, clientSecret: pi.client_secret } : { checkout: stored, conn };
+  const intentConn = used ?? conn;
+  return stored.payment_intent_id === pi.id && pi.client_secret
+    ? { checkout: stored, conn: intentConn, clientSecret: pi.client_secret }
+    : { checkout: stored, conn: intentConn };
 }
 
 /**
