@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { clientSecretBinding } from '../../server/src/crypto/bindings';
 import { Sealer } from '../../server/src/crypto/seal';
 import { sealLegacyClientSecrets } from '../../server/src/payments/sweep';
@@ -128,5 +129,30 @@ describe('a checkout session pays only for itself, in its own mode, with a seale
     const liveIntent = await call(server.url, 'POST', `/api/checkout/${live.token}/payment-intent`);
     assert.equal(liveIntent.status, 200);
     assert.equal(liveIntent.body.publishable_key, other.acct.keys.live.publishable);
+  });
+
+  it('checks the mode again before making an intent when cancelling another session of the cart took time', async () => {
+    const other = await openShop(server, emu, 'Switching While Cancelling');
+    const first = await checkoutFor(server, other.store.id);
+    assert.equal((await call(server.url, 'POST', `/api/checkout/${first.token}/payment-intent`)).status, 200);
+    const second = await call(server.url, 'POST', `/api/carts/${first.cartId}/checkout`);
+    assert.equal(second.status, 201);
+    emu.faults.latencyMs = 400;
+    try {
+      // The second session first cancels the first one's intent: a retrieve and a cancel, 400 ms each.
+      const pending = call(server.url, 'POST', `/api/checkout/${second.body.token}/payment-intent`);
+      await sleep(150);
+      await server.sql('UPDATE stripe_connections SET livemode = NOT livemode WHERE store_id = ?', [other.store.id]);
+      const res = await pending;
+      assert.equal(res.status, 409, res.text);
+      assert.equal(res.body.error.code, 'checkout_mode_changed');
+    } finally {
+      emu.faults.latencyMs = 0;
+    }
+    const sessions = await server.sql<{ payment_intent_id: string | null }>('SELECT payment_intent_id FROM checkouts WHERE cart_id = ? ORDER BY created_at', [
+      first.cartId,
+    ]);
+    assert.equal(sessions.length, 2);
+    assert.equal(sessions[1].payment_intent_id, null, 'no intent was made with the keys read before the switch');
   });
 });
