@@ -2,7 +2,7 @@
 // it is now, and the shipping rates a cart going to a country gets.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { priceCart } from '../../server/src/payments/carts';
+import { isPaidCart, priceCart } from '../../server/src/payments/carts';
 import { checkQuantity, MAX_AMOUNT, priceLine, totals } from '../../server/src/payments/money';
 import { freeShippingOver, parseShippingSettings, ratesFor, requiresShipping, shippableWeight } from '../../server/src/payments/shipping';
 import { refusal } from '../support/refusal';
@@ -95,6 +95,14 @@ describe('a stored cart priced from the catalog as it is now', () => {
     assert.deepEqual([priceCart(record([gift]), now)!.requires_shipping, priceCart(record([gift]), now)!.free_shipping_over], [false, null]);
     assert.deepEqual([priceCart(record([gift, tee]), now)!.requires_shipping, priceCart(record([gift, tee]), now)!.free_shipping_over], [true, 4000]);
     assert.equal(priceCart(record([tee], { store_ships: false, free_shipping_over: null }), now)!.requires_shipping, false);
+  });
+
+  it('counts as paid only while it is closed and not yet expired', () => {
+    const now = 1_000_000;
+    assert.equal(isPaidCart({ status: 'closed', expires_at: now + 1 }, now), true);
+    assert.equal(isPaidCart({ status: 'open', expires_at: now + 1 }, now), false);
+    assert.equal(isPaidCart({ status: 'closed', expires_at: now }, now), false, 'an expired cart is no cart');
+    assert.equal(isPaidCart(null, now), false);
   });
 });
 

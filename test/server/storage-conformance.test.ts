@@ -628,7 +628,8 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       const found = (await b.checkouts.forIntent(second.id))!;
       assert.equal(found.checkout.id, second.id);
       assert.equal(found.checkout.payment_intent_id, null);
-      assert.equal(found.cart_closed, false);
+      assert.equal(found.cart?.status, 'open');
+      assert.ok(found.cart && found.cart.expires_at > clock.now(), 'the expiry, a number of ms');
       assert.deepEqual(
         found.others_with_intent.map((c) => [c.id, c.payment_intent_id]),
         [[first.id, pi]],
@@ -637,9 +638,9 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       assert.deepEqual((await b.checkouts.forIntent(first.id))!.others_with_intent, [], 'a session without an intent is no sibling to cancel');
       assert.equal((await a.orders.recordPaid(payment(first.id, pi))).status, 'created');
       const afterPaid = (await b.checkouts.forIntent(second.id))!;
-      assert.equal(afterPaid.cart_closed, true);
+      assert.equal(afterPaid.cart?.status, 'closed');
       assert.deepEqual(afterPaid.others_with_intent, [], 'a paid session is no longer open');
-      assert.equal((await b.checkouts.forIntent(other.checkout.id))!.cart_closed, false);
+      assert.equal((await b.checkouts.forIntent(other.checkout.id))!.cart?.status, 'open');
     });
 
     it('purges expired unpaid sessions that can take no money, and keeps the rest', async () => {

@@ -62,7 +62,7 @@ type CartDeps = Pick<AppDeps, 'storage' | 'clock'>;
  * inactive or changed currency drop out; a lowered max_quantity caps old lines.
  */
 export function priceCart(record: CartRecord | null, now: number): Cart | null {
-  if (!record || record.expires_at <= now) return null;
+  if (!record || isExpired(record, now)) return null;
   const items: CartLine[] = [];
   for (const line of record.lines) {
     const p = line.product;
@@ -96,6 +96,16 @@ export function priceCart(record: CartRecord | null, now: number): Cart | null {
     updated_at: record.updated_at,
     expires_at: record.expires_at,
   };
+}
+
+/** An idle cart past its expiry is no cart at all (until the sweep deletes it). */
+function isExpired(cart: { expires_at: number }, now: number): boolean {
+  return cart.expires_at <= now;
+}
+
+/** A stored cart that was paid through one of its sessions (closed), as findCart sees it: an expired cart is not. */
+export function isPaidCart(cart: { status: 'open' | 'closed'; expires_at: number } | null, now: number): boolean {
+  return cart !== null && !isExpired(cart, now) && cart.status === 'closed';
 }
 
 /** The currency a store sells in: its catalog's (one per store), or its default before it has a catalog. */

@@ -6,7 +6,7 @@ import { errors } from '../errors';
 import type { Checkout, Order, StripeConnection } from '../storage/port';
 import type { PaymentIntentAnswer } from '../wire';
 import { withMerchantStripe } from '../stripe/merchant';
-import { findCart } from './carts';
+import { findCart, isPaidCart } from './carts';
 import { newIntentDetailsParams } from './intent-details';
 import { withCartClaim } from './claims';
 import { paymentIntentIdempotencyKey } from './ids';
@@ -81,16 +81,15 @@ async function usableConnectionFor(deps: AppDeps, checkout: Checkout): Promise<S
 async function createIntent(deps: AppDeps, checkoutId: string): Promise<{ checkout: Checkout; conn: StripeConnection; clientSecret?: string }> {
   // Re-read under the cart's claim (one statement: the session, its cart's status, the cart's other sessions
   // with an intent): another request may have attached an intent, superseded this session or paid the cart.
-  const { checkout, cart_closed, others_with_intent } = (await deps.storage.checkouts.forIntent(checkoutId))!;
+  const { checkout, cart, others_with_intent } = (await deps.storage.checkouts.forIntent(checkoutId))!;
   const conn = await usableConnectionFor(deps, checkout);
   if (checkout.payment_intent_id) return { checkout, conn };
   if (checkout.superseded_at !== null) throw errors.checkoutSuperseded();
-  if (cart_closed) throw errors.cartClosed();
+  if (isPaidCart(cart, deps.clock.now())) throw errors.cartClosed();
   await cancelOtherLiveIntents(deps, checkout, others_with_intent).catch(mapPaymentError);
   // Cancelling other sessions' intents made Stripe calls, time in which the store may have switched accounts:
   // then the connection is read again right before the intent is made (and its mode checked again).
   let used = others_with_intent.length === 0 ? conn : undefined;
-  let accountId: string | null = null;
   // Details given before the intent existed (the page may send the email first).
   const { metadata: detailsMetadata, ...details } = newIntentDetailsParams(checkout.details, checkout.tax_calculation_id);
   const pi = await withMerchantStripe(
@@ -99,8 +98,6 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<{ checko
     ({ stripe, connection }) => {
       if (connection.livemode !== checkout.livemode) throw errors.checkoutModeChanged();
       used = connection;
-      // The account the intent lives on, which is not the session's when the store switched since it opened.
-      accountId = connection.account_id;
       return stripe.paymentIntents.create(
         {
           amount: checkout.amount,
@@ -114,13 +111,15 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<{ checko
     },
     used,
   ).catch(mapPaymentError);
+  // The connection the intent was made with (set by the call above); its account is where the intent lives,
+  // which is not the session's when the store switched since it opened.
+  const intentConn = used ?? conn;
   const stored = await deps.storage.checkouts.attachPaymentIntent(
     checkout.id,
     pi.id,
     deps.sealer.seal(clientSecretBinding(checkout), pi.client_secret ?? ''),
-    accountId,
+    intentConn.account_id,
   );
-  const intentConn = used ?? conn;
   return stored.payment_intent_id === pi.id && pi.client_secret
     ? { checkout: stored, conn: intentConn, clientSecret: pi.client_secret }
     : { checkout: stored, conn: intentConn };

@@ -490,7 +490,8 @@ export type NewCheckoutResult =
 /** What payments/payment.ts createIntent reads under the cart's claim (CheckoutsRepository.forIntent). */
 export interface SessionForIntent {
   checkout: Checkout;
-  cart_closed: boolean;
+  /** The session's cart as stored (null once purged); whether it still counts is the domain's call (expiry). */
+  cart: { status: 'open' | 'closed'; expires_at: number } | null;
   others_with_intent: Checkout[];
 }
 
@@ -558,8 +559,8 @@ export interface CheckoutsRepository {
   listOpenWithIntentForCart(cartId: string): Promise<Checkout[]>;
   /**
    * What creating a session's intent decides on, under the cart's claim, in ONE statement (null: no such
-   * session): the session, whether its cart is closed (paid through another session; an expired cart is not),
-   * and the cart's other unpaid sessions that have an intent (listOpenWithIntentForCart's, without this one).
+   * session): the session, its cart's status and expiry, and the cart's other unpaid sessions that have an
+   * intent (listOpenWithIntentForCart's, without this one).
    */
   forIntent(id: string): Promise<SessionForIntent | null>;
   /**

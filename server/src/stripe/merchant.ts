@@ -17,9 +17,10 @@ export interface MerchantContext {
 /**
  * Runs `call` with a view of the shared Stripe client that puts the store's secret key (opened only now) on
  * each call it makes; the view is dropped afterwards. `known`: the store's usable connection as the caller has
- * just read it for this very call (payment.ts, under the cart's claim), so it is not read twice. Authentication errors flip the store's key_status to
- * invalid (502 `invalid_api_key`); network errors and 5xx after the client's retries become 503
- * `stripe_unavailable`; everything else (card errors, invalid requests) is rethrown for the caller to map.
+ * just read it for this very call (payment.ts, under the cart's claim), so it is not read twice.
+ * Authentication errors flip the store's key_status to invalid (502 `invalid_api_key`); network errors and 5xx
+ * after the client's retries become 503 `stripe_unavailable`; everything else (card errors, invalid requests)
+ * is rethrown for the caller to map.
  */
 export async function withMerchantStripe<T>(
   deps: MerchantDeps,

@@ -204,8 +204,7 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
       if (!own) return null;
       return {
         checkout: toCheckout(own),
-        // As findCart sees it: an expired cart is no cart, so it is not "closed".
-        cart_closed: own.cart_status === 'closed' && Number(own.cart_expires_at) > clock.now(),
+        cart: own.cart_status === null ? null : { status: own.cart_status as 'open' | 'closed', expires_at: Number(own.cart_expires_at) },
         others_with_intent: rows.filter((r) => r.id !== id).map(toCheckout),
       };
     },
