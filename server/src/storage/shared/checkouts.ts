@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Clock } from '../../clock';
 import { Rollback, type Dialect } from '../db/dialect';
 import { precompile } from '../db/precompile';
@@ -22,6 +22,15 @@ import { reserveDiscount } from './discount-limits';
  * - attachPaymentIntent: `UPDATE … WHERE payment_intent_id IS NULL`; a concurrent caller waits for the row
  *   lock, re-checks the WHERE and changes nothing, then reads the winner's intent back.
  */
+/**
+ * A session's `status = 'open'`, written into the SQL text, never bound: `checkouts_processing` is a partial index
+ * `WHERE status = 'open'`, and SQLite re-prepares a statement on EVERY run when it compares that column with a
+ * bound value (the planner checked the value against the index's condition, so a new value may change the plan).
+ * That re-preparation was about 5% of a payment intent's CPU. On PostgreSQL the literal lets a named statement's
+ * generic plan use the partial index too.
+ */
+export const OPEN_SESSION = sql.lit<'open'>('open');
+
 export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect, clock: Clock): CheckoutsRepository {
   const tx = <T>(work: (trx: Kysely<Database>) => Promise<T>) => dialect.transaction(db, work);
   const map = (row: Selectable<CheckoutsTable> | undefined) => (row ? toCheckout(row) : null);
@@ -31,7 +40,7 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
     db.selectFrom('checkouts').selectAll().where('token_hash', '=', p('tokenHash')),
   );
   const openWithIntentForCart = precompile<{ cartId: string }, Selectable<CheckoutsTable>>(db, (p) =>
-    db.selectFrom('checkouts').selectAll().where('status', '=', 'open').where('cart_id', '=', p('cartId')).where('payment_intent_id', 'is not', null),
+    db.selectFrom('checkouts').selectAll().where('status', '=', OPEN_SESSION).where('cart_id', '=', p('cartId')).where('payment_intent_id', 'is not', null),
   );
   // The session, its cart's status and its cart's other open sessions with an intent: a payment intent's reads
   // under the cart's claim, one statement instead of three (the session, the cart, the siblings).
@@ -42,7 +51,7 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
       .selectAll('k')
       .select(['c.status as cart_status', 'c.expires_at as cart_expires_at'])
       .where('k.cart_id', '=', (eb) => eb.selectFrom('checkouts as own').select('own.cart_id').where('own.id', '=', p('id')))
-      .where((eb) => eb.or([eb('k.id', '=', p('id')), eb.and([eb('k.status', '=', 'open'), eb('k.payment_intent_id', 'is not', null)])])),
+      .where((eb) => eb.or([eb('k.id', '=', p('id')), eb.and([eb('k.status', '=', OPEN_SESSION), eb('k.payment_intent_id', 'is not', null)])])),
   );
   // Once per payment intent, precompiled like the reads around it (no query building per call).
   const attach = precompile<{ id: string; paymentIntentId: string; clientSecretSealed: string; accountId: string | null }, Selectable<CheckoutsTable>>(
@@ -60,7 +69,7 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
         .returningAll(),
   );
   const byId = async (q: Kysely<Database>, id: string) => map((await sessionById({ id }, q)).rows[0]);
-  const open = () => db.selectFrom('checkouts').selectAll().where('status', '=', 'open');
+  const open = () => db.selectFrom('checkouts').selectAll().where('status', '=', OPEN_SESSION);
 
   return {
     create: (n) =>
@@ -88,7 +97,7 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
           .selectFrom('checkouts')
           .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('expires_at').as('first')])
           .where('cart_id', '=', n.cartId)
-          .where('status', '=', 'open')
+          .where('status', '=', OPEN_SESSION)
           .where('expires_at', '>', now)
           .executeTakeFirstOrThrow();
         if (Number(live.n) >= n.maxLivePerCart) throw new Rollback<NewCheckoutResult>({ status: 'limit_reached', retryAt: live.first ?? now });
@@ -139,7 +148,7 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
           details_version: eb('details_version', '+', 1),
         }))
         .where('id', '=', d.id)
-        .where('status', '=', 'open')
+        .where('status', '=', OPEN_SESSION)
         .where('order_id', 'is', null)
         .where('details_version', '=', d.version)
         .returningAll()
@@ -169,7 +178,7 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
           .updateTable('checkouts')
           .set({ superseded_at: clock.now() })
           .where('id', '=', id)
-          .where('status', '=', 'open')
+          .where('status', '=', OPEN_SESSION)
           .where('superseded_at', 'is', null)
           .execute();
         await releaseCheckout(trx, id);
@@ -214,7 +223,7 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
       await db.deleteFrom('discount_reservations').where('expires_at', '<', before).execute();
       const r = await db
         .deleteFrom('checkouts')
-        .where('status', '=', 'open')
+        .where('status', '=', OPEN_SESSION)
         .where('expires_at', '<', before)
         .where((eb) => eb.or([eb('payment_intent_id', 'is', null), eb('superseded_at', 'is not', null), eb('intent_status', '=', 'canceled')]))
         .executeTakeFirst();

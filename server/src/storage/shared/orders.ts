@@ -7,6 +7,7 @@ import { orderDetailsOf, toOrder } from '../rows';
 import { sellLines, type StockLine } from './stock';
 import { redeemDiscount } from './discount-limits';
 import { writeAnnounced } from './outbox';
+import { OPEN_SESSION } from './checkouts';
 
 /**
  * Orders and the Stripe events already handled.
@@ -160,7 +161,7 @@ export function createOrdersRepository(db: Kysely<Database>, dialect: Dialect, c
           .select('id')
           .where('store_id', '=', storeId)
           .where('payment_intent_id', '=', r.paymentIntentId)
-          .where('status', '=', 'open')
+          .where('status', '=', OPEN_SESSION)
           .executeTakeFirst();
         if (!open) return { status: 'not_ours' };
         // Forget the event again (roll back): Stripe must deliver it once the order exists.
