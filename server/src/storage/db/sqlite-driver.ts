@@ -4,7 +4,7 @@
  * of a cart then cost twice the CPU of the hand-written adapter it replaces. This driver keeps what makes
  * that adapter cheap and Kysely's guarantees:
  * - prepared statements are cached by SQL text (a bounded map: the texts are the code's, a handful of
- *   shapes each);
+ *   shapes each), and their rows are read as arrays and made objects by a template per statement (rowBuilder);
  * - one connection handed to one user at a time (`acquire`/`release`, first come first served); a
  *   transaction holds it from BEGIN IMMEDIATE to COMMIT, so nothing else of this process runs in between;
  * - `runNow` lets a precompiled query (db/precompile.ts) skip the executor: it runs synchronously when the
@@ -34,10 +34,32 @@ const BUSY_TIMEOUT_MS = 5000;
 
 const isBusy = (err: unknown) => (err as { code?: string } | null)?.code === 'SQLITE_BUSY';
 
+/** A cached prepared statement; `row` makes an object row of its array rows (null: it answers no rows). */
+interface Prepared {
+  stmt: BetterSqlite3.Statement;
+  row: ((values: unknown[]) => Record<string, unknown>) | null;
+}
+
+/**
+ * Object rows by column name, built from SQLite's array rows. better-sqlite3 builds an object row by adding its
+ * columns one by one through V8's API, and past a dozen columns V8 turns such an object into a hash table
+ * (dictionary mode): a session row (30 columns) cost about 18 µs to make and was slow to read. Here every
+ * row of a statement is a copy of one template with all its columns (the same hidden class, fast properties),
+ * whose values are then overwritten in order: the same names and values as better-sqlite3's (a repeated
+ * name keeps its last column's value).
+ */
+function rowBuilder(names: string[]): (values: unknown[]) => Record<string, unknown> {
+  const template = Object.fromEntries(names.map((name) => [name, null])) as Record<string, unknown>;
+  return (values) => {
+    const row = { ...template };
+    for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
+    return row;
+  };
+}
+
 /** The one connection, its statement cache and who holds it. */
 export class SqliteConnection implements DatabaseConnection {
-  readonly #statements = new Map<string, BetterSqlite3.Statement>();
-  readonly #rawStatements = new Map<string, BetterSqlite3.Statement>();
+  readonly #statements = new Map<string, Prepared>();
   #held = false;
   #closed = false;
   readonly #waiting: (() => void)[] = [];
@@ -87,30 +109,30 @@ export class SqliteConnection implements DatabaseConnection {
     }
   }
 
-  #statement(sqlText: string, raw: boolean): BetterSqlite3.Statement {
-    // Keyed by the SQL text itself, one map per row shape: a precompiled statement passes the same string object
-    // every time, whose hash V8 keeps, while a key built per call ("raw:" + text) was hashed anew over its
-    // kilobytes on every query.
-    const cache = raw ? this.#rawStatements : this.#statements;
-    let stmt = cache.get(sqlText);
-    if (!stmt) {
-      if (cache.size >= STATEMENT_CACHE) cache.clear();
-      stmt = this.database.prepare(sqlText);
-      if (raw) stmt.raw(true);
-      cache.set(sqlText, stmt);
+  #statement(sqlText: string): Prepared {
+    // Keyed by the SQL text itself: a precompiled statement passes the same string object every time, whose hash
+    // V8 keeps, while a key built per call was hashed anew over its kilobytes on every query.
+    let prepared = this.#statements.get(sqlText);
+    if (!prepared) {
+      if (this.#statements.size >= STATEMENT_CACHE) this.#statements.clear();
+      const stmt = this.database.prepare(sqlText);
+      // Rows always come from SQLite as arrays; object rows are built here (rowBuilder), not by better-sqlite3.
+      if (stmt.reader) stmt.raw(true);
+      prepared = { stmt, row: stmt.reader ? rowBuilder(stmt.columns().map((c) => c.name)) : null };
+      this.#statements.set(sqlText, prepared);
     }
-    return stmt;
+    return prepared;
   }
 
   /** Runs a SELECT now (synchronously), its rows as arrays in the order of its columns. */
   runRaw(sqlText: string, parameters: readonly unknown[]): unknown[][] {
-    return this.#statement(sqlText, true).all(parameters) as unknown[][];
+    return this.#statement(sqlText).stmt.all(parameters) as unknown[][];
   }
 
   /** Runs one statement now (synchronously). */
   run<R>(sqlText: string, parameters: readonly unknown[]): QueryResult<R> {
-    const stmt = this.#statement(sqlText, false);
-    if (stmt.reader) return { rows: stmt.all(parameters) as R[] };
+    const { stmt, row } = this.#statement(sqlText);
+    if (row) return { rows: (stmt.all(parameters) as unknown[][]).map(row) as R[] };
     const { changes, lastInsertRowid } = stmt.run(parameters);
     return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
   }
