@@ -631,13 +631,17 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       );
     });
 
-    it("reads, for an intent, the session, whether its cart is closed and the cart's other sessions with an intent", async () => {
+    it("reads, for an intent, the session, whether its cart is closed, its store's connection and the cart's other sessions with an intent", async () => {
       const { store, cartId, checkout: first, pi } = await sessionWithIntent();
       const made = await a.checkouts.create(session(store.id, cartId, 2));
       const second = made.status === 'created' ? made.checkout : assert.fail(made.status);
       const other = await sessionWithIntent();
       assert.equal(await b.checkouts.forIntent('chk_missing'), null);
+      assert.equal((await b.checkouts.forIntent(second.id))!.connection, null, 'a store without a connection');
+      await a.stores.saveConnection(conn(store.id, 7, { livemode: true, key_status: 'invalid' }), link());
       const found = (await b.checkouts.forIntent(second.id))!;
+      assert.deepEqual(found.connection, await b.stores.getConnection(store.id), "the store's connection as getConnection reads it");
+      assert.deepEqual([found.connection?.account_id, found.connection?.livemode, found.connection?.key_status], ['acct_7', true, 'invalid']);
       assert.equal(found.checkout.id, second.id);
       assert.equal(found.checkout.payment_intent_id, null);
       assert.equal(found.cart?.status, 'open');

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { requireUsableConnection } from '../connect/connection';
+import { canTakePayments } from '../connect/connection';
 import { clientSecretBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
@@ -69,7 +69,12 @@ function once<T>(inFlight: InFlight, key: string, run: () => Promise<T>): Promis
 
 /** The store's connection if it can take payments in the session's mode: 409 `store_not_connected` or `checkout_mode_changed`. */
 async function usableConnectionFor(deps: AppDeps, checkout: Checkout): Promise<StripeConnection> {
-  const conn = await requireUsableConnection(deps, checkout.store_id);
+  return usableFor(checkout, await deps.storage.stores.getConnection(checkout.store_id));
+}
+
+/** `conn` (the store's connection as read) if it can take payments in the session's mode, else the same refusals. */
+function usableFor(checkout: Checkout, conn: StripeConnection | null): StripeConnection {
+  if (!canTakePayments(conn)) throw errors.storeNotConnected();
   if (conn.livemode !== checkout.livemode) throw errors.checkoutModeChanged();
   return conn;
 }
@@ -79,10 +84,11 @@ async function usableConnectionFor(deps: AppDeps, checkout: Checkout): Promise<S
  * intent's client_secret when this call created it (no need to open the box just sealed).
  */
 async function createIntent(deps: AppDeps, checkoutId: string): Promise<{ checkout: Checkout; conn: StripeConnection; clientSecret?: string }> {
-  // Re-read under the cart's claim (one statement: the session, its cart's status, the cart's other sessions
-  // with an intent): another request may have attached an intent, superseded this session or paid the cart.
-  const { checkout, cart, others_with_intent } = (await deps.storage.checkouts.forIntent(checkoutId))!;
-  const conn = await usableConnectionFor(deps, checkout);
+  // Re-read under the cart's claim (one statement: the session, its cart's status, its store's connection, the
+  // cart's other sessions with an intent): another request may have attached an intent, superseded this session
+  // or paid the cart, and the store may have disconnected or switched modes.
+  const { checkout, cart, connection, others_with_intent } = (await deps.storage.checkouts.forIntent(checkoutId))!;
+  const conn = usableFor(checkout, connection);
   if (checkout.payment_intent_id) return { checkout, conn };
   if (checkout.superseded_at !== null) throw errors.checkoutSuperseded();
   if (isPaidCart(cart, deps.clock.now())) throw errors.cartClosed();

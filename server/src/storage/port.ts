@@ -492,6 +492,8 @@ export interface SessionForIntent {
   checkout: Checkout;
   /** The session's cart as stored (null once purged); whether it still counts is the domain's call (expiry). */
   cart: { status: 'open' | 'closed'; expires_at: number } | null;
+  /** The store's Stripe connection as stored now (null: none), whether it can take payments or not. */
+  connection: StripeConnection | null;
   others_with_intent: Checkout[];
 }
 
@@ -559,8 +561,8 @@ export interface CheckoutsRepository {
   listOpenWithIntentForCart(cartId: string): Promise<Checkout[]>;
   /**
    * What creating a session's intent decides on, under the cart's claim, in ONE statement (null: no such
-   * session): the session, its cart's status and expiry, and the cart's other unpaid sessions that have an
-   * intent (listOpenWithIntentForCart's, without this one).
+   * session): the session, its cart's status and expiry, its store's Stripe connection (getConnection's), and
+   * the cart's other unpaid sessions that have an intent (listOpenWithIntentForCart's, without this one).
    */
   forIntent(id: string): Promise<SessionForIntent | null>;
   /**

@@ -12,6 +12,30 @@ export type DbBool = boolean | number;
 /** `true` for SQLite's 1 and PostgreSQL's true. */
 export const isTrue = (value: DbBool | null): boolean => value === true || value === 1;
 
+/** The columns of a store's Stripe connection (`stripe_connections`), as the port's StripeConnection has them. */
+export const CONNECTION_COLUMNS = [
+  'store_id',
+  'account_id',
+  'account_name',
+  'publishable_key',
+  'secret_key_sealed',
+  'key_type',
+  'livemode',
+  'key_status',
+  'webhook_endpoint_id',
+  'webhook_secret_sealed',
+  'connected_at',
+  'last_error',
+] as const;
+
+/** A row of `stripe_connections` (its CONNECTION_COLUMNS). */
+export type ConnectionRow = Omit<StripeConnection, 'livemode'> & { livemode: DbBool };
+
+/** A store's connection from its row (null: none). */
+export function toConnection(row: ConnectionRow | undefined | null): StripeConnection | null {
+  return row ? { ...row, livemode: isTrue(row.livemode) } : null;
+}
+
 /** A row of `checkouts`. */
 export interface CheckoutRow {
   id: string;

@@ -4,7 +4,9 @@ import { Rollback, type Dialect } from '../db/dialect';
 import { precompile } from '../db/precompile';
 import type { CheckoutsTable, Database } from '../db/schema';
 import type { CheckoutsRepository, NewCheckoutResult } from '../port';
-import { toCheckout } from '../rows';
+import { CONNECTION_COLUMNS, toCheckout, toConnection, type ConnectionRow } from '../rows';
+
+type ConnectionColumn = (typeof CONNECTION_COLUMNS)[number];
 import { sameQuantities } from '../same-quantities';
 import { releaseCheckout, reserveLines } from './stock';
 import { reserveDiscount } from './discount-limits';
@@ -42,14 +44,19 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
   const openWithIntentForCart = precompile<{ cartId: string }, Selectable<CheckoutsTable>>(db, (p) =>
     db.selectFrom('checkouts').selectAll().where('status', '=', OPEN_SESSION).where('cart_id', '=', p('cartId')).where('payment_intent_id', 'is not', null),
   );
-  // The session, its cart's status and its cart's other open sessions with an intent: a payment intent's reads
-  // under the cart's claim, one statement instead of three (the session, the cart, the siblings).
-  const forIntentQuery = precompile<{ id: string }, Selectable<CheckoutsTable> & { cart_status: string | null; cart_expires_at: number | null }>(db, (p) =>
+  // The session, its cart's status, its store's Stripe connection and its cart's other open sessions with an
+  // intent: a payment intent's reads under the cart's claim, one statement instead of four.
+  const forIntentQuery = precompile<
+    { id: string },
+    Selectable<CheckoutsTable> & { cart_status: string | null; cart_expires_at: number | null } & Record<`conn_${ConnectionColumn}`, unknown>
+  >(db, (p) =>
     db
       .selectFrom('checkouts as k')
       .leftJoin('carts as c', 'c.id', 'k.cart_id')
+      .leftJoin('stripe_connections as sc', 'sc.store_id', 'k.store_id')
       .selectAll('k')
       .select(['c.status as cart_status', 'c.expires_at as cart_expires_at'])
+      .select((eb) => CONNECTION_COLUMNS.map((c) => eb.ref(`sc.${c}`).as(`conn_${c}`)))
       .where('k.cart_id', '=', (eb) => eb.selectFrom('checkouts as own').select('own.cart_id').where('own.id', '=', p('id')))
       .where((eb) => eb.or([eb('k.id', '=', p('id')), eb.and([eb('k.status', '=', OPEN_SESSION), eb('k.payment_intent_id', 'is not', null)])])),
   );
@@ -211,9 +218,11 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
       const rows = (await forIntentQuery({ id })).rows;
       const own = rows.find((r) => r.id === id);
       if (!own) return null;
+      const connection = own.conn_store_id === null ? null : (Object.fromEntries(CONNECTION_COLUMNS.map((c) => [c, own[`conn_${c}`]])) as ConnectionRow);
       return {
         checkout: toCheckout(own),
         cart: own.cart_status === null ? null : { status: own.cart_status as 'open' | 'closed', expires_at: Number(own.cart_expires_at) },
+        connection: toConnection(connection),
         others_with_intent: rows.filter((r) => r.id !== id).map(toCheckout),
       };
     },

@@ -3,24 +3,9 @@ import type { Clock } from '../../clock';
 import type { Dialect } from '../db/dialect';
 import { precompile } from '../db/precompile';
 import type { Database, StoresTable, RetiredConnectionsTable, StoreEventsTable, StripeConnectionsTable } from '../db/schema';
-import { LinkAlreadyUsedError, type RetiredConnection, type StoreEvent, type StoresRepository, type StripeConnection } from '../port';
-import { connectEvent, definedOnly, toStore, type NewEvent } from '../rows';
+import { LinkAlreadyUsedError, type RetiredConnection, type StoreEvent, type StoresRepository } from '../port';
+import { CONNECTION_COLUMNS, connectEvent, definedOnly, toConnection, toStore, type NewEvent } from '../rows';
 import { writeAnnounced } from './outbox';
-
-const CONN_COLUMNS = [
-  'store_id',
-  'account_id',
-  'account_name',
-  'publishable_key',
-  'secret_key_sealed',
-  'key_type',
-  'livemode',
-  'key_status',
-  'webhook_endpoint_id',
-  'webhook_secret_sealed',
-  'connected_at',
-  'last_error',
-] as const;
 
 /**
  * Stores and their Stripe connections. How each guarantee of the port holds (on SQLite every transaction runs
@@ -37,13 +22,11 @@ const CONN_COLUMNS = [
  */
 export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, clock: Clock): StoresRepository {
   const tx = <T>(work: (trx: Kysely<Database>) => Promise<T>) => dialect.transaction(db, work);
-  const toConnection = (row: Selectable<StripeConnectionsTable> | undefined): StripeConnection | null =>
-    row ? { ...row, livemode: dialect.isTrue(row.livemode) } : null;
   const toRetired = (row: Selectable<RetiredConnectionsTable>): RetiredConnection => ({ ...row, livemode: dialect.isTrue(row.livemode) });
   const toEvent = (row: Selectable<StoreEventsTable>): StoreEvent => ({ ...row, livemode: row.livemode === null ? null : dialect.isTrue(row.livemode) });
   // Precompiled: every Stripe call reads the store's connection (and its sealed key).
   const connectionOf = precompile<{ storeId: string }, Selectable<StripeConnectionsTable>>(db, (p) =>
-    db.selectFrom('stripe_connections').select(CONN_COLUMNS).where('store_id', '=', p('storeId')),
+    db.selectFrom('stripe_connections').select(CONNECTION_COLUMNS).where('store_id', '=', p('storeId')),
   );
   const getConnection = async (q: Kysely<Database>, storeId: string) => toConnection((await connectionOf({ storeId }, q)).rows[0]);
   const getStore = async (q: Kysely<Database>, id: string, lock = false) =>
@@ -148,7 +131,7 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
           .set({ key_status: 'invalid', last_error: reason })
           .where('store_id', '=', storeId)
           .where('key_status', '=', 'valid')
-          .returning(CONN_COLUMNS)
+          .returning(CONNECTION_COLUMNS)
           .executeTakeFirst();
         if (!conn) return false;
         await addEvent(trx, {
@@ -164,7 +147,9 @@ export function createStoresRepository(db: Kysely<Database>, dialect: Dialect, c
       }),
     disconnect: (storeId, announce) =>
       tx(async (trx) => {
-        const previous = toConnection(await trx.deleteFrom('stripe_connections').where('store_id', '=', storeId).returning(CONN_COLUMNS).executeTakeFirst());
+        const previous = toConnection(
+          await trx.deleteFrom('stripe_connections').where('store_id', '=', storeId).returning(CONNECTION_COLUMNS).executeTakeFirst(),
+        );
         if (!previous) return null;
         await addEvent(trx, {
           store_id: storeId,
