@@ -541,6 +541,21 @@ describe(`the storage port on ${process.env.TEST_DATABASE === 'postgres' ? 'Post
       );
     });
 
+    it("releases the cart claim of the owner it is given with the intent, whether its intent stuck or not, and nobody else's", async () => {
+      const { store, cartId } = await cartWithTee();
+      const made = await a.checkouts.create(session(store.id, cartId, 1));
+      const id = made.status === 'created' ? made.checkout.id : assert.fail();
+      assert.ok(await a.carts.claim(cartId, 'owner-1', HOUR));
+      const stored = await b.checkouts.attachPaymentIntent(id, 'pi_first', 's1', null, { cartId, owner: 'owner-1' });
+      assert.equal(stored.payment_intent_id, 'pi_first');
+      assert.ok(await a.carts.claim(cartId, 'owner-2', HOUR), 'the claim was released with the intent');
+      const late = await b.checkouts.attachPaymentIntent(id, 'pi_late', 's2', null, { cartId, owner: 'owner-1' });
+      assert.equal(late.payment_intent_id, 'pi_first', 'the first intent sticks');
+      assert.equal(await a.carts.claim(cartId, 'owner-3', HOUR), false, "another owner's claim stays");
+      await b.checkouts.attachPaymentIntent(id, 'pi_later', 's3', null, { cartId, owner: 'owner-2' });
+      assert.ok(await a.carts.claim(cartId, 'owner-3', HOUR), "the holder's claim goes though its intent did not stick");
+    });
+
     it("records the account an intent was created on with it, and keeps the session's account when none is given", async () => {
       const { store, cartId } = await cartWithTee();
       const made = await a.checkouts.create(session(store.id, cartId, 1));

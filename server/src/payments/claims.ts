@@ -6,6 +6,17 @@ import { errors } from '../errors';
 type ClaimDeps = Pick<AppDeps, 'storage' | 'logger' | 'instanceId'>;
 
 /**
+ * The claim a `withCartClaim` caller holds. A caller whose last write can release it in the same statement
+ * (checkouts.attachPaymentIntent) passes `cartId` and `owner` there and sets `released` once that write
+ * succeeded: withCartClaim then makes no release of its own.
+ */
+export interface CartClaim {
+  readonly cartId: string;
+  readonly owner: string;
+  released: boolean;
+}
+
+/**
  * How long a cart claim lives without renewal. It covers the Stripe calls of one intent creation (list and
  * cancel the siblings' intents, create ours, each bounded by the client's 20 s timeout and retries), but a
  * holder renews it every CART_CLAIM_RENEW_MS while it works, so the TTL only has to outlast the gap between
@@ -32,7 +43,7 @@ export const CLAIM_WAIT_MS = 10_000;
  * for each other too, and a stopping instance drops all of its claims with leases.releaseAll(instanceId).
  * Throws 409 `payment_in_progress` when the claim stays taken for CLAIM_WAIT_MS.
  */
-export async function withCartClaim<T>(deps: ClaimDeps, cartId: string, run: () => Promise<T>): Promise<T> {
+export async function withCartClaim<T>(deps: ClaimDeps, cartId: string, run: (claim: CartClaim) => Promise<T>): Promise<T> {
   const carts = deps.storage.carts;
   const owner = `${deps.instanceId}/${randomBytes(6).toString('base64url')}`;
   const deadline = performance.now() + CLAIM_WAIT_MS;
@@ -50,12 +61,14 @@ export async function withCartClaim<T>(deps: ClaimDeps, cartId: string, run: () 
     );
   }, CART_CLAIM_RENEW_MS);
   renew.unref();
+  const claim: CartClaim = { cartId, owner, released: false };
   try {
-    return await run();
+    return await run(claim);
   } finally {
     clearInterval(renew);
     // A failed release only costs the next caller the rest of the TTL.
-    await carts.releaseClaim(cartId, owner).catch((err: unknown) => deps.logger.warn({ err, cart_id: cartId }, 'releasing a cart claim failed'));
+    if (!claim.released)
+      await carts.releaseClaim(cartId, owner).catch((err: unknown) => deps.logger.warn({ err, cart_id: cartId }, 'releasing a cart claim failed'));
   }
 }
 

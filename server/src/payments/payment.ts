@@ -8,7 +8,7 @@ import type { PaymentIntentAnswer } from '../wire';
 import { withMerchantStripe } from '../stripe/merchant';
 import { findCart, isPaidCart } from './carts';
 import { newIntentDetailsParams } from './intent-details';
-import { withCartClaim } from './claims';
+import { withCartClaim, type CartClaim } from './claims';
 import { paymentIntentIdempotencyKey } from './ids';
 import { belongsTo } from './intents';
 import { cancelOtherLiveIntents } from './one-live-intent';
@@ -46,7 +46,7 @@ export async function ensurePaymentIntent(deps: AppDeps, inFlight: InFlight, liv
     // claim, and refuses there.
     const id = checkout.id;
     const cartId = checkout.cart_id;
-    ({ checkout, clientSecret, conn } = await once(inFlight, id, () => withCartClaim(deps, cartId, () => createIntent(deps, id))));
+    ({ checkout, clientSecret, conn } = await once(inFlight, id, () => withCartClaim(deps, cartId, (claim) => createIntent(deps, id, claim))));
   }
   return {
     payment_intent_id: checkout.payment_intent_id!,
@@ -83,7 +83,11 @@ function usableFor(checkout: Checkout, conn: StripeConnection | null): StripeCon
  * The session with its intent, the connection the intent was made with (read once, under the claim) and the
  * intent's client_secret when this call created it (no need to open the box just sealed).
  */
-async function createIntent(deps: AppDeps, checkoutId: string): Promise<{ checkout: Checkout; conn: StripeConnection; clientSecret?: string }> {
+async function createIntent(
+  deps: AppDeps,
+  checkoutId: string,
+  claim: CartClaim,
+): Promise<{ checkout: Checkout; conn: StripeConnection; clientSecret?: string }> {
   // Re-read under the cart's claim (one statement: the session, its cart's status, its store's connection, the
   // cart's other sessions with an intent): another request may have attached an intent, superseded this session
   // or paid the cart, and the store may have disconnected or switched modes.
@@ -120,12 +124,15 @@ async function createIntent(deps: AppDeps, checkoutId: string): Promise<{ checko
   // The connection the intent was made with (set by the call above); its account is where the intent lives,
   // which is not the session's when the store switched since it opened.
   const intentConn = used ?? conn;
+  // The cart's claim is released by the same statement: nothing is left to do under it.
   const stored = await deps.storage.checkouts.attachPaymentIntent(
     checkout.id,
     pi.id,
     deps.sealer.seal(clientSecretBinding(checkout), pi.client_secret ?? ''),
     intentConn.account_id,
+    claim,
   );
+  claim.released = true;
   return stored.payment_intent_id === pi.id && pi.client_secret
     ? { checkout: stored, conn: intentConn, clientSecret: pi.client_secret }
     : { checkout: stored, conn: intentConn };

@@ -532,9 +532,16 @@ export interface CheckoutsRepository {
    * Records the session's PaymentIntent unless one is recorded already, with the Stripe account it was
    * created on (`accountId`; the store may have switched accounts since the session opened, and /complete and
    * the sweep must look there); returns the row as it now is. The first intent ever recorded sticks:
-   * concurrent callers all get that one back.
+   * concurrent callers all get that one back. With `release`, the cart claim of that owner is released by the
+   * same statement (PostgreSQL) or right after it (SQLite), whether this call's intent stuck or not.
    */
-  attachPaymentIntent(id: string, paymentIntentId: string, clientSecretSealed: string, accountId?: string | null): Promise<Checkout>;
+  attachPaymentIntent(
+    id: string,
+    paymentIntentId: string,
+    clientSecretSealed: string,
+    accountId?: string | null,
+    release?: { cartId: string; owner: string },
+  ): Promise<Checkout>;
   /** Stores a (legacy plaintext) client_secret sealed and clears the plaintext. */
   sealClientSecret(id: string, clientSecretSealed: string): Promise<void>;
   /** Sessions whose client_secret is still plaintext (written before migration 004). */

@@ -99,9 +99,7 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
           .where((eb) => eb.or([eb('cart_claims.owner', '=', eb.ref('excluded.owner')), eb('cart_claims.expires_at', '<=', p('now'))])),
       ),
   );
-  const releaseCart = precompile<{ cartId: string; owner: string }, never>(db, (p) =>
-    db.deleteFrom('cart_claims').where('cart_id', '=', p('cartId')).where('owner', '=', p('owner')),
-  );
+  const releaseCart = releaseClaimStatement(db);
 
   const writeLine = async (w: CartLineWrite): Promise<boolean> => {
     const values: WriteValues = { ...w, now: clock.now() };
@@ -284,3 +282,10 @@ const targetOf = (r: RawRow, id: string, dialect: Dialect, { target }: Readers):
   const stock = target(r, 't_stock');
   return product && { ...product, available: stock === null ? null : stock - Number(target(r, 't_held')) };
 };
+
+/** A cart claim's release (its owner's row, nothing else), precompiled: every payment intent makes one. */
+export function releaseClaimStatement(db: Kysely<Database>) {
+  return precompile<{ cartId: string; owner: string }, never>(db, (p) =>
+    db.deleteFrom('cart_claims').where('cart_id', '=', p('cartId')).where('owner', '=', p('owner')),
+  );
+}

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type QueryCreator, type Selectable } from 'kysely';
 import type { Clock } from '../../clock';
 import { Rollback, type Dialect } from '../db/dialect';
 import { precompile } from '../db/precompile';
@@ -10,6 +10,7 @@ type ConnectionColumn = (typeof CONNECTION_COLUMNS)[number];
 import { sameQuantities } from '../same-quantities';
 import { releaseCheckout, reserveLines } from './stock';
 import { reserveDiscount } from './discount-limits';
+import { releaseClaimStatement } from './carts';
 
 /**
  * Checkout sessions.
@@ -61,20 +62,30 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
       .where((eb) => eb.or([eb('k.id', '=', p('id')), eb.and([eb('k.status', '=', OPEN_SESSION), eb('k.payment_intent_id', 'is not', null)])])),
   );
   // Once per payment intent, precompiled like the reads around it (no query building per call).
-  const attach = precompile<{ id: string; paymentIntentId: string; clientSecretSealed: string; accountId: string | null }, Selectable<CheckoutsTable>>(
-    db,
-    (p) =>
-      db
-        .updateTable('checkouts')
-        .set((eb) => ({
-          payment_intent_id: p('paymentIntentId'),
-          sealed_client_secret: p('clientSecretSealed'),
-          account_id: eb.fn.coalesce(eb.val(p('accountId')), eb.ref('account_id')),
-        }))
-        .where('id', '=', p('id'))
-        .where('payment_intent_id', 'is', null)
-        .returningAll(),
+  type AttachValues = { id: string; paymentIntentId: string; clientSecretSealed: string; accountId: string | null; cartId: string; owner: string };
+  const attachTo = (q: QueryCreator<Database>, p: (name: keyof AttachValues) => never) =>
+    q
+      .updateTable('checkouts')
+      .set((eb) => ({
+        payment_intent_id: p('paymentIntentId'),
+        sealed_client_secret: p('clientSecretSealed'),
+        account_id: eb.fn.coalesce(eb.val(p('accountId')), eb.ref('account_id')),
+      }))
+      .where('id', '=', p('id'))
+      .where('payment_intent_id', 'is', null)
+      .returningAll();
+  const attach = precompile<AttachValues, Selectable<CheckoutsTable>>(db, (p) => attachTo(db, p));
+  // PostgreSQL: the cart claim's release in the same statement (one round trip less per payment intent).
+  const attachAndRelease = precompile<AttachValues, Selectable<CheckoutsTable>>(db, (p) =>
+    attachTo(
+      db.with('released', (qc) =>
+        qc.deleteFrom('cart_claims').where('cart_id', '=', p('cartId')).where('owner', '=', p('owner')),
+      ) as unknown as QueryCreator<Database>,
+      p,
+    ),
   );
+  // SQLite (no writes in a CTE): the release right after, as its own statement.
+  const releaseClaim = releaseClaimStatement(db);
   const byId = async (q: Kysely<Database>, id: string) => map((await sessionById({ id }, q)).rows[0]);
   const open = () => db.selectFrom('checkouts').selectAll().where('status', '=', OPEN_SESSION);
 
@@ -165,8 +176,10 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
     },
     // One statement when it wins (UPDATE … RETURNING); a loser reads the winner's row back. The id is never
     // unset once written, so the read needs no transaction with the UPDATE.
-    attachPaymentIntent: async (id, paymentIntentId, clientSecretSealed, accountId) => {
-      const [won] = (await attach({ id, paymentIntentId, clientSecretSealed, accountId: accountId ?? null })).rows;
+    attachPaymentIntent: async (id, paymentIntentId, clientSecretSealed, accountId, release) => {
+      const values = { id, paymentIntentId, clientSecretSealed, accountId: accountId ?? null, cartId: release?.cartId ?? '', owner: release?.owner ?? '' };
+      const [won] = (await (release && dialect.writesInCte ? attachAndRelease : attach)(values)).rows;
+      if (release && !dialect.writesInCte) await releaseClaim(values);
       return won ? toCheckout(won) : (await byId(db, id))!;
     },
     // One statement each below: straight to the pool.
