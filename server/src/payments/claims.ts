@@ -6,7 +6,7 @@ import { errors } from '../errors';
 type ClaimDeps = Pick<AppDeps, 'storage' | 'logger' | 'instanceId'>;
 
 /**
- * The claim a `withCartClaim` caller holds. A caller whose last write can release it in the same statement
+ * The claim a `withCartClaim` caller holds. A caller whose last write releases it in the same transaction
  * (checkouts.attachPaymentIntent) passes `cartId` and `owner` there and sets `released` once that write
  * succeeded: withCartClaim then makes no release of its own.
  */
@@ -51,17 +51,18 @@ export async function withCartClaim<T>(deps: ClaimDeps, cartId: string, run: (cl
     if (performance.now() >= deadline) throw errors.paymentInProgress();
     await sleep(CLAIM_POLL_MS);
   }
+  const claim: CartClaim = { cartId, owner, released: false };
   const renew = setInterval(() => {
-    carts.claim(cartId, owner, CART_CLAIM_TTL_MS).then(
+    // An UPDATE of our own row only: a renewal landing after the claim was released must not take it back.
+    carts.renewClaim(cartId, owner, CART_CLAIM_TTL_MS).then(
       (held) => {
-        // Only after a renewal gap longer than the TTL (a stalled process); the work goes on, but say so.
-        if (!held) deps.logger.warn({ cart_id: cartId }, 'cart claim was taken over while its holder still worked');
+        // Only after a renewal gap longer than the TTL (a stalled process), or right after the work released it.
+        if (!held && !claim.released) deps.logger.warn({ cart_id: cartId }, 'cart claim was taken over while its holder still worked');
       },
       (err: unknown) => deps.logger.warn({ err, cart_id: cartId }, 'renewing a cart claim failed'),
     );
   }, CART_CLAIM_RENEW_MS);
   renew.unref();
-  const claim: CartClaim = { cartId, owner, released: false };
   try {
     return await run(claim);
   } finally {

@@ -124,7 +124,7 @@ async function createIntent(
   // The connection the intent was made with (set by the call above); its account is where the intent lives,
   // which is not the session's when the store switched since it opened.
   const intentConn = used ?? conn;
-  // The cart's claim is released by the same statement: nothing is left to do under it.
+  // The cart's claim is released with the intent, in the same transaction: nothing is left to do under it.
   const stored = await deps.storage.checkouts.attachPaymentIntent(
     checkout.id,
     pi.id,

@@ -368,6 +368,11 @@ export interface CartsRepository {
    * simply expires. Owners are unique per call (`<instance id>/<random>`, see payments/claims.ts).
    */
   claim(cartId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Extends `owner`'s claim to `ttlMs` from now; false when it no longer holds it (released, or taken over after
+   * expiry). Unlike `claim`, it never takes a claim: a renewal that lands after the release leaves no row behind.
+   */
+  renewClaim(cartId: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Drops the cart's claim if `owner` still holds it (a claim taken over after expiry stays its new holder's). */
   releaseClaim(cartId: string, owner: string): Promise<void>;
 }
@@ -533,7 +538,8 @@ export interface CheckoutsRepository {
    * created on (`accountId`; the store may have switched accounts since the session opened, and /complete and
    * the sweep must look there); returns the row as it now is. The first intent ever recorded sticks:
    * concurrent callers all get that one back. With `release`, the cart claim of that owner is released by the
-   * same statement (PostgreSQL) or right after it (SQLite), whether this call's intent stuck or not.
+   * same statement (PostgreSQL) or transaction (SQLite), whether this call's intent stuck or not; if the call fails,
+   * neither happened.
    */
   attachPaymentIntent(
     id: string,

@@ -100,6 +100,13 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
       ),
   );
   const releaseCart = releaseClaimStatement(db);
+  const renewCart = precompile<{ cartId: string; owner: string; expiresAt: number }, never>(db, (p) =>
+    db
+      .updateTable('cart_claims')
+      .set({ expires_at: p('expiresAt') })
+      .where('cart_id', '=', p('cartId'))
+      .where('owner', '=', p('owner')),
+  );
 
   const writeLine = async (w: CartLineWrite): Promise<boolean> => {
     const values: WriteValues = { ...w, now: clock.now() };
@@ -156,6 +163,7 @@ export function createCartsRepository(db: Kysely<Database>, dialect: Dialect, cl
       const now = clock.now();
       return (await claimCart({ cartId, owner, now, expiresAt: now + ttlMs })).numAffectedRows === 1n;
     },
+    renewClaim: async (cartId, owner, ttlMs) => (await renewCart({ cartId, owner, expiresAt: clock.now() + ttlMs })).numAffectedRows === 1n,
     releaseClaim: async (cartId, owner) => void (await releaseCart({ cartId, owner })),
   };
 }

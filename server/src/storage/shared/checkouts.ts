@@ -5,12 +5,21 @@ import { precompile } from '../db/precompile';
 import type { CheckoutsTable, Database } from '../db/schema';
 import type { CheckoutsRepository, NewCheckoutResult } from '../port';
 import { CONNECTION_COLUMNS, toCheckout, toConnection, type ConnectionRow } from '../rows';
-
-type ConnectionColumn = (typeof CONNECTION_COLUMNS)[number];
 import { sameQuantities } from '../same-quantities';
 import { releaseCheckout, reserveLines } from './stock';
 import { reserveDiscount } from './discount-limits';
 import { releaseClaimStatement } from './carts';
+
+type ConnectionColumn = (typeof CONNECTION_COLUMNS)[number];
+
+/**
+ * A session's `status = 'open'`, written into the SQL text, never bound: `checkouts_processing` is a partial index
+ * `WHERE status = 'open'`, and SQLite re-prepares a statement on EVERY run when it compares that column with a
+ * bound value (the planner checked the value against the index's condition, so a new value may change the plan).
+ * That re-preparation was about 5% of a payment intent's CPU. On PostgreSQL the literal lets a named statement's
+ * generic plan use the partial index too.
+ */
+export const OPEN_SESSION = sql.lit<'open'>('open');
 
 /**
  * Checkout sessions.
@@ -23,16 +32,10 @@ import { releaseClaimStatement } from './carts';
  * - saveDetails: one compare-and-set UPDATE on (open, no order, details_version); a concurrent recordPaid holds
  *   the row forUpdate, so this waits for it, re-checks the WHERE against the paid row and changes nothing.
  * - attachPaymentIntent: `UPDATE … WHERE payment_intent_id IS NULL`; a concurrent caller waits for the row
- *   lock, re-checks the WHERE and changes nothing, then reads the winner's intent back.
+ *   lock, re-checks the WHERE and changes nothing, then reads the winner's intent back. Given a cart claim to
+ *   release, it releases it atomically with that UPDATE: on PostgreSQL in the same statement (a CTE), on SQLite
+ *   in the same transaction.
  */
-/**
- * A session's `status = 'open'`, written into the SQL text, never bound: `checkouts_processing` is a partial index
- * `WHERE status = 'open'`, and SQLite re-prepares a statement on EVERY run when it compares that column with a
- * bound value (the planner checked the value against the index's condition, so a new value may change the plan).
- * That re-preparation was about 5% of a payment intent's CPU. On PostgreSQL the literal lets a named statement's
- * generic plan use the partial index too.
- */
-export const OPEN_SESSION = sql.lit<'open'>('open');
 
 export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect, clock: Clock): CheckoutsRepository {
   const tx = <T>(work: (trx: Kysely<Database>) => Promise<T>) => dialect.transaction(db, work);
@@ -84,7 +87,7 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
       p,
     ),
   );
-  // SQLite (no writes in a CTE): the release right after, as its own statement.
+  // SQLite (no writes in a CTE): the release in the same transaction, one commit for both.
   const releaseClaim = releaseClaimStatement(db);
   const byId = async (q: Kysely<Database>, id: string) => map((await sessionById({ id }, q)).rows[0]);
   const open = () => db.selectFrom('checkouts').selectAll().where('status', '=', OPEN_SESSION);
@@ -174,12 +177,19 @@ export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect
       if (row) return { status: 'saved', checkout: toCheckout(row) };
       return { status: 'changed', checkout: await byId(db, d.id) };
     },
-    // One statement when it wins (UPDATE … RETURNING); a loser reads the winner's row back. The id is never
-    // unset once written, so the read needs no transaction with the UPDATE.
+    // One statement when it wins (UPDATE … RETURNING) and, with a claim to release, atomically with that release;
+    // a loser reads the winner's row back. The id is never unset once written, so the read needs no transaction.
     attachPaymentIntent: async (id, paymentIntentId, clientSecretSealed, accountId, release) => {
       const values = { id, paymentIntentId, clientSecretSealed, accountId: accountId ?? null, cartId: release?.cartId ?? '', owner: release?.owner ?? '' };
-      const [won] = (await (release && dialect.writesInCte ? attachAndRelease : attach)(values)).rows;
-      if (release && !dialect.writesInCte) await releaseClaim(values);
+      const [won] = !release
+        ? (await attach(values)).rows
+        : dialect.writesInCte
+          ? (await attachAndRelease(values)).rows
+          : await tx(async (trx) => {
+              const { rows } = await attach(values, trx);
+              await releaseClaim(values, trx);
+              return rows;
+            });
       return won ? toCheckout(won) : (await byId(db, id))!;
     },
     // One statement each below: straight to the pool.
