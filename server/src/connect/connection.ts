@@ -15,7 +15,11 @@ export async function usableConnection(deps: Pick<AppDeps, 'storage'>, storeId: 
 
 /** The store's connection if it can take payments now; 409 `store_not_connected` otherwise. */
 export async function requireUsableConnection(deps: Pick<AppDeps, 'storage'>, storeId: string): Promise<StripeConnection> {
-  const conn = await usableConnection(deps, storeId);
-  if (!conn) throw errors.storeNotConnected();
+  return requireUsable(await deps.storage.stores.getConnection(storeId));
+}
+
+/** `conn`, a store's connection as already read, if it can take payments now; 409 `store_not_connected` otherwise. */
+export function requireUsable(conn: StripeConnection | null): StripeConnection {
+  if (!canTakePayments(conn)) throw errors.storeNotConnected();
   return conn;
 }

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { canTakePayments } from '../connect/connection';
+import { requireUsable } from '../connect/connection';
 import { clientSecretBinding } from '../crypto/bindings';
 import type { AppDeps } from '../deps';
 import { errors } from '../errors';
@@ -74,9 +74,9 @@ async function usableConnectionFor(deps: AppDeps, checkout: Checkout): Promise<S
 
 /** `conn` (the store's connection as read) if it can take payments in the session's mode, else the same refusals. */
 function usableFor(checkout: Checkout, conn: StripeConnection | null): StripeConnection {
-  if (!canTakePayments(conn)) throw errors.storeNotConnected();
-  if (conn.livemode !== checkout.livemode) throw errors.checkoutModeChanged();
-  return conn;
+  const usable = requireUsable(conn);
+  if (usable.livemode !== checkout.livemode) throw errors.checkoutModeChanged();
+  return usable;
 }
 
 /**
@@ -106,8 +106,7 @@ async function createIntent(
     deps,
     checkout.store_id,
     ({ stripe, connection }) => {
-      if (connection.livemode !== checkout.livemode) throw errors.checkoutModeChanged();
-      used = connection;
+      used = usableFor(checkout, connection);
       return stripe.paymentIntents.create(
         {
           amount: checkout.amount,

@@ -36,7 +36,6 @@ export const OPEN_SESSION = sql.lit<'open'>('open');
  *   release, it releases it atomically with that UPDATE: on PostgreSQL in the same statement (a CTE), on SQLite
  *   in the same transaction.
  */
-
 export function createCheckoutsRepository(db: Kysely<Database>, dialect: Dialect, clock: Clock): CheckoutsRepository {
   const tx = <T>(work: (trx: Kysely<Database>) => Promise<T>) => dialect.transaction(db, work);
   const map = (row: Selectable<CheckoutsTable> | undefined) => (row ? toCheckout(row) : null);
